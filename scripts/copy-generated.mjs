@@ -1,0 +1,7 @@
+// tsc does not copy the generated JavaScript parser; put it next to the compiled wrapper.
+import { cpSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+cpSync(join(root, 'src/config/classic/generated'), join(root, 'dist/config/classic/generated'), { recursive: true });

@@ -1,0 +1,57 @@
+import type { Span } from '../../diagnostics/diagnostic.js';
+
+/**
+ * The format-independent configuration document both readers (classic `.conf`, YAML) produce.
+ * It knows no plugins: sections of key/value entries with their source spans, in file order,
+ * after includes are inlined. Values are raw text: `${VAR}` expansion happens when the plan is built.
+ */
+export type SectionKind =
+  | 'service'
+  | 'input'
+  | 'filter'
+  | 'output'
+  | 'parser'
+  | 'multiline_parser'
+  | 'plugins'
+  | 'custom'
+  | 'stream_processor'
+  | 'upstream'
+  | 'node';
+
+export interface Entry {
+  /** The key as written (case preserved; comparisons are case-insensitive). */
+  readonly key: string;
+  /** The raw value, trimmed, before `${VAR}` expansion. */
+  readonly value: string;
+  /** The whole entry (key through value). */
+  readonly span: Span;
+  readonly keySpan: Span;
+  readonly valueSpan: Span;
+}
+
+export interface Section {
+  /** Recognised kind, or undefined for a header Fluent Bit would ignore. */
+  readonly kind: SectionKind | undefined;
+  /** The header text as written between the brackets. */
+  readonly header: string;
+  /** Span of the `[HEADER]` line. */
+  readonly span: Span;
+  readonly entries: Entry[];
+  /** Sections nested in this one (YAML `processors`); empty for classic files. */
+  readonly children?: Section[];
+}
+
+/** A `@SET NAME=VALUE` (classic) or `env:` entry (YAML). */
+export interface Variable {
+  readonly name: string;
+  readonly value: string;
+  readonly span: Span;
+}
+
+/** One file as read, before includes are resolved. */
+export interface ParsedFile {
+  readonly file: string;
+  readonly sections: Section[];
+  readonly variables: Variable[];
+  readonly includes: { readonly path: string; readonly span: Span }[];
+}

@@ -1,0 +1,55 @@
+import type { Diagnostic } from './diagnostic.js';
+
+/** Source text per file name, used to print the offending line under a diagnostic. */
+export type SourceMap = ReadonlyMap<string, string>;
+
+function sourceLine(text: string | undefined, line: number): string | undefined {
+  if (text === undefined) return undefined;
+  let start = 0;
+  for (let i = 1; i < line; i++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return undefined;
+    start = nl + 1;
+  }
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  if (end > start && text.charCodeAt(end - 1) === 13) end--;
+  return text.slice(start, end);
+}
+
+/** Tabs are shown as single spaces so that the caret lines up with the column. */
+function visible(line: string): string {
+  return line.replace(/\t/g, ' ');
+}
+
+/** One diagnostic as a compiler prints it: header, gutter with the source line, carets, help. */
+export function formatDiagnostic(d: Diagnostic, sources: SourceMap): string {
+  const out = [`${d.file}:${d.line}:${d.column}: ${d.severity}[${d.code}]: ${d.message}`];
+  const text = sourceLine(sources.get(d.file), d.line);
+  if (text !== undefined) {
+    const gutter = String(d.line);
+    const pad = ' '.repeat(gutter.length);
+    const lastCol = d.endLine === d.line && d.endColumn !== undefined ? d.endColumn : text.length + 1;
+    const width = Math.max(1, Math.min(lastCol, text.length + 1) - d.column);
+    out.push(`${pad} |`);
+    out.push(`${gutter} | ${visible(text)}`);
+    out.push(`${pad} | ${' '.repeat(Math.max(0, d.column - 1))}${'^'.repeat(width)}`);
+  }
+  if (d.hint) out.push(`  help: ${d.hint}`);
+  return out.join('\n');
+}
+
+export function summarize(diagnostics: readonly Diagnostic[], fileCount: number): string {
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const files = plural(fileCount, 'file');
+  if (errors === 0 && warnings === 0) return `ok: ${files} checked, no problems`;
+  return `${errors > 0 ? 'failed' : 'ok'}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${files}`;
+}
+
+export function formatText(diagnostics: readonly Diagnostic[], sources: SourceMap, fileCount: number): string {
+  const blocks = diagnostics.map((d) => formatDiagnostic(d, sources));
+  blocks.push(summarize(diagnostics, fileCount));
+  return `${blocks.join('\n\n')}\n`;
+}

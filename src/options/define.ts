@@ -1,0 +1,88 @@
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import { INPUT_COMMON, FILTER_COMMON, OUTPUT_COMMON } from './common.js';
+import type { OptionsOf, OptionTable } from './spec.js';
+
+export type PluginKind = 'input' | 'filter' | 'output';
+
+/** Lets a plugin's `check` report problems found across several keys, at validate time. */
+export interface CheckContext {
+  /** Reports at the entry of `key` if the user set it, else at the section header. */
+  report(code: DiagnosticCode, message: string, options?: { key?: string; hint?: string; severity?: 'error' | 'warning' | 'info' }): void;
+  /** True when the user wrote this key (as opposed to it having its default). */
+  isSet(key: string): boolean;
+}
+
+/** Merge order: the plugin's own entries override the common group's (e.g. a different `workers` default). */
+type Merged<Common, Own> = Omit<Common, keyof Own> & Own;
+
+export interface PluginDefinition<K extends PluginKind = PluginKind, T extends OptionTable = OptionTable> {
+  readonly kind: K;
+  /** Fluent Bit's plugin name (lowercase). */
+  readonly name: string;
+  readonly description: string;
+  /** The plugin's own options (without the common keys). */
+  readonly ownOptions: OptionTable;
+  /** Every option the section accepts: common keys merged with the plugin's own. */
+  readonly options: T;
+  /** Cross-key rules, run by the plan builder with the typed options. */
+  readonly check?: (options: OptionsOf<T>, ctx: CheckContext) => void;
+}
+
+export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
+  readonly name: string;
+  readonly description: string;
+  readonly options: Own;
+  readonly check?: (options: OptionsOf<T>, ctx: CheckContext) => void;
+}
+
+function define<K extends PluginKind, Common extends OptionTable, Own extends OptionTable>(
+  kind: K,
+  common: Common,
+  config: PluginConfig<Own, Merged<Common, Own>>,
+): PluginDefinition<K, Merged<Common, Own>> {
+  const options = { ...common, ...config.options } as unknown as Merged<Common, Own>;
+  const def: PluginDefinition<K, Merged<Common, Own>> = {
+    kind,
+    name: config.name.toLowerCase(),
+    description: config.description,
+    ownOptions: config.options,
+    options,
+    ...(config.check ? { check: config.check } : {}),
+  };
+  return Object.freeze(def);
+}
+
+export function defineInput<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof INPUT_COMMON, Own>>) {
+  return define('input', INPUT_COMMON, config);
+}
+
+export function defineFilter<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof FILTER_COMMON, Own>>) {
+  return define('filter', FILTER_COMMON, config);
+}
+
+export function defineOutput<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof OUTPUT_COMMON, Own>>) {
+  return define('output', OUTPUT_COMMON, config);
+}
+
+/** A non-plugin section ([SERVICE], [PARSER], [MULTILINE_PARSER]) with its own table. */
+export interface SectionDefinition<T extends OptionTable = OptionTable> {
+  readonly name: string;
+  readonly description: string;
+  readonly options: T;
+  readonly check?: (options: OptionsOf<T>, ctx: CheckContext) => void;
+}
+
+export function defineSection<const T extends OptionTable>(def: SectionDefinition<T>): SectionDefinition<T> {
+  return Object.freeze(def);
+}
+
+/** Finds the spec for a key as written (case-insensitive; aliases and prefix keys included). */
+export function lookupOption(table: OptionTable, key: string): { name: string; prefixKey?: string } | undefined {
+  const k = key.toLowerCase();
+  if (Object.hasOwn(table, k)) return { name: k };
+  for (const [name, spec] of Object.entries(table)) {
+    if (spec.aliases?.includes(k)) return { name };
+    if (spec.prefix && k.startsWith(name)) return { name, prefixKey: k };
+  }
+  return undefined;
+}

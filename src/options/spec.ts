@@ -1,0 +1,55 @@
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+
+/** The result of parsing one configuration value. */
+export type ParseOutcome<T> =
+  | { ok: true; value: T; warning?: string }
+  | { ok: false; message: string; code?: DiagnosticCode; hint?: string };
+
+export type Cardinality = 'one' | 'many';
+export type Presence = 'always' | 'maybe';
+
+/** What other definitions an option's value names; the plan resolves these. */
+export type Reference = 'parser' | 'multiline_parser';
+
+/**
+ * One option of a plugin or section. `T` is the parsed value type; `C` whether the key may repeat
+ * (then the plan holds an array); `P` whether the plan always has a value (required or defaulted).
+ */
+export interface OptionSpec<T = unknown, C extends Cardinality = Cardinality, P extends Presence = Presence> {
+  /** Type name as shown in docs: string, bool, int, size, time, ... */
+  readonly kind: string;
+  readonly doc: string;
+  readonly required: boolean;
+  readonly multiple: C extends 'many' ? true : boolean;
+  /** The default as Fluent Bit writes it (shown in docs), parsed into `defaultValue`. */
+  readonly defaultText: string | undefined;
+  readonly defaultValue: T | undefined;
+  /** Allowed values for enums (lowercase). */
+  readonly values?: readonly string[];
+  readonly references?: Reference;
+  /** Set for Fluent Bit options logferry accepts but does not implement: the reason. */
+  readonly unsupported?: string;
+  /** Other spellings Fluent Bit accepts for this key (e.g. `whitelist_key`). */
+  readonly aliases?: readonly string[];
+  /** The key is a prefix (Fluent Bit STR_PREFIX, e.g. `parser_` matches parser_1, parser_2...). */
+  readonly prefix?: boolean;
+  parse(text: string): ParseOutcome<T>;
+  /** Phantom fields carrying the type parameters; never set at runtime. */
+  readonly __cardinality?: C;
+  readonly __presence?: P;
+}
+
+export type AnySpec = OptionSpec<unknown, Cardinality, Presence>;
+export type OptionTable = Readonly<Record<string, AnySpec>>;
+
+export type ValueOfSpec<S> =
+  S extends OptionSpec<infer T, infer C, infer P>
+    ? C extends 'many'
+      ? readonly T[]
+      : P extends 'always'
+        ? T
+        : T | undefined
+    : never;
+
+/** The typed options object a table produces: one property per key (lowercase Fluent Bit names). */
+export type OptionsOf<Table> = { readonly [K in keyof Table]: ValueOfSpec<Table[K]> };

@@ -24,8 +24,9 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, T extends O
   readonly ownOptions: OptionTable;
   /** Every option the section accepts: common keys merged with the plugin's own. */
   readonly options: T;
-  /** Cross-key rules, run by the plan builder with the typed options. */
-  readonly check?: (options: OptionsOf<T>, ctx: CheckContext) => void;
+  /** Cross-key rules, run by the plan builder with the typed options (method syntax: bivariant, so a
+   *  definition with a specific table is still a `PluginDefinition`). */
+  check?(options: OptionsOf<T>, ctx: CheckContext): void;
 }
 
 export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
@@ -69,7 +70,7 @@ export interface SectionDefinition<T extends OptionTable = OptionTable> {
   readonly name: string;
   readonly description: string;
   readonly options: T;
-  readonly check?: (options: OptionsOf<T>, ctx: CheckContext) => void;
+  check?(options: OptionsOf<T>, ctx: CheckContext): void;
 }
 
 export function defineSection<const T extends OptionTable>(def: SectionDefinition<T>): SectionDefinition<T> {

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { EXIT, processIo, type CommandIo } from './io.js';
+import { validateCommand } from './validate.js';
+
+const USAGE = `usage: logferry <command> [options]
+
+commands:
+  validate <config>...   check Fluent Bit configurations and report every problem
+  help                   show this help
+  version                print the version
+
+Run 'logferry <command> --help' for the options of a command.`;
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'validate':
+      return validateCommand(rest, io);
+    case 'version':
+    case '--version':
+    case '-v':
+      io.stdout(`logferry ${version()}\n`);
+      return EXIT.ok;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout(`${USAGE}\n`);
+      return command === undefined ? EXIT.usage : EXIT.ok;
+    default:
+      io.stderr(`logferry: unknown command '${command}'\n${USAGE}\n`);
+      return EXIT.usage;
+  }
+}

@@ -1,0 +1,159 @@
+import type { Diagnostic, Span } from '../../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
+import type { CompiledRegex } from '../../parsers/regex.js';
+import type { Plan, PlanInstance } from '../plan/types.js';
+import { composeTailTag, globToTagPattern, intersects } from './tag-pattern.js';
+
+/** The tags one input can produce, as wildcard patterns. */
+export interface TagSource {
+  readonly instance: PlanInstance;
+  readonly patterns: readonly string[];
+}
+
+/** Tags an input emits: its Tag (default: the instance name), expanded for tail's dynamic tags. */
+export function inputTagPatterns(input: PlanInstance<'input'>): string[] {
+  const tag = typeof input.options.tag === 'string' && input.options.tag.length > 0 ? input.options.tag : input.id;
+  if (input.plugin === 'tail') {
+    const tagRegex = input.options['tag_regex'];
+    if (tagRegex !== undefined) return [tag.replace(/<[^>]*>/g, '*').replace(/\*+/g, '*')];
+    if (!tag.includes('*')) return [tag];
+    const paths = input.options['path'];
+    const list = Array.isArray(paths) && paths.length > 0 ? (paths as string[]) : ['*'];
+    return list.map((p) => composeTailTag(tag, globToTagPattern(p)));
+  }
+  // Other plugins that expand `*` (systemd: the unit name) put unknown text there.
+  return [tag.replace(/\*+/g, '*')];
+}
+
+/** New tags a rewrite_tag filter emits: `$...` references become wildcards. */
+function rewriteTagPatterns(filter: PlanInstance<'filter'>): string[] {
+  const rules = filter.options['rule'];
+  if (!Array.isArray(rules)) return [];
+  const out: string[] = [];
+  for (const rule of rules as unknown[]) {
+    const newTag = typeof rule === 'object' && rule !== null && 'newTag' in rule ? (rule as { newTag: unknown }).newTag : undefined;
+    if (typeof newTag !== 'string') continue;
+    out.push(newTag.replace(/\$\{[^}]*\}|\$TAG(\[\d+\])?|\$\d|\$[A-Za-z_][\w]*(\[[^\]]*\])*/g, '*').replace(/\*+/g, '*'));
+  }
+  return out;
+}
+
+interface Route {
+  readonly match: string | undefined;
+  readonly regex: CompiledRegex | undefined;
+}
+
+function routeOf(instance: PlanInstance): Route {
+  const match = instance.options['match'];
+  const regex = instance.options['match_regex'] as CompiledRegex | undefined;
+  return { match: typeof match === 'string' && match.length > 0 ? match : undefined, regex };
+}
+
+/** Whether a route can see some tag of the pattern. Regexes are only decided on literal tags. */
+function routeSees(route: Route, pattern: string): boolean {
+  if (route.regex) {
+    if (pattern.includes('*')) return true;
+    const m = route.regex.regexp.exec(pattern);
+    route.regex.regexp.lastIndex = 0;
+    if (m && m.index === 0) return true;
+  }
+  return route.match !== undefined && intersects(route.match, pattern);
+}
+
+function matchSpan(instance: PlanInstance): Span {
+  const e = [...instance.entries].reverse().find((x) => x.key === 'match' || x.key === 'match_regex');
+  return e?.span ?? instance.span;
+}
+
+/**
+ * Static routing analysis: inputs no output receives, filters and outputs whose Match no input
+ * can produce, and filters/outputs without any match rule.
+ */
+export function analyzeRouting(plan: Plan): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const inputs = plan.inputs.filter((i) => i.options.routable !== false);
+  const sources: TagSource[] = inputs.map((i) => ({ instance: i, patterns: inputTagPatterns(i) }));
+
+  // The single-input, single-output shortcut: an output without Match gets everything.
+  const implicitAll = plan.inputs.length === 1 && plan.outputs.length === 1;
+  const routes = new Map<PlanInstance, Route>();
+  for (const inst of [...plan.filters, ...plan.outputs]) {
+    const route = routeOf(inst);
+    if (!route.match && !route.regex) {
+      if (inst.kind === 'output' && implicitAll) {
+        routes.set(inst, { match: '*', regex: undefined });
+        continue;
+      }
+      out.push(
+        makeDiagnostic({
+          code: 'no-match',
+          message: `${inst.kind} '${inst.displayName}' has no Match or Match_Regex; Fluent Bit ${inst.kind === 'output' ? 'sends it nothing' : 'never applies it'}`,
+          span: inst.span,
+          hint: "add 'Match *' to receive every record, or a tag pattern",
+        }),
+      );
+      continue;
+    }
+    routes.set(inst, route);
+  }
+
+  // rewrite_tag filters re-emit records with new tags; those tags are sources too.
+  const emitted: string[] = [];
+  for (const f of plan.filters) {
+    if (f.plugin !== 'rewrite_tag') continue;
+    const route = routes.get(f);
+    if (!route || !sources.some((s) => s.patterns.some((p) => routeSees(route, p)))) continue;
+    emitted.push(...rewriteTagPatterns(f));
+  }
+  const allPatterns = [...sources.flatMap((s) => s.patterns), ...emitted];
+
+  if (plan.outputs.length === 0 && plan.inputs.length > 0) {
+    out.push(
+      makeDiagnostic({
+        code: 'no-output',
+        message: 'the configuration has no [OUTPUT]; every record is dropped',
+        file: plan.main,
+        hint: "add an [OUTPUT] section, e.g. 'Name stdout' with 'Match *'",
+      }),
+    );
+  }
+
+  for (const source of sources) {
+    const input = source.instance;
+    const delivered = plan.outputs.some((o) => {
+      const r = routes.get(o);
+      return r !== undefined && source.patterns.some((p) => routeSees(r, p));
+    });
+    const rewritten = plan.filters.some((f) => {
+      const r = routes.get(f);
+      return f.plugin === 'rewrite_tag' && r !== undefined && source.patterns.some((p) => routeSees(r, p));
+    });
+    if (!delivered && !rewritten && plan.outputs.length > 0) {
+      out.push(
+        makeDiagnostic({
+          code: 'unrouted-input',
+          message: `no output matches the records of input '${input.displayName}' (tag ${source.patterns.map((p) => `'${p}'`).join(', ')}); they are dropped`,
+          span: input.span,
+          hint: "add an [OUTPUT] whose Match covers this tag, or change the input's Tag",
+        }),
+      );
+    }
+  }
+
+  if (plan.inputs.length === 0) return out;
+  for (const inst of [...plan.filters, ...plan.outputs]) {
+    const route = routes.get(inst);
+    if (!route) continue;
+    if (allPatterns.some((p) => routeSees(route, p))) continue;
+    const written = route.match !== undefined ? `Match '${route.match}'` : `Match_Regex '${route.regex?.source}'`;
+    out.push(
+      makeDiagnostic({
+        code: 'unmatched-route',
+        message: `${written} of ${inst.kind} '${inst.displayName}' matches no tag an input produces`,
+        span: matchSpan(inst),
+        hint: `input tags: ${[...new Set(allPatterns)].map((p) => `'${p}'`).join(', ') || 'none'}; '*' matches any text, dots included`,
+      }),
+    );
+  }
+  return out;
+}

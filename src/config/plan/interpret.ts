@@ -1,0 +1,190 @@
+import type { Diagnostic, DiagnosticInit, Span } from '../../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../../diagnostics/codes.js';
+import { didYouMean } from '../../diagnostics/did-you-mean.js';
+import { lookupOption, type CheckContext } from '../../options/define.js';
+import type { AnySpec, OptionTable } from '../../options/spec.js';
+import type { Entry, Section } from '../document/model.js';
+import type { VariableScope } from '../resolve/env.js';
+
+/** One key as the user wrote it, after `${VAR}` expansion and parsing, in file order. */
+export interface PlanEntry {
+  /** Canonical (table) key, lowercase. */
+  readonly key: string;
+  /** The key as written (differs from `key` for aliases and prefix keys). */
+  readonly written: string;
+  readonly value: unknown;
+  readonly span: Span;
+}
+
+export interface Interpreted {
+  /** Typed values by canonical key: defaults filled, repeatable keys as arrays, prefix keys as arrays of [key, value]. */
+  readonly values: Record<string, unknown>;
+  /** Canonical keys the user set. */
+  readonly setKeys: ReadonlySet<string>;
+  /** Every accepted entry in file order (for plugins that read rules in order across keys). */
+  readonly entries: readonly PlanEntry[];
+}
+
+/** What happens when a single-valued key is repeated. */
+export type RepeatPolicy = 'error' | 'last-wins' | 'first-wins';
+
+export interface InterpretOptions {
+  /** Human name of the section for messages, e.g. "[INPUT] tail". */
+  readonly where: string;
+  readonly table: OptionTable;
+  readonly scope: VariableScope;
+  readonly report: (d: Diagnostic) => void;
+  /** Policy for a repeated single-valued key; may depend on the key (generic vs plugin keys). */
+  readonly repeat: (key: string) => RepeatPolicy;
+  /** Keys to leave uninterpreted (e.g. all plugin keys of an unsupported plugin). */
+  readonly skipUnknown?: boolean;
+  /** Severity of unknown keys (Fluent Bit ignores unknown [SERVICE] keys, so those are warnings). */
+  readonly unknownSeverity?: 'error' | 'warning';
+  /** Extra text for unknown-key messages. */
+  readonly unknownNote?: string;
+  /** Entries already consumed by the caller (e.g. `Name`), by canonical key. */
+  readonly preset?: ReadonlyMap<string, { value: string; entry: Entry }>;
+}
+
+/**
+ * Interprets one section against an options table: unknown keys (with did-you-mean), repeated
+ * keys, `${VAR}` expansion, value parsing, required keys and defaults. All problems are reported;
+ * nothing throws.
+ */
+export function interpretSection(section: Section, opts: InterpretOptions): Interpreted {
+  const { table, scope, where } = opts;
+  const report = (d: DiagnosticInit) => opts.report(makeDiagnostic(d));
+  const values: Record<string, unknown> = {};
+  const setKeys = new Set<string>();
+  const entries: PlanEntry[] = [];
+  const firstSpan = new Map<string, Span>();
+  const counts = new Map<string, number>();
+
+  for (const entry of section.entries) {
+    const found = lookupOption(table, entry.key);
+    if (!found) {
+      if (opts.skipUnknown) continue;
+      const guess = didYouMean(entry.key, candidateKeys(table));
+      report({
+        code: 'unknown-key',
+        severity: opts.unknownSeverity ?? 'error',
+        message: `unknown key '${entry.key}' in ${where}${opts.unknownNote ?? ''}`,
+        span: entry.keySpan,
+        hint: guess ? `did you mean '${displayKey(guess)}'?` : `run 'logferry explain ${where.split(' ').pop() ?? ''}' to list the keys it accepts`,
+      });
+      continue;
+    }
+    const spec = table[found.name]!;
+    const canonical = found.name;
+    if (spec.unsupported) {
+      report({ code: 'unsupported-key', message: `'${entry.key}' in ${where} is not supported by logferry: ${spec.unsupported}`, span: entry.keySpan });
+    }
+    const n = (counts.get(canonical) ?? 0) + 1;
+    counts.set(canonical, n);
+    if (!spec.multiple && n > 1) {
+      const policy = opts.repeat(canonical);
+      const prev = firstSpan.get(canonical);
+      const prevAt = prev ? ` (first set on line ${prev.start.line})` : '';
+      if (policy === 'error') {
+        report({
+          code: 'duplicate-key',
+          message: `'${entry.key}' is set more than once in ${where}${prevAt}`,
+          span: entry.keySpan,
+          hint: 'Fluent Bit stops with "configuration property is set N times"; keep one',
+        });
+        continue;
+      }
+      report({
+        code: 'duplicate-key',
+        severity: 'warning',
+        message: `'${entry.key}' is set more than once in ${where}${prevAt}; the ${policy === 'last-wins' ? 'last' : 'first'} value is used`,
+        span: entry.keySpan,
+      });
+      if (policy === 'first-wins') continue;
+    }
+    if (!firstSpan.has(canonical)) firstSpan.set(canonical, entry.keySpan);
+
+    const preset = opts.preset?.get(canonical);
+    const text = preset && preset.entry === entry ? preset.value : scope.expand(entry.value, entry.valueSpan, report);
+    if (text.length === 0) {
+      // Fluent Bit treats a value that expands to nothing as not set.
+      continue;
+    }
+    const parsed = spec.parse(text);
+    if (!parsed.ok) {
+      report({ code: parsed.code ?? 'invalid-value', message: `${entry.key}: ${parsed.message}`, span: entry.valueSpan, hint: parsed.hint });
+      setKeys.add(canonical);
+      continue;
+    }
+    if (parsed.warning) {
+      report({ code: 'invalid-value', severity: 'warning', message: `${entry.key}: ${parsed.warning}`, span: entry.valueSpan });
+    }
+    setKeys.add(canonical);
+    entries.push({ key: canonical, written: entry.key, value: parsed.value, span: entry.span });
+    if (spec.prefix) {
+      const list = (values[canonical] as [string, unknown][] | undefined) ?? [];
+      list.push([found.prefixKey ?? canonical, parsed.value]);
+      values[canonical] = list;
+    } else if (spec.multiple) {
+      const list = (values[canonical] as unknown[] | undefined) ?? [];
+      list.push(parsed.value);
+      values[canonical] = list;
+    } else {
+      values[canonical] = parsed.value;
+    }
+  }
+
+  for (const [key, spec] of Object.entries(table)) {
+    if (values[key] !== undefined) continue;
+    if (spec.required && !setKeys.has(key)) {
+      report({
+        code: 'missing-required',
+        message: `${where} is missing the required key '${displayKey(key)}'`,
+        span: section.span,
+        hint: spec.doc ? `${displayKey(key)}: ${spec.doc}` : undefined,
+      });
+    }
+    if (spec.multiple || spec.prefix) values[key] = spec.defaultValue === undefined ? [] : [spec.defaultValue];
+    else if (spec.defaultValue !== undefined) values[key] = spec.defaultValue;
+  }
+  return { values, setKeys, entries };
+}
+
+/** A CheckContext reporting at the entry of a key (or the section header). */
+export function checkContext(section: Section, interpreted: Interpreted, table: OptionTable, report: (d: Diagnostic) => void): CheckContext {
+  return {
+    report(code: DiagnosticCode, message: string, options = {}) {
+      const span = options.key ? spanOfKey(section, table, options.key) : undefined;
+      report(makeDiagnostic({ code, message, span: span ?? section.span, hint: options.hint, severity: options.severity }));
+    },
+    isSet(key: string) {
+      return interpreted.setKeys.has(key.toLowerCase());
+    },
+  };
+}
+
+/** The span of the last entry for `key` (what Fluent Bit uses), or undefined. */
+export function spanOfKey(section: Section, table: OptionTable, key: string): Span | undefined {
+  let span: Span | undefined;
+  const k = key.toLowerCase();
+  for (const e of section.entries) {
+    const found = lookupOption(table, e.key);
+    if ((found?.name ?? e.key.toLowerCase()) === k) span = e.span;
+  }
+  return span;
+}
+
+export function candidateKeys(table: OptionTable): string[] {
+  const keys: string[] = [];
+  for (const [k, spec] of Object.entries(table) as [string, AnySpec][]) {
+    keys.push(k);
+    if (spec.aliases) keys.push(...spec.aliases);
+  }
+  return keys;
+}
+
+/** Fluent Bit's docs write keys in Title_Case; show them that way in messages (`mem_buf_limit` -> `Mem_Buf_Limit`). */
+export function displayKey(key: string): string {
+  return key.replace(/(^|[_.-])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
+}

@@ -1,0 +1,47 @@
+import { hostname } from 'node:os';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { sortDiagnostics } from '../diagnostics/diagnostic.js';
+import { analyzeRouting } from './analyze/routing.js';
+import { buildPlan } from './plan/build.js';
+import type { Plan } from './plan/types.js';
+import { loadClassic, type LoadOptions } from './resolve/load.js';
+
+export interface ValidateOptions extends LoadOptions {}
+
+export interface ValidationResult {
+  /** The plan, also when there are errors (then it is partial: sections with errors are left out or incomplete). */
+  readonly plan: Plan;
+  /** Every problem, sorted by file (in reading order), line and column. */
+  readonly diagnostics: Diagnostic[];
+  /** Every file read, main first. */
+  readonly files: string[];
+  /** Text of each file read, for printing source lines. */
+  readonly sources: Map<string, string>;
+  readonly ok: boolean;
+}
+
+/**
+ * Validates a classic configuration: reads it with its includes and parsers files, builds the
+ * typed plan, and analyses routing. Never throws for problems in the configuration.
+ */
+export function validateClassic(path: string, options: ValidateOptions = {}): ValidationResult {
+  const env = { ...(options.env ?? process.env) };
+  // Fluent Bit presets HOSTNAME from gethostname() when the environment lacks it.
+  if (env['HOSTNAME'] === undefined || env['HOSTNAME'] === '') env['HOSTNAME'] = hostname();
+  const config = loadClassic(path, { ...options, env });
+  const { plan, diagnostics } = buildPlan(config);
+  const all = [...config.diagnostics, ...diagnostics, ...analyzeRouting(plan)];
+  const sorted = sortDiagnostics(dedupe(all), config.files);
+  return { plan, diagnostics: sorted, files: config.files, sources: config.sources, ok: !sorted.some((d) => d.severity === 'error') };
+}
+
+/** The same `${VAR}` warning can be produced twice (e.g. a Name read for lookup and again as a key). */
+function dedupe(items: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return items.filter((d) => {
+    const k = `${d.file}:${d.line}:${d.column}:${d.code}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -83,7 +83,7 @@ export function lookupOption(table: OptionTable, key: string): { name: string; p
   if (Object.hasOwn(table, k)) return { name: k };
   for (const [name, spec] of Object.entries(table)) {
     if (spec.aliases?.includes(k)) return { name };
-    if (spec.prefix && k.startsWith(name)) return { name, prefixKey: k };
+    if (spec.prefix && k.length > name.length && k.startsWith(name)) return { name, prefixKey: k };
   }
   return undefined;
 }

@@ -14,7 +14,7 @@ export interface BaseConfig {
   readonly prefix?: boolean;
 }
 
-type CardOf<C> = C extends { multiple: true } ? 'many' : C extends { prefix: true } ? 'many' : 'one';
+type CardOf<C> = C extends { prefix: true } ? 'prefix' : C extends { multiple: true } ? 'many' : 'one';
 type PresenceOf<C> = C extends { required: true } ? 'always' : C extends { default: string } ? 'always' : 'maybe';
 export type Built<T, C> = OptionSpec<T, CardOf<C>, PresenceOf<C>>;
 
@@ -127,7 +127,8 @@ export const opt = {
     return build<string, C>('string', config, (t) => ok(t));
   },
   /** A fixed set of words, matched case-insensitively; the plan holds the lowercase word. */
-  enum<V extends string, const C extends EnumConfig<V>>(config: C) {
+  enum<const C extends EnumConfig<string>>(config: C) {
+    type V = Lowercase<C['values'][number]>;
     const values = config.values.map((v) => v.toLowerCase());
     return build<V, C>(
       'enum',

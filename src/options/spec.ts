@@ -5,7 +5,8 @@ export type ParseOutcome<T> =
   | { ok: true; value: T; warning?: string }
   | { ok: false; message: string; code?: DiagnosticCode; hint?: string };
 
-export type Cardinality = 'one' | 'many';
+/** 'prefix': Fluent Bit STR_PREFIX keys (`parser_1`, `parser_2`): the plan holds [key, value] pairs. */
+export type Cardinality = 'one' | 'many' | 'prefix';
 export type Presence = 'always' | 'maybe';
 
 /** What other definitions an option's value names; the plan resolves these. */
@@ -20,7 +21,7 @@ export interface OptionSpec<T = unknown, C extends Cardinality = Cardinality, P 
   readonly kind: string;
   readonly doc: string;
   readonly required: boolean;
-  readonly multiple: C extends 'many' ? true : boolean;
+  readonly multiple: C extends 'one' ? boolean : true;
   /** The default as Fluent Bit writes it (shown in docs), parsed into `defaultValue`. */
   readonly defaultText: string | undefined;
   readonly defaultValue: T | undefined;
@@ -44,7 +45,9 @@ export type OptionTable = Readonly<Record<string, AnySpec>>;
 
 export type ValueOfSpec<S> =
   S extends OptionSpec<infer T, infer C, infer P>
-    ? C extends 'many'
+    ? C extends 'prefix'
+      ? readonly (readonly [string, T])[]
+      : C extends 'many'
       ? readonly T[]
       : P extends 'always'
         ? T

@@ -106,8 +106,9 @@ function emptySection(file: string): Section {
   return { kind: 'service', header: 'SERVICE', span: { file, start: pos, end: pos }, entries: [] };
 }
 
+/** Runs a table's cross-key rules, only when every value parsed and required keys are present (no cascades). */
 function runCheck(def: SectionDefinition | PluginDefinition, section: Section, interpreted: Interpreted, report: (d: Diagnostic) => void): void {
-  if (!def.check) return;
+  if (!def.check || interpreted.errors > 0) return;
   def.check(interpreted.values as never, checkContext(section, interpreted, def.options, report));
 }
 
@@ -304,9 +305,10 @@ function buildInstance(
     );
   }
   const table = definition?.options ?? COMMON[kind];
-  const ownKeys = new Set(Object.keys(definition?.ownOptions ?? {}));
+  // Generic keys (handled by Fluent Bit's core) are last-wins; a plugin's own keys may be set once.
+  const common = COMMON[kind];
   const where = `[${label}] ${lower}`;
-  const repeat = (key: string): RepeatPolicy => (key === 'name' ? 'last-wins' : ownKeys.has(key) ? 'error' : 'last-wins');
+  const repeat = (key: string): RepeatPolicy => (Object.hasOwn(common, key) ? 'last-wins' : 'error');
   const interpreted = interpretSection(section, {
     where,
     table,

@@ -24,6 +24,8 @@ export interface Interpreted {
   readonly setKeys: ReadonlySet<string>;
   /** Every accepted entry in file order (for plugins that read rules in order across keys). */
   readonly entries: readonly PlanEntry[];
+  /** Number of errors reported while interpreting (cross-key checks are skipped when > 0). */
+  readonly errors: number;
 }
 
 /** What happens when a single-valued key is repeated. */
@@ -54,7 +56,12 @@ export interface InterpretOptions {
  */
 export function interpretSection(section: Section, opts: InterpretOptions): Interpreted {
   const { table, scope, where } = opts;
-  const report = (d: DiagnosticInit) => opts.report(makeDiagnostic(d));
+  let errors = 0;
+  const report = (d: DiagnosticInit) => {
+    const diagnostic = makeDiagnostic(d);
+    if (diagnostic.severity === 'error') errors++;
+    opts.report(diagnostic);
+  };
   const values: Record<string, unknown> = {};
   const setKeys = new Set<string>();
   const entries: PlanEntry[] = [];
@@ -148,7 +155,7 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
     if (spec.multiple || spec.prefix) values[key] = spec.defaultValue === undefined ? [] : [spec.defaultValue];
     else if (spec.defaultValue !== undefined) values[key] = spec.defaultValue;
   }
-  return { values, setKeys, entries };
+  return { values, setKeys, entries, errors };
 }
 
 /** A CheckContext reporting at the entry of a key (or the section header). */

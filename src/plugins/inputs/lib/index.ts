@@ -1,0 +1,11 @@
+import { defineInput } from '../../../options/define.js';
+
+/**
+ * `lib`: records pushed in by the embedding program through the library API (Fluent Bit `in_lib`).
+ * Fluent Bit's plugin has no options of its own, only the generic input keys.
+ */
+export default defineInput({
+  name: 'lib',
+  description: 'Receive records pushed by the embedding program through the library API',
+  options: {},
+});

@@ -1,0 +1,100 @@
+import { defineOutput } from '../../../options/define.js';
+import { opt } from '../../../options/kinds.js';
+
+/** Retention periods (days) that CloudWatch Logs PutRetentionPolicy accepts. */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+const logGroupClass = opt.enum({
+  values: ['STANDARD', 'INFREQUENT_ACCESS'] as const,
+  default: 'STANDARD',
+  doc: 'Storage class of log groups this output creates: STANDARD or INFREQUENT_ACCESS',
+});
+
+const autoRetryRequests = opt.bool({
+  default: 'true',
+  doc: 'Retry a failed API request once immediately, before the normal retry schedule (only Off/False disable it)',
+});
+
+/** `cloudwatch_logs`: sends records to Amazon CloudWatch Logs with PutLogEvents (Fluent Bit `out_cloudwatch_logs`). */
+export default defineOutput({
+  name: 'cloudwatch_logs',
+  description: 'Send records to Amazon CloudWatch Logs',
+  options: {
+    region: opt.string({ required: true, doc: 'AWS region of the log group' }),
+    log_group_name: opt.string({ required: true, doc: 'Log group to write to (also the fallback when log_group_template cannot be resolved)' }),
+    log_group_template: opt.string({ doc: 'Record-accessor template for the log group name, e.g. $kubernetes[\'namespace_name\']' }),
+    log_stream_name: opt.string({ doc: 'Log stream to write to (set this or log_stream_prefix)' }),
+    log_stream_prefix: opt.string({ doc: 'Log stream name is this prefix followed by the record tag (set this or log_stream_name)' }),
+    log_stream_template: opt.string({ doc: 'Record-accessor template for the log stream name; falls back to log_stream_name/prefix' }),
+    log_key: opt.string({ doc: 'Send only the value of this record key instead of the whole record as JSON' }),
+    log_format: opt.string({ doc: 'Format announced to CloudWatch in the x-amzn-logs-format header, e.g. json/emf' }),
+    extra_user_agent: opt.string({ doc: 'Text appended to the User-Agent header (meant for AWS-provided configurations)' }),
+    role_arn: opt.string({ doc: 'IAM role to assume for the API calls' }),
+    external_id: opt.string({ doc: 'External ID passed to STS when assuming role_arn' }),
+    sts_endpoint: opt.string({ doc: 'Custom STS endpoint used to assume role_arn' }),
+    profile: opt.string({ doc: 'Profile of the shared AWS config/credentials files to use' }),
+    endpoint: opt.string({ doc: 'Custom CloudWatch Logs endpoint (default logs.<region>.amazonaws.com; https:// is stripped)' }),
+    auto_create_group: opt.bool({ default: 'false', doc: 'Create the log group when it does not exist (streams are always created)' }),
+    auto_retry_requests: {
+      ...autoRetryRequests,
+      // The plugin reads the raw text and only turns retries off for `off` or `false`, so `no` keeps them on.
+      parse(text: string) {
+        const r = autoRetryRequests.parse(text);
+        if (r.ok && !r.value && !/^(off|false)$/i.test(text.trim())) {
+          return { ok: true, value: true, warning: `cloudwatch_logs only disables auto_retry_requests for Off or False; '${text}' leaves it On` };
+        }
+        return r;
+      },
+    },
+    log_retention_days: opt.int({ default: '0', doc: 'Retention set on log groups this output creates (0 = leave unchanged)' }),
+    log_group_class: {
+      ...logGroupClass,
+      // Fluent Bit compares the class case-sensitively, so `standard` is refused at startup.
+      parse(text: string) {
+        const r = logGroupClass.parse(text);
+        if (r.ok && text.trim() !== text.trim().toUpperCase()) {
+          return { ok: false, message: `'${text}' is not one of STANDARD, INFREQUENT_ACCESS`, hint: `Fluent Bit compares it case-sensitively: write ${text.trim().toUpperCase()}` };
+        }
+        return r;
+      },
+    },
+    metric_namespace: opt.string({ doc: 'CloudWatch namespace for metrics sent as embedded metric format (EMF)' }),
+    metric_dimensions: opt.string({ doc: 'EMF dimension sets: names separated by commas, sets by semicolons (a,b;c)' }),
+    add_entity: opt.bool({ default: 'false', doc: 'Attach entity information (service, environment) to PutLogEvents calls' }),
+    workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
+  },
+  check(o, ctx) {
+    const hasName = o.log_stream_name !== undefined;
+    const hasPrefix = o.log_stream_prefix !== undefined;
+    if (hasName && hasPrefix) {
+      ctx.report('conflicting-keys', 'log_stream_name and log_stream_prefix cannot both be set', {
+        key: 'log_stream_prefix',
+        hint: 'Fluent Bit refuses to start; keep exactly one of them',
+      });
+    } else if (!hasName && !hasPrefix) {
+      ctx.report('conflicting-keys', 'one of log_stream_name or log_stream_prefix is required', {
+        hint:
+          o.log_stream_template !== undefined
+            ? 'Fluent Bit requires one even with log_stream_template, as the fallback stream'
+            : 'Fluent Bit refuses to start; set log_stream_name or log_stream_prefix',
+      });
+    }
+    const days = o.log_retention_days;
+    if (days !== 0 && !LOG_RETENTION_DAYS.includes(days)) {
+      if (days < 0) {
+        ctx.report('invalid-value', `log_retention_days ${days} is negative; no retention policy is set`, {
+          key: 'log_retention_days',
+          severity: 'warning',
+          hint: 'use 0 to leave retention unchanged',
+        });
+      } else {
+        ctx.report('invalid-value', `log_retention_days ${days} is not a retention period CloudWatch Logs accepts`, {
+          key: 'log_retention_days',
+          hint: `use 0 or one of ${LOG_RETENTION_DAYS.join(', ')}`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,79 @@
+import { defineOutput } from '../../../options/define.js';
+import { opt } from '../../../options/kinds.js';
+
+const DYNAMIC_ACTIONS = ['error', 'drop', 'fallback'] as const;
+
+/** Delimiter words Fluent Bit recognises; any other value is ignored (the format's own delimiter stays). */
+const DELIMITERS: Readonly<Record<string, string>> = { '\\t': '\t', tab: '\t', space: ' ', comma: ',' };
+
+/** `file`: writes records to files, one file per tag by default (Fluent Bit `out_file`). */
+export default defineOutput({
+  name: 'file',
+  description: 'Write records to files',
+  options: {
+    path: opt.string({ doc: 'Directory of the output files; may contain record accessors after a fixed prefix' }),
+    file: opt.string({ doc: 'File name (default: the record tag), inside path when set; may contain record accessors' }),
+    enable_strftime: opt.bool({ default: 'false', doc: 'Expand strftime % placeholders in path and file with the record time (UTC)' }),
+    max_dynamic_files: opt.int({ default: '1024', min: 0, doc: 'Most distinct destinations that record accessors may open (0 = no limit)' }),
+    on_missing_field: opt.enum({ values: DYNAMIC_ACTIONS, default: 'error', doc: 'When a dynamic path or file cannot be built from a record: error, drop or fallback' }),
+    on_limit_reached: opt.enum({ values: DYNAMIC_ACTIONS, default: 'error', doc: 'When max_dynamic_files would be exceeded: error, drop or fallback' }),
+    fallback_path: opt.string({ doc: 'Directory used when a fallback action applies' }),
+    fallback_file: opt.string({ doc: 'File used when a fallback action applies (required with dynamic destinations)' }),
+    format: opt.enum({
+      values: ['out_file', 'plain', 'csv', 'ltsv', 'msgpack', 'template'] as const,
+      doc: 'Line format: out_file (tag: [time, record], the default), plain (record JSON), csv, ltsv, msgpack or template',
+    }),
+    delimiter: opt.string({ doc: 'Field delimiter for csv and ltsv: tab (or \\t), space or comma' }),
+    label_delimiter: opt.string({ doc: 'Key/value delimiter for ltsv: tab (or \\t), space or comma' }),
+    template: opt.string({ default: '{time} {message}', doc: 'Line template for the template format; {key} is replaced by the record value' }),
+    csv_column_names: opt.bool({ default: 'false', doc: 'Write a header line of column names when a csv file is created' }),
+    mkdir: opt.bool({ default: 'false', doc: 'Create the output directory (mode 0755) if it does not exist' }),
+    rotate: opt.bool({ default: 'false', doc: 'Rotate output files by size' }),
+    rotate_max_size: opt.size({ default: '100M', doc: 'Size at which an output file is rotated' }),
+    rotate_max_files: opt.int({ default: '7', doc: 'Rotated files kept per output file' }),
+    rotate_gzip: opt.bool({ default: 'true', doc: 'Compress rotated files with gzip' }),
+    workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
+  },
+  check(o, ctx) {
+    const fatal = 'Fluent Bit refuses to start';
+    for (const key of ['on_missing_field', 'on_limit_reached'] as const) {
+      if (o[key] === 'fallback' && o.fallback_file === undefined) {
+        ctx.report('missing-required', `${key} fallback requires fallback_file`, { key, hint: `${fatal}; set fallback_file (and optionally fallback_path)` });
+      }
+    }
+    if (o.path !== undefined && o.path.startsWith('$')) {
+      ctx.report('invalid-value', 'a path built from record accessors must start with a fixed directory', {
+        key: 'path',
+        hint: `${fatal}; e.g. /var/log/out/$kubernetes['namespace_name']`,
+      });
+    }
+    const dynamic =
+      (o.path?.includes('$') ?? false) ||
+      (o.file?.includes('$') ?? false) ||
+      (o.enable_strftime && ((o.path?.includes('%') ?? false) || (o.file?.includes('%') ?? false)));
+    if (dynamic && o.fallback_file === undefined) {
+      ctx.report('missing-required', 'fallback_file is required when path or file is built from the record', {
+        key: o.file?.includes('$') || (o.enable_strftime && o.file?.includes('%')) ? 'file' : 'path',
+        hint: `${fatal}; set fallback_file for records whose destination cannot be built`,
+      });
+    }
+    if (o.rotate) {
+      if (o.rotate_max_size === 0) {
+        ctx.report('invalid-value', 'rotate_max_size must be greater than 0 when rotate is on', { key: 'rotate_max_size', hint: fatal });
+      }
+      if (o.rotate_max_files < 1) {
+        ctx.report('invalid-value', `rotate_max_files ${o.rotate_max_files} must be at least 1 when rotate is on`, { key: 'rotate_max_files', hint: fatal });
+      }
+    }
+    for (const key of ['delimiter', 'label_delimiter'] as const) {
+      const value = o[key];
+      if (value !== undefined && DELIMITERS[value.toLowerCase()] === undefined) {
+        ctx.report('invalid-value', `${key} '${value}' is not recognised; Fluent Bit ignores it`, {
+          key,
+          severity: 'warning',
+          hint: 'use tab, space or comma',
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,20 @@
+import { defineOutput } from '../../../options/define.js';
+import { opt } from '../../../options/kinds.js';
+
+/** Values of `json_date_format` shared by outputs that print JSON. */
+export const JSON_DATE_FORMATS = ['double', 'java_sql_timestamp', 'iso8601', 'epoch', 'epoch_ms', 'epoch_millis', 'epoch_milliseconds'] as const;
+
+/** `stdout`: prints records to standard output (Fluent Bit `out_stdout`). */
+export default defineOutput({
+  name: 'stdout',
+  description: 'Print records to standard output',
+  options: {
+    format: opt.enum({
+      values: ['msgpack', 'json', 'json_lines', 'json_stream', 'otlp_json', 'otlp_json_pretty'] as const,
+      doc: 'How records are printed: msgpack (readable dump, the default), json, json_lines, json_stream, otlp_json, otlp_json_pretty',
+    }),
+    json_date_format: opt.enum({ values: JSON_DATE_FORMATS, doc: 'How the record time is written in JSON formats (default double)' }),
+    json_date_key: opt.string({ default: 'date', doc: 'Key of the record time in JSON formats; false or off leaves it out' }),
+    workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
+  },
+});

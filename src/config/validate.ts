@@ -6,6 +6,8 @@ import { buildPlan } from './plan/build.js';
 import type { Plan } from './plan/types.js';
 import { loadClassic, type LoadOptions } from './resolve/load.js';
 
+const STRUCTURAL = new Set<string>(['syntax-error', 'unknown-section', 'include-not-found', 'include-loop', 'unreadable-file', 'missing-name']);
+
 export interface ValidateOptions extends LoadOptions {}
 
 export interface ValidationResult {
@@ -30,7 +32,10 @@ export function validateClassic(path: string, options: ValidateOptions = {}): Va
   if (env['HOSTNAME'] === undefined || env['HOSTNAME'] === '') env['HOSTNAME'] = hostname();
   const config = loadClassic(path, { ...options, env });
   const { plan, diagnostics } = buildPlan(config);
-  const all = [...config.diagnostics, ...diagnostics, ...analyzeRouting(plan)];
+  // Routing is only analysed when every section is known: a missing include, an ignored section or
+  // a section without Name could hold the input or output the analysis would miss.
+  const incomplete = [...config.diagnostics, ...diagnostics].some((d) => d.severity === 'error' && STRUCTURAL.has(d.code));
+  const all = [...config.diagnostics, ...diagnostics, ...(incomplete ? [] : analyzeRouting(plan))];
   const sorted = sortDiagnostics(dedupe(all), config.files);
   return { plan, diagnostics: sorted, files: config.files, sources: config.sources, ok: !sorted.some((d) => d.severity === 'error') };
 }

@@ -1,18 +1,49 @@
 import type { PluginDefinition, PluginKind } from '../options/define.js';
 import dummy from './inputs/dummy/index.js';
+import libInput from './inputs/lib/index.js';
+import tail from './inputs/tail/index.js';
+import grep from './filters/grep/index.js';
+import kubernetes from './filters/kubernetes/index.js';
+import modify from './filters/modify/index.js';
+import multiline from './filters/multiline/index.js';
+import nest from './filters/nest/index.js';
+import parser from './filters/parser/index.js';
+import recordModifier from './filters/record_modifier/index.js';
+import rewriteTag from './filters/rewrite_tag/index.js';
+import throttle from './filters/throttle/index.js';
+import cloudwatchLogs from './outputs/cloudwatch_logs/index.js';
+import file from './outputs/file/index.js';
+import kinesisFirehose from './outputs/kinesis_firehose/index.js';
+import libOutput from './outputs/lib/index.js';
+import nullOutput from './outputs/null/index.js';
+import stdout from './outputs/stdout/index.js';
+
+export { UNSUPPORTED_PLUGINS } from './unsupported.js';
 
 /**
  * Every plugin logferry knows, as a static list (no filesystem discovery). Importing this loads
  * only definitions (names and option tables), never engine code.
  */
-export const PLUGINS: readonly PluginDefinition[] = [dummy];
-
-/** Fluent Bit plugins logferry recognises by name but does not run yet (name -> what it does). */
-export const UNSUPPORTED_PLUGINS: Readonly<Record<PluginKind, Readonly<Record<string, string>>>> = {
-  input: {},
-  filter: {},
-  output: {},
-};
+export const PLUGINS: readonly PluginDefinition[] = [
+  tail,
+  dummy,
+  libInput,
+  kubernetes,
+  parser,
+  grep,
+  modify,
+  recordModifier,
+  nest,
+  rewriteTag,
+  throttle,
+  multiline,
+  cloudwatchLogs,
+  kinesisFirehose,
+  stdout,
+  file,
+  nullOutput,
+  libOutput,
+];
 
 export function findPlugin(kind: PluginKind, name: string): PluginDefinition | undefined {
   const n = name.toLowerCase();

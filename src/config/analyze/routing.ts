@@ -1,6 +1,7 @@
 import type { Diagnostic, Span } from '../../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
 import type { CompiledRegex } from '../../parsers/regex.js';
+import type { RewriteTagRule } from '../../plugins/filters/rewrite_tag/index.js';
 import type { Plan, PlanInstance } from '../plan/types.js';
 import { composeTailTag, globToTagPattern, intersects } from './tag-pattern.js';
 
@@ -30,10 +31,8 @@ function rewriteTagPatterns(filter: PlanInstance<'filter'>): string[] {
   const rules = filter.options['rule'];
   if (!Array.isArray(rules)) return [];
   const out: string[] = [];
-  for (const rule of rules as unknown[]) {
-    const newTag = typeof rule === 'object' && rule !== null && 'newTag' in rule ? (rule as { newTag: unknown }).newTag : undefined;
-    if (typeof newTag !== 'string') continue;
-    out.push(newTag.replace(/\$\{[^}]*\}|\$TAG(\[\d+\])?|\$\d|\$[A-Za-z_][\w]*(\[[^\]]*\])*/g, '*').replace(/\*+/g, '*'));
+  for (const rule of rules as readonly RewriteTagRule[]) {
+    out.push(rule.tag.replace(/\$\{[^}]*\}|\$TAG(\[\d+\])?|\$\d|\$[A-Za-z_][\w]*(\[[^\]]*\])*/g, '*').replace(/\*+/g, '*'));
   }
   return out;
 }

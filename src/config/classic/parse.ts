@@ -7,7 +7,8 @@ import { parse as parseGrammar } from './generated/parser.js';
 
 /** Line nodes produced by grammar/fluentbit.peggy. */
 type LineNode =
-  | { type: 'header'; name: string; span: Span; nameSpan: Span }
+  | { type: 'header'; name: string | null; span: Span; nameSpan: Span }
+  | { type: 'damage'; span: Span }
   | { type: 'entry'; key: string; value: string; group: boolean; span: Span; keySpan: Span; valueSpan: Span }
   | { type: 'include'; path: string; span: Span; pathSpan: Span }
   | { type: 'meta'; name: string; value: string; span: Span; nameSpan: Span; valueSpan: Span };
@@ -34,7 +35,7 @@ export function parseClassic(fileName: string, text: string): ClassicParseResult
     diagnostics.push(makeDiagnostic({ code, message, span, hint }));
 
   const closeSection = () => {
-    if (current && current.entries.length === 0) {
+    if (current && current.entries.length === 0 && !current.damaged) {
       report('empty-section', `section [${current.header}] has no keys`, current.span, 'Fluent Bit warns "previous section did not have keys"');
     }
   };
@@ -43,12 +44,20 @@ export function parseClassic(fileName: string, text: string): ClassicParseResult
     switch (node.type) {
       case 'header': {
         closeSection();
+        if (node.name === null) {
+          // A broken header (already reported): swallow its keys without further reports.
+          current = { kind: undefined, header: '', span: node.span, entries: [], damaged: true };
+          break;
+        }
         const kind = sectionKind(node.name);
         current = { kind, header: node.name, span: node.span, entries: [] };
         sections.push(current);
         if (kind === undefined) reportUnknownSection(node.name, node.nameSpan, report);
         break;
       }
+      case 'damage':
+        if (current) current.damaged = true;
+        break;
       case 'entry': {
         if (!current) {
           report('syntax-error', `key '${node.key}' is outside of any section`, node.span, 'put it under a [SECTION] header');

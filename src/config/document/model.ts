@@ -39,6 +39,8 @@ export interface Section {
   readonly entries: Entry[];
   /** Sections nested in this one (YAML `processors`); empty for classic files. */
   readonly children?: Section[];
+  /** A line of this section could not be read (or its header is broken): presence checks are skipped. */
+  damaged?: boolean;
 }
 
 /** A `@SET NAME=VALUE` (classic) or `env:` entry (YAML). */

@@ -124,6 +124,7 @@ function buildParsers(sections: Section[], config: LoadedConfig, report: (d: Dia
       scope: config.scope,
       report,
       repeat: () => 'first-wins',
+      skipRequired: section.damaged === true,
     });
     runCheck(parserSection, section, interpreted, report);
     const name = interpreted.values['name'];
@@ -162,6 +163,7 @@ function buildMultilineParsers(
       scope: config.scope,
       report,
       repeat: () => 'first-wins',
+      skipRequired: section.damaged === true,
     });
     runCheck(multilineParserSection, section, interpreted, report);
     checkReferences(multilineParserSection.options, section, interpreted, parsers, result, report);
@@ -259,6 +261,7 @@ function buildInstance(
   const nameEntries = section.entries.filter((e) => e.key.toLowerCase() === 'name');
   const nameEntry = nameEntries[nameEntries.length - 1];
   if (!nameEntry) {
+    if (section.damaged) return undefined;
     report(
       makeDiagnostic({
         code: 'missing-name',
@@ -280,22 +283,23 @@ function buildInstance(
   if (!definition && unsupported === undefined) {
     const known = [...PLUGINS.filter((p) => p.kind === kind).map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS[kind])];
     const guess = didYouMean(lower, known);
-    const otherKind = (['input', 'filter', 'output'] as const).find((k) => k !== kind && (findPlugin(k, lower) || UNSUPPORTED_PLUGINS[k][lower] !== undefined));
+    // Prefer a kind where logferry implements the plugin (stdout is both a filter and an output).
+    const kinds = (['output', 'input', 'filter'] as const).filter((k) => k !== kind);
+    const otherKind =
+      kinds.find((k) => findPlugin(k, lower)) ?? kinds.find((k) => UNSUPPORTED_PLUGINS[k][lower] !== undefined);
     report(
       makeDiagnostic({
         code: 'unknown-plugin',
         message: `unknown ${kind} plugin '${name}'`,
         span: nameEntry.valueSpan,
         hint: otherKind
-          ? `'${name}' is an ${otherKind} plugin: put it in an [${KIND_LABEL[otherKind]}] section`
+          ? `'${name}' is ${otherKind === 'filter' ? 'a' : 'an'} ${otherKind} plugin: put it in an [${KIND_LABEL[otherKind]}] section`
           : guess
             ? `did you mean '${guess}'?`
             : undefined,
       }),
     );
-    return undefined;
-  }
-  if (!definition) {
+  } else if (!definition) {
     report(
       makeDiagnostic({
         code: 'unsupported-plugin',
@@ -316,6 +320,7 @@ function buildInstance(
     report,
     repeat,
     skipUnknown: !definition,
+    skipRequired: section.damaged === true,
     preset: new Map([['name', { value: name, entry: nameEntry }]]),
   });
   if (definition) {

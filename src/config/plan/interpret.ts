@@ -1,7 +1,7 @@
 import type { Diagnostic, DiagnosticInit, Span } from '../../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../../diagnostics/codes.js';
-import { didYouMean } from '../../diagnostics/did-you-mean.js';
+import { didYouMean, matchCase } from '../../diagnostics/did-you-mean.js';
 import { lookupOption, type CheckContext } from '../../options/define.js';
 import type { AnySpec, OptionTable } from '../../options/spec.js';
 import type { Entry, Section } from '../document/model.js';
@@ -45,6 +45,8 @@ export interface InterpretOptions {
   readonly unknownSeverity?: 'error' | 'warning';
   /** Extra text for unknown-key messages. */
   readonly unknownNote?: string;
+  /** Skip the required-key check (the section had syntax errors, so keys may be missing for that reason). */
+  readonly skipRequired?: boolean;
   /** Entries already consumed by the caller (e.g. `Name`), by canonical key. */
   readonly preset?: ReadonlyMap<string, { value: string; entry: Entry }>;
 }
@@ -67,6 +69,8 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
   const entries: PlanEntry[] = [];
   const firstSpan = new Map<string, Span>();
   const counts = new Map<string, number>();
+  // Keys written with a value that expanded to nothing (Fluent Bit treats them as not set).
+  const emptied = new Map<string, Entry>();
 
   for (const entry of section.entries) {
     const found = lookupOption(table, entry.key);
@@ -78,7 +82,7 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
         severity: opts.unknownSeverity ?? 'error',
         message: `unknown key '${entry.key}' in ${where}${opts.unknownNote ?? ''}`,
         span: entry.keySpan,
-        hint: guess ? `did you mean '${displayKey(guess)}'?` : `run 'logferry explain ${where.split(' ').pop() ?? ''}' to list the keys it accepts`,
+        hint: guess ? `did you mean '${matchCase(entry.key, guess)}'?` : undefined,
       });
       continue;
     }
@@ -116,6 +120,7 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
     const text = preset && preset.entry === entry ? preset.value : scope.expand(entry.value, entry.valueSpan, report);
     if (text.length === 0) {
       // Fluent Bit treats a value that expands to nothing as not set.
+      emptied.set(canonical, entry);
       continue;
     }
     const parsed = spec.parse(text);
@@ -144,12 +149,20 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
 
   for (const [key, spec] of Object.entries(table)) {
     if (values[key] !== undefined) continue;
-    if (spec.required && !setKeys.has(key)) {
+    const empty = emptied.get(key);
+    if (spec.required && !setKeys.has(key) && empty) {
       report({
         code: 'missing-required',
-        message: `${where} is missing the required key '${displayKey(key)}'`,
+        message: `${empty.key} in ${where} is required but its value '${empty.value}' expands to nothing`,
+        span: empty.valueSpan,
+        hint: 'Fluent Bit treats an empty value as not set; define the variable',
+      });
+    } else if (spec.required && !setKeys.has(key) && !opts.skipRequired) {
+      report({
+        code: 'missing-required',
+        message: `${where} is missing the required key '${key}'`,
         span: section.span,
-        hint: spec.doc ? `${displayKey(key)}: ${spec.doc}` : undefined,
+        hint: spec.doc ? `${key}: ${spec.doc}` : undefined,
       });
     }
     if (spec.multiple || spec.prefix) values[key] = spec.defaultValue === undefined ? [] : [spec.defaultValue];
@@ -189,9 +202,4 @@ export function candidateKeys(table: OptionTable): string[] {
     if (spec.aliases) keys.push(...spec.aliases);
   }
   return keys;
-}
-
-/** Fluent Bit's docs write keys in Title_Case; show them that way in messages (`mem_buf_limit` -> `Mem_Buf_Limit`). */
-export function displayKey(key: string): string {
-  return key.replace(/(^|[_.-])([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
 }

@@ -1,0 +1,136 @@
+import { defineFilter, type CheckContext } from '../../../options/define.js';
+import { opt } from '../../../options/kinds.js';
+
+/**
+ * What Fluent Bit reads from `Kube_URL` (`flb_kube_conf_create`): the scheme must be exactly
+ * `http://` or `https://`; the host runs to the first `:` (or the end), and the port is atoi of the
+ * rest (443 when absent). A path is not supported: without a port it becomes part of the host name.
+ */
+export interface KubeApiEndpoint {
+  readonly https: boolean;
+  readonly host: string;
+  readonly port: number;
+}
+
+export function parseKubeUrl(url: string): KubeApiEndpoint | undefined {
+  const scheme = /^https?:\/\//.exec(url);
+  if (!scheme) return undefined;
+  const rest = url.slice(scheme[0].length);
+  const colon = rest.indexOf(':');
+  const https = scheme[0] === 'https://';
+  if (colon < 0) return { https, host: rest, port: 443 };
+  const digits = /^[ \t\n\v\f\r]*[+-]?\d+/.exec(rest.slice(colon + 1));
+  return { https, host: rest.slice(0, colon), port: digits ? Number.parseInt(digits[0], 10) : 0 };
+}
+
+function checkKubeUrl(url: string, ctx: CheckContext): void {
+  const endpoint = parseKubeUrl(url);
+  if (!endpoint) {
+    ctx.report('invalid-value', `Kube_URL '${url}' must start with http:// or https://`, {
+      key: 'kube_url',
+      hint: 'Fluent Bit compares the scheme case-sensitively and stops at startup otherwise',
+    });
+    return;
+  }
+  const afterScheme = url.slice(endpoint.https ? 8 : 7);
+  if (endpoint.host.length === 0) {
+    ctx.report('invalid-value', `Kube_URL '${url}' has no host`, { key: 'kube_url' });
+  } else if (endpoint.host.includes('/')) {
+    ctx.report('invalid-value', `Kube_URL '${url}': Fluent Bit takes '${endpoint.host}' as the host name (it does not support a path)`, {
+      key: 'kube_url',
+      severity: 'warning',
+      hint: 'write only the scheme, host and optional port, e.g. https://kubernetes.default.svc:443',
+    });
+  } else if (afterScheme.includes(':')) {
+    const portText = afterScheme.slice(afterScheme.indexOf(':') + 1);
+    if (!/^\d+$/.test(portText) || endpoint.port < 1 || endpoint.port > 65535) {
+      ctx.report('invalid-value', `Kube_URL '${url}': Fluent Bit reads the port '${portText}' as ${endpoint.port}`, {
+        key: 'kube_url',
+        severity: 'warning',
+        hint: 'write a port number from 1 to 65535 and no path',
+      });
+    }
+  }
+}
+
+const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** `kubernetes`: add pod metadata (labels, annotations, ids) to container log records. */
+export default defineFilter({
+  name: 'kubernetes',
+  description: 'Enrich container log records with Kubernetes pod metadata',
+  options: {
+    buffer_size: opt.size({ default: '32K', doc: 'Largest API server response accepted (0 = unlimited; larger responses fail the lookup)' }),
+    'tls.debug': opt.int({ default: '0', doc: 'TLS debug level for API calls: 0 (none) to 4 (verbose)' }),
+    'tls.verify': opt.bool({ default: 'true', doc: "Verify the API server's TLS certificate" }),
+    'tls.vhost': opt.string({ doc: 'Host name sent in TLS SNI to the API server' }),
+    'tls.verify_hostname': opt.bool({ default: 'off', doc: "Check that the API server's certificate matches its host name" }),
+    merge_log: opt.bool({ default: 'false', doc: "Parse the 'log' field (JSON or Merge_Parser) and add its fields to the record" }),
+    merge_parser: opt.string({ references: 'parser', doc: "Parser for the 'log' field when Merge_Log is on (default: JSON)" }),
+    merge_log_key: opt.string({ doc: 'Put the merged fields under this key instead of the top level' }),
+    merge_log_trim: opt.bool({ default: 'true', doc: 'Strip trailing newlines from merged string values' }),
+    keep_log: opt.bool({ default: 'true', doc: "Keep the original 'log' field after a successful merge" }),
+    kube_url: opt.string({ default: 'https://kubernetes.default.svc', doc: 'API server URL: http:// or https://, host and optional port' }),
+    kube_meta_preload_cache_dir: opt.string({ doc: 'Directory of pod metadata JSON files read before asking the API server' }),
+    kube_ca_file: opt.string({ default: `${SERVICE_ACCOUNT}/ca.crt`, doc: 'CA certificate of the API server' }),
+    kube_ca_path: opt.string({ doc: 'Directory of CA certificates for the API server' }),
+    kube_tag_prefix: opt.string({
+      default: 'kube.var.log.containers.',
+      doc: 'Tag prefix removed (by length, unchecked) before the pod, namespace and container are read from the tag',
+    }),
+    kube_namespace_file: opt.string({ default: `${SERVICE_ACCOUNT}/namespace`, doc: "File holding this pod's namespace" }),
+    kube_token_file: opt.string({ default: `${SERVICE_ACCOUNT}/token`, doc: 'Bearer token file for the API server' }),
+    kube_token_command: opt.string({ doc: 'Command whose output is the bearer token (instead of Kube_Token_File)' }),
+    labels: opt.bool({ default: 'true', doc: 'Add pod labels' }),
+    annotations: opt.bool({ default: 'true', doc: 'Add pod annotations' }),
+    owner_references: opt.bool({ default: 'false', doc: 'Add pod owner references' }),
+    namespace_labels: opt.bool({ default: 'false', doc: 'Add namespace labels (under kubernetes_namespace)' }),
+    namespace_annotations: opt.bool({ default: 'false', doc: 'Add namespace annotations (under kubernetes_namespace)' }),
+    namespace_metadata_only: opt.bool({ default: 'false', doc: 'Fetch only namespace metadata, no pod metadata' }),
+    'k8s-logging.parser': opt.bool({ default: 'false', doc: 'Let pods choose a parser with the fluentbit.io/parser annotation' }),
+    'k8s-logging.exclude': opt.bool({ default: 'false', doc: 'Let pods drop their logs with the fluentbit.io/exclude annotation' }),
+    use_journal: opt.bool({ default: 'false', doc: 'Read pod and container from journald CONTAINER_NAME instead of the tag' }),
+    regex_parser: opt.string({ references: 'parser', doc: 'Regex parser that reads pod, namespace, container and id from the tag' }),
+    dummy_meta: opt.bool({ default: 'false', doc: 'Add fixed fake metadata without calling the API server (testing)' }),
+    dns_retries: opt.int({ default: '6', doc: 'DNS checks of the API host at startup before giving up' }),
+    dns_wait_time: opt.time({ default: '30', doc: 'Wait between those DNS checks' }),
+    cache_use_docker_id: opt.bool({ default: 'false', doc: 'Include the container id in the cache key (new metadata after a restart)' }),
+    use_tag_for_meta: opt.bool({ default: 'false', doc: 'Build metadata from the tag only, without calling any API' }),
+    use_kubelet: opt.bool({ default: 'false', doc: "Ask the node's kubelet (/pods) instead of the API server" }),
+    kubelet_host: opt.string({ default: '127.0.0.1', doc: 'Kubelet host when Use_Kubelet is on' }),
+    kubelet_port: opt.int({ default: '10250', min: 0, max: 65535, doc: 'Kubelet port when Use_Kubelet is on' }),
+    kube_token_ttl: opt.time({ default: '10m', doc: 'Re-read the token file after this long' }),
+    kube_meta_cache_ttl: opt.time({ default: '0', doc: 'Expire cached pod metadata after this long (0 = never; random eviction when full)' }),
+    kube_meta_namespace_cache_ttl: opt.time({ default: '15m', doc: 'Expire cached namespace metadata after this long (0 = never)' }),
+    aws_use_pod_association: opt.bool({ default: 'false', doc: 'Add service and environment names from the CloudWatch agent pod-to-service map' }),
+    use_pod_association: opt.bool({ default: 'false', doc: 'Older name of Aws_Use_Pod_Association' }),
+    aws_pod_association_host: opt.string({
+      default: 'cloudwatch-agent.amazon-cloudwatch',
+      doc: 'Host serving the pod-to-service map',
+    }),
+    aws_pod_association_endpoint: opt.string({ default: '/kubernetes/pod-to-service-env-map', doc: 'Path of the pod-to-service map' }),
+    aws_pod_association_port: opt.int({ default: '4311', min: 0, max: 65535, doc: 'Port of the pod-to-service map host' }),
+    aws_pod_service_map_ttl: opt.int({ default: '0', doc: 'Seconds a pod-to-service entry is kept (0 = no expiry)' }),
+    aws_pod_service_map_refresh_interval: opt.int({ default: '60', doc: 'Seconds between refreshes of the pod-to-service map' }),
+    aws_pod_service_preload_cache_dir: opt.string({ doc: 'Directory of pod-to-service map files read at startup' }),
+    aws_pod_association_host_server_ca_file: opt.string({
+      default: '/etc/amazon-cloudwatch-observability-agent-server-cert/tls-ca.crt',
+      doc: 'CA certificate of the pod-to-service map host',
+    }),
+    aws_pod_association_host_client_cert_file: opt.string({
+      default: '/etc/amazon-cloudwatch-observability-agent-client-cert/client.crt',
+      doc: 'Client certificate (mTLS) for the pod-to-service map host',
+    }),
+    aws_pod_association_host_client_key_file: opt.string({
+      default: '/etc/amazon-cloudwatch-observability-agent-client-cert/client.key',
+      doc: 'Client key (mTLS) for the pod-to-service map host',
+    }),
+    aws_pod_association_host_tls_debug: opt.int({ default: '0', doc: 'TLS debug level for the pod-to-service map host: 0 to 4' }),
+    aws_pod_association_host_tls_verify: opt.bool({ default: 'true', doc: "Verify the pod-to-service map host's certificate" }),
+    set_platform: opt.string({ doc: 'Force the platform to k8s or eks instead of detecting it (testing)' }),
+  },
+  check(options, ctx) {
+    // Kube_URL is only read when the filter talks to the API server.
+    if (ctx.isSet('kube_url') && !options.use_tag_for_meta) checkKubeUrl(options.kube_url, ctx);
+  },
+});

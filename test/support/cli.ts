@@ -1,0 +1,31 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../../src/cli/main.js';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A fixed environment so golden output does not depend on the machine. */
+export const GOLDEN_ENV: Readonly<Record<string, string>> = { HOSTNAME: 'golden-host' };
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in-process with the repository root as working directory. */
+export async function runCli(args: string[], env: Readonly<Record<string, string>> = GOLDEN_ENV, cwd = REPO_ROOT): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    env,
+    cwd,
+  });
+  return { code, stdout, stderr };
+}

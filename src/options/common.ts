@@ -39,8 +39,14 @@ const TLS = {
   'tls.ciphers': opt.string({ doc: 'Cipher list' }),
 } as const;
 
+/** `Condition`: Fluent Bit's core skips it in every plugin's key check (conditional processing, newer builds). */
+const CONDITION = {
+  condition: opt.unsupported({ doc: 'Conditional processing rule (newer Fluent Bit builds)', reason: 'conditional processing is not implemented; the section always applies' }),
+} as const;
+
 export const INPUT_COMMON = {
   name: opt.string({ required: true, doc: 'Plugin name' }),
+  ...CONDITION,
   alias: opt.string({ doc: 'Instance name used in metrics and logs instead of <plugin>.<n>' }),
   tag: opt.string({ doc: 'Tag of the records this input emits (default: the instance name, e.g. tail.0)' }),
   log_level: opt.enum({ values: LOG_LEVELS, doc: 'Log level of this instance' }),
@@ -59,6 +65,11 @@ export const INPUT_COMMON = {
 
 export const FILTER_COMMON = {
   name: opt.string({ required: true, doc: 'Plugin name' }),
+  active: opt.custom('bool', { default: 'true', doc: 'False (or 0) turns the filter off; any other value keeps it on' }, (t) => {
+    const v = t.trim();
+    return { ok: true, value: !(v.toLowerCase() === 'false' || v === '0') };
+  }),
+  ...CONDITION,
   match: opt.string({ doc: 'Tag pattern (`*` matches any text, dots included) of the records to process' }),
   match_regex: opt.regex({ doc: 'Regex on the tag, anchored at the start (tried before Match)' }),
   alias: opt.string({ doc: 'Instance name used in metrics and logs' }),
@@ -68,6 +79,7 @@ export const FILTER_COMMON = {
 
 export const OUTPUT_COMMON = {
   name: opt.string({ required: true, doc: 'Plugin name' }),
+  ...CONDITION,
   match: opt.string({ doc: 'Tag pattern (`*` matches any text, dots included) of the records to send' }),
   match_regex: opt.regex({ doc: 'Regex on the tag, anchored at the start (tried before Match)' }),
   alias: opt.string({ doc: 'Instance name used in metrics and logs' }),

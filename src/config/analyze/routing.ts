@@ -40,16 +40,43 @@ function rewriteTagPatterns(filter: PlanInstance<'filter'>): string[] {
 interface Route {
   readonly match: string | undefined;
   readonly regex: CompiledRegex | undefined;
+  /** Identity of the rule (many sections share one Match): the cache key. */
+  readonly key: string;
+}
+
+function makeRoute(match: string | undefined, regex: CompiledRegex | undefined): Route {
+  return { match, regex, key: `${match ?? ''}\u0000${regex?.source ?? ''}` };
+}
+
+/** Distinct routes of some instances. */
+function distinct(routes: readonly (Route | undefined)[]): Route[] {
+  const byKey = new Map<string, Route>();
+  for (const r of routes) if (r && !byKey.has(r.key)) byKey.set(r.key, r);
+  return [...byKey.values()];
 }
 
 function routeOf(instance: PlanInstance): Route {
   const match = instance.options['match'];
   const regex = instance.options['match_regex'] as CompiledRegex | undefined;
-  return { match: typeof match === 'string' && match.length > 0 ? match : undefined, regex };
+  return makeRoute(typeof match === 'string' && match.length > 0 ? match : undefined, regex);
 }
 
 /** Whether a route can see some tag of the pattern. Regexes are only decided on literal tags. */
-function routeSees(route: Route, pattern: string): boolean {
+function routeSees(route: Route, pattern: string, cache: Map<string, Map<string, boolean>>): boolean {
+  let byPattern = cache.get(route.key);
+  if (!byPattern) {
+    byPattern = new Map();
+    cache.set(route.key, byPattern);
+  }
+  let hit = byPattern.get(pattern);
+  if (hit === undefined) {
+    hit = computeRouteSees(route, pattern);
+    byPattern.set(pattern, hit);
+  }
+  return hit;
+}
+
+function computeRouteSees(route: Route, pattern: string): boolean {
   if (route.regex) {
     if (pattern.includes('*')) return true;
     const m = route.regex.regexp.exec(pattern);
@@ -70,6 +97,7 @@ function matchSpan(instance: PlanInstance): Span {
  */
 export function analyzeRouting(plan: Plan): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const cache = new Map<string, Map<string, boolean>>();
   const inputs = plan.inputs.filter((i) => i.options.routable !== false);
   const sources: TagSource[] = inputs.map((i) => ({ instance: i, patterns: inputTagPatterns(i) }));
 
@@ -80,7 +108,7 @@ export function analyzeRouting(plan: Plan): Diagnostic[] {
     const route = routeOf(inst);
     if (!route.match && !route.regex) {
       if (inst.kind === 'output' && implicitAll) {
-        routes.set(inst, { match: '*', regex: undefined });
+        routes.set(inst, makeRoute('*', undefined));
         continue;
       }
       out.push(
@@ -101,7 +129,7 @@ export function analyzeRouting(plan: Plan): Diagnostic[] {
   for (const f of plan.filters) {
     if (f.plugin !== 'rewrite_tag') continue;
     const route = routes.get(f);
-    if (!route || !sources.some((s) => s.patterns.some((p) => routeSees(route, p)))) continue;
+    if (!route || !sources.some((s) => s.patterns.some((p) => routeSees(route, p, cache)))) continue;
     emitted.push(...rewriteTagPatterns(f));
   }
   const allPatterns = [...sources.flatMap((s) => s.patterns), ...emitted];
@@ -117,17 +145,12 @@ export function analyzeRouting(plan: Plan): Diagnostic[] {
     );
   }
 
+  // Records leave an input through an output, or through a rewrite_tag filter under a new tag.
+  const exits = distinct([...plan.outputs, ...plan.filters.filter((f) => f.plugin === 'rewrite_tag')].map((i) => routes.get(i)));
   for (const source of sources) {
     const input = source.instance;
-    const delivered = plan.outputs.some((o) => {
-      const r = routes.get(o);
-      return r !== undefined && source.patterns.some((p) => routeSees(r, p));
-    });
-    const rewritten = plan.filters.some((f) => {
-      const r = routes.get(f);
-      return f.plugin === 'rewrite_tag' && r !== undefined && source.patterns.some((p) => routeSees(r, p));
-    });
-    if (!delivered && !rewritten && plan.outputs.length > 0) {
+    const routed = exits.some((r) => source.patterns.some((p) => routeSees(r, p, cache)));
+    if (!routed && plan.outputs.length > 0) {
       out.push(
         makeDiagnostic({
           code: 'unrouted-input',
@@ -140,17 +163,24 @@ export function analyzeRouting(plan: Plan): Diagnostic[] {
   }
 
   if (plan.inputs.length === 0) return out;
+  const patterns = [...new Set(allPatterns)];
+  const seesAny = new Map<string, boolean>();
   for (const inst of [...plan.filters, ...plan.outputs]) {
     const route = routes.get(inst);
     if (!route) continue;
-    if (allPatterns.some((p) => routeSees(route, p))) continue;
+    let any = seesAny.get(route.key);
+    if (any === undefined) {
+      any = patterns.some((p) => routeSees(route, p, cache));
+      seesAny.set(route.key, any);
+    }
+    if (any) continue;
     const written = route.match !== undefined ? `Match '${route.match}'` : `Match_Regex '${route.regex?.source}'`;
     out.push(
       makeDiagnostic({
         code: 'unmatched-route',
         message: `${written} of ${inst.kind} '${inst.displayName}' matches no tag an input produces`,
         span: matchSpan(inst),
-        hint: `input tags: ${[...new Set(allPatterns)].map((p) => `'${p}'`).join(', ') || 'none'}; '*' matches any text, dots included`,
+        hint: `input tags: ${patterns.map((p) => `'${p}'`).join(', ') || 'none'}; '*' matches any text, dots included`,
       }),
     );
   }

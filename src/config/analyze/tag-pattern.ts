@@ -10,13 +10,25 @@ export function matchTag(pattern: string, tag: string): boolean {
 
 /** True when some tag matches both wildcard patterns (a literal tag is a pattern without `*`). */
 export function intersects(a: string, b: string): boolean {
-  const memo = new Map<number, boolean>();
+  if (!a.includes('*')) return b.includes('*') ? globMatch(b, a) : a === b;
+  if (!b.includes('*')) return globMatch(a, b);
+  // Both have wildcards. The text before the first `*` and after the last must agree: cheap rejection.
+  const pa = a.indexOf('*');
+  const pb = b.indexOf('*');
+  const n = Math.min(pa, pb);
+  if (a.slice(0, n) !== b.slice(0, n)) return false;
+  const sa = a.length - a.lastIndexOf('*') - 1;
+  const sb = b.length - b.lastIndexOf('*') - 1;
+  const m = Math.min(sa, sb);
+  if (m > 0 && a.slice(a.length - m) !== b.slice(b.length - m)) return false;
+  // Search the product of the two patterns: search the product of the two patterns (memo: 0 unknown, 1 no, 2 yes).
   const width = b.length + 1;
+  const memo = new Uint8Array((a.length + 1) * width);
   const rec = (i: number, j: number): boolean => {
     const key = i * width + j;
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
-    memo.set(key, false);
+    const hit = memo[key]!;
+    if (hit !== 0) return hit === 2;
+    memo[key] = 1;
     let r = false;
     if (i === a.length && j === b.length) r = true;
     else if (i < a.length && a[i] === '*' && rec(i + 1, j)) r = true;
@@ -28,10 +40,34 @@ export function intersects(a: string, b: string): boolean {
       else if (cb === '*' && ca !== '*') r = rec(i + 1, j);
       else if (ca === cb) r = rec(i + 1, j + 1);
     }
-    memo.set(key, r);
+    memo[key] = r ? 2 : 1;
     return r;
   };
   return rec(0, 0);
+}
+
+/** Wildcard pattern against a literal tag: greedy match with backtracking to the last `*`. */
+function globMatch(pattern: string, tag: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < tag.length) {
+    if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pattern.length && pattern[p] === tag[t]) {
+      p++;
+      t++;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /** Glob syntax (`?`, `[...]`, `{a,b}`, `**`) becomes `*`: any text. */

@@ -1,6 +1,7 @@
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import { compileRegex, type CompiledRegex } from '../parsers/regex.js';
 import type { Cardinality, OptionSpec, ParseOutcome, Presence, Reference } from './spec.js';
+import { splitSlistTokens } from './tokenize.js';
 import { atof, atoi, parseBool, sizeToBytes, splitSecondsNanos, timeToSeconds } from './units.js';
 
 export interface BaseConfig {
@@ -209,7 +210,7 @@ export const opt = {
   },
   /** A space-separated list (Fluent Bit SLIST). */
   slist<const C extends BaseConfig>(config: C) {
-    return build<readonly string[], C>('slist', config, (t) => ok(splitList(t, /\s+/)));
+    return build<readonly string[], C>('slist', config, (t) => ok(splitSlistTokens(t)));
   },
   /** An Onigmo regular expression (`/pattern/flags` allowed), checked and translated at plan time. */
   regex<const C extends BaseConfig>(config: C) {

@@ -1,58 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { DiagnosticCode } from '../../src/diagnostics/codes.js';
-import type { CheckContext, SectionDefinition } from '../../src/options/define.js';
+import { runCheck, typedOptions, type Given } from '../support/check.js';
 import type { OptionsOf, OptionTable } from '../../src/options/spec.js';
 import serviceSection, { sizeToBinaryBytes } from '../../src/config/sections/service.js';
 import parserSection, { parseDecoder, parseTimeOffset, parseTypes } from '../../src/config/sections/parser.js';
 import multilineSection, { parseMultilineRule, splitRuleTokens, splitStates } from '../../src/config/sections/multiline-parser.js';
 import { BUILTIN_MULTILINE_PARSERS, BUILTIN_MULTILINE_PARSER_DOCS, isBuiltinMultilineParser } from '../../src/parsers/builtins.js';
 
-interface Report {
-  code: DiagnosticCode;
-  message: string;
-  key?: string;
-  severity?: 'error' | 'warning' | 'info';
-}
-
-/**
- * Builds the typed options object of a section the way the plan builder does: every key parsed
- * from its text, defaults for the rest, repeatable keys as arrays. Throws on a value that does not
- * parse (the tests only pass valid values here).
- */
-function typed<T extends OptionTable>(table: T, values: Record<string, string | string[]>): { options: OptionsOf<T>; setKeys: Set<string> } {
-  const out: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(table)) {
-    const given = values[key];
-    if (given === undefined) {
-      out[key] = spec.multiple ? [] : spec.defaultValue;
-      continue;
-    }
-    const texts = Array.isArray(given) ? given : [given];
-    const parsed = texts.map((t) => {
-      const r = spec.parse(t);
-      if (!r.ok) throw new Error(`${key} ${JSON.stringify(t)}: ${r.message}`);
-      return r.value;
-    });
-    out[key] = spec.multiple ? parsed : parsed[parsed.length - 1];
-  }
-  for (const key of Object.keys(values)) if (!(key in table)) throw new Error(`unknown key ${key}`);
-  return { options: out as OptionsOf<T>, setKeys: new Set(Object.keys(values)) };
-}
-
-/** Runs a section's check with a CheckContext that records the reports. */
-function runCheck<T extends OptionTable>(def: SectionDefinition<T>, values: Record<string, string | string[]>): Report[] {
-  const { options, setKeys } = typed(def.options, values);
-  const reports: Report[] = [];
-  const ctx: CheckContext = {
-    report(code, message, opts) {
-      reports.push({ code, message, ...(opts?.key ? { key: opts.key } : {}), ...(opts?.severity ? { severity: opts.severity } : {}) });
-    },
-    isSet: (key) => setKeys.has(key),
-  };
-  def.check!(options, ctx);
-  return reports;
+function typed<T extends OptionTable>(table: T, values: Given): { options: OptionsOf<T>; setKeys: ReadonlySet<string> } {
+  const { options, setKeys } = typedOptions(table, values);
+  return { options: options as OptionsOf<T>, setKeys };
 }
 
 function parseValue(table: OptionTable, key: string, text: string) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runCheck, typedOptions, type Given, type Report } from '../support/check.js';
 import type { DiagnosticCode } from '../../src/diagnostics/codes.js';
-import { lookupOption, type CheckContext, type PluginDefinition } from '../../src/options/define.js';
+import { lookupOption, type PluginDefinition } from '../../src/options/define.js';
 import { FILTER_COMMON } from '../../src/options/common.js';
 import type { AnySpec, OptionTable, ParseOutcome } from '../../src/options/spec.js';
 import grep, { parseGrepRule } from '../../src/plugins/filters/grep/index.js';
@@ -16,48 +17,8 @@ import { parseAccessorTemplate, parseRecordAccessor } from '../../src/plugins/fi
 
 const FILTERS: readonly PluginDefinition[] = [kubernetes, parser, grep, modify, recordModifier, nest, rewriteTag, throttle, multiline];
 
-interface Report {
-  code: DiagnosticCode;
-  message: string;
-  key?: string;
-  severity?: string;
-  hint?: string;
-}
-
-type Given = Readonly<Record<string, string | readonly string[]>>;
-
-/** The typed options the plan builder hands to `check`: defaults, then the given values parsed. */
-function resolve(table: OptionTable, given: Given): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(table)) {
-    if (spec.multiple) values[key] = spec.defaultValue === undefined ? [] : [spec.defaultValue];
-    else if (spec.defaultValue !== undefined) values[key] = spec.defaultValue;
-  }
-  for (const [key, text] of Object.entries(given)) {
-    const spec = table[key];
-    if (!spec) throw new Error(`unknown key ${key}`);
-    const parsed = (typeof text === 'string' ? [text] : text).map((t) => {
-      const r = spec.parse(t);
-      if (!r.ok) throw new Error(`${key}: ${r.message}`);
-      return r.value;
-    });
-    values[key] = spec.multiple ? parsed : parsed[parsed.length - 1];
-  }
-  return values;
-}
-
-function check(def: PluginDefinition, given: Given = {}): Report[] {
-  const reports: Report[] = [];
-  const set = new Set(Object.keys(given));
-  const ctx: CheckContext = {
-    report(code, message, options) {
-      reports.push({ code, message, key: options?.key, severity: options?.severity, hint: options?.hint });
-    },
-    isSet: (key) => set.has(key.toLowerCase()),
-  };
-  def.check!(resolve(def.options, given) as never, ctx);
-  return reports;
-}
+const resolve = (table: OptionTable, given: Given) => typedOptions(table, given).options;
+const check = (def: PluginDefinition, given: Given = {}): Report[] => runCheck(def, given);
 
 function ok<T>(r: ParseOutcome<T>): T {
   if (!r.ok) throw new Error(`expected success, got: ${r.message}`);

@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import type { DiagnosticCode } from '../../src/diagnostics/codes.js';
-import type { CheckContext, PluginDefinition } from '../../src/options/define.js';
-import type { OptionTable } from '../../src/options/spec.js';
+import { runCheck, type Report } from '../support/check.js';
+import type { PluginDefinition } from '../../src/options/define.js';
 import tail from '../../src/plugins/inputs/tail/index.js';
 import dummy from '../../src/plugins/inputs/dummy/index.js';
 import libInput from '../../src/plugins/inputs/lib/index.js';
@@ -20,50 +19,6 @@ const IMPLEMENTED = {
   filter: ['kubernetes', 'parser', 'grep', 'modify', 'record_modifier', 'nest', 'rewrite_tag', 'throttle', 'multiline'],
   output: ['cloudwatch_logs', 'kinesis_firehose', 'stdout', 'file', 'null', 'lib'],
 } as const;
-
-interface Report {
-  code: DiagnosticCode;
-  message: string;
-  key?: string;
-  severity?: string;
-}
-
-/**
- * Builds the typed options a plugin's `check` receives, the way the plan does: defaults first,
- * then the given values parsed by each option's kind (repeatable keys as arrays).
- */
-function resolve(table: OptionTable, given: Readonly<Record<string, string | readonly string[]>>) {
-  const values: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(table)) {
-    if (spec.multiple) values[key] = spec.defaultValue === undefined ? [] : [spec.defaultValue];
-    else if (spec.defaultValue !== undefined) values[key] = spec.defaultValue;
-  }
-  for (const [key, text] of Object.entries(given)) {
-    const spec = table[key];
-    if (!spec) throw new Error(`unknown key ${key}`);
-    const texts = typeof text === 'string' ? [text] : text;
-    const parsed = texts.map((t) => {
-      const r = spec.parse(t);
-      if (!r.ok) throw new Error(`${key}: ${r.message}`);
-      return r.value;
-    });
-    values[key] = spec.multiple ? parsed : parsed[parsed.length - 1];
-  }
-  return values;
-}
-
-function runCheck(def: PluginDefinition, given: Readonly<Record<string, string | readonly string[]>> = {}): Report[] {
-  const reports: Report[] = [];
-  const set = new Set(Object.keys(given));
-  const ctx: CheckContext = {
-    report(code, message, options) {
-      reports.push({ code, message, key: options?.key, severity: options?.severity });
-    },
-    isSet: (key) => set.has(key.toLowerCase()),
-  };
-  def.check?.(resolve(def.options, given) as never, ctx);
-  return reports;
-}
 
 const errors = (reports: Report[]) => reports.filter((r) => r.severity === undefined || r.severity === 'error');
 

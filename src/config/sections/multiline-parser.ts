@@ -10,6 +10,7 @@ import { opt } from '../../options/kinds.js';
 import type { OptionsOf, ParseOutcome } from '../../options/spec.js';
 import { compileRegex, type CompiledRegex } from '../../parsers/regex.js';
 import { parseLooseBool } from './parser.js';
+import { splitSlistTokensDetailed, type SlistTokens } from '../../options/tokenize.js';
 
 /** `FLB_ML_FLUSH_TIMEOUT`: what Fluent Bit uses when `flush_timeout` is absent or ≤ 0. */
 export const DEFAULT_FLUSH_TIMEOUT_MS = 4000;
@@ -24,72 +25,8 @@ export interface MultilineRule {
   readonly next: string | undefined;
 }
 
-/** The tokens of a value as `flb_slist_split_tokens` cuts it, plus what looked suspicious. */
-export interface RuleTokens {
-  readonly tokens: string[];
-  /** A quoted token had no closing quote (Fluent Bit takes the rest of the value, escapes kept). */
-  readonly unterminatedQuote: boolean;
-}
-
-/**
- * `flb_slist_split_tokens` (`src/flb_slist.c`): tokens are separated by spaces (only `' '`); a
- * token starting with `"` runs to the next `"` not preceded by a backslash, and inside it `\"`
- * becomes `"` while every other backslash stays (so regex escapes survive). Text right after a
- * closing quote starts the next token. After `maxSplit` tokens, whatever remains (leading spaces
- * removed) is one more token. A quoted token without its closing quote is the rest of the value,
- * taken as is (no unescaping).
- */
-export function splitRuleTokens(text: string, maxSplit = 3): RuleTokens {
-  const tokens: string[] = [];
-  let unterminatedQuote = false;
-  let pos: number | undefined = 0;
-  const n = text.length;
-  while (pos !== undefined) {
-    let p: number = pos;
-    while (text[p] === ' ') p++;
-    let start = p;
-    let quoted = false;
-    if (text[p] === '"') {
-      quoted = true;
-      p++;
-      start = p;
-      for (;;) {
-        while (p < n && text[p] !== '"') p++;
-        if (p >= n) break;
-        if (text[p - 1] === '\\') {
-          p++;
-          continue;
-        }
-        break;
-      }
-    } else {
-      while (p < n && text[p] !== ' ') p++;
-    }
-
-    let token: string | undefined;
-    if (p < n) {
-      token = text.slice(start, p);
-      if (quoted) token = token.replace(/\\"/g, '"');
-      p++;
-      while (p < n && text[p] === ' ') p++;
-      pos = p;
-    } else {
-      if (p > start) token = text.slice(start);
-      if (quoted) unterminatedQuote = true;
-      pos = undefined;
-    }
-    if (token === undefined) break;
-    tokens.push(token);
-    if (pos === undefined) break;
-    if (maxSplit > 0 && tokens.length >= maxSplit) {
-      let rest = pos;
-      while (text[rest] === ' ') rest++;
-      if (rest < n) tokens.push(text.slice(rest));
-      break;
-    }
-  }
-  return { tokens, unterminatedQuote };
-}
+/** `flb_slist_split_tokens` as the rule reader uses it (tests and callers use the old name). */
+export const splitRuleTokens = (text: string, maxSplit = 3): SlistTokens => splitSlistTokensDetailed(text, maxSplit);
 
 /**
  * The from-state list of a rule (`flb_slist_split_string(..., ',', -1)`): split at commas, each

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { quoteFlbToken, splitFlb, splitSlistTokens } from '../../../src/plugins/filters/shared/tokenize.js';
+import { quoteFlbToken, splitFlb, splitSlistTokens } from '../../../src/options/tokenize.js';
 
 /** Words without spaces, quotes or backslashes (what users write bare). */
 const bareWord = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => !/[\s"'\\]/.test(s));

@@ -5,7 +5,7 @@ import type { ParseOutcome } from '../../../options/spec.js';
 import type { CompiledRegex } from '../../../parsers/regex.js';
 import { parseRecordAccessor, type RecordAccessor } from '../shared/accessor.js';
 import { compileRuleRegex, invalidRule, withValues } from '../shared/rule.js';
-import { splitFlb } from '../shared/tokenize.js';
+import { splitFlb } from '../../../options/tokenize.js';
 
 /** One `Regex` or `Exclude` rule: `KEY REGEX`. */
 export interface GrepRule {

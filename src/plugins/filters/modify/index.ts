@@ -5,7 +5,7 @@ import type { ParseOutcome } from '../../../options/spec.js';
 import type { CompiledRegex } from '../../../parsers/regex.js';
 import { parseKeyOrAccessor, type RecordAccessor } from '../shared/accessor.js';
 import { compileRuleRegex, invalidRule, orList, type Failure } from '../shared/rule.js';
-import { splitFlb } from '../shared/tokenize.js';
+import { splitFlb } from '../../../options/tokenize.js';
 
 /*
  * Fluent Bit's modify filter (plugins/filter_modify/modify.c) walks every property of the section in

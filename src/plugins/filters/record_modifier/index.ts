@@ -2,7 +2,7 @@ import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
 import { invalidRule } from '../shared/rule.js';
-import { splitSlistTokens } from '../shared/tokenize.js';
+import { splitSlistTokens } from '../../../options/tokenize.js';
 
 /** One `Record KEY VALUE`: appended to every record as a string. */
 export interface RecordModifierRecord {

@@ -6,7 +6,7 @@ import type { CompiledRegex } from '../../../parsers/regex.js';
 import { parseAccessorTemplate, parseKeyOrAccessor, type RecordAccessor, type TemplatePart } from '../shared/accessor.js';
 import { EMITTER_OPTIONS } from '../shared/emitter.js';
 import { compileRuleRegex, invalidRule } from '../shared/rule.js';
-import { splitSlistTokens } from '../shared/tokenize.js';
+import { splitSlistTokens } from '../../../options/tokenize.js';
 
 /** One `Rule $KEY REGEX NEW_TAG KEEP`. */
 export interface RewriteTagRule {

@@ -81,15 +81,24 @@ export function splitFlb(line: string, options: SplitOptions = {}): SplitOutcome
   return { ok: true, tokens };
 }
 
+/** Tokens of a value as `flb_slist_split_tokens` cuts it, and whether a quote was left open. */
+export interface SlistTokens {
+  readonly tokens: string[];
+  /** A quoted token had no closing quote (Fluent Bit takes the rest of the value, escapes kept). */
+  readonly unterminatedQuote: boolean;
+}
+
 /**
  * `flb_slist_split_tokens`: space-separated tokens; a token starting with `"` runs to the next `"`
- * not preceded by a backslash, and `\"` inside it becomes `"` (nothing else is unescaped). An
- * unterminated quote takes the rest of the line (without the opening quote). With `maxSplit` > 0,
- * whatever follows the first `maxSplit` tokens (leading spaces removed) is one more token.
+ * not preceded by a backslash, and `\"` inside it becomes `"` (nothing else is unescaped, so regex
+ * escapes survive). An unterminated quote takes the rest of the line (without the opening quote).
+ * With `maxSplit` > 0, whatever follows the first `maxSplit` tokens (leading spaces removed) is one
+ * more token.
  */
-export function splitSlistTokens(line: string, maxSplit = 0): string[] {
+export function splitSlistTokensDetailed(line: string, maxSplit = 0): SlistTokens {
   const tokens: string[] = [];
   const len = line.length;
+  let unterminatedQuote = false;
   let pos = 0;
   for (;;) {
     let p = pos;
@@ -113,6 +122,7 @@ export function splitSlistTokens(line: string, maxSplit = 0): string[] {
       while (p < len && line[p] !== ' ') p++;
     }
     if (p >= len) {
+      if (quoted) unterminatedQuote = true;
       if (p > start) tokens.push(line.slice(start));
       break;
     }
@@ -126,7 +136,12 @@ export function splitSlistTokens(line: string, maxSplit = 0): string[] {
     }
     pos = p;
   }
-  return tokens;
+  return { tokens, unterminatedQuote };
+}
+
+/** `flb_slist_split_tokens`, tokens only (see `splitSlistTokensDetailed`). */
+export function splitSlistTokens(line: string, maxSplit = 0): string[] {
+  return splitSlistTokensDetailed(line, maxSplit).tokens;
 }
 
 /**

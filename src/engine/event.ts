@@ -1,0 +1,51 @@
+/**
+ * The unit of data in the engine. One time representation everywhere: nanoseconds since the
+ * Unix epoch as a bigint (Fluent Bit keeps seconds + nanoseconds; a bigint holds both exactly).
+ */
+export type Nanos = bigint;
+
+/** A record as Fluent Bit sees it: a map of keys to JSON-like values, key order preserved. */
+export type LogRecord = Record<string, unknown>;
+
+export interface LogEvent {
+  /** Event time in nanoseconds since the epoch. */
+  time: Nanos;
+  record: LogRecord;
+}
+
+/** Events of one tag, the way inputs append them and the router routes them (Fluent Bit chunks). */
+export interface EventBatch {
+  tag: string;
+  events: LogEvent[];
+}
+
+const NS_PER_MS = 1_000_000n;
+const NS_PER_S = 1_000_000_000n;
+
+/** Current wall-clock time in nanoseconds (millisecond resolution plus a monotonic sub-ms part). */
+export function nowNanos(): Nanos {
+  const ms = Date.now();
+  const sub = BigInt(Math.floor((performance.now() % 1) * 1e6));
+  return BigInt(ms) * NS_PER_MS + sub;
+}
+
+export function nanosFromSeconds(sec: number, nsec = 0): Nanos {
+  return BigInt(Math.trunc(sec)) * NS_PER_S + BigInt(Math.trunc(nsec));
+}
+
+/** Splits nanoseconds into whole seconds and the nanosecond remainder (remainder >= 0). */
+export function splitNanos(t: Nanos): { sec: number; nsec: number } {
+  let sec = t / NS_PER_S;
+  let nsec = t % NS_PER_S;
+  if (nsec < 0n) {
+    nsec += NS_PER_S;
+    sec -= 1n;
+  }
+  return { sec: Number(sec), nsec: Number(nsec) };
+}
+
+/** Seconds as a float with (up to) nanosecond digits, as Fluent Bit prints `date` in json output. */
+export function nanosToSecondsFloat(t: Nanos): number {
+  const { sec, nsec } = splitNanos(t);
+  return sec + nsec / 1e9;
+}

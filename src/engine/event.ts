@@ -22,11 +22,12 @@ export interface EventBatch {
 const NS_PER_MS = 1_000_000n;
 const NS_PER_S = 1_000_000_000n;
 
-/** Current wall-clock time in nanoseconds (millisecond resolution plus a monotonic sub-ms part). */
+/** Wall clock at module load, anchored to the monotonic high-resolution clock. */
+const EPOCH_OFFSET: Nanos = BigInt(Date.now()) * NS_PER_MS - process.hrtime.bigint();
+
+/** Current time in nanoseconds since the epoch: wall clock at start plus monotonic time since. */
 export function nowNanos(): Nanos {
-  const ms = Date.now();
-  const sub = BigInt(Math.floor((performance.now() % 1) * 1e6));
-  return BigInt(ms) * NS_PER_MS + sub;
+  return EPOCH_OFFSET + process.hrtime.bigint();
 }
 
 export function nanosFromSeconds(sec: number, nsec = 0): Nanos {

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const t0 = performance.now();
-const { validateClassic } = await import(join(root, 'dist/config/validate.js'));
+const { validateConfig } = await import(join(root, 'dist/config/validate.js'));
 const importMs = performance.now() - t0;
 
 const CI_ENV = {
@@ -44,20 +44,20 @@ function generate(sections) {
 const PARSERS = '[PARSER]\n    Name        crio\n    Format      regex\n    Regex       ^(?<time>[^ ]+) (?<stream>stdout|stderr) (?<logtag>P|F) (?<log>.*)$\n    Time_Key    time\n    Time_Format %Y-%m-%dT%H:%M:%S.%L%z\n';
 
 function measure(name, path, env, extra = {}) {
-  const files = validateClassic(path, { env, cwd: root }).files;
+  const files = validateConfig(path, { env, cwd: root }).files;
   const text = files.map((f) => readFileSync(resolve(root, f), 'utf8')).join('');
   const lines = text.split('\n').length;
   const bytes = Buffer.byteLength(text);
   const cpu0 = process.cpuUsage();
   const first0 = performance.now();
-  const first = validateClassic(path, { env, cwd: root });
+  const first = validateConfig(path, { env, cwd: root });
   const firstMs = performance.now() - first0;
   const runs = [];
   let rssPeak = process.memoryUsage().rss;
   const deadline = performance.now() + 3000;
   while (runs.length < 5 || (performance.now() < deadline && runs.length < 500)) {
     const s = performance.now();
-    validateClassic(path, { env, cwd: root });
+    validateConfig(path, { env, cwd: root });
     runs.push(performance.now() - s);
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
   }

@@ -4,7 +4,7 @@ import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { analyzeRouting } from './analyze/routing.js';
 import { buildPlan } from './plan/build.js';
 import type { Plan } from './plan/types.js';
-import { loadClassic, type LoadOptions } from './resolve/load.js';
+import { loadConfig, type LoadOptions } from './resolve/load.js';
 
 const STRUCTURAL = new Set<string>(['syntax-error', 'unknown-section', 'include-not-found', 'include-loop', 'unreadable-file', 'missing-name']);
 
@@ -23,14 +23,15 @@ export interface ValidationResult {
 }
 
 /**
- * Validates a classic configuration: reads it with its includes and parsers files, builds the
- * typed plan, and analyses routing. Never throws for problems in the configuration.
+ * Validates a configuration, classic or YAML (by extension): reads it with its includes and
+ * parsers files, builds the typed plan, and analyses routing. Never throws for problems in the
+ * configuration.
  */
-export function validateClassic(path: string, options: ValidateOptions = {}): ValidationResult {
+export function validateConfig(path: string, options: ValidateOptions = {}): ValidationResult {
   const env = { ...(options.env ?? process.env) };
   // Fluent Bit presets HOSTNAME from gethostname() when the environment lacks it.
   if (env['HOSTNAME'] === undefined || env['HOSTNAME'] === '') env['HOSTNAME'] = hostname();
-  const config = loadClassic(path, { ...options, env });
+  const config = loadConfig(path, { ...options, env });
   const { plan, diagnostics } = buildPlan(config);
   // Routing is only analysed when every section is known: a missing include, an ignored section or
   // a section without Name could hold the input or output the analysis would miss.
@@ -39,6 +40,9 @@ export function validateClassic(path: string, options: ValidateOptions = {}): Va
   const sorted = sortDiagnostics(dedupe(all), config.files);
   return { plan, diagnostics: sorted, files: config.files, sources: config.sources, ok: !sorted.some((d) => d.severity === 'error') };
 }
+
+/** @deprecated reads YAML too: use `validateConfig`. */
+export const validateClassic = validateConfig;
 
 /** The same `${VAR}` warning can be produced twice (e.g. a Name read for lookup and again as a key). */
 function dedupe(items: Diagnostic[]): Diagnostic[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateClassic } from '../../src/config/validate.js';
+import { validateConfig } from '../../src/config/validate.js';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 
 /** The variables AWS's Container Insights DaemonSet sets for these configs. */
@@ -14,7 +14,7 @@ const ENV = {
 };
 
 describe('AWS Container Insights configs (fixtures/container-insights)', () => {
-  const result = validateClassic('fixtures/container-insights/fluent-bit.conf', { env: ENV, cwd: REPO_ROOT });
+  const result = validateConfig('fixtures/container-insights/fluent-bit.conf', { env: ENV, cwd: REPO_ROOT });
 
   it('validate with no error; the only warnings are the plugins logferry does not run yet', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -52,7 +52,7 @@ describe('AWS Container Insights configs (fixtures/container-insights)', () => {
   });
 
   it('without the variables, every reference is reported and the required region is missing', () => {
-    const bare = validateClassic('fixtures/container-insights/fluent-bit.conf', { env: { HOSTNAME: 'x' }, cwd: REPO_ROOT });
+    const bare = validateConfig('fixtures/container-insights/fluent-bit.conf', { env: { HOSTNAME: 'x' }, cwd: REPO_ROOT });
     const undefinedVars = new Set(bare.diagnostics.filter((d) => d.code === 'undefined-variable').map((d) => d.message.match(/\$\{(\w+)\}/)?.[1]));
     expect(undefinedVars).toEqual(new Set(['AWS_REGION', 'CLUSTER_NAME', 'HOST_NAME', 'READ_FROM_HEAD', 'HTTP_SERVER', 'HTTP_PORT']));
     expect(bare.diagnostics.filter((d) => d.code === 'missing-required').length).toBeGreaterThanOrEqual(3);

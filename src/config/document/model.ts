@@ -18,8 +18,14 @@ export type SectionKind =
   | 'upstream'
   | 'node';
 
+/** The two configuration formats Fluent Bit reads (chosen by file extension: `.yaml`/`.yml` or classic). */
+export type ConfigFormat = 'classic' | 'yaml';
+
 export interface Entry {
-  /** The key as written (case preserved; comparisons are case-insensitive). */
+  /**
+   * The key as Fluent Bit sees it (case preserved; comparisons are case-insensitive). For YAML this
+   * is after `flb_cf_key_translate` (`memBufLimit` becomes `mem_buf_limit`).
+   */
   readonly key: string;
   /** The raw value, trimmed, before `${VAR}` expansion. */
   readonly value: string;
@@ -27,6 +33,15 @@ export interface Entry {
   readonly span: Span;
   readonly keySpan: Span;
   readonly valueSpan: Span;
+  /** YAML: the key as written, when key translation changed it. */
+  readonly writtenKey?: string;
+  /** YAML: the value is one item of a list (the key repeated); the span of the whole list. */
+  readonly listSpan?: Span;
+  /**
+   * YAML: the value is a nested map or list of maps (its source text is `value`). Only kept where
+   * Fluent Bit accepts nested values (processors); elsewhere the reader reports it.
+   */
+  readonly nested?: boolean;
 }
 
 export interface Section {
@@ -39,6 +54,8 @@ export interface Section {
   readonly entries: Entry[];
   /** Sections nested in this one (YAML `processors`); empty for classic files. */
   readonly children?: Section[];
+  /** The format of the file the section was read from (undefined: classic). */
+  readonly format?: ConfigFormat;
   /** A line of this section could not be read (or its header is broken): presence checks are skipped. */
   damaged?: boolean;
 }
@@ -53,6 +70,8 @@ export interface Variable {
 /** One file as read, before includes are resolved. */
 export interface ParsedFile {
   readonly file: string;
+  /** The reader that produced it (undefined: classic). */
+  readonly format?: ConfigFormat;
   readonly sections: Section[];
   readonly variables: Variable[];
   readonly includes: { readonly path: string; readonly span: Span }[];

@@ -2,10 +2,11 @@ import type { Diagnostic, DiagnosticInit, Span } from '../../diagnostics/diagnos
 import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import { didYouMean, matchCase } from '../../diagnostics/did-you-mean.js';
-import { lookupOption, type CheckContext } from '../../options/define.js';
+import { lookupOption, type CheckContext, type PluginDefinition, type SectionDefinition } from '../../options/define.js';
 import type { AnySpec, OptionTable } from '../../options/spec.js';
 import type { Entry, Section } from '../document/model.js';
 import type { VariableScope } from '../resolve/env.js';
+import { camelCase } from '../yaml/keys.js';
 
 /** One key as the user wrote it, after `${VAR}` expansion and parsing, in file order. */
 export interface PlanEntry {
@@ -71,18 +72,20 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
   const counts = new Map<string, number>();
   // Keys written with a value that expanded to nothing (Fluent Bit treats them as not set).
   const emptied = new Map<string, Entry>();
+  const listsReported = new Set<number>();
 
   for (const entry of section.entries) {
     const found = lookupOption(table, entry.key);
     if (!found) {
       if (opts.skipUnknown) continue;
       const guess = didYouMean(entry.key, candidateKeys(table));
+      const translated = entry.writtenKey !== undefined ? ` (Fluent Bit reads it as '${entry.key}')` : '';
       report({
         code: 'unknown-key',
         severity: opts.unknownSeverity ?? 'error',
-        message: `unknown key '${entry.key}' in ${where}${opts.unknownNote ?? ''}`,
+        message: `unknown key '${entry.writtenKey ?? entry.key}' in ${where}${translated}${opts.unknownNote ?? ''}`,
         span: entry.keySpan,
-        hint: guess ? `did you mean '${matchCase(entry.key, guess)}'?` : undefined,
+        hint: guess ? `did you mean '${suggestKey(entry, guess)}'?` : undefined,
       });
       continue;
     }
@@ -91,9 +94,33 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
     if (spec.unsupported) {
       report({ code: 'unsupported-key', message: `'${entry.key}' in ${where} is not supported by logferry: ${spec.unsupported}`, span: entry.keySpan });
     }
+    if (entry.nested) {
+      // A nested YAML map (processors accept them); only options logferry does not act on may take one.
+      if (!spec.unsupported) {
+        report({ code: 'invalid-value', message: `'${entry.key}' in ${where} must be a value, not a map`, span: entry.valueSpan });
+      }
+      continue;
+    }
     const n = (counts.get(canonical) ?? 0) + 1;
     counts.set(canonical, n);
-    if (!spec.multiple && n > 1) {
+    if (!spec.multiple && n > 1 && entry.listSpan) {
+      // A YAML list is the key repeated: one report for the list, at the list.
+      const policy = opts.repeat(canonical);
+      if (!listsReported.has(entry.listSpan.start.offset)) {
+        listsReported.add(entry.listSpan.start.offset);
+        report({
+          code: 'duplicate-key',
+          severity: policy === 'error' ? 'error' : 'warning',
+          message:
+            policy === 'error'
+              ? `'${entry.key}' in ${where} takes one value, not a list`
+              : `'${entry.key}' in ${where} takes one value; of this list Fluent Bit keeps the ${policy === 'last-wins' ? 'last' : 'first'} item`,
+          span: entry.listSpan,
+          hint: policy === 'error' ? 'Fluent Bit sets it once per item and stops with "configuration property is set N times"; keep one value' : undefined,
+        });
+      }
+      if (policy !== 'last-wins') continue;
+    } else if (!spec.multiple && n > 1) {
       const policy = opts.repeat(canonical);
       const prev = firstSpan.get(canonical);
       const prevAt = prev ? ` (first set on line ${prev.start.line})` : '';
@@ -171,6 +198,12 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
   return { values, setKeys, entries, errors };
 }
 
+/** Runs a table's cross-key rules, only when every value parsed and required keys are present (no cascades). */
+export function runCheck(def: SectionDefinition | PluginDefinition, section: Section, interpreted: Interpreted, report: (d: Diagnostic) => void): void {
+  if (!def.check || interpreted.errors > 0) return;
+  def.check(interpreted.values as never, checkContext(section, interpreted, def.options, report));
+}
+
 /** A CheckContext reporting at the entry of a key (or the section header). */
 export function checkContext(section: Section, interpreted: Interpreted, table: OptionTable, report: (d: Diagnostic) => void): CheckContext {
   return {
@@ -193,6 +226,13 @@ export function spanOfKey(section: Section, table: OptionTable, key: string): Sp
     if ((found?.name ?? e.key.toLowerCase()) === k) span = e.span;
   }
   return span;
+}
+
+/** A did-you-mean key in the user's style: camelCase for a YAML camelCase key, else the written case. */
+function suggestKey(entry: Entry, canonical: string): string {
+  const written = entry.writtenKey ?? entry.key;
+  if (entry.writtenKey !== undefined && !written.includes('_')) return camelCase(canonical);
+  return matchCase(written, canonical);
 }
 
 export function candidateKeys(table: OptionTable): string[] {

@@ -23,9 +23,11 @@ function instanceToJson(i: PlanInstance): unknown {
     plugin: i.plugin,
     name: i.displayName,
     supported: i.supported,
+    ...(i.signal ? { signal: i.signal } : {}),
     at: at(i.span),
     set: [...i.setKeys].sort(),
     options: toJson(i.options),
+    ...(i.processors ? { processors: i.processors.map(instanceToJson) } : {}),
   };
 }
 

@@ -11,6 +11,9 @@ export type ServiceOptions = OptionsOf<typeof serviceSection.options>;
 export type ParserOptions = OptionsOf<typeof parserSection.options>;
 export type MultilineParserOptions = OptionsOf<typeof multilineParserSection.options>;
 
+/** The lists of YAML `processors` (Fluent Bit's reader accepts these three). */
+export type ProcessorSignal = 'logs' | 'metrics' | 'traces';
+
 type CommonOf<K extends PluginKind> = K extends 'input' ? typeof INPUT_COMMON : K extends 'filter' ? typeof FILTER_COMMON : typeof OUTPUT_COMMON;
 
 /** One [INPUT], [FILTER] or [OUTPUT] section, interpreted. */
@@ -34,8 +37,12 @@ export interface PlanInstance<K extends PluginKind = PluginKind> {
   readonly setKeys: ReadonlySet<string>;
   /** Accepted entries in file order (grep and modify apply rules in this order). */
   readonly entries: readonly PlanEntry[];
-  /** The `[SECTION]` header. */
+  /** The `[SECTION]` header (YAML: the plugin's map). */
   readonly span: Span;
+  /** YAML `processors` of an input or output, in order (filters used as processors); absent when none. */
+  readonly processors?: readonly PlanInstance<'filter'>[];
+  /** For a processor: the list it is in. */
+  readonly signal?: ProcessorSignal;
 }
 
 export interface ParserPlan {

@@ -1,5 +1,6 @@
 import type { Span } from '../../diagnostics/diagnostic.js';
 import type { DiagnosticInit } from '../../diagnostics/diagnostic.js';
+import { formatOfPath } from './format.js';
 
 /**
  * `${NAME}` expansion with Fluent Bit's lookup order (`flb_env.c`): first the configuration's own
@@ -24,11 +25,14 @@ export class VariableScope {
   }
 
   /**
-   * Expands every `${NAME}` in `value`. `span` is where the value sits in its file (one line), used
-   * to point warnings at the reference itself.
+   * Expands every `${NAME}` in `value`. `span` is where the value sits in its file, used to point
+   * warnings at the reference itself when the span holds exactly the value's characters (a YAML
+   * value with escapes or a multiline rule does not: then the whole span is used).
    */
   expand(value: string, span: Span | undefined, report: (d: DiagnosticInit) => void): string {
     if (!value.includes('${')) return value;
+    const exact = span !== undefined && span.start.line === span.end.line && span.end.offset - span.start.offset === value.length;
+    const at = (from: number, to: number) => (exact ? narrow(span, from, to) : span);
     let out = '';
     let i = 0;
     while (i < value.length) {
@@ -44,7 +48,7 @@ export class VariableScope {
           code: 'invalid-value',
           severity: 'warning',
           message: `unterminated '\${' in '${value}'; Fluent Bit drops the rest of the value`,
-          span: at(span, start, value.length),
+          span: at(start, value.length),
           hint: 'close the reference with }',
         });
         break;
@@ -55,8 +59,10 @@ export class VariableScope {
         report({
           code: 'undefined-variable',
           message: `variable \${${name}} is used but not set; it expands to an empty string`,
-          span: at(span, start, end + 1),
-          hint: `set it with @SET ${name}=value, in the environment, or with --env ${name}=value`,
+          span: at(start, end + 1),
+          hint: span && formatOfPath(span.file) === 'yaml'
+            ? `set it under env: (${name}: value), in the environment, or with --env ${name}=value`
+            : `set it with @SET ${name}=value, in the environment, or with --env ${name}=value`,
         });
       } else {
         out += found;
@@ -67,8 +73,7 @@ export class VariableScope {
   }
 }
 
-function at(span: Span | undefined, from: number, to: number): Span | undefined {
-  if (!span || span.start.line !== span.end.line) return span;
+function narrow(span: Span, from: number, to: number): Span {
   const shift = (n: number) => ({ line: span.start.line, column: span.start.column + n, offset: span.start.offset + n });
   return { file: span.file, start: shift(from), end: shift(to) };
 }

@@ -3,8 +3,10 @@ import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'nod
 import fg from 'fast-glob';
 import { makeDiagnostic, type Diagnostic, type DiagnosticInit, type Span } from '../../diagnostics/diagnostic.js';
 import { parseClassic } from '../classic/parse.js';
-import type { ParsedFile, Section, Variable } from '../document/model.js';
+import type { ConfigFormat, ParsedFile, Section, Variable } from '../document/model.js';
+import { parseYaml } from '../yaml/parse.js';
 import { VariableScope } from './env.js';
+import { formatOfPath } from './format.js';
 
 /** Fluent Bit refuses to load more than this many files (main + includes) at once. */
 export const MAX_CONFIG_FILES = 1000;
@@ -16,12 +18,16 @@ export interface LoadOptions {
   cwd?: string;
   /** Text of the main file, when it is not read from disk (its path still anchors relative includes). */
   text?: string;
+  /** Format of the main file (default: by its extension, `.yaml`/`.yml` or classic). */
+  format?: ConfigFormat;
 }
 
 /** A configuration with its includes inlined, before plugin options are interpreted. */
 export interface LoadedConfig {
   /** Display name of the main file. */
   readonly main: string;
+  /** Format of the main file. */
+  readonly format: ConfigFormat;
   /** Directory of the main file: Fluent Bit resolves relative includes and Parsers_File against it. */
   readonly rootDir: string;
   /** Every file read, main first, by display name. */
@@ -30,11 +36,11 @@ export interface LoadedConfig {
   readonly sources: Map<string, string>;
   /** Sections of the main file and its includes, in Fluent Bit's order. */
   readonly sections: Section[];
-  /** All `@SET` variables in the order they were read. */
+  /** All `@SET` / YAML `env` variables in the order they were read. */
   readonly variables: Variable[];
   readonly scope: VariableScope;
   readonly diagnostics: Diagnostic[];
-  /** Reads another file (a Parsers_File) with the same reader and bookkeeping. */
+  /** Reads another file (a Parsers_File), in the format its extension names, with the same bookkeeping. */
   loadExtra(path: string, span: Span | undefined, what: string): Section[] | undefined;
 }
 
@@ -43,13 +49,27 @@ interface FileIdentity {
   ino: number;
 }
 
+/** One file being read: where it is and which reader it takes. */
+interface Source {
+  readonly abs: string;
+  readonly format: ConfigFormat;
+}
+
+/** One tree of files read together (the main file and its includes, or one Parsers_File and its includes). */
+interface Tree {
+  /** YAML: where `service` was first defined (Fluent Bit allows one per tree). */
+  service?: Span;
+}
+
 /**
- * Reads the main classic config and its `@INCLUDE`s with Fluent Bit's rules (section 1.5):
- * a relative path is tried as given (against the CWD), then against the main file's directory;
- * a relative glob is always taken against the main file's directory; a glob with no match, a
- * missing file and a file read twice are errors.
+ * Reads the main config (classic or YAML, by extension) and its includes with Fluent Bit's rules.
+ * Classic `@INCLUDE` (section 1.5): a relative path is tried as given (against the CWD), then against
+ * the main file's directory; a relative glob is always taken against the main file's directory.
+ * YAML `includes` (section 2): relative paths and globs are taken against the including file's
+ * directory. In both, a glob with no match, a missing file and a file read twice are errors, and an
+ * included file is read in the format of the file that includes it, whatever its extension.
  */
-export function loadClassic(mainPath: string, options: LoadOptions = {}): LoadedConfig {
+export function loadConfig(mainPath: string, options: LoadOptions = {}): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const absMain = resolvePath(cwd, mainPath);
   const rootDir = dirname(absMain);
@@ -75,7 +95,8 @@ export function loadClassic(mainPath: string, options: LoadOptions = {}): Loaded
   };
 
   /** Reads and parses one file; returns its sections with includes inlined. */
-  const readFile = (abs: string, text: string | undefined, via: Span | undefined, stack: string[]): Section[] => {
+  const readFile = (src: Source, text: string | undefined, via: Span | undefined, stack: string[], tree: Tree): Section[] => {
+    const abs = src.abs;
     const name = display(abs);
     if (files.length >= MAX_CONFIG_FILES) {
       report({ code: 'include-loop', message: `too many config files (Fluent Bit reads at most ${MAX_CONFIG_FILES})`, span: via, file: name });
@@ -111,16 +132,33 @@ export function loadClassic(mainPath: string, options: LoadOptions = {}): Loaded
     }
     files.push(name);
     sources.set(name, text);
-    const parsed = parseClassic(name, text);
+    const parsed = src.format === 'yaml' ? parseYaml(name, text) : parseClassic(name, text);
     diagnostics.push(...parsed.diagnostics);
     for (const v of parsed.file.variables) {
       variables.push(v);
       scope.set(v.name, v.value);
     }
-    return inline(parsed.file, [...stack, name]);
+    return inline({ ...parsed.file, sections: oneService(parsed.file.sections, tree) }, src, [...stack, name], tree);
   };
 
-  const inline = (file: ParsedFile, stack: string[]): Section[] => {
+  /** YAML: a second `service` in the same tree of includes stops Fluent Bit ("duplicated definition"). */
+  const oneService = (sections: Section[], tree: Tree): Section[] =>
+    sections.filter((s) => {
+      if (s.format !== 'yaml' || s.kind !== 'service') return true;
+      if (!tree.service) {
+        tree.service = s.span;
+        return true;
+      }
+      report({
+        code: 'duplicate-key',
+        message: `'service' is defined again (first in ${tree.service.file}:${tree.service.start.line}); Fluent Bit stops with "duplicated definition of 'service'"`,
+        span: s.span,
+        hint: 'keep one service map for the main file and its includes',
+      });
+      return false;
+    });
+
+  const inline = (file: ParsedFile, from: Source, stack: string[], tree: Tree): Section[] => {
     if (file.includes.length === 0) return file.sections;
     const out: Section[] = [];
     let next = 0;
@@ -128,38 +166,65 @@ export function loadClassic(mainPath: string, options: LoadOptions = {}): Loaded
       // An include's sections follow the sections that started before it in the including file.
       const before = file.sections.filter((s) => s.span.start.offset < inc.span.start.offset);
       while (next < before.length) out.push(file.sections[next++]!);
-      out.push(...include(inc.path, inc.span, stack));
+      out.push(...include(inc.path, inc.span, from, stack, tree));
     }
     while (next < file.sections.length) out.push(file.sections[next++]!);
     return out;
   };
 
-  const include = (path: string, span: Span, stack: string[]): Section[] => {
+  /**
+   * One include. Classic: globs from the main file's directory, plain paths from the CWD then the
+   * main file's directory. YAML: both from the including file's directory.
+   */
+  const include = (path: string, span: Span, from: Source, stack: string[], tree: Tree): Section[] => {
+    const yaml = from.format === 'yaml';
+    const base = yaml ? dirname(from.abs) : rootDir;
+    const what = yaml ? `includes: '${path}'` : `@INCLUDE ${path}`;
+    const where = yaml
+      ? `${display(base) || '.'}/ (the including file's directory)`
+      : `${display(rootDir) || '.'}/ (the main file's directory, not the including file's)`;
     if (path.includes('*')) {
-      const pattern = isAbsolute(path) ? path : `${fg.escapePath(rootDir.split('\\').join('/'))}/${path}`;
+      const pattern = isAbsolute(path) ? path : `${fg.escapePath(base.split('\\').join('/'))}/${path}`;
       const matches = fg.sync(pattern, { onlyFiles: true, dot: true, absolute: true }).sort();
       if (matches.length === 0) {
         report({
           code: 'include-not-found',
-          message: `@INCLUDE ${path}: no file matches`,
+          message: `${what}: no file matches`,
           span,
-          hint: 'Fluent Bit stops when an @INCLUDE glob matches nothing; relative globs are taken from the main file\'s directory',
+          hint: yaml
+            ? `Fluent Bit stops when an include glob matches nothing; relative globs are taken from ${where}`
+            : "Fluent Bit stops when an @INCLUDE glob matches nothing; relative globs are taken from the main file's directory",
         });
         return [];
       }
-      return matches.flatMap((m) => readFile(m, undefined, span, stack));
+      return matches.flatMap((m) => readIncluded({ abs: m, format: from.format }, span, stack, tree));
     }
-    const abs = locate(path);
+    const abs = yaml ? (statOf(resolvePath(base, path)) ? resolvePath(base, path) : undefined) : locate(path);
     if (!abs) {
       report({
         code: 'include-not-found',
-        message: `@INCLUDE ${path}: file not found`,
+        message: `${what}: file not found`,
         span,
-        hint: isAbsolute(path) ? undefined : `relative paths are looked up in the working directory, then in ${display(rootDir) || '.'}/ (the main file's directory, not the including file's)`,
+        hint: isAbsolute(path) ? undefined : yaml ? `relative paths are taken from ${where}` : `relative paths are looked up in the working directory, then in ${where}`,
       });
       return [];
     }
-    return readFile(abs, undefined, span, stack);
+    return readIncluded({ abs, format: from.format }, span, stack, tree);
+  };
+
+  /** An included file takes the including file's format; say so when its extension names the other one. */
+  const readIncluded = (src: Source, span: Span, stack: string[], tree: Tree): Section[] => {
+    if (formatOfPath(src.abs) !== src.format) {
+      const as = src.format === 'yaml' ? 'YAML' : 'a classic file';
+      report({
+        code: 'syntax-error',
+        severity: 'warning',
+        message: `'${display(src.abs)}' is read as ${as}, like the file that includes it, whatever its extension`,
+        span,
+        hint: 'Fluent Bit reads included files in the format of the including file; only the main file and Parsers_File are chosen by extension',
+      });
+    }
+    return readFile(src, undefined, span, stack, tree);
   };
 
   /** Fluent Bit's relative-path rule for includes and Parsers_File: as given, then from the main file's directory. */
@@ -171,10 +236,12 @@ export function loadClassic(mainPath: string, options: LoadOptions = {}): Loaded
     return statOf(fromRoot) ? fromRoot : undefined;
   };
 
-  const sections = readFile(absMain, options.text, undefined, []);
+  const format = options.format ?? formatOfPath(mainPath);
+  const sections = readFile({ abs: absMain, format }, options.text, undefined, [], {});
 
   return {
     main: display(absMain),
+    format,
     rootDir,
     files,
     sources,
@@ -193,7 +260,10 @@ export function loadClassic(mainPath: string, options: LoadOptions = {}): Loaded
         });
         return undefined;
       }
-      return readFile(abs, undefined, span, []);
+      return readFile({ abs, format: formatOfPath(abs) }, undefined, span, [], {});
     },
   };
 }
+
+/** @deprecated the loader reads both formats: use `loadConfig`. */
+export const loadClassic = loadConfig;

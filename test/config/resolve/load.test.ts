@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VariableScope } from '../../../src/config/resolve/env.js';
-import { loadClassic } from '../../../src/config/resolve/load.js';
-import { validateClassic } from '../../../src/config/validate.js';
+import { loadConfig } from '../../../src/config/resolve/load.js';
+import { validateConfig } from '../../../src/config/validate.js';
 import type { DiagnosticInit } from '../../../src/diagnostics/diagnostic.js';
 
 describe('${VAR} expansion (flb_env.c lookup order)', () => {
@@ -31,7 +31,7 @@ describe('${VAR} expansion (flb_env.c lookup order)', () => {
   it('points the warning at the reference inside the value', () => {
     const scope = new VariableScope({});
     const reports: DiagnosticInit[] = [];
-    const span = { file: 'f.conf', start: { line: 3, column: 10, offset: 40 }, end: { line: 3, column: 30, offset: 60 } };
+    const span = { file: 'f.conf', start: { line: 3, column: 10, offset: 40 }, end: { line: 3, column: 29, offset: 59 } };
     scope.expand('/aws/${CLUSTER}/app', span, (d) => reports.push(d));
     expect(reports[0]?.span?.start.column).toBe(15);
     expect(reports[0]?.span?.end.column).toBe(25);
@@ -41,7 +41,7 @@ describe('${VAR} expansion (flb_env.c lookup order)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'logferry-host-'));
     try {
       writeFileSync(join(dir, 'main.conf'), '[INPUT]\n    Name dummy\n    Tag  ${HOSTNAME}\n\n[OUTPUT]\n    Name  stdout\n    Match *\n');
-      const result = validateClassic(join(dir, 'main.conf'), { env: {} });
+      const result = validateConfig(join(dir, 'main.conf'), { env: {} });
       expect(result.diagnostics).toEqual([]);
       expect(result.plan.inputs[0]?.options.tag).not.toBe('');
     } finally {
@@ -71,7 +71,7 @@ describe('@INCLUDE resolution (flb_cf_fluentbit.c)', () => {
     write('conf/sub/a.conf', '@INCLUDE b.conf\n');
     write('conf/b.conf', section('from-main-dir'));
     write('conf/sub/b.conf', section('from-sub-dir'));
-    const loaded = loadClassic(join(dir, 'conf/main.conf'), { cwd: dir, env: {} });
+    const loaded = loadConfig(join(dir, 'conf/main.conf'), { cwd: dir, env: {} });
     expect(loaded.diagnostics).toEqual([]);
     expect(loaded.sections.map((s) => s.entries[1]?.value)).toEqual(['from-main-dir']);
   });
@@ -80,7 +80,7 @@ describe('@INCLUDE resolution (flb_cf_fluentbit.c)', () => {
     write('conf/main.conf', '@INCLUDE out.conf\n');
     write('conf/out.conf', section('main-dir'));
     write('out.conf', section('cwd'));
-    const loaded = loadClassic(join(dir, 'conf/main.conf'), { cwd: dir, env: {} });
+    const loaded = loadConfig(join(dir, 'conf/main.conf'), { cwd: dir, env: {} });
     expect(loaded.sections.map((s) => s.entries[1]?.value)).toEqual(['cwd']);
   });
 
@@ -88,7 +88,7 @@ describe('@INCLUDE resolution (flb_cf_fluentbit.c)', () => {
     write('main.conf', `${section('first')}\n@INCLUDE parts/*.conf\n\n${section('last')}`);
     write('parts/b.conf', section('b'));
     write('parts/a.conf', section('a'));
-    const loaded = loadClassic(join(dir, 'main.conf'), { cwd: tmpdir(), env: {} });
+    const loaded = loadConfig(join(dir, 'main.conf'), { cwd: tmpdir(), env: {} });
     expect(loaded.diagnostics).toEqual([]);
     expect(loaded.sections.map((s) => s.entries[1]?.value)).toEqual(['first', 'a', 'b', 'last']);
   });
@@ -97,7 +97,7 @@ describe('@INCLUDE resolution (flb_cf_fluentbit.c)', () => {
     write('main.conf', '@INCLUDE missing.conf\n@INCLUDE none/*.conf\n@INCLUDE loop.conf\n@INCLUDE once.conf\n@INCLUDE once.conf\n');
     write('loop.conf', '@INCLUDE loop.conf\n');
     write('once.conf', section('once'));
-    const loaded = loadClassic(join(dir, 'main.conf'), { cwd: dir, env: {} });
+    const loaded = loadConfig(join(dir, 'main.conf'), { cwd: dir, env: {} });
     expect(loaded.diagnostics.map((d) => [d.code, d.line])).toEqual([
       ['include-not-found', 1],
       ['include-not-found', 2],
@@ -109,7 +109,7 @@ describe('@INCLUDE resolution (flb_cf_fluentbit.c)', () => {
 
   it('runs every @SET before any section is applied, wherever it stands', () => {
     write('main.conf', `[INPUT]\n    Name dummy\n    Tag  \${T}\n\n${section('late')}\n@SET T=late\n`);
-    const result = validateClassic(join(dir, 'main.conf'), { cwd: dir, env: { T: 'env' } });
+    const result = validateConfig(join(dir, 'main.conf'), { cwd: dir, env: { T: 'env' } });
     expect(result.diagnostics).toEqual([]);
     expect(result.plan.inputs[0]?.options.tag).toBe('late');
   });

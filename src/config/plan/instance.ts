@@ -1,0 +1,214 @@
+import type { Diagnostic, Span } from '../../diagnostics/diagnostic.js';
+import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
+import { didYouMean } from '../../diagnostics/did-you-mean.js';
+import type { PluginDefinition, PluginKind } from '../../options/define.js';
+import { INPUT_COMMON, FILTER_COMMON, OUTPUT_COMMON } from '../../options/common.js';
+import type { OptionTable } from '../../options/spec.js';
+import { PLUGINS, UNSUPPORTED_PLUGINS, findPlugin } from '../../plugins/registry.js';
+import type { Entry, Section } from '../document/model.js';
+import type { VariableScope } from '../resolve/env.js';
+import { interpretSection, runCheck, type RepeatPolicy } from './interpret.js';
+import { NATIVE_PROCESSORS } from './processors.js';
+import { checkReferences } from './references.js';
+import type { MultilineParserPlan, ParserPlan, PlanInstance, ProcessorSignal } from './types.js';
+
+const COMMON: Record<PluginKind, OptionTable> = { input: INPUT_COMMON, filter: FILTER_COMMON, output: OUTPUT_COMMON };
+const KIND_LABEL: Record<PluginKind, string> = { input: 'INPUT', filter: 'FILTER', output: 'OUTPUT' };
+const YAML_GROUP: Record<PluginKind, string> = { input: 'pipeline.inputs', filter: 'pipeline.filters', output: 'pipeline.outputs' };
+
+/** What building instances needs from the rest of the plan. */
+export interface InstanceContext {
+  readonly scope: VariableScope;
+  readonly parsers: ReadonlyMap<string, ParserPlan>;
+  readonly multiline: ReadonlyMap<string, MultilineParserPlan>;
+  readonly report: (d: Diagnostic) => void;
+  /** Instances per plugin name so far, for `<plugin>.<n>` ids. */
+  readonly counters: Map<string, number>;
+  /** The same for processors, which Fluent Bit numbers apart from the pipeline's filters. */
+  readonly processorCounters: Map<string, number>;
+}
+
+/** One [INPUT], [FILTER] or [OUTPUT] section (or YAML pipeline item) with its processors. */
+export function buildInstance(kind: PluginKind, section: Section, ctx: InstanceContext): PlanInstance | undefined {
+  const named = pluginName(section, kind, ctx, true);
+  if (!named) return undefined;
+  const definition = resolvePlugin(kind, named.name, named.entry.valueSpan, section, ctx.report);
+  const where = section.format === 'yaml' ? `${kind} '${named.lower}'` : `[${KIND_LABEL[kind]}] ${named.lower}`;
+  const instance = interpretInstance(kind, section, named, definition, where, ctx, ctx.counters);
+  const children = section.children ?? [];
+  if (children.length === 0) return instance;
+  if (kind === 'filter') {
+    ctx.report(
+      makeDiagnostic({
+        code: 'unknown-key',
+        severity: 'warning',
+        message: `processors are only run by inputs and outputs; Fluent Bit ignores them on filter '${named.lower}'`,
+        span: children[0]!.span,
+      }),
+    );
+    return instance;
+  }
+  const processors = children.flatMap((child) => buildProcessor(child, ctx) ?? []);
+  return { ...instance, processors };
+}
+
+/**
+ * A YAML processor (`processors.logs` item): a filter plugin used as a processor, validated like a
+ * [FILTER] (no Match needed), or one of Fluent Bit's native processors (not supported here).
+ */
+function buildProcessor(section: Section, ctx: InstanceContext): PlanInstance<'filter'> | undefined {
+  const signal = section.header.slice('processors.'.length) as ProcessorSignal;
+  // Fluent Bit reads a processor's name as written (no ${VAR} expansion).
+  const named = pluginName(section, 'filter', ctx, false);
+  if (!named) return undefined;
+  const definition = resolveProcessor(named.name, signal, named.entry.valueSpan, ctx.report);
+  const where = `processor '${named.lower}' (${section.header})`;
+  const instance = interpretInstance('filter', section, named, definition, where, ctx, ctx.processorCounters);
+  return { ...(instance as PlanInstance<'filter'>), signal };
+}
+
+interface Named {
+  readonly name: string;
+  readonly lower: string;
+  readonly entry: Entry;
+}
+
+/** The plugin name of a section: its last `Name` entry, `${VAR}` expanded (except for processors). */
+function pluginName(section: Section, kind: PluginKind, ctx: InstanceContext, expand: boolean): Named | undefined {
+  const yaml = section.format === 'yaml';
+  const nameEntries = section.entries.filter((e) => e.key.toLowerCase() === 'name');
+  const entry = nameEntries[nameEntries.length - 1];
+  const what = yaml ? `an item of ${section.header}` : `[${section.header}] section`;
+  if (!entry) {
+    if (section.damaged) return undefined;
+    ctx.report(
+      makeDiagnostic({
+        code: 'missing-name',
+        message: yaml ? `${what} has no name` : `${what} has no Name`,
+        span: section.span,
+        hint: yaml ? `add 'name: <plugin>' to say which ${kind} plugin it configures` : `add 'Name <plugin>' to say which ${kind} plugin this section configures`,
+      }),
+    );
+    return undefined;
+  }
+  const name = (expand ? ctx.scope.expand(entry.value, entry.valueSpan, (d) => ctx.report(makeDiagnostic(d))) : entry.value).trim();
+  if (name.length === 0) {
+    ctx.report(makeDiagnostic({ code: 'missing-name', message: `${what} has an empty ${yaml ? 'name' : 'Name'}`, span: entry.valueSpan }));
+    return undefined;
+  }
+  return { name, lower: name.toLowerCase(), entry };
+}
+
+/** The plugin's definition, reporting an unknown or unsupported plugin name. */
+function resolvePlugin(kind: PluginKind, name: string, span: Span, section: Section, report: (d: Diagnostic) => void): PluginDefinition | undefined {
+  const lower = name.toLowerCase();
+  const definition = findPlugin(kind, lower);
+  if (definition) return definition;
+  const unsupported = UNSUPPORTED_PLUGINS[kind][lower];
+  if (unsupported !== undefined) {
+    report(
+      makeDiagnostic({
+        code: 'unsupported-plugin',
+        message: `${kind} plugin '${name}' (${unsupported}) is not supported by logferry yet; its keys are not checked and it will not run`,
+        span,
+      }),
+    );
+    return undefined;
+  }
+  const known = [...PLUGINS.filter((p) => p.kind === kind).map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS[kind])];
+  const guess = didYouMean(lower, known);
+  // Prefer a kind where logferry implements the plugin (stdout is both a filter and an output).
+  const kinds = (['output', 'input', 'filter'] as const).filter((k) => k !== kind);
+  const otherKind = kinds.find((k) => findPlugin(k, lower)) ?? kinds.find((k) => UNSUPPORTED_PLUGINS[k][lower] !== undefined);
+  const place = (k: PluginKind) => (section.format === 'yaml' ? `under ${YAML_GROUP[k]}` : `in an [${KIND_LABEL[k]}] section`);
+  report(
+    makeDiagnostic({
+      code: 'unknown-plugin',
+      message: `unknown ${kind} plugin '${name}'`,
+      span,
+      hint: otherKind
+        ? `'${name}' is ${otherKind === 'filter' ? 'a' : 'an'} ${otherKind} plugin: put it ${place(otherKind)}`
+        : guess
+          ? `did you mean '${guess}'?`
+          : undefined,
+    }),
+  );
+  return undefined;
+}
+
+/**
+ * `flb_processor_unit_create`: a filter plugin that handles the signal, else a native processor.
+ * logferry's filters all handle logs only.
+ */
+function resolveProcessor(name: string, signal: ProcessorSignal, span: Span, report: (d: Diagnostic) => void): PluginDefinition | undefined {
+  const lower = name.toLowerCase();
+  const filter = findPlugin('filter', lower);
+  if (filter && signal === 'logs') return filter;
+  const unsupported = UNSUPPORTED_PLUGINS.filter[lower] ?? NATIVE_PROCESSORS[lower];
+  if (filter || unsupported === undefined) {
+    const known = [...PLUGINS.filter((p) => p.kind === 'filter').map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS.filter), ...Object.keys(NATIVE_PROCESSORS)];
+    const guess = filter ? undefined : didYouMean(lower, known);
+    report(
+      makeDiagnostic({
+        code: 'unknown-plugin',
+        message: filter ? `filter '${name}' handles logs only; it cannot be a ${signal} processor` : `unknown processor '${name}'`,
+        span,
+        hint: filter ? `move it under processors.logs` : guess ? `did you mean '${guess}'?` : 'a processor is a filter plugin or a native processor (content_modifier, labels, sql, ...)',
+      }),
+    );
+    return undefined;
+  }
+  report(
+    makeDiagnostic({
+      code: 'unsupported-plugin',
+      message: `processor '${name}' (${unsupported}) is not supported by logferry yet; its keys are not checked and it will not run`,
+      span,
+    }),
+  );
+  return undefined;
+}
+
+function interpretInstance(
+  kind: PluginKind,
+  section: Section,
+  named: Named,
+  definition: PluginDefinition | undefined,
+  where: string,
+  ctx: InstanceContext,
+  counters: Map<string, number>,
+): PlanInstance {
+  const { lower } = named;
+  const common = COMMON[kind];
+  // Generic keys (handled by Fluent Bit's core) are last-wins; a plugin's own keys may be set once.
+  const repeat = (key: string): RepeatPolicy => (Object.hasOwn(common, key) ? 'last-wins' : 'error');
+  const interpreted = interpretSection(section, {
+    where,
+    table: definition?.options ?? common,
+    scope: ctx.scope,
+    report: ctx.report,
+    repeat,
+    skipUnknown: !definition,
+    skipRequired: section.damaged === true,
+    preset: new Map([['name', { value: named.name, entry: named.entry }]]),
+  });
+  if (definition) {
+    runCheck(definition, section, interpreted, ctx.report);
+    checkReferences(definition.options, section, interpreted, ctx.parsers, ctx.multiline, ctx.report);
+  }
+  const n = counters.get(lower) ?? 0;
+  counters.set(lower, n + 1);
+  const id = `${lower}.${n}`;
+  const alias = interpreted.values['alias'];
+  return {
+    kind,
+    plugin: lower,
+    id,
+    displayName: typeof alias === 'string' ? alias : id,
+    supported: definition !== undefined,
+    definition,
+    options: interpreted.values as PlanInstance['options'],
+    setKeys: interpreted.setKeys,
+    entries: interpreted.entries,
+    span: section.span,
+  };
+}

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatJson } from '../diagnostics/format-json.js';
 import { formatText } from '../diagnostics/format-text.js';
-import { validateClassic } from '../config/validate.js';
+import { validateConfig } from '../config/validate.js';
 import { EXIT, type CommandIo } from './io.js';
 
 export const VALIDATE_USAGE = `usage: logferry validate [--format text|json] [--env KEY=VALUE]... [--deny-warnings] <config>...
@@ -73,7 +73,7 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
   for (const file of positionals) {
-    const result = validateClassic(file, { env, cwd: io.cwd });
+    const result = validateConfig(file, { env, cwd: io.cwd });
     for (const f of result.files) if (!files.includes(f)) files.push(f);
     for (const [k, v] of result.sources) sources.set(k, v);
     diagnostics.push(...result.diagnostics);

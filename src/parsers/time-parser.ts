@@ -1,0 +1,168 @@
+/**
+ * The time field of a [PARSER]: `flb_parser_time_lookup` and `flb_parser_tm2time_parser`
+ * (`src/flb_parser.c`, 4.2.8), set up as `flb_parser_create_with_time_zone` does.
+ *
+ * - A format without `%Y`, `%y` or `%s` gets the current year: `%Y ` is put before the format and
+ *   `<year> ` before the text, and the month and day start as today's (in UTC, in `Time_Zone`, or
+ *   in the host's zone with `Time_System_Timezone`).
+ * - `%L` (first occurrence) splits the format: the part before is parsed, then up to 9 characters
+ *   of fraction (read with `strtod`, so an exponent is taken too), then the part after.
+ * - The text may go on after the format; it is ignored.
+ * - The zone: a format with `%z`, `%Z`, `%SZ` or `%S.%LZ` uses what the text says (or UTC);
+ *   otherwise `Time_Zone`, or the host's zone (`Time_System_Timezone`, which ignores any parsed
+ *   offset), or `Time_Offset` (default UTC).
+ * - `Time_Strict Off`: a text that does not match is still a success, with the fields read so far
+ *   (the rest as in a zeroed `struct tm`, i.e. 1900-01-00).
+ * - A text longer than 63 bytes (57 without a year) always fails.
+ *
+ * Unlike Fluent Bit, which keeps the fraction in a double and truncates (off by 1 ns for about
+ * 2% of 9-digit fractions), nanoseconds are exact.
+ */
+import { compileStrptime, resetTime, strptime, timegm, zeroTime, type StrptimeFormat } from './strptime.js';
+import { localTime, mktime, zoneLocalToUtc, zoneTime } from './time-zone.js';
+
+export interface TimeSettings {
+  /** `Time_Format`. */
+  readonly format: string;
+  /** `Time_Offset` in seconds east of UTC. */
+  readonly offsetSeconds?: number | undefined;
+  /** `Time_System_Timezone`. */
+  readonly systemTimezone?: boolean;
+  /** `Time_Zone` (IANA name). */
+  readonly zone?: string | undefined;
+  /** `Time_Strict` (Fluent Bit's default is true; its built-in docker and cri parsers use false). */
+  readonly strict?: boolean;
+}
+
+const NS_PER_S = 1_000_000_000;
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** Parses time strings with one format. Results of the last successful `parse` are in `seconds` and `nanos`. */
+export class TimeParser {
+  /** Seconds since the epoch of the last successful parse. */
+  seconds = 0;
+  /** Nanoseconds to add to `seconds` (normally 0-999,999,999). */
+  nanos = 0;
+
+  private readonly withYear: boolean;
+  private readonly withZone: boolean;
+  private readonly head: StrptimeFormat;
+  private readonly tail: StrptimeFormat | undefined;
+  private readonly offset: number;
+  private readonly systemTimezone: boolean;
+  private readonly zone: string | undefined;
+  private readonly strict: boolean;
+  private readonly tm = zeroTime();
+  private readonly today = zeroTime();
+
+  constructor(settings: TimeSettings) {
+    const fmt = settings.format;
+    this.withYear = fmt.includes('%Y') || fmt.includes('%y') || fmt.includes('%s');
+    this.withZone = fmt.includes('%z') || fmt.includes('%Z') || fmt.includes('%SZ') || fmt.includes('%S.%LZ');
+    const full = this.withYear ? fmt : `%Y ${fmt}`;
+    const cut = full.indexOf('%L');
+    this.head = compileStrptime(cut < 0 ? full : full.slice(0, cut));
+    this.tail = cut < 0 ? undefined : compileStrptime(full.slice(cut + 2));
+    this.systemTimezone = settings.systemTimezone ?? false;
+    this.zone = settings.zone !== undefined && settings.zone.length > 0 ? settings.zone : undefined;
+    this.offset = !this.systemTimezone && this.zone === undefined ? (settings.offsetSeconds ?? 0) : 0;
+    this.strict = settings.strict ?? true;
+  }
+
+  /**
+   * Parses a time string; `nowNs` (nanoseconds since the epoch) gives the year and day for formats
+   * without a year. Returns false where Fluent Bit's lookup fails.
+   */
+  parse(value: string, nowNs: bigint): boolean {
+    const nul = value.indexOf('\0');
+    let text = nul < 0 ? value : value.slice(0, nul);
+    let bytes = text.length;
+    if (bytes > 63) return false;
+    if (bytes > 21 && !isAscii(text)) bytes = Buffer.byteLength(text);
+    if (bytes > 63) return false;
+    const tm = this.tm;
+    resetTime(tm);
+    if (!this.withYear) {
+      if (bytes + 6 >= 64) return false;
+      const nowSeconds = nowNs > 0n ? Number(nowNs / 1_000_000_000n) : Math.floor(Date.now() / 1000);
+      const today = this.today;
+      if (this.zone !== undefined && !this.withZone) zoneTime(this.zone, nowSeconds, today);
+      else if (this.systemTimezone) localTime(nowSeconds, today);
+      else {
+        const d = new Date(nowSeconds * 1000);
+        today.year = d.getUTCFullYear();
+        today.mon = d.getUTCMonth();
+        today.mday = d.getUTCDate();
+      }
+      tm.mon = today.mon;
+      tm.mday = today.mday;
+      text = `${today.year} ${text}`;
+    }
+    this.nanos = 0;
+    let pos = strptime(this.head, text, 0, tm);
+    if (pos < 0) return this.partial();
+    if (this.tail !== undefined) {
+      pos = this.readFraction(text, pos);
+      if (pos < 0) return this.partial();
+      pos = strptime(this.tail, text, pos, tm);
+      if (pos < 0) return this.partial();
+    }
+    if (!this.withZone && this.zone === undefined) tm.gmtoff = this.offset;
+    this.seconds = this.toEpoch();
+    return true;
+  }
+
+  /** A failed match: an error when strict, else the fields read so far. */
+  private partial(): boolean {
+    if (this.strict) return false;
+    this.seconds = this.toEpoch();
+    return true;
+  }
+
+  /** `parse_subseconds`: `strtod("0." + next 9 chars)`; sets `nanos`; returns the new position or -1. */
+  private readFraction(text: string, pos: number): number {
+    const limit = Math.min(text.length, pos + 9);
+    let i = pos;
+    while (i < limit && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    const digitsEnd = i;
+    let exponentEnd = digitsEnd;
+    const e = text.charCodeAt(i);
+    if (i < limit && (e === 101 || e === 69)) {
+      let j = i + 1;
+      const sign = text.charCodeAt(j);
+      if (j < limit && (sign === 43 || sign === 45)) j++;
+      const expStart = j;
+      while (j < limit && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+      if (j > expStart) exponentEnd = j;
+    }
+    if (exponentEnd === pos) return -1;
+    if (exponentEnd === digitsEnd) {
+      const digits = text.slice(pos, digitsEnd);
+      this.nanos = digits.length === 0 ? 0 : Number(digits.padEnd(9, '0'));
+    } else {
+      const nanos = Math.trunc(Number(`0.${text.slice(pos, exponentEnd)}`) * NS_PER_S);
+      this.nanos = Number.isFinite(nanos) ? nanos : 0;
+    }
+    return exponentEnd;
+  }
+
+  private toEpoch(): number {
+    const tm = this.tm;
+    if (this.zone !== undefined && !this.withZone) {
+      tm.isdst = 0;
+      return zoneLocalToUtc(this.zone, timegm(tm));
+    }
+    if (this.systemTimezone) return mktime(tm);
+    return timegm(tm) - tm.gmtoff;
+  }
+}
+
+/** Event time from a parse: Fluent Bit treats a time of exactly 0 as "none" and uses `now`. */
+export function eventTime(seconds: number, nanos: number, now: bigint): bigint {
+  if (seconds === 0 && nanos === 0) return now;
+  return BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
+}

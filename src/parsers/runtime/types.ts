@@ -1,0 +1,31 @@
+import type { LogRecord } from '../../engine/event.js';
+
+/** A parsed record and its event time (nanoseconds since the epoch). */
+export interface ParseResult {
+  record: LogRecord;
+  time: bigint;
+}
+
+/**
+ * A runtime [PARSER]. `parse` returns undefined when the text does not parse (callers keep the raw
+ * record, as Fluent Bit does); it never throws.
+ */
+export interface RecordParser {
+  readonly name: string;
+  readonly format: 'regex' | 'json' | 'logfmt' | 'ltsv';
+  /**
+   * Parses one text. `now` (nanoseconds) is the event time when the text has no usable time, and
+   * gives the year to formats without one.
+   */
+  parse(text: string, now: bigint): ParseResult | undefined;
+  /** Hot-path form of `parse`: the record only; its event time is left in `time`. */
+  parseRecord(text: string, now: bigint): LogRecord | undefined;
+  /** Event time of the last successful `parseRecord`. */
+  readonly time: bigint;
+}
+
+/** Sets a record field; `__proto__` becomes an own field instead of changing the prototype. */
+export function setField(record: LogRecord, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
+}

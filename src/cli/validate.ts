@@ -3,16 +3,22 @@ import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatJson } from '../diagnostics/format-json.js';
 import { formatText } from '../diagnostics/format-text.js';
+import { isYamlPath } from '../config/fargate/manifest.js';
+import { validateFargateFiles, validateManifestFile, type FargateValidation } from '../config/fargate/validate.js';
 import { validateConfig } from '../config/validate.js';
 import { EXIT, type CommandIo } from './io.js';
 
-export const VALIDATE_USAGE = `usage: logferry validate [--format text|json] [--env KEY=VALUE]... [--deny-warnings] <config>...
+export const VALIDATE_USAGE = `usage: logferry validate [--format text|json] [--env KEY=VALUE]... [--deny-warnings] [--fargate] <config>...
 
 Checks Fluent Bit configurations (classic .conf with @INCLUDE and Parsers_File) and prints every
-problem with its file, line and column.
+problem with its file, line and column. A .yaml/.yml Kubernetes manifest holding a ConfigMap is
+read as one: the ConfigMap aws-logging is checked with the EKS on Fargate rules.
 
 options:
   --format text|json   output format (default: text)
+  --fargate            apply the EKS on Fargate rules: the .conf files given form one Fargate
+                       configuration (their [FILTER]/[OUTPUT]/[PARSER] sections play filters.conf,
+                       output.conf and parsers.conf); every ConfigMap of a manifest is checked
   --env KEY=VALUE      set a variable for \${KEY} expansion (repeatable; overrides the environment)
   --deny-warnings      exit 1 on warnings too
 exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or unreadable input`;
@@ -27,6 +33,7 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
         format: { type: 'string', default: 'text' },
         env: { type: 'string', multiple: true, default: [] },
         'deny-warnings': { type: 'boolean', default: false },
+        fargate: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -69,15 +76,29 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
     }
   }
 
+  // Kubernetes manifests with ConfigMaps; with --fargate, the other files form one Fargate configuration.
+  const manifests = new Map<string, FargateValidation | undefined>(positionals.map((f) => [f, validateManifestFile(f, { cwd: io.cwd, fargate: values.fargate })]));
+  const fargateSet = values.fargate ? positionals.filter((f) => !manifests.get(f)) : [];
+  const notManifest = fargateSet.find(isYamlPath);
+  if (notManifest !== undefined) {
+    io.stderr(`logferry validate: --fargate: '${notManifest}' holds no Kubernetes ConfigMap; give the aws-logging manifest or classic .conf files\n`);
+    return EXIT.usage;
+  }
+
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
-  for (const file of positionals) {
-    const result = validateConfig(file, { env, cwd: io.cwd });
+  const add = (result: { files: readonly string[]; sources: ReadonlyMap<string, string>; diagnostics: readonly Diagnostic[] }) => {
     for (const f of result.files) if (!files.includes(f)) files.push(f);
     for (const [k, v] of result.sources) sources.set(k, v);
     diagnostics.push(...result.diagnostics);
+  };
+  for (const file of positionals) {
+    if (fargateSet.includes(file)) continue;
+    const result = manifests.get(file) ?? validateConfig(file, { env, cwd: io.cwd });
+    add(result);
   }
+  if (fargateSet.length > 0) add(validateFargateFiles(fargateSet, { cwd: io.cwd }));
   if (values.format === 'json') io.stdout(formatJson(files, diagnostics));
   else io.stdout(formatText(diagnostics, sources, files.length));
 

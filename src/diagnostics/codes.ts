@@ -30,6 +30,16 @@ export const DIAGNOSTIC_CODES = {
   'unmatched-route': { severity: 'warning', doc: 'A filter or output whose Match/Match_Regex no input tag can produce.' },
   'no-match': { severity: 'warning', doc: 'A filter or output with neither Match nor Match_Regex; Fluent Bit never sends it anything.' },
   'no-output': { severity: 'warning', doc: 'A configuration without any [OUTPUT]; every record is dropped.' },
+  'invalid-configmap': { severity: 'error', doc: 'A Kubernetes ConfigMap manifest that cannot be read or that Kubernetes rejects (YAML errors, data values that are not strings).' },
+  'configmap-not-checked': { severity: 'info', doc: 'A ConfigMap other than the Fargate aws-logging one; its data is not validated (use --fargate to apply the Fargate rules).' },
+  'fargate-section-not-allowed': { severity: 'error', doc: 'Fargate: a section other than [FILTER], [OUTPUT], [PARSER] (or @INCLUDE/@SET), or a section under the wrong data key.' },
+  'fargate-plugin-not-allowed': { severity: 'error', doc: 'Fargate: a filter or output plugin the Fargate log router does not accept.' },
+  'fargate-no-output': { severity: 'error', doc: 'Fargate: the configuration has no [OUTPUT]; Fargate disables logging.' },
+  'fargate-key-not-allowed': { severity: 'error', doc: 'Fargate: a data key other than filters.conf, output.conf, parsers.conf, flb_log_cw; a bad flb_log_cw; or a service-owned Kube_* key.' },
+  'fargate-env-not-allowed': { severity: 'error', doc: 'Fargate: a ${VAR} reference; the aws-logging ConfigMap may not use variables.' },
+  'fargate-too-large': { severity: 'error', doc: 'Fargate: the data values of the aws-logging ConfigMap total more than 5,300 characters.' },
+  'fargate-namespace': { severity: 'warning', doc: 'Fargate: the ConfigMap is not aws-logging in the namespace aws-observability (labelled aws-observability: enabled); Fargate ignores it.' },
+  'fargate-missing-match': { severity: 'error', doc: 'Fargate: a [FILTER] or [OUTPUT] without Match; Fargate requires Name and Match in each.' },
 } as const satisfies Record<string, { severity: 'error' | 'warning' | 'info'; doc: string }>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

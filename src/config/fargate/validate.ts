@@ -1,0 +1,111 @@
+/**
+ * Entry points for `logferry validate`: a Kubernetes manifest holding ConfigMaps, and a set of
+ * classic files checked together as one Fargate configuration (`--fargate`).
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { makeDiagnostic, sortDiagnostics, type Diagnostic, type Span } from '../../diagnostics/diagnostic.js';
+import type { Plan } from '../plan/types.js';
+import { checkFargateConfig } from './check.js';
+import { checkManifest } from './configmap.js';
+import { isYamlPath, readManifest } from './manifest.js';
+import { IDENTITY_MAP } from './position-map.js';
+import { FARGATE_MAX_CHARACTERS } from './rules.js';
+
+export interface FargateValidation {
+  /** Plans of the configurations checked with the Fargate rules. */
+  readonly plans: Plan[];
+  /** Every problem, sorted by file, line and column. */
+  readonly diagnostics: Diagnostic[];
+  readonly files: string[];
+  readonly sources: Map<string, string>;
+  readonly ok: boolean;
+}
+
+export interface FargateOptions {
+  /** Directory relative paths are taken from (default: process.cwd()). */
+  readonly cwd?: string;
+  /** Apply the Fargate rules to every ConfigMap, whatever its name. */
+  readonly fargate?: boolean;
+}
+
+function displayName(cwd: string, abs: string): string {
+  const rel = relative(cwd, abs);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}
+
+function readText(abs: string): string | undefined {
+  try {
+    return readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function result(plans: Plan[], diagnostics: Diagnostic[], sources: Map<string, string>): FargateValidation {
+  const files = [...sources.keys()];
+  const sorted = sortDiagnostics(diagnostics, files);
+  return { plans, diagnostics: sorted, files, sources, ok: !sorted.some((d) => d.severity === 'error') };
+}
+
+/**
+ * Validates a `.yaml`/`.yml` file that holds a ConfigMap (alone or among other documents).
+ * Returns undefined when the file is not such a manifest, so the caller reads it otherwise.
+ */
+export function validateManifestFile(path: string, options: FargateOptions = {}): FargateValidation | undefined {
+  if (!isYamlPath(path)) return undefined;
+  const cwd = options.cwd ?? process.cwd();
+  const abs = resolve(cwd, path);
+  const text = readText(abs);
+  if (text === undefined) return undefined;
+  const manifest = readManifest(displayName(cwd, abs), text);
+  if (!manifest) return undefined;
+  const checked = checkManifest(manifest, { fargate: options.fargate === true, rootDir: dirname(abs) });
+  return result(checked.plans, checked.diagnostics, new Map([[manifest.file, text]]));
+}
+
+/**
+ * Validates classic files as the texts of one Fargate configuration (`--fargate`): their
+ * [FILTER], [OUTPUT] and [PARSER] sections play the roles of filters.conf, output.conf and
+ * parsers.conf; the size limit applies to the files' total length.
+ */
+export function validateFargateFiles(paths: readonly string[], options: FargateOptions = {}): FargateValidation {
+  const cwd = options.cwd ?? process.cwd();
+  const sources = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const path of paths) {
+    const abs = resolve(cwd, path);
+    const name = displayName(cwd, abs);
+    const text = readText(abs);
+    if (text === undefined) {
+      diagnostics.push(makeDiagnostic({ code: 'unreadable-file', message: `cannot read '${name}'`, file: name }));
+      continue;
+    }
+    sources.set(name, text);
+  }
+  const main = [...sources.keys()][0] ?? paths[0] ?? '';
+  const start = { line: 1, column: 1, offset: 0 };
+  const top: Span = { file: main, start, end: start };
+  const characters = [...sources.values()].reduce((n, t) => n + [...t].length, 0);
+  if (characters > FARGATE_MAX_CHARACTERS) {
+    diagnostics.push(
+      makeDiagnostic({
+        code: 'fargate-too-large',
+        message: `the configuration is ${characters.toLocaleString('en-US')} characters; Fargate accepts at most ${FARGATE_MAX_CHARACTERS.toLocaleString('en-US')}`,
+        file: main,
+        hint: 'counted as the total length of the files; remove comments and padding',
+      }),
+    );
+  }
+  const checked = checkFargateConfig({
+    where: 'a Fargate configuration',
+    parts: [...sources].map(([file, text]) => ({ role: undefined, file, text, map: IDENTITY_MAP })),
+    main,
+    rootDir: dirname(resolve(cwd, main)),
+    files: [...sources.keys()],
+    sources,
+    anchor: top,
+    outputAt: top,
+  });
+  return result([checked.plan], [...diagnostics, ...checked.diagnostics], sources);
+}

@@ -3,19 +3,21 @@ import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatJson } from '../diagnostics/format-json.js';
 import { formatText } from '../diagnostics/format-text.js';
+import { formatSarif } from '../diagnostics/format-sarif.js';
 import { isYamlPath } from '../config/fargate/manifest.js';
 import { validateFargateFiles, validateManifestFile, type FargateValidation } from '../config/fargate/validate.js';
 import { validateConfig } from '../config/validate.js';
 import { EXIT, type CommandIo } from './io.js';
+import { packageVersion } from './version.js';
 
-export const VALIDATE_USAGE = `usage: logferry validate [--format text|json] [--env KEY=VALUE]... [--deny-warnings] [--fargate] <config>...
+export const VALIDATE_USAGE = `usage: logferry validate [--format text|json|sarif] [--env KEY=VALUE]... [--deny-warnings] [--fargate] <config>...
 
 Checks Fluent Bit configurations (classic .conf with @INCLUDE and Parsers_File) and prints every
 problem with its file, line and column. A .yaml/.yml Kubernetes manifest holding a ConfigMap is
 read as one: the ConfigMap aws-logging is checked with the EKS on Fargate rules.
 
 options:
-  --format text|json   output format (default: text)
+  --format text|json|sarif  output format (default: text; sarif: SARIF 2.1.0 for code scanning)
   --fargate            apply the EKS on Fargate rules: the .conf files given form one Fargate
                        configuration (their [FILTER]/[OUTPUT]/[PARSER] sections play filters.conf,
                        output.conf and parsers.conf); every ConfigMap of a manifest is checked
@@ -46,8 +48,8 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
     io.stdout(`${VALIDATE_USAGE}\n`);
     return EXIT.ok;
   }
-  if (values.format !== 'text' && values.format !== 'json') {
-    io.stderr(`logferry validate: --format must be text or json, not '${values.format}'\n`);
+  if (values.format !== 'text' && values.format !== 'json' && values.format !== 'sarif') {
+    io.stderr(`logferry validate: --format must be text, json or sarif, not '${values.format}'\n`);
     return EXIT.usage;
   }
   if (positionals.length === 0) {
@@ -100,6 +102,7 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
   }
   if (fargateSet.length > 0) add(validateFargateFiles(fargateSet, { cwd: io.cwd }));
   if (values.format === 'json') io.stdout(formatJson(files, diagnostics));
+  else if (values.format === 'sarif') io.stdout(formatSarif(diagnostics, { toolVersion: packageVersion() }));
   else io.stdout(formatText(diagnostics, sources, files.length));
 
   const errors = diagnostics.some((d) => d.severity === 'error');

@@ -5,6 +5,7 @@ import { validateCommand } from './validate.js';
 const USAGE = `usage: logferry <command> [options]
 
 commands:
+  run -c <config>        run the agent on a Fluent Bit configuration
   validate <config>...   check Fluent Bit configurations and report every problem
   help                   show this help
   version                print the version
@@ -22,6 +23,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
   switch (command) {
     case 'validate':
       return validateCommand(rest, io);
+    case 'run':
+      return (await import('./run.js')).runCommand(rest, io);
     case 'version':
     case '--version':
     case '-v':

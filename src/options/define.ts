@@ -1,6 +1,14 @@
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { INPUT_COMMON, FILTER_COMMON, OUTPUT_COMMON } from './common.js';
 import type { OptionsOf, OptionTable } from './spec.js';
+import type {
+  FilterContext,
+  FilterRuntime,
+  InputContext,
+  InputRuntime,
+  OutputContext,
+  OutputRuntime,
+} from '../engine/plugin.js';
 
 export type PluginKind = 'input' | 'filter' | 'output';
 
@@ -11,6 +19,10 @@ export interface CheckContext {
   /** True when the user wrote this key (as opposed to it having its default). */
   isSet(key: string): boolean;
 }
+
+/** The runtime a plugin kind creates, and the context it gets. */
+export type RuntimeOf<K extends PluginKind> = K extends 'input' ? InputRuntime : K extends 'filter' ? FilterRuntime : OutputRuntime;
+export type ContextOf<K extends PluginKind> = K extends 'input' ? InputContext : K extends 'filter' ? FilterContext : OutputContext;
 
 /** Merge order: the plugin's own entries override the common group's (e.g. a different `workers` default). */
 type Merged<Common, Own> = Omit<Common, keyof Own> & Own;
@@ -27,6 +39,11 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, T extends O
   /** Cross-key rules, run by the plan builder with the typed options (method syntax: bivariant, so a
    *  definition with a specific table is still a `PluginDefinition`). */
   check?(options: OptionsOf<T>, ctx: CheckContext): void;
+  /**
+   * Builds the runtime. Loaded lazily (`await import('./x.js')` inside), so that validating a
+   * configuration loads no engine code. Absent while a plugin is only validated, not run.
+   */
+  create?(ctx: ContextOf<K>): Promise<RuntimeOf<K>>;
 }
 
 export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
@@ -36,10 +53,13 @@ export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
   readonly check?: (options: OptionsOf<T>, ctx: CheckContext) => void;
 }
 
+/** The runtime factory of a plugin (see PluginDefinition.create). */
+type CreateOf<K extends PluginKind> = { readonly create?: (ctx: ContextOf<K>) => Promise<RuntimeOf<K>> };
+
 function define<K extends PluginKind, Common extends OptionTable, Own extends OptionTable>(
   kind: K,
   common: Common,
-  config: PluginConfig<Own, Merged<Common, Own>>,
+  config: PluginConfig<Own, Merged<Common, Own>> & CreateOf<K>,
 ): PluginDefinition<K, Merged<Common, Own>> {
   const options = { ...common, ...config.options } as unknown as Merged<Common, Own>;
   const def: PluginDefinition<K, Merged<Common, Own>> = {
@@ -49,19 +69,20 @@ function define<K extends PluginKind, Common extends OptionTable, Own extends Op
     ownOptions: config.options,
     options,
     ...(config.check ? { check: config.check } : {}),
+    ...(config.create ? { create: config.create } : {}),
   };
   return Object.freeze(def);
 }
 
-export function defineInput<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof INPUT_COMMON, Own>>) {
+export function defineInput<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof INPUT_COMMON, Own>> & CreateOf<'input'>) {
   return define('input', INPUT_COMMON, config);
 }
 
-export function defineFilter<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof FILTER_COMMON, Own>>) {
+export function defineFilter<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof FILTER_COMMON, Own>> & CreateOf<'filter'>) {
   return define('filter', FILTER_COMMON, config);
 }
 
-export function defineOutput<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof OUTPUT_COMMON, Own>>) {
+export function defineOutput<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof OUTPUT_COMMON, Own>> & CreateOf<'output'>) {
   return define('output', OUTPUT_COMMON, config);
 }
 

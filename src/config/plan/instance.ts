@@ -195,8 +195,9 @@ function interpretInstance(
     runCheck(definition, section, interpreted, ctx.report);
     checkReferences(definition.options, section, interpreted, ctx.parsers, ctx.multiline, ctx.report);
   }
-  const n = counters.get(lower) ?? 0;
-  counters.set(lower, n + 1);
+  // Fluent Bit numbers instances per kind and plugin: an input lib.0 and an output lib.0 coexist.
+  const n = counters.get(`${kind}:${lower}`) ?? 0;
+  counters.set(`${kind}:${lower}`, n + 1);
   const id = `${lower}.${n}`;
   const alias = interpreted.values['alias'];
   return {

@@ -34,6 +34,7 @@ const DEFAULT_METADATA = '{}';
 /** `dummy`: generates records from a JSON template (Fluent Bit `in_dummy`). */
 export default defineInput({
   name: 'dummy',
+  create: async (ctx) => new (await import('./dummy-input.js')).DummyInput(ctx),
   description: 'Generate dummy records (testing and benchmarks)',
   options: {
     dummy: opt.custom('json', { default: DEFAULT_BODY, doc: 'The record to emit, as a JSON object' }, jsonObject(DEFAULT_BODY)),

@@ -6,6 +6,7 @@ import { defineInput } from '../../../options/define.js';
  */
 export default defineInput({
   name: 'lib',
+  create: async (ctx) => new (await import('./lib-input.js')).LibInput(ctx),
   description: 'Receive records pushed by the embedding program through the library API',
   options: {},
 });

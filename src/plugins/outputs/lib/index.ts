@@ -4,6 +4,7 @@ import { opt } from '../../../options/kinds.js';
 /** `lib`: hands records to a callback of the embedding program (Fluent Bit `out_lib`). */
 export default defineOutput({
   name: 'lib',
+  create: async (ctx) => new (await import('./lib-output.js')).LibOutput(ctx),
   description: 'Hand records to a callback registered by the embedding program',
   options: {
     format: opt.enum({ values: ['msgpack', 'json'] as const, doc: 'Encoding of the data given to the callback: msgpack (default) or json' }),

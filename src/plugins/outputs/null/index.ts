@@ -5,6 +5,7 @@ import { JSON_DATE_FORMATS } from '../stdout/index.js';
 /** `null`: discards every record (Fluent Bit `out_null`). */
 export default defineOutput({
   name: 'null',
+  create: async (ctx) => new (await import('./null-output.js')).NullOutput(ctx),
   description: 'Discard records',
   options: {
     format: opt.enum({

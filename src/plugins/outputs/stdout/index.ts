@@ -7,6 +7,7 @@ export const JSON_DATE_FORMATS = ['double', 'java_sql_timestamp', 'iso8601', 'ep
 /** `stdout`: prints records to standard output (Fluent Bit `out_stdout`). */
 export default defineOutput({
   name: 'stdout',
+  create: async (ctx) => new (await import('./stdout-output.js')).StdoutOutput(ctx),
   description: 'Print records to standard output',
   options: {
     format: opt.enum({

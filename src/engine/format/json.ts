@@ -1,0 +1,66 @@
+import type { LogEvent } from '../event.js';
+import { splitNanos } from '../event.js';
+
+/** Fluent Bit's `json_date_format` values (the epoch_ms aliases are normalised by the option table's enum). */
+export type JsonDateFormat = 'double' | 'java_sql_timestamp' | 'iso8601' | 'epoch' | 'epoch_ms' | 'epoch_millis' | 'epoch_milliseconds';
+
+/** A double printed as Fluent Bit's msgpack-to-JSON does: `%.1f` for whole numbers, else `%.16g`. */
+export function formatDouble(value: number): string {
+  if (!Number.isFinite(value)) return 'null';
+  if (Number.isInteger(value)) return value.toFixed(1);
+  const g = value.toPrecision(16);
+  if (g.includes('e')) {
+    const [mantissa, exp] = g.split('e') as [string, string];
+    const m = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
+    const n = Number(exp);
+    return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+  }
+  return g.includes('.') ? g.replace(/0+$/, '').replace(/\.$/, '') : g;
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** The record time as the `json_date_format` says (microsecond precision in the text forms). */
+export function formatDate(time: bigint, format: JsonDateFormat): string {
+  const { sec, nsec } = splitNanos(time);
+  switch (format) {
+    case 'epoch':
+      return String(sec);
+    case 'epoch_ms':
+    case 'epoch_millis':
+    case 'epoch_milliseconds':
+      return String(sec * 1000 + Math.floor(nsec / 1e6));
+    case 'iso8601':
+    case 'java_sql_timestamp': {
+      const d = new Date(sec * 1000);
+      const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+      const clock = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(Math.floor(nsec / 1000), 6)}`;
+      return format === 'iso8601' ? `"${date}T${clock}Z"` : `"${date} ${clock}"`;
+    }
+    default:
+      return formatDouble(sec + nsec / 1e9);
+  }
+}
+
+export interface JsonRecordOptions {
+  /** Key of the time (`json_date_key`); undefined leaves it out. */
+  readonly dateKey: string | undefined;
+  readonly dateFormat: JsonDateFormat;
+}
+
+/** One record as a JSON object, the date key first (Fluent Bit's `flb_pack_msgpack_to_json_format`). */
+export function formatJsonRecord(event: LogEvent, options: JsonRecordOptions): string {
+  const body = JSON.stringify(event.record);
+  if (options.dateKey === undefined) return body;
+  const date = `${JSON.stringify(options.dateKey)}:${formatDate(event.time, options.dateFormat)}`;
+  return body.length <= 2 ? `{${date}}` : `{${date},${body.slice(1)}`;
+}
+
+/** `json_date_key false|off` turns the date key off. */
+export function dateKeyOption(value: unknown): string | undefined {
+  if (typeof value !== 'string') return 'date';
+  const v = value.toLowerCase();
+  return v === 'false' || v === 'off' ? undefined : value;
+}

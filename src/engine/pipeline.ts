@@ -1,0 +1,427 @@
+import type { Plan, PlanInstance } from '../config/plan/types.js';
+import { PipelineError } from '../errors.js';
+import { Chunk } from './chunk.js';
+import { nowNanos, type LogEvent } from './event.js';
+import { createLogger, normalizeLevel, type Logger, type LogSink } from './logger.js';
+import { Counters, type MetricsSnapshot } from './metrics.js';
+import { fluentBitBackoff, OutputSlot } from './output-slot.js';
+import type { EventBatch } from './event.js';
+import type { FilterRuntime, InputContext, InputRuntime, PluginHost } from './plugin.js';
+import { eventSize } from './record-size.js';
+import { RouteRule, Router } from './router.js';
+
+type Slot = OutputSlot<InputSlot>;
+type PipelineChunk = Chunk<InputSlot, Slot>;
+
+interface FilterSlot {
+  readonly instance: PlanInstance<'filter'>;
+  readonly runtime: FilterRuntime;
+  readonly counters: Counters;
+}
+
+interface IngestJob {
+  readonly tag: string;
+  readonly events: LogEvent[];
+  readonly committed: (() => void) | undefined;
+  /** Index of the next filter to run. */
+  next: number;
+}
+
+/** Where events come from: an input instance, or a filter's emitter (rewrite_tag). */
+class InputSlot {
+  runtime: InputRuntime | undefined;
+  /** Bytes of this input's chunks not yet released (Mem_Buf_Limit accounting). */
+  bytes = 0;
+  paused = false;
+  /** The open (appendable) chunk per tag, and full chunks waiting for the flush. */
+  readonly open = new Map<string, PipelineChunk>();
+  readonly ready: PipelineChunk[] = [];
+  /** Ingestion is ordered per input: jobs wait while an async filter runs. */
+  readonly jobs: IngestJob[] = [];
+  busy = false;
+
+  constructor(
+    readonly name: string,
+    readonly memLimit: number,
+    readonly counters: Counters,
+    readonly log: Logger,
+  ) {}
+}
+
+export interface PipelineOptions {
+  /** Where the agent's own log lines go (default: stderr). */
+  logSink?: LogSink;
+  /** Where the `stdout` output writes (default: process.stdout). */
+  stdout?: NodeJS.WritableStream;
+  /** Receives the batches of `lib` outputs; a rejection makes the chunk retry. */
+  onLibRecords?: (outputName: string, batch: EventBatch) => void | Promise<void>;
+  /** Override the retry wait (tests); default is Fluent Bit's backoff from scheduler.base/cap. */
+  retryDelayMs?: (attempt: number) => number;
+  /** Called when an input asks the agent to stop (Exit_On_Eof, Samples reached). */
+  onDone?: (input: string) => void;
+}
+
+export type PipelineState = 'created' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * Runs a Plan: inputs emit batches, filters run at ingestion, events are buffered in chunks per
+ * input and tag, and every `Flush` the chunks go to their outputs, with retries. Delivery is
+ * at-least-once: a chunk is released (and its inputs' positions committed) only when every
+ * output it routes to is done with it; records that cannot be delivered are counted as dropped
+ * with a reason.
+ */
+export class Pipeline {
+  private state: PipelineState = 'created';
+  private readonly log: Logger;
+  private readonly inputs: InputSlot[] = [];
+  private readonly emitters = new Map<string, InputSlot>();
+  private filters: FilterSlot[] = [];
+  private outputs: Slot[] = [];
+  private router: Router<FilterSlot, Slot> | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private nextChunkId = 1;
+  private bufferedRecords = 0;
+  private readonly engineCounters = new Counters();
+  private readonly idleWaiters: (() => void)[] = [];
+  private stopPromise: Promise<void> | undefined;
+  private readonly libInputs = new Map<string, (tag: string | undefined, events: LogEvent[]) => void>();
+  private readonly host: PluginHost;
+
+  constructor(
+    readonly plan: Plan,
+    private readonly options: PipelineOptions = {},
+  ) {
+    this.log = createLogger(normalizeLevel(plan.service.log_level), options.logSink);
+    this.host = {
+      stdout: options.stdout ?? process.stdout,
+      attachLibInput: (name, push) => this.libInputs.set(name, push),
+      deliverLib: (name, batch) => {
+        if (!options.onLibRecords) throw new PipelineError(`lib output '${name}' has no receiver: pass onLibRecords`);
+        return options.onLibRecords(name, batch);
+      },
+    };
+  }
+
+  /**
+   * Pushes records into a `lib` input (the first one, or the one with this name or alias). The tag
+   * defaults to the input's Tag. Throws if the configuration has no such lib input.
+   */
+  push(records: readonly Record<string, unknown>[] | readonly LogEvent[], options: { tag?: string; input?: string } = {}): void {
+    const entry = options.input ? this.libInputs.get(options.input) : this.libInputs.values().next().value;
+    if (!entry) throw new PipelineError(options.input ? `no lib input named '${options.input}'` : 'the configuration has no lib input');
+    const now = nowNanos();
+    const events = records.map((r) => (isEvent(r) ? r : { time: now, record: r as Record<string, unknown> }));
+    entry(options.tag, events);
+  }
+
+  get status(): PipelineState {
+    return this.state;
+  }
+
+  /** Creates every plugin runtime, then starts outputs before inputs. */
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new PipelineError(`pipeline cannot start: it is ${this.state}`);
+    this.state = 'running';
+    const plan = this.plan;
+    for (const i of [...plan.inputs, ...plan.filters, ...plan.outputs]) {
+      if (!i.supported) throw new PipelineError(`${i.kind} plugin '${i.plugin}' (${i.displayName}) is not supported by logferry; remove it to run this configuration`);
+      if (!i.definition?.create) throw new PipelineError(`${i.kind} plugin '${i.plugin}' cannot run in logferry yet (validation only)`);
+    }
+    const implicitAll = plan.inputs.length === 1 && plan.outputs.length === 1;
+    const retryDelay =
+      this.options.retryDelayMs ?? fluentBitBackoff(plan.service['scheduler.base'], plan.service['scheduler.cap']);
+
+    this.outputs = [];
+    for (const instance of plan.outputs) {
+      const counters = new Counters();
+      const log = this.log.child(instance.displayName, normalizeLevel(instance.options.log_level, normalizeLevel(plan.service.log_level)));
+      const runtime = await instance.definition!.create!({ instance, plan, log, counters, host: this.host });
+      const workers = Math.max(1, Number(instance.options.workers ?? 1) || 1);
+      const slot: Slot = new OutputSlot(instance, runtime, counters, log, { limit: instance.options.retry_limit, delayMs: retryDelay }, workers, (chunk, s) =>
+        this.outputDone(chunk, s),
+      );
+      this.outputs.push(slot);
+    }
+    this.filters = [];
+    for (const instance of plan.filters) {
+      if (instance.options.active === false) continue;
+      const counters = new Counters();
+      const log = this.log.child(instance.displayName, normalizeLevel(instance.options.log_level, normalizeLevel(plan.service.log_level)));
+      const runtime = await instance.definition!.create!({
+        instance,
+        plan,
+        log,
+        counters,
+        host: this.host,
+        emit: (tag, events) => this.emitFromFilter(instance, tag, events),
+      });
+      this.filters.push({ instance, runtime, counters });
+    }
+    this.router = new Router(
+      this.filters.map((f) => ({ rule: new RouteRule(f.instance), value: f })),
+      this.outputs.map((o) => ({ rule: new RouteRule(o.instance, implicitAll), value: o })),
+    );
+
+    const flushMs = Math.max(1, plan.service.flush);
+    this.flushTimer = setInterval(() => this.flush(), flushMs);
+
+    for (const instance of plan.inputs) {
+      const counters = new Counters();
+      const log = this.log.child(instance.displayName, normalizeLevel(instance.options.log_level, normalizeLevel(plan.service.log_level)));
+      const slot = new InputSlot(instance.displayName, instance.options.mem_buf_limit, counters, log);
+      this.inputs.push(slot);
+      const ctx: InputContext = {
+        instance,
+        plan,
+        log,
+        counters,
+        host: this.host,
+        emit: (tag, events, committed) => this.ingest(slot, tag, events, committed),
+        done: () => this.options.onDone?.(instance.displayName),
+      };
+      slot.runtime = await instance.definition!.create!(ctx);
+    }
+    for (const slot of this.inputs) await slot.runtime!.start();
+    this.log.info(`started: ${plan.inputs.length} input(s), ${this.filters.length} filter(s), ${plan.outputs.length} output(s)`);
+  }
+
+  /**
+   * Stops inputs, flushes everything buffered and waits up to `graceSec` seconds (default
+   * [SERVICE] Grace; -1 waits until all is delivered). What is still undelivered then is dropped
+   * and counted. Idempotent.
+   */
+  stop(graceSec: number = this.plan.service.grace): Promise<void> {
+    this.stopPromise ??= this.doStop(graceSec);
+    return this.stopPromise;
+  }
+
+  private async doStop(graceSec: number): Promise<void> {
+    if (this.state === 'created') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    for (const slot of this.inputs) {
+      try {
+        await slot.runtime?.stop();
+      } catch (err) {
+        slot.log.error(`stop failed: ${(err as Error).message}`);
+      }
+    }
+    await this.drainIngestion();
+    this.flush();
+    for (const o of this.outputs) o.hurry();
+    const delivered = this.whenIdle();
+    if (graceSec >= 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<'expired'>((resolve) => {
+        timer = setTimeout(() => resolve('expired'), graceSec * 1000);
+      });
+      const result = await Promise.race([delivered.then(() => 'idle' as const), expired]);
+      clearTimeout(timer);
+      if (result === 'expired' && this.bufferedRecords > 0) {
+        this.log.warn(`grace period of ${graceSec}s expired with ${this.bufferedRecords} record(s) undelivered; they are dropped`);
+        for (const o of this.outputs) o.abandon(`shutdown: grace period of ${graceSec}s expired`);
+      }
+    } else {
+      await delivered;
+    }
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    for (const f of this.filters) await f.runtime.stop?.();
+    for (const o of this.outputs) await o.runtime.stop?.();
+    this.state = 'stopped';
+    this.log.info('stopped');
+  }
+
+  /** Counters of every instance, by display name (Fluent Bit's /api/v1/metrics shape). */
+  metrics(): MetricsSnapshot {
+    const byName = (items: { name: string; counters: Counters }[]) => Object.fromEntries(items.map((i) => [i.name, i.counters.snapshot()]));
+    return {
+      input: byName([...this.inputs, ...this.emitters.values()]),
+      filter: byName(this.filters.map((f) => ({ name: f.instance.displayName, counters: f.counters }))),
+      output: byName(this.outputs.map((o) => ({ name: o.name, counters: o.counters }))),
+      buffered_records: this.bufferedRecords,
+    };
+  }
+
+  /** Records dropped before reaching any output (no output matched their tag), by reason. */
+  routingDrops(): Record<string, number> {
+    return this.engineCounters.snapshot().dropped;
+  }
+
+  /** Sends every buffered chunk to its outputs now (also what the Flush timer does). */
+  flush(): void {
+    for (const slot of [...this.inputs, ...this.emitters.values()]) {
+      for (const chunk of slot.ready) this.dispatch(chunk);
+      slot.ready.length = 0;
+      for (const chunk of slot.open.values()) this.dispatch(chunk);
+      slot.open.clear();
+    }
+  }
+
+  private ingest(slot: InputSlot, tag: string, events: LogEvent[], committed: (() => void) | undefined): void {
+    if (events.length === 0) {
+      committed?.();
+      return;
+    }
+    if (this.state === 'stopped') {
+      slot.counters.drop('pipeline stopped', events.length);
+      return;
+    }
+    slot.counters.add('records', events.length);
+    slot.jobs.push({ tag, events, committed, next: 0 });
+    if (!slot.busy) this.runJobs(slot);
+  }
+
+  /** Runs queued jobs through their filters in order; an async filter pauses the queue until it settles. */
+  private runJobs(slot: InputSlot): void {
+    while (slot.jobs.length > 0) {
+      const job = slot.jobs[0]!;
+      const route = this.router!.route(job.tag);
+      let events = job.events;
+      while (job.next < route.filters.length && events.length > 0) {
+        const f = route.filters[job.next]!;
+        const before = events.length;
+        let out: LogEvent[] | Promise<LogEvent[]>;
+        try {
+          out = f.runtime.filter(job.tag, events);
+        } catch (err) {
+          f.counters.add('errors');
+          slot.log.error(`filter ${f.instance.displayName} failed, records passed unchanged: ${(err as Error).message}`);
+          out = events;
+        }
+        if (out instanceof Promise) {
+          slot.busy = true;
+          out.then(
+            (result) => this.afterAsyncFilter(slot, job, f, before, result),
+            (err: unknown) => {
+              f.counters.add('errors');
+              slot.log.error(`filter ${f.instance.displayName} failed, records passed unchanged: ${(err as Error).message}`);
+              this.afterAsyncFilter(slot, job, f, before, job.events);
+            },
+          );
+          return;
+        }
+        countFilter(f, before, out.length);
+        events = out;
+        (job as { events: LogEvent[] }).events = events;
+        job.next++;
+      }
+      slot.jobs.shift();
+      this.append(slot, job.tag, events, job.committed, route.outputs);
+    }
+    slot.busy = false;
+    this.notifyIdle();
+  }
+
+  private afterAsyncFilter(slot: InputSlot, job: IngestJob, f: FilterSlot, before: number, result: LogEvent[]): void {
+    countFilter(f, before, result.length);
+    (job as { events: LogEvent[] }).events = result;
+    job.next++;
+    this.runJobs(slot);
+  }
+
+  private append(slot: InputSlot, tag: string, events: LogEvent[], committed: (() => void) | undefined, outputs: readonly Slot[]): void {
+    if (events.length === 0) {
+      committed?.();
+      return;
+    }
+    if (outputs.length === 0) {
+      // Fluent Bit drops these silently; logferry counts them.
+      this.engineCounters.drop(`no output matches tag '${tag}'`, events.length);
+      slot.counters.drop('no output matches the tag', events.length);
+      committed?.();
+      return;
+    }
+    let bytes = 0;
+    for (const e of events) bytes += eventSize(e.record);
+    let chunk = slot.open.get(tag);
+    if (!chunk) {
+      chunk = new Chunk<InputSlot, Slot>(this.nextChunkId++, slot, tag);
+      slot.open.set(tag, chunk);
+    }
+    chunk.append(events, bytes, committed);
+    if (chunk.locked) {
+      slot.open.delete(tag);
+      slot.ready.push(chunk);
+    }
+    slot.bytes += bytes;
+    slot.counters.add('bytes', bytes);
+    this.bufferedRecords += events.length;
+    if (slot.memLimit > 0 && slot.bytes >= slot.memLimit && !slot.paused && slot.runtime) {
+      slot.paused = true;
+      slot.counters.add('paused');
+      slot.log.info(`paused (mem buf overlimit: ${slot.bytes} >= ${slot.memLimit} bytes)`);
+      slot.runtime.pause();
+    }
+  }
+
+  private dispatch(chunk: PipelineChunk): void {
+    if (chunk.dispatched || chunk.events.length === 0) return;
+    chunk.locked = true;
+    chunk.dispatched = true;
+    const outputs = this.router!.route(chunk.tag).outputs;
+    for (const o of outputs) chunk.pending.add(o);
+    for (const o of outputs) o.enqueue(chunk);
+  }
+
+  private outputDone(chunk: PipelineChunk, slot: Slot): void {
+    if (!chunk.pending.delete(slot) || chunk.pending.size > 0) return;
+    const source = chunk.source;
+    source.bytes -= chunk.bytes;
+    this.bufferedRecords -= chunk.events.length;
+    for (const cb of chunk.onRelease) cb();
+    chunk.onRelease.length = 0;
+    if (source.paused && source.bytes < source.memLimit && this.state === 'running') {
+      source.paused = false;
+      source.log.info(`resume (mem buf overlimit: ${source.bytes} < ${source.memLimit} bytes)`);
+      source.runtime?.resume();
+    }
+    this.notifyIdle();
+  }
+
+  private emitFromFilter(instance: PlanInstance<'filter'>, tag: string, events: LogEvent[]): void {
+    const name = String(instance.options['emitter_name'] ?? `emitter_for_${instance.displayName}`);
+    let slot = this.emitters.get(name);
+    if (!slot) {
+      const limit = Number(instance.options['emitter_mem_buf_limit'] ?? 0) || 0;
+      slot = new InputSlot(name, limit, new Counters(), this.log.child(name));
+      this.emitters.set(name, slot);
+    }
+    this.ingest(slot, tag, events, undefined);
+  }
+
+  private drainIngestion(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if ([...this.inputs, ...this.emitters.values()].every((s) => !s.busy && s.jobs.length === 0)) resolve();
+        else this.idleWaiters.push(check);
+      };
+      check();
+    });
+  }
+
+  private whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.bufferedRecords === 0 && this.outputs.every((o) => o.backlog === 0)) resolve();
+        else this.idleWaiters.push(check);
+      };
+      check();
+    });
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters.splice(0);
+    for (const w of waiters) w();
+  }
+}
+
+function isEvent(value: unknown): value is LogEvent {
+  return typeof value === 'object' && value !== null && typeof (value as LogEvent).time === 'bigint' && typeof (value as LogEvent).record === 'object';
+}
+
+function countFilter(f: FilterSlot, before: number, after: number): void {
+  if (after < before) f.counters.add('drop_records', before - after);
+  else if (after > before) f.counters.add('add_records', after - before);
+}

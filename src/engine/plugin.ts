@@ -1,0 +1,85 @@
+/**
+ * The plugin interface: what an input, filter or output implements to run in the engine.
+ * Small on purpose (Fluent Bit's callbacks, OpenTelemetry's exporter split): inputs push batches
+ * and can be paused; filters transform batches at ingestion; outputs send one batch and answer
+ * ok / retry / error. Buffering, routing, timers and retries belong to the engine.
+ */
+import type { Plan, PlanInstance } from '../config/plan/types.js';
+import type { EventBatch, LogEvent } from './event.js';
+import type { Logger } from './logger.js';
+import type { Counters } from './metrics.js';
+
+/** What the process or the embedding program lends to plugins. */
+export interface PluginHost {
+  /** Where `stdout` output writes (process.stdout for the agent). */
+  readonly stdout: NodeJS.WritableStream;
+  /** A `lib` input registers how records pushed by the embedding program reach it. */
+  attachLibInput(instanceName: string, push: (tag: string | undefined, events: LogEvent[]) => void): void;
+  /** A `lib` output hands a batch to the embedding program; a rejection means retry. */
+  deliverLib(instanceName: string, batch: EventBatch): void | Promise<void>;
+}
+
+export interface PluginContext<K extends 'input' | 'filter' | 'output'> {
+  /** The section this runtime was created from. */
+  readonly instance: PlanInstance<K>;
+  /** The whole plan (parsers, multiline parsers, [SERVICE] options). */
+  readonly plan: Plan;
+  /** Log lines of this instance, prefixed with its name. Never pass record data. */
+  readonly log: Logger;
+  /** Counters of this instance (shown in metrics), for events a plugin counts itself. */
+  readonly counters: Counters;
+  readonly host: PluginHost;
+}
+
+export interface InputContext extends PluginContext<'input'> {
+  /**
+   * Appends events of one tag to the engine. Filters run now (at ingestion, as in Fluent Bit),
+   * then the events are buffered for their outputs. `committed` is called once the events are
+   * safely buffered (in memory now; later issues tie it to delivery or disk), so an input can
+   * persist its read position only then.
+   */
+  emit(tag: string, events: LogEvent[], committed?: () => void): void;
+  /** The input has nothing more to read and asks the agent to stop (tail Exit_On_Eof, dummy Samples). */
+  done(): void;
+}
+
+export interface InputRuntime {
+  /** Starts producing. Resolves once the input runs (files discovered, timers set). */
+  start(): Promise<void>;
+  /** Stop reading until `resume` (Mem_Buf_Limit): keep positions, lose nothing. */
+  pause(): void;
+  resume(): void;
+  /** Stops for good: emits what is pending (partial multiline records), persists state. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface FilterContext extends PluginContext<'filter'> {
+  /** Emits events under another tag (rewrite_tag's emitter): they go through routing from the start. */
+  emit(tag: string, events: LogEvent[]): void;
+}
+
+export interface FilterRuntime {
+  /** Returns the events to keep, in order (may modify and return the same array). */
+  filter(tag: string, events: LogEvent[]): LogEvent[] | Promise<LogEvent[]>;
+  stop?(): Promise<void>;
+}
+
+export type OutputContext = PluginContext<'output'>;
+
+/** What an output answers for one batch (Fluent Bit's FLB_OK / FLB_RETRY / FLB_ERROR). */
+export type FlushResult =
+  | { readonly status: 'ok' }
+  | { readonly status: 'retry'; readonly reason: string }
+  | { readonly status: 'error'; readonly reason: string };
+
+export interface OutputRuntime {
+  /** Sends one batch. Throwing counts as `retry` with the error's message as reason. */
+  flush(batch: EventBatch): Promise<FlushResult>;
+  stop?(): Promise<void>;
+}
+
+export interface RuntimeFactories {
+  input?(ctx: InputContext): Promise<InputRuntime>;
+  filter?(ctx: FilterContext): Promise<FilterRuntime>;
+  output?(ctx: OutputContext): Promise<OutputRuntime>;
+}

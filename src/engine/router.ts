@@ -1,0 +1,50 @@
+import { matchTag } from '../config/analyze/tag-pattern.js';
+import type { PlanInstance } from '../config/plan/types.js';
+import type { CompiledRegex } from '../parsers/regex.js';
+
+/** Fluent Bit's routing rule of one filter or output: Match_Regex first, Match as fallback. */
+export class RouteRule {
+  private readonly match: string | undefined;
+  private readonly regex: CompiledRegex | undefined;
+
+  constructor(instance: PlanInstance, implicitAll = false) {
+    const match = instance.options['match'];
+    this.match = typeof match === 'string' && match.length > 0 ? match : implicitAll ? '*' : undefined;
+    this.regex = instance.options['match_regex'] as CompiledRegex | undefined;
+  }
+
+  /** True when the tag is routed here. Match_Regex is anchored at the start only (`onig_match`). */
+  matches(tag: string): boolean {
+    if (this.regex) {
+      const re = this.regex.regexp;
+      re.lastIndex = 0;
+      const m = re.exec(tag);
+      if (m && m.index === 0) return true;
+    }
+    return this.match !== undefined && matchTag(this.match, tag);
+  }
+}
+
+/** For each tag, the filters (in configuration order) and outputs it goes to; cached per tag. */
+export class Router<F, O> {
+  private readonly cache = new Map<string, { filters: F[]; outputs: O[] }>();
+
+  constructor(
+    private readonly filters: readonly { rule: RouteRule; value: F }[],
+    private readonly outputs: readonly { rule: RouteRule; value: O }[],
+    private readonly maxCached = 10_000,
+  ) {}
+
+  route(tag: string): { filters: F[]; outputs: O[] } {
+    let hit = this.cache.get(tag);
+    if (!hit) {
+      hit = {
+        filters: this.filters.filter((f) => f.rule.matches(tag)).map((f) => f.value),
+        outputs: this.outputs.filter((o) => o.rule.matches(tag)).map((o) => o.value),
+      };
+      if (this.cache.size >= this.maxCached) this.cache.clear();
+      this.cache.set(tag, hit);
+    }
+    return hit;
+  }
+}

@@ -1,0 +1,30 @@
+import type { Diagnostic } from './diagnostics/diagnostic.js';
+
+/** Base class of logferry's errors: a literal `name` and a stable `code` (like undici and the AWS SDK). */
+export class LogferryError extends Error {
+  override readonly name: string = 'LogferryError';
+  readonly code: string = 'LOGFERRY_ERROR';
+}
+
+/** The configuration has errors; `diagnostics` says which and where. */
+export class ConfigError extends LogferryError {
+  override readonly name = 'ConfigError' as const;
+  override readonly code = 'LOGFERRY_CONFIG' as const;
+
+  constructor(
+    readonly diagnostics: readonly Diagnostic[],
+    message = `configuration has ${diagnostics.filter((d) => d.severity === 'error').length} error(s)`,
+  ) {
+    super(message);
+  }
+}
+
+/** The pipeline could not start or run (a plugin failed to start, an unsupported plugin). */
+export class PipelineError extends LogferryError {
+  override readonly name = 'PipelineError' as const;
+  override readonly code = 'LOGFERRY_PIPELINE' as const;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

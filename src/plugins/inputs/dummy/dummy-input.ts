@@ -1,0 +1,63 @@
+import { nanosFromSeconds, nowNanos, type LogEvent } from '../../../engine/event.js';
+import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+
+/**
+ * Emits copies of the `Dummy` record on a timer (Fluent Bit `in_dummy`): every 1/Rate seconds, or
+ * every interval_sec + interval_nsec when set; stops emitting after `Samples` events.
+ */
+export class DummyInput implements InputRuntime {
+  private timer: NodeJS.Timeout | undefined;
+  private sent = 0;
+  private paused = false;
+  private readonly tag: string;
+  private readonly intervalMs: number;
+  private readonly fixedTime: bigint | undefined;
+
+  constructor(private readonly ctx: InputContext) {
+    const o = ctx.instance.options;
+    this.tag = o.tag ?? ctx.instance.id;
+    const sec = Number(o['interval_sec']);
+    const nsec = Number(o['interval_nsec']);
+    const rate = Math.max(1, Number(o['rate']));
+    this.intervalMs = sec >= 0 && nsec >= 0 && (sec > 0 || nsec > 0) ? sec * 1000 + nsec / 1e6 : 1000 / rate;
+    const startSec = Number(o['start_time_sec']);
+    const startNsec = Number(o['start_time_nsec']);
+    this.fixedTime = startSec >= 0 || startNsec >= 0 ? nanosFromSeconds(Math.max(0, startSec), Math.max(0, startNsec)) : undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.ctx.instance.options['flush_on_startup'] === true) this.tick();
+    this.timer = setInterval(() => this.tick(), Math.max(1, this.intervalMs));
+  }
+
+  private tick(): void {
+    if (this.paused) return;
+    const o = this.ctx.instance.options;
+    const samples = Number(o['samples']);
+    if (samples > 0 && this.sent >= samples) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    this.sent++;
+    const template = o['dummy'] as Record<string, unknown>;
+    const copies = Math.max(0, Number(o['copies']));
+    const time = this.fixedTime ?? nowNanos();
+    const events: LogEvent[] = [];
+    for (let i = 0; i < copies; i++) events.push({ time, record: structuredClone(template) });
+    this.ctx.emit(this.tag, events);
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,25 @@
+import type { EventBatch } from '../../../engine/event.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+
+/** Hands batches to the embedding program (`onLibRecords`); `max_records` caps each chunk, the rest counted as dropped. */
+export class LibOutput implements OutputRuntime {
+  private readonly maxRecords: number;
+
+  constructor(private readonly ctx: OutputContext) {
+    this.maxRecords = Number(ctx.instance.options['max_records'] ?? 0) || 0;
+  }
+
+  async flush(batch: EventBatch): Promise<FlushResult> {
+    let out = batch;
+    if (this.maxRecords > 0 && batch.events.length > this.maxRecords) {
+      this.ctx.counters.drop('max_records', batch.events.length - this.maxRecords);
+      out = { tag: batch.tag, events: batch.events.slice(0, this.maxRecords) };
+    }
+    try {
+      await this.ctx.host.deliverLib(this.ctx.instance.displayName, out);
+      return { status: 'ok' };
+    } catch (err) {
+      return { status: 'retry', reason: err instanceof Error ? err.message : String(err) };
+    }
+  }
+}

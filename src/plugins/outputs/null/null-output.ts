@@ -1,0 +1,25 @@
+import type { EventBatch } from '../../../engine/event.js';
+import { dateKeyOption, type JsonDateFormat } from '../../../engine/format/json.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import { renderBatch } from '../stdout/stdout-output.js';
+
+/** Discards records; with a JSON `format` it encodes them first (to measure the encoder), as Fluent Bit does. */
+export class NullOutput implements OutputRuntime {
+  private readonly format: string | undefined;
+  private readonly dateKey: string | undefined;
+  private readonly dateFormat: JsonDateFormat;
+
+  constructor(ctx: OutputContext) {
+    const o = ctx.instance.options;
+    this.format = o['format'] as string | undefined;
+    this.dateKey = dateKeyOption(o['json_date_key']);
+    this.dateFormat = (o['json_date_format'] as JsonDateFormat | undefined) ?? 'double';
+  }
+
+  async flush(batch: EventBatch): Promise<FlushResult> {
+    if (this.format !== undefined && this.format !== 'msgpack') {
+      renderBatch(batch, this.format, { dateKey: this.dateKey, dateFormat: this.dateFormat });
+    }
+    return { status: 'ok' };
+  }
+}

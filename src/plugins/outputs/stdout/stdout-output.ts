@@ -1,0 +1,47 @@
+import type { EventBatch } from '../../../engine/event.js';
+import { dateKeyOption, formatJsonRecord, type JsonDateFormat, type JsonRecordOptions } from '../../../engine/format/json.js';
+import { printEvent } from '../../../engine/format/msgpack-text.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+
+/** Renders a batch the way Fluent Bit's stdout prints it for each `format`. */
+export function renderBatch(batch: EventBatch, format: string | undefined, json: JsonRecordOptions): string {
+  switch (format) {
+    case 'json':
+      return `[${batch.events.map((e) => formatJsonRecord(e, json)).join(',')}]\n`;
+    case 'json_lines':
+      return batch.events.map((e) => `${formatJsonRecord(e, json)}\n`).join('');
+    case 'json_stream':
+      return `${batch.events.map((e) => formatJsonRecord(e, json)).join('')}\n`;
+    default:
+      return batch.events.map((e, i) => printEvent(i, batch.tag, e)).join('');
+  }
+}
+
+/** Writes to the host's stdout, waiting for the stream to drain (backpressure, not memory growth). */
+export function writeText(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = stream.write(text, (err) => (err ? reject(err) : undefined));
+    if (ok) resolve();
+    else stream.once('drain', resolve);
+  });
+}
+
+export class StdoutOutput implements OutputRuntime {
+  private readonly format: string | undefined;
+  private readonly json: JsonRecordOptions;
+
+  constructor(private readonly ctx: OutputContext) {
+    const o = ctx.instance.options;
+    this.format = o['format'] as string | undefined;
+    if (this.format === 'otlp_json' || this.format === 'otlp_json_pretty') {
+      ctx.log.warn(`format ${this.format} is not supported yet; printing json_lines`);
+      this.format = 'json_lines';
+    }
+    this.json = { dateKey: dateKeyOption(o['json_date_key']), dateFormat: (o['json_date_format'] as JsonDateFormat | undefined) ?? 'double' };
+  }
+
+  async flush(batch: EventBatch): Promise<FlushResult> {
+    await writeText(this.ctx.host.stdout, renderBatch(batch, this.format, this.json));
+    return { status: 'ok' };
+  }
+}

@@ -4,12 +4,13 @@ import { opt } from '../../../options/kinds.js';
 const DYNAMIC_ACTIONS = ['error', 'drop', 'fallback'] as const;
 
 /** Delimiter words Fluent Bit recognises; any other value is ignored (the format's own delimiter stays). */
-const DELIMITERS: Readonly<Record<string, string>> = { '\\t': '\t', tab: '\t', space: ' ', comma: ',' };
+export const DELIMITERS: Readonly<Record<string, string>> = { '\\t': '\t', tab: '\t', space: ' ', comma: ',' };
 
 /** `file`: writes records to files, one file per tag by default (Fluent Bit `out_file`). */
 export default defineOutput({
   name: 'file',
   description: 'Write records to files',
+  create: async (ctx) => new (await import('./file-output.js')).FileOutput(ctx),
   options: {
     path: opt.string({ doc: 'Directory of the output files; may contain record accessors after a fixed prefix' }),
     file: opt.string({ doc: 'File name (default: the record tag), inside path when set; may contain record accessors' }),

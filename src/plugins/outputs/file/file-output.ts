@@ -1,0 +1,203 @@
+import { appendFile, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import type { EventBatch, LogEvent } from '../../../engine/event.js';
+import { splitNanos } from '../../../engine/event.js';
+import { printObject } from '../../../engine/format/msgpack-text.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import { PipelineError } from '../../../errors.js';
+import { DELIMITERS } from './index.js';
+
+type Format = 'out_file' | 'plain' | 'csv' | 'ltsv' | 'template';
+
+function secNsec(e: LogEvent): string {
+  const { sec, nsec } = splitNanos(e.time);
+  return `${sec}.${String(nsec).padStart(9, '0')}`;
+}
+
+/** C `%f` of the time as a double (six decimals). */
+function timeF(e: LogEvent): string {
+  const { sec, nsec } = splitNanos(e.time);
+  return (sec + nsec / 1e9).toFixed(6);
+}
+
+/** The line(s) Fluent Bit's out_file writes for one record in each format. */
+export function formatLine(format: Format, tag: string, e: LogEvent, o: { delimiter: string; labelDelimiter: string; template: string }, header: boolean): string {
+  const entries = Object.entries(e.record);
+  switch (format) {
+    case 'plain':
+      return `${JSON.stringify(e.record)}\n`;
+    case 'csv': {
+      if (entries.length === 0) return '';
+      const head = header ? `timestamp${o.delimiter}${entries.map(([k]) => printObject(k)).join(o.delimiter)}\n` : '';
+      return `${head}${secNsec(e)}${o.delimiter}${entries.map(([, v]) => printObject(v)).join(o.delimiter)}\n`;
+    }
+    case 'ltsv': {
+      if (entries.length === 0) return '';
+      const fields = entries.map(([k, v]) => `${printObject(k)}${o.labelDelimiter}${printObject(v)}`);
+      return `"time"${o.labelDelimiter}${timeF(e)}${o.delimiter}${fields.join(o.delimiter)}\n`;
+    }
+    case 'template':
+      return `${renderTemplate(o.template, e)}\n`;
+    default:
+      return `${tag}: [${secNsec(e)}, ${JSON.stringify(e.record)}]\n`;
+  }
+}
+
+/** `{key}` placeholders filled from the record (strings raw, other values printed); `{time}` is the time. */
+export function renderTemplate(template: string, e: LogEvent): string {
+  let out = '';
+  let open = -1;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (c === '{') {
+      if (open >= 0) out += template.slice(open, i);
+      open = i;
+    } else if (c === '}' && open >= 0) {
+      const key = template.slice(open + 1, i);
+      if (key === 'time') out += timeF(e);
+      else if (Object.hasOwn(e.record, key)) {
+        const v = e.record[key];
+        out += typeof v === 'string' ? v : printObject(v);
+      } else out += template.slice(open, i + 1);
+      open = -1;
+    } else if (open < 0) {
+      out += c;
+    }
+  }
+  if (open >= 0) out += template.slice(open);
+  return out;
+}
+
+/** strftime subset used in output paths (UTC, as Fluent Bit's enable_strftime). */
+export function strftimeUtc(pattern: string, time: bigint): string {
+  const d = new Date(splitNanos(time).sec * 1000);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  return pattern.replace(/%([YmdHMSjy%])/g, (_m, c: string) => {
+    switch (c) {
+      case 'Y':
+        return String(d.getUTCFullYear());
+      case 'y':
+        return p2(d.getUTCFullYear() % 100);
+      case 'm':
+        return p2(d.getUTCMonth() + 1);
+      case 'd':
+        return p2(d.getUTCDate());
+      case 'H':
+        return p2(d.getUTCHours());
+      case 'M':
+        return p2(d.getUTCMinutes());
+      case 'S':
+        return p2(d.getUTCSeconds());
+      case 'j': {
+        const start = Date.UTC(d.getUTCFullYear(), 0, 1);
+        return String(Math.floor((d.getTime() - start) / 86_400_000) + 1).padStart(3, '0');
+      }
+      default:
+        return '%';
+    }
+  });
+}
+
+/**
+ * Fluent Bit's `file` output: one file per tag (or `File`) under `Path`, in the chosen format;
+ * optional strftime in path/file names and size-based rotation with gzip.
+ */
+export class FileOutput implements OutputRuntime {
+  private readonly format: Format;
+  private readonly fmt: { delimiter: string; labelDelimiter: string; template: string };
+  private readonly sizes = new Map<string, number>();
+
+  constructor(private readonly ctx: OutputContext) {
+    const o = ctx.instance.options;
+    const format = (o['format'] as string | undefined) ?? 'out_file';
+    if (format === 'msgpack') throw new PipelineError(`file output ${ctx.instance.displayName}: format msgpack is not supported by logferry yet`);
+    this.format = format as Format;
+    for (const key of ['path', 'file']) {
+      const v = o[key];
+      if (typeof v === 'string' && v.includes('$')) {
+        throw new PipelineError(`file output ${ctx.instance.displayName}: ${key} built from record accessors is not supported by logferry yet`);
+      }
+    }
+    const delim = (key: string, fallback: string) => {
+      const v = o[key];
+      return typeof v === 'string' ? (DELIMITERS[v.toLowerCase()] ?? fallback) : fallback;
+    };
+    this.fmt = {
+      delimiter: delim('delimiter', this.format === 'ltsv' ? '\t' : ','),
+      labelDelimiter: delim('label_delimiter', ':'),
+      template: String(o['template'] ?? '{time} {message}'),
+    };
+  }
+
+  private destination(tag: string, time: bigint): string {
+    const o = this.ctx.instance.options;
+    const strf = o['enable_strftime'] === true;
+    let file = typeof o['file'] === 'string' ? (o['file'] as string) : tag;
+    let dir = typeof o['path'] === 'string' ? (o['path'] as string) : undefined;
+    if (strf) {
+      file = strftimeUtc(file, time);
+      if (dir) dir = strftimeUtc(dir, time);
+    }
+    return dir ? join(dir, file) : file;
+  }
+
+  async flush(batch: EventBatch): Promise<FlushResult> {
+    // Group by destination (strftime can split a batch), keeping order within each file.
+    const byFile = new Map<string, LogEvent[]>();
+    for (const e of batch.events) {
+      const dest = this.destination(batch.tag, e.time);
+      const list = byFile.get(dest);
+      if (list) list.push(e);
+      else byFile.set(dest, [e]);
+    }
+    try {
+      for (const [dest, events] of byFile) await this.write(dest, batch.tag, events);
+      return { status: 'ok' };
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return { status: e.code === 'ENOENT' || e.code === 'EACCES' ? 'error' : 'retry', reason: `${dest(err)}: ${e.message}` };
+    }
+  }
+
+  private async write(dest: string, tag: string, events: LogEvent[]): Promise<void> {
+    const o = this.ctx.instance.options;
+    if (o['mkdir'] === true) await mkdir(dirname(dest), { recursive: true, mode: 0o755 });
+    let size = this.sizes.get(dest) ?? (await stat(dest).then((s) => s.size, () => 0));
+    let text = '';
+    for (const e of events) {
+      text += formatLine(this.format, tag, e, this.fmt, this.format === 'csv' && o['csv_column_names'] === true && size === 0 && text.length === 0);
+    }
+    await appendFile(dest, text);
+    size += Buffer.byteLength(text);
+    this.sizes.set(dest, size);
+    if (o['rotate'] === true && size >= Number(o['rotate_max_size'])) await this.rotate(dest);
+  }
+
+  /** Renames the file to `<file>.<YYYYmmdd_HHMMSS>_<8 hex>`, gzips it if asked, keeps the newest rotate_max_files. */
+  private async rotate(dest: string): Promise<void> {
+    const o = this.ctx.instance.options;
+    const stamp = strftimeUtc('%Y%m%d_%H%M%S', BigInt(Date.now()) * 1_000_000n);
+    const rotated = `${dest}.${stamp}_${randomBytes(4).toString('hex')}`;
+    await rename(dest, rotated);
+    this.sizes.set(dest, 0);
+    this.ctx.log.info(`rotated ${dest} to ${rotated}`);
+    if (o['rotate_gzip'] === true) {
+      await pipeline(createReadStream(rotated), createGzip(), createWriteStream(`${rotated}.gz`));
+      await unlink(rotated);
+    }
+    const dir = dirname(dest);
+    const prefix = `${basename(dest)}.`;
+    const old = (await readdir(dir)).filter((f) => f.startsWith(prefix) && /^\d{8}_\d{6}_[0-9a-f]{8}(\.gz)?$/.test(f.slice(prefix.length))).sort();
+    const keep = Math.max(1, Number(o['rotate_max_files']));
+    for (const f of old.slice(0, Math.max(0, old.length - keep))) await unlink(join(dir, f)).catch(() => undefined);
+  }
+}
+
+function dest(err: unknown): string {
+  return (err as NodeJS.ErrnoException).path ?? 'file';
+}
+

@@ -7,6 +7,7 @@ const USAGE = `usage: logferry <command> [options]
 commands:
   run -c <config>        run the agent on a Fluent Bit configuration
   validate <config>...   check Fluent Bit configurations and report every problem
+  explain <plugin>       show the keys of a plugin or section (--all --format markdown: every one)
   help                   show this help
   version                print the version
 
@@ -23,6 +24,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
   switch (command) {
     case 'validate':
       return validateCommand(rest, io);
+    case 'explain':
+      return (await import('./explain.js')).explainCommand(rest, io);
     case 'run':
       return (await import('./run.js')).runCommand(rest, io);
     case 'version':

@@ -1,0 +1,74 @@
+import { parseArgs } from 'node:util';
+import { allTopics, lookupTopic, PLUGIN_KINDS } from '../docs/catalog.js';
+import { markdownOf, referenceMarkdown } from '../docs/render-markdown.js';
+import { topicText } from '../docs/render-text.js';
+import type { PluginKind } from '../options/define.js';
+import { EXIT, type CommandIo } from './io.js';
+
+export const EXPLAIN_USAGE = `usage: logferry explain [--kind input|filter|output] [--format text|markdown] <plugin|section>
+       logferry explain --all [--format text|markdown]
+
+Prints the keys of a plugin (tail, kubernetes, cloudwatch_logs, ...) or of a section (service,
+parser, multiline_parser): type, default as Fluent Bit writes it, whether it is required or may
+repeat, and what it does. The kind is inferred from the name; --kind picks one when a name is
+both (stdout is a filter and an output; 'parser' alone is the [PARSER] section).
+
+options:
+  --kind input|filter|output   which plugin kind the name is
+  --format text|markdown       output format (default: text)
+  --all                        every section and plugin (docs/plugins.md is --all --format markdown)`;
+
+const aKind = (kind: PluginKind) => `${kind === 'filter' ? 'a' : 'an'} ${kind}`;
+
+export function explainCommand(args: string[], io: CommandIo): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        kind: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        all: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    io.stderr(`logferry explain: ${(err as Error).message}\n${EXPLAIN_USAGE}\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(`${EXPLAIN_USAGE}\n`);
+    return EXIT.ok;
+  }
+  const usage = (message: string) => {
+    io.stderr(`logferry explain: ${message}\n`);
+    return EXIT.usage;
+  };
+  if (values.format !== 'text' && values.format !== 'markdown') return usage(`--format must be text or markdown, not '${values.format}'`);
+  const kind = values.kind as PluginKind | undefined;
+  if (kind !== undefined && !PLUGIN_KINDS.includes(kind)) return usage(`--kind must be input, filter or output, not '${values.kind}'`);
+  const markdown = values.format === 'markdown';
+  if (values.all) {
+    if (positionals.length > 0) return usage('--all takes no name');
+    io.stdout(markdown ? referenceMarkdown() : allTopics().map(topicText).join('\n'));
+    return EXIT.ok;
+  }
+  if (positionals.length !== 1) return usage(`give one plugin or section name\n${EXPLAIN_USAGE}`);
+  const name = positionals[0]!;
+  const found = lookupTopic(name, kind);
+  if ('ambiguous' in found) {
+    return usage(`'${name}' is ${found.ambiguous.map(aKind).join(' and ')} plugin: add ${found.ambiguous.map((k) => `--kind ${k}`).join(' or ')}`);
+  }
+  if ('unknown' in found) {
+    const elsewhere = kind ? lookupTopic(name) : undefined;
+    if (kind && elsewhere && 'found' in elsewhere && elsewhere.found.type !== 'section') {
+      return usage(`'${name}' is not ${aKind(kind)} plugin but ${aKind(elsewhere.found.kind)} plugin`);
+    }
+    const what = kind ? `${kind} plugin` : 'plugin or section';
+    return usage(`unknown ${what} '${name}'${found.suggestion ? `; did you mean '${found.suggestion}'?` : ''}`);
+  }
+  io.stdout(markdown ? markdownOf(found.found) : topicText(found.found));
+  return EXIT.ok;
+}

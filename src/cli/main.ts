@@ -8,6 +8,7 @@ commands:
   run -c <config>        run the agent on a Fluent Bit configuration
   validate <config>...   check Fluent Bit configurations and report every problem
   explain <plugin>       show the keys of a plugin or section (--all --format markdown: every one)
+  schema                 print a JSON Schema of the YAML configuration format for editors
   help                   show this help
   version                print the version
 
@@ -26,6 +27,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       return validateCommand(rest, io);
     case 'explain':
       return (await import('./explain.js')).explainCommand(rest, io);
+    case 'schema':
+      return (await import('./schema.js')).schemaCommand(rest, io);
     case 'run':
       return (await import('./run.js')).runCommand(rest, io);
     case 'version':

@@ -1,0 +1,257 @@
+/**
+ * A JSON Schema (draft-07, what the YAML language server supports best) for Fluent Bit's YAML
+ * configuration format, generated from the same option tables as `validate` and `explain`.
+ *
+ * Key spelling: Fluent Bit's YAML reader turns a key that starts lowercase and has no `_` from
+ * camelCase into snake_case, lowercases a lowercase key with `_`, keeps any other key, and plugins
+ * match keys case-insensitively. So for each option the schema lists the snake_case key (for
+ * completion and hover) and accepts, through `patternProperties`, exactly the spellings Fluent Bit
+ * reads as that key: any letter case when the key starts uppercase or (for keys with `_`) starts
+ * lowercase, and the camelCase form. The plugin `name` is matched case-insensitively; the `name`
+ * key itself must be written `name`, `Name` or `NAME`.
+ *
+ * Values: Fluent Bit receives every scalar as text, so `on`, `true` and `5` are all fine where
+ * they parse; typed keys (bool, int, size, time, enum) accept the YAML scalar and the text forms
+ * Fluent Bit parses, plus any text with a `${VAR}` reference. A list is accepted where the key may
+ * repeat (pipeline sections only).
+ */
+import { camelCase } from '../config/yaml/keys.js';
+import type { PluginKind } from '../options/define.js';
+import type { AnySpec, OptionTable } from '../options/spec.js';
+import { PLUGINS, UNSUPPORTED_PLUGINS } from '../plugins/registry.js';
+import { COMMON_OPTIONS, PLUGIN_KINDS, SECTIONS } from './catalog.js';
+
+export type JsonSchema = { readonly [key: string]: unknown };
+
+const VARIABLE = { type: 'string', pattern: '\\$\\{' } as const;
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** A regex source matching `text` in any letter case. */
+function anyCase(text: string): string {
+  return [...text].map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegex(c))).join('');
+}
+
+/** The spellings of a YAML key that Fluent Bit reads as the (lowercase) option `key`. */
+export function keyPattern(key: string, prefix = false): string {
+  const first = key[0] ?? '';
+  const rest = anyCase(key.slice(1));
+  const alternatives = new Set<string>();
+  if (/[a-z]/.test(first)) {
+    alternatives.add(`${first.toUpperCase()}${rest}`);
+    if (key.includes('_')) alternatives.add(`${first}${rest}`);
+  } else {
+    alternatives.add(`${escapeRegex(first)}${rest}`);
+  }
+  alternatives.add(escapeRegex(camelCase(key)));
+  return `^(?:${[...alternatives].join('|')})${prefix ? '.+' : ''}$`;
+}
+
+function oneOfWords(words: readonly string[]): string {
+  return `^(?:${words.map(anyCase).join('|')})$`;
+}
+
+const BOOL_WORDS = ['on', 'off', 'true', 'false', 'yes', 'no'];
+const NUMBER_TEXT = '^\\s*[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?\\s*$';
+
+function scalarSchema(spec: AnySpec): JsonSchema {
+  if (spec.unsupported !== undefined) return { type: ['string', 'number', 'boolean'] };
+  if (spec.values) return { anyOf: [{ enum: [...spec.values] }, { type: 'string', pattern: oneOfWords(spec.values) }, VARIABLE] };
+  switch (spec.kind) {
+    case 'bool':
+      return { anyOf: [{ type: 'boolean' }, { type: 'string', pattern: oneOfWords(BOOL_WORDS) }, VARIABLE] };
+    case 'int':
+    case 'millis':
+      return { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\s*[+-]?\\d+\\s*$' }, VARIABLE] };
+    case 'double':
+    case 'seconds':
+    case 'interval':
+      return { anyOf: [{ type: 'number' }, { type: 'string', pattern: NUMBER_TEXT }, VARIABLE] };
+    case 'size':
+      return { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^\\s*(?:\\d+(?:\\.\\d+)?\\s*(?:[kKmMgG][bB]?)?|[fF][aA][lL][sS][eE])\\s*$' }, VARIABLE] };
+    case 'time':
+      return { anyOf: [{ type: 'integer' }, { type: 'string', pattern: '^\\s*[+-]?\\d+(?:\\.\\d+)?[sSmMhHdD]?\\s*$' }, VARIABLE] };
+    default:
+      return { type: ['string', 'number', 'boolean'] };
+  }
+}
+
+function describe(spec: AnySpec): string {
+  const parts = [spec.doc.replace(/\.?$/, '.')];
+  if (spec.defaultText !== undefined) parts.push(`Default: ${spec.defaultText}.`);
+  if (spec.unsupported !== undefined) parts.push(`Not supported by logferry: ${spec.unsupported}.`);
+  return parts.join(' ');
+}
+
+/**
+ * Builds the schema, sharing what repeats: value types live once under `definitions/types`, the
+ * keys every plugin of a kind accepts once under `definitions/<kind>Common`, and each plugin's
+ * conditions once under `definitions/<kind>Plugins`.
+ */
+class SchemaBuilder {
+  readonly types: Record<string, JsonSchema> = {};
+  private readonly typeIds = new Map<string, string>();
+
+  /** A reference to the (shared) value type of an option. */
+  typeRef(spec: AnySpec, lists: boolean): JsonSchema {
+    const scalar = scalarSchema(spec);
+    const type = lists && spec.multiple ? { anyOf: [scalar, { type: 'array', items: scalar, minItems: 1 }] } : scalar;
+    const json = JSON.stringify(type);
+    let id = this.typeIds.get(json);
+    if (id === undefined) {
+      id = `${spec.unsupported === undefined ? spec.kind : 'text'}${this.typeIds.size}`;
+      this.typeIds.set(json, id);
+      this.types[id] = type;
+    }
+    return { $ref: `#/definitions/types/${id}` };
+  }
+
+  /** The documented key: description and default for hover and completion, then its type. */
+  property(spec: AnySpec, lists: boolean): JsonSchema {
+    return { description: describe(spec), ...(spec.defaultText !== undefined ? { default: spec.defaultText } : {}), allOf: [this.typeRef(spec, lists)] };
+  }
+
+  /**
+   * `properties` (snake_case keys) and `patternProperties` (every spelling Fluent Bit reads as the
+   * key) of a table. Keys shared with `common` refer to the common definition `commonRef`.
+   */
+  keys(table: OptionTable, lists: boolean, shared?: { table: OptionTable; ref: string }, skip: readonly string[] = []) {
+    const properties: Record<string, JsonSchema> = {};
+    const patternProperties: Record<string, JsonSchema> = {};
+    for (const [key, spec] of Object.entries(table)) {
+      if (skip.includes(key)) continue;
+      const common = shared !== undefined && shared.table[key] === spec;
+      if (!spec.prefix) properties[key] = common ? { $ref: `${shared!.ref}/properties/${key}` } : this.property(spec, lists);
+      for (const k of [key, ...(spec.aliases ?? [])]) patternProperties[keyPattern(k, spec.prefix === true)] = this.typeRef(spec, lists);
+    }
+    return { properties, patternProperties };
+  }
+
+  closedMap(table: OptionTable, lists: boolean, extra: Record<string, JsonSchema> = {}, shared?: { table: OptionTable; ref: string }, skip: readonly string[] = []): JsonSchema {
+    const { properties, patternProperties } = this.keys(table, lists, shared, skip);
+    return { type: 'object', properties: { ...properties, ...extra }, patternProperties, additionalProperties: false };
+  }
+
+  /** One condition per plugin of a kind: when `name` names it, its keys (closed) apply. */
+  pluginConditions(kind: PluginKind): JsonSchema {
+    const extra: Record<string, JsonSchema> = kind === 'filter' ? {} : { processors: PROCESSORS };
+    const shared = { table: COMMON_OPTIONS[kind], ref: `#/definitions/${kind}Common` };
+    const when = (names: readonly string[]) => ({ allOf: [{ $ref: '#/definitions/hasName' }, { patternProperties: { [NAME_PATTERN]: { type: 'string', pattern: oneOfWords(names) } } }] });
+    const supported = PLUGINS.filter((p) => p.kind === kind);
+    return {
+      allOf: [
+        ...supported.map((definition) => ({ if: when([definition.name]), then: this.closedMap(definition.options, true, extra, shared) })),
+        // Plugins logferry knows by name only: their common keys are typed, others are let through.
+        { if: when(Object.keys(UNSUPPORTED_PLUGINS[kind])), then: { $ref: shared.ref } },
+      ],
+    };
+  }
+
+  commonKeys(kind: PluginKind): JsonSchema {
+    return { type: 'object', ...this.keys(COMMON_OPTIONS[kind], true) };
+  }
+}
+
+const NAME_KEYS = ['name', 'Name', 'NAME'];
+const NAME_PATTERN = keyPattern('name');
+/** The `name` key, in the spellings people write (the schema cannot say "any case" for a required key). */
+const HAS_NAME: JsonSchema = { anyOf: NAME_KEYS.map((k) => ({ required: [k] })) };
+
+const PROCESSORS: JsonSchema = {
+  description: 'Processors (YAML only): filters or processor plugins run in the input (before routing) or the output (after routing)',
+  type: 'object',
+  properties: Object.fromEntries(['logs', 'metrics', 'traces'].map((signal) => [signal, { type: 'array', items: { $ref: '#/definitions/processor' } }])),
+  additionalProperties: false,
+};
+
+function pluginNames(kind: PluginKind): string[] {
+  return [...PLUGINS.filter((p) => p.kind === kind).map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS[kind])].sort();
+}
+
+/** A pipeline item: `name` names a plugin of the kind, whose conditions then apply. */
+function pluginItem(kind: PluginKind): JsonSchema {
+  const names = pluginNames(kind);
+  return {
+    type: 'object',
+    patternProperties: { [NAME_PATTERN]: { type: 'string', description: `The ${kind} plugin`, anyOf: [{ enum: names }, { pattern: oneOfWords(names) }] } },
+    allOf: [{ $ref: '#/definitions/hasName' }, { $ref: `#/definitions/${kind}Plugins` }],
+  };
+}
+
+/** A processor: a filter (checked like one) or a processor plugin (any name). */
+const PROCESSOR: JsonSchema = {
+  type: 'object',
+  patternProperties: { [NAME_PATTERN]: { type: 'string', description: 'A filter or processor plugin' } },
+  allOf: [{ $ref: '#/definitions/hasName' }, { $ref: '#/definitions/filterPlugins' }],
+};
+
+const MULTILINE_RULE: JsonSchema = {
+  type: 'object',
+  properties: {
+    state: { description: 'State(s) the rule applies in; the first rule starts in start_state', anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] },
+    regex: { type: 'string', description: 'Regex a line must match (Onigmo syntax, /.../ allowed)' },
+    next_state: { type: 'string', description: 'State after a matching line' },
+  },
+  required: ['state', 'regex', 'next_state'],
+  additionalProperties: false,
+};
+
+function section(builder: SchemaBuilder, name: string): JsonSchema {
+  const def = SECTIONS.find((s) => s.name === name)!.definition;
+  if (name !== 'multiline_parser') return { description: def.description, ...builder.closedMap(def.options, false) };
+  const rules = { type: 'array', description: 'The state machine of a regex multiline parser', items: { $ref: '#/definitions/multilineRule' } };
+  return { description: def.description, ...builder.closedMap(def.options, false, { rules }, undefined, ['rule']) };
+}
+
+/** The whole schema (`logferry schema`, committed as docs/fluent-bit.schema.json). */
+export function configSchema(): JsonSchema {
+  const builder = new SchemaBuilder();
+  const definitions: Record<string, JsonSchema> = {
+    service: section(builder, 'service'),
+    parser: section(builder, 'parser'),
+    multilineParser: section(builder, 'multiline_parser'),
+    multilineRule: MULTILINE_RULE,
+    hasName: HAS_NAME,
+    ...Object.fromEntries(PLUGIN_KINDS.map((k) => [k, pluginItem(k)])),
+    ...Object.fromEntries(PLUGIN_KINDS.map((k) => [`${k}Common`, builder.commonKeys(k)])),
+    ...Object.fromEntries(PLUGIN_KINDS.map((k) => [`${k}Plugins`, builder.pluginConditions(k)])),
+    processor: PROCESSOR,
+  };
+  const list = (ref: string, description: string) => ({ type: 'array', description, items: { $ref: `#/definitions/${ref}` } });
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Fluent Bit YAML configuration',
+    description: 'Generated by `logferry schema` from logferry\'s option tables.',
+    type: 'object',
+    properties: {
+      env: {
+        description: 'Variables for ${NAME} references: a map of NAME: value, or a list of {name, value}',
+        anyOf: [
+          { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+          { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, value: { type: ['string', 'number', 'boolean'] } }, required: ['name'] } },
+        ],
+      },
+      includes: { type: 'array', description: 'Other YAML files to read (relative to this file; globs allowed)', items: { type: 'string' } },
+      service: { $ref: '#/definitions/service' },
+      pipeline: {
+        type: 'object',
+        properties: {
+          inputs: list('input', 'Inputs ([INPUT] sections)'),
+          filters: list('filter', 'Filters ([FILTER] sections)'),
+          outputs: list('output', 'Outputs ([OUTPUT] sections)'),
+        },
+        additionalProperties: false,
+      },
+      parsers: list('parser', 'Parsers ([PARSER] sections)'),
+      multiline_parsers: list('multilineParser', 'Multiline parsers ([MULTILINE_PARSER] sections)'),
+      plugins: { type: 'array', description: 'Paths of plugin shared objects to load', items: { type: 'string' } },
+      customs: { type: 'array', items: { type: 'object' } },
+      upstream_servers: { type: 'array', items: { type: 'object' } },
+      stream_processor: { type: 'array', items: { type: 'object' } },
+    },
+    additionalProperties: false,
+    definitions: { ...definitions, types: builder.types },
+  };
+}

@@ -86,31 +86,3 @@ export function compileRegex(source: string): RegexResult {
   cache.set(source, result);
   return result;
 }
-
-const singleLine = new WeakMap<CompiledRegex, RegExp>();
-
-/**
- * The regex for texts without a newline: there Onigmo's `^` and `$` (line anchors) mean the start
- * and end of the text, so the pattern can be compiled with JavaScript's own anchors, which lets the
- * engine try only the first position instead of every one. Results are identical on such texts.
- */
-export function singleLineRegExp(regex: CompiledRegex): RegExp {
-  let r = singleLine.get(regex);
-  if (r === undefined) {
-    try {
-      r = toRegExp(regex.pattern, { flags: regex.flags, target: 'auto', rules: { singleline: true } });
-    } catch {
-      r = regex.regexp;
-    }
-    singleLine.set(regex, r);
-  }
-  return r;
-}
-
-/** Runs a Fluent Bit regex as a search over the whole text (`onig_search`). */
-export function execRegex(regex: CompiledRegex, text: string): RegExpExecArray | null {
-  const r = text.indexOf('\n') < 0 ? singleLineRegExp(regex) : regex.regexp;
-  if (r.global || r.sticky) r.lastIndex = 0;
-  return r.exec(text);
-}
-

@@ -73,6 +73,8 @@ interface Op {
 export interface StrptimeFormat {
   readonly source: string;
   readonly ops: readonly Op[];
+  /** The format ends with a literal character: parsing never looks past the text it consumed. */
+  readonly endsWithLiteral: boolean;
 }
 
 const ALT_E = 1;
@@ -148,7 +150,7 @@ export function compileStrptime(fmt: string): StrptimeFormat {
     if (composite !== undefined) ops.push({ kind: OP_NESTED, code: c.charCodeAt(0), nested: compileStrptime(composite) });
     else ops.push({ kind: OP_CONVERSION, code: c.charCodeAt(0), nested: undefined });
   }
-  const result: StrptimeFormat = { source: fmt, ops };
+  const result: StrptimeFormat = { source: fmt, ops, endsWithLiteral: ops.length > 0 && ops[ops.length - 1]!.kind === OP_LITERAL };
   if (compiled.size > 1000) compiled.clear();
   compiled.set(fmt, result);
   return result;
@@ -383,21 +385,30 @@ function readZoneName(text: string, pos: number, tm: BrokenDownTime): number {
   return -1;
 }
 
-/** `%a`/`%A` and `%b`/`%B`: full or abbreviated C-locale names; sets `numberValue` to the index. */
-function readName(text: string, pos: number, names: readonly string[]): number {
-  for (let i = 0; i < names.length; i++) {
-    const full = names[i]!;
-    if (matchesWord(text, pos, full)) {
-      numberValue = i;
-      return pos + full.length;
-    }
-    const abbr = full.slice(0, 3);
-    if (matchesWord(text, pos, abbr)) {
-      numberValue = i;
-      return pos + 3;
-    }
-  }
-  return -1;
+/** Three lowercase letters as one number. */
+function key3(a: number, b: number, c: number): number {
+  return (lowerCode(a) << 16) | (lowerCode(b) << 8) | lowerCode(c);
+}
+
+function prefixIndex(names: readonly string[]): Map<number, number> {
+  return new Map(names.map((n, i) => [key3(n.charCodeAt(0), n.charCodeAt(1), n.charCodeAt(2)), i]));
+}
+
+const DAY_PREFIXES = prefixIndex(DAYS);
+const MONTH_PREFIXES = prefixIndex(MONTHS);
+
+/**
+ * `%a`/`%A` and `%b`/`%B`: the full or abbreviated C-locale name, any case (the C loop tries each
+ * full name, then its three-letter abbreviation; the abbreviations are all different, so the first
+ * three letters decide). Sets `numberValue` to the index.
+ */
+function readName(text: string, pos: number, names: readonly string[], prefixes: Map<number, number>): number {
+  if (pos + 3 > text.length) return -1;
+  const i = prefixes.get(key3(text.charCodeAt(pos), text.charCodeAt(pos + 1), text.charCodeAt(pos + 2)));
+  if (i === undefined) return -1;
+  numberValue = i;
+  const full = names[i]!;
+  return matchesWord(text, pos, full) ? pos + full.length : pos + 3;
 }
 
 function readDay(text: string, pos: number, tm: BrokenDownTime): number {
@@ -414,7 +425,7 @@ function convert(letter: number, text: string, pos: number, tm: BrokenDownTime):
       return text.charCodeAt(pos) === 37 ? pos + 1 : -1;
     case 65: // A
     case 97: // a
-      pos = readName(text, pos, DAYS);
+      pos = readName(text, pos, DAYS, DAY_PREFIXES);
       if (pos < 0) return -1;
       tm.wday = numberValue;
       fields |= FIELD_WDAY;
@@ -422,7 +433,7 @@ function convert(letter: number, text: string, pos: number, tm: BrokenDownTime):
     case 66: // B
     case 98: // b
     case 104: // h
-      pos = readName(text, pos, MONTHS);
+      pos = readName(text, pos, MONTHS, MONTH_PREFIXES);
       if (pos < 0) return -1;
       tm.mon = numberValue;
       fields |= FIELD_MON;

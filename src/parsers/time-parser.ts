@@ -36,10 +36,7 @@ export interface TimeSettings {
 
 const NS_PER_S = 1_000_000_000;
 
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
+const NUL_OR_NON_ASCII = /[^\x01-\x7f]/;
 
 /** Parses time strings with one format. Results of the last successful `parse` are in `seconds` and `nanos`. */
 export class TimeParser {
@@ -58,6 +55,21 @@ export class TimeParser {
   private readonly strict: boolean;
   private readonly tm = zeroTime();
   private readonly today = zeroTime();
+  /**
+   * Consecutive log lines mostly share the text around the fraction (`2024-01-01T10:00:00.` and
+   * `Z`): when both parts equal the last parse's, its seconds are reused and only the fraction is
+   * read. Only for formats with a year whose part before `%L` ends with a literal character (then
+   * that part alone decides the fields), and for ASCII texts. Formats with a year and no `%L` reuse
+   * the result of an identical text.
+   */
+  private readonly cacheable: boolean;
+  private lastHead = '';
+  private lastTail = '';
+  private lastSeconds = 0;
+  /** Formats without `%L`: the last text read and its result. */
+  private lastText = '';
+  private secondsNs = 0n;
+  private secondsNsOf = Number.NaN;
 
   constructor(settings: TimeSettings) {
     const fmt = settings.format;
@@ -71,6 +83,7 @@ export class TimeParser {
     this.zone = settings.zone !== undefined && settings.zone.length > 0 ? settings.zone : undefined;
     this.offset = !this.systemTimezone && this.zone === undefined ? (settings.offsetSeconds ?? 0) : 0;
     this.strict = settings.strict ?? true;
+    this.cacheable = this.withYear && this.tail !== undefined && this.head.endsWithLiteral;
   }
 
   /**
@@ -78,12 +91,34 @@ export class TimeParser {
    * without a year. Returns false where Fluent Bit's lookup fails.
    */
   parse(value: string, nowNs: bigint): boolean {
-    const nul = value.indexOf('\0');
-    let text = nul < 0 ? value : value.slice(0, nul);
-    let bytes = text.length;
-    if (bytes > 63) return false;
-    if (bytes > 21 && !isAscii(text)) bytes = Buffer.byteLength(text);
-    if (bytes > 63) return false;
+    if (value.length > 63) return false;
+    let text = value;
+    let bytes = value.length;
+    const plain = !NUL_OR_NON_ASCII.test(value);
+    if (plain) {
+      if (text === this.lastText) {
+        this.seconds = this.lastSeconds;
+        this.nanos = 0;
+        return true;
+      }
+      const headLength = this.lastHead.length;
+      if (headLength > 0 && text.startsWith(this.lastHead)) {
+        const pos = this.readFraction(text, headLength);
+        if (pos > 0 && text.length - pos === this.lastTail.length && text.endsWith(this.lastTail)) {
+          this.seconds = this.lastSeconds;
+          return true;
+        }
+      }
+    } else {
+      // C measures the whole value in bytes, then stops at its first NUL.
+      bytes = Buffer.byteLength(value);
+      if (bytes > 63) return false;
+      const nul = value.indexOf('\0');
+      if (nul >= 0) {
+        text = value.slice(0, nul);
+        bytes = Buffer.byteLength(text);
+      }
+    }
     const tm = this.tm;
     resetTime(tm);
     if (!this.withYear) {
@@ -105,15 +140,37 @@ export class TimeParser {
     this.nanos = 0;
     let pos = strptime(this.head, text, 0, tm);
     if (pos < 0) return this.partial();
+    const headEnd = pos;
+    let tailStart = pos;
     if (this.tail !== undefined) {
       pos = this.readFraction(text, pos);
       if (pos < 0) return this.partial();
+      tailStart = pos;
       pos = strptime(this.tail, text, pos, tm);
       if (pos < 0) return this.partial();
     }
     if (!this.withZone && this.zone === undefined) tm.gmtoff = this.offset;
     this.seconds = this.toEpoch();
+    if (this.cacheable && plain) {
+      this.lastHead = text.slice(0, headEnd);
+      this.lastTail = text.slice(tailStart);
+      this.lastSeconds = this.seconds;
+    } else if (plain && this.withYear && this.tail === undefined) {
+      this.lastText = text;
+      this.lastSeconds = this.seconds;
+    }
     return true;
+  }
+
+  /** Event time of the last successful parse (`now` when it is exactly 0, as in Fluent Bit). */
+  eventTime(now: bigint): bigint {
+    const seconds = this.seconds;
+    if (seconds === 0 && this.nanos === 0) return now;
+    if (seconds !== this.secondsNsOf) {
+      this.secondsNs = BigInt(seconds) * 1_000_000_000n;
+      this.secondsNsOf = seconds;
+    }
+    return this.nanos === 0 ? this.secondsNs : this.secondsNs + BigInt(this.nanos);
   }
 
   /** A failed match: an error when strict, else the fields read so far. */
@@ -127,7 +184,12 @@ export class TimeParser {
   private readFraction(text: string, pos: number): number {
     const limit = Math.min(text.length, pos + 9);
     let i = pos;
-    while (i < limit && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    let value = 0;
+    for (; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      value = value * 10 + (c - 48);
+    }
     const digitsEnd = i;
     let exponentEnd = digitsEnd;
     const e = text.charCodeAt(i);
@@ -141,8 +203,7 @@ export class TimeParser {
     }
     if (exponentEnd === pos) return -1;
     if (exponentEnd === digitsEnd) {
-      const digits = text.slice(pos, digitsEnd);
-      this.nanos = digits.length === 0 ? 0 : Number(digits.padEnd(9, '0'));
+      this.nanos = value * POWERS[9 - (digitsEnd - pos)]!;
     } else {
       const nanos = Math.trunc(Number(`0.${text.slice(pos, exponentEnd)}`) * NS_PER_S);
       this.nanos = Number.isFinite(nanos) ? nanos : 0;
@@ -161,8 +222,4 @@ export class TimeParser {
   }
 }
 
-/** Event time from a parse: Fluent Bit treats a time of exactly 0 as "none" and uses `now`. */
-export function eventTime(seconds: number, nanos: number, now: bigint): bigint {
-  if (seconds === 0 && nanos === 0) return now;
-  return BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
-}
+const POWERS = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];

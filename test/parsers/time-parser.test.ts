@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TimeParser, eventTime } from '../../src/parsers/time-parser.js';
+import { TimeParser } from '../../src/parsers/time-parser.js';
 import cases from '../../fixtures/parsers/time-cases.json' with { type: 'json' };
 
 interface TimeCase {
@@ -60,8 +60,24 @@ describe('TimeParser (flb_parser_time_lookup)', () => {
   });
 
   it('eventTime treats exactly 0 as no time', () => {
-    expect(eventTime(0, 0, 42n)).toBe(42n);
-    expect(eventTime(1, 5, 42n)).toBe(1_000_000_005n);
-    expect(eventTime(-1, 0, 42n)).toBe(-1_000_000_000n);
+    const p = new TimeParser({ format: '%s.%L' });
+    expect(p.parse('0.0', 0n)).toBe(true);
+    expect(p.eventTime(42n)).toBe(42n);
+    expect(p.parse('1.000000005', 0n)).toBe(true);
+    expect(p.eventTime(42n)).toBe(1_000_000_005n);
+  });
+
+  it('reuses the last result for the same text around the fraction, and only then', () => {
+    const p = new TimeParser({ format: '%Y-%m-%dT%H:%M:%S.%L%z' });
+    const texts = ['2024-01-01T10:00:00.5Z', '2024-01-01T10:00:00.123456789Z', '2024-01-01T10:00:00.1+01:00', '2024-01-01T10:00:01.1+01:00', '2024-01-01T10:00:00.7Z', '2024-01-01T10:00:00.7Zjunk'];
+    const fresh = (t: string) => {
+      const q = new TimeParser({ format: '%Y-%m-%dT%H:%M:%S.%L%z' });
+      q.parse(t, 0n);
+      return [q.seconds, q.nanos];
+    };
+    for (const t of texts) {
+      expect(p.parse(t, 0n)).toBe(true);
+      expect([p.seconds, p.nanos]).toEqual(fresh(t));
+    }
   });
 });

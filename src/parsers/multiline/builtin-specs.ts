@@ -5,7 +5,7 @@
  */
 import { DEFAULT_FLUSH_TIMEOUT_MS } from '../../config/sections/multiline-parser.js';
 import { compileRegex, type CompiledRegex } from '../regex.js';
-import { CriLineParser, DockerLineParser } from './container-parsers.js';
+import { CriLineParser, createDockerLineParser } from './container-parsers.js';
 import type { MultilineRuleSpec, MultilineSpec } from './spec.js';
 
 type RuleRow = readonly [from: string, regex: string, next: string];
@@ -83,7 +83,7 @@ const FACTORIES: Readonly<Record<string, () => MultilineSpec>> = {
     keyPattern: undefined,
     keyGroup: 'stream',
     flushMs: DEFAULT_FLUSH_TIMEOUT_MS,
-    parser: new DockerLineParser(),
+    parser: createDockerLineParser(),
     rules: [],
   }),
   cri: () => ({

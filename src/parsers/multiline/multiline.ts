@@ -40,7 +40,7 @@ import type { LogEvent, LogRecord } from '../../engine/event.js';
 import { setField } from '../runtime/types.js';
 import { builtinSpec } from './builtin-specs.js';
 import { Group, utf8Prefix } from './group.js';
-import { compileRules, ruleMatches, type Rule, type RuleMachine } from './rules.js';
+import { compileRules, type Rule, type RuleMachine } from './rules.js';
 import { MultilineSetupError, specFromOptions, type MultilineSpec } from './spec.js';
 
 /** The part of the plan multiline parsers are looked up in. */
@@ -324,14 +324,14 @@ export class MultilineStream {
     now: bigint,
     out: LogEvent[],
   ): boolean {
-    const multiLine = content.indexOf('\n') >= 0;
+    const hasNewline = content.indexOf('\n') >= 0;
     let matched: Rule | undefined;
     const current = group.rule;
     if (current !== undefined) {
       const next = current.next;
       for (let i = 0; i < next.length; i++) {
         const r = next[i]!;
-        if (r.start || !ruleMatches(r, content, multiLine)) continue;
+        if (r.start || !r.runner.test(content, hasNewline)) continue;
         if (group.text.length > 0 && !group.endsWithNewline) group.newline();
         group.lastLine = now;
         if (content.length === 0) group.newline();
@@ -343,7 +343,7 @@ export class MultilineStream {
     if (matched === undefined) {
       const starts = machine.startRules;
       for (let i = 0; i < starts.length; i++) {
-        if (ruleMatches(starts[i]!, content, multiLine)) {
+        if (starts[i]!.runner.test(content, hasNewline)) {
           matched = starts[i];
           break;
         }

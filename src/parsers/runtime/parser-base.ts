@@ -1,6 +1,6 @@
 import type { ParserOptions } from '../../config/plan/types.js';
 import type { LogRecord } from '../../engine/event.js';
-import { eventTime, TimeParser } from '../time-parser.js';
+import { TimeParser } from '../time-parser.js';
 import { FieldDecoders } from './decoders.js';
 import { FieldTypes } from './field-types.js';
 import type { ParseResult, RecordParser } from './types.js';
@@ -46,7 +46,7 @@ export abstract class ParserBase implements RecordParser {
   protected lookupTime(value: string, now: bigint): boolean {
     const tp = this.timeParser!;
     if (!tp.parse(value, now)) return false;
-    this.time = eventTime(tp.seconds, tp.nanos, now);
+    this.time = tp.eventTime(now);
     return true;
   }
 }

@@ -9,34 +9,32 @@
  */
 import type { ParserOptions } from '../../config/plan/types.js';
 import type { LogRecord } from '../../engine/event.js';
-import { execRegex, type CompiledRegex } from '../regex.js';
+import { RegexRunner } from '../regex-runner.js';
 import { ParserBase } from './parser-base.js';
 import { setField } from './types.js';
 
 export class RegexParser extends ParserBase {
   readonly format = 'regex' as const;
-  private readonly regex: CompiledRegex | undefined;
-  private readonly names: readonly string[];
+  private readonly runner: RegexRunner | undefined;
   private readonly skipEmpty: boolean;
 
   constructor(name: string, options: ParserOptions) {
     super(name, options);
-    this.regex = options.regex;
-    this.names = options.regex?.groupNames ?? [];
+    this.runner = options.regex === undefined || options.regex.groupNames.length === 0 ? undefined : RegexRunner.of(options.regex);
     this.skipEmpty = options.skip_empty_values;
   }
 
   parseRecord(text: string, now: bigint): LogRecord | undefined {
-    if (this.regex === undefined || this.names.length === 0) return undefined;
-    const m = execRegex(this.regex, text);
+    const runner = this.runner;
+    if (runner === undefined) return undefined;
+    const m = runner.exec(text);
     if (m === null) return undefined;
-    const groups = m.groups;
     const record: LogRecord = {};
     this.time = now;
-    const names = this.names;
+    const names = runner.names;
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
-      const value = (groups === undefined ? undefined : groups[name]) ?? '';
+      const value = runner.value(m, i);
       if (value.length === 0 && this.skipEmpty) continue;
       if (this.timeParser !== undefined && name === this.timeKey) {
         if (!this.lookupTime(value, now)) continue;

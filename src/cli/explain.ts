@@ -3,7 +3,7 @@ import { allTopics, lookupTopic, PLUGIN_KINDS } from '../docs/catalog.js';
 import { markdownOf, referenceMarkdown } from '../docs/render-markdown.js';
 import { topicText } from '../docs/render-text.js';
 import type { PluginKind } from '../options/define.js';
-import { EXIT, type CommandIo } from './io.js';
+import { commandLine, EXIT, type CommandIo } from './io.js';
 
 export const EXPLAIN_USAGE = `usage: logferry explain [--kind input|filter|output] [--format text|markdown] <plugin|section>
        logferry explain --all [--format text|markdown]
@@ -21,9 +21,8 @@ options:
 const aKind = (kind: PluginKind) => `${kind === 'filter' ? 'a' : 'an'} ${kind}`;
 
 export function explainCommand(args: string[], io: CommandIo): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = commandLine('explain', EXPLAIN_USAGE, io, () =>
+    parseArgs({
       args,
       allowPositionals: true,
       options: {
@@ -32,16 +31,10 @@ export function explainCommand(args: string[], io: CommandIo): number {
         all: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    });
-  } catch (err) {
-    io.stderr(`logferry explain: ${(err as Error).message}\n${EXPLAIN_USAGE}\n`);
-    return EXIT.usage;
-  }
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(`${EXPLAIN_USAGE}\n`);
-    return EXIT.ok;
-  }
   const usage = (message: string) => {
     io.stderr(`logferry explain: ${message}\n`);
     return EXIT.usage;

@@ -23,3 +23,27 @@ export function processIo(): CommandIo {
     cwd: process.cwd(),
   };
 }
+
+/**
+ * Runs a command's argument parser: on a parse error prints it with the usage (exit 2), on
+ * `--help` prints the usage (exit 0); otherwise returns the parsed arguments.
+ */
+export function commandLine<T extends { readonly values: { readonly help?: boolean | undefined } }>(
+  command: string,
+  usage: string,
+  io: CommandIo,
+  parse: () => T,
+): T | number {
+  let parsed: T;
+  try {
+    parsed = parse();
+  } catch (err) {
+    io.stderr(`logferry ${command}: ${(err as Error).message}\n${usage}\n`);
+    return EXIT.usage;
+  }
+  if (parsed.values.help) {
+    io.stdout(`${usage}\n`);
+    return EXIT.ok;
+  }
+  return parsed;
+}

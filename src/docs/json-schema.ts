@@ -115,15 +115,15 @@ class SchemaBuilder {
 
   /**
    * `properties` (snake_case keys) and `patternProperties` (every spelling Fluent Bit reads as the
-   * key) of a table. Keys shared with `common` refer to the common definition `commonRef`.
+   * key) of a table. Keys that are the very specs of `shared.table` refer to its definition.
    */
   keys(table: OptionTable, lists: boolean, shared?: { table: OptionTable; ref: string }, skip: readonly string[] = []) {
     const properties: Record<string, JsonSchema> = {};
     const patternProperties: Record<string, JsonSchema> = {};
     for (const [key, spec] of Object.entries(table)) {
       if (skip.includes(key)) continue;
-      const common = shared !== undefined && shared.table[key] === spec;
-      if (!spec.prefix) properties[key] = common ? { $ref: `${shared!.ref}/properties/${key}` } : this.property(spec, lists);
+      const common = shared !== undefined && shared.table[key] === spec ? shared.ref : undefined;
+      if (!spec.prefix) properties[key] = common !== undefined ? { $ref: `${common}/properties/${key}` } : this.property(spec, lists);
       for (const k of [key, ...(spec.aliases ?? [])]) patternProperties[keyPattern(k, spec.prefix === true)] = this.typeRef(spec, lists);
     }
     return { properties, patternProperties };

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../../src/diagnostics/codes.js';
+import type { DiagnosticCode } from '../../src/diagnostics/codes.js';
 import { planToJson } from '../../src/config/plan/to-json.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { GOLDEN_ENV, REPO_ROOT, runCli } from '../support/cli.js';
+import { cases, codeOf } from '../support/golden.js';
 
 // Set UPDATE_GOLDEN=1 to rewrite the expected files after a deliberate change (then review the diff).
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
@@ -14,20 +15,6 @@ const FORMATS = [
   { name: 'yaml', ext: '.yaml', invalid: 'fixtures/configs/invalid-yaml', valid: 'fixtures/configs/valid-yaml' },
 ] as const;
 const [CLASSIC, YAML] = FORMATS;
-
-function cases(dir: string, ext: string): string[] {
-  return readdirSync(join(REPO_ROOT, dir))
-    .filter((f) => f.endsWith(ext))
-    .map((f) => f.slice(0, -ext.length))
-    .sort();
-}
-
-/** The code a case is about: the longest registry code its name starts with. */
-function codeOf(name: string): DiagnosticCode | undefined {
-  return (Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[])
-    .filter((c) => name === c || name.startsWith(`${c}-`))
-    .sort((a, b) => b.length - a.length)[0];
-}
 
 for (const format of FORMATS) {
   describe(`invalid ${format.name} configs: exact text output`, () => {

@@ -1,29 +1,18 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateManifestFile } from '../../../src/config/fargate/validate.js';
 import { planToJson } from '../../../src/config/plan/to-json.js';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from '../../../src/diagnostics/codes.js';
 import { REPO_ROOT, runCli } from '../../support/cli.js';
+import { cases as casesOf, codeOf } from '../../support/golden.js';
+
+const cases = (dir: string) => casesOf(dir, '.yaml');
 
 // Set UPDATE_GOLDEN=1 to rewrite the expected files after a deliberate change (then review the diff).
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const INVALID = 'fixtures/fargate/invalid';
 const VALID = 'fixtures/fargate/valid';
-
-function cases(dir: string): string[] {
-  return readdirSync(join(REPO_ROOT, dir))
-    .filter((f) => f.endsWith('.yaml'))
-    .map((f) => f.slice(0, -'.yaml'.length))
-    .sort();
-}
-
-/** The code a case is about: the longest registry code its name starts with. */
-function codeOf(name: string): DiagnosticCode | undefined {
-  return (Object.keys(DIAGNOSTIC_CODES) as DiagnosticCode[])
-    .filter((c) => name === c || name.startsWith(`${c}-`))
-    .sort((a, b) => b.length - a.length)[0];
-}
 
 describe('Fargate ConfigMaps with problems: exact text output', () => {
   for (const name of cases(INVALID)) {

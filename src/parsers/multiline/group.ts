@@ -38,6 +38,8 @@ export class Group {
   rule: Rule | undefined = undefined;
   /** Bytes dropped by the last `append`. */
   dropped = 0;
+  /** The message was cut at the buffer limit. */
+  cut = false;
 
   constructor(readonly name: string | undefined) {}
 
@@ -80,6 +82,7 @@ export class Group {
           const kept = avail > 0 ? utf8Prefix(piece, avail) : '';
           const keptBytes = Buffer.byteLength(kept);
           this.dropped = size - keptBytes;
+          this.cut = true;
           this.bytes += keptBytes;
           this.add(kept);
           return false;
@@ -105,5 +108,6 @@ export class Group {
     this.exact = false;
     this.record = undefined;
     this.open = false;
+    this.cut = false;
   }
 }

@@ -376,7 +376,7 @@ export class MultilineStream {
     if (key === undefined && group.text.length > 0 && !group.endsWithNewline) group.newline();
     let record = group.record;
     if (record !== undefined) {
-      if (group.text.length > 0 && key !== undefined) setField(record, key, group.text);
+      if ((group.text.length > 0 || group.cut) && key !== undefined) setField(record, key, group.text);
     } else if (group.text.length > 0) {
       record = {};
       setField(record, key ?? 'log', group.text);

@@ -38,39 +38,35 @@ function isoTime(ms, nanos) {
   return new Date(ms).toISOString().slice(0, 19) + '.' + String(nanos).padStart(9, '0');
 }
 
-/** CRI lines; about 1 message in 5 is split into 2-4 P fragments before its F fragment; stdout/stderr interleave. */
-function criLines(n, seed = 1) {
+/**
+ * Container log lines: messages on stdout (80%) or stderr, `splitRate` of them cut into 2 to
+ * `maxParts` fragments; `render(stream, text, last, time)` writes one fragment.
+ */
+function containerLines(n, seed, splitRate, maxParts, render) {
   const rand = prng(seed);
   const lines = [];
   let ms = Date.UTC(2024, 0, 1);
   while (lines.length < n) {
     const stream = rand() < 0.8 ? 'stdout' : 'stderr';
-    const parts = rand() < 0.2 ? 2 + Math.floor(rand() * 3) : 1;
+    const parts = rand() < splitRate ? 2 + Math.floor(rand() * (maxParts - 1)) : 1;
     for (let p = 0; p < parts && lines.length < n; p++) {
       ms += Math.floor(rand() * 3);
-      const tag = p === parts - 1 ? 'F' : 'P';
-      lines.push(`${isoTime(ms, Math.floor(rand() * 1e9))}Z ${stream} ${tag} ${sentence(rand, 6, 20)}${tag === 'P' ? ' ' : ''}`);
+      const time = `${isoTime(ms, Math.floor(rand() * 1e9))}Z`;
+      lines.push(render(stream, sentence(rand, 6, 20), p === parts - 1, time, rand));
     }
   }
-  return lines;
+  return flat(lines);
 }
 
-/** Docker json-file lines; about 1 message in 10 is split (no trailing \n on the partials). */
-function dockerLines(n, seed = 2) {
-  const rand = prng(seed);
-  const lines = [];
-  let ms = Date.UTC(2024, 0, 1);
-  while (lines.length < n) {
-    const stream = rand() < 0.8 ? 'stdout' : 'stderr';
-    const parts = rand() < 0.1 ? 2 : 1;
-    for (let p = 0; p < parts && lines.length < n; p++) {
-      ms += Math.floor(rand() * 3);
-      const text = sentence(rand, 6, 20) + (rand() < 0.05 ? ' "quoted"\t' : '') + (p === parts - 1 ? '\n' : '');
-      lines.push(`{"log":${JSON.stringify(text)},"stream":"${stream}","time":"${isoTime(ms, Math.floor(rand() * 1e9))}Z"}`);
-    }
-  }
-  return lines;
-}
+/** CRI lines; 1 message in 5 is cut into 2-4 P fragments and an F fragment. */
+const criLines = (n) => containerLines(n, 1, 0.2, 4, (stream, text, last, time) => `${time} ${stream} ${last ? 'F' : 'P'} ${text}${last ? '' : ' '}`);
+
+/** Docker json-file lines; 1 message in 10 is cut in two (no trailing \n on the first part). */
+const dockerLines = (n) =>
+  containerLines(n, 2, 0.1, 2, (stream, text, last, time, rand) => {
+    const log = text + (rand() < 0.05 ? ' "quoted"\t' : '') + (last ? '\n' : '');
+    return `{"log":${JSON.stringify(log)},"stream":"${stream}","time":"${time}"}`;
+  });
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 function apacheLines(n, seed = 3) {
@@ -87,8 +83,11 @@ function apacheLines(n, seed = 3) {
     const agent = rand() < 0.7 ? ` "https://example.com/ref" "Mozilla/5.0 (X11; Linux x86_64) bench/${i % 100}"` : '';
     lines.push(`${ip} - - [${when}] "${methods[i % 4]} ${path} HTTP/1.1" ${200 + (i % 5)} ${Math.floor(rand() * 50000)}${agent}`);
   }
-  return lines;
+  return flat(lines);
 }
+
+/** Lines as a file read gives them: flat strings (generated ones are ropes, slower to scan). */
+const flat = (lines) => Buffer.from(lines.join('\n')).toString('utf8').split('\n');
 
 const byteLength = (lines) => lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
 

@@ -92,24 +92,24 @@ export class TimeParser {
    */
   parse(value: string, nowNs: bigint): boolean {
     if (value.length > 63) return false;
+    // Cached results (only ever stored for plain ASCII texts, so a hit is one too).
+    if (value === this.lastText) {
+      this.seconds = this.lastSeconds;
+      this.nanos = 0;
+      return true;
+    }
+    const headLength = this.lastHead.length;
+    if (headLength > 0 && value.startsWith(this.lastHead)) {
+      const pos = this.readFraction(value, headLength);
+      if (pos > 0 && value.length - pos === this.lastTail.length && value.endsWith(this.lastTail)) {
+        this.seconds = this.lastSeconds;
+        return true;
+      }
+    }
     let text = value;
     let bytes = value.length;
     const plain = !NUL_OR_NON_ASCII.test(value);
-    if (plain) {
-      if (text === this.lastText) {
-        this.seconds = this.lastSeconds;
-        this.nanos = 0;
-        return true;
-      }
-      const headLength = this.lastHead.length;
-      if (headLength > 0 && text.startsWith(this.lastHead)) {
-        const pos = this.readFraction(text, headLength);
-        if (pos > 0 && text.length - pos === this.lastTail.length && text.endsWith(this.lastTail)) {
-          this.seconds = this.lastSeconds;
-          return true;
-        }
-      }
-    } else {
+    if (!plain) {
       // C measures the whole value in bytes, then stops at its first NUL.
       bytes = Buffer.byteLength(value);
       if (bytes > 63) return false;

@@ -75,12 +75,9 @@ export class LogfmtParser extends ParserBase {
       }
       const raw = text.slice(valueStart, valueEnd);
       if (this.noBareKeys && raw.length === 0 && !hasValue) return undefined;
-      let isTime = false;
-      if (this.timeParser !== undefined && raw.length > 0 && key === this.timeKey) {
-        if (!this.lookupTime(raw, now)) return undefined;
-        isTime = true;
-      }
-      if (!isTime || this.keepTime) {
+      const use = this.keyValueTime(key, raw, now);
+      if (use < 0) return undefined;
+      if (use > 0) {
         fieldCount++;
         let value: unknown;
         if (this.types !== undefined) value = this.types.cast(key, raw);
@@ -93,9 +90,7 @@ export class LogfmtParser extends ParserBase {
       const c = text.charCodeAt(i);
       if (c === 13 || c === 10) break;
     }
-    if (fieldCount === 0) return undefined;
-    if (this.decoders !== undefined) this.decoders.apply(record);
-    return record;
+    return this.finishRecord(record, fieldCount);
   }
 }
 

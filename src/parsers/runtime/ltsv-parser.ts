@@ -36,12 +36,9 @@ export class LtsvParser extends ParserBase {
       if (labelEnd > labelStart) {
         const label = text.slice(labelStart, labelEnd);
         const value = text.slice(valueStart, i);
-        let isTime = false;
-        if (this.timeParser !== undefined && value.length > 0 && label === this.timeKey) {
-          if (!this.lookupTime(value, now)) return undefined;
-          isTime = true;
-        }
-        if (!isTime || this.keepTime) {
+        const use = this.keyValueTime(label, value, now);
+        if (use < 0) return undefined;
+        if (use > 0) {
           fieldCount++;
           setField(record, label, this.types === undefined ? value : this.types.cast(label, value));
         }
@@ -52,8 +49,6 @@ export class LtsvParser extends ParserBase {
       const c = text.charCodeAt(i);
       if (c === 13 || c === 10) break;
     }
-    if (fieldCount === 0) return undefined;
-    if (this.decoders !== undefined) this.decoders.apply(record);
-    return record;
+    return this.finishRecord(record, fieldCount);
   }
 }

@@ -42,6 +42,23 @@ export abstract class ParserBase implements RecordParser {
     return record === undefined ? undefined : { record, time: this.time };
   }
 
+  /**
+   * logfmt and ltsv: what to do with one key/value. Returns -1 when the value is the time and does
+   * not parse (the whole text fails), 0 when it is the time and is not kept, 1 to store it.
+   */
+  protected keyValueTime(key: string, value: string, now: bigint): number {
+    if (this.timeParser === undefined || value.length === 0 || key !== this.timeKey) return 1;
+    if (!this.lookupTime(value, now)) return -1;
+    return this.keepTime ? 1 : 0;
+  }
+
+  /** logfmt and ltsv: a record with no field fails; otherwise the decoders run on it. */
+  protected finishRecord(record: LogRecord, fieldCount: number): LogRecord | undefined {
+    if (fieldCount === 0) return undefined;
+    if (this.decoders !== undefined) this.decoders.apply(record);
+    return record;
+  }
+
   /** Parses a time value; on success sets `time` and returns true. */
   protected lookupTime(value: string, now: bigint): boolean {
     const tp = this.timeParser!;

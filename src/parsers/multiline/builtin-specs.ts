@@ -24,7 +24,8 @@ function rules(rows: readonly RuleRow[]): MultilineRuleSpec[] {
   }));
 }
 
-function regexSpec(name: string, rows: readonly RuleRow[]): MultilineSpec {
+/** A built-in spec: raw text, regex type and no keys unless `fields` says otherwise; 4000 ms flush. */
+function builtin(name: string, fields: Partial<MultilineSpec>): MultilineSpec {
   return {
     name,
     type: 'regex',
@@ -35,7 +36,8 @@ function regexSpec(name: string, rows: readonly RuleRow[]): MultilineSpec {
     keyGroup: undefined,
     flushMs: DEFAULT_FLUSH_TIMEOUT_MS,
     parser: undefined,
-    rules: rules(rows),
+    rules: [],
+    ...fields,
   };
 }
 
@@ -74,34 +76,12 @@ const RUBY: readonly RuleRow[] = [
 ];
 
 const FACTORIES: Readonly<Record<string, () => MultilineSpec>> = {
-  docker: () => ({
-    name: 'docker',
-    type: 'endswith',
-    matchString: '\n',
-    negate: false,
-    keyContent: 'log',
-    keyPattern: undefined,
-    keyGroup: 'stream',
-    flushMs: DEFAULT_FLUSH_TIMEOUT_MS,
-    parser: createDockerLineParser(),
-    rules: [],
-  }),
-  cri: () => ({
-    name: 'cri',
-    type: 'equal',
-    matchString: 'F',
-    negate: false,
-    keyContent: 'log',
-    keyPattern: '_p',
-    keyGroup: 'stream',
-    flushMs: DEFAULT_FLUSH_TIMEOUT_MS,
-    parser: new CriLineParser(),
-    rules: [],
-  }),
-  go: () => regexSpec('go', GO),
-  python: () => regexSpec('python', PYTHON),
-  java: () => regexSpec('java', JAVA),
-  ruby: () => regexSpec('ruby', RUBY),
+  docker: () => builtin('docker', { type: 'endswith', matchString: '\n', keyContent: 'log', keyGroup: 'stream', parser: createDockerLineParser() }),
+  cri: () => builtin('cri', { type: 'equal', matchString: 'F', keyContent: 'log', keyPattern: '_p', keyGroup: 'stream', parser: new CriLineParser() }),
+  go: () => builtin('go', { rules: rules(GO) }),
+  python: () => builtin('python', { rules: rules(PYTHON) }),
+  java: () => builtin('java', { rules: rules(JAVA) }),
+  ruby: () => builtin('ruby', { rules: rules(RUBY) }),
 };
 
 /** A fresh spec of a built-in multiline parser (lowercase name), or undefined. */

@@ -2,7 +2,9 @@
 //   {"bench", "lines_per_s", "mb_per_s", "cpu_s", "rss_peak_mb", ...}
 // Run with `npm run bench:parsers` (builds first). Each scenario runs in its own process so that
 // rss_peak_mb is its own; `node bench/parsers.mjs <scenario>` runs one. Inputs are generated from a
-// fixed seed; figures are the best of 3 timed passes after a warm-up pass. On a shared machine the
+// fixed seed and held as the bytes of a file in 1 MiB blocks; like the tail input, every scenario
+// splits them into lines (split-lines measures that share alone). Figures are the best of 3 timed
+// passes after a warm-up pass on a tenth of the input. On a shared machine the
 // wall-clock figures vary with the load; lines_per_cpu_s (lines per second of this process's CPU
 // time, GC threads included) is steadier.
 import { fork } from 'node:child_process';
@@ -55,7 +57,7 @@ function containerLines(n, seed, splitRate, maxParts, render) {
       lines.push(render(stream, sentence(rand, 6, 20), p === parts - 1, time, rand));
     }
   }
-  return flat(lines);
+  return lines;
 }
 
 /** CRI lines; 1 message in 5 is cut into 2-4 P fragments and an F fragment. */
@@ -83,22 +85,28 @@ function apacheLines(n, seed = 3) {
     const agent = rand() < 0.7 ? ` "https://example.com/ref" "Mozilla/5.0 (X11; Linux x86_64) bench/${i % 100}"` : '';
     lines.push(`${ip} - - [${when}] "${methods[i % 4]} ${path} HTTP/1.1" ${200 + (i % 5)} ${Math.floor(rand() * 50000)}${agent}`);
   }
-  return flat(lines);
+  return lines;
 }
 
-/** Lines as a file read gives them: flat strings (generated ones are ropes, slower to scan). */
-const flat = (lines) => Buffer.from(lines.join('\n')).toString('utf8').split('\n');
+/** The lines as the bytes of a file, in 1 MiB blocks (the generated strings are dropped). */
+function fileBlocks(lines) {
+  const all = Buffer.from(lines.join('\n') + '\n');
+  const out = [];
+  for (let i = 0; i < all.length; i += BLOCK) out.push(all.subarray(i, i + BLOCK));
+  return { blocks: out, bytes: all.length, lines: lines.length };
+}
 
-const byteLength = (lines) => lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
-
-/** Runs `pass` (returning a count of results) once to warm up, then 3 times; reports the best. */
-function measure(name, lines, bytes, pass, extra = {}) {
-  pass(Math.min(lines, 100_000));
+/**
+ * Runs `pass` (given the blocks, returning a count of results) on a tenth of the input to warm up,
+ * then 3 times on all of it; reports the best.
+ */
+function measure(name, input, pass, extra = {}) {
+  pass(input.blocks.slice(0, Math.ceil(input.blocks.length / 10)));
   let best;
   for (let i = 0; i < 3; i++) {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const results = pass(lines);
+    const results = pass(input.blocks);
     const wall = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const cpuS = (cpu.user + cpu.system) / 1e6;
@@ -108,12 +116,12 @@ function measure(name, lines, bytes, pass, extra = {}) {
   console.log(
     JSON.stringify({
       bench: name,
-      lines_per_s: Math.round(lines / best.wall),
-      mb_per_s: Math.round((bytes / best.wall / 1e6) * 10) / 10,
+      lines_per_s: Math.round(input.lines / best.wall),
+      mb_per_s: Math.round((input.bytes / best.wall / 1e6) * 10) / 10,
       cpu_s: Math.round(best.cpuS * 1000) / 1000,
-      lines_per_cpu_s: Math.round(lines / best.cpuS),
+      lines_per_cpu_s: Math.round(input.lines / best.cpuS),
       rss_peak_mb: Math.round(rss),
-      lines,
+      lines: input.lines,
       results: best.results,
       ...extra,
     }),
@@ -132,93 +140,72 @@ async function load() {
 const NOW = BigInt(Date.UTC(2024, 5, 1)) * 1_000_000n;
 const BLOCK = 1 << 20;
 
-/** Feeds lines to a multiline stream, handing events over in batches as the tail input would. */
-function pushAll(stream, lines, n) {
-  const out = [];
-  let events = 0;
-  for (let i = 0; i < n; i++) {
-    stream.push(lines[i], NOW, out);
-    if (out.length >= 1024) {
+/** Splits the blocks into lines like the tail input and calls `onLines(lines)` per block. */
+function eachBlock(LineSplitter, blocks, onLines) {
+  const splitter = new LineSplitter();
+  const lines = [];
+  for (const b of blocks) {
+    splitter.push(b, lines);
+    onLines(lines);
+    lines.length = 0;
+  }
+}
+
+/** Feeds every line to a multiline stream, handing events over per block as the tail input would. */
+function multilinePass(LineSplitter, makeStream) {
+  return (blocks) => {
+    const stream = makeStream();
+    const out = [];
+    let events = 0;
+    eachBlock(LineSplitter, blocks, (lines) => {
+      for (let i = 0; i < lines.length; i++) stream.push(lines[i], NOW, out);
       events += out.length;
       out.length = 0;
-    }
-  }
-  stream.flush(out);
-  return events + out.length;
+    });
+    stream.flush(out);
+    return events + out.length;
+  };
 }
 
-function parseAll(parser, lines, n) {
-  let ok = 0;
-  for (let i = 0; i < n; i++) if (parser.parseRecord(lines[i], NOW) !== undefined) ok++;
-  return ok;
+function parserPass(LineSplitter, parser) {
+  return (blocks) => {
+    let ok = 0;
+    eachBlock(LineSplitter, blocks, (lines) => {
+      for (let i = 0; i < lines.length; i++) if (parser.parseRecord(lines[i], NOW) !== undefined) ok++;
+    });
+    return ok;
+  };
 }
 
-/** The text as one buffer, cut into 1 MiB blocks (as read from a file). */
-function blocks(lines) {
-  const all = Buffer.from(lines.join('\n') + '\n');
-  const out = [];
-  for (let i = 0; i < all.length; i += BLOCK) out.push(all.subarray(i, i + BLOCK));
-  return out;
-}
-
+// Every scenario but split-lines includes splitting the blocks into lines (see split-lines for its share).
 const scenarios = {
   async lines() {
     const { LineSplitter } = await load();
-    const lines = criLines(LINES);
-    const bufs = blocks(lines);
-    measure('split-lines', LINES, byteLength(lines), (n) => {
-      const splitter = new LineSplitter();
-      const out = [];
+    measure('split-lines', fileBlocks(criLines(LINES)), (blocks) => {
       let count = 0;
-      for (const b of n === LINES ? bufs : bufs.slice(0, Math.ceil(bufs.length / 10))) {
-        count += splitter.push(b, out);
-        out.length = 0;
-      }
+      eachBlock(LineSplitter, blocks, (lines) => (count += lines.length));
       return count;
     }, { block_bytes: BLOCK });
   },
   async 'cri-multiline'() {
-    const { createMultiline } = await load();
-    const lines = criLines(LINES);
-    measure('cri-multiline', LINES, byteLength(lines), (n) => pushAll(createMultiline(['cri']).stream('f'), lines, n), { parsers: 'cri' });
-  },
-  async 'cri-tail'() {
     const { createMultiline, LineSplitter } = await load();
-    const lines = criLines(LINES);
-    const bufs = blocks(lines);
-    measure('cri-split-and-multiline', LINES, byteLength(lines), (n) => {
-      const stream = createMultiline(['docker', 'cri']).stream('f');
-      const splitter = new LineSplitter();
-      const text = [];
-      const out = [];
-      let events = 0;
-      for (const b of n === LINES ? bufs : bufs.slice(0, Math.ceil(bufs.length / 10))) {
-        splitter.push(b, text);
-        for (let i = 0; i < text.length; i++) stream.push(text[i], NOW, out);
-        text.length = 0;
-        events += out.length;
-        out.length = 0;
-      }
-      stream.flush(out);
-      return events + out.length;
-    }, { parsers: 'docker, cri', block_bytes: BLOCK });
+    measure('cri-multiline', fileBlocks(criLines(LINES)), multilinePass(LineSplitter, () => createMultiline(['cri']).stream('f')), { parsers: 'cri' });
+  },
+  async 'cri-docker-multiline'() {
+    const { createMultiline, LineSplitter } = await load();
+    measure('cri-multiline-docker-first', fileBlocks(criLines(LINES)), multilinePass(LineSplitter, () => createMultiline(['docker', 'cri']).stream('f')), { parsers: 'docker, cri' });
   },
   async 'docker-json'() {
-    const { plan, createParser } = await load();
-    const lines = dockerLines(LINES);
-    const parser = createParser(plan.parsers.get('docker'));
-    measure('docker-json-parse', LINES, byteLength(lines), (n) => parseAll(parser, lines, n), { parser: 'docker (stock json parser)' });
+    const { plan, createParser, LineSplitter } = await load();
+    measure('docker-json-parse', fileBlocks(dockerLines(LINES)), parserPass(LineSplitter, createParser(plan.parsers.get('docker'))), { parser: 'docker (stock json parser)' });
   },
   async 'docker-multiline'() {
-    const { createMultiline } = await load();
-    const lines = dockerLines(LINES);
-    measure('docker-multiline', LINES, byteLength(lines), (n) => pushAll(createMultiline(['docker', 'cri']).stream('f'), lines, n), { parsers: 'docker, cri' });
+    const { createMultiline, LineSplitter } = await load();
+    measure('docker-multiline', fileBlocks(dockerLines(LINES)), multilinePass(LineSplitter, () => createMultiline(['docker', 'cri']).stream('f')), { parsers: 'docker, cri' });
   },
   async apache() {
-    const { plan, createParser } = await load();
-    const lines = apacheLines(LINES);
-    const parser = createParser(plan.parsers.get('apache'));
-    measure('apache-regex-parse', LINES, byteLength(lines), (n) => parseAll(parser, lines, n), { parser: 'apache (stock regex parser)' });
+    const { plan, createParser, LineSplitter } = await load();
+    measure('apache-regex-parse', fileBlocks(apacheLines(LINES)), parserPass(LineSplitter, createParser(plan.parsers.get('apache'))), { parser: 'apache (stock regex parser)' });
   },
 };
 

@@ -44,20 +44,19 @@ function isoTime(ms, nanos) {
  * Container log lines: messages on stdout (80%) or stderr, `splitRate` of them cut into 2 to
  * `maxParts` fragments; `render(stream, text, last, time)` writes one fragment.
  */
-function containerLines(n, seed, splitRate, maxParts, render) {
+function* containerLines(n, seed, splitRate, maxParts, render) {
   const rand = prng(seed);
-  const lines = [];
+  let count = 0;
   let ms = Date.UTC(2024, 0, 1);
-  while (lines.length < n) {
+  while (count < n) {
     const stream = rand() < 0.8 ? 'stdout' : 'stderr';
     const parts = rand() < splitRate ? 2 + Math.floor(rand() * (maxParts - 1)) : 1;
-    for (let p = 0; p < parts && lines.length < n; p++) {
+    for (let p = 0; p < parts && count < n; p++, count++) {
       ms += Math.floor(rand() * 3);
       const time = `${isoTime(ms, Math.floor(rand() * 1e9))}Z`;
-      lines.push(render(stream, sentence(rand, 6, 20), p === parts - 1, time, rand));
+      yield render(stream, sentence(rand, 6, 20), p === parts - 1, time, rand);
     }
   }
-  return lines;
 }
 
 /** CRI lines; 1 message in 5 is cut into 2-4 P fragments and an F fragment. */
@@ -71,9 +70,8 @@ const dockerLines = (n) =>
   });
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-function apacheLines(n, seed = 3) {
+function* apacheLines(n, seed = 3) {
   const rand = prng(seed);
-  const lines = [];
   const methods = ['GET', 'POST', 'PUT', 'DELETE'];
   let ms = Date.UTC(2024, 0, 1);
   for (let i = 0; i < n; i++) {
@@ -83,17 +81,34 @@ function apacheLines(n, seed = 3) {
     const when = `${String(d.getUTCDate()).padStart(2, '0')}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${d.toISOString().slice(11, 19)} +0000`;
     const path = `/${sentence(rand, 1, 4).replace(/ /g, '/')}`;
     const agent = rand() < 0.7 ? ` "https://example.com/ref" "Mozilla/5.0 (X11; Linux x86_64) bench/${i % 100}"` : '';
-    lines.push(`${ip} - - [${when}] "${methods[i % 4]} ${path} HTTP/1.1" ${200 + (i % 5)} ${Math.floor(rand() * 50000)}${agent}`);
+    yield `${ip} - - [${when}] "${methods[i % 4]} ${path} HTTP/1.1" ${200 + (i % 5)} ${Math.floor(rand() * 50000)}${agent}`;
   }
-  return lines;
 }
 
-/** The lines as the bytes of a file, in 1 MiB blocks (the generated strings are dropped). */
+/** Generated lines as the bytes of a file, in 1 MiB blocks (no string is kept). */
 function fileBlocks(lines) {
-  const all = Buffer.from(lines.join('\n') + '\n');
-  const out = [];
-  for (let i = 0; i < all.length; i += BLOCK) out.push(all.subarray(i, i + BLOCK));
-  return { blocks: out, bytes: all.length, lines: lines.length };
+  const blocks = [];
+  let block = Buffer.allocUnsafe(BLOCK);
+  let used = 0;
+  let bytes = 0;
+  let count = 0;
+  for (const line of lines) {
+    let text = Buffer.from(`${line}\n`);
+    count++;
+    bytes += text.length;
+    while (text.length > 0) {
+      const n = text.copy(block, used);
+      used += n;
+      text = text.subarray(n);
+      if (used === BLOCK) {
+        blocks.push(block);
+        block = Buffer.allocUnsafe(BLOCK);
+        used = 0;
+      }
+    }
+  }
+  if (used > 0) blocks.push(block.subarray(0, used));
+  return { blocks, bytes, lines: count };
 }
 
 /**

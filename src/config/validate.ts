@@ -1,9 +1,9 @@
-import { hostname } from 'node:os';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import { analyzeRouting } from './analyze/routing.js';
 import { buildPlan } from './plan/build.js';
 import type { Plan } from './plan/types.js';
+import { withHostname } from './resolve/env.js';
 import { loadConfig, type LoadOptions } from './resolve/load.js';
 
 const STRUCTURAL = new Set<string>(['syntax-error', 'unknown-section', 'include-not-found', 'include-loop', 'unreadable-file', 'missing-name']);
@@ -28,10 +28,7 @@ export interface ValidationResult {
  * configuration.
  */
 export function validateConfig(path: string, options: ValidateOptions = {}): ValidationResult {
-  const env = { ...(options.env ?? process.env) };
-  // Fluent Bit presets HOSTNAME from gethostname() when the environment lacks it.
-  if (env['HOSTNAME'] === undefined || env['HOSTNAME'] === '') env['HOSTNAME'] = hostname();
-  const config = loadConfig(path, { ...options, env });
+  const config = loadConfig(path, { ...options, env: withHostname(options.env ?? process.env) });
   const { plan, diagnostics } = buildPlan(config);
   // Routing is only analysed when every section is known: a missing include, an ignored section or
   // a section without Name could hold the input or output the analysis would miss.

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Span } from '../../diagnostics/diagnostic.js';
 import type { DiagnosticInit } from '../../diagnostics/diagnostic.js';
 import { formatOfPath } from './format.js';
@@ -76,4 +77,11 @@ export class VariableScope {
 function narrow(span: Span, from: number, to: number): Span {
   const shift = (n: number) => ({ line: span.start.line, column: span.start.column + n, offset: span.start.offset + n });
   return { file: span.file, start: shift(from), end: shift(to) };
+}
+
+/** The environment Fluent Bit expands against: HOSTNAME is preset from gethostname() when unset or empty. */
+export function withHostname(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  const out = { ...env };
+  if (out['HOSTNAME'] === undefined || out['HOSTNAME'] === '') out['HOSTNAME'] = hostname();
+  return out;
 }

@@ -1,16 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { useTempDir } from '../support/temp-dir.js';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'logferry-cli-convert-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = useTempDir('logferry-cli-convert-');
 
 describe('logferry convert', () => {
   it('prints the YAML form of a classic config on stdout, and it validates to the same result', async () => {
@@ -18,17 +12,17 @@ describe('logferry convert', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('pipeline:\n  inputs:\n    - Name: tail\n');
-    writeFileSync(join(dir, 'out.yaml'), run.stdout);
-    expect(await runCli(['validate', join(dir, 'out.yaml')])).toMatchObject({ code: 0, stdout: 'ok: 1 file checked, no problems\n' });
+    const out = tmp.write('out.yaml', run.stdout);
+    expect(await runCli(['validate', out])).toMatchObject({ code: 0, stdout: 'ok: 1 file checked, no problems\n' });
   });
 
   it('writes a classic config and its parsers file next to -o FILE, referenced by Parsers_File', async () => {
-    const out = join(dir, 'fluent-bit.conf');
+    const out = join(tmp.path, 'fluent-bit.conf');
     const run = await runCli(['convert', 'fixtures/configs/valid-yaml/all-filters.yaml', '--to', 'classic', '-o', out]);
     expect(run).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(readFileSync(out, 'utf8')).toContain('[SERVICE]\n    Parsers_File fluent-bit-parsers.conf\n');
-    expect(readFileSync(join(dir, 'fluent-bit-parsers.conf'), 'utf8')).toContain('[MULTILINE_PARSER]\n    name multiline-java\n');
-    const check = await runCli(['validate', out], undefined, dir);
+    expect(readFileSync(join(tmp.path, 'fluent-bit-parsers.conf'), 'utf8')).toContain('[MULTILINE_PARSER]\n    name multiline-java\n');
+    const check = await runCli(['validate', out], undefined, tmp.path);
     expect(check).toMatchObject({ code: 0, stdout: 'ok: 2 files checked, no problems\n' });
   });
 
@@ -47,7 +41,7 @@ describe('logferry convert', () => {
   });
 
   it('exits 1 with the read errors when the config cannot be read completely, and writes nothing', async () => {
-    const out = join(dir, 'out.yaml');
+    const out = join(tmp.path, 'out.yaml');
     const run = await runCli(['convert', 'fixtures/configs/invalid/include-not-found.conf', '--to', 'yaml', '-o', out]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('error[include-not-found]');

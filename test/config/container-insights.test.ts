@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { convertConfig } from '../../src/config/format/convert.js';
+import { planToJson } from '../../src/config/plan/to-json.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { REPO_ROOT, runCli } from '../support/cli.js';
+import { useTempDir } from '../support/temp-dir.js';
 
 /** The variables AWS's Container Insights DaemonSet sets for these configs. */
 const ENV = {
@@ -63,5 +66,25 @@ describe('AWS Container Insights configs (fixtures/container-insights)', () => {
     expect((await runCli(['validate', ...args, 'fixtures/container-insights/fluent-bit.conf'])).code).toBe(0);
     expect((await runCli(['validate', 'fixtures/container-insights/fluent-bit.conf'])).code).toBe(1);
     expect((await runCli(['validate', '--deny-warnings', ...args, 'fixtures/container-insights/fluent-bit.conf'])).code).toBe(1);
+  });
+
+  describe('converted to YAML and back', () => {
+    const tmp = useTempDir('logferry-ci-');
+    /** The plan without file names, positions and the Parsers_File the conversion inlines. */
+    const comparable = (plan: typeof result.plan) =>
+      JSON.stringify(planToJson(plan), (k, v: unknown) => (k === 'at' || k === 'main' || k === 'files' || k === 'parsers_file' ? undefined : v));
+
+    it('gives the same plan and the same diagnostics', () => {
+      const yaml = convertConfig('fixtures/container-insights/fluent-bit.conf', { to: 'yaml', env: ENV, cwd: REPO_ROOT });
+      expect(yaml.diagnostics).toEqual([]);
+      const yamlResult = validateConfig(tmp.write('fluent-bit.yaml', yaml.text), { env: ENV, cwd: tmp.path });
+      expect(comparable(yamlResult.plan)).toBe(comparable(result.plan));
+      expect(yamlResult.diagnostics.map((d) => d.message).sort()).toEqual(result.diagnostics.map((d) => d.message).sort());
+
+      const classic = convertConfig(`${tmp.path}/fluent-bit.yaml`, { to: 'classic', env: ENV, cwd: tmp.path, parsersFile: 'again-parsers.conf' });
+      tmp.write('again-parsers.conf', classic.parsers ?? '');
+      const again = validateConfig(tmp.write('again.conf', classic.text), { env: ENV, cwd: tmp.path });
+      expect(comparable(again.plan)).toBe(comparable(result.plan));
+    });
   });
 });

@@ -1,27 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { convertConfig } from '../../../src/config/format/convert.js';
 import { planToJson } from '../../../src/config/plan/to-json.js';
 import { validateConfig } from '../../../src/config/validate.js';
+import { useTempDir } from '../../support/temp-dir.js';
 
-let dir: string;
-const write = (rel: string, text: string) => {
-  const p = join(dir, rel);
-  mkdirSync(join(p, '..'), { recursive: true });
-  writeFileSync(p, text);
-};
+const tmp = useTempDir('logferry-convert-');
+const write = (rel: string, text: string) => tmp.write(rel, text);
 const env = { HOSTNAME: 'host' };
-const convert = (rel: string, to: 'yaml' | 'classic') => convertConfig(join(dir, rel), { to, env, cwd: dir });
+const convert = (rel: string, to: 'yaml' | 'classic') => convertConfig(join(tmp.path, rel), { to, env, cwd: tmp.path });
 const notes = (r: ReturnType<typeof convert>) => r.diagnostics.map((d) => [d.code, d.line, d.message]);
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'logferry-convert-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('classic -> YAML', () => {
   it('inlines includes, turns @SET into env and repeated keys into lists, and inlines Parsers_File parsers', () => {
@@ -67,8 +55,8 @@ describe('classic -> YAML', () => {
       ].join('\n'),
     );
     write('out/converted.yaml', r.text);
-    const before = validateConfig(join(dir, 'conf/main.conf'), { env, cwd: dir });
-    const after = validateConfig(join(dir, 'out/converted.yaml'), { env, cwd: dir });
+    const before = validateConfig(join(tmp.path, 'conf/main.conf'), { env, cwd: tmp.path });
+    const after = validateConfig(join(tmp.path, 'out/converted.yaml'), { env, cwd: tmp.path });
     expect(after.diagnostics).toEqual([]);
     expect(after.plan.outputs[0]?.options['region']).toBe('eu-west-1');
     expect(planToJson(after.plan)).toMatchObject({ parsers: { json: {} }, multilineParsers: { ml: {} } });
@@ -128,7 +116,7 @@ describe('YAML -> classic', () => {
       'main.yaml',
       'env:\n  T: app\nservice:\n  flush: 1\nparsers:\n  - name: json\n    format: json\nmultiline_parsers:\n  - name: ml\n    type: regex\n    rules:\n      - {state: start_state, regex: "/a b/", next_state: start_state}\npipeline:\n  inputs:\n    - name: tail\n      memBufLimit: 5MB\n      path: /x\n      tag: ${T}\n      multiline.parser: [docker, ml]\n  outputs:\n    - name: stdout\n      match: "*"\n',
     );
-    const r = convertConfig(join(dir, 'main.yaml'), { to: 'classic', env, cwd: dir, parsersFile: 'main-parsers.conf' });
+    const r = convertConfig(join(tmp.path, 'main.yaml'), { to: 'classic', env, cwd: tmp.path, parsersFile: 'main-parsers.conf' });
     expect(r.diagnostics).toEqual([]);
     expect(r.text).toBe(
       '@SET T=app\n\n[SERVICE]\n    flush 1\n    Parsers_File main-parsers.conf\n\n[INPUT]\n    name tail\n    mem_buf_limit 5MB\n    path /x\n    tag ${T}\n    multiline.parser docker\n    multiline.parser ml\n\n[OUTPUT]\n    name stdout\n    match *\n',
@@ -136,8 +124,8 @@ describe('YAML -> classic', () => {
     expect(r.parsers).toBe('[PARSER]\n    name json\n    format json\n\n[MULTILINE_PARSER]\n    name ml\n    type regex\n    rule start_state "/a b/" start_state\n');
     write('main.conf', r.text);
     write('main-parsers.conf', r.parsers!);
-    const before = validateConfig(join(dir, 'main.yaml'), { env, cwd: dir });
-    const after = validateConfig(join(dir, 'main.conf'), { env, cwd: dir });
+    const before = validateConfig(join(tmp.path, 'main.yaml'), { env, cwd: tmp.path });
+    const after = validateConfig(join(tmp.path, 'main.conf'), { env, cwd: tmp.path });
     expect(after.diagnostics).toEqual([]);
     const { parsers, multilineParsers, inputs } = planToJson(after.plan) as Record<string, unknown>;
     const expected = planToJson(before.plan) as Record<string, unknown>;

@@ -1,26 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/resolve/load.js';
 import { formatOfPath } from '../../../src/config/resolve/format.js';
 import { validateConfig } from '../../../src/config/validate.js';
+import { useTempDir } from '../../support/temp-dir.js';
 
-let dir: string;
-const write = (rel: string, text: string) => {
-  const p = join(dir, rel);
-  mkdirSync(join(p, '..'), { recursive: true });
-  writeFileSync(p, text);
-};
+const tmp = useTempDir('logferry-yaml-');
+const write = (rel: string, text: string) => tmp.write(rel, text);
 const output = (match: string) => `pipeline:\n  outputs:\n    - name: stdout\n      match: ${match}\n`;
 const matches = (sections: { entries: { key: string; value: string }[] }[]) => sections.map((s) => s.entries.find((e) => e.key.toLowerCase() === 'match')?.value);
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'logferry-yaml-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
 
 describe('format by extension', () => {
   it('reads .yaml and .yml (any case) as YAML, anything else as classic', () => {
@@ -34,7 +23,7 @@ describe('YAML includes (flb_cf_yaml.c read_config / read_glob)', () => {
     write('conf/sub/a.yaml', 'includes:\n  - b.yaml\n');
     write('conf/sub/b.yaml', output('from-sub-dir'));
     write('conf/b.yaml', output('from-main-dir'));
-    const loaded = loadConfig(join(dir, 'conf/main.yaml'), { cwd: dir, env: {} });
+    const loaded = loadConfig(join(tmp.path, 'conf/main.yaml'), { cwd: tmp.path, env: {} });
     expect(loaded.diagnostics).toEqual([]);
     expect(loaded.format).toBe('yaml');
     expect(matches(loaded.sections)).toEqual(['from-sub-dir']);
@@ -43,7 +32,7 @@ describe('YAML includes (flb_cf_yaml.c read_config / read_glob)', () => {
   it('does not look in the working directory for a relative include', () => {
     write('conf/main.yaml', 'includes:\n  - out.yaml\n');
     write('out.yaml', output('cwd'));
-    const loaded = loadConfig(join(dir, 'conf/main.yaml'), { cwd: dir, env: {} });
+    const loaded = loadConfig(join(tmp.path, 'conf/main.yaml'), { cwd: tmp.path, env: {} });
     expect(loaded.diagnostics.map((d) => d.code)).toEqual(['include-not-found']);
   });
 
@@ -51,7 +40,7 @@ describe('YAML includes (flb_cf_yaml.c read_config / read_glob)', () => {
     write('main.yaml', `${output('first')}includes:\n  - parts/*.yaml\n`);
     write('parts/b.yaml', output('b'));
     write('parts/a.yaml', output('a'));
-    const loaded = loadConfig(join(dir, 'main.yaml'), { cwd: tmpdir(), env: {} });
+    const loaded = loadConfig(join(tmp.path, 'main.yaml'), { cwd: tmpdir(), env: {} });
     expect(loaded.diagnostics).toEqual([]);
     expect(matches(loaded.sections)).toEqual(['first', 'a', 'b']);
   });
@@ -59,7 +48,7 @@ describe('YAML includes (flb_cf_yaml.c read_config / read_glob)', () => {
   it('does not expand ${VAR} in include paths', () => {
     write('main.yaml', 'env:\n  D: parts\nincludes:\n  - ${D}/a.yaml\n');
     write('parts/a.yaml', output('a'));
-    const loaded = loadConfig(join(dir, 'main.yaml'), { cwd: dir, env: {} });
+    const loaded = loadConfig(join(tmp.path, 'main.yaml'), { cwd: tmp.path, env: {} });
     expect(loaded.diagnostics.map((d) => d.message)).toEqual(["includes: '${D}/a.yaml': file not found"]);
   });
 
@@ -67,7 +56,7 @@ describe('YAML includes (flb_cf_yaml.c read_config / read_glob)', () => {
     write('main.yaml', 'includes:\n  - missing.yaml\n  - none/*.yaml\n  - loop.yaml\n  - once.yaml\n  - once.yaml\n');
     write('loop.yaml', 'includes:\n  - loop.yaml\n');
     write('once.yaml', output('once'));
-    const loaded = loadConfig(join(dir, 'main.yaml'), { cwd: dir, env: {} });
+    const loaded = loadConfig(join(tmp.path, 'main.yaml'), { cwd: tmp.path, env: {} });
     expect(loaded.diagnostics.map((d) => [d.code, d.file.endsWith('loop.yaml') ? 'loop.yaml' : 'main.yaml', d.line])).toEqual([
       ['include-not-found', 'main.yaml', 2],
       ['include-not-found', 'main.yaml', 3],
@@ -80,13 +69,13 @@ describe('YAML includes (flb_cf_yaml.c read_config / read_glob)', () => {
   it("reads an included file in the including file's format, and says so when the extension disagrees", () => {
     write('main.yaml', 'includes:\n  - out.conf\n');
     write('out.conf', output('yaml-in-a-conf-file'));
-    const loaded = loadConfig(join(dir, 'main.yaml'), { cwd: dir, env: {} });
+    const loaded = loadConfig(join(tmp.path, 'main.yaml'), { cwd: tmp.path, env: {} });
     expect(loaded.diagnostics.map((d) => [d.code, d.severity])).toEqual([['syntax-error', 'warning']]);
     expect(matches(loaded.sections)).toEqual(['yaml-in-a-conf-file']);
 
     write('main.conf', '@INCLUDE out.yaml\n');
     write('out.yaml', '[OUTPUT]\n    Name  stdout\n    Match classic-in-a-yaml-file\n');
-    const classic = loadConfig(join(dir, 'main.conf'), { cwd: dir, env: {} });
+    const classic = loadConfig(join(tmp.path, 'main.conf'), { cwd: tmp.path, env: {} });
     expect(classic.diagnostics.map((d) => [d.code, d.severity])).toEqual([['syntax-error', 'warning']]);
     expect(matches(classic.sections)).toEqual(['classic-in-a-yaml-file']);
   });
@@ -94,7 +83,7 @@ describe('YAML includes (flb_cf_yaml.c read_config / read_glob)', () => {
   it('allows one service map per tree of includes', () => {
     write('main.yaml', 'service:\n  flush: 1\nincludes:\n  - more.yaml\n');
     write('more.yaml', 'service:\n  grace: 1\n');
-    const loaded = loadConfig(join(dir, 'main.yaml'), { cwd: dir, env: {} });
+    const loaded = loadConfig(join(tmp.path, 'main.yaml'), { cwd: tmp.path, env: {} });
     expect(loaded.diagnostics.map((d) => [d.code, d.file.endsWith('more.yaml')])).toEqual([['duplicate-key', true]]);
     expect(loaded.sections.filter((s) => s.kind === 'service')).toHaveLength(1);
   });
@@ -103,7 +92,7 @@ describe('YAML includes (flb_cf_yaml.c read_config / read_glob)', () => {
 describe('YAML configurations validated end to end', () => {
   it('applies env before any section, wherever it stands, over the environment', () => {
     write('main.yaml', 'pipeline:\n  inputs:\n    - name: dummy\n      tag: ${T}\n  outputs:\n    - name: stdout\n      match: "*"\nenv:\n  T: late\n');
-    const result = validateConfig(join(dir, 'main.yaml'), { cwd: dir, env: { T: 'env' } });
+    const result = validateConfig(join(tmp.path, 'main.yaml'), { cwd: tmp.path, env: { T: 'env' } });
     expect(result.diagnostics).toEqual([]);
     expect(result.plan.inputs[0]?.options.tag).toBe('late');
   });
@@ -112,7 +101,7 @@ describe('YAML configurations validated end to end', () => {
     write('main.yaml', 'service:\n  parsers_file: p.conf\nparsers:\n  - name: inline\n    format: json\nincludes:\n  - more.yaml\n' + output('"*"'));
     write('more.yaml', 'parsers:\n  - name: included\n    format: json\nmultiline_parsers:\n  - name: ml\n    type: endswith\n    match_string: x\n');
     write('p.conf', '[PARSER]\n    Name  from_file\n    Format json\n');
-    const result = validateConfig(join(dir, 'main.yaml'), { cwd: dir, env: {} });
+    const result = validateConfig(join(tmp.path, 'main.yaml'), { cwd: tmp.path, env: {} });
     expect(result.diagnostics).toEqual([]);
     expect([...result.plan.parsers.keys()]).toEqual(['from_file', 'inline', 'included']);
     expect(result.plan.multilineParsers.get('ml')?.builtin).toBe(false);
@@ -121,7 +110,7 @@ describe('YAML configurations validated end to end', () => {
   it('reads a YAML Parsers_File named by a classic main file', () => {
     write('main.conf', '[SERVICE]\n    Parsers_File p.yaml\n\n[INPUT]\n    Name   tail\n    Path   /x\n    Parser crio\n\n[OUTPUT]\n    Name  stdout\n    Match *\n');
     write('p.yaml', 'parsers:\n  - name: crio\n    format: regex\n    regex: ^(?<log>.*)$\npipeline:\n  inputs:\n    - name: dummy\n');
-    const result = validateConfig(join(dir, 'main.conf'), { cwd: dir, env: {} });
+    const result = validateConfig(join(tmp.path, 'main.conf'), { cwd: tmp.path, env: {} });
     expect(result.diagnostics).toEqual([]);
     expect([...result.plan.parsers.keys()]).toEqual(['crio']);
     // Only parsers are taken from a parsers file.
@@ -133,7 +122,7 @@ describe('YAML configurations validated end to end', () => {
       'main.yaml',
       'pipeline:\n  inputs:\n    - name: dummy\n      tag: app\n      processors:\n        logs:\n          - name: grep\n            regex: [log a, log b]\n          - name: content_modifier\n  filters:\n    - name: modify\n      match: app\n      add: a b\n      processors:\n        logs:\n          - name: grep\n            regex: log a\n  outputs:\n    - name: stdout\n      match: app\n      processors:\n        logs:\n          - name: modify\n            rename: [a b]\n            colour: red\n          - name: ${P}\n',
     );
-    const result = validateConfig(join(dir, 'main.yaml'), { cwd: dir, env: { P: 'grep' } });
+    const result = validateConfig(join(tmp.path, 'main.yaml'), { cwd: tmp.path, env: { P: 'grep' } });
     expect(result.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([
       ['unsupported-plugin', 'warning', 9],
       ['unknown-key', 'warning', 16],
@@ -153,7 +142,7 @@ describe('YAML configurations validated end to end', () => {
 
   it('reports a list for a single-valued key once, at the list, and keeps the last value of a generic key', () => {
     write('main.yaml', 'pipeline:\n  inputs:\n    - name: tail\n      path: [/a, /b, /c]\n      tag: [x, y]\n' + output('"*"'));
-    const result = validateConfig(join(dir, 'main.yaml'), { cwd: dir, env: {} });
+    const result = validateConfig(join(tmp.path, 'main.yaml'), { cwd: tmp.path, env: {} });
     expect(result.diagnostics.map((d) => [d.code, d.severity, d.line, d.column])).toEqual([
       ['duplicate-key', 'error', 4, 13],
       ['duplicate-key', 'warning', 5, 12],

@@ -1,0 +1,133 @@
+/**
+ * Pipeline golden cases: fixtures/pipeline/<case>/ holds fluent-bit.conf (paths under ${WORK}),
+ * input/ (copied to a temp dir that ${WORK} names), optional case.json with steps, and
+ * expected.jsonl (one {"tag", "record"} per line, plus "time" when case.json compares it).
+ * The outputs of the config are `lib` outputs; records are compared per tag, in order.
+ */
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateClassic } from '../../src/config/validate.js';
+import type { EventBatch } from '../../src/engine/event.js';
+import { splitNanos } from '../../src/engine/event.js';
+import { Pipeline } from '../../src/engine/pipeline.js';
+import { REPO_ROOT } from '../support/cli.js';
+
+type Step =
+  | { write: string; text: string }
+  | { append: string; text: string }
+  | { rename: [string, string] }
+  | { truncate: string }
+  | { delete: string }
+  | { sleep: number }
+  | { wait: number }
+  | { restart: true };
+
+interface CaseSpec {
+  steps?: Step[];
+  /** Compare event times too (as `sec.nsec` strings). */
+  compareTime?: boolean;
+  /** Records of one tag may arrive in any order (e.g. two files behind one tag). */
+  unordered?: boolean;
+  /** Give up waiting for the expected records after this long (default 10 s). */
+  timeoutMs?: number;
+  env?: Record<string, string>;
+}
+
+interface Row {
+  tag: string;
+  record: Record<string, unknown>;
+  time?: string;
+}
+
+const ROOT = join(REPO_ROOT, 'fixtures', 'pipeline');
+const cases = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => existsSync(join(ROOT, d, 'fluent-bit.conf'))).sort() : [];
+
+function byTag(rows: Row[], unordered: boolean): Record<string, Row[]> {
+  const out: Record<string, Row[]> = {};
+  for (const r of rows) (out[r.tag] ??= []).push(r);
+  if (unordered) for (const list of Object.values(out)) list.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  return out;
+}
+
+/**
+ * Actual rows made comparable: the temp dir becomes `${WORK}`, and a time is kept only where the
+ * expected row at the same place has one (records timed "now" cannot be compared).
+ */
+function comparable(actual: Row[], expected: Row[], work: string): Row[] {
+  const seen = new Map<string, number>();
+  const expectedByTag = new Map<string, Row[]>();
+  for (const r of expected) expectedByTag.set(r.tag, [...(expectedByTag.get(r.tag) ?? []), r]);
+  return actual.map((row) => {
+    const i = seen.get(row.tag) ?? 0;
+    seen.set(row.tag, i + 1);
+    const r = JSON.parse(JSON.stringify(row).split(work).join('${WORK}')) as Row;
+    if (expectedByTag.get(row.tag)?.[i]?.time === undefined) delete r.time;
+    return r;
+  });
+}
+
+async function until(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+}
+
+describe('pipeline golden cases', () => {
+  it('has cases', () => {
+    expect(cases.length).toBeGreaterThan(0);
+  });
+
+  for (const name of cases) {
+    it(name, async () => {
+      const dir = join(ROOT, name);
+      const spec: CaseSpec = existsSync(join(dir, 'case.json')) ? (JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as CaseSpec) : {};
+      const expected = readFileSync(join(dir, 'expected.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim().length > 0)
+        .map((l) => JSON.parse(l) as Row);
+      const work = mkdtempSync(join(tmpdir(), `logferry-${name}-`));
+      try {
+        if (existsSync(join(dir, 'input'))) cpSync(join(dir, 'input'), work, { recursive: true });
+        const env = { HOSTNAME: 'golden-host', WORK: work, ...spec.env };
+        const result = validateClassic(join(dir, 'fluent-bit.conf'), { env, cwd: REPO_ROOT });
+        expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        const rows: Row[] = [];
+        const receive = (_output: string, batch: EventBatch) => {
+          for (const e of batch.events) {
+            const { sec, nsec } = splitNanos(e.time);
+            rows.push({ tag: batch.tag, record: e.record, ...(spec.compareTime ? { time: `${sec}.${String(nsec).padStart(9, '0')}` } : {}) });
+          }
+        };
+        const logs: string[] = [];
+        const make = () => new Pipeline(result.plan, { onLibRecords: receive, logSink: (l) => logs.push(l) });
+        let pipeline = make();
+        await pipeline.start();
+        const timeout = spec.timeoutMs ?? 10_000;
+        const at = (p: string) => join(work, p);
+        for (const step of spec.steps ?? []) {
+          if ('write' in step) writeFileSync(at(step.write), step.text);
+          else if ('append' in step) appendFileSync(at(step.append), step.text);
+          else if ('rename' in step) renameSync(at(step.rename[0]), at(step.rename[1]));
+          else if ('truncate' in step) truncateSync(at(step.truncate), 0);
+          else if ('delete' in step) unlinkSync(at(step.delete));
+          else if ('sleep' in step) await new Promise((r) => setTimeout(r, step.sleep));
+          else if ('wait' in step) await until(() => rows.length >= step.wait, timeout);
+          else if ('restart' in step) {
+            await pipeline.stop();
+            pipeline = make();
+            await pipeline.start();
+          }
+        }
+        await until(() => rows.length >= expected.length, timeout);
+        // Give stray extra records a moment to show up before comparing.
+        await new Promise((r) => setTimeout(r, 200));
+        await pipeline.stop();
+        const unordered = spec.unordered === true;
+        expect(byTag(comparable(rows, expected, work), unordered), logs.join('')).toEqual(byTag(expected, unordered));
+      } finally {
+        rmSync(work, { recursive: true, force: true });
+      }
+    }, 60_000);
+  }
+});

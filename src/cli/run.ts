@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatText } from '../diagnostics/format-text.js';
-import { validateClassic, type ValidationResult } from '../config/validate.js';
+import { validateConfig, type ValidationResult } from '../config/validate.js';
 import { Pipeline } from '../engine/pipeline.js';
 import { EXIT, type CommandIo } from './io.js';
 
@@ -108,9 +108,9 @@ export async function runCommand(argv: string[], io: CommandIo, signals: NodeJS.
       io.stderr(`logferry run: cannot read '${values.config}': not a file\n`);
       return EXIT.usage;
     }
-    result = validateClassic(values.config, { env, cwd: io.cwd });
+    result = validateConfig(values.config, { env, cwd: io.cwd });
   } else if (fromFlags) {
-    result = validateClassic(join(io.cwd, '<command line>'), { env, cwd: io.cwd, text: converted.text });
+    result = validateConfig(join(io.cwd, '<command line>'), { env, cwd: io.cwd, text: converted.text });
   } else {
     io.stderr(`logferry run: no configuration: give -c <config> or -i/-o flags\n${RUN_USAGE}\n`);
     return EXIT.usage;

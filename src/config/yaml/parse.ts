@@ -191,14 +191,19 @@ function readEnv(value: Node | null, at: Span, out: Output): void {
   }
   if (isSeq(value)) {
     eachMap(value, at, 'env', ctx, (map) => {
-      const name = map.items.find((p) => isScalar(p.key) && String(p.key.value).toLowerCase() === 'name');
-      const val = map.items.find((p) => isScalar(p.key) && String(p.key.value).toLowerCase() === 'value');
+      const field = (key: string) => map.items.find((p) => isScalar(p.key) && String(p.key.value).toLowerCase() === key);
+      const name = field('name');
       const span = ctx.spans.node(map, at);
       if (!name || !isScalar(name.value)) {
         ctx.report({ code: 'invalid-value', message: "an env list item needs 'name' and 'value'", span });
         return;
       }
-      add(scalarText(name.value, ctx.spans, ctx.source, true, span).text, (val?.value ?? null) as Node | null, span);
+      const uri = field('uri');
+      if (uri) {
+        ctx.report({ code: 'unsupported-key', message: "env 'uri' (a value read from a file) is not supported by logferry; the variable is not set", span: ctx.spans.node(uri.key as Node, span) });
+        return;
+      }
+      add(scalarText(name.value, ctx.spans, ctx.source, true, span).text, (field('value')?.value ?? null) as Node | null, span);
     });
     return;
   }

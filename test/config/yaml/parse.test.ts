@@ -116,6 +116,9 @@ describe('YAML reader: document shapes', () => {
       ['B', 'two'],
     ]);
     expect(read('env:\n  - name: A\n    value: 1\n').file.variables.map((v) => [v.name, v.value])).toEqual([['A', '1']]);
+    const uri = read('env:\n  - name: A\n    uri: file:///etc/a\n');
+    expect(uri.file.variables).toEqual([]);
+    expect(uri.diagnostics.map((d) => [d.code, d.line])).toEqual([['unsupported-key', 3]]);
   });
 
   it('makes customs, plugins, upstream servers and stream processors sections that the plan reports as unsupported', () => {

@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LineReader, PushResult } from '../../../../src/plugins/inputs/tail/line-reader.js';
+
+interface Out {
+  lines: [string, number, boolean][];
+  consumed: number;
+  result: PushResult;
+  longLines: number;
+}
+
+function feed(bytes: Uint8Array, cuts: number[], bufferMaxSize: number, skipLongLines: boolean, skipEmptyLines: boolean): Out {
+  const reader = new LineReader(0, { bufferMaxSize, skipLongLines, skipEmptyLines });
+  const lines: [string, number, boolean][] = [];
+  const sink = { line: (t: string, o: number, cr: boolean) => lines.push([t, o, cr]) };
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  let prev = 0;
+  let result = PushResult.Ok;
+  for (const p of [...points, bytes.length]) {
+    if (p <= prev) continue;
+    // A bigger, reused block with stale bytes after the data, as the input's shared buffer is.
+    const block = Buffer.alloc(p - prev + 7, 10);
+    block.set(bytes.subarray(prev, p));
+    result = reader.push(block, p - prev, sink);
+    prev = p;
+    if (result !== PushResult.Ok) break;
+  }
+  return { lines, consumed: reader.consumed, result, longLines: reader.longLines };
+}
+
+/** What Fluent Bit's rules give for a whole input read at once (the model). */
+function model(text: string, bufferMaxSize: number, skipEmpty: boolean): string[] {
+  const out: string[] = [];
+  const parts = text.split('\n');
+  parts.pop();
+  for (const raw of parts) {
+    if (Buffer.byteLength(raw) > bufferMaxSize - 2) continue;
+    if (skipEmpty && (raw === '' || raw === '\r')) continue;
+    out.push(raw.length >= 2 && raw.endsWith('\r') ? raw.slice(0, -1) : raw);
+  }
+  return out;
+}
+
+const lineText = fc.string({ unit: fc.constantFrom('a', 'b', 'é', '€', '😀', '\r', ' ', 'x'), maxLength: 12 });
+
+describe('LineReader properties', () => {
+  it('gives the same lines, offsets and position however the bytes are split into blocks', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        fc.integer({ min: 3, max: 40 }),
+        fc.boolean(),
+        fc.boolean(),
+        (bytes, cuts, max, skipLong, skipEmpty) => {
+          const whole = feed(bytes, [], max, skipLong, skipEmpty);
+          const split = feed(bytes, cuts, max, skipLong, skipEmpty);
+          expect(split).toEqual(whole);
+          for (const [, offset] of whole.lines) expect(offset).toBeLessThan(bytes.length);
+          expect(whole.consumed).toBeLessThanOrEqual(bytes.length);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('matches the line rules on text (no NUL): \\r removal, empty and long lines', () => {
+    fc.assert(
+      fc.property(fc.array(lineText, { maxLength: 15 }), fc.array(fc.nat(), { maxLength: 10 }), fc.integer({ min: 4, max: 30 }), fc.boolean(), fc.boolean(), (ls, cuts, max, skipEmpty, trailing) => {
+        const text = ls.join('\n') + (trailing ? '\n' : '');
+        const out = feed(Buffer.from(text), cuts, max, true, skipEmpty);
+        expect(out.lines.map((l) => l[0])).toEqual(model(text, max, skipEmpty));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

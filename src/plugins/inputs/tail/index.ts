@@ -22,6 +22,7 @@ const GENERIC_ENCODINGS = [
 /** `tail`: follows files matching glob patterns and emits one record per line (Fluent Bit `in_tail`). */
 export default defineInput({
   name: 'tail',
+  create: async (ctx) => new (await import('./tail-input.js')).TailInput(ctx),
   description: 'Follow files matching glob patterns and emit their lines as records',
   options: {
     path: opt.list({ required: true, doc: 'Comma-separated glob patterns of the files to follow' }),

@@ -1,0 +1,201 @@
+/**
+ * Turning one file's lines into events (`process_content` / `flb_tail_file_pack_line`):
+ * - raw: `{[path_key]: file, [offset_key]: line offset, [key]: line}`, in that key order, at the
+ *   time the block was read;
+ * - `Parser`: the parsed record, then path_key and offset_key, at the parsed time (or the read
+ *   time); a line the parser rejects becomes the raw record, trailing `\r` included (Fluent Bit);
+ * - `multiline.parser`: one stream of the multiline engine per file; records it completes get
+ *   path_key and offset_key appended (the offset of the line being read when they completed, or
+ *   the read position when a timer or the end of input flushed them).
+ *
+ * Handlers also say which part of the file is safely turned into events (`safeOffset`): lines held
+ * by a multiline stream are not, so a restart reads them again.
+ */
+import type { LogEvent, LogRecord } from '../../../engine/event.js';
+import type { MultilineStream } from '../../../parsers/multiline/index.js';
+import type { RecordParser } from '../../../parsers/runtime/index.js';
+import { setField } from '../../../parsers/runtime/types.js';
+import type { LineSink } from './line-reader.js';
+
+/** The events of the block being processed, and the time it was read. */
+export interface Batch {
+  events: LogEvent[];
+  /** Read time (nanoseconds): the time of records without a parsed time. */
+  time: bigint;
+}
+
+export interface RecordKeys {
+  /** `Key`: where the raw line goes. */
+  readonly key: string;
+  readonly pathKey: string | undefined;
+  readonly offsetKey: string | undefined;
+}
+
+export interface LineHandler extends LineSink {
+  /** File offset before which every line is in an event already handed out; `consumed` when nothing is held. */
+  safeOffset(consumed: number): number;
+  /** Emits everything held (end of input, stop, truncation). `offset` is the read position. */
+  flush(offset: number): void;
+  /** Emits what has waited longer than its timeout. */
+  flushExpired(nowMs: number, offset: number): void;
+  /** Period of `flushExpired` in ms (0: nothing ever waits). */
+  readonly flushIntervalMs: number;
+  /** Releases per-file state. */
+  close(): void;
+}
+
+/** The raw record of a line. */
+export type RawRecordBuilder = (text: string, offset: number) => LogRecord;
+
+export function rawRecordBuilder(keys: RecordKeys, path: string): RawRecordBuilder {
+  const { key, pathKey, offsetKey } = keys;
+  const unsafe = key === '__proto__' || pathKey === '__proto__' || offsetKey === '__proto__';
+  if (unsafe) {
+    return (text, offset) => {
+      const r: LogRecord = {};
+      if (pathKey !== undefined) setField(r, pathKey, path);
+      if (offsetKey !== undefined) setField(r, offsetKey, offset);
+      setField(r, key, text);
+      return r;
+    };
+  }
+  if (pathKey === undefined && offsetKey === undefined) {
+    return (text) => {
+      const r: LogRecord = {};
+      r[key] = text;
+      return r;
+    };
+  }
+  return (text, offset) => {
+    const r: LogRecord = {};
+    if (pathKey !== undefined) r[pathKey] = path;
+    if (offsetKey !== undefined) r[offsetKey] = offset;
+    r[key] = text;
+    return r;
+  };
+}
+
+/** Appends path_key and offset_key to records completed elsewhere (parser, multiline). */
+function appendKeys(record: LogRecord, keys: RecordKeys, path: string, offset: number): void {
+  if (keys.pathKey !== undefined) setField(record, keys.pathKey, path);
+  if (keys.offsetKey !== undefined) setField(record, keys.offsetKey, offset);
+}
+
+/** Handlers that never hold lines. */
+abstract class Immediate implements LineHandler {
+  readonly flushIntervalMs = 0;
+  abstract line(text: string, offset: number, cr: boolean): void;
+  safeOffset(consumed: number): number {
+    return consumed;
+  }
+  flush(): void {}
+  flushExpired(): void {}
+  close(): void {}
+}
+
+export class RawHandler extends Immediate {
+  constructor(
+    private readonly batch: Batch,
+    private readonly build: RawRecordBuilder,
+  ) {
+    super();
+  }
+
+  line(text: string, offset: number): void {
+    this.batch.events.push({ time: this.batch.time, record: this.build(text, offset) });
+  }
+}
+
+export class ParserHandler extends Immediate {
+  private readonly decorate: boolean;
+
+  constructor(
+    private readonly batch: Batch,
+    private readonly build: RawRecordBuilder,
+    private readonly parser: RecordParser,
+    private readonly keys: RecordKeys,
+    private readonly path: string,
+  ) {
+    super();
+    this.decorate = keys.pathKey !== undefined || keys.offsetKey !== undefined;
+  }
+
+  line(text: string, offset: number, cr: boolean): void {
+    const batch = this.batch;
+    const record = this.parser.parseRecord(text, batch.time);
+    if (record !== undefined) {
+      if (this.decorate) appendKeys(record, this.keys, this.path, offset);
+      batch.events.push({ time: this.parser.time, record });
+    } else {
+      batch.events.push({ time: batch.time, record: this.build(cr ? `${text}\r` : text, offset) });
+    }
+  }
+}
+
+/**
+ * `multiline.parser`: the file's lines go through its multiline stream. `exact` (one parser and no
+ * `key_group`): at most one message is open at a time, so when a line completes a record and a
+ * message is still open, that message started at this line.
+ */
+export class MultilineHandler implements LineHandler {
+  /** Offset of the first line that may still be held by the stream; -1 when nothing is held. */
+  private pendingSince = -1;
+  private readonly decorate: boolean;
+
+  constructor(
+    private readonly batch: Batch,
+    private readonly stream: MultilineStream,
+    private readonly exact: boolean,
+    readonly flushIntervalMs: number,
+    private readonly keys: RecordKeys,
+    private readonly path: string,
+    private readonly release: () => void,
+  ) {
+    this.decorate = keys.pathKey !== undefined || keys.offsetKey !== undefined;
+  }
+
+  line(text: string, offset: number): void {
+    const out = this.batch.events;
+    const before = out.length;
+    const clean = this.pendingSince < 0;
+    this.stream.push(text, this.batch.time, out);
+    if (out.length > before) {
+      if (this.decorate) this.decorateFrom(before, offset);
+      if (!this.stream.pending) this.pendingSince = -1;
+      else if (clean || this.exact) this.pendingSince = offset;
+    } else if (clean && this.stream.pending) {
+      this.pendingSince = offset;
+    }
+  }
+
+  safeOffset(consumed: number): number {
+    return this.pendingSince < 0 ? consumed : this.pendingSince;
+  }
+
+  flush(offset: number): void {
+    const out = this.batch.events;
+    const before = out.length;
+    this.stream.flush(out);
+    if (this.decorate) this.decorateFrom(before, offset);
+    this.pendingSince = -1;
+  }
+
+  flushExpired(nowMs: number, offset: number): void {
+    if (this.pendingSince < 0) return;
+    const out = this.batch.events;
+    const before = out.length;
+    this.stream.flushExpired(nowMs, out);
+    if (out.length === before) return;
+    if (this.decorate) this.decorateFrom(before, offset);
+    if (!this.stream.pending) this.pendingSince = -1;
+  }
+
+  close(): void {
+    this.release();
+  }
+
+  private decorateFrom(start: number, offset: number): void {
+    const out = this.batch.events;
+    for (let i = start; i < out.length; i++) appendKeys(out[i]!.record, this.keys, this.path, offset);
+  }
+}

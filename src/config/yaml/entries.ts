@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { DiagnosticInit, Span } from '../../diagnostics/diagnostic.js';
 import type { Entry } from '../document/model.js';
 import { translateKey } from './keys.js';
@@ -118,7 +118,7 @@ export function valueEntries(value: unknown, key: KeyText, ctx: ReadContext, rul
       return [];
     }
     if (value.items.some((item) => !isScalar(item))) {
-      if (rules.nested) return [{ ...base(span), value: sourceOf(node, ctx), nested: true }];
+      if (rules.nested) return [{ ...base(span), value: sourceOf(node), nested: true }];
       const bad = value.items.find((item) => !isScalar(item));
       if (rejectAlias(bad, ctx)) return [];
       ctx.report({
@@ -135,7 +135,7 @@ export function valueEntries(value: unknown, key: KeyText, ctx: ReadContext, rul
       return { ...base(text.span), span: text.span, value: text.text, listSpan: span };
     });
   }
-  if (rules.nested && isMap(value)) return [{ ...base(span), value: sourceOf(node, ctx), nested: true }];
+  if (rules.nested && isMap(value)) return [{ ...base(span), value: sourceOf(node), nested: true }];
   ctx.report({
     code: 'invalid-value',
     message: `'${key.written}' in ${rules.where} must be a value, not ${shapeOf(value)}`,
@@ -163,9 +163,9 @@ export function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || (isScalar(value) && value.source === '' && value.type === 'PLAIN');
 }
 
-function sourceOf(node: Node, ctx: ReadContext): string {
-  const range = node.range;
-  return range ? ctx.source.slice(range[0], range[1]).trim() : '';
+/** A nested value as a standalone YAML text (the source lines are indented as in the file, which would not parse alone). */
+function sourceOf(node: Node): string {
+  return new Document(node, { schema: 'failsafe' }).toString({ lineWidth: 0 }).trimEnd();
 }
 
 /** From the start of `a` to the end of `b`. */

@@ -144,3 +144,14 @@ describe('YAML -> classic', () => {
     expect(r.text).toBe('[INPUT]\n    name dummy\n    tag app\n\n[OUTPUT]\n    name stdout\n    match app\n');
   });
 });
+
+describe('YAML -> YAML', () => {
+  it('keeps processors, with their keys as written and nested values', () => {
+    const text =
+      'pipeline:\n  inputs:\n    - name: dummy\n      tag: app\n      processors:\n        logs:\n          - name: sampling\n            sampling_settings:\n              percentage: 10\n              rules:\n                - a\n          - name: modify\n            Add: [a b, c d]\n  outputs:\n    - name: stdout\n      match: app\n';
+    write('main.yaml', text);
+    const r = convert('main.yaml', 'yaml');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.text).toBe(text.replace('Add: [a b, c d]', 'Add:\n              - a b\n              - c d'));
+  });
+});

@@ -226,6 +226,6 @@ describe('YAML reader: processors', () => {
       ['unknown-key', 5],
       ['unsupported-key', 9],
     ]);
-    expect(file.sections[0]!.children![0]!.entries[1]).toMatchObject({ key: 'settings', nested: true, value: '{a: b}' });
+    expect(file.sections[0]!.children![0]!.entries[1]).toMatchObject({ key: 'settings', nested: true, value: '{ a: b }' });
   });
 });

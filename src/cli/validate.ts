@@ -12,9 +12,10 @@ import { packageVersion } from './version.js';
 
 export const VALIDATE_USAGE = `usage: logferry validate [--format text|json|sarif] [--env KEY=VALUE]... [--deny-warnings] [--fargate] <config>...
 
-Checks Fluent Bit configurations (classic .conf with @INCLUDE and Parsers_File) and prints every
-problem with its file, line and column. A .yaml/.yml Kubernetes manifest holding a ConfigMap is
-read as one: the ConfigMap aws-logging is checked with the EKS on Fargate rules.
+Checks Fluent Bit configurations, classic (.conf, with @INCLUDE and Parsers_File) or YAML
+(.yaml/.yml, with includes and processors), and prints every problem with its file, line and
+column. A .yaml/.yml Kubernetes manifest holding a ConfigMap is read as one: the ConfigMap
+aws-logging is checked with the EKS on Fargate rules.
 
 options:
   --format text|json|sarif  output format (default: text; sarif: SARIF 2.1.0 for code scanning)

@@ -13,6 +13,7 @@ import { realpath } from 'node:fs/promises';
 import { nowNanos, type LogEvent } from '../../../engine/event.js';
 import type { Logger } from '../../../engine/logger.js';
 import type { Counters } from '../../../engine/metrics.js';
+import { BlockReader, type AheadPool } from './block-reader.js';
 import { CommitQueue } from './commit-queue.js';
 import { fileKey, type FoundFile } from './discovery.js';
 import { DockerModeHandler } from './docker-mode.js';
@@ -28,6 +29,7 @@ export interface TrackerHost {
   readonly db: OffsetsDb | undefined;
   readonly log: Logger;
   readonly counters: Counters;
+  readonly aheadPool: AheadPool;
   emit(tag: string, events: LogEvent[], committed: () => void): void;
   /** Batches of a file became committed. */
   afterCommit(tracker: FileTracker): void;
@@ -85,6 +87,7 @@ export class FileTracker {
   private readonly reader: LineReader;
   private readonly handler: LineHandler;
   private readonly queue: CommitQueue;
+  private readonly blocks: BlockReader;
   private warnedLong = false;
   private persisted: number;
   private dbFailed = false;
@@ -113,6 +116,7 @@ export class FileTracker {
     this.size = size;
     this.reader = new LineReader(start, { bufferMaxSize: s.bufferMaxSize, skipLongLines: s.skipLongLines, skipEmptyLines: s.skipEmptyLines });
     this.handler = createHandler(s, this.batch, path, ino);
+    this.blocks = new BlockReader(handle, host.aheadPool);
     this.persisted = start;
     this.queue = new CommitQueue(start, (offset) => this.persist(offset));
   }
@@ -193,12 +197,13 @@ export class FileTracker {
    * Reads one block at the read position and emits its lines as one batch. Returns the bytes read
    * (0 at the end of the file).
    */
-  async readBlock(buf: Buffer): Promise<number> {
+  async readBlock(shared: Buffer): Promise<number> {
     const pos = this.reader.position;
     const generation = this.generation;
+    let buf: Buffer;
     let n: number;
     try {
-      n = (await this.handle.read(buf, 0, buf.length, pos)).bytesRead;
+      ({ buf, n } = await this.blocks.read(pos, shared));
     } catch (err) {
       this.host.log.error(`error reading ${this.name}: ${(err as Error).message}`);
       await this.close(false);
@@ -301,6 +306,7 @@ export class FileTracker {
     this.closed = true;
     this.handler.close();
     if (forget) this.forgetRow();
+    await this.blocks.close();
     await this.handle.close().catch(() => undefined);
   }
 

@@ -154,21 +154,28 @@ export class MultilineHandler implements LineHandler {
     this.decorate = keys.pathKey !== undefined || keys.offsetKey !== undefined;
   }
 
+  /**
+   * Asks the stream whether it holds anything only when that can have changed: after a line that
+   * completed a record while lines were held. A line that completes nothing may be held; a line
+   * that completes a record when nothing was held is in that record.
+   */
   line(text: string, offset: number): void {
     const out = this.batch.events;
     const before = out.length;
-    const clean = this.pendingSince < 0;
     this.stream.push(text, this.batch.time, out);
-    if (out.length > before) {
-      if (this.decorate) this.decorateFrom(before, offset);
+    if (out.length === before) {
+      if (this.pendingSince < 0) this.pendingSince = offset;
+      return;
+    }
+    if (this.decorate) this.decorateFrom(before, offset);
+    if (this.pendingSince >= 0) {
       if (!this.stream.pending) this.pendingSince = -1;
-      else if (clean || this.exact) this.pendingSince = offset;
-    } else if (clean && this.stream.pending) {
-      this.pendingSince = offset;
+      else if (this.exact) this.pendingSince = offset;
     }
   }
 
   safeOffset(consumed: number): number {
+    if (this.pendingSince >= 0 && !this.stream.pending) this.pendingSince = -1;
     return this.pendingSince < 0 ? consumed : this.pendingSince;
   }
 

@@ -18,6 +18,7 @@ import { stat } from 'node:fs/promises';
 import { nowNanos, type LogEvent } from '../../../engine/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
 import { fileKey, globBase, scan, type FoundFile } from './discovery.js';
+import { AheadPool } from './block-reader.js';
 import { CheckResult, FileTracker, type OpenOptions, type TrackerHost } from './file-tracker.js';
 import { OffsetsDb } from './offsets-db.js';
 import { tailSettings, type TailSettings } from './settings.js';
@@ -25,7 +26,9 @@ import { DirWatcher } from './watcher.js';
 import { matchesAny } from './fnmatch.js';
 
 /** Bytes read from one file per turn. */
-export const READ_BLOCK = 512 * 1024;
+export const READ_BLOCK = 1024 * 1024;
+/** Files that may read ahead at once (two blocks of memory each). */
+const AHEAD_FILES = 2;
 /** Poll period when change notification is not available. */
 const FALLBACK_POLL_MS = 250;
 /** Smallest gap between two rescans triggered by directory events. */
@@ -51,6 +54,7 @@ export class TailInput implements InputRuntime, TrackerHost {
   /** Files found by the first scan (Exit_On_Eof waits for each to reach its end once). */
   private readonly initial = new Set<string>();
   private readonly buffer = Buffer.allocUnsafe(READ_BLOCK);
+  readonly aheadPool = new AheadPool(READ_BLOCK, AHEAD_FILES);
   private readonly watcher: DirWatcher;
   private readonly timers: NodeJS.Timeout[] = [];
   private paused = false;

@@ -1,4 +1,4 @@
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTail, tailConfig, tempDir, waitFor, type TailRun } from './harness.js';
@@ -122,6 +122,25 @@ describe('tail DB', () => {
     releaseFirst();
     await waitFor(() => r.records().length === 20);
     await waitFor(() => rows(db)[0]!.offset === text(lines('a', 0, 10)).length * 2, 5000, 'the offset of both batches');
+    await r.stop();
+  });
+});
+
+describe('tail DB with multiline', () => {
+  it('does not store past lines a multiline stream still holds', async () => {
+    const db = t.path('tail.db');
+    const path = t.path('c.log');
+    const f1 = '2024-01-01T00:00:00.000000001Z stdout F done\n';
+    const p1 = '2024-01-01T00:00:00.000000002Z stdout P held \n';
+    const e1 = '2024-01-01T00:00:00.000000003Z stderr F other stream\n';
+    writeFileSync(path, f1 + p1 + e1);
+    const r = await run({ Path: path, DB: db, 'multiline.parser': 'cri' });
+    await waitFor(() => r.records().length === 2);
+    await waitFor(() => rows(db)[0]?.offset === f1.length, 5000, 'the offset before the held line');
+    appendFileSync(path, '2024-01-01T00:00:00.000000004Z stdout F end\n');
+    await waitFor(() => r.records().length === 3);
+    await waitFor(() => rows(db)[0]?.offset === statSync(path).size, 5000, 'the offset at the end');
+    expect(r.lines()).toEqual(['done', 'other stream', 'held end']);
     await r.stop();
   });
 });

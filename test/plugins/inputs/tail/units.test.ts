@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AheadPool, BlockReader } from '../../../../src/plugins/inputs/tail/block-reader.js';
 import { CommitQueue } from '../../../../src/plugins/inputs/tail/commit-queue.js';
 import { logValueSpan } from '../../../../src/plugins/inputs/tail/docker-mode.js';
 import { compileFnmatch } from '../../../../src/plugins/inputs/tail/fnmatch.js';
@@ -91,5 +96,32 @@ describe('docker mode log value', () => {
     expect(logValueSpan('not json')).toBeUndefined();
     expect(logValueSpan('{"log":1}')).toBeUndefined();
     expect(logValueSpan('{"stream":"x"}')).toBeUndefined();
+  });
+});
+
+describe('BlockReader read-ahead', () => {
+  it('reads the next block ahead while a file is read in full blocks, and drops it when asked for another position', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'blocks-'));
+    const data = Buffer.from(Array.from({ length: 100 }, (_, i) => String.fromCharCode(65 + (i % 26))).join(''));
+    writeFileSync(join(dir, 'f'), data);
+    const handle = await open(join(dir, 'f'), 'r');
+    const pool = new AheadPool(16, 1);
+    const r = new BlockReader(handle, pool);
+    const shared = Buffer.alloc(16);
+    const at = async (pos: number) => {
+      const { buf, n } = await r.read(pos, shared);
+      return buf.subarray(0, n).toString();
+    };
+    expect(await at(0)).toBe(data.subarray(0, 16).toString());
+    expect(await at(16)).toBe(data.subarray(16, 32).toString());
+    expect(await at(5)).toBe(data.subarray(5, 21).toString());
+    expect(await at(96)).toBe(data.subarray(96).toString());
+    // A second reader gets no pair while the first holds it, and still reads correctly.
+    const other = new BlockReader(handle, pool);
+    expect((await other.read(0, shared)).buf).toBe(shared);
+    await r.close();
+    await other.close();
+    await handle.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -59,7 +59,7 @@ function createHandler(settings: TailSettings, batch: Batch, path: string, ino: 
   const ml = settings.multiline;
   if (ml !== undefined) {
     const id = ino.toString();
-    return new MultilineHandler(batch, ml.stream(id), settings.multilineExact, ml.flushIntervalMs, keys, path, () => ml.removeStream(id));
+    return new MultilineHandler(batch, ml.stream(id), settings.multilineExact, ml.flushIntervalMs, keys, path, build, () => ml.removeStream(id));
   }
   const base: LineHandler = settings.parser ? new ParserHandler(batch, build, settings.parser(), keys, path) : new RawHandler(batch, build);
   const dm = settings.dockerMode;
@@ -83,7 +83,8 @@ export class FileTracker {
   closed = false;
   /** Its DB row was deleted: later commits are not stored. */
   private rowGone = false;
-  private readonly batch: Batch = { events: [], time: 0n };
+  private readonly batch: Batch;
+  private errors = 0;
   private readonly reader: LineReader;
   private readonly handler: LineHandler;
   private readonly queue: CommitQueue;
@@ -112,6 +113,7 @@ export class FileTracker {
     readonly realPath: string,
   ) {
     const s = host.settings;
+    this.batch = { events: [], time: 0n, onError: (err) => this.lineError(err) };
     this.name = path;
     this.size = size;
     this.reader = new LineReader(start, { bufferMaxSize: s.bufferMaxSize, skipLongLines: s.skipLongLines, skipEmptyLines: s.skipEmptyLines });
@@ -308,6 +310,11 @@ export class FileTracker {
     if (forget) this.forgetRow();
     await this.blocks.close();
     await this.handle.close().catch(() => undefined);
+  }
+
+  private lineError(err: unknown): void {
+    this.host.counters.add('errors');
+    if (this.errors++ === 0) this.host.log.error(`file=${this.name}: a line could not be processed, kept raw: ${(err as Error)?.message ?? String(err)}`);
   }
 
   private emitBatch(): void {

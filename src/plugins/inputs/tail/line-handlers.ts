@@ -22,6 +22,8 @@ export interface Batch {
   events: LogEvent[];
   /** Read time (nanoseconds): the time of records without a parsed time. */
   time: bigint;
+  /** A parser or multiline stream failed on a line (a bug there): counted and logged; the line is kept raw. */
+  readonly onError: (err: unknown) => void;
 }
 
 export interface RecordKeys {
@@ -122,7 +124,12 @@ export class ParserHandler extends Immediate {
 
   line(text: string, offset: number, cr: boolean): void {
     const batch = this.batch;
-    const record = this.parser.parseRecord(text, batch.time);
+    let record: LogRecord | undefined;
+    try {
+      record = this.parser.parseRecord(text, batch.time);
+    } catch (err) {
+      batch.onError(err);
+    }
     if (record !== undefined) {
       if (this.decorate) appendKeys(record, this.keys, this.path, offset);
       batch.events.push({ time: this.parser.time, record });
@@ -149,6 +156,7 @@ export class MultilineHandler implements LineHandler {
     readonly flushIntervalMs: number,
     private readonly keys: RecordKeys,
     private readonly path: string,
+    private readonly build: RawRecordBuilder,
     private readonly release: () => void,
   ) {
     this.decorate = keys.pathKey !== undefined || keys.offsetKey !== undefined;
@@ -162,7 +170,14 @@ export class MultilineHandler implements LineHandler {
   line(text: string, offset: number): void {
     const out = this.batch.events;
     const before = out.length;
-    this.stream.push(text, this.batch.time, out);
+    try {
+      this.stream.push(text, this.batch.time, out);
+    } catch (err) {
+      this.batch.onError(err);
+      out.length = before;
+      out.push({ time: this.batch.time, record: this.build(text, offset) });
+      return;
+    }
     if (out.length === before) {
       if (this.pendingSince < 0) this.pendingSince = offset;
       return;
@@ -182,7 +197,11 @@ export class MultilineHandler implements LineHandler {
   flush(offset: number): void {
     const out = this.batch.events;
     const before = out.length;
-    this.stream.flush(out);
+    try {
+      this.stream.flush(out);
+    } catch (err) {
+      this.batch.onError(err);
+    }
     if (this.decorate) this.decorateFrom(before, offset);
     this.pendingSince = -1;
   }
@@ -191,7 +210,11 @@ export class MultilineHandler implements LineHandler {
     if (this.pendingSince < 0) return;
     const out = this.batch.events;
     const before = out.length;
-    this.stream.flushExpired(nowMs, out);
+    try {
+      this.stream.flushExpired(nowMs, out);
+    } catch (err) {
+      this.batch.onError(err);
+    }
     if (out.length === before) return;
     if (this.decorate) this.decorateFrom(before, offset);
     if (!this.stream.pending) this.pendingSince = -1;

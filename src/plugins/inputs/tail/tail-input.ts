@@ -306,7 +306,11 @@ export class TailInput implements InputRuntime, TrackerHost {
   private async pollOnce(): Promise<void> {
     const now = nowMs();
     for (const f of [...this.files.values()]) {
-      await this.checkFile(f, now);
+      try {
+        await this.checkFile(f, now);
+      } catch (err) {
+        await this.unexpected(f, err);
+      }
       if (this.stopping) return;
     }
     this.updatePoll();
@@ -338,6 +342,14 @@ export class TailInput implements InputRuntime, TrackerHost {
     this.log.debug(`inode=${f.ino} purge ${f.deleted ? 'deleted' : 'rotated'} file ${f.name}`);
     await f.close(true);
     this.drop(f, false);
+  }
+
+  /** A bug, not bad data: the file is no longer followed, the input goes on. */
+  private async unexpected(f: FileTracker, err: unknown): Promise<void> {
+    this.counters.add('errors');
+    this.log.error(`file=${f.name}: ${(err as Error)?.stack ?? String(err)}; file no longer followed`);
+    await f.close(false).catch(() => undefined);
+    this.drop(f, true);
   }
 
   /** Forgets a closed file; `failed`: it is not picked up again while it is the same file. */
@@ -380,15 +392,18 @@ export class TailInput implements InputRuntime, TrackerHost {
         for (const f of [...this.files.values()]) {
           if (this.paused || this.stopping) break;
           if (!f.wantsRead) continue;
-          const n = await f.readBlock(this.buffer);
-          if (n > 0) progressed = true;
-          if (f.closed) this.drop(f, true);
-          else if (n === 0) {
-            // Told to look but nothing to read: truncated, deleted or rotated?
-            await this.checkFile(f, nowMs());
-            if (f.wantsRead) progressed = true;
+          try {
+            const n = await f.readBlock(this.buffer);
+            if (n > 0) progressed = true;
+            if (f.closed) this.drop(f, true);
+            else if (n === 0) {
+              // Told to look but nothing to read: truncated, deleted or rotated?
+              await this.checkFile(f, nowMs());
+              if (f.wantsRead) progressed = true;
+            } else if (n < this.buffer.length && (f.deleted || f.rotatedAt !== 0)) await this.closeIfDone(f, nowMs());
+          } catch (err) {
+            await this.unexpected(f, err);
           }
-          else if (n < this.buffer.length && (f.deleted || f.rotatedAt !== 0)) await this.closeIfDone(f, nowMs());
         }
       }
     } while (this.pumpAgain && !this.paused && !this.stopping);

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTail, tailConfig, tempDir, waitFor, type TailRun } from './harness.js';
 
@@ -190,5 +190,32 @@ describe('tail: Mem_Buf_Limit pause and resume', () => {
     expect(new Set(got).size).toBe(total);
     expect(got[0]!.startsWith('line 000000')).toBe(true);
     expect(got[total - 1]!.startsWith(`line ${String(total - 1).padStart(6, '0')}`)).toBe(true);
+  });
+});
+
+describe('tail: discovery rules', () => {
+  it('Ignore_Older skips files not modified for that long; one that changes again is read from where it was', async () => {
+    writeFileSync(t.path('old.log'), 'ancient\n');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(t.path('old.log'), hourAgo, hourAgo);
+    writeFileSync(t.path('fresh.log'), 'fresh\n');
+    const run = await tail({ Path: t.path('*.log'), Read_from_Head: 'On', Ignore_Older: '10m' });
+    await waitFor(() => run.records().length === 1);
+    expect(run.lines()).toEqual(['fresh']);
+    appendFileSync(t.path('old.log'), 'revived\n');
+    await waitFor(() => run.records().length === 2, 4000, 'the revived file');
+    expect(run.lines()).toEqual(['fresh', 'revived']);
+  });
+
+  it('reads files fairly: a big backlog does not hold back a small file', async () => {
+    const big = Array.from({ length: 60_000 }, (_, i) => `big ${i} ${'y'.repeat(60)}\n`).join('');
+    writeFileSync(t.path('a-big.log'), big);
+    writeFileSync(t.path('b-small.log'), 'small\n');
+    const run = await tail({ Path: t.path('*.log'), Read_from_Head: 'On' });
+    await waitFor(() => run.records().length === 60_001, 10_000, 'every line');
+    const got = run.lines() as string[];
+    // One block (1 MiB, ~15,000 lines) of the big file per turn, then the small file's turn.
+    expect(got.indexOf('small')).toBeLessThan(20_000);
+    expect(got.findIndex((l) => l.startsWith('big 59999 '))).toBe(60_000);
   });
 });

@@ -79,24 +79,28 @@ async function globPaths(pattern: string): Promise<string[]> {
   }
 }
 
+/** A path that may be followed: a regular file (symlinks followed) that no Exclude_Path pattern matches. */
+export async function inspect(path: string, exclude: readonly RegExp[]): Promise<FoundFile | undefined> {
+  let st;
+  try {
+    st = await stat(path, { bigint: true });
+  } catch {
+    return undefined;
+  }
+  if (!st.isFile()) return undefined;
+  if (exclude.length > 0 && matchesAny(exclude, path)) return undefined;
+  return { path, key: fileKey(st.dev, st.ino), ino: st.ino, size: Number(st.size), mtimeMs: Number(st.mtimeMs) };
+}
+
 export async function scan(options: ScanOptions, now = Date.now()): Promise<ScanResult> {
   const files: FoundFile[] = [];
   const old: FoundFile[] = [];
   const seen = new Set<string>();
   for (const pattern of options.patterns) {
     for (const path of await globPaths(pattern)) {
-      let st;
-      try {
-        st = await stat(path, { bigint: true });
-      } catch {
-        continue;
-      }
-      if (!st.isFile()) continue;
-      if (options.exclude.length > 0 && matchesAny(options.exclude, path)) continue;
-      const key = fileKey(st.dev, st.ino);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const found: FoundFile = { path, key, ino: st.ino, size: Number(st.size), mtimeMs: Number(st.mtimeMs) };
+      const found = await inspect(path, options.exclude);
+      if (found === undefined || seen.has(found.key)) continue;
+      seen.add(found.key);
       if (options.ignoreOlderMs > 0 && found.mtimeMs > 0 && now - options.ignoreOlderMs > found.mtimeMs) old.push(found);
       else files.push(found);
     }

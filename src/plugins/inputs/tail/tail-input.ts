@@ -14,16 +14,14 @@
  *   `stop` emits what multiline streams hold and closes the files; the DB is closed once the
  *   pipeline has released the last batches (their offsets are stored first).
  */
-import { stat } from 'node:fs/promises';
 import { nowNanos, type LogEvent } from '../../../engine/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
-import { fileKey, globBase, scan, type FoundFile } from './discovery.js';
+import { globBase, inspect, scan, type FoundFile } from './discovery.js';
 import { AheadPool } from './block-reader.js';
 import { CheckResult, FileTracker, type OpenOptions, type TrackerHost } from './file-tracker.js';
 import { OffsetsDb } from './offsets-db.js';
 import { tailSettings, type TailSettings } from './settings.js';
 import { DirWatcher } from './watcher.js';
-import { matchesAny } from './fnmatch.js';
 
 /** Bytes read from one file per turn. */
 export const READ_BLOCK = 1024 * 1024;
@@ -237,18 +235,9 @@ export class TailInput implements InputRuntime, TrackerHost {
 
   /** After a rotation: a new file at the old name is followed at once (from its head). */
   private async followReplacement(path: string): Promise<void> {
-    let st;
-    try {
-      st = await stat(path, { bigint: true });
-    } catch {
-      return;
-    }
-    if (!st.isFile()) return;
-    const s = this.settings;
-    if (s.exclude.length > 0 && matchesAny(s.exclude, path)) return;
-    const key = fileKey(st.dev, st.ino);
-    if (this.files.has(key) || this.failed.has(key) || this.stopping) return;
-    await this.follow({ path, key, ino: st.ino, size: Number(st.size), mtimeMs: Number(st.mtimeMs) }, { fromHead: s.readNewFromHead });
+    const found = await inspect(path, this.settings.exclude);
+    if (found === undefined || this.files.has(found.key) || this.failed.has(found.key) || this.stopping) return;
+    await this.follow(found, { fromHead: this.settings.readNewFromHead });
   }
 
   private onWatchEvent(dir: string, name: string | null, type: 'rename' | 'change'): void {

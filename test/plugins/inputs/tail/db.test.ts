@@ -1,13 +1,9 @@
 import { appendFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTail, tailConfig, tempDir, waitFor, type TailRun } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { tailSession, waitFor, type TailRun } from './harness.js';
 
-let t: ReturnType<typeof tempDir>;
-beforeEach(() => {
-  t = tempDir();
-});
-afterEach(() => t.cleanup());
+const t = tailSession({ Read_from_Head: 'On' });
 
 const lines = (prefix: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${prefix} ${from + i}`);
 const text = (ls: string[]) => ls.map((l) => `${l}\n`).join('');
@@ -22,7 +18,7 @@ function rows(db: string): { name: string; offset: number; inode: number; rotate
 }
 
 function run(entries: Record<string, string>, receiver?: () => Promise<void>): Promise<TailRun> {
-  return startTail(tailConfig({ Refresh_Interval: '1', Read_from_Head: 'On', ...entries }, '', { Workers: '2' }), receiver ? { receiver } : {});
+  return t.tail(entries, { output: { Workers: '2' }, ...(receiver ? { receiver } : {}) });
 }
 
 describe('tail DB', () => {

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { LogEvent } from '../../../../src/engine/event.js';
 import { capture, planFrom, type Captured } from '../../../support/pipeline.js';
 
@@ -63,5 +64,43 @@ export async function startTail(config: string, options: StartOptions = {}): Pro
     logged: (text) => run.logs.filter((l) => l.includes(text)).length,
     counter: (name) => run.pipeline.metrics().input['tail.0']?.counters[name] ?? 0,
     stop: () => run.pipeline.stop(),
+  };
+}
+
+export interface SessionStartOptions extends StartOptions {
+  /** Extra [SERVICE] lines (e.g. `    Parsers_File ...\n`). */
+  service?: string;
+  /** Entries of the lib output. */
+  output?: Record<string, string>;
+}
+
+export interface TailSession {
+  /** A path in this test's temporary directory. */
+  path(name: string): string;
+  /** Starts tail on `defaults` + `entries` (Refresh_Interval and Rotate_Wait 1 s); stopped after the test. */
+  tail(entries: Record<string, string>, options?: SessionStartOptions): Promise<TailRun>;
+}
+
+/** Gives each test of the file a fresh temporary directory; stops its runs and removes the directory after it. */
+export function tailSession(defaults: Record<string, string> = {}): TailSession {
+  let dir: ReturnType<typeof tempDir> | undefined;
+  let runs: TailRun[] = [];
+  beforeEach(() => {
+    dir = tempDir();
+    runs = [];
+  });
+  afterEach(async () => {
+    for (const r of runs) await r.stop();
+    dir?.cleanup();
+  });
+  return {
+    path: (name) => dir!.path(name),
+    async tail(entries, options = {}) {
+      let config = tailConfig({ Refresh_Interval: '1', Rotate_Wait: '1', ...defaults, ...entries }, '', options.output);
+      if (options.service) config = config.replace('[SERVICE]\n', `[SERVICE]\n${options.service}`);
+      const run = await startTail(config, options);
+      runs.push(run);
+      return run;
+    },
   };
 }

@@ -1,25 +1,8 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTail, tailConfig, tempDir, waitFor, type TailRun } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { tailSession, waitFor } from './harness.js';
 
-let t: ReturnType<typeof tempDir>;
-let runs: TailRun[] = [];
-beforeEach(() => {
-  t = tempDir();
-  runs = [];
-});
-afterEach(async () => {
-  for (const r of runs) await r.stop();
-  t.cleanup();
-});
-
-async function tail(entries: Record<string, string>, options: { onDone?: () => void } = {}, service = ''): Promise<TailRun> {
-  let config = tailConfig({ Refresh_Interval: '1', Read_from_Head: 'On', ...entries });
-  if (service) config = config.replace('[SERVICE]\n', `[SERVICE]\n${service}`);
-  const run = await startTail(config, options);
-  runs.push(run);
-  return run;
-}
+const t = tailSession({ Read_from_Head: 'On' });
 
 const CRI = [
   '2024-01-01T00:00:00.000000001Z stdout P part one, ',
@@ -32,7 +15,7 @@ const CRI = [
 describe('tail: multiline.parser', () => {
   it('cri: joins P fragments per stream up to their F line; path_key and offset_key come after', async () => {
     writeFileSync(t.path('c.log'), CRI.map((l) => `${l}\n`).join(''));
-    const run = await tail({ Path: t.path('c.log'), 'multiline.parser': 'cri', Path_Key: 'file', Offset_Key: 'off' });
+    const run = await t.tail({ Path: t.path('c.log'), 'multiline.parser': 'cri', Path_Key: 'file', Offset_Key: 'off' });
     await waitFor(() => run.records().length === 3);
     const [err, joined, single] = run.events();
     expect(err!.record).toEqual({ time: '2024-01-01T00:00:00.000000002Z', stream: 'stderr', _p: 'F', log: 'error line', file: t.path('c.log'), off: CRI[0]!.length + 1 });
@@ -50,7 +33,7 @@ describe('tail: multiline.parser', () => {
       '{"log":"cc\\n","stream":"stdout","time":"2024-01-01T00:00:02.000Z"}',
     ];
     writeFileSync(t.path('d.log'), lines.map((l) => `${l}\n`).join(''));
-    const run = await tail({ Path: t.path('d.log'), 'multiline.parser': 'docker' });
+    const run = await t.tail({ Path: t.path('d.log'), 'multiline.parser': 'docker' });
     await waitFor(() => run.records().length === 3);
     expect(run.lines()).toEqual(['aa\n', 'x\n', 'bbcc\n']);
     expect(run.records()[2]).toEqual({ log: 'bbcc\n', stream: 'stdout', time: '2024-01-01T00:00:01.000Z' });
@@ -62,7 +45,7 @@ describe('tail: multiline.parser', () => {
       '[MULTILINE_PARSER]\n    name quick\n    type regex\n    flush_timeout 500\n    rule "start_state" "/^start/" "cont"\n    rule "cont" "/^ /" "cont"\n',
     );
     writeFileSync(t.path('a.log'), 'start one\n  more\nstart two\n  and more\n');
-    const run = await tail({ Path: t.path('a.log'), 'multiline.parser': 'quick' }, {}, `    Parsers_File ${t.path('parsers.conf')}\n`);
+    const run = await t.tail({ Path: t.path('a.log'), 'multiline.parser': 'quick' }, { service: `    Parsers_File ${t.path('parsers.conf')}\n` });
     await waitFor(() => run.records().length === 1);
     expect(run.lines()).toEqual(['start one\n  more\n']);
     await waitFor(() => run.records().length === 2, 3000, 'the timed flush');
@@ -73,7 +56,7 @@ describe('tail: multiline.parser', () => {
     writeFileSync(t.path('a.log'), CRI.slice(0, 3).map((l) => `${l}\n`).join(''));
     writeFileSync(t.path('b.log'), 'plain\n'.repeat(3));
     let done = 0;
-    const run = await tail({ Path: t.path('*.log'), 'multiline.parser': 'cri', Exit_On_Eof: 'On' }, { onDone: () => done++ });
+    const run = await t.tail({ Path: t.path('*.log'), 'multiline.parser': 'cri', Exit_On_Eof: 'On' }, { onDone: () => done++ });
     await waitFor(() => done === 1, 5000, 'done()');
     await run.stop();
     const logs = run.lines() as string[];
@@ -89,10 +72,10 @@ describe('tail: multiline.parser', () => {
     );
     const lines = ['{"log":"first ","stream":"stdout","time":"2024-01-01T00:00:00.000Z"}', '{"log":"second\\n","stream":"stdout","time":"2024-01-01T00:00:01.000Z"}', 'not json', '{"log":"whole\\n","stream":"stderr","time":"2024-01-01T00:00:02.000Z"}'];
     writeFileSync(t.path('d.log'), lines.map((l) => `${l}\n`).join(''));
-    const raw = await tail({ Path: t.path('d.log'), Docker_Mode: 'On' });
+    const raw = await t.tail({ Path: t.path('d.log'), Docker_Mode: 'On' });
     await waitFor(() => raw.records().length === 3);
     expect(raw.lines()).toEqual(['{"log":"first second\\n","stream":"stdout","time":"2024-01-01T00:00:01.000Z"}', 'not json', lines[3]]);
-    const parsed = await tail({ Path: t.path('d.log'), Docker_Mode: 'On', Parser: 'dockerjson' }, {}, `    Parsers_File ${t.path('parsers.conf')}\n`);
+    const parsed = await t.tail({ Path: t.path('d.log'), Docker_Mode: 'On', Parser: 'dockerjson' }, { service: `    Parsers_File ${t.path('parsers.conf')}\n` });
     await waitFor(() => parsed.records().length === 3);
     expect(parsed.records()[0]).toEqual({ log: 'first second\n', stream: 'stdout', time: '2024-01-01T00:00:01.000Z' });
     expect(parsed.events()[0]!.time).toBe(1704067201000000000n);
@@ -101,7 +84,7 @@ describe('tail: multiline.parser', () => {
 
   it('appends across reads join correctly and a held fragment is not lost when the input stops', async () => {
     writeFileSync(t.path('c.log'), `${CRI[0]}\n`);
-    const run = await tail({ Path: t.path('c.log'), 'multiline.parser': 'cri' });
+    const run = await t.tail({ Path: t.path('c.log'), 'multiline.parser': 'cri' });
     await new Promise((r) => setTimeout(r, 100));
     appendFileSync(t.path('c.log'), `${CRI[2]}\n`);
     await new Promise((r) => setTimeout(r, 100));

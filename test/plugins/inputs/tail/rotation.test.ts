@@ -1,23 +1,8 @@
 import { appendFileSync, closeSync, openSync, renameSync, truncateSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTail, tailConfig, tempDir, waitFor, type TailRun } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { tailSession, waitFor } from './harness.js';
 
-let t: ReturnType<typeof tempDir>;
-let runs: TailRun[] = [];
-beforeEach(() => {
-  t = tempDir();
-  runs = [];
-});
-afterEach(async () => {
-  for (const r of runs) await r.stop();
-  t.cleanup();
-});
-
-async function tail(entries: Record<string, string>): Promise<TailRun> {
-  const run = await startTail(tailConfig({ Refresh_Interval: '1', Rotate_Wait: '1', Read_from_Head: 'On', ...entries }));
-  runs.push(run);
-  return run;
-}
+const t = tailSession({ Read_from_Head: 'On' });
 
 const lines = (prefix: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${prefix} ${from + i}`);
 const text = (ls: string[]) => ls.map((l) => `${l}\n`).join('');
@@ -27,7 +12,7 @@ describe('tail: rotation', () => {
     const path = t.path('app.log');
     const writer = openSync(path, 'a');
     writeSync(writer, text(lines('old', 0, 100)));
-    const run = await tail({ Path: path, Path_Key: 'file' });
+    const run = await t.tail({ Path: path, Path_Key: 'file' });
     await waitFor(() => run.records().length === 100);
     // The writer still appends to the renamed file for a moment, while the new file fills up.
     renameSync(path, t.path('app.log.1'));
@@ -52,7 +37,7 @@ describe('tail: rotation', () => {
   it('copytruncate: a file that got smaller is read again from its start', async () => {
     const path = t.path('app.log');
     writeFileSync(path, text(lines('before', 0, 50)));
-    const run = await tail({ Path: path });
+    const run = await t.tail({ Path: path });
     await waitFor(() => run.records().length === 50);
     truncateSync(path, 0);
     appendFileSync(path, 'after 1\nafter 2\n');
@@ -64,7 +49,7 @@ describe('tail: rotation', () => {
   it('copytruncate with a writer that keeps its offset: the NUL bytes it leaves are skipped', async () => {
     const path = t.path('app.log');
     writeFileSync(path, text(lines('before', 0, 10)));
-    const run = await tail({ Path: path });
+    const run = await t.tail({ Path: path });
     await waitFor(() => run.records().length === 10);
     const size = text(lines('before', 0, 10)).length;
     truncateSync(path, 0);
@@ -79,7 +64,7 @@ describe('tail: rotation', () => {
   it('a deleted file is read to its end, then closed', async () => {
     const path = t.path('app.log');
     writeFileSync(path, 'first\n');
-    const run = await tail({ Path: path });
+    const run = await t.tail({ Path: path });
     await waitFor(() => run.records().length === 1);
     const fd = openSync(path, 'a');
     writeSync(fd, 'last 1\nlast 2\n');

@@ -1,23 +1,8 @@
 import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTail, tailConfig, tempDir, waitFor, type TailRun } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { tailSession, waitFor } from './harness.js';
 
-let t: ReturnType<typeof tempDir>;
-let runs: TailRun[] = [];
-beforeEach(() => {
-  t = tempDir();
-  runs = [];
-});
-afterEach(async () => {
-  for (const r of runs) await r.stop();
-  t.cleanup();
-});
-
-async function tail(entries: Record<string, string>, extra = '', options: { onDone?: () => void } = {}): Promise<TailRun> {
-  const run = await startTail(tailConfig({ Refresh_Interval: '1', Rotate_Wait: '1', ...entries }, extra), options);
-  runs.push(run);
-  return run;
-}
+const t = tailSession();
 
 /** Lets the input take a few turns (watch events, one poll) without expecting anything. */
 const settle = () => new Promise((r) => setTimeout(r, 150));
@@ -25,7 +10,7 @@ const settle = () => new Promise((r) => setTimeout(r, 150));
 describe('tail: where reading starts', () => {
   it('Read_from_Head On reads existing lines, then follows appends (partial lines wait for their newline)', async () => {
     writeFileSync(t.path('a.log'), 'one\ntwo\n');
-    const run = await tail({ Path: t.path('*.log'), Read_from_Head: 'On' });
+    const run = await t.tail({ Path: t.path('*.log'), Read_from_Head: 'On' });
     await waitFor(() => run.records().length === 2);
     appendFileSync(t.path('a.log'), 'three\nfou');
     await waitFor(() => run.records().length === 3);
@@ -38,7 +23,7 @@ describe('tail: where reading starts', () => {
 
   it('Read_from_Head Off starts existing files at their end; files that appear later are read from their head', async () => {
     writeFileSync(t.path('old.log'), 'before start\n');
-    const run = await tail({ Path: t.path('*.log') });
+    const run = await t.tail({ Path: t.path('*.log') });
     appendFileSync(t.path('old.log'), 'after start\n');
     await waitFor(() => run.records().length === 1);
     writeFileSync(t.path('new.log'), 'new 1\nnew 2\n');
@@ -47,7 +32,7 @@ describe('tail: where reading starts', () => {
   });
 
   it('Read_Newly_Discovered_Files_From_Head Off starts files found later at their end too', async () => {
-    const run = await tail({ Path: t.path('*.log'), Read_Newly_Discovered_Files_From_Head: 'Off' });
+    const run = await t.tail({ Path: t.path('*.log'), Read_Newly_Discovered_Files_From_Head: 'Off' });
     writeFileSync(t.path('new.log'), 'skipped\n');
     await waitFor(() => run.counter('files_opened') === 1, 4000, 'the new file');
     appendFileSync(t.path('new.log'), 'read\n');
@@ -59,7 +44,7 @@ describe('tail: where reading starts', () => {
 describe('tail: records', () => {
   it('Path_Key, Offset_Key, then Key, in that order; offsets are each line start; path stays the original name', async () => {
     writeFileSync(t.path('a.log'), 'first\nsecond line\n');
-    const run = await tail({ Path: t.path('a.log'), Read_from_Head: 'On', Path_Key: 'file', Offset_Key: 'off', Key: 'message' });
+    const run = await t.tail({ Path: t.path('a.log'), Read_from_Head: 'On', Path_Key: 'file', Offset_Key: 'off', Key: 'message' });
     await waitFor(() => run.records().length === 2);
     const records = run.records();
     expect(records).toEqual([
@@ -73,11 +58,10 @@ describe('tail: records', () => {
   it('empty lines give empty records unless Skip_Empty_Lines; CRLF loses its \\r', async () => {
     writeFileSync(t.path('a.log'), 'a\r\n\r\n\nb\n');
     writeFileSync(t.path('b.log'), 'a\r\n\r\n\nb\n');
-    const keep = await tail({ Path: t.path('a.log'), Read_from_Head: 'On' });
+    const keep = await t.tail({ Path: t.path('a.log'), Read_from_Head: 'On' });
     await waitFor(() => keep.records().length === 4);
     expect(keep.lines()).toEqual(['a', '\r', '', 'b']);
-    const skip = await startTail(tailConfig({ Path: t.path('b.log'), Read_from_Head: 'On', Skip_Empty_Lines: 'On' }));
-    runs.push(skip);
+    const skip = await t.tail({ Path: t.path('b.log'), Read_from_Head: 'On', Skip_Empty_Lines: 'On' });
     await waitFor(() => skip.records().length === 2);
     await settle();
     expect(skip.lines()).toEqual(['a', 'b']);
@@ -90,7 +74,7 @@ describe('tail: records', () => {
     writeFileSync(t.path('x/skip-me.log'), 'excluded\n');
     writeFileSync(t.path('y/app.txt'), 'y app\n');
     writeFileSync(t.path('y/app.gz'), 'gz excluded\n');
-    const run = await tail({
+    const run = await t.tail({
       Path: `${t.path('x/*.log')}, ${t.path('y/*')}, ${t.path('x/app.log')}`,
       Exclude_Path: '*skip*, *.gz',
       Read_from_Head: 'On',
@@ -106,18 +90,15 @@ describe('tail: records', () => {
 
   it('Tag with * takes the sanitised path; Tag_Regex fills <name> placeholders', async () => {
     writeFileSync(t.path('web-1_prod_app.log'), 'line\n');
-    const star = await tail({ Path: t.path('*.log'), Read_from_Head: 'On', Tag: 'kube.*' });
+    const star = await t.tail({ Path: t.path('*.log'), Read_from_Head: 'On', Tag: 'kube.*' });
     await waitFor(() => star.records().length === 1);
     expect(star.events()[0]!.tag).toBe(`kube${t.path('web-1_prod_app.log').replace(/\//g, '.')}`);
-    const re = await startTail(
-      tailConfig({
-        Path: t.path('*.log'),
-        Read_from_Head: 'On',
-        Tag: 'k.<namespace>.<pod>',
-        Tag_Regex: '(?<pod>[^/_]+)_(?<namespace>[^_]+)_(?<container>[^.]+)\\.log$',
-      }),
-    );
-    runs.push(re);
+    const re = await t.tail({
+      Path: t.path('*.log'),
+      Read_from_Head: 'On',
+      Tag: 'k.<namespace>.<pod>',
+      Tag_Regex: '(?<pod>[^/_]+)_(?<namespace>[^_]+)_(?<container>[^.]+)\\.log$',
+    });
     await waitFor(() => re.records().length === 1);
     expect(re.events()[0]!.tag).toBe('k.prod.web-1');
   });
@@ -128,12 +109,7 @@ describe('tail: records', () => {
       '[PARSER]\n    Name kv\n    Format regex\n    Regex ^(?<time>[^ ]+) (?<level>[A-Z]+) (?<msg>.*)$\n    Time_Key time\n    Time_Format %Y-%m-%dT%H:%M:%S\n',
     );
     writeFileSync(t.path('a.log'), '2024-05-06T07:08:09 INFO started\r\nnot parsable\r\n');
-    const config = tailConfig({ Path: t.path('a.log'), Read_from_Head: 'On', Parser: 'kv', Path_Key: 'file' }).replace(
-      '[SERVICE]\n',
-      `[SERVICE]\n    Parsers_File ${t.path('parsers.conf')}\n`,
-    );
-    const run = await startTail(config);
-    runs.push(run);
+    const run = await t.tail({ Path: t.path('a.log'), Read_from_Head: 'On', Parser: 'kv', Path_Key: 'file' }, { service: `    Parsers_File ${t.path('parsers.conf')}\n` });
     await waitFor(() => run.records().length === 2);
     const [parsed, raw] = run.events();
     expect(parsed!.record).toEqual({ level: 'INFO', msg: 'started', file: t.path('a.log') });
@@ -146,7 +122,7 @@ describe('tail: long lines', () => {
   it('Skip_Long_Lines On skips lines over Buffer_Max_Size, counts them, warns once, and goes on', async () => {
     const long = 'x'.repeat(5000);
     writeFileSync(t.path('a.log'), `ok 1\n${long}\nok 2\n${long}${long}\nok 3\n`);
-    const run = await tail({ Path: t.path('a.log'), Read_from_Head: 'On', Buffer_Chunk_Size: '1k', Buffer_Max_Size: '2k', Skip_Long_Lines: 'On' });
+    const run = await t.tail({ Path: t.path('a.log'), Read_from_Head: 'On', Buffer_Chunk_Size: '1k', Buffer_Max_Size: '2k', Skip_Long_Lines: 'On' });
     await waitFor(() => run.records().length === 3);
     expect(run.lines()).toEqual(['ok 1', 'ok 2', 'ok 3']);
     expect(run.counter('long_lines_skipped')).toBe(2);
@@ -155,7 +131,7 @@ describe('tail: long lines', () => {
 
   it('Skip_Long_Lines Off stops following the file with an error (lines before it are kept)', async () => {
     writeFileSync(t.path('a.log'), `ok 1\n${'x'.repeat(3000)}\nok 2\n`);
-    const run = await tail({ Path: t.path('a.log'), Read_from_Head: 'On', Buffer_Chunk_Size: '1k', Buffer_Max_Size: '2k' });
+    const run = await t.tail({ Path: t.path('a.log'), Read_from_Head: 'On', Buffer_Chunk_Size: '1k', Buffer_Max_Size: '2k' });
     await waitFor(() => run.counter('files_closed') === 1);
     appendFileSync(t.path('a.log'), 'ok 3\n');
     await settle();
@@ -174,10 +150,7 @@ describe('tail: Mem_Buf_Limit pause and resume', () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    const run = await startTail(tailConfig({ Path: t.path('big.log'), Read_from_Head: 'On', Mem_Buf_Limit: '50k', Refresh_Interval: '1' }), {
-      receiver: () => gate,
-    });
-    runs.push(run);
+    const run = await t.tail({ Path: t.path('big.log'), Read_from_Head: 'On', Mem_Buf_Limit: '50k' }, { receiver: () => gate });
     await waitFor(() => run.counter('paused') === 1, 5000, 'the pause');
     const ingested = run.counter('records');
     expect(ingested).toBeLessThan(total);
@@ -199,7 +172,7 @@ describe('tail: discovery rules', () => {
     const hourAgo = new Date(Date.now() - 3600_000);
     utimesSync(t.path('old.log'), hourAgo, hourAgo);
     writeFileSync(t.path('fresh.log'), 'fresh\n');
-    const run = await tail({ Path: t.path('*.log'), Read_from_Head: 'On', Ignore_Older: '10m' });
+    const run = await t.tail({ Path: t.path('*.log'), Read_from_Head: 'On', Ignore_Older: '10m' });
     await waitFor(() => run.records().length === 1);
     expect(run.lines()).toEqual(['fresh']);
     appendFileSync(t.path('old.log'), 'revived\n');
@@ -211,7 +184,7 @@ describe('tail: discovery rules', () => {
     const big = Array.from({ length: 60_000 }, (_, i) => `big ${i} ${'y'.repeat(60)}\n`).join('');
     writeFileSync(t.path('a-big.log'), big);
     writeFileSync(t.path('b-small.log'), 'small\n');
-    const run = await tail({ Path: t.path('*.log'), Read_from_Head: 'On' });
+    const run = await t.tail({ Path: t.path('*.log'), Read_from_Head: 'On' });
     await waitFor(() => run.records().length === 60_001, 10_000, 'every line');
     const got = run.lines() as string[];
     // One block (1 MiB, ~15,000 lines) of the big file per turn, then the small file's turn.

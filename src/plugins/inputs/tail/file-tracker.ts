@@ -33,6 +33,10 @@ export interface TrackerHost {
   emit(tag: string, events: LogEvent[], committed: () => void): void;
   /** Batches of a file became committed. */
   afterCommit(tracker: FileTracker): void;
+  /** Reserves a file (`dev:ino`) for the caller; false when it is followed or being opened already. */
+  claim(key: string): boolean;
+  /** Gives up a reservation (the file could not be opened). */
+  release(key: string): void;
 }
 
 export interface OpenOptions {
@@ -138,8 +142,15 @@ export class FileTracker {
       log.error(`cannot open ${found.path}: ${(err as Error).message}`);
       return undefined;
     }
+    let key: string | undefined;
     try {
       const st = await handle.stat({ bigint: true });
+      // Identity from the open descriptor (the path may name another file than the scan saw).
+      if (!host.claim(fileKey(st.dev, st.ino))) {
+        await handle.close();
+        return undefined;
+      }
+      key = fileKey(st.dev, st.ino);
       const size = Number(st.size);
       let start = options.offset !== undefined && options.offset <= size ? options.offset : options.fromHead ? 0 : size;
       let dbId: number | undefined;
@@ -147,8 +158,10 @@ export class FileTracker {
         const row = db.find(st.ino, found.path);
         if (row !== undefined) {
           dbId = row.id;
-          // An offset past the end belongs to content that is gone (truncated while stopped, or a reused inode).
-          start = row.offset > size ? 0 : row.offset > 0 ? row.offset : options.fromHead ? 0 : size;
+          // An offset past the end belongs to content that is gone (truncated while stopped, or a
+          // reused inode). Offset 0 is a position too: Fluent Bit reads it as "none" (end of file
+          // unless Read_from_Head), which would skip lines of a file that was empty or truncated.
+          start = row.offset > size ? 0 : row.offset;
           if (start !== row.offset) db.updateOffset(row.id, start);
         } else {
           dbId = db.insert(found.path, start, st.ino);
@@ -162,11 +175,12 @@ export class FileTracker {
       } catch {
         // gone already: the first check says so
       }
-      const t = new FileTracker(host, handle, fileKey(st.dev, st.ino), st.ino, found.path, tag.tag, start, size, dbId, dirs, real);
+      const t = new FileTracker(host, handle, key, st.ino, found.path, tag.tag, start, size, dbId, dirs, real);
       log.debug(`inode=${st.ino} with offset=${start} appended as ${found.path}`);
       return t;
     } catch (err) {
       log.error(`cannot follow ${found.path}: ${(err as Error).message}`);
+      if (key !== undefined) host.release(key);
       await handle.close().catch(() => undefined);
       return undefined;
     }

@@ -45,6 +45,8 @@ export class TailInput implements InputRuntime, TrackerHost {
   private readonly files = new Map<string, FileTracker>();
   /** Closed files whose last batches are not all committed yet. */
   private readonly retired = new Set<FileTracker>();
+  /** Files being opened (reserved by `claim`). */
+  private readonly claimed = new Set<string>();
   /** Files that stopped being followed for an error: not picked up again while they are the same file. */
   private readonly failed = new Set<string>();
   /** Where to resume a file that aged out (Ignore_Older) if it changes again, by path. */
@@ -116,6 +118,16 @@ export class TailInput implements InputRuntime, TrackerHost {
 
   emit(tag: string, events: LogEvent[], committed: () => void): void {
     this.ctx.emit(tag, events, committed);
+  }
+
+  claim(key: string): boolean {
+    if (this.files.has(key) || this.claimed.has(key) || this.failed.has(key)) return false;
+    this.claimed.add(key);
+    return true;
+  }
+
+  release(key: string): void {
+    this.claimed.delete(key);
   }
 
   afterCommit(tracker: FileTracker): void {
@@ -206,7 +218,7 @@ export class TailInput implements InputRuntime, TrackerHost {
     for (const found of result.files) {
       seen.add(found.key);
       if (this.stopping) return;
-      if (this.files.has(found.key) || this.failed.has(found.key)) continue;
+      if (this.files.has(found.key) || this.claimed.has(found.key) || this.failed.has(found.key)) continue;
       const resume = this.resumeAt.get(found.path);
       this.resumeAt.delete(found.path);
       const offset = resume !== undefined && (resume.key === undefined || resume.key === found.key) && resume.offset <= found.size ? resume.offset : undefined;
@@ -222,7 +234,8 @@ export class TailInput implements InputRuntime, TrackerHost {
   private async follow(found: FoundFile, options: OpenOptions): Promise<FileTracker | undefined> {
     const t = await FileTracker.open(this, found, options);
     if (t === undefined) return undefined;
-    if (this.stopping || this.files.has(t.key)) {
+    this.claimed.delete(t.key);
+    if (this.stopping) {
       await t.close(false);
       return undefined;
     }
@@ -236,7 +249,7 @@ export class TailInput implements InputRuntime, TrackerHost {
   /** After a rotation: a new file at the old name is followed at once (from its head). */
   private async followReplacement(path: string): Promise<void> {
     const found = await inspect(path, this.settings.exclude);
-    if (found === undefined || this.files.has(found.key) || this.failed.has(found.key) || this.stopping) return;
+    if (found === undefined || this.stopping) return;
     await this.follow(found, { fromHead: this.settings.readNewFromHead });
   }
 

@@ -140,3 +140,19 @@ describe('tail DB with multiline', () => {
     await r.stop();
   });
 });
+
+describe('tail DB offset 0', () => {
+  it('resumes at a stored offset of 0 (a file empty or truncated before) instead of skipping to the end', async () => {
+    const db = t.path('tail.db');
+    const path = t.path('a.log');
+    writeFileSync(path, '');
+    const first = await run({ Path: path, DB: db, Read_from_Head: 'Off' });
+    await waitFor(() => first.counter('files_opened') === 1);
+    await first.stop();
+    expect(rows(db)[0]!.offset).toBe(0);
+    appendFileSync(path, 'written while stopped\n');
+    const second = await run({ Path: path, DB: db, Read_from_Head: 'Off' });
+    await waitFor(() => second.records().length === 1);
+    expect(second.lines()).toEqual(['written while stopped']);
+  });
+});

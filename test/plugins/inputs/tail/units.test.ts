@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AheadPool, BlockReader } from '../../../../src/plugins/inputs/tail/block-reader.js';
 import { CommitQueue } from '../../../../src/plugins/inputs/tail/commit-queue.js';
-import { logValueSpan } from '../../../../src/plugins/inputs/tail/docker-mode.js';
+import { DockerModeHandler, logValueSpan } from '../../../../src/plugins/inputs/tail/docker-mode.js';
+import { RawHandler, rawRecordBuilder, type Batch } from '../../../../src/plugins/inputs/tail/line-handlers.js';
+import { createParser } from '../../../../src/parsers/runtime/index.js';
+import { parserPlan } from '../../../support/parser-plans.js';
 import { compileFnmatch } from '../../../../src/plugins/inputs/tail/fnmatch.js';
 import { fileTag } from '../../../../src/plugins/inputs/tail/tag.js';
 
@@ -123,5 +126,26 @@ describe('BlockReader read-ahead', () => {
     await other.close();
     await handle.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('legacy Docker_Mode_Parser', () => {
+  it('holds complete lines too and joins them until a line the first-line parser accepts', () => {
+    const batch: Batch = { events: [], time: 1_000_000_000n, onError: (err) => { throw err; } };
+    const base = new RawHandler(batch, rawRecordBuilder({ key: 'log', pathKey: undefined, offsetKey: undefined }, '/x'));
+    const first = createParser(parserPlan('first', { format: 'regex', regex: '^\\{"log":"(?<date>\\d{4})-' }));
+    const h = new DockerModeHandler(batch, base, 4, first);
+    const line = (log: string) => `{"log":"${log}","stream":"stdout"}`;
+    h.line(line('2024-01-01 start\\n'), 0, false);
+    h.line(line('  at frame 1\\n'), 10, false);
+    expect(h.safeOffset(20)).toBe(0);
+    h.line(line('2024-01-01 next\\n'), 20, false);
+    expect(batch.events.map((e) => e.record['log'])).toEqual([line('2024-01-01 start\\n  at frame 1\\n')]);
+    expect(h.safeOffset(30)).toBe(20);
+    h.flushExpired(1_000 + 3_999, 30);
+    expect(batch.events).toHaveLength(1);
+    h.flushExpired(1_000 + 4_000, 30);
+    expect(batch.events.map((e) => e.record['log'])).toEqual([line('2024-01-01 start\\n  at frame 1\\n'), line('2024-01-01 next\\n')]);
+    expect(h.safeOffset(30)).toBe(30);
   });
 });

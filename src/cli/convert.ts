@@ -1,9 +1,9 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { convertConfig } from '../config/format/convert.js';
 import { formatText } from '../diagnostics/format-text.js';
-import { commandLine, EXIT, type CommandIo } from './io.js';
+import { commandLine, envWithOverrides, EXIT, isFile, type CommandIo } from './io.js';
 
 export const CONVERT_USAGE = `usage: logferry convert <config> --to yaml|classic [-o FILE] [--env KEY=VALUE]...
 
@@ -43,14 +43,10 @@ export async function convertCommand(args: string[], io: CommandIo): Promise<num
   const { values, positionals } = parsed;
   if (values.to !== 'yaml' && values.to !== 'classic') return usage(io, `--to must be yaml or classic${values.to === undefined ? '' : `, not '${values.to}'`}`);
   if (positionals.length !== 1) return usage(io, positionals.length === 0 ? 'no config file given' : 'give one config file');
-  const env: Record<string, string | undefined> = { ...io.env };
-  for (const pair of values.env) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) return usage(io, `--env needs KEY=VALUE, got '${pair}'`);
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
+  const env = envWithOverrides('convert', values.env, io);
+  if (typeof env === 'number') return env;
   const file = positionals[0]!;
-  if (!isFile(resolve(io.cwd, file))) {
+  if (!isFile(file, io)) {
     io.stderr(`logferry convert: cannot read '${file}': not a file\n`);
     return EXIT.usage;
   }
@@ -81,12 +77,4 @@ export async function convertCommand(args: string[], io: CommandIo): Promise<num
 function usage(io: CommandIo, message: string): number {
   io.stderr(`logferry convert: ${message}\n${CONVERT_USAGE}\n`);
   return EXIT.usage;
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 /** Exit codes of every logferry command. */
 export const EXIT = {
   ok: 0,
@@ -46,4 +48,30 @@ export function commandLine<T extends { readonly values: { readonly help?: boole
     return EXIT.ok;
   }
   return parsed;
+}
+
+/**
+ * The environment for `${VAR}` expansion: the process environment with `--env KEY=VALUE` pairs on
+ * top. Prints the problem and returns the usage exit code for a pair without `=`.
+ */
+export function envWithOverrides(command: string, pairs: readonly string[], io: CommandIo): Record<string, string | undefined> | number {
+  const env: Record<string, string | undefined> = { ...io.env };
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      io.stderr(`logferry ${command}: --env needs KEY=VALUE, got '${pair}'\n`);
+      return EXIT.usage;
+    }
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
+/** True when `path` (relative to the command's working directory) is a regular file. */
+export function isFile(path: string, io: CommandIo): boolean {
+  try {
+    return statSync(resolve(io.cwd, path)).isFile();
+  } catch {
+    return false;
+  }
 }

@@ -1,10 +1,9 @@
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatText } from '../diagnostics/format-text.js';
 import { validateConfig, type ValidationResult } from '../config/validate.js';
 import { Pipeline } from '../engine/pipeline.js';
-import { EXIT, type CommandIo } from './io.js';
+import { commandLine, envWithOverrides, EXIT, isFile, type CommandIo } from './io.js';
 
 export const RUN_USAGE = `usage: logferry run -c <config> [--env KEY=VALUE]...
        logferry run -i <input> [-p key=value]... [-t tag] [-F <filter> -m <match> -p ...] -o <output> [-m <match>] [-p ...] [-f seconds]
@@ -70,33 +69,20 @@ export async function runCommand(argv: string[], io: CommandIo, signals: NodeJS.
     io.stderr(`logferry run: ${converted.error}\n${RUN_USAGE}\n`);
     return EXIT.usage;
   }
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const parsed = commandLine('run', RUN_USAGE, io, () =>
+    parseArgs({
       args: converted.rest,
       options: {
         config: { type: 'string', short: 'c' },
         env: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }));
-  } catch (err) {
-    io.stderr(`logferry run: ${(err as Error).message}\n${RUN_USAGE}\n`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    io.stdout(`${RUN_USAGE}\n`);
-    return EXIT.ok;
-  }
-  const env: Record<string, string | undefined> = { ...io.env };
-  for (const pair of values.env) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) {
-      io.stderr(`logferry run: --env needs KEY=VALUE, got '${pair}'\n`);
-      return EXIT.usage;
-    }
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  const env = envWithOverrides('run', values.env, io);
+  if (typeof env === 'number') return env;
   const fromFlags = converted.text.trim().length > 0;
   if (values.config && fromFlags) {
     io.stderr('logferry run: use either -c <config> or plugin flags (-i/-F/-o), not both\n');
@@ -104,7 +90,7 @@ export async function runCommand(argv: string[], io: CommandIo, signals: NodeJS.
   }
   let result: ValidationResult;
   if (values.config) {
-    if (!isFile(values.config)) {
+    if (!isFile(values.config, io)) {
       io.stderr(`logferry run: cannot read '${values.config}': not a file\n`);
       return EXIT.usage;
     }
@@ -140,13 +126,5 @@ export async function runCommand(argv: string[], io: CommandIo, signals: NodeJS.
   } finally {
     signals.removeListener('SIGTERM', onSignal);
     signals.removeListener('SIGINT', onSignal);
-  }
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
   }
 }

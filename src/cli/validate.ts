@@ -1,4 +1,3 @@
-import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatJson } from '../diagnostics/format-json.js';
@@ -7,7 +6,7 @@ import { formatSarif } from '../diagnostics/format-sarif.js';
 import { isYamlPath } from '../config/fargate/manifest.js';
 import { validateFargateFiles, validateManifestFile, type FargateValidation } from '../config/fargate/validate.js';
 import { validateConfig } from '../config/validate.js';
-import { EXIT, type CommandIo } from './io.js';
+import { envWithOverrides, EXIT, isFile, type CommandIo } from './io.js';
 import { packageVersion } from './version.js';
 
 export const VALIDATE_USAGE = `usage: logferry validate [--format text|json|sarif] [--env KEY=VALUE]... [--deny-warnings] [--fargate] <config>...
@@ -57,23 +56,10 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
     io.stderr(`logferry validate: no config file given\n${VALIDATE_USAGE}\n`);
     return EXIT.usage;
   }
-  const env: Record<string, string | undefined> = { ...io.env };
-  for (const pair of values.env) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) {
-      io.stderr(`logferry validate: --env needs KEY=VALUE, got '${pair}'\n`);
-      return EXIT.usage;
-    }
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
+  const env = envWithOverrides('validate', values.env, io);
+  if (typeof env === 'number') return env;
   for (const file of positionals) {
-    let isFile = false;
-    try {
-      isFile = statSync(file).isFile();
-    } catch {
-      isFile = false;
-    }
-    if (!isFile) {
+    if (!isFile(file, io)) {
       io.stderr(`logferry validate: cannot read '${file}': not a file\n`);
       return EXIT.usage;
     }

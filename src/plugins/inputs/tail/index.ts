@@ -87,6 +87,14 @@ export default defineInput({
     }),
   },
   check(o, ctx) {
+    const gzPath = o.path.find((p) => p.endsWith('.gz'));
+    if (gzPath !== undefined) {
+      ctx.report('invalid-value', `path '${gzPath}' names gzip files: Fluent Bit decompresses them, logferry does not yet and would read compressed bytes`, {
+        key: 'path',
+        severity: 'warning',
+        hint: 'follow the uncompressed files instead until logferry decompresses gzip',
+      });
+    }
     if (o.buffer_chunk_size > o.buffer_max_size) {
       ctx.report(
         'invalid-value',

@@ -62,6 +62,7 @@ function parseLogicalOp(text: string): ParseOutcome<GrepLogicalOp> {
 /** `grep`: keep or drop records by matching record values against regular expressions. */
 export default defineFilter({
   name: 'grep',
+  create: async (ctx) => new (await import('./grep-filter.js')).GrepFilter(ctx),
   description: 'Keep or drop records whose field values match regular expressions',
   options: {
     regex: opt.custom('grep-rule', { multiple: true, doc: 'KEY REGEX: keep records whose KEY value matches REGEX' }, parseGrepRule),

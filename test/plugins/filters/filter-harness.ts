@@ -1,0 +1,29 @@
+import { capture, planFrom } from '../../support/pipeline.js';
+
+/** Records of one tag pushed through `[FILTER]` sections between a lib input and a lib output. */
+export async function runFilters(
+  filters: string,
+  records: Record<string, unknown>[],
+  options: { tag?: string; match?: string; extra?: string; wait?: number } = {},
+): Promise<{ records: Record<string, unknown>[]; tags: string[]; run: ReturnType<typeof capture> }> {
+  const tag = options.tag ?? 'test';
+  const plan = planFrom(
+    `[SERVICE]\n    Flush 0.05\n    Grace 2\n\n${options.extra ?? ''}[INPUT]\n    Name lib\n    Tag ${tag}\n\n${filters}\n[OUTPUT]\n    Name lib\n    Match ${options.match ?? '*'}\n`,
+  );
+  const run = capture(plan);
+  await run.pipeline.start();
+  run.pipeline.push(records, { tag });
+  if (options.wait) await new Promise((r) => setTimeout(r, options.wait));
+  await run.pipeline.stop();
+  const batches = [...run.received.values()].flat();
+  return {
+    records: run.records(),
+    tags: batches.flatMap((b) => b.events.map(() => b.tag)),
+    run,
+  };
+}
+
+/** A `[FILTER]` section from `Key value` lines. */
+export function filterSection(name: string, lines: readonly string[], match = '*'): string {
+  return `[FILTER]\n    Name ${name}\n    Match ${match}\n${lines.map((l) => `    ${l}\n`).join('')}\n`;
+}

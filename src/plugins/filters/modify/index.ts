@@ -273,6 +273,7 @@ function rule<K extends ModifyRuleKey>(key: K, doc: string) {
 /** `modify`: set, rename, copy, move and remove record keys, optionally under conditions. */
 export default defineFilter({
   name: 'modify',
+  create: async (ctx) => new (await import('./modify-filter.js')).ModifyFilter(ctx),
   description: 'Add, set, rename, copy, move or remove record keys, optionally only when conditions hold',
   options: {
     set: rule('set', 'KEY VALUE: set KEY to VALUE, replacing an existing value'),

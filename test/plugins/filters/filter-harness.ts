@@ -1,14 +1,24 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { capture, planFrom } from '../../support/pipeline.js';
+
+/** A parsers file ([PARSER] / [MULTILINE_PARSER] sections) in a temp dir, as a [SERVICE] line. */
+export function parsersFile(text: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'logferry-filter-')), 'parsers.conf');
+  writeFileSync(path, text);
+  return `    Parsers_File ${path}\n`;
+}
 
 /** Records of one tag pushed through `[FILTER]` sections between a lib input and a lib output. */
 export async function runFilters(
   filters: string,
   records: Record<string, unknown>[],
-  options: { tag?: string; match?: string; extra?: string; wait?: number } = {},
+  options: { tag?: string; match?: string; extra?: string; service?: string; wait?: number } = {},
 ): Promise<{ records: Record<string, unknown>[]; tags: string[]; run: ReturnType<typeof capture> }> {
   const tag = options.tag ?? 'test';
   const plan = planFrom(
-    `[SERVICE]\n    Flush 0.05\n    Grace 2\n\n${options.extra ?? ''}[INPUT]\n    Name lib\n    Tag ${tag}\n\n${filters}\n[OUTPUT]\n    Name lib\n    Match ${options.match ?? '*'}\n`,
+    `[SERVICE]\n    Flush 0.05\n    Grace 2\n${options.service ?? ''}\n${options.extra ?? ''}[INPUT]\n    Name lib\n    Tag ${tag}\n\n${filters}\n[OUTPUT]\n    Name lib\n    Match ${options.match ?? '*'}\n`,
   );
   const run = capture(plan);
   await run.pipeline.start();

@@ -14,6 +14,7 @@ function parseKeyName(text: string): ParseOutcome<string> {
 /** `parser`: parse one field of each record with the first [PARSER] that succeeds. */
 export default defineFilter({
   name: 'parser',
+  create: async (ctx) => new (await import('./parser-filter.js')).ParserFilter(ctx),
   description: 'Parse a field of each record with named parsers and replace or extend the record',
   options: {
     key_name: opt.custom('string', { required: true, doc: 'Field to parse (a string value; $a[\'b\'] reaches nested keys)' }, parseKeyName),

@@ -37,6 +37,7 @@ export function parseWildcard(text: string): ParseOutcome<NestWildcard> {
 /** `nest`: move keys into a nested map, or lift a nested map's keys to the top level. */
 export default defineFilter({
   name: 'nest',
+  create: async (ctx) => new (await import('./nest-filter.js')).NestFilter(ctx),
   description: 'Nest matching keys under a new map, or lift the keys of a nested map to the top level',
   options: {
     operation: withValues(opt.custom('enum', { required: true, doc: 'nest (move keys into a map) or lift (move a map\'s keys up)' }, parseNestOperation), [

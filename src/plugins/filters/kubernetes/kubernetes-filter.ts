@@ -1,0 +1,249 @@
+/**
+ * The kubernetes filter runtime: per chunk, read the pod from the tag, find its metadata (cache,
+ * else one de-duplicated, rate-limited request to the API server or the kubelet), then per record
+ * apply K8S-Logging.Exclude, Merge_Log and append the `kubernetes` map. A failed lookup never
+ * blocks or drops records: they pass untouched (as Fluent Bit's FLB_FILTER_NOTOUCH), the error is
+ * counted (`api_errors`) and logged with its reason.
+ */
+import { optionsOf } from '../../../config/plan/types.js';
+import type { LogEvent, LogRecord } from '../../../engine/event.js';
+import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import type { OptionsOf } from '../../../options/spec.js';
+import { createParser, type RecordParser } from '../../../parsers/runtime/index.js';
+import { setField } from '../../../parsers/runtime/types.js';
+import { KubeClient, KubeRequestError, Limiter, TokenSource } from './api-client.js';
+import definition, { parseKubeUrl } from './index.js';
+import { InFlight, TtlCache } from './meta-cache.js';
+import { mergeLog, type MergeOptions } from './merge-log.js';
+import { kubernetesMap, podIdentity, podListItems, podProps, streamSetting, tagOnlyMap, type MetaSwitches, type PodProps } from './pod-meta.js';
+import { KubeTagParser, type KubeTagInfo } from './tag-parser.js';
+
+/** Limits that Fluent Bit hard-codes or does not have; tests may lower them. */
+export interface KubernetesTuning {
+  /** I/O timeout of one request (Fluent Bit master: kube_meta_io_timeout 30s). */
+  readonly timeoutMs: number;
+  readonly maxConcurrentRequests: number;
+  readonly requestsPerSecond: number;
+  /** How long a failed lookup is remembered before the pod is asked for again (Fluent Bit master: 60s). */
+  readonly negativeCacheTtlMs: number;
+  /** Entries of each cache (Fluent Bit: 1024). */
+  readonly cacheCapacity: number;
+  /** Use_Kubelet: least time between two `/pods` requests; pods missing from the list wait for the next one. */
+  readonly kubeletRefreshMs: number;
+}
+
+export const DEFAULT_TUNING: KubernetesTuning = {
+  timeoutMs: 30_000,
+  maxConcurrentRequests: 4,
+  requestsPerSecond: 50,
+  negativeCacheTtlMs: 60_000,
+  cacheCapacity: 1024,
+  kubeletRefreshMs: 1000,
+};
+
+interface MetaEntry {
+  readonly kubernetes: LogRecord;
+  readonly props: PodProps;
+}
+
+type PodLookup = { readonly ok: true; readonly pod: unknown } | { readonly ok: false };
+
+const NO_PROPS: PodProps = { stdout: { parser: undefined, exclude: undefined }, stderr: { parser: undefined, exclude: undefined } };
+
+/** `asctime` of the local time without its newline, as Fluent Bit's Dummy_Meta. */
+function asctime(d: Date): string {
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  return `${days[d.getDay()]} ${months[d.getMonth()]} ${String(d.getDate()).padStart(2, ' ')} ${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())} ${d.getFullYear()}`;
+}
+
+export class KubernetesFilter implements FilterRuntime {
+  private readonly o: OptionsOf<(typeof definition)['options']>;
+  private readonly tags: KubeTagParser;
+  private readonly switches: MetaSwitches;
+  private readonly merge: MergeOptions;
+  private readonly mergeParser: RecordParser | undefined;
+  private readonly parsers = new Map<string, RecordParser | undefined>();
+  private readonly entries: TtlCache<MetaEntry>;
+  private readonly pods: TtlCache<PodLookup>;
+  private readonly inFlight = new InFlight<PodLookup>();
+  private readonly client: KubeClient | undefined;
+  private readonly warned = new Set<string>();
+  private kubeletListedAt = -Infinity;
+  /** Requests running at once, at most (for tests and metrics). */
+  readonly limiter: Limiter;
+  private readonly tuning: KubernetesTuning;
+
+  constructor(
+    private readonly ctx: FilterContext,
+    tuning: Partial<KubernetesTuning> = {},
+  ) {
+    const o = optionsOf(ctx.instance, definition);
+    this.o = o;
+    this.tuning = { ...DEFAULT_TUNING, ...tuning };
+    this.tags = new KubeTagParser(o.kube_tag_prefix, o.regex_parser !== undefined ? this.parser(o.regex_parser) : undefined);
+    this.switches = { labels: o.labels, annotations: o.annotations, ownerReferences: o.owner_references };
+    this.merge = { key: o.merge_log_key, trim: o.merge_log_trim, keepLog: o.keep_log };
+    this.mergeParser = o.merge_parser !== undefined ? this.parser(o.merge_parser) : undefined;
+    this.entries = new TtlCache(this.tuning.cacheCapacity, o.kube_meta_cache_ttl);
+    this.pods = new TtlCache(this.tuning.cacheCapacity, o.kube_meta_cache_ttl);
+    this.limiter = new Limiter(this.tuning.maxConcurrentRequests, this.tuning.requestsPerSecond);
+    this.client = o.dummy_meta || o.use_tag_for_meta ? undefined : this.createClient();
+    if (o.use_journal) ctx.log.warn('Use_Journal is not supported yet; pods are read from the tag');
+    for (const key of ['namespace_labels', 'namespace_annotations', 'namespace_metadata_only', 'kube_meta_preload_cache_dir', 'aws_use_pod_association'] as const) {
+      if (o[key]) ctx.log.warn(`${key} is not supported yet and is ignored`);
+    }
+  }
+
+  private createClient(): KubeClient | undefined {
+    const o = this.o;
+    const endpoint = o.use_kubelet ? { https: true, host: o.kubelet_host, port: o.kubelet_port } : parseKubeUrl(o.kube_url);
+    if (endpoint === undefined) {
+      this.ctx.log.error(`invalid Kube_URL '${o.kube_url}'; records pass without metadata`);
+      return undefined;
+    }
+    return new KubeClient({
+      endpoint,
+      caFile: o.kube_ca_file,
+      verify: o['tls.verify'],
+      verifyHostname: o['tls.verify_hostname'],
+      vhost: o['tls.vhost'],
+      bufferSize: o.buffer_size,
+      timeoutMs: this.tuning.timeoutMs,
+      token: new TokenSource(o.kube_token_file, o.kube_token_command, o.kube_token_ttl, this.ctx.log),
+      limiter: this.limiter,
+      log: this.ctx.log,
+    });
+  }
+
+  filter(tag: string, events: LogEvent[]): LogEvent[] | Promise<LogEvent[]> {
+    if (this.o.dummy_meta) return this.apply(events, { kubernetes: { dummy: asctime(new Date()) }, props: NO_PROPS });
+    const parsed = this.tags.parse(tag);
+    if (!parsed.ok) {
+      this.ctx.log.warn(parsed.reason);
+      return events;
+    }
+    const info = parsed.info;
+    if (this.o.use_tag_for_meta) return this.apply(events, { kubernetes: tagOnlyMap(info), props: NO_PROPS });
+    const key = `${info.namespace}:${info.podName}:${info.container ?? ''}${this.o.cache_use_docker_id ? `:${info.dockerId ?? ''}` : ''}`;
+    const cached = this.entries.get(key);
+    if (cached !== undefined) {
+      this.ctx.counters.add('cache_hits');
+      return this.apply(events, cached);
+    }
+    const pod = this.pods.get(podKey(info));
+    if (pod !== undefined) return this.withPod(events, info, key, pod);
+    return this.lookup(info).then((found) => this.withPod(events, info, key, found));
+  }
+
+  async stop(): Promise<void> {
+    this.entries.clear();
+    this.pods.clear();
+  }
+
+  private withPod(events: LogEvent[], info: KubeTagInfo, key: string, pod: PodLookup): LogEvent[] {
+    if (!pod.ok) return events;
+    const entry: MetaEntry = {
+      kubernetes: kubernetesMap(pod.pod, info, this.switches),
+      props: podProps(pod.pod, info.container, {
+        allowParser: this.o['k8s-logging.parser'],
+        allowExclude: this.o['k8s-logging.exclude'],
+        notAllowed: (a) => this.warnOnce(`annotation ${a} is not allowed (enable K8S-Logging.Parser or K8S-Logging.Exclude)`),
+      }),
+    };
+    this.entries.set(key, entry);
+    return this.apply(events, entry);
+  }
+
+  /** Fetches a pod (API server) or the node's pod list (kubelet); failures are remembered briefly. */
+  private lookup(info: KubeTagInfo): Promise<PodLookup> {
+    const client = this.client;
+    if (client === undefined) return Promise.resolve({ ok: false });
+    const id = podKey(info);
+    if (this.o.use_kubelet) return this.kubeletLookup(client, id);
+    const path = `/api/v1/namespaces/${encodeURIComponent(info.namespace)}/pods/${encodeURIComponent(info.podName)}`;
+    return this.inFlight.run(id, async () => {
+      const result = await this.request(client, path, `pod ${id}`);
+      this.pods.set(id, result, result.ok ? this.o.kube_meta_cache_ttl : this.tuning.negativeCacheTtlMs);
+      return result;
+    });
+  }
+
+  /**
+   * One `/pods` request serves every pod of the node: all items are cached. A pod missing from the
+   * list is not asked for again before Tuning.kubeletRefreshMs has passed since the last list.
+   */
+  private async kubeletLookup(client: KubeClient, id: string): Promise<PodLookup> {
+    if (Date.now() - this.kubeletListedAt >= this.tuning.kubeletRefreshMs) {
+      await this.inFlight.run('/pods', async () => {
+        const list = await this.request(client, '/pods', 'the kubelet pod list');
+        this.kubeletListedAt = Date.now();
+        if (!list.ok) return list;
+        for (const item of podListItems(list.pod)) {
+          const ident = podIdentity(item);
+          if (ident !== undefined) this.pods.set(`${ident.namespace}/${ident.name}`, { ok: true, pod: item });
+        }
+        return list;
+      });
+    }
+    const found = this.pods.get(id);
+    if (found !== undefined) return found;
+    this.ctx.log.debug(`pod ${id} is not in the kubelet's pod list`);
+    return { ok: false };
+  }
+
+  private async request(client: KubeClient, path: string, what: string): Promise<PodLookup> {
+    this.ctx.counters.add('api_requests');
+    try {
+      return { ok: true, pod: await client.getJson(path) };
+    } catch (err) {
+      this.ctx.counters.add('api_errors');
+      const reason = err instanceof KubeRequestError ? err.message : `unexpected error: ${(err as Error).message}`;
+      this.ctx.log.warn(`cannot get metadata of ${what}: ${reason}; records pass without metadata`);
+      return { ok: false };
+    }
+  }
+
+  private apply(events: LogEvent[], entry: MetaEntry): LogEvent[] {
+    const out: LogEvent[] = [];
+    let excluded = 0;
+    for (const e of events) {
+      const stream = e.record['stream'];
+      if (this.o['k8s-logging.exclude'] && streamSetting(entry.props, stream, 'exclude') === true) {
+        excluded++;
+        continue;
+      }
+      if (this.o.merge_log) {
+        const name = this.o['k8s-logging.parser'] ? streamSetting(entry.props, stream, 'parser') : undefined;
+        const parser = name !== undefined ? this.parser(name) : this.mergeParser;
+        const merged = mergeLog(e, name !== undefined && parser === undefined ? this.mergeParser : parser, this.merge);
+        if (merged !== undefined) e.record = merged;
+      }
+      setField(e.record, 'kubernetes', { ...entry.kubernetes });
+      out.push(e);
+    }
+    if (excluded > 0) this.ctx.counters.add('excluded_records', excluded);
+    return out;
+  }
+
+  /** A [PARSER] by name, created once; unknown names are warned about once and ignored. */
+  private parser(name: string): RecordParser | undefined {
+    if (this.parsers.has(name)) return this.parsers.get(name);
+    const plan = this.ctx.plan.parsers.get(name);
+    if (plan === undefined) this.warnOnce(`parser '${name}' is not defined; ignored`);
+    const parser = plan !== undefined ? createParser(plan) : undefined;
+    this.parsers.set(name, parser);
+    return parser;
+  }
+
+  private warnOnce(message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.ctx.log.warn(message);
+  }
+}
+
+function podKey(info: KubeTagInfo): string {
+  return `${info.namespace}/${info.podName}`;
+}

@@ -1,0 +1,297 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useTempDir } from '../../../support/temp-dir.js';
+import { KubeServer, makeCertificate } from './kube-server.js';
+import { directFilter, kubeConfig, runKube, tagOf, until, type KubeSetup } from './harness.js';
+
+const A = 'a'.repeat(64);
+const B = 'b'.repeat(64);
+const C = 'c'.repeat(64);
+const D = 'd'.repeat(64);
+const E = 'e'.repeat(64);
+const WEB = tagOf('web-7d4b9c6f5-x2k8p', 'default', 'web', A);
+const PLAIN = tagOf('plain', 'default', 'app', B);
+const API = tagOf('api-6b8f', 'shop', 'api', C);
+const PROXY = tagOf('api-6b8f', 'shop', 'proxy', D);
+const QUIET = tagOf('quiet-0', 'shop', 'worker', E);
+const API_PATH = (ns: string, pod: string): string => `/api/v1/namespaces/${ns}/pods/${pod}`;
+
+const WEB_META = {
+  pod_name: 'web-7d4b9c6f5-x2k8p',
+  namespace_name: 'default',
+  pod_id: '1c9f3a52-6b7e-4d2f-9a1c-0e5b8d7f4a21',
+  labels: { app: 'web', 'pod-template-hash': '7d4b9c6f5' },
+  annotations: { 'prometheus.io/scrape': 'true' },
+  host: 'ip-10-0-1-23.ec2.internal',
+  pod_ip: '10.0.1.57',
+  container_name: 'web',
+  docker_id: A,
+  container_hash: 'nginx@sha256:4c0fdaa8b6341bfdeca5f18f7837462c80cff90527ee35ef185571e1c327beac',
+  container_image: 'nginx:1.25.3',
+};
+
+/** Exact records, key order included. */
+const exact = (records: unknown): string => JSON.stringify(records, null, 1);
+
+/** HTTPS with a self-signed certificate; plain HTTP where openssl is missing. */
+const tls = makeCertificate();
+afterAll(() => {
+  if (tls) rmSync(tls.dir, { recursive: true, force: true });
+});
+
+describe(`kubernetes filter against a local API server over ${tls ? 'HTTPS' : 'HTTP (openssl not found)'}`, () => {
+  const dir = useTempDir('kube-');
+  let server: KubeServer;
+  let setup: KubeSetup;
+  beforeEach(async () => {
+    server = new KubeServer(tls);
+    setup = { port: await server.listen(), tls, dir: dir.path };
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('appends the pod metadata in Fluent Bit key order, from the API server with the bearer token', async () => {
+    const out = await runKube(kubeConfig(setup, ''), [
+      [WEB, [{ log: 'GET / 200\n', stream: 'stdout' }]],
+      [PLAIN, [{ log: 'hello', stream: 'stderr' }]],
+    ]);
+    expect(exact(out.records)).toBe(
+      exact([
+        { log: 'GET / 200\n', stream: 'stdout', kubernetes: WEB_META },
+        {
+          log: 'hello',
+          stream: 'stderr',
+          kubernetes: {
+            pod_name: 'plain',
+            namespace_name: 'default',
+            pod_id: '77aa0c4e-2f4b-4d8e-8c3a-51d0e6b2c9f0',
+            host: 'ip-10-0-1-23.ec2.internal',
+            container_name: 'app',
+            docker_id: B,
+            container_hash: 'busybox@sha256:9ae97d36d26566ff84e8893c64a6dc4fe8ca6d1144bf5b87b2b85a32def253c7',
+            container_image: 'busybox:1.36',
+          },
+        },
+      ]),
+    );
+    expect(server.requests).toEqual([API_PATH('default', 'web-7d4b9c6f5-x2k8p'), API_PATH('default', 'plain')]);
+    expect(out.counters['api_requests']).toBe(2);
+    expect(out.counters['api_errors']).toBeUndefined();
+  });
+
+  it('serves later chunks of a pod from the cache (one request per pod)', async () => {
+    const out = await runKube(kubeConfig(setup, ''), [
+      [WEB, [{ log: 'a' }]],
+      [WEB, [{ log: 'b' }, { log: 'c' }]],
+      [WEB, [{ log: 'd' }]],
+      [API, [{ log: 'e' }]],
+      [PROXY, [{ log: 'f' }]],
+    ]);
+    expect(out.records).toHaveLength(6);
+    expect(out.records.every((r) => typeof r['kubernetes'] === 'object')).toBe(true);
+    expect(server.requests).toEqual([API_PATH('default', 'web-7d4b9c6f5-x2k8p'), API_PATH('shop', 'api-6b8f')]);
+    expect(out.counters['cache_hits']).toBe(2);
+    expect((out.records[5]!['kubernetes'] as Record<string, unknown>)['container_image']).toBe('envoyproxy/envoy:v1.29.1');
+  });
+
+  it('leaves labels and annotations out when Labels and Annotations are Off; Owner_References adds ownerReferences', async () => {
+    const out = await runKube(kubeConfig(setup, '    Labels Off\n    Annotations Off\n    Owner_References On'), [[WEB, [{ log: 'x' }]]]);
+    const { labels: _l, annotations: _a, ...rest } = WEB_META;
+    const owners = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7d4b9c6f5', uid: '5f1c2b7e-8a0d-4c55-9d1e-3b2a7c9e0f11', controller: true, blockOwnerDeletion: true }];
+    const { host, pod_ip, container_name, docker_id, container_hash, container_image, ...head } = rest;
+    expect(exact(out.records)).toBe(
+      exact([{ log: 'x', kubernetes: { ...head, ownerReferences: owners, host, pod_ip, container_name, docker_id, container_hash, container_image } }]),
+    );
+  });
+
+  it('Merge_Log merges JSON logs after the original keys, trims trailing newlines, keeps log by default', async () => {
+    const out = await runKube(kubeConfig(setup, '    Merge_Log On'), [
+      [WEB, [{ log: '{"level":"info","msg":"done\\n","n":3}\n', stream: 'stdout' }, { log: 'not json', stream: 'stdout' }, { log: '[1,2]' }, { other: 1 }]],
+    ]);
+    expect(exact(out.records)).toBe(
+      exact([
+        { log: '{"level":"info","msg":"done\\n","n":3}\n', stream: 'stdout', level: 'info', msg: 'done', n: 3, kubernetes: WEB_META },
+        { log: 'not json', stream: 'stdout', kubernetes: WEB_META },
+        { log: '[1,2]', kubernetes: WEB_META },
+        { other: 1, kubernetes: WEB_META },
+      ]),
+    );
+  });
+
+  it('Merge_Log_Key nests the merged fields; Keep_Log Off removes log after a successful merge only; Merge_Log_Trim Off keeps newlines', async () => {
+    const out = await runKube(kubeConfig(setup, '    Merge_Log On\n    Merge_Log_Key app\n    Keep_Log Off\n    Merge_Log_Trim Off'), [
+      [WEB, [{ stream: 'stdout', log: '{"msg":"x\\n"}' }, { stream: 'stdout', log: 'plain text' }, { log: '{}' }]],
+    ]);
+    expect(exact(out.records)).toBe(
+      exact([
+        { stream: 'stdout', app: { msg: 'x\n' }, kubernetes: WEB_META },
+        { stream: 'stdout', log: 'plain text', kubernetes: WEB_META },
+        { kubernetes: WEB_META },
+      ]),
+    );
+  });
+
+  it('uses the parser a pod names in fluentbit.io/parser annotations (per stream and container) with K8S-Logging.Parser On', async () => {
+    const parsers = '[PARSER]\n    Name kv\n    Format logfmt\n\n[PARSER]\n    Name envoy\n    Format regex\n    Regex ^\\[(?<lvl>\\w+)\\] (?<text>.*)$\n';
+    const config = kubeConfig(setup, '    Merge_Log On\n    K8S-Logging.Parser On', parsers);
+    const out = await runKube(config, [
+      [API, [{ stream: 'stdout', log: 'a=1 b=two' }]],
+      [PROXY, [{ stream: 'stderr', log: '[warn] upstream reset' }, { stream: 'stdout', log: 'c=3' }, { stream: 'stderr', log: '{"j":1}' }]],
+    ]);
+    const strip = out.records.map(({ kubernetes: _k, ...r }) => r);
+    expect(exact(strip)).toBe(
+      exact([
+        { stream: 'stdout', log: 'a=1 b=two', a: '1', b: 'two' },
+        { stream: 'stderr', log: '[warn] upstream reset', lvl: 'warn', text: 'upstream reset' },
+        { stream: 'stdout', log: 'c=3', c: '3' },
+        { stream: 'stderr', log: '{"j":1}' },
+      ]),
+    );
+  });
+
+  it('ignores parser annotations without K8S-Logging.Parser (JSON merge, a warning)', async () => {
+    const out = await runKube(kubeConfig(setup, '    Merge_Log On'), [[API, [{ stream: 'stdout', log: 'a=1' }, { stream: 'stdout', log: '{"j":1}' }]]]);
+    expect(out.records.map(({ kubernetes: _k, ...r }) => r)).toEqual([{ stream: 'stdout', log: 'a=1' }, { stream: 'stdout', log: '{"j":1}', j: 1 }]);
+    expect(out.logs.some((l) => l.includes('fluentbit.io/parser') && l.includes('not allowed'))).toBe(true);
+  });
+
+  it('drops records of pods and streams excluded by fluentbit.io/exclude annotations with K8S-Logging.Exclude On', async () => {
+    const pushes = [
+      [QUIET, [{ stream: 'stdout', log: 'q1' }, { log: 'q2' }]],
+      [API, [{ stream: 'stdout', log: 'kept' }, { stream: 'stderr', log: 'excluded' }, { log: 'no stream: kept' }]],
+      [PROXY, [{ stream: 'stderr', log: 'proxy stderr kept' }]],
+    ] as const satisfies readonly (readonly [string, Record<string, unknown>[]])[];
+    const on = await runKube(kubeConfig(setup, '    K8S-Logging.Exclude On'), pushes);
+    expect(on.records.map((r) => r['log'])).toEqual(['kept', 'no stream: kept', 'proxy stderr kept']);
+    expect(on.counters['excluded_records']).toBe(3);
+    expect(on.counters['drop_records']).toBe(3);
+    const off = await runKube(kubeConfig(setup, ''), pushes);
+    expect(off.records).toHaveLength(6);
+  });
+
+  it('with Use_Kubelet asks the kubelet for /pods once for many pods', async () => {
+    const config = kubeConfig(setup, `    Use_Kubelet On\n    Kubelet_Host 127.0.0.1\n    Kubelet_Port ${setup.port}\n    Buffer_Size 0`).replace(/ {4}Kube_URL .*\n/, '');
+    const out = await runKube(config, [
+      [WEB, [{ log: '1' }]],
+      [PLAIN, [{ log: '2' }]],
+      [API, [{ log: '3' }]],
+      [tagOf('quiet-0', 'shop', 'migrate', E), [{ log: '4' }]],
+      [tagOf('gone', 'default', 'app', A), [{ log: '5' }]],
+    ]);
+    expect(server.requests).toEqual(['/pods']);
+    expect(exact(out.records[0])).toBe(exact({ log: '1', kubernetes: WEB_META }));
+    expect((out.records[3]!['kubernetes'] as Record<string, unknown>)['container_image']).toBe('shop/migrate:1.0');
+    expect(out.records[4]).toEqual({ log: '5' });
+  });
+
+  it('API errors (404, 403, bad JSON, larger than Buffer_Size) never drop records: they pass untouched and are counted', async () => {
+    server.misbehave.set('shop/api-6b8f', 'forbidden');
+    server.misbehave.set('shop/quiet-0', 'bad-json');
+    server.misbehave.set('default/web-7d4b9c6f5-x2k8p', 'huge');
+    const out = await runKube(kubeConfig(setup, '    Merge_Log On'), [
+      [tagOf('gone', 'default', 'app', A), [{ log: '{"secret":"s1"}' }]],
+      [API, [{ log: 'r2' }]],
+      [QUIET, [{ log: 'r3' }]],
+      [WEB, [{ log: 'r4' }]],
+      [API, [{ log: 'r5' }]],
+      [PLAIN, [{ log: 'r6' }]],
+    ]);
+    expect(out.records.slice(0, 5)).toEqual([{ log: '{"secret":"s1"}' }, { log: 'r2' }, { log: 'r3' }, { log: 'r4' }, { log: 'r5' }]);
+    expect((out.records[5]!['kubernetes'] as Record<string, unknown>)['pod_name']).toBe('plain');
+    // the failed API pod is not asked again at once (negative cache)
+    expect(out.counters['api_requests']).toBe(5);
+    expect(out.counters['api_errors']).toBe(4);
+    const warnings = out.logs.filter((l) => l.includes('cannot get metadata'));
+    expect(warnings.join('\n')).toMatch(/default\/gone: HTTP status 404/);
+    expect(warnings.join('\n')).toMatch(/shop\/api-6b8f: HTTP status 403/);
+    expect(warnings.join('\n')).toMatch(/shop\/quiet-0: invalid JSON/);
+    expect(warnings.join('\n')).toMatch(/larger than Buffer_Size \(32000 bytes\)/);
+    expect(out.logs.join('\n')).not.toContain('s1');
+  });
+
+  it('re-reads the token file after Kube_Token_TTL', async () => {
+    server.token = 'token-2';
+    const config = kubeConfig(setup, '    Kube_Token_TTL 1');
+    const out = await runKube(config, [[WEB, [{ log: 'before' }]], [API, [{ log: 'after' }]]], async (i) => {
+      if (i !== 0) return;
+      await until(() => server.requests.length === 1);
+      writeFileSync(join(setup.dir, 'token'), 'token-2\n');
+      await new Promise((r) => setTimeout(r, 1100));
+    });
+    expect(out.records[0]).toEqual({ log: 'before' });
+    expect((out.records[1]!['kubernetes'] as Record<string, unknown>)['pod_name']).toBe('api-6b8f');
+    expect(out.counters['api_errors']).toBe(1);
+    expect(out.logs.join('\n')).toMatch(/HTTP status 401/);
+  });
+
+  it('takes the token from Kube_Token_Command', async () => {
+    server.token = 'from-command';
+    const out = await runKube(kubeConfig(setup, '    Kube_Token_Command echo from-command'), [[WEB, [{ log: 'x' }]]]);
+    expect(exact(out.records)).toBe(exact([{ log: 'x', kubernetes: WEB_META }]));
+  });
+
+  it('Use_Tag_For_Meta builds the map from the tag only, without requests', async () => {
+    const out = await runKube(kubeConfig(setup, '    Use_Tag_For_Meta On'), [[WEB, [{ log: 'x' }]]]);
+    expect(exact(out.records)).toBe(exact([{ log: 'x', kubernetes: { pod_name: 'web-7d4b9c6f5-x2k8p', namespace_name: 'default', container_name: 'web', docker_id: A } }]));
+    expect(server.requests).toEqual([]);
+  });
+
+  it('Dummy_Meta adds a fixed map without requests, for any tag', async () => {
+    const out = await runKube(kubeConfig(setup, '    Dummy_Meta On'), [['kube.x', [{ log: 'x' }]]]);
+    expect(Object.keys(out.records[0]!)).toEqual(['log', 'kubernetes']);
+    expect(out.records[0]!['kubernetes']).toEqual({ dummy: expect.stringMatching(/^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/) });
+    expect(server.requests).toEqual([]);
+  });
+
+  it('passes records whose tag has no pod untouched, with a warning', async () => {
+    const out = await runKube(kubeConfig(setup, ''), [['kube.var.log.containers.nothing-here.log', [{ log: 'x' }]], ['kube.x', [{ log: 'y' }]]]);
+    expect(out.records).toEqual([{ log: 'x' }, { log: 'y' }]);
+    expect(out.logs.join('\n')).toMatch(/invalid pattern for given tag/);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('expires cached metadata after Kube_Meta_Cache_TTL', async () => {
+    const out = await runKube(kubeConfig(setup, '    Kube_Meta_Cache_TTL 1'), [[WEB, [{ log: '1' }]], [WEB, [{ log: '2' }]], [WEB, [{ log: '3' }]]], async (i) => {
+      if (i === 1) await new Promise((r) => setTimeout(r, 1100));
+      else await until(() => server.requests.length >= 1);
+    });
+    expect(out.records).toHaveLength(3);
+    expect(server.count(API_PATH('default', 'web-7d4b9c6f5-x2k8p'))).toBe(2);
+  });
+
+  it.runIf(tls !== undefined)('counts a TLS failure when the CA does not verify the server; tls.verify Off accepts it', async () => {
+    const out = await runKube(kubeConfig(setup, '').replace(/Kube_CA_File .*/, `Kube_CA_File ${join(setup.dir, 'missing.pem')}`), [[WEB, [{ log: 'x' }]]]);
+    expect(out.records).toEqual([{ log: 'x' }]);
+    expect(out.counters['api_errors']).toBe(1);
+    const insecure = await runKube(kubeConfig(setup, '    tls.verify Off').replace(/Kube_CA_File .*/, `Kube_CA_File ${join(setup.dir, 'missing.pem')}`), [[WEB, [{ log: 'x' }]]]);
+    expect(exact(insecure.records)).toBe(exact([{ log: 'x', kubernetes: WEB_META }]));
+  });
+
+  it('gives up on an API server that does not answer within the timeout; the records pass', async () => {
+    server.misbehave.set('default/web-7d4b9c6f5-x2k8p', 'hang');
+    const { filter, counters, logs } = directFilter(kubeConfig(setup, ''), { timeoutMs: 200 });
+    const events = [{ time: 1n, record: { log: 'x' } }];
+    expect(await filter.filter(WEB, events)).toEqual([{ time: 1n, record: { log: 'x' } }]);
+    expect(counters.get('api_errors')).toBe(1);
+    expect(logs.join('\n')).toMatch(/no answer within 200 ms/);
+  });
+
+  it('a flood of new pods makes one request per pod, at most maxConcurrentRequests at a time', async () => {
+    const plain = server.pods.get('default/plain') as { metadata: Record<string, unknown> };
+    for (let i = 0; i < 30; i++) server.pods.set(`flood/pod-${i}`, { ...plain, metadata: { ...plain.metadata, name: `pod-${i}`, namespace: 'flood' } });
+    server.delayMs = 30;
+    const { filter, counters } = directFilter(kubeConfig(setup, ''), { maxConcurrentRequests: 3, requestsPerSecond: 0 });
+    const calls = [];
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 30; i++) calls.push(filter.filter(tagOf(`pod-${i}`, 'flood', 'app', B), [{ time: 1n, record: { i } }]));
+    }
+    const results = await Promise.all(calls);
+    expect(results.every((r) => (r[0]!.record['kubernetes'] as Record<string, unknown>)['namespace_name'] === 'flood')).toBe(true);
+    expect(server.requests).toHaveLength(30);
+    expect(counters.get('api_requests')).toBe(30);
+    expect(server.peakActive).toBeLessThanOrEqual(3);
+    expect(filter.limiter.peak).toBe(3);
+  });
+});

@@ -58,6 +58,7 @@ function parseWindow(text: string): ParseOutcome<number> {
 /** `throttle`: drop records above an average rate over a sliding window. */
 export default defineFilter({
   name: 'throttle',
+  create: async (ctx) => new (await import('./throttle-filter.js')).ThrottleFilter(ctx),
   description: 'Drop records when the average rate over a sliding window exceeds a limit',
   options: {
     rate: opt.custom('double', { default: '1', doc: 'Records allowed per Interval, averaged over the window' }, parseRate),

@@ -133,6 +133,39 @@ describe(`kubernetes filter against a local API server over ${tls ? 'HTTPS' : 'H
     );
   });
 
+  it('Merge_Parser parses log instead of JSON; a time it finds becomes the event time', async () => {
+    const parsers = '[PARSER]\n    Name app\n    Format regex\n    Regex ^(?<ts>\\S+) (?<lvl>\\w+) (?<text>.*)$\n    Time_Key ts\n    Time_Format %Y-%m-%dT%H:%M:%S\n';
+    const { filter } = directFilter(kubeConfig(setup, '    Merge_Log On\n    Merge_Parser app', parsers), {});
+    const out = await filter.filter(WEB, [
+      { time: 5n, record: { log: '2026-01-02T03:04:05 INFO started' } },
+      { time: 6n, record: { log: 'not-matching' } },
+    ]);
+    expect(out.map((e) => e.time)).toEqual([1_767_323_045_000_000_000n, 6n]);
+    expect(exact(out.map((e) => e.record))).toBe(
+      exact([
+        { log: '2026-01-02T03:04:05 INFO started', lvl: 'INFO', text: 'started', kubernetes: WEB_META },
+        { log: 'not-matching', kubernetes: WEB_META },
+      ]),
+    );
+  });
+
+  it('Regex_Parser reads the tag with its named groups (after the prefix is cut)', async () => {
+    const parsers = '[PARSER]\n    Name by-dash\n    Format regex\n    Regex ^(?<namespace_name>[^.]+)\\.(?<pod_name>[^.]+)\\.(?<container_name>[^.]+)$\n';
+    const out = await runKube(kubeConfig(setup, '    Regex_Parser by-dash\n    Kube_Tag_Prefix kube.', parsers), [['kube.default.plain.app', [{ log: 'x' }]]]);
+    const k = out.records[0]!['kubernetes'] as Record<string, unknown>;
+    expect(Object.keys(k)).toEqual(['pod_name', 'namespace_name', 'pod_id', 'host', 'container_name', 'docker_id', 'container_hash', 'container_image']);
+    expect(k['docker_id']).toBe(B);
+  });
+
+  it('Cache_Use_Docker_Id gives a restarted container (new id) its own cache entry', async () => {
+    const restarted = tagOf('web-7d4b9c6f5-x2k8p', 'default', 'web', C);
+    const plain = await runKube(kubeConfig(setup, ''), [[WEB, [{ log: '1' }]], [restarted, [{ log: '2' }]]]);
+    expect(plain.records.map((r) => (r['kubernetes'] as Record<string, unknown>)['docker_id'])).toEqual([A, A]);
+    const byId = await runKube(kubeConfig(setup, '    Cache_Use_Docker_Id On'), [[WEB, [{ log: '1' }]], [restarted, [{ log: '2' }]]]);
+    expect(byId.records.map((r) => (r['kubernetes'] as Record<string, unknown>)['docker_id'])).toEqual([A, C]);
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('uses the parser a pod names in fluentbit.io/parser annotations (per stream and container) with K8S-Logging.Parser On', async () => {
     const parsers = '[PARSER]\n    Name kv\n    Format logfmt\n\n[PARSER]\n    Name envoy\n    Format regex\n    Regex ^\\[(?<lvl>\\w+)\\] (?<text>.*)$\n';
     const config = kubeConfig(setup, '    Merge_Log On\n    K8S-Logging.Parser On', parsers);

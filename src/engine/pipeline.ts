@@ -209,6 +209,15 @@ export class Pipeline {
       }
     }
     await this.drainIngestion();
+    // Filters stop before the last flush: what they still hold (multiline) is emitted and delivered.
+    for (const f of this.filters) {
+      try {
+        await f.runtime.stop?.();
+      } catch (err) {
+        this.log.error(`filter ${f.instance.displayName} stop failed: ${(err as Error).message}`);
+      }
+    }
+    await this.drainIngestion();
     this.flush();
     for (const o of this.outputs) o.hurry();
     const delivered = this.whenIdle();
@@ -227,7 +236,6 @@ export class Pipeline {
       await delivered;
     }
     if (this.flushTimer) clearInterval(this.flushTimer);
-    for (const f of this.filters) await f.runtime.stop?.();
     for (const o of this.outputs) await o.runtime.stop?.();
     this.state = 'stopped';
     this.log.info('stopped');

@@ -5,6 +5,7 @@ import { EMITTER_OPTIONS } from '../shared/emitter.js';
 /** `multiline`: join lines of a record field into one record with multiline parsers. */
 export default defineFilter({
   name: 'multiline',
+  create: async (ctx) => new (await import('./multiline-filter.js')).MultilineFilter(ctx),
   description: 'Concatenate multiline messages (stack traces, split container logs) in a record field',
   options: {
     'multiline.parser': opt.list({

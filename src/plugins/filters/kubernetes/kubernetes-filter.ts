@@ -15,6 +15,7 @@ import { KubeClient, KubeRequestError, Limiter, TokenSource } from './api-client
 import definition, { parseKubeUrl } from './index.js';
 import { InFlight, TtlCache } from './meta-cache.js';
 import { mergeLog, type MergeOptions } from './merge-log.js';
+import { namespaceMap } from './namespace-meta.js';
 import { kubernetesMap, podIdentity, podListItems, podProps, streamSetting, tagOnlyMap, type MetaSwitches, type PodProps } from './pod-meta.js';
 import { KubeTagParser, type KubeTagInfo } from './tag-parser.js';
 
@@ -42,11 +43,17 @@ export const DEFAULT_TUNING: KubernetesTuning = {
 };
 
 interface MetaEntry {
-  readonly kubernetes: LogRecord;
+  /** The `kubernetes` map; undefined with Namespace_Metadata_Only. */
+  readonly kubernetes: LogRecord | undefined;
   readonly props: PodProps;
+  /** The `kubernetes_namespace` map (Namespace_Labels / Namespace_Annotations). */
+  readonly namespace?: LogRecord | undefined;
 }
 
-type PodLookup = { readonly ok: true; readonly pod: unknown } | { readonly ok: false };
+/** A part of the metadata this configuration does not ask for. */
+const NOT_WANTED = null;
+
+type PodLookup = { readonly ok: true; readonly doc: unknown } | { readonly ok: false };
 
 const NO_PROPS: PodProps = { stdout: { parser: undefined, exclude: undefined }, stderr: { parser: undefined, exclude: undefined } };
 
@@ -67,7 +74,13 @@ export class KubernetesFilter implements FilterRuntime {
   private readonly parsers = new Map<string, RecordParser | undefined>();
   private readonly entries: TtlCache<MetaEntry>;
   private readonly pods: TtlCache<PodLookup>;
+  /** Namespace maps by name; null remembers a failed lookup. */
+  private readonly namespaces: TtlCache<LogRecord | null>;
+  private readonly wantNamespace: boolean;
+  /** The API server (namespaces always come from it, also with Use_Kubelet). */
+  private readonly apiClient: KubeClient | undefined;
   private readonly inFlight = new InFlight<PodLookup>();
+  /** Where pods come from: the API server or the kubelet. */
   private readonly client: KubeClient | undefined;
   private readonly warned = new Set<string>();
   private kubeletListedAt = -Infinity;
@@ -89,16 +102,20 @@ export class KubernetesFilter implements FilterRuntime {
     this.entries = new TtlCache(this.tuning.cacheCapacity, o.kube_meta_cache_ttl);
     this.pods = new TtlCache(this.tuning.cacheCapacity, o.kube_meta_cache_ttl);
     this.limiter = new Limiter(this.tuning.maxConcurrentRequests, this.tuning.requestsPerSecond);
-    this.client = o.dummy_meta || o.use_tag_for_meta ? undefined : this.createClient();
+    this.namespaces = new TtlCache(this.tuning.cacheCapacity, o.kube_meta_namespace_cache_ttl);
+    this.wantNamespace = o.namespace_labels || o.namespace_annotations || o.namespace_metadata_only;
+    const remote = !o.dummy_meta && !o.use_tag_for_meta;
+    this.apiClient = remote && (!o.use_kubelet || this.wantNamespace) ? this.createClient(false) : undefined;
+    this.client = remote ? (o.use_kubelet ? this.createClient(true) : this.apiClient) : undefined;
     if (o.use_journal) ctx.log.warn('Use_Journal is not supported yet; pods are read from the tag');
-    for (const key of ['namespace_labels', 'namespace_annotations', 'namespace_metadata_only', 'kube_meta_preload_cache_dir', 'aws_use_pod_association'] as const) {
+    for (const key of ['kube_meta_preload_cache_dir', 'aws_use_pod_association'] as const) {
       if (o[key]) ctx.log.warn(`${key} is not supported yet and is ignored`);
     }
   }
 
-  private createClient(): KubeClient | undefined {
+  private createClient(kubelet: boolean): KubeClient | undefined {
     const o = this.o;
-    const endpoint = o.use_kubelet ? { https: true, host: o.kubelet_host, port: o.kubelet_port } : parseKubeUrl(o.kube_url);
+    const endpoint = kubelet ? { https: true, host: o.kubelet_host, port: o.kubelet_port } : parseKubeUrl(o.kube_url);
     if (endpoint === undefined) {
       this.ctx.log.error(`invalid Kube_URL '${o.kube_url}'; records pass without metadata`);
       return undefined;
@@ -126,15 +143,41 @@ export class KubernetesFilter implements FilterRuntime {
     }
     const info = parsed.info;
     if (this.o.use_tag_for_meta) return this.apply(events, { kubernetes: tagOnlyMap(info), props: NO_PROPS });
+    const pod = this.o.namespace_metadata_only ? NOT_WANTED : this.podEntry(info);
+    const ns = this.wantNamespace ? this.namespaceMap(info.namespace) : NOT_WANTED;
+    if (pod instanceof Promise || ns instanceof Promise) return Promise.all([pod, ns]).then(([p, n]) => this.finish(events, p, n));
+    return this.finish(events, pod, ns);
+  }
+
+  /** Records pass untouched when a wanted lookup failed (the pod's, or the namespace's with Namespace_Metadata_Only). */
+  private finish(events: LogEvent[], pod: MetaEntry | undefined | null, ns: LogRecord | undefined | null): LogEvent[] {
+    if (pod === undefined || (pod === NOT_WANTED && ns === undefined)) return events;
+    const entry = pod ?? { kubernetes: undefined, props: NO_PROPS };
+    return this.apply(events, ns ? { ...entry, namespace: ns } : entry);
+  }
+
+  private podEntry(info: KubeTagInfo): MetaEntry | undefined | Promise<MetaEntry | undefined> {
     const key = `${info.namespace}:${info.podName}:${info.container ?? ''}${this.o.cache_use_docker_id ? `:${info.dockerId ?? ''}` : ''}`;
     const cached = this.entries.get(key);
     if (cached !== undefined) {
       this.ctx.counters.add('cache_hits');
-      return this.apply(events, cached);
+      return cached;
     }
     const pod = this.pods.get(podKey(info));
-    if (pod !== undefined) return this.withPod(events, info, key, pod);
-    return this.lookup(info).then((found) => this.withPod(events, info, key, found));
+    if (pod !== undefined) return this.entryFor(info, key, pod);
+    return this.lookup(info).then((found) => this.entryFor(info, key, found));
+  }
+
+  private namespaceMap(name: string): LogRecord | undefined | Promise<LogRecord | undefined> {
+    const cached = this.namespaces.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    const client = this.apiClient;
+    if (client === undefined) return undefined;
+    return this.inFlight.run(`namespace:${name}`, () => this.request(client, `/api/v1/namespaces/${encodeURIComponent(name)}`, `namespace ${name}`)).then((found) => {
+      const map = found.ok ? namespaceMap(found.doc, name, { labels: this.o.namespace_labels, annotations: this.o.namespace_annotations }) : null;
+      this.namespaces.set(name, map, found.ok ? this.o.kube_meta_namespace_cache_ttl : this.tuning.negativeCacheTtlMs);
+      return map ?? undefined;
+    });
   }
 
   async stop(): Promise<void> {
@@ -142,18 +185,18 @@ export class KubernetesFilter implements FilterRuntime {
     this.pods.clear();
   }
 
-  private withPod(events: LogEvent[], info: KubeTagInfo, key: string, pod: PodLookup): LogEvent[] {
-    if (!pod.ok) return events;
+  private entryFor(info: KubeTagInfo, key: string, pod: PodLookup): MetaEntry | undefined {
+    if (!pod.ok) return undefined;
     const entry: MetaEntry = {
-      kubernetes: kubernetesMap(pod.pod, info, this.switches),
-      props: podProps(pod.pod, info.container, {
+      kubernetes: kubernetesMap(pod.doc, info, this.switches),
+      props: podProps(pod.doc, info.container, {
         allowParser: this.o['k8s-logging.parser'],
         allowExclude: this.o['k8s-logging.exclude'],
         notAllowed: (a) => this.warnOnce(`annotation ${a} is not allowed (enable K8S-Logging.Parser or K8S-Logging.Exclude)`),
       }),
     };
     this.entries.set(key, entry);
-    return this.apply(events, entry);
+    return entry;
   }
 
   /** Fetches a pod (API server) or the node's pod list (kubelet); failures are remembered briefly. */
@@ -180,9 +223,9 @@ export class KubernetesFilter implements FilterRuntime {
         const list = await this.request(client, '/pods', 'the kubelet pod list');
         this.kubeletListedAt = Date.now();
         if (!list.ok) return list;
-        for (const item of podListItems(list.pod)) {
+        for (const item of podListItems(list.doc)) {
           const ident = podIdentity(item);
-          if (ident !== undefined) this.pods.set(`${ident.namespace}/${ident.name}`, { ok: true, pod: item });
+          if (ident !== undefined) this.pods.set(`${ident.namespace}/${ident.name}`, { ok: true, doc: item });
         }
         return list;
       });
@@ -196,7 +239,7 @@ export class KubernetesFilter implements FilterRuntime {
   private async request(client: KubeClient, path: string, what: string): Promise<PodLookup> {
     this.ctx.counters.add('api_requests');
     try {
-      return { ok: true, pod: await client.getJson(path) };
+      return { ok: true, doc: await client.getJson(path) };
     } catch (err) {
       this.ctx.counters.add('api_errors');
       const reason = err instanceof KubeRequestError ? err.message : `unexpected error: ${(err as Error).message}`;
@@ -220,7 +263,8 @@ export class KubernetesFilter implements FilterRuntime {
         const merged = mergeLog(e, name !== undefined && parser === undefined ? this.mergeParser : parser, this.merge);
         if (merged !== undefined) e.record = merged;
       }
-      setField(e.record, 'kubernetes', { ...entry.kubernetes });
+      if (entry.kubernetes !== undefined) setField(e.record, 'kubernetes', { ...entry.kubernetes });
+      if (entry.namespace !== undefined) setField(e.record, 'kubernetes_namespace', { ...entry.namespace });
       out.push(e);
     }
     if (excluded > 0) this.ctx.counters.add('excluded_records', excluded);

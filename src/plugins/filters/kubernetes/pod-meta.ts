@@ -16,7 +16,7 @@ function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function mapAt(v: unknown, key: string): Record<string, unknown> | undefined {
+export function mapAt(v: unknown, key: string): Record<string, unknown> | undefined {
   const m = isMap(v) ? v[key] : undefined;
   return isMap(m) ? m : undefined;
 }

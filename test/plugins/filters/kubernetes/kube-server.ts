@@ -1,7 +1,7 @@
 /**
  * A local stand-in for the Kubernetes API server and the kubelet, over real HTTPS (self-signed
- * certificate made with openssl) or HTTP: `/api/v1/namespaces/<ns>/pods/<pod>` and `/pods`, from
- * the pod JSON fixtures in fixtures/kubernetes/pods, with bearer token checks (401), per-pod
+ * certificate made with openssl) or HTTP: `/api/v1/namespaces/<ns>/pods/<pod>`, `/api/v1/namespaces/<ns>` and
+ * `/pods`, from the JSON fixtures in fixtures/kubernetes/{pods,namespaces}, with bearer token checks (401), per-pod
  * misbehaviour (403, bad JSON, no answer) and request accounting.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,13 +12,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const PODS_DIR = join(process.cwd(), 'fixtures/kubernetes/pods');
+const FIXTURES = join(process.cwd(), 'fixtures/kubernetes');
 
-export function loadPods(): unknown[] {
-  return readdirSync(PODS_DIR)
+/** The JSON documents of fixtures/kubernetes/<kind> (pods, namespaces). */
+export function loadFixtures(kind: 'pods' | 'namespaces'): { metadata: { name: string; namespace?: string } }[] {
+  const dir = join(FIXTURES, kind);
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => JSON.parse(readFileSync(join(PODS_DIR, f), 'utf8')) as unknown);
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { metadata: { name: string; namespace?: string } });
 }
 
 export type Misbehaviour = 'forbidden' | 'bad-json' | 'hang' | 'huge';
@@ -48,6 +50,7 @@ export class KubeServer {
   readonly requests: string[] = [];
   /** Pod documents by `<ns>/<name>` (tests may add or remove pods). */
   readonly pods = new Map<string, unknown>();
+  readonly namespaces = new Map<string, unknown>();
   readonly misbehave = new Map<string, Misbehaviour>();
   token = 'token-1';
   /** Milliseconds each answer is held back (to observe concurrency). */
@@ -58,10 +61,8 @@ export class KubeServer {
   private readonly hanging = new Set<http.ServerResponse>();
 
   constructor(tls: TlsFiles | undefined) {
-    for (const pod of loadPods()) {
-      const m = (pod as { metadata: { namespace: string; name: string } }).metadata;
-      this.pods.set(`${m.namespace}/${m.name}`, pod);
-    }
+    for (const pod of loadFixtures('pods')) this.pods.set(`${pod.metadata.namespace ?? ''}/${pod.metadata.name}`, pod);
+    for (const ns of loadFixtures('namespaces')) this.namespaces.set(ns.metadata.name, ns);
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => this.handle(req, res);
     this.server = tls ? https.createServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, handler) : http.createServer(handler);
   }
@@ -90,6 +91,11 @@ export class KubeServer {
     const answer = (): void => {
       if (req.headers.authorization !== `Bearer ${this.token}`) return this.json(res, 401, status(401, 'Unauthorized'));
       if (path === '/pods') return this.json(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [...this.pods.values()] });
+      const nsPath = /^\/api\/v1\/namespaces\/([^/]+)$/.exec(path);
+      if (nsPath) {
+        const ns = this.namespaces.get(decodeURIComponent(nsPath[1]!));
+        return ns === undefined ? this.json(res, 404, status(404, 'NotFound')) : this.json(res, 200, ns);
+      }
       const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(path);
       if (!m) return this.json(res, 404, status(404, 'NotFound'));
       const id = `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`;

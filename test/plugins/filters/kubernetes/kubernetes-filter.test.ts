@@ -265,6 +265,23 @@ describe(`kubernetes filter against a local API server over ${tls ? 'HTTPS' : 'H
     expect(exact(out.records)).toBe(exact([{ log: 'x', kubernetes: WEB_META }]));
   });
 
+  it('Namespace_Labels and Namespace_Annotations add kubernetes_namespace (cached per namespace); Namespace_Metadata_Only skips the pod', async () => {
+    const out = await runKube(kubeConfig(setup, '    Namespace_Labels On\n    Namespace_Annotations On'), [
+      [API, [{ log: '1' }]],
+      [PROXY, [{ log: '2' }]],
+      [tagOf('nowhere', 'ghost', 'app', A), [{ log: '3' }]],
+    ]);
+    const shop = { name: 'shop', labels: { 'kubernetes.io/metadata.name': 'shop', team: 'payments' }, annotations: { owner: 'payments@example.com' } };
+    expect(Object.keys(out.records[0]!)).toEqual(['log', 'kubernetes', 'kubernetes_namespace']);
+    expect(exact(out.records[1]!['kubernetes_namespace'])).toBe(exact(shop));
+    expect(out.records[2]).toEqual({ log: '3' });
+    expect(server.count('/api/v1/namespaces/shop')).toBe(1);
+    server.requests.length = 0;
+    const only = await runKube(kubeConfig(setup, '    Namespace_Labels On\n    Namespace_Metadata_Only On'), [[API, [{ log: '1' }]], [tagOf('nowhere', 'ghost', 'app', A), [{ log: '2' }]]]);
+    expect(exact(only.records)).toBe(exact([{ log: '1', kubernetes_namespace: { name: 'shop', labels: shop.labels } }, { log: '2' }]));
+    expect(server.requests).toEqual(['/api/v1/namespaces/shop', '/api/v1/namespaces/ghost']);
+  });
+
   it('Use_Tag_For_Meta builds the map from the tag only, without requests', async () => {
     const out = await runKube(kubeConfig(setup, '    Use_Tag_For_Meta On'), [[WEB, [{ log: 'x' }]]]);
     expect(exact(out.records)).toBe(exact([{ log: 'x', kubernetes: { pod_name: 'web-7d4b9c6f5-x2k8p', namespace_name: 'default', container_name: 'web', docker_id: A } }]));

@@ -5,6 +5,8 @@
  * blocks or drops records: they pass untouched (as Fluent Bit's FLB_FILTER_NOTOUCH), the error is
  * counted (`api_errors`) and logged with its reason.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
@@ -108,9 +110,7 @@ export class KubernetesFilter implements FilterRuntime {
     this.apiClient = remote && (!o.use_kubelet || this.wantNamespace) ? this.createClient(false) : undefined;
     this.client = remote ? (o.use_kubelet ? this.createClient(true) : this.apiClient) : undefined;
     if (o.use_journal) ctx.log.warn('Use_Journal is not supported yet; pods are read from the tag');
-    for (const key of ['kube_meta_preload_cache_dir', 'aws_use_pod_association'] as const) {
-      if (o[key]) ctx.log.warn(`${key} is not supported yet and is ignored`);
-    }
+    if (o.aws_use_pod_association) ctx.log.warn('aws_use_pod_association is not supported yet and is ignored');
   }
 
   private createClient(kubelet: boolean): KubeClient | undefined {
@@ -172,8 +172,13 @@ export class KubernetesFilter implements FilterRuntime {
     const cached = this.namespaces.get(name);
     if (cached !== undefined) return cached ?? undefined;
     const client = this.apiClient;
-    if (client === undefined) return undefined;
-    return this.inFlight.run(`namespace:${name}`, () => this.request(client, `/api/v1/namespaces/${encodeURIComponent(name)}`, `namespace ${name}`)).then((found) => {
+    const fetch = async (): Promise<PodLookup> => {
+      const preloaded = await this.preloaded(`${name}.namespace_meta`);
+      if (preloaded !== undefined) return preloaded;
+      if (client === undefined) return { ok: false };
+      return this.request(client, `/api/v1/namespaces/${encodeURIComponent(name)}`, `namespace ${name}`);
+    };
+    return this.inFlight.run(`namespace:${name}`, fetch).then((found) => {
       const map = found.ok ? namespaceMap(found.doc, name, { labels: this.o.namespace_labels, annotations: this.o.namespace_annotations }) : null;
       this.namespaces.set(name, map, found.ok ? this.o.kube_meta_namespace_cache_ttl : this.tuning.negativeCacheTtlMs);
       return map ?? undefined;
@@ -200,17 +205,41 @@ export class KubernetesFilter implements FilterRuntime {
   }
 
   /** Fetches a pod (API server) or the node's pod list (kubelet); failures are remembered briefly. */
+  /** A pod from Kube_Meta_Preload_Cache_Dir (`<ns>_<pod>.meta`), else from the kubelet or the API server. */
   private lookup(info: KubeTagInfo): Promise<PodLookup> {
-    const client = this.client;
-    if (client === undefined) return Promise.resolve({ ok: false });
     const id = podKey(info);
-    if (this.o.use_kubelet) return this.kubeletLookup(client, id);
-    const path = `/api/v1/namespaces/${encodeURIComponent(info.namespace)}/pods/${encodeURIComponent(info.podName)}`;
     return this.inFlight.run(id, async () => {
+      const preloaded = await this.preloaded(`${info.namespace}_${info.podName}.meta`);
+      if (preloaded !== undefined) {
+        this.pods.set(id, preloaded);
+        return preloaded;
+      }
+      const client = this.client;
+      if (client === undefined) return { ok: false };
+      if (this.o.use_kubelet) return this.kubeletLookup(client, id);
+      const path = `/api/v1/namespaces/${encodeURIComponent(info.namespace)}/pods/${encodeURIComponent(info.podName)}`;
       const result = await this.request(client, path, `pod ${id}`);
       this.pods.set(id, result, result.ok ? this.o.kube_meta_cache_ttl : this.tuning.negativeCacheTtlMs);
       return result;
     });
+  }
+
+  /** A JSON document from Kube_Meta_Preload_Cache_Dir; undefined when there is none (or it is not JSON). */
+  private async preloaded(file: string): Promise<PodLookup | undefined> {
+    const dir = this.o.kube_meta_preload_cache_dir;
+    if (dir === undefined) return undefined;
+    let text: string;
+    try {
+      text = await readFile(join(dir, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      return { ok: true, doc: JSON.parse(text) as unknown };
+    } catch (err) {
+      this.ctx.log.warn(`ignoring ${file} in Kube_Meta_Preload_Cache_Dir: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { useTempDir } from '../../../support/temp-dir.js';
@@ -280,6 +280,19 @@ describe(`kubernetes filter against a local API server over ${tls ? 'HTTPS' : 'H
     const only = await runKube(kubeConfig(setup, '    Namespace_Labels On\n    Namespace_Metadata_Only On'), [[API, [{ log: '1' }]], [tagOf('nowhere', 'ghost', 'app', A), [{ log: '2' }]]]);
     expect(exact(only.records)).toBe(exact([{ log: '1', kubernetes_namespace: { name: 'shop', labels: shop.labels } }, { log: '2' }]));
     expect(server.requests).toEqual(['/api/v1/namespaces/shop', '/api/v1/namespaces/ghost']);
+  });
+
+  it('reads pods and namespaces from Kube_Meta_Preload_Cache_Dir before asking the API server', async () => {
+    const preload = join(setup.dir, 'preload');
+    mkdirSync(preload);
+    copyFileSync('fixtures/kubernetes/pods/default_web-7d4b9c6f5-x2k8p.json', join(preload, 'default_web-7d4b9c6f5-x2k8p.meta'));
+    copyFileSync('fixtures/kubernetes/namespaces/default.json', join(preload, 'default.namespace_meta'));
+    writeFileSync(join(preload, 'default_plain.meta'), '{not json');
+    const out = await runKube(kubeConfig(setup, `    Kube_Meta_Preload_Cache_Dir ${preload}\n    Namespace_Labels On`), [[WEB, [{ log: '1' }]], [PLAIN, [{ log: '2' }]]]);
+    expect(exact(out.records[0])).toBe(exact({ log: '1', kubernetes: WEB_META, kubernetes_namespace: { name: 'default', labels: { 'kubernetes.io/metadata.name': 'default' } } }));
+    expect((out.records[1]!['kubernetes'] as Record<string, unknown>)['pod_name']).toBe('plain');
+    expect(server.requests).toEqual([API_PATH('default', 'plain')]);
+    expect(out.logs.join('\n')).toMatch(/ignoring default_plain.meta/);
   });
 
   it('Use_Tag_For_Meta builds the map from the tag only, without requests', async () => {

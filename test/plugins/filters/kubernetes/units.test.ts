@@ -50,6 +50,28 @@ describe('podProps (fluentbit.io annotations)', () => {
     expect(podProps(p, 'web', allow)).toEqual({ stdout: { parser: 'generic', exclude: undefined }, stderr: { parser: 'generic', exclude: true } });
   });
 
+  it('exclude annotations: container-specific per stream, generic per stream or both (Fluent Bit runtime test vectors)', () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ 'fluentbit.io/exclude-c1': 'true', 'fluentbit.io/exclude_stdout-c2': 'true', 'fluentbit.io/exclude_stderr-c3': 'true' }, 'xx x- -x --'],
+      [{ 'fluentbit.io/exclude': 'true', 'fluentbit.io/exclude_stderr-c2': 'false', 'fluentbit.io/exclude_stdout-c3': 'false', 'fluentbit.io/exclude-c4': 'false' }, 'xx x- -x --'],
+      [
+        { 'fluentbit.io/exclude_stdout': 'true', 'fluentbit.io/exclude_stderr-c1': 'true', 'fluentbit.io/exclude_stdout-c3': 'false', 'fluentbit.io/exclude_stderr-c3': 'true', 'fluentbit.io/exclude_stdout-c4': 'false' },
+        'xx x- -x --',
+      ],
+      [
+        { 'fluentbit.io/exclude_stderr': 'true', 'fluentbit.io/exclude_stdout-c1': 'true', 'fluentbit.io/exclude_stdout-c2': 'true', 'fluentbit.io/exclude_stderr-c2': 'false', 'fluentbit.io/exclude_stderr-c4': 'false' },
+        'xx x- -x --',
+      ],
+    ];
+    for (const [annotations, expected] of cases) {
+      const got = ['c1', 'c2', 'c3', 'c4']
+        .map((c) => podProps(pod(annotations), c, allow))
+        .map((p) => `${p.stdout.exclude === true ? 'x' : '-'}${p.stderr.exclude === true ? 'x' : '-'}`)
+        .join(' ');
+      expect(got, JSON.stringify(annotations)).toBe(expected);
+    }
+  });
+
   it('a record without stream uses a setting only when both streams agree', () => {
     const props = podProps(pod({ 'fluentbit.io/parser_stdout': 'a', 'fluentbit.io/exclude': 'yes' }), 'c', allow);
     expect(streamSetting(props, undefined, 'parser')).toBeUndefined();

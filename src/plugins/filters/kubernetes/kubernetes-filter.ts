@@ -138,7 +138,7 @@ export class KubernetesFilter implements FilterRuntime {
     if (this.o.dummy_meta) return this.apply(events, { kubernetes: { dummy: asctime(new Date()) }, props: NO_PROPS });
     const parsed = this.tags.parse(tag);
     if (!parsed.ok) {
-      this.ctx.log.warn(parsed.reason);
+      this.warnOnce(parsed.reason);
       return events;
     }
     const info = parsed.info;
@@ -310,8 +310,10 @@ export class KubernetesFilter implements FilterRuntime {
     return parser;
   }
 
+  /** Warns once per message (bounded: after 1,000 different messages they may repeat). */
   private warnOnce(message: string): void {
     if (this.warned.has(message)) return;
+    if (this.warned.size >= 1000) this.warned.clear();
     this.warned.add(message);
     this.ctx.log.warn(message);
   }

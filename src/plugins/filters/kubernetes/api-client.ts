@@ -4,10 +4,11 @@
  * I/O timeout, and a limiter that bounds concurrent requests and their rate.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { join } from 'node:path';
 import type { Logger } from '../../../engine/logger.js';
 import type { KubeApiEndpoint } from './index.js';
 
@@ -106,6 +107,8 @@ function runCommand(command: string): Promise<string> {
 export interface KubeClientOptions {
   readonly endpoint: KubeApiEndpoint;
   readonly caFile: string | undefined;
+  /** A directory of CA certificates (Kube_CA_Path): every file in it is read. */
+  readonly caPath: string | undefined;
   readonly verify: boolean;
   readonly verifyHostname: boolean;
   readonly vhost: string | undefined;
@@ -118,16 +121,28 @@ export interface KubeClientOptions {
 }
 
 export class KubeClient {
-  private readonly ca: Buffer | undefined;
+  private readonly ca: Buffer[] | undefined;
 
   constructor(private readonly o: KubeClientOptions) {
-    if (o.endpoint.https && o.caFile !== undefined) {
+    if (!o.endpoint.https) return;
+    const ca: Buffer[] = [];
+    const read = (file: string, what: string): void => {
       try {
-        this.ca = readFileSync(o.caFile);
+        ca.push(readFileSync(file));
       } catch (err) {
-        o.log.warn(`cannot read Kube_CA_File ${o.caFile}: ${(err as Error).message}; using the system CAs`);
+        o.log.warn(`cannot read ${what} ${file}: ${(err as Error).message}`);
+      }
+    };
+    if (o.caFile !== undefined) read(o.caFile, 'Kube_CA_File');
+    if (o.caPath !== undefined) {
+      try {
+        for (const e of readdirSync(o.caPath, { withFileTypes: true })) if (e.isFile()) read(join(o.caPath, e.name), 'a certificate of Kube_CA_Path');
+      } catch (err) {
+        o.log.warn(`cannot read Kube_CA_Path ${o.caPath}: ${(err as Error).message}`);
       }
     }
+    if (ca.length > 0) this.ca = ca;
+    else o.log.warn('no CA certificate could be read; the system CAs verify the API server');
   }
 
   /** GETs a path and parses the JSON body; rejects with a KubeRequestError. */

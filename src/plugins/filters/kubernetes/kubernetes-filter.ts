@@ -123,6 +123,7 @@ export class KubernetesFilter implements FilterRuntime {
     return new KubeClient({
       endpoint,
       caFile: o.kube_ca_file,
+      caPath: o.kube_ca_path,
       verify: o['tls.verify'],
       verifyHostname: o['tls.verify_hostname'],
       vhost: o['tls.vhost'],

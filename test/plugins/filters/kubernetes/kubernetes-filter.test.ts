@@ -324,10 +324,15 @@ describe(`kubernetes filter against a local API server over ${tls ? 'HTTPS' : 'H
     expect(server.count(API_PATH('default', 'web-7d4b9c6f5-x2k8p'))).toBe(2);
   });
 
-  it.runIf(tls !== undefined)('counts a TLS failure when the CA does not verify the server; tls.verify Off accepts it', async () => {
+  it.runIf(tls !== undefined)('counts a TLS failure when no CA verifies the server; Kube_CA_Path (with tls.verify_hostname) or tls.verify Off accept it', async () => {
     const out = await runKube(kubeConfig(setup, '').replace(/Kube_CA_File .*/, `Kube_CA_File ${join(setup.dir, 'missing.pem')}`), [[WEB, [{ log: 'x' }]]]);
     expect(out.records).toEqual([{ log: 'x' }]);
     expect(out.counters['api_errors']).toBe(1);
+    const caDir = join(setup.dir, 'cas');
+    mkdirSync(caDir);
+    copyFileSync(setup.tls!.cert, join(caDir, 'server.crt'));
+    const byPath = await runKube(kubeConfig(setup, `    Kube_CA_Path ${caDir}\n    tls.verify_hostname On`).replace(/Kube_CA_File .*/, `Kube_CA_File ${join(setup.dir, 'missing.pem')}`), [[WEB, [{ log: 'x' }]]]);
+    expect(exact(byPath.records)).toBe(exact([{ log: 'x', kubernetes: WEB_META }]));
     const insecure = await runKube(kubeConfig(setup, '    tls.verify Off').replace(/Kube_CA_File .*/, `Kube_CA_File ${join(setup.dir, 'missing.pem')}`), [[WEB, [{ log: 'x' }]]]);
     expect(exact(insecure.records)).toBe(exact([{ log: 'x', kubernetes: WEB_META }]));
   });

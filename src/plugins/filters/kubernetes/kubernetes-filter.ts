@@ -5,20 +5,19 @@
  * blocks or drops records: they pass untouched (as Fluent Bit's FLB_FILTER_NOTOUCH), the error is
  * counted (`api_errors`) and logged with its reason.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import type { OptionsOf } from '../../../options/spec.js';
 import { createParser, type RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
-import { KubeClient, KubeRequestError, Limiter, TokenSource } from './api-client.js';
+import { KubeClient, Limiter, TokenSource } from './api-client.js';
 import definition, { parseKubeUrl } from './index.js';
-import { InFlight, TtlCache } from './meta-cache.js';
+import { TtlCache } from './meta-cache.js';
+import { MetadataSource, type Lookup } from './metadata-source.js';
 import { mergeLog, type MergeOptions } from './merge-log.js';
 import { namespaceMap } from './namespace-meta.js';
-import { kubernetesMap, podIdentity, podListItems, podProps, streamSetting, tagOnlyMap, type MetaSwitches, type PodProps } from './pod-meta.js';
+import { kubernetesMap, podProps, streamSetting, tagOnlyMap, type MetaSwitches, type PodProps } from './pod-meta.js';
 import { KubeTagParser, type KubeTagInfo } from './tag-parser.js';
 
 /** Limits that Fluent Bit hard-codes or does not have; tests may lower them. */
@@ -55,8 +54,6 @@ interface MetaEntry {
 /** A part of the metadata this configuration does not ask for. */
 const NOT_WANTED = null;
 
-type PodLookup = { readonly ok: true; readonly doc: unknown } | { readonly ok: false };
-
 const NO_PROPS: PodProps = { stdout: { parser: undefined, exclude: undefined }, stderr: { parser: undefined, exclude: undefined } };
 
 /** `asctime` of the local time without its newline, as Fluent Bit's Dummy_Meta. */
@@ -75,17 +72,11 @@ export class KubernetesFilter implements FilterRuntime {
   private readonly mergeParser: RecordParser | undefined;
   private readonly parsers = new Map<string, RecordParser | undefined>();
   private readonly entries: TtlCache<MetaEntry>;
-  private readonly pods: TtlCache<PodLookup>;
   /** Namespace maps by name; null remembers a failed lookup. */
   private readonly namespaces: TtlCache<LogRecord | null>;
   private readonly wantNamespace: boolean;
-  /** The API server (namespaces always come from it, also with Use_Kubelet). */
-  private readonly apiClient: KubeClient | undefined;
-  private readonly inFlight = new InFlight<PodLookup>();
-  /** Where pods come from: the API server or the kubelet. */
-  private readonly client: KubeClient | undefined;
+  private readonly source: MetadataSource;
   private readonly warned = new Set<string>();
-  private kubeletListedAt = -Infinity;
   /** Requests running at once, at most (for tests and metrics). */
   readonly limiter: Limiter;
   private readonly tuning: KubernetesTuning;
@@ -102,13 +93,22 @@ export class KubernetesFilter implements FilterRuntime {
     this.merge = { key: o.merge_log_key, trim: o.merge_log_trim, keepLog: o.keep_log };
     this.mergeParser = o.merge_parser !== undefined ? this.parser(o.merge_parser) : undefined;
     this.entries = new TtlCache(this.tuning.cacheCapacity, o.kube_meta_cache_ttl);
-    this.pods = new TtlCache(this.tuning.cacheCapacity, o.kube_meta_cache_ttl);
     this.limiter = new Limiter(this.tuning.maxConcurrentRequests, this.tuning.requestsPerSecond);
     this.namespaces = new TtlCache(this.tuning.cacheCapacity, o.kube_meta_namespace_cache_ttl);
     this.wantNamespace = o.namespace_labels || o.namespace_annotations || o.namespace_metadata_only;
     const remote = !o.dummy_meta && !o.use_tag_for_meta;
-    this.apiClient = remote && (!o.use_kubelet || this.wantNamespace) ? this.createClient(false) : undefined;
-    this.client = remote ? (o.use_kubelet ? this.createClient(true) : this.apiClient) : undefined;
+    this.source = new MetadataSource({
+      // namespaces always come from the API server, also with Use_Kubelet
+      apiClient: remote && (!o.use_kubelet || this.wantNamespace) ? this.createClient(false) : undefined,
+      kubeletClient: remote && o.use_kubelet ? this.createClient(true) : undefined,
+      preloadDir: o.kube_meta_preload_cache_dir,
+      podTtlMs: o.kube_meta_cache_ttl,
+      negativeTtlMs: this.tuning.negativeCacheTtlMs,
+      kubeletRefreshMs: this.tuning.kubeletRefreshMs,
+      capacity: this.tuning.cacheCapacity,
+      counters: ctx.counters,
+      log: ctx.log,
+    });
     if (o.use_journal) ctx.log.warn('Use_Journal is not supported yet; pods are read from the tag');
     if (o.aws_use_pod_association) ctx.log.warn('aws_use_pod_association is not supported yet and is ignored');
   }
@@ -164,22 +164,15 @@ export class KubernetesFilter implements FilterRuntime {
       this.ctx.counters.add('cache_hits');
       return cached;
     }
-    const pod = this.pods.get(podKey(info));
+    const pod = this.source.cachedPod(info.namespace, info.podName);
     if (pod !== undefined) return this.entryFor(info, key, pod);
-    return this.lookup(info).then((found) => this.entryFor(info, key, found));
+    return this.source.pod(info.namespace, info.podName).then((found) => this.entryFor(info, key, found));
   }
 
   private namespaceMap(name: string): LogRecord | undefined | Promise<LogRecord | undefined> {
     const cached = this.namespaces.get(name);
     if (cached !== undefined) return cached ?? undefined;
-    const client = this.apiClient;
-    const fetch = async (): Promise<PodLookup> => {
-      const preloaded = await this.preloaded(`${name}.namespace_meta`);
-      if (preloaded !== undefined) return preloaded;
-      if (client === undefined) return { ok: false };
-      return this.request(client, `/api/v1/namespaces/${encodeURIComponent(name)}`, `namespace ${name}`);
-    };
-    return this.inFlight.run(`namespace:${name}`, fetch).then((found) => {
+    return this.source.namespace(name).then((found) => {
       const map = found.ok ? namespaceMap(found.doc, name, { labels: this.o.namespace_labels, annotations: this.o.namespace_annotations }) : null;
       this.namespaces.set(name, map, found.ok ? this.o.kube_meta_namespace_cache_ttl : this.tuning.negativeCacheTtlMs);
       return map ?? undefined;
@@ -188,10 +181,11 @@ export class KubernetesFilter implements FilterRuntime {
 
   async stop(): Promise<void> {
     this.entries.clear();
-    this.pods.clear();
+    this.namespaces.clear();
+    this.source.clear();
   }
 
-  private entryFor(info: KubeTagInfo, key: string, pod: PodLookup): MetaEntry | undefined {
+  private entryFor(info: KubeTagInfo, key: string, pod: Lookup): MetaEntry | undefined {
     if (!pod.ok) return undefined;
     const entry: MetaEntry = {
       kubernetes: kubernetesMap(pod.doc, info, this.switches),
@@ -203,79 +197,6 @@ export class KubernetesFilter implements FilterRuntime {
     };
     this.entries.set(key, entry);
     return entry;
-  }
-
-  /** Fetches a pod (API server) or the node's pod list (kubelet); failures are remembered briefly. */
-  /** A pod from Kube_Meta_Preload_Cache_Dir (`<ns>_<pod>.meta`), else from the kubelet or the API server. */
-  private lookup(info: KubeTagInfo): Promise<PodLookup> {
-    const id = podKey(info);
-    return this.inFlight.run(id, async () => {
-      const preloaded = await this.preloaded(`${info.namespace}_${info.podName}.meta`);
-      if (preloaded !== undefined) {
-        this.pods.set(id, preloaded);
-        return preloaded;
-      }
-      const client = this.client;
-      if (client === undefined) return { ok: false };
-      if (this.o.use_kubelet) return this.kubeletLookup(client, id);
-      const path = `/api/v1/namespaces/${encodeURIComponent(info.namespace)}/pods/${encodeURIComponent(info.podName)}`;
-      const result = await this.request(client, path, `pod ${id}`);
-      this.pods.set(id, result, result.ok ? this.o.kube_meta_cache_ttl : this.tuning.negativeCacheTtlMs);
-      return result;
-    });
-  }
-
-  /** A JSON document from Kube_Meta_Preload_Cache_Dir; undefined when there is none (or it is not JSON). */
-  private async preloaded(file: string): Promise<PodLookup | undefined> {
-    const dir = this.o.kube_meta_preload_cache_dir;
-    if (dir === undefined) return undefined;
-    let text: string;
-    try {
-      text = await readFile(join(dir, file), 'utf8');
-    } catch {
-      return undefined;
-    }
-    try {
-      return { ok: true, doc: JSON.parse(text) as unknown };
-    } catch (err) {
-      this.ctx.log.warn(`ignoring ${file} in Kube_Meta_Preload_Cache_Dir: ${(err as Error).message}`);
-      return undefined;
-    }
-  }
-
-  /**
-   * One `/pods` request serves every pod of the node: all items are cached. A pod missing from the
-   * list is not asked for again before Tuning.kubeletRefreshMs has passed since the last list.
-   */
-  private async kubeletLookup(client: KubeClient, id: string): Promise<PodLookup> {
-    if (Date.now() - this.kubeletListedAt >= this.tuning.kubeletRefreshMs) {
-      await this.inFlight.run('/pods', async () => {
-        const list = await this.request(client, '/pods', 'the kubelet pod list');
-        this.kubeletListedAt = Date.now();
-        if (!list.ok) return list;
-        for (const item of podListItems(list.doc)) {
-          const ident = podIdentity(item);
-          if (ident !== undefined) this.pods.set(`${ident.namespace}/${ident.name}`, { ok: true, doc: item });
-        }
-        return list;
-      });
-    }
-    const found = this.pods.get(id);
-    if (found !== undefined) return found;
-    this.ctx.log.debug(`pod ${id} is not in the kubelet's pod list`);
-    return { ok: false };
-  }
-
-  private async request(client: KubeClient, path: string, what: string): Promise<PodLookup> {
-    this.ctx.counters.add('api_requests');
-    try {
-      return { ok: true, doc: await client.getJson(path) };
-    } catch (err) {
-      this.ctx.counters.add('api_errors');
-      const reason = err instanceof KubeRequestError ? err.message : `unexpected error: ${(err as Error).message}`;
-      this.ctx.log.warn(`cannot get metadata of ${what}: ${reason}; records pass without metadata`);
-      return { ok: false };
-    }
   }
 
   private apply(events: LogEvent[], entry: MetaEntry): LogEvent[] {
@@ -318,8 +239,4 @@ export class KubernetesFilter implements FilterRuntime {
     this.warned.add(message);
     this.ctx.log.warn(message);
   }
-}
-
-function podKey(info: KubeTagInfo): string {
-  return `${info.namespace}/${info.podName}`;
 }

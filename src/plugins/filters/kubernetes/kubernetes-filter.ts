@@ -18,7 +18,7 @@ import { MetadataSource, type Lookup } from './metadata-source.js';
 import { mergeLog, type MergeOptions } from './merge-log.js';
 import { namespaceMap } from './namespace-meta.js';
 import { kubernetesMap, podProps, streamSetting, tagOnlyMap, type MetaSwitches, type PodProps } from './pod-meta.js';
-import { KubeTagParser, type KubeTagInfo } from './tag-parser.js';
+import { KubeTagParser, parseJournalName, type KubeTagInfo } from './tag-parser.js';
 
 /** Limits that Fluent Bit hard-codes or does not have; tests may lower them. */
 export interface KubernetesTuning {
@@ -109,7 +109,6 @@ export class KubernetesFilter implements FilterRuntime {
       counters: ctx.counters,
       log: ctx.log,
     });
-    if (o.use_journal) ctx.log.warn('Use_Journal is not supported yet; pods are read from the tag');
     if (o.aws_use_pod_association) ctx.log.warn('aws_use_pod_association is not supported yet and is ignored');
   }
 
@@ -137,24 +136,34 @@ export class KubernetesFilter implements FilterRuntime {
 
   filter(tag: string, events: LogEvent[]): LogEvent[] | Promise<LogEvent[]> {
     if (this.o.dummy_meta) return this.apply(events, { kubernetes: { dummy: asctime(new Date()) }, props: NO_PROPS });
+    if (this.o.use_journal) return this.journal(events);
     const parsed = this.tags.parse(tag);
     if (!parsed.ok) {
       this.warnOnce(parsed.reason);
       return events;
     }
-    const info = parsed.info;
-    if (this.o.use_tag_for_meta) return this.apply(events, { kubernetes: tagOnlyMap(info), props: NO_PROPS });
-    const pod = this.o.namespace_metadata_only ? NOT_WANTED : this.podEntry(info);
-    const ns = this.wantNamespace ? this.namespaceMap(info.namespace) : NOT_WANTED;
-    if (pod instanceof Promise || ns instanceof Promise) return Promise.all([pod, ns]).then(([p, n]) => this.finish(events, p, n));
-    return this.finish(events, pod, ns);
+    const entry = this.resolve(parsed.info);
+    if (entry instanceof Promise) return entry.then((e) => (e !== undefined ? this.apply(events, e) : events));
+    return entry !== undefined ? this.apply(events, entry) : events;
   }
 
-  /** Records pass untouched when a wanted lookup failed (the pod's, or the namespace's with Namespace_Metadata_Only). */
-  private finish(events: LogEvent[], pod: MetaEntry | undefined | null, ns: LogRecord | undefined | null): LogEvent[] {
-    if (pod === undefined || (pod === NOT_WANTED && ns === undefined)) return events;
-    const entry = pod ?? { kubernetes: undefined, props: NO_PROPS };
-    return this.apply(events, ns ? { ...entry, namespace: ns } : entry);
+  /** Use_Journal: each record names its pod in CONTAINER_NAME; records without one pass untouched. */
+  private journal(events: LogEvent[]): LogEvent[] | Promise<LogEvent[]> {
+    const resolved = events.map((e) => {
+      const info = parseJournalName(e.record['CONTAINER_NAME']);
+      return info !== undefined ? this.resolve(info) : undefined;
+    });
+    const finish = (entries: readonly (MetaEntry | undefined)[]): LogEvent[] => events.flatMap((e, i) => (entries[i] !== undefined ? this.apply([e], entries[i]) : [e]));
+    return resolved.some((r) => r instanceof Promise) ? Promise.all(resolved).then(finish) : finish(resolved as (MetaEntry | undefined)[]);
+  }
+
+  /** The metadata of a pod; undefined (records pass untouched) when a wanted lookup failed. */
+  private resolve(info: KubeTagInfo): MetaEntry | undefined | Promise<MetaEntry | undefined> {
+    if (this.o.use_tag_for_meta) return { kubernetes: tagOnlyMap(info), props: NO_PROPS };
+    const pod = this.o.namespace_metadata_only ? NOT_WANTED : this.podEntry(info);
+    const ns = this.wantNamespace ? this.namespaceMap(info.namespace) : NOT_WANTED;
+    if (pod instanceof Promise || ns instanceof Promise) return Promise.all([pod, ns]).then(([p, n]) => combine(p, n));
+    return combine(pod, ns);
   }
 
   private podEntry(info: KubeTagInfo): MetaEntry | undefined | Promise<MetaEntry | undefined> {
@@ -239,4 +248,11 @@ export class KubernetesFilter implements FilterRuntime {
     this.warned.add(message);
     this.ctx.log.warn(message);
   }
+}
+
+/** Pod entry and namespace map together; undefined when the pod failed, or the namespace did with Namespace_Metadata_Only. */
+function combine(pod: MetaEntry | undefined | null, ns: LogRecord | undefined | null): MetaEntry | undefined {
+  if (pod === undefined || (pod === NOT_WANTED && ns === undefined)) return undefined;
+  const entry = pod ?? { kubernetes: undefined, props: NO_PROPS };
+  return ns ? { ...entry, namespace: ns } : entry;
 }

@@ -56,3 +56,13 @@ export class KubeTagParser {
     return DEFAULT_TAG_REGEX.exec(rest)?.groups;
   }
 }
+
+/** Docker's journald CONTAINER_NAME: `k8s_<container>[.<hash>]_<pod>_<namespace>_<uid>_<attempt>`. */
+const JOURNAL_REGEX = /^(?<name_prefix>[^_]+)_(?<container_name>[^._]+)(\.(?<container_hash>[^_]+))?_(?<pod_name>[^_]+)_(?<namespace_name>[^_]+)_[^_]+_[^_]+$/;
+
+/** Pod, namespace and container of a journald record (Use_Journal), from its CONTAINER_NAME field. */
+export function parseJournalName(value: unknown): KubeTagInfo | undefined {
+  const g = typeof value === 'string' ? JOURNAL_REGEX.exec(value)?.groups : undefined;
+  if (g === undefined) return undefined;
+  return { podName: g['pod_name']!, namespace: g['namespace_name']!, container: g['container_name'], dockerId: undefined, containerHash: text(g['container_hash']) };
+}

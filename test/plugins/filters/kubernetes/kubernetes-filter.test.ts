@@ -295,6 +295,23 @@ describe(`kubernetes filter against a local API server over ${tls ? 'HTTPS' : 'H
     expect(out.logs.join('\n')).toMatch(/ignoring default_plain.meta/);
   });
 
+  it('Use_Journal reads each record\'s pod from its journald CONTAINER_NAME, keeping the order', async () => {
+    const out = await runKube(kubeConfig(setup, '    Use_Journal On'), [
+      [
+        'kube.journal',
+        [
+          { MESSAGE: 'm1', CONTAINER_NAME: 'k8s_web_web-7d4b9c6f5-x2k8p_default_1c9f3a52-6b7e-4d2f-9a1c-0e5b8d7f4a21_0' },
+          { MESSAGE: 'm2' },
+          { MESSAGE: 'm3', CONTAINER_NAME: 'k8s_proxy.1a2b3c_api-6b8f_shop_3e2d1c0b_1' },
+        ],
+      ],
+    ]);
+    expect(out.records.map((r) => r['MESSAGE'])).toEqual(['m1', 'm2', 'm3']);
+    expect(exact((out.records[0]!['kubernetes'] as Record<string, unknown>)['docker_id'])).toBe(exact(A));
+    expect(out.records[1]).toEqual({ MESSAGE: 'm2' });
+    expect(out.records[2]!['kubernetes']).toMatchObject({ pod_name: 'api-6b8f', container_name: 'proxy', docker_id: D, container_hash: '1a2b3c' });
+  });
+
   it('Use_Tag_For_Meta builds the map from the tag only, without requests', async () => {
     const out = await runKube(kubeConfig(setup, '    Use_Tag_For_Meta On'), [[WEB, [{ log: 'x' }]]]);
     expect(exact(out.records)).toBe(exact([{ log: 'x', kubernetes: { pod_name: 'web-7d4b9c6f5-x2k8p', namespace_name: 'default', container_name: 'web', docker_id: A } }]));

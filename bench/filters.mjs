@@ -1,0 +1,114 @@
+// Filter chain throughput: records pushed through a lib input, the filters, and a null output.
+// Prints one JSON line per scenario: {bench, records, seconds, records_per_s, cpu_s, rss_peak_mb}.
+// Run with `npm run bench:filters` (builds first). The kubernetes scenario measures cache hits:
+// a local HTTP server on 127.0.0.1 answers the pod lookups once, then every record is served
+// from the filter's cache.
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { validateConfig } = await import(join(root, 'dist/config/validate.js'));
+const { Pipeline } = await import(join(root, 'dist/engine/pipeline.js'));
+
+const RECORDS = Number(process.env.RECORDS ?? 1_000_000);
+const BATCH = 1000;
+const PODS = 100;
+const HEX = 'a'.repeat(64);
+
+function pod(i) {
+  return {
+    kind: 'Pod',
+    apiVersion: 'v1',
+    metadata: { name: `web-${i}`, namespace: 'shop', uid: `uid-${i}`, labels: { app: 'web', tier: 'front' }, annotations: { 'team': 'checkout' } },
+    spec: { nodeName: 'node-1', containers: [{ name: 'app', image: 'shop/web:1.2.3' }] },
+    status: { podIP: '10.0.0.1', containerStatuses: [{ name: 'app', image: 'shop/web:1.2.3', imageID: 'docker-pullable://shop/web@sha256:abc', containerID: `containerd://${HEX}` }] },
+  };
+}
+
+async function apiServer() {
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests++;
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/web-(\d+)$/.exec(req.url ?? '');
+    if (!m) {
+      res.writeHead(404).end('{}');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(pod(Number(m[2]))));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: server.address().port, requests: () => requests };
+}
+
+async function run(name, filters, makeRecord, tagOf, env = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'logferry-bench-filters-'));
+  try {
+    const conf = join(dir, 'bench.conf');
+    writeFileSync(
+      conf,
+      `[SERVICE]\n    Flush 1\n    Log_Level error\n\n[INPUT]\n    Name lib\n    Tag  bench\n\n${filters}\n[OUTPUT]\n    Name  null\n    Match *\n`,
+    );
+    const result = validateConfig(conf, { env: { HOSTNAME: 'bench', ...env } });
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) throw new Error(JSON.stringify(errors));
+    const pipeline = new Pipeline(result.plan, { logSink: () => {} });
+    await pipeline.start();
+    // Warm-up batch (first lookups, JIT), not measured.
+    pipeline.push(Array.from({ length: BATCH }, (_, i) => makeRecord(i)), { tag: tagOf(0) });
+    await new Promise((r) => setTimeout(r, 200));
+    let rss = process.memoryUsage().rss;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let n = 0; n < RECORDS; n += BATCH) {
+      const batch = new Array(BATCH);
+      for (let i = 0; i < BATCH; i++) batch[i] = makeRecord(n + i);
+      pipeline.push(batch, { tag: tagOf(n / BATCH) });
+      if ((n / BATCH) % 100 === 0) {
+        rss = Math.max(rss, process.memoryUsage().rss);
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    await pipeline.stop();
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const m = pipeline.metrics();
+    const out = Object.values(m.output)[0]?.counters ?? {};
+    console.log(
+      JSON.stringify({
+        bench: name,
+        records: RECORDS,
+        delivered: (out.proc_records ?? 0) - BATCH,
+        seconds: Math.round(seconds * 1000) / 1000,
+        records_per_s: Math.round(RECORDS / seconds),
+        cpu_s: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100,
+        rss_peak_mb: Math.round((rss / 1e6) * 10) / 10,
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const line = (i) => ({ log: `2024-05-01T10:00:00Z level=${i % 10 === 0 ? 'error' : 'info'} component=api request=${i} took=${i % 97}ms`, stream: 'stdout' });
+
+await run('filter-none', '', line, () => 'bench');
+await run('filter-grep', '[FILTER]\n    Name  grep\n    Match *\n    Regex log level=(info|error)\n    Exclude stream ^stderr$\n', line, () => 'bench');
+await run(
+  'filter-modify',
+  '[FILTER]\n    Name  modify\n    Match *\n    Rename log message\n    Set    source api\n    Add    env prod\n    Copy   stream channel\n    Remove stream\n',
+  line,
+  () => 'bench',
+);
+const api = await apiServer();
+await run(
+  'filter-kubernetes-cache-hit',
+  `[FILTER]\n    Name            kubernetes\n    Match           kube.*\n    Kube_URL        http://127.0.0.1:${api.port}\n    Kube_Token_File /dev/null\n    Kube_Tag_Prefix kube.var.log.containers.\n    Merge_Log       On\n    tls.verify      Off\n`,
+  (i) => ({ log: `{"level":"info","request":${i}}\n`, stream: 'stdout', time: '2024-05-01T10:00:00.000000000Z' }),
+  (b) => `kube.var.log.containers.web-${b % PODS}_shop_app-${HEX}.log`,
+);
+console.log(JSON.stringify({ bench: 'filter-kubernetes-api-requests', requests: api.requests(), pods: PODS }));
+api.server.close();

@@ -12,7 +12,9 @@ import { validateClassic } from '../../src/config/validate.js';
 import type { EventBatch } from '../../src/engine/event.js';
 import { splitNanos } from '../../src/engine/event.js';
 import { Pipeline } from '../../src/engine/pipeline.js';
+import { composeTailTag } from '../../src/config/analyze/tag-pattern.js';
 import { REPO_ROOT } from '../support/cli.js';
+import { KubeServer, makeCertificate } from '../plugins/filters/kubernetes/kube-server.js';
 
 type Step =
   | { write: string; text: string }
@@ -33,6 +35,11 @@ interface CaseSpec {
   /** Give up waiting for the expected records after this long (default 10 s). */
   timeoutMs?: number;
   env?: Record<string, string>;
+  /**
+   * Start a local kubelet (HTTPS, self-signed certificate, pods from fixtures/kubernetes) and pass
+   * KUBELET_PORT, KUBE_CA and KUBE_TOKEN to the config. Needs openssl; skipped without it.
+   */
+  kubelet?: boolean;
 }
 
 interface Row {
@@ -55,15 +62,15 @@ function byTag(rows: Row[], unordered: boolean): Record<string, Row[]> {
  * Actual rows made comparable: the temp dir becomes `${WORK}`, and a time is kept only where the
  * expected row at the same place has one (records timed "now" cannot be compared).
  */
-function comparable(actual: Row[], expected: Row[], work: string): Row[] {
+function comparable(actual: Row[], expected: Row[], work: string, workTag: string): Row[] {
   const seen = new Map<string, number>();
   const expectedByTag = new Map<string, Row[]>();
   for (const r of expected) expectedByTag.set(r.tag, [...(expectedByTag.get(r.tag) ?? []), r]);
   return actual.map((row) => {
-    const i = seen.get(row.tag) ?? 0;
-    seen.set(row.tag, i + 1);
-    const r = JSON.parse(JSON.stringify(row).split(work).join('${WORK}')) as Row;
-    if (expectedByTag.get(row.tag)?.[i]?.time === undefined) delete r.time;
+    const r = JSON.parse(JSON.stringify(row).split(work).join('${WORK}').split(workTag).join('${WORK_TAG}')) as Row;
+    const i = seen.get(r.tag) ?? 0;
+    seen.set(r.tag, i + 1);
+    if (expectedByTag.get(r.tag)?.[i]?.time === undefined) delete r.time;
     return r;
   });
 }
@@ -79,7 +86,7 @@ describe('pipeline golden cases', () => {
   });
 
   for (const name of cases) {
-    it(name, async () => {
+    it(name, async (ctx) => {
       const dir = join(ROOT, name);
       const spec: CaseSpec = existsSync(join(dir, 'case.json')) ? (JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as CaseSpec) : {};
       const expected = readFileSync(join(dir, 'expected.jsonl'), 'utf8')
@@ -87,9 +94,19 @@ describe('pipeline golden cases', () => {
         .filter((l) => l.trim().length > 0)
         .map((l) => JSON.parse(l) as Row);
       const work = mkdtempSync(join(tmpdir(), `logferry-${name}-`));
+      // A tail Tag `x.*` turns the work directory into dots: cases refer to it as ${WORK_TAG}.
+      const workTag = composeTailTag('*', work);
+      const tls = spec.kubelet ? makeCertificate() : undefined;
+      if (spec.kubelet && !tls) ctx.skip();
+      const kubelet = tls ? new KubeServer(tls) : undefined;
       try {
         if (existsSync(join(dir, 'input'))) cpSync(join(dir, 'input'), work, { recursive: true });
-        const env = { HOSTNAME: 'golden-host', WORK: work, ...spec.env };
+        const kubeEnv: Record<string, string> = {};
+        if (kubelet && tls) {
+          writeFileSync(join(work, 'token'), `${kubelet.token}\n`);
+          Object.assign(kubeEnv, { KUBELET_PORT: String(await kubelet.listen()), KUBE_CA: tls.cert, KUBE_TOKEN: join(work, 'token') });
+        }
+        const env = { HOSTNAME: 'golden-host', WORK: work, WORK_TAG: workTag, ...kubeEnv, ...spec.env };
         const result = validateClassic(join(dir, 'fluent-bit.conf'), { env, cwd: REPO_ROOT });
         expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         const rows: Row[] = [];
@@ -127,8 +144,10 @@ describe('pipeline golden cases', () => {
         // Compared as JSON text per row, so that key order counts (Fluent Bit's record shapes are ordered).
         const text = (groups: Record<string, Row[]>) =>
           Object.fromEntries(Object.entries(groups).map(([tag, list]) => [tag, list.map((r) => JSON.stringify({ tag: r.tag, ...(r.time === undefined ? {} : { time: r.time }), record: r.record }))]));
-        expect(text(byTag(comparable(rows, expected, work), unordered)), logs.join('')).toEqual(text(byTag(expected, unordered)));
+        expect(text(byTag(comparable(rows, expected, work, workTag), unordered)), logs.join('')).toEqual(text(byTag(expected, unordered)));
       } finally {
+        await kubelet?.close();
+        if (tls) rmSync(tls.dir, { recursive: true, force: true });
         rmSync(work, { recursive: true, force: true });
       }
     }, 60_000);

@@ -55,4 +55,22 @@ describe('logferry run', () => {
     expect(lines.length).toBeGreaterThanOrEqual(4);
     for (const l of lines) expect(JSON.parse(l)).toMatchObject({ m: 1 });
   }, 30_000);
+
+  it('runs the quick start configuration to the end of its files (npm start)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'run', '-c', 'fixtures/quickstart/fluent-bit.conf'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code).toBe(0);
+    const records = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.map((r) => [r['stream'], r['log'], r['cluster']])).toEqual([
+      ['stdout', '{"level":"info","msg":"server listening on :8080"}', 'quickstart'],
+      ['stdout', 'a long line that the container runtime split into two pieces', 'quickstart'],
+      ['stderr', 'warning: cache miss for key user:42', 'quickstart'],
+    ]);
+    expect(Object.keys(records[0]!)).toEqual(['date', 'time', 'stream', '_p', 'log', 'cluster']);
+  }, 30_000);
 });

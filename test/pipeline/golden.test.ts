@@ -1,5 +1,5 @@
 /**
- * Pipeline golden cases: fixtures/pipeline/<case>/ holds fluent-bit.conf (paths under ${WORK}),
+ * Golden cases: fixtures/pipeline/<case>/ and fixtures/filters/<case>/ hold fluent-bit.conf (paths under ${WORK}),
  * input/ (copied to a temp dir that ${WORK} names), optional case.json with steps, and
  * expected.jsonl (one {"tag", "record"} per line, plus "time" when case.json compares it).
  * The outputs of the config are `lib` outputs; records are compared per tag, in order.
@@ -48,8 +48,16 @@ interface Row {
   time?: string;
 }
 
-const ROOT = join(REPO_ROOT, 'fixtures', 'pipeline');
-const cases = existsSync(ROOT) ? readdirSync(ROOT).filter((d) => existsSync(join(ROOT, d, 'fluent-bit.conf'))).sort() : [];
+// One looping test for both golden areas: whole pipelines, and one behaviour per filter.
+const ROOTS = ['pipeline', 'filters'].map((area) => join(REPO_ROOT, 'fixtures', area));
+const cases = ROOTS.flatMap((root) =>
+  existsSync(root)
+    ? readdirSync(root)
+        .filter((d) => existsSync(join(root, d, 'fluent-bit.conf')))
+        .sort()
+        .map((d) => ({ name: `${root.split(/[\\/]/).pop()}/${d}`, dir: join(root, d) }))
+    : [],
+);
 
 function byTag(rows: Row[], unordered: boolean): Record<string, Row[]> {
   const out: Record<string, Row[]> = {};
@@ -85,15 +93,14 @@ describe('pipeline golden cases', () => {
     expect(cases.length).toBeGreaterThan(0);
   });
 
-  for (const name of cases) {
+  for (const { name, dir } of cases) {
     it(name, async (ctx) => {
-      const dir = join(ROOT, name);
       const spec: CaseSpec = existsSync(join(dir, 'case.json')) ? (JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as CaseSpec) : {};
       const expected = readFileSync(join(dir, 'expected.jsonl'), 'utf8')
         .split('\n')
         .filter((l) => l.trim().length > 0)
         .map((l) => JSON.parse(l) as Row);
-      const work = mkdtempSync(join(tmpdir(), `logferry-${name}-`));
+      const work = mkdtempSync(join(tmpdir(), `logferry-${name.replace('/', '-')}-`));
       // A tail Tag `x.*` turns the work directory into dots: cases refer to it as ${WORK_TAG}.
       const workTag = composeTailTag('*', work);
       const tls = spec.kubelet ? makeCertificate() : undefined;

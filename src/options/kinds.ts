@@ -116,6 +116,10 @@ export interface IntConfig extends BaseConfig {
   readonly max?: number;
 }
 
+export interface CustomConfig extends BaseConfig {
+  readonly values?: readonly string[];
+}
+
 export interface UnsupportedConfig extends BaseConfig {
   /** Why logferry does not act on it (shown in the warning). */
   readonly reason: string;
@@ -223,8 +227,11 @@ export const opt = {
   unsupported<const C extends UnsupportedConfig>(config: C) {
     return build<string, C>('unsupported', config, (t) => ok(t), { unsupported: config.reason });
   },
-  /** Any option kind with a custom parser (rules with their own tokenisation, e.g. modify `Set`). */
-  custom<T, const C extends BaseConfig>(kind: string, config: C, parse: (text: string) => ParseOutcome<T>) {
-    return build<T, C>(kind, config, parse);
+  /**
+   * Any option kind with a custom parser (rules with their own tokenisation, e.g. modify `Set`).
+   * `values` lists the allowed words of an enum-like option with its own parsing (docs show them).
+   */
+  custom<T, const C extends CustomConfig>(kind: string, config: C, parse: (text: string) => ParseOutcome<T>) {
+    return build<T, C>(kind, config, parse, config.values ? { values: config.values } : {});
   },
 };

@@ -17,7 +17,7 @@
  */
 import { defineSection } from '../../options/define.js';
 import { opt } from '../../options/kinds.js';
-import type { AnySpec, ParseOutcome } from '../../options/spec.js';
+import type { ParseOutcome } from '../../options/spec.js';
 import { atof } from '../../options/units.js';
 
 const LOG_LEVELS = ['off', 'error', 'warn', 'warning', 'info', 'debug', 'trace'] as const;
@@ -86,11 +86,6 @@ function firstLetterChoice<V extends string>(values: readonly V[], fallback: V):
   };
 }
 
-/** Attaches the allowed words to a custom spec, so docs list them like an enum's. */
-function withValues<S extends AnySpec>(spec: S, values: readonly string[]): S {
-  return Object.freeze({ ...spec, values }) as S;
-}
-
 /** `storage.type` (with `storage.inherit`): an unknown type falls back to memory with a warning. */
 function parseStorageType(text: string): ParseOutcome<'memory' | 'filesystem' | 'memrb'> {
   const t = text.trim().toLowerCase();
@@ -144,13 +139,15 @@ export default defineSection({
     hc_period: opt.int({ default: '60', doc: 'Health check: window in seconds' }),
 
     // DNS defaults for every upstream connection (net.dns.* of the outputs)
-    'dns.mode': withValues(
-      opt.custom('enum', { doc: 'Default DNS transport of outputs: UDP or TCP' }, firstLetterChoice(['udp', 'tcp'] as const, 'udp')),
-      ['udp', 'tcp'],
+    'dns.mode': opt.custom(
+      'enum',
+      { values: ['udp', 'tcp'], doc: 'Default DNS transport of outputs: UDP or TCP' },
+      firstLetterChoice(['udp', 'tcp'] as const, 'udp'),
     ),
-    'dns.resolver': withValues(
-      opt.custom('enum', { doc: 'Default DNS resolver of outputs: async or legacy' }, firstLetterChoice(['async', 'legacy'] as const, 'async')),
-      ['async', 'legacy'],
+    'dns.resolver': opt.custom(
+      'enum',
+      { values: ['async', 'legacy'], doc: 'Default DNS resolver of outputs: async or legacy' },
+      firstLetterChoice(['async', 'legacy'] as const, 'async'),
     ),
     'dns.prefer_ipv4': opt.serviceBool({ default: 'off', doc: 'Default for outputs: prefer IPv4 addresses' }),
     'dns.prefer_ipv6': opt.serviceBool({ default: 'off', doc: 'Default for outputs: prefer IPv6 addresses' }),
@@ -165,9 +162,10 @@ export default defineSection({
     'storage.backlog.flush_on_shutdown': opt.serviceBool({ default: 'off', doc: 'Try to flush the filesystem backlog during shutdown' }),
     'storage.delete_irrecoverable_chunks': opt.serviceBool({ default: 'off', doc: 'Delete corrupted chunk files instead of keeping them' }),
     'storage.trim_files': opt.serviceBool({ default: 'off', doc: 'Shrink chunk files to their content' }),
-    'storage.type': withValues(
-      opt.custom('enum', { doc: 'Storage type inherited by inputs with storage.inherit: memory, filesystem or memrb' }, parseStorageType),
-      ['memory', 'filesystem', 'memrb'],
+    'storage.type': opt.custom(
+      'enum',
+      { values: ['memory', 'filesystem', 'memrb'], doc: 'Storage type inherited by inputs with storage.inherit: memory, filesystem or memrb' },
+      parseStorageType,
     ),
     'storage.inherit': opt.serviceBool({ default: 'off', doc: 'Inputs without storage.type use the [SERVICE] storage.type' }),
     'storage.keep.rejected': opt.serviceBool({ default: 'off', doc: 'Keep chunks rejected by outputs in a dead-letter stream (needs storage.path)' }),

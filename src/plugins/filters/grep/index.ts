@@ -4,7 +4,7 @@ import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
 import type { CompiledRegex } from '../../../parsers/regex.js';
 import { parseRecordAccessor, type RecordAccessor } from '../shared/accessor.js';
-import { compileRuleRegex, invalidRule, withValues } from '../shared/rule.js';
+import { compileRuleRegex, invalidRule } from '../shared/rule.js';
 import { splitFlb } from '../../../options/tokenize.js';
 
 /** One `Regex` or `Exclude` rule: `KEY REGEX`. */
@@ -67,9 +67,10 @@ export default defineFilter({
   options: {
     regex: opt.custom('grep-rule', { multiple: true, doc: 'KEY REGEX: keep records whose KEY value matches REGEX' }, parseGrepRule),
     exclude: opt.custom('grep-rule', { multiple: true, doc: 'KEY REGEX: drop records whose KEY value matches REGEX' }, parseGrepRule),
-    logical_op: withValues(
-      opt.custom('enum', { default: 'legacy', doc: 'How rules combine: legacy (in order, first decisive rule wins), AND or OR' }, parseLogicalOp),
-      LOGICAL_OPS,
+    logical_op: opt.custom(
+      'enum',
+      { default: 'legacy', values: LOGICAL_OPS, doc: 'How rules combine: legacy (in order, first decisive rule wins), AND or OR' },
+      parseLogicalOp,
     ),
   },
   check(options, ctx) {

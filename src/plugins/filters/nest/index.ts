@@ -1,7 +1,6 @@
 import { defineFilter, type CheckContext } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
-import { withValues } from '../shared/rule.js';
 
 export type NestOperation = 'nest' | 'lift';
 
@@ -40,10 +39,7 @@ export default defineFilter({
   create: async (ctx) => new (await import('./nest-filter.js')).NestFilter(ctx),
   description: 'Nest matching keys under a new map, or lift the keys of a nested map to the top level',
   options: {
-    operation: withValues(opt.custom('enum', { required: true, doc: 'nest (move keys into a map) or lift (move a map\'s keys up)' }, parseNestOperation), [
-      'nest',
-      'lift',
-    ]),
+    operation: opt.custom('enum', { required: true, values: ['nest', 'lift'], doc: 'nest (move keys into a map) or lift (move a map\'s keys up)' }, parseNestOperation),
     wildcard: opt.custom('wildcard', { multiple: true, doc: 'nest: keys to move (exact name, or a prefix ending in *)' }, parseWildcard),
     nest_under: opt.string({ doc: 'nest: key of the new map' }),
     nested_under: opt.string({ doc: 'lift: key of the map whose entries are lifted' }),

@@ -1,6 +1,6 @@
 /** Small helpers shared by the rule parsers of the filter tables. */
 import { compileRegex, type CompiledRegex } from '../../../parsers/regex.js';
-import type { AnySpec, ParseOutcome } from '../../../options/spec.js';
+import type { ParseOutcome } from '../../../options/spec.js';
 
 export type Failure = Extract<ParseOutcome<never>, { ok: false }>;
 
@@ -21,7 +21,3 @@ export function orList(words: readonly string[]): string {
   return `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
-/** Adds the list of allowed words (shown in docs) to a custom enum-like option. */
-export function withValues<S extends AnySpec>(spec: S, values: readonly string[]): S {
-  return { ...spec, values };
-}

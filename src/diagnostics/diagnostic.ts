@@ -55,23 +55,6 @@ export function makeDiagnostic(init: DiagnosticInit): Diagnostic {
   return d;
 }
 
-/** Collects diagnostics for one validation pass; never throws. */
-export class DiagnosticBag {
-  readonly items: Diagnostic[] = [];
-
-  add(init: DiagnosticInit): void {
-    this.items.push(makeDiagnostic(init));
-  }
-
-  push(d: Diagnostic): void {
-    this.items.push(d);
-  }
-
-  get hasErrors(): boolean {
-    return this.items.some((d) => d.severity === 'error');
-  }
-}
-
 /** Orders diagnostics by file (in the order given), then line and column; stable otherwise. */
 export function sortDiagnostics(items: readonly Diagnostic[], fileOrder: readonly string[] = []): Diagnostic[] {
   const rank = new Map(fileOrder.map((f, i) => [f, i]));

@@ -44,9 +44,3 @@ export function splitNanos(t: Nanos): { sec: number; nsec: number } {
   }
   return { sec: Number(sec), nsec: Number(nsec) };
 }
-
-/** Seconds as a float with (up to) nanosecond digits, as Fluent Bit prints `date` in json output. */
-export function nanosToSecondsFloat(t: Nanos): number {
-  const { sec, nsec } = splitNanos(t);
-  return sec + nsec / 1e9;
-}

@@ -77,9 +77,3 @@ export interface OutputRuntime {
   flush(batch: EventBatch): Promise<FlushResult>;
   stop?(): Promise<void>;
 }
-
-export interface RuntimeFactories {
-  input?(ctx: InputContext): Promise<InputRuntime>;
-  filter?(ctx: FilterContext): Promise<FilterRuntime>;
-  output?(ctx: OutputContext): Promise<OutputRuntime>;
-}

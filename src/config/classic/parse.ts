@@ -106,4 +106,3 @@ function reportUnknownSection(
   report('unknown-section', `unknown section [${name}]; Fluent Bit ignores it`, span, hint);
 }
 
-export { makeDiagnostic };

@@ -1,3 +1,4 @@
+import { routeOptions } from '../config/analyze/routing.js';
 import { matchTag } from '../config/analyze/tag-pattern.js';
 import type { PlanInstance } from '../config/plan/types.js';
 import type { CompiledRegex } from '../parsers/regex.js';
@@ -8,9 +9,9 @@ export class RouteRule {
   private readonly regex: CompiledRegex | undefined;
 
   constructor(instance: PlanInstance, implicitAll = false) {
-    const match = instance.options['match'];
-    this.match = typeof match === 'string' && match.length > 0 ? match : implicitAll ? '*' : undefined;
-    this.regex = instance.options['match_regex'] as CompiledRegex | undefined;
+    const { match, regex } = routeOptions(instance);
+    this.match = match ?? (implicitAll ? '*' : undefined);
+    this.regex = regex;
   }
 
   /** True when the tag is routed here. Match_Regex is anchored at the start only (`onig_match`). */

@@ -55,10 +55,15 @@ function distinct(routes: readonly (Route | undefined)[]): Route[] {
   return [...byKey.values()];
 }
 
-function routeOf(instance: PlanInstance): Route {
+/** A filter's or output's Match (empty counts as unset, as Fluent Bit treats it) and Match_Regex. */
+export function routeOptions(instance: PlanInstance): { match: string | undefined; regex: CompiledRegex | undefined } {
   const match = instance.options['match'];
-  const regex = instance.options['match_regex'] as CompiledRegex | undefined;
-  return makeRoute(typeof match === 'string' && match.length > 0 ? match : undefined, regex);
+  return { match: typeof match === 'string' && match.length > 0 ? match : undefined, regex: instance.options['match_regex'] as CompiledRegex | undefined };
+}
+
+function routeOf(instance: PlanInstance): Route {
+  const { match, regex } = routeOptions(instance);
+  return makeRoute(match, regex);
 }
 
 /** Whether a route can see some tag of the pattern. Regexes are only decided on literal tags. */

@@ -34,3 +34,25 @@ export interface MetricsSnapshot {
   /** Records accepted into buffers and not yet released (delivered or dropped). */
   buffered_records: number;
 }
+
+/** One input's buffer, as `/api/v1/storage` shows it (Fluent Bit's `input_chunks` entry). */
+export interface InputStorageStatus {
+  /** Paused by Mem_Buf_Limit (Fluent Bit's `overlimit`). */
+  readonly overlimit: boolean;
+  /** Bytes buffered in memory for this input and its limit (0 = none). */
+  readonly memBytes: number;
+  readonly memLimit: number;
+  /** Chunks not yet released: total, in memory (up), only on disk (down), being flushed (busy). */
+  readonly chunks: { readonly total: number; readonly up: number; readonly down: number; readonly busy: number; readonly busyBytes: number };
+}
+
+/** The buffer of the whole pipeline (`/api/v1/storage`). */
+export interface StorageStatus {
+  /** Chunks not yet released in the whole pipeline; fs* count those of filesystem-storage inputs. */
+  readonly totalChunks: number;
+  readonly memChunks: number;
+  readonly fsChunks: number;
+  readonly fsChunksUp: number;
+  readonly fsChunksDown: number;
+  readonly inputs: Record<string, InputStorageStatus>;
+}

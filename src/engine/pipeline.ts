@@ -3,7 +3,7 @@ import { PipelineError } from '../errors.js';
 import { Chunk } from './chunk.js';
 import { nowNanos, type LogEvent } from './event.js';
 import { createLogger, normalizeLevel, type Logger, type LogSink } from './logger.js';
-import { Counters, type MetricsSnapshot } from './metrics.js';
+import { Counters, type InputStorageStatus, type MetricsSnapshot, type StorageStatus } from './metrics.js';
 import { fluentBitBackoff, OutputSlot } from './output-slot.js';
 import type { EventBatch } from './event.js';
 import type { FilterRuntime, InputContext, InputRuntime, PluginHost } from './plugin.js';
@@ -86,6 +86,9 @@ export class Pipeline {
   private stopPromise: Promise<void> | undefined;
   private readonly libInputs = new Map<string, (tag: string | undefined, events: LogEvent[]) => void>();
   private readonly host: PluginHost;
+  private startTime: number | undefined;
+  /** Chunks handed to outputs and not yet released. */
+  private readonly inFlight = new Set<PipelineChunk>();
 
   constructor(
     readonly plan: Plan,
@@ -122,6 +125,7 @@ export class Pipeline {
   async start(): Promise<void> {
     if (this.state !== 'created') throw new PipelineError(`pipeline cannot start: it is ${this.state}`);
     this.state = 'running';
+    this.startTime = Date.now();
     const plan = this.plan;
     for (const i of [...plan.inputs, ...plan.filters, ...plan.outputs]) {
       if (!i.supported) throw new PipelineError(`${i.kind} plugin '${i.plugin}' (${i.displayName}) is not supported by logferry; remove it to run this configuration`);
@@ -252,6 +256,37 @@ export class Pipeline {
     };
   }
 
+  /** When `start()` was called (ms since the epoch), for uptime. */
+  get startedAt(): number | undefined {
+    return this.startTime;
+  }
+
+  /** Chunks and bytes buffered per input (Fluent Bit's `/api/v1/storage`). */
+  storageStatus(): StorageStatus {
+    const inputs: Record<string, InputStorageStatus> = {};
+    let total = 0;
+    for (const slot of [...this.inputs, ...this.emitters.values()]) {
+      const chunks = new Set<PipelineChunk>([...slot.open.values(), ...slot.ready]);
+      for (const c of this.inFlight) if (c.source === slot) chunks.add(c);
+      let busy = 0;
+      let busyBytes = 0;
+      for (const c of chunks) {
+        if (c.dispatched) {
+          busy++;
+          busyBytes += c.bytes;
+        }
+      }
+      total += chunks.size;
+      inputs[slot.name] = {
+        overlimit: slot.paused,
+        memBytes: slot.bytes,
+        memLimit: slot.memLimit,
+        chunks: { total: chunks.size, up: chunks.size, down: 0, busy, busyBytes },
+      };
+    }
+    return { totalChunks: total, memChunks: total, fsChunks: 0, fsChunksUp: 0, fsChunksDown: 0, inputs };
+  }
+
   /** Records dropped before reaching any output (no output matched their tag), by reason. */
   routingDrops(): Record<string, number> {
     return this.engineCounters.snapshot().dropped;
@@ -370,11 +405,13 @@ export class Pipeline {
     chunk.dispatched = true;
     const outputs = this.router!.route(chunk.tag).outputs;
     for (const o of outputs) chunk.pending.add(o);
+    if (outputs.length > 0) this.inFlight.add(chunk);
     for (const o of outputs) o.enqueue(chunk);
   }
 
   private outputDone(chunk: PipelineChunk, slot: Slot): void {
     if (!chunk.pending.delete(slot) || chunk.pending.size > 0) return;
+    this.inFlight.delete(chunk);
     const source = chunk.source;
     source.bytes -= chunk.bytes;
     this.bufferedRecords -= chunk.events.length;

@@ -1,0 +1,151 @@
+/**
+ * The HTTP monitoring server (`[SERVICE] HTTP_Server On`): Fluent Bit's endpoints and shapes
+ * (`src/http_server/`), serving whatever pipeline is current, so it keeps running across hot
+ * reloads.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PipelineError } from '../../errors.js';
+import type { Logger } from '../logger.js';
+import { HealthWindow, outputTotals } from './health.js';
+import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
+import { reloadReply, type ReloadControl } from './reload-api.js';
+import type { MonitoredPipeline } from './source.js';
+import { buildInfoJson, metricsJson, storageJson, uptimeJson } from './v1-json.js';
+
+const JSON_TYPE = 'application/json';
+
+export interface MonitorOptions {
+  /** The pipeline to report on; called on every request and sample. */
+  readonly pipeline: () => MonitoredPipeline;
+  /** logferry's version, for `/` and the build info metric. */
+  readonly version: string;
+  readonly log: Logger;
+  /** Hot reload (`/api/v2/reload`); without it the endpoint answers as with Hot_Reload off. */
+  readonly reload?: ReloadControl;
+  /** Clock (ms since the epoch); tests may pin it. */
+  readonly now?: () => number;
+}
+
+export class MonitorServer {
+  private server: Server | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly health = new HealthWindow();
+  private sampled: MonitoredPipeline | undefined;
+  private readonly now: () => number;
+
+  constructor(private readonly options: MonitorOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Listens on `listen:port` (port 0: any free port, logferry only) and starts the health sampling.
+   * Resolves to the bound address; a port in use or an address that cannot be bound is a
+   * PipelineError naming the address.
+   */
+  async start(listen: string, port: number): Promise<AddressInfo> {
+    if (this.server) throw new PipelineError('the monitoring server is already started');
+    const server = createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) => {
+        const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EADDRNOTAVAIL' ? 'address not available' : err.message;
+        reject(new PipelineError(`HTTP monitoring server cannot listen on ${formatAddress(listen, port)}: ${why}`, { cause: err }));
+      });
+      server.listen(port, listen, () => resolve());
+    });
+    server.on('error', (err) => this.options.log.error(`[http_server] ${err.message}`));
+    this.server = server;
+    const address = server.address() as AddressInfo;
+    this.options.log.info(`[http_server] listen iface=${listen} tcp_port=${address.port}`);
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 1000);
+    this.timer.unref();
+    return address;
+  }
+
+  /** Stops listening and closes open connections. Idempotent. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  /** Takes the per-second health sample (also called by the timer). */
+  sample(): void {
+    const pipeline = this.options.pipeline();
+    if (pipeline !== this.sampled) {
+      this.health.reset();
+      this.sampled = pipeline;
+    }
+    this.health.sample(outputTotals(pipeline.metrics()), pipeline.plan.service.hc_period);
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0]!;
+    try {
+      const pipeline = this.options.pipeline();
+      const service = pipeline.plan.service;
+      switch (path) {
+        case '/':
+          return sendJson(res, 200, buildInfoJson(this.options.version));
+        case '/api/v1/uptime':
+          return sendJson(res, 200, uptimeJson(pipeline.startedAt, this.now()));
+        case '/api/v1/metrics':
+          return sendJson(res, 200, metricsJson(pipeline, pipeline.metrics()));
+        case '/api/v1/metrics/prometheus':
+          return send(res, 200, PROMETHEUS_CONTENT_TYPE, prometheusText(pipeline, { version: this.options.version, hotReloads: this.options.reload?.count ?? 0 }, this.now()));
+        case '/api/v1/storage':
+          // Fluent Bit registers it only with storage.metrics on (the default).
+          if (!service['storage.metrics']) break;
+          return sendJson(res, 200, storageJson(pipeline.storageStatus()));
+        case '/api/v1/health': {
+          // Registered only with Health_Check On; otherwise the path is unknown (404).
+          if (!service.health_check) break;
+          if (pipeline !== this.sampled) this.sample();
+          const state = this.health.state(outputTotals(pipeline.metrics()), {
+            errors: service.hc_errors_count,
+            retriesFailed: service.hc_retry_failure_count,
+            period: service.hc_period,
+          });
+          return send(res, state.healthy ? 200 : 500, 'text/plain', state.healthy ? 'ok\n' : 'error\n');
+        }
+        case '/api/v2/reload':
+          return void this.reload(req, res);
+      }
+      send(res, 404, 'text/plain', 'not found\n');
+    } catch (err) {
+      this.options.log.error(`[http_server] ${req.method} ${path} failed: ${(err as Error).message}`);
+      send(res, 500, 'text/plain', 'internal error\n');
+    }
+  }
+
+  /** `/api/v2/reload`: POST or PUT reloads, GET gives the count, other methods are a 400. */
+  private async reload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const control = this.options.reload;
+    if (req.method === 'GET') return sendJson(res, 200, { hot_reload_count: control?.count ?? 0 });
+    if (req.method !== 'POST' && req.method !== 'PUT') return send(res, 400, 'text/plain', '');
+    req.resume();
+    const outcome = control ? await control.request('http') : ({ status: 'not enabled' } as const);
+    const reply = reloadReply(outcome);
+    sendJson(res, reply.httpStatus, reply.body);
+  }
+}
+
+function formatAddress(listen: string, port: number): string {
+  return listen.includes(':') ? `[${listen}]:${port}` : `${listen}:${port}`;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, JSON_TYPE, JSON.stringify(body));
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}

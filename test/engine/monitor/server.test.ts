@@ -1,0 +1,247 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/engine/logger.js';
+import { MonitorServer } from '../../../src/engine/monitor/server.js';
+import type { ReloadControl, ReloadOutcome } from '../../../src/engine/monitor/reload-api.js';
+import type { Pipeline } from '../../../src/engine/pipeline.js';
+import { packageVersion } from '../../../src/cli/version.js';
+import { capture, planFrom, type Captured } from '../../support/pipeline.js';
+
+const SERVICE = (extra = '') => `[SERVICE]\n    Flush 0.05\n    Grace 1\n    HTTP_Server On\n    HTTP_Listen 127.0.0.1\n    HTTP_Port 0\n${extra}\n`;
+const CONFIG = (service = '', output = '') =>
+  SERVICE(service) +
+  '[INPUT]\n    Name lib\n    Tag app\n\n' +
+  '[FILTER]\n    Name grep\n    Match app\n    Exclude drop yes\n\n' +
+  `[OUTPUT]\n    Name lib\n    Match app\n    Alias sink\n${output}\n`;
+
+interface Running {
+  run: Captured;
+  server: MonitorServer;
+  base: string;
+  logs: string[];
+}
+
+const open: Running[] = [];
+afterEach(async () => {
+  for (const r of open.splice(0)) {
+    await r.server.close();
+    await r.run.pipeline.stop(0);
+  }
+});
+
+async function start(config: string, options: Parameters<typeof capture>[1] = {}, reload?: ReloadControl): Promise<Running> {
+  const run = capture(planFrom(config), options);
+  await run.pipeline.start();
+  const logs: string[] = [];
+  const server = new MonitorServer({ pipeline: () => run.pipeline, version: packageVersion(), log: createLogger('info', (l) => logs.push(l)), ...(reload ? { reload } : {}) });
+  const address = await server.start('127.0.0.1', 0);
+  const r = { run, server, base: `http://127.0.0.1:${address.port}`, logs };
+  open.push(r);
+  return r;
+}
+
+async function get(url: string, init?: RequestInit): Promise<{ status: number; type: string | null; text: string }> {
+  const res = await fetch(url, init);
+  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
+}
+
+async function delivered(p: Pipeline): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (p.metrics().buffered_records > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Parses the exposition format back: samples by `name{labels}`, plus HELP and TYPE per name. */
+function parsePrometheus(text: string) {
+  const samples = new Map<string, { labels: Record<string, string>; value: number; timestamp?: number }[]>();
+  const help = new Map<string, string>();
+  const type = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let m = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);
+    if (m) {
+      (m[1] === 'HELP' ? help : type).set(m[2]!, m[3]!);
+      continue;
+    }
+    m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: (\d+))?$/.exec(line);
+    if (!m) throw new Error(`not a sample line: ${line}`);
+    const labels: Record<string, string> = {};
+    const re = /([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"(?:,|$)/y;
+    let l: RegExpExecArray | null;
+    while (m[2] && (l = re.exec(m[2]))) labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    const list = samples.get(m[1]!) ?? [];
+    list.push({ labels, value: Number(m[3]), ...(m[4] ? { timestamp: Number(m[4]) } : {}) });
+    samples.set(m[1]!, list);
+  }
+  const value = (name: string, labels: Record<string, string> = {}) =>
+    samples.get(name)?.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+  return { samples, help, type, value };
+}
+
+describe('HTTP monitoring server', () => {
+  it('serves build info, uptime and Fluent Bit-shaped v1 metrics of the running pipeline', async () => {
+    const { run, base, logs } = await start(CONFIG());
+    expect(logs.join('')).toMatch(/\[http_server\] listen iface=127\.0\.0\.1 tcp_port=\d+/);
+    const root = await get(`${base}/`);
+    expect(root.status).toBe(200);
+    expect(root.type).toBe('application/json');
+    expect(JSON.parse(root.text)).toEqual({ logferry: { version: packageVersion(), edition: 'Community', flags: expect.any(Array) } });
+
+    const uptime = JSON.parse((await get(`${base}/api/v1/uptime`)).text) as { uptime_sec: number; uptime_hr: string };
+    expect(uptime.uptime_sec).toBeGreaterThanOrEqual(0);
+    expect(uptime.uptime_hr).toMatch(/^logferry has been running: {2}0 day, 0 hour, 0 minute and \d+ seconds?$/);
+
+    // Every key is listed, with 0, before anything happened.
+    expect(JSON.parse((await get(`${base}/api/v1/metrics`)).text)).toEqual({
+      input: { 'lib.0': { records: 0, bytes: 0 } },
+      filter: { 'grep.0': { drop_records: 0, add_records: 0 } },
+      output: { sink: { proc_records: 0, proc_bytes: 0, errors: 0, retries: 0, retries_failed: 0, dropped_records: 0, retried_records: 0 } },
+    });
+
+    run.pipeline.push([{ m: 1 }, { m: 2, drop: 'yes' }, { m: 3 }]);
+    await delivered(run.pipeline);
+    const m = JSON.parse((await get(`${base}/api/v1/metrics`)).text) as {
+      input: Record<string, Record<string, number>>;
+      filter: Record<string, Record<string, number>>;
+      output: Record<string, Record<string, number>>;
+    };
+    expect(m.input['lib.0']).toMatchObject({ records: 3 });
+    expect(m.input['lib.0']!['bytes']).toBeGreaterThan(0);
+    expect(m.filter['grep.0']).toEqual({ drop_records: 1, add_records: 0 });
+    expect(m.output['sink']).toMatchObject({ proc_records: 2, errors: 0, retries: 0 });
+    expect(m.output['sink']!['proc_bytes']).toBe(m.input['lib.0']!['bytes']);
+    expect(run.records()).toEqual([{ m: 1 }, { m: 3 }]);
+  });
+
+  it('serves Prometheus text with Fluent Bit names, HELP/TYPE lines and logferry series', async () => {
+    let fail = true;
+    const { run, base } = await start(CONFIG('', '    Retry_Limit no_retries\n') + '[INPUT]\n    Name lib\n    Tag other\n    Alias we"ird\\name\n', {
+      receiver: () => {
+        if (fail) throw new Error('receiver down');
+      },
+    });
+    run.pipeline.push([{ a: 1 }, { a: 2 }]);
+    run.pipeline.push([{ b: 1 }], { tag: 'nowhere' });
+    await delivered(run.pipeline);
+    fail = false;
+    run.pipeline.push([{ a: 3 }]);
+    await delivered(run.pipeline);
+
+    const res = await get(`${base}/api/v1/metrics/prometheus`);
+    expect(res.status).toBe(200);
+    expect(res.type).toBe('text/plain; version=0.0.4');
+    const p = parsePrometheus(res.text);
+    expect(p.value('fluentbit_input_records_total', { name: 'lib.0' })).toBe(4);
+    expect(p.value('fluentbit_input_records_total', { name: 'we"ird\\name' })).toBe(0);
+    expect(p.value('fluentbit_input_bytes_total', { name: 'lib.0' })).toBeGreaterThan(0);
+    expect(p.value('fluentbit_filter_drop_records_total', { name: 'grep.0' })).toBe(0);
+    expect(p.value('fluentbit_filter_add_records_total', { name: 'grep.0' })).toBe(0);
+    expect(p.value('fluentbit_output_proc_records_total', { name: 'sink' })).toBe(1);
+    expect(p.value('fluentbit_output_proc_bytes_total', { name: 'sink' })).toBeGreaterThan(0);
+    expect(p.value('fluentbit_output_errors_total', { name: 'sink' })).toBe(0);
+    expect(p.value('fluentbit_output_retries_total', { name: 'sink' })).toBe(0);
+    expect(p.value('fluentbit_output_retries_failed_total', { name: 'sink' })).toBe(1);
+    expect(p.value('fluentbit_output_dropped_records_total', { name: 'sink' })).toBe(2);
+    expect(p.value('fluentbit_output_retried_records_total', { name: 'sink' })).toBe(0);
+    expect(p.help.get('fluentbit_input_records_total')).toBe('Number of input records.');
+    expect(p.help.get('fluentbit_output_retries_failed_total')).toBe('Number of abandoned batches because the maximum number of re-tries was reached.');
+    expect(p.type.get('fluentbit_output_proc_records_total')).toBe('counter');
+    // v1 counter lines carry a millisecond timestamp; every sample name has HELP and TYPE.
+    expect(Math.abs(p.samples.get('fluentbit_input_records_total')![0]!.timestamp! - Date.now())).toBeLessThan(60_000);
+    for (const name of p.samples.keys()) expect(p.type.has(name), name).toBe(true);
+    expect(p.value('fluentbit_uptime')).toBeGreaterThanOrEqual(0);
+    expect(p.value('logferry_build_info', { version: packageVersion() })).toBe(1);
+
+    expect(p.value('logferry_dropped_records_total', { name: 'sink', reason: 'retries exhausted: receiver down' })).toBe(2);
+    expect(p.value('logferry_dropped_records_total', { name: 'router', reason: "no output matches tag 'nowhere'" })).toBe(1);
+    expect(p.value('logferry_dropped_records_total', { name: 'lib.0', reason: 'no output matches the tag' })).toBe(1);
+    expect(p.value('logferry_input_paused_total', { name: 'lib.0' })).toBe(0);
+    expect(p.value('logferry_input_overlimit', { name: 'lib.0' })).toBe(0);
+    expect(p.type.get('logferry_input_overlimit')).toBe('gauge');
+    expect(p.value('logferry_buffered_records')).toBe(0);
+
+    // Sorted as Fluent Bit sorts them: each metric's lines are together.
+    const names = res.text.split('\n').filter((l) => l.startsWith('fluentbit_') && l.includes('_total{')).map((l) => l.slice(0, l.indexOf('{')));
+    expect(names).toEqual([...names].sort());
+  });
+
+  it('reports paused inputs and buffered records while an output holds them', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    const { run, base } = await start(
+      SERVICE() + '[INPUT]\n    Name lib\n    Tag app\n    Mem_Buf_Limit 100\n\n[OUTPUT]\n    Name lib\n    Match app\n',
+      { receiver: () => gate },
+    );
+    run.pipeline.push([{ msg: 'x'.repeat(200) }]);
+    const p = parsePrometheus((await get(`${base}/api/v1/metrics/prometheus`)).text);
+    expect(p.value('logferry_input_overlimit', { name: 'lib.0' })).toBe(1);
+    expect(p.value('logferry_input_paused_total', { name: 'lib.0' })).toBe(1);
+    expect(p.value('logferry_buffered_records')).toBe(1);
+    const storage = JSON.parse((await get(`${base}/api/v1/storage`)).text) as { input_chunks: Record<string, { status: Record<string, unknown> }> };
+    expect(storage.input_chunks['lib.0']!.status).toMatchObject({ overlimit: true, mem_limit: '100b' });
+    release();
+    await delivered(run.pipeline);
+  });
+
+  it('health: 200 ok, then 500 error once failed retries in HC_Period exceed HC_Retry_Failure_Count', async () => {
+    const { run, base } = await start(CONFIG('    Health_Check On\n    HC_Errors_Count 5\n    HC_Retry_Failure_Count 1\n    HC_Period 60\n', '    Retry_Limit no_retries\n'), {
+      receiver: () => {
+        throw new Error('boom');
+      },
+    });
+    expect(await get(`${base}/api/v1/health`)).toMatchObject({ status: 200, text: 'ok\n' });
+    run.pipeline.push([{ a: 1 }]);
+    await delivered(run.pipeline);
+    // One failure is not above the limit of 1.
+    expect(await get(`${base}/api/v1/health`)).toMatchObject({ status: 200, text: 'ok\n' });
+    run.pipeline.push([{ a: 2 }]);
+    await delivered(run.pipeline);
+    expect(run.pipeline.metrics().output['sink']?.counters['retries_failed']).toBe(2);
+    expect(await get(`${base}/api/v1/health`)).toMatchObject({ status: 500, text: 'error\n' });
+  });
+
+  it('health is not served without Health_Check On, and unknown paths are 404', async () => {
+    const { base } = await start(CONFIG());
+    expect((await get(`${base}/api/v1/health`)).status).toBe(404);
+    expect((await get(`${base}/api/v1/nope`)).status).toBe(404);
+    expect((await get(`${base}/api/v1/metrics/`)).status).toBe(404);
+  });
+
+  it('storage: Fluent Bit’s storage_layer and input_chunks shape, sizes like "0b"; 404 with storage.metrics off', async () => {
+    const { base } = await start(CONFIG());
+    const res = await get(`${base}/api/v1/storage`);
+    expect(res.type).toBe('application/json');
+    expect(JSON.parse(res.text)).toEqual({
+      storage_layer: { chunks: { total_chunks: 0, mem_chunks: 0, fs_chunks: 0, fs_chunks_up: 0, fs_chunks_down: 0 } },
+      input_chunks: {
+        'lib.0': { status: { overlimit: false, mem_size: '0b', mem_limit: '0b' }, chunks: { total: 0, up: 0, down: 0, busy: 0, busy_size: '0b' } },
+      },
+    });
+    const off = await start(CONFIG('    storage.metrics off\n'));
+    expect((await get(`${off.base}/api/v1/storage`)).status).toBe(404);
+  });
+
+  it('reload endpoint: GET gives the count; POST and PUT answer as Fluent Bit; other methods are 400', async () => {
+    const answers: ReloadOutcome[] = [{ status: 'done' }, { status: 'in progress' }, { status: 'not enabled' }];
+    const reload: ReloadControl = { count: 3, request: () => Promise.resolve(answers.shift()!) };
+    const { base } = await start(CONFIG(), {}, reload);
+    expect(await get(`${base}/api/v2/reload`)).toMatchObject({ status: 200, text: '{"hot_reload_count":3}' });
+    expect(await get(`${base}/api/v2/reload`, { method: 'POST' })).toMatchObject({ status: 200, text: '{"reload":"done","status":0}' });
+    expect(await get(`${base}/api/v2/reload`, { method: 'PUT' })).toMatchObject({ status: 400, text: '{"reload":"in progress","status":-2}' });
+    expect(await get(`${base}/api/v2/reload`, { method: 'POST' })).toMatchObject({ status: 200, text: '{"reload":"not enabled","status":-1}' });
+    expect((await get(`${base}/api/v2/reload`, { method: 'DELETE' })).status).toBe(400);
+  });
+
+  it('a port in use is a startup error naming the address', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    const run = capture(planFrom(CONFIG()));
+    const server = new MonitorServer({ pipeline: () => run.pipeline, version: '0', log: createLogger('off') });
+    try {
+      await expect(server.start('127.0.0.1', port)).rejects.toThrow(`HTTP monitoring server cannot listen on 127.0.0.1:${port}: address already in use`);
+    } finally {
+      await server.close();
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+});

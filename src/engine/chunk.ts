@@ -1,4 +1,5 @@
 import type { LogEvent } from './event.js';
+import type { ChunkFile } from './storage/fs-storage.js';
 
 /** Fluent Bit locks a chunk once its content passes this size (about 2 MB). */
 export const CHUNK_MAX_BYTES = 2_048_000;
@@ -6,9 +7,14 @@ export const CHUNK_MAX_BYTES = 2_048_000;
 /**
  * Events of one (input, tag) pair on their way to outputs. A chunk takes appends until it is
  * full or dispatched; it is released when every output it routes to is done with it.
+ *
+ * With filesystem storage a chunk also has a file: every append is written there before the
+ * input's position is committed, and a chunk may be "down" (events only on disk) to bound memory.
  */
 export class Chunk<Source, Target> {
-  readonly events: LogEvent[] = [];
+  private up: LogEvent[] | undefined = [];
+  /** Records in the chunk (also while it is down). */
+  records = 0;
   bytes = 0;
   /** No more appends: full, or handed to outputs. */
   locked = false;
@@ -17,17 +23,58 @@ export class Chunk<Source, Target> {
   readonly pending = new Set<Target>();
   /** Called once, when the chunk is released (delivered or its drops counted). */
   readonly onRelease: (() => void)[] = [];
+  /** Outputs sending it right now (a down chunk is loaded for them and put down again after). */
+  holders = 0;
+  /** Some events could not be written to the file: the chunk stays in memory. */
+  pinned = false;
+  /** An output left it undelivered at shutdown: the file stays for the next start. */
+  kept = false;
 
   constructor(
     readonly id: number,
     readonly source: Source,
     readonly tag: string,
+    readonly file?: ChunkFile,
   ) {}
 
+  /** A stable name across retries (and restarts, for filesystem chunks). */
+  get key(): string {
+    return this.file ? this.file.path : `mem:${this.id}`;
+  }
+
+  get isUp(): boolean {
+    return this.up !== undefined;
+  }
+
   append(events: readonly LogEvent[], bytes: number, committed: (() => void) | undefined): void {
-    for (const e of events) this.events.push(e);
+    const target = this.load();
+    for (const e of events) target.push(e);
+    this.records += events.length;
     this.bytes += bytes;
     if (committed) this.onRelease.push(committed);
     if (this.bytes >= CHUNK_MAX_BYTES) this.locked = true;
+  }
+
+  /** The events, read back from the file if the chunk is down. */
+  load(): LogEvent[] {
+    if (this.up === undefined) this.up = this.file!.read();
+    return this.up;
+  }
+
+  /** Frees the events from memory (filesystem chunks only). Returns whether it went down. */
+  putDown(): boolean {
+    if (!this.file || this.pinned || this.up === undefined || this.holders > 0 || !this.locked) return false;
+    this.up = undefined;
+    return true;
+  }
+
+  /** Creates a chunk for events already on disk (the backlog), down. */
+  static fromDisk<S, T>(id: number, source: S, tag: string, file: ChunkFile, records: number, bytes: number): Chunk<S, T> {
+    const c = new Chunk<S, T>(id, source, tag, file);
+    c.up = undefined;
+    c.records = records;
+    c.bytes = bytes;
+    c.locked = true;
+    return c;
   }
 }

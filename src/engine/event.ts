@@ -17,6 +17,11 @@ export interface LogEvent {
 export interface EventBatch {
   tag: string;
   events: LogEvent[];
+  /**
+   * The chunk's name, the same on every retry of it (and across restarts with filesystem
+   * storage): an output that sends a chunk in several requests can remember what already went.
+   */
+  id?: string;
 }
 
 const NS_PER_MS = 1_000_000n;

@@ -31,6 +31,16 @@ interface Task<S> {
   attempt: number;
 }
 
+/** How an output finished with a chunk: sent, dropped (counted), or left on disk for the next start. */
+export type ChunkOutcome = 'delivered' | 'dropped' | 'kept';
+
+export interface SlotHooks<S> {
+  /** The output is done with the chunk. `reason` is set for drops. */
+  done(chunk: Chunk<S, OutputSlot<S>>, slot: OutputSlot<S>, outcome: ChunkOutcome, reason?: string): void;
+  /** A send attempt ended (the chunk may be put down again to free memory). */
+  sent?(chunk: Chunk<S, OutputSlot<S>>): void;
+}
+
 /**
  * One output instance: a queue of chunks sent with at most `workers` flushes at a time, with
  * retries as the policy says. Reports each chunk's end (delivered or dropped) to `done`.
@@ -41,6 +51,8 @@ export class OutputSlot<S> {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiting = new Set<Task<S>>();
   private shuttingDown = false;
+  /** Bytes of filesystem chunks queued or waiting here (storage.total_limit_size). */
+  private fsBytes = 0;
 
   constructor(
     readonly instance: PlanInstance<'output'>,
@@ -49,7 +61,9 @@ export class OutputSlot<S> {
     private readonly log: Logger,
     private readonly retry: RetryPolicy,
     private readonly workers: number,
-    private readonly done: (chunk: Chunk<S, OutputSlot<S>>, slot: OutputSlot<S>) => void,
+    private readonly hooks: SlotHooks<S>,
+    /** storage.total_limit_size: cap on filesystem chunk bytes queued here (0 = none). */
+    private readonly fsLimit = 0,
   ) {}
 
   get name(): string {
@@ -62,8 +76,32 @@ export class OutputSlot<S> {
   }
 
   enqueue(chunk: Chunk<S, OutputSlot<S>>): void {
+    if (chunk.file) {
+      if (this.fsLimit > 0) this.makeRoom(chunk.bytes);
+      this.fsBytes += chunk.bytes;
+    }
     this.queue.push({ chunk, attempt: 0 });
     this.pump();
+  }
+
+  /** storage.total_limit_size: drops the oldest filesystem chunks not being sent until `bytes` fit. */
+  private makeRoom(bytes: number): void {
+    while (this.fsBytes + bytes > this.fsLimit) {
+      const victim = this.queue.find((t) => t.chunk.file) ?? [...this.waiting].find((t) => t.chunk.file);
+      if (!victim) return;
+      const i = this.queue.indexOf(victim);
+      if (i >= 0) this.queue.splice(i, 1);
+      else this.waiting.delete(victim);
+      const reason = `storage.total_limit_size of ${this.fsLimit} bytes reached (oldest chunk discarded)`;
+      this.counters.drop(reason, victim.chunk.records);
+      this.log.warn(`chunk of ${victim.chunk.records} records for tag ${victim.chunk.tag} discarded: ${reason}`);
+      this.finish(victim.chunk, 'dropped', reason);
+    }
+  }
+
+  private finish(chunk: Chunk<S, OutputSlot<S>>, outcome: ChunkOutcome, reason?: string): void {
+    if (chunk.file) this.fsBytes -= chunk.bytes;
+    this.hooks.done(chunk, this, outcome, reason);
   }
 
   /** During shutdown retries are due at once (Fluent Bit reschedules them immediately). */
@@ -76,7 +114,10 @@ export class OutputSlot<S> {
     this.pump();
   }
 
-  /** Drops everything not yet delivered (shutdown after Grace), counting it with the reason. */
+  /**
+   * Gives up on everything not yet delivered (shutdown after Grace): filesystem chunks stay on
+   * disk for the next start; memory chunks are dropped and counted with the reason.
+   */
   abandon(reason: string): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -84,8 +125,12 @@ export class OutputSlot<S> {
     this.queue.length = 0;
     this.waiting.clear();
     for (const task of tasks) {
-      this.counters.drop(reason, task.chunk.events.length);
-      this.done(task.chunk, this);
+      if (task.chunk.file) {
+        this.finish(task.chunk, 'kept');
+      } else {
+        this.counters.drop(reason, task.chunk.records);
+        this.finish(task.chunk, 'dropped', reason);
+      }
     }
   }
 
@@ -99,30 +144,48 @@ export class OutputSlot<S> {
 
   private async send(task: Task<S>): Promise<void> {
     const { chunk } = task;
-    let result: FlushResult;
+    let events;
     try {
-      result = await this.runtime.flush({ tag: chunk.tag, events: chunk.events });
+      events = chunk.load();
+    } catch (err) {
+      // A filesystem chunk whose file vanished or broke after it was accepted.
+      this.running--;
+      const reason = `chunk file unreadable: ${(err as Error).message}`;
+      this.counters.drop(reason, chunk.records);
+      this.log.error(`chunk of ${chunk.records} records for tag ${chunk.tag} dropped: ${reason}`);
+      this.finish(chunk, 'dropped', reason);
+      this.pump();
+      return;
+    }
+    let result: FlushResult;
+    chunk.holders++;
+    try {
+      result = await this.runtime.flush({ tag: chunk.tag, events, id: chunk.key });
     } catch (err) {
       result = { status: 'retry', reason: err instanceof Error ? err.message : String(err) };
     }
+    chunk.holders--;
     this.running--;
-    const n = chunk.events.length;
+    this.hooks.sent?.(chunk);
+    const n = chunk.records;
     if (result.status === 'ok') {
       this.counters.add('proc_records', n);
       this.counters.add('proc_bytes', chunk.bytes);
-      this.done(chunk, this);
+      this.finish(chunk, 'delivered');
     } else if (result.status === 'error') {
+      const reason = `error: ${result.reason}`;
       this.counters.add('errors');
-      this.counters.drop(`error: ${result.reason}`, n);
+      this.counters.drop(reason, n);
       this.log.error(`chunk of ${n} records for tag ${chunk.tag} dropped: ${result.reason}`);
-      this.done(chunk, this);
+      this.finish(chunk, 'dropped', reason);
     } else {
       task.attempt++;
       if (task.attempt > this.retry.limit) {
+        const reason = `retries exhausted: ${result.reason}`;
         this.counters.add('retries_failed');
-        this.counters.drop(`retries exhausted: ${result.reason}`, n);
+        this.counters.drop(reason, n);
         this.log.warn(`chunk of ${n} records for tag ${chunk.tag} dropped after ${task.attempt - 1} retries: ${result.reason}`);
-        this.done(chunk, this);
+        this.finish(chunk, 'dropped', reason);
       } else {
         this.counters.add('retries');
         this.counters.add('retried_records', n);

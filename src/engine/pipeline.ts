@@ -4,10 +4,14 @@ import { Chunk } from './chunk.js';
 import { nowNanos, type LogEvent } from './event.js';
 import { createLogger, normalizeLevel, type Logger, type LogSink } from './logger.js';
 import { Counters, type InputStorageStatus, type MetricsSnapshot, type StorageStatus } from './metrics.js';
-import { fluentBitBackoff, OutputSlot } from './output-slot.js';
+import { fluentBitBackoff, OutputSlot, type ChunkOutcome } from './output-slot.js';
+import { FsStorage } from './storage/fs-storage.js';
+import { RejectedStore } from './storage/rejected.js';
+import { inputStorageType, type StorageType } from '../config/plan/storage-type.js';
 import type { EventBatch } from './event.js';
 import type { FilterRuntime, InputContext, InputRuntime, PluginHost } from './plugin.js';
 import { eventSize } from './record-size.js';
+import { join, isAbsolute } from 'node:path';
 import { RouteRule, Router } from './router.js';
 
 type Slot = OutputSlot<InputSlot>;
@@ -27,9 +31,14 @@ interface IngestJob {
   next: number;
 }
 
-/** Where events come from: an input instance, or a filter's emitter (rewrite_tag). */
+/** Where events come from: an input instance, a filter's emitter (rewrite_tag), or the storage backlog. */
 class InputSlot {
   runtime: InputRuntime | undefined;
+  /** memory, filesystem (chunks written to storage.path) or memrb (oldest chunks dropped at the limit). */
+  storageType: StorageType = 'memory';
+  /** Directory name of this input's chunk files (Fluent Bit's instance name, e.g. tail.0). */
+  stream = '';
+  pauseOnChunksOverlimit = false;
   /** Bytes of this input's chunks not yet released (Mem_Buf_Limit accounting). */
   bytes = 0;
   paused = false;
@@ -89,6 +98,11 @@ export class Pipeline {
   private startTime: number | undefined;
   /** Chunks handed to outputs and not yet released. */
   private readonly inFlight = new Set<PipelineChunk>();
+  private storage: FsStorage | undefined;
+  private rejected: RejectedStore | undefined;
+  /** Filesystem chunks whose events are in memory, oldest first (storage.max_chunks_up). */
+  private readonly fsUp = new Set<PipelineChunk>();
+  private maxChunksUp = 128;
 
   constructor(
     readonly plan: Plan,
@@ -141,8 +155,15 @@ export class Pipeline {
       const log = this.log.child(instance.displayName, normalizeLevel(instance.options.log_level, normalizeLevel(plan.service.log_level)));
       const runtime = await instance.definition!.create!({ instance, plan, log, counters, host: this.host });
       const workers = Math.max(1, Number(instance.options.workers ?? 1) || 1);
-      const slot: Slot = new OutputSlot(instance, runtime, counters, log, { limit: instance.options.retry_limit, delayMs: retryDelay }, workers, (chunk, s) =>
-        this.outputDone(chunk, s),
+      const slot: Slot = new OutputSlot(
+        instance,
+        runtime,
+        counters,
+        log,
+        { limit: instance.options.retry_limit, delayMs: retryDelay },
+        workers,
+        { done: (chunk, s, outcome, reason) => this.outputDone(chunk, s, outcome, reason), sent: (chunk) => this.afterSend(chunk) },
+        Number(instance.options['storage.total_limit_size'] ?? 0) || 0,
       );
       this.outputs.push(slot);
     }
@@ -166,6 +187,9 @@ export class Pipeline {
       this.outputs.map((o) => ({ rule: new RouteRule(o.instance, implicitAll), value: o })),
     );
 
+    this.openStorage();
+    // The backlog goes to outputs before any new data is read.
+    this.flush();
     const flushMs = Math.max(1, plan.service.flush);
     this.flushTimer = setInterval(() => this.flush(), flushMs);
 
@@ -173,6 +197,12 @@ export class Pipeline {
       const counters = new Counters();
       const log = this.log.child(instance.displayName, normalizeLevel(instance.options.log_level, normalizeLevel(plan.service.log_level)));
       const slot = new InputSlot(instance.displayName, instance.options.mem_buf_limit, counters, log);
+      slot.storageType = inputStorageType(plan.service, instance);
+      slot.stream = instance.id;
+      slot.pauseOnChunksOverlimit = instance.options['storage.pause_on_chunks_overlimit'] === true;
+      if (slot.storageType === 'filesystem' && !this.storage) {
+        throw new PipelineError(`input ${instance.displayName} uses storage.type filesystem but [SERVICE] storage.path is not set`);
+      }
       this.inputs.push(slot);
       const ctx: InputContext = {
         instance,
@@ -233,8 +263,11 @@ export class Pipeline {
       const result = await Promise.race([delivered.then(() => 'idle' as const), expired]);
       clearTimeout(timer);
       if (result === 'expired' && this.bufferedRecords > 0) {
-        this.log.warn(`grace period of ${graceSec}s expired with ${this.bufferedRecords} record(s) undelivered; they are dropped`);
+        const kept = this.engineCounters.get('kept_on_disk_records');
+        this.log.warn(`grace period of ${graceSec}s expired with ${this.bufferedRecords} record(s) undelivered; memory chunks are dropped, filesystem chunks stay on disk`);
         for (const o of this.outputs) o.abandon(`shutdown: grace period of ${graceSec}s expired`);
+        const nowKept = this.engineCounters.get('kept_on_disk_records') - kept;
+        if (nowKept > 0) this.log.info(`${nowKept} record(s) kept in ${this.storage!.options.root} for the next start`);
       }
     } else {
       await delivered;
@@ -265,15 +298,23 @@ export class Pipeline {
   storageStatus(): StorageStatus {
     const inputs: Record<string, InputStorageStatus> = {};
     let total = 0;
+    let fs = 0;
+    let fsUp = 0;
     for (const slot of [...this.inputs, ...this.emitters.values()]) {
       const chunks = new Set<PipelineChunk>([...slot.open.values(), ...slot.ready]);
       for (const c of this.inFlight) if (c.source === slot) chunks.add(c);
       let busy = 0;
       let busyBytes = 0;
+      let up = 0;
       for (const c of chunks) {
         if (c.dispatched) {
           busy++;
           busyBytes += c.bytes;
+        }
+        if (c.isUp) up++;
+        if (c.file) {
+          fs++;
+          if (c.isUp) fsUp++;
         }
       }
       total += chunks.size;
@@ -281,10 +322,10 @@ export class Pipeline {
         overlimit: slot.paused,
         memBytes: slot.bytes,
         memLimit: slot.memLimit,
-        chunks: { total: chunks.size, up: chunks.size, down: 0, busy, busyBytes },
+        chunks: { total: chunks.size, up, down: chunks.size - up, busy, busyBytes },
       };
     }
-    return { totalChunks: total, memChunks: total, fsChunks: 0, fsChunksUp: 0, fsChunksDown: 0, inputs };
+    return { totalChunks: total, memChunks: total - fs, fsChunks: fs, fsChunksUp: fsUp, fsChunksDown: fs - fsUp, inputs };
   }
 
   /** Records dropped before reaching any output (no output matched their tag), by reason. */
@@ -380,10 +421,22 @@ export class Pipeline {
     for (const e of events) bytes += eventSize(e.record);
     let chunk = slot.open.get(tag);
     if (!chunk) {
-      chunk = new Chunk<InputSlot, Slot>(this.nextChunkId++, slot, tag);
+      chunk = this.newChunk(slot, tag);
       slot.open.set(tag, chunk);
     }
-    chunk.append(events, bytes, committed);
+    let safe = false;
+    if (chunk.file && !chunk.pinned) {
+      try {
+        chunk.file.append(events);
+        safe = true;
+      } catch (err) {
+        // Disk full or gone: these events live in memory only, so the input's position waits for delivery.
+        chunk.pinned = true;
+        slot.counters.add('storage_write_errors');
+        slot.log.error(`cannot write chunk file ${chunk.file.path}: ${(err as Error).message}; buffering in memory until delivered`);
+      }
+    }
+    chunk.append(events, bytes, safe ? undefined : committed);
     if (chunk.locked) {
       slot.open.delete(tag);
       slot.ready.push(chunk);
@@ -391,38 +444,200 @@ export class Pipeline {
     slot.bytes += bytes;
     slot.counters.add('bytes', bytes);
     this.bufferedRecords += events.length;
-    if (slot.memLimit > 0 && slot.bytes >= slot.memLimit && !slot.paused && slot.runtime) {
-      slot.paused = true;
-      slot.counters.add('paused');
-      slot.log.info(`paused (mem buf overlimit: ${slot.bytes} >= ${slot.memLimit} bytes)`);
-      slot.runtime.pause();
+    // Written to disk: the input may persist its position now (tail DB), before delivery.
+    if (safe) committed?.();
+    if (chunk.file) this.enforceChunksUp();
+    this.applyLimits(slot);
+  }
+
+  private newChunk(slot: InputSlot, tag: string): PipelineChunk {
+    const id = this.nextChunkId++;
+    if (slot.storageType !== 'filesystem' || !this.storage) return new Chunk<InputSlot, Slot>(id, slot, tag);
+    let file;
+    try {
+      file = this.storage.create(slot.stream, tag);
+    } catch (err) {
+      slot.counters.add('storage_write_errors');
+      slot.log.error(`cannot create a chunk file under ${this.storage.options.root}: ${(err as Error).message}; buffering in memory`);
+      return new Chunk<InputSlot, Slot>(id, slot, tag);
+    }
+    const chunk = new Chunk<InputSlot, Slot>(id, slot, tag, file);
+    this.fsUp.add(chunk);
+    return chunk;
+  }
+
+  /** Mem_Buf_Limit (memory: pause; memrb: drop oldest) and storage.pause_on_chunks_overlimit (filesystem). */
+  private applyLimits(slot: InputSlot): void {
+    if (slot.paused || !slot.runtime) return;
+    if (slot.storageType === 'filesystem') {
+      if (slot.pauseOnChunksOverlimit && this.fsUp.size >= this.maxChunksUp) {
+        this.pause(slot, `storage chunks overlimit: ${this.fsUp.size} >= ${this.maxChunksUp} chunks up`);
+      }
+      return;
+    }
+    if (slot.memLimit <= 0 || slot.bytes < slot.memLimit) return;
+    if (slot.storageType === 'memrb') {
+      this.dropOldest(slot);
+      return;
+    }
+    this.pause(slot, `mem buf overlimit: ${slot.bytes} >= ${slot.memLimit} bytes`);
+  }
+
+  private pause(slot: InputSlot, why: string): void {
+    slot.paused = true;
+    slot.counters.add('paused');
+    slot.log.info(`paused (${why})`);
+    slot.runtime!.pause();
+  }
+
+  /** memrb: drops this input's oldest chunks not yet handed to outputs until it is under Mem_Buf_Limit. */
+  private dropOldest(slot: InputSlot): void {
+    while (slot.bytes >= slot.memLimit) {
+      const victim = slot.ready.shift() ?? firstValue(slot.open);
+      if (!victim) return;
+      if (slot.open.get(victim.tag) === victim) slot.open.delete(victim.tag);
+      const reason = `memrb: Mem_Buf_Limit of ${slot.memLimit} bytes reached, oldest chunk dropped`;
+      slot.counters.drop(reason, victim.records);
+      slot.log.warn(`${victim.records} record(s) of tag ${victim.tag} dropped (${reason})`);
+      this.release(victim, false);
     }
   }
 
   private dispatch(chunk: PipelineChunk): void {
-    if (chunk.dispatched || chunk.events.length === 0) return;
+    if (chunk.dispatched || chunk.records === 0) return;
     chunk.locked = true;
     chunk.dispatched = true;
     const outputs = this.router!.route(chunk.tag).outputs;
     for (const o of outputs) chunk.pending.add(o);
-    if (outputs.length > 0) this.inFlight.add(chunk);
+    if (outputs.length === 0) {
+      // A backlog chunk whose tag no output of this configuration matches.
+      const reason = `no output matches tag '${chunk.tag}'`;
+      this.engineCounters.drop(reason, chunk.records);
+      chunk.source.counters.drop('no output matches the tag', chunk.records);
+      this.release(chunk, false);
+      return;
+    }
+    this.inFlight.add(chunk);
     for (const o of outputs) o.enqueue(chunk);
+    if (chunk.file) this.enforceChunksUp();
   }
 
-  private outputDone(chunk: PipelineChunk, slot: Slot): void {
-    if (!chunk.pending.delete(slot) || chunk.pending.size > 0) return;
+  private outputDone(chunk: PipelineChunk, slot: Slot, outcome: ChunkOutcome, reason: string | undefined): void {
+    if (!chunk.pending.has(slot)) return;
+    if (outcome === 'kept') chunk.kept = true;
+    if (outcome === 'dropped' && this.rejected) this.reject(chunk, slot, reason ?? 'dropped');
+    chunk.pending.delete(slot);
+    if (chunk.pending.size > 0) return;
+    this.release(chunk, chunk.kept);
+  }
+
+  /** storage.keep.rejected: the dropped chunk goes to the dead-letter directory. */
+  private reject(chunk: PipelineChunk, slot: Slot, reason: string): void {
+    try {
+      const path = this.rejected!.write(slot.name, chunk.tag, reason, chunk.load());
+      slot.counters.add('rejected_chunks');
+      this.log.info(`dropped chunk of ${chunk.records} record(s) kept in ${path}`);
+    } catch (err) {
+      this.log.error(`cannot write the dropped chunk to ${this.rejected!.dir}: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * The chunk leaves the buffer: its inputs may commit positions, its file is removed (or kept
+   * for the next start when shutdown left it undelivered), paused inputs may resume.
+   */
+  private release(chunk: PipelineChunk, keepFile: boolean): void {
     this.inFlight.delete(chunk);
+    this.fsUp.delete(chunk);
     const source = chunk.source;
     source.bytes -= chunk.bytes;
-    this.bufferedRecords -= chunk.events.length;
-    for (const cb of chunk.onRelease) cb();
+    this.bufferedRecords -= chunk.records;
+    if (chunk.file) {
+      try {
+        if (keepFile) chunk.file.seal();
+        else chunk.file.remove();
+      } catch (err) {
+        source.log.error(`cannot remove chunk file ${chunk.file.path}: ${(err as Error).message}`);
+      }
+      if (keepFile) this.engineCounters.add('kept_on_disk_records', chunk.records);
+    }
+    if (!keepFile) for (const cb of chunk.onRelease) cb();
     chunk.onRelease.length = 0;
-    if (source.paused && source.bytes < source.memLimit && this.state === 'running') {
+    this.maybeResume(source);
+    this.notifyIdle();
+  }
+
+  private maybeResume(source: InputSlot): void {
+    if (!source.paused || this.state !== 'running') return;
+    if (source.storageType === 'filesystem') {
+      if (this.fsUp.size >= this.maxChunksUp) return;
+      source.paused = false;
+      source.log.info(`resume (storage chunks: ${this.fsUp.size} < ${this.maxChunksUp} chunks up)`);
+    } else {
+      if (source.bytes >= source.memLimit) return;
       source.paused = false;
       source.log.info(`resume (mem buf overlimit: ${source.bytes} < ${source.memLimit} bytes)`);
-      source.runtime?.resume();
     }
-    this.notifyIdle();
+    source.runtime?.resume();
+  }
+
+  /** After a send attempt: a chunk loaded from disk counts as up again, then the up limit applies. */
+  private afterSend(chunk: PipelineChunk): void {
+    if (!chunk.file || chunk.pending.size === 0) return;
+    if (chunk.isUp) this.fsUp.add(chunk);
+    this.enforceChunksUp();
+  }
+
+  /** storage.max_chunks_up: puts the oldest locked filesystem chunks down (events only on disk). */
+  private enforceChunksUp(): void {
+    if (this.fsUp.size <= this.maxChunksUp) return;
+    for (const c of this.fsUp) {
+      if (this.fsUp.size <= this.maxChunksUp) break;
+      if (c.putDown()) this.fsUp.delete(c);
+    }
+    for (const slot of this.inputs) this.maybeResume(slot);
+  }
+
+  /** [SERVICE] storage.path: opens the store and queues what a previous run left (the backlog). */
+  private openStorage(): void {
+    const service = this.plan.service;
+    const root = service['storage.path'];
+    if (!root) return;
+    const base = isAbsolute(root) ? root : join(process.cwd(), root);
+    this.storage = new FsStorage({
+      root: base,
+      sync: service['storage.sync'],
+      checksum: service['storage.checksum'],
+      deleteIrrecoverable: service['storage.delete_irrecoverable_chunks'],
+      skipDirs: service['storage.keep.rejected'] ? [service['storage.rejected.path']] : [],
+    });
+    this.maxChunksUp = service['storage.max_chunks_up'] > 0 ? service['storage.max_chunks_up'] : 128;
+    if (service['storage.keep.rejected']) this.rejected = new RejectedStore(join(base, service['storage.rejected.path']));
+    const { entries, problems } = this.storage.loadBacklog();
+    const backlog = new InputSlot('storage_backlog.0', 0, new Counters(), this.log.child('storage_backlog.0'));
+    for (const p of problems) {
+      backlog.counters.add('quarantined_chunks');
+      if (p.recovered > 0) backlog.counters.add('recovered_records', p.recovered);
+      backlog.log.warn(
+        `damaged chunk file ${p.path}: ${p.reason}; ` +
+          (p.movedTo ? `moved to ${p.movedTo}` : 'deleted (storage.delete_irrecoverable_chunks)') +
+          (p.recovered > 0 ? `, ${p.recovered} record(s) before the damage recovered` : ''),
+      );
+    }
+    if (entries.length === 0 && problems.length === 0) return;
+    this.emitters.set(backlog.name, backlog);
+    let records = 0;
+    for (const e of entries) {
+      let bytes = 0;
+      for (const ev of e.decoded.events) bytes += eventSize(ev.record);
+      const chunk = Chunk.fromDisk<InputSlot, Slot>(this.nextChunkId++, backlog, e.decoded.header.tag, e.file, e.decoded.events.length, bytes);
+      backlog.ready.push(chunk);
+      backlog.bytes += bytes;
+      records += chunk.records;
+    }
+    backlog.counters.add('records', records);
+    this.bufferedRecords += records;
+    if (entries.length > 0) backlog.log.info(`${entries.length} chunk(s) with ${records} record(s) left by a previous run queued for delivery`);
   }
 
   private emitFromFilter(instance: PlanInstance<'filter'>, tag: string, events: LogEvent[]): void {
@@ -460,6 +675,10 @@ export class Pipeline {
     const waiters = this.idleWaiters.splice(0);
     for (const w of waiters) w();
   }
+}
+
+function firstValue<K, V>(map: Map<K, V>): V | undefined {
+  return map.values().next().value;
 }
 
 function isEvent(value: unknown): value is LogEvent {

@@ -10,6 +10,7 @@ import multilineParserSection from '../sections/multiline-parser.js';
 import { buildInstance, type InstanceContext } from './instance.js';
 import { interpretSection, runCheck } from './interpret.js';
 import { checkReferences } from './references.js';
+import { inputStorageType } from './storage-type.js';
 import type { MultilineParserPlan, ParserPlan, Plan, PlanInstance, ServiceOptions } from './types.js';
 
 export interface BuildResult {
@@ -87,6 +88,8 @@ export function buildPlan(config: LoadedConfig): BuildResult {
     const instance = buildInstance(kind, section, ctx);
     if (instance) instances[kind].push(instance);
   }
+
+  checkStoragePath(instances.input as PlanInstance<'input'>[], service.values as unknown as ServiceOptions, report);
 
   const plan: Plan = {
     main: config.main,
@@ -194,3 +197,20 @@ function buildMultilineParsers(
   return result;
 }
 
+
+/** Fluent Bit refuses to start an input on filesystem storage when [SERVICE] storage.path is not set. */
+function checkStoragePath(inputs: readonly PlanInstance<'input'>[], service: ServiceOptions, report: (d: Diagnostic) => void): void {
+  if (service['storage.path']) return;
+  for (const input of inputs) {
+    if (inputStorageType(service, input) !== 'filesystem') continue;
+    const entry = input.entries.find((e) => e.key === 'storage.type');
+    report(
+      makeDiagnostic({
+        code: 'missing-required',
+        message: `${input.displayName} uses storage.type filesystem but [SERVICE] storage.path is not set`,
+        span: entry?.span ?? input.span,
+        hint: 'Fluent Bit refuses to start; set storage.path in [SERVICE] to the directory for chunk files',
+      }),
+    );
+  }
+}

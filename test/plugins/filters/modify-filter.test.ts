@@ -18,6 +18,8 @@ describe('modify filter', () => {
     expect(await modify(['Rename k1 k2'], input.map((r) => ({ ...r })))).toEqual(input);
     const [r2] = await modify(['Hard_rename k1 k3'], input.map((r) => ({ ...r })));
     expect(Object.entries(r2!)).toEqual([['k3', 'v1'], ['k2', 'v2']]);
+    // apply_rule_HARD_RENAME drops every pair named like the target first: onto itself, the key goes.
+    expect(await modify(['Hard_rename k2 k2'], input.map((r) => ({ ...r })))).toEqual([{ k1: 'v1', k3: 'v3' }]);
   });
 
   it('Copy inserts the new key after the source; Hard_copy replaces an existing target', async () => {

@@ -98,7 +98,12 @@ function apply(record: LogRecord, rule: ModifyRule): LogRecord {
     case 'hard_rename': {
       if (!has) return record;
       const conflict = Object.hasOwn(record, rule.to);
-      if (conflict && (rule.op === 'rename' || rule.to === rule.key)) return record;
+      if (conflict && rule.op === 'rename') return record;
+      if (rule.to === rule.key) {
+        // Hard_rename onto itself: modify.c skips every pair named like the target, so the key goes.
+        delete record[rule.key];
+        return record;
+      }
       const out: LogRecord = {};
       for (const k in record) {
         if (k === rule.key) setField(out, rule.to, record[k]);

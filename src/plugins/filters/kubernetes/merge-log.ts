@@ -18,27 +18,34 @@ function isMap(v: unknown): v is LogRecord {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Strips trailing newlines and trailing literal `\n` / `\r` escapes (a raw `\r` stays). */
+/**
+ * Strips trailing newlines and trailing literal `\n` / `\r` escapes (a raw `\r` stays). As
+ * `value_trim_size` in kubernetes.c, the first character is never looked at on its own: a value
+ * that is only newlines keeps its first one (an escape pair may still start at index 0).
+ */
 export function trimValue(s: string): string {
   let end = s.length;
   for (;;) {
-    if (end > 0 && s.charCodeAt(end - 1) === 10) end--;
+    if (end > 1 && s.charCodeAt(end - 1) === 10) end--;
     else if (end > 1 && s.charCodeAt(end - 2) === 92 && (s[end - 1] === 'n' || s[end - 1] === 'r')) end -= 2;
     else break;
   }
   return end === s.length ? s : s.slice(0, end);
 }
 
-/** The parsed `log` and the time the parser found (undefined: keep the event's time). */
-function parseLog(log: unknown, parser: RecordParser | undefined, now: bigint): { fields: LogRecord; time: bigint | undefined } | undefined {
+/**
+ * The parsed `log`, the time the parser found (undefined: keep the event's time), and whether it
+ * was parsed from a string (only then does Merge_Log_Trim apply: a map is merged as it is).
+ */
+function parseLog(log: unknown, parser: RecordParser | undefined, now: bigint): { fields: LogRecord; time: bigint | undefined; parsed?: true } | undefined {
   if (isMap(log)) return { fields: log, time: undefined };
   if (typeof log !== 'string') return undefined;
   if (parser === undefined) {
     const fields = parseJsonObject(log);
-    return fields === undefined ? undefined : { fields, time: undefined };
+    return fields === undefined ? undefined : { fields, time: undefined, parsed: true };
   }
   const result = parser.parse(log, now);
-  return result === undefined ? undefined : { fields: result.record, time: result.time === now ? undefined : result.time };
+  return result === undefined ? undefined : { fields: result.record, time: result.time === now ? undefined : result.time, parsed: true };
 }
 
 /**
@@ -59,9 +66,10 @@ export function mergeLog(event: LogEvent, parser: RecordParser | undefined, o: M
     target = {};
     setField(out, o.key, target);
   }
+  const trim = o.trim && parsed.parsed === true;
   for (const k of Object.keys(parsed.fields)) {
     const v = parsed.fields[k];
-    setField(target, k, o.trim && typeof v === 'string' ? trimValue(v) : v);
+    setField(target, k, trim && typeof v === 'string' ? trimValue(v) : v);
   }
   if (parsed.time !== undefined) event.time = parsed.time;
   return out;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trimValue } from '../../../../src/plugins/filters/kubernetes/merge-log.js';
+import { mergeLog, trimValue } from '../../../../src/plugins/filters/kubernetes/merge-log.js';
 import { TtlCache } from '../../../../src/plugins/filters/kubernetes/meta-cache.js';
 import { podProps, streamSetting } from '../../../../src/plugins/filters/kubernetes/pod-meta.js';
 import { KubeTagParser } from '../../../../src/plugins/filters/kubernetes/tag-parser.js';
@@ -37,6 +37,18 @@ describe('trimValue (Merge_Log_Trim)', () => {
     expect(trimValue('a\r')).toBe('a\r');
     expect(trimValue('a\\t')).toBe('a\\t');
     expect(trimValue('')).toBe('');
+    // value_trim_size never looks at index 0 alone: a value of only newlines keeps its first one
+    expect(trimValue('\n')).toBe('\n');
+    expect(trimValue('\n\n\n')).toBe('\n');
+    expect(trimValue('\\n')).toBe('');
+  });
+});
+
+describe('mergeLog', () => {
+  const o = { key: 'log_processed', trim: true, keepLog: false };
+  it('trims the string values of a parsed log, not those of a log that is already a map (MERGE_MAP)', () => {
+    expect(mergeLog({ time: 1n, record: { log: '{"a":"x\\n"}', s: 1 } }, undefined, o)).toEqual({ s: 1, log_processed: { a: 'x' } });
+    expect(mergeLog({ time: 1n, record: { log: { a: 'x\n' }, s: 1 } }, undefined, o)).toEqual({ s: 1, log_processed: { a: 'x\n' } });
   });
 });
 

@@ -13,6 +13,7 @@ import rewriteTag from './filters/rewrite_tag/index.js';
 import throttle from './filters/throttle/index.js';
 import cloudwatchLogs from './outputs/cloudwatch_logs/index.js';
 import file from './outputs/file/index.js';
+import http from './outputs/http/index.js';
 import kinesisFirehose from './outputs/kinesis_firehose/index.js';
 import libOutput from './outputs/lib/index.js';
 import nullOutput from './outputs/null/index.js';
@@ -41,6 +42,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
   kinesisFirehose,
   stdout,
   file,
+  http,
   nullOutput,
   libOutput,
 ];

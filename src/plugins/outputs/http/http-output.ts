@@ -1,0 +1,112 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import type { EventBatch } from '../../../engine/event.js';
+import { dateKeyOption, formatJsonRecord, type JsonDateFormat, type JsonRecordOptions } from '../../../engine/format/json.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import { optionsOf } from '../../../config/plan/types.js';
+import definition from './index.js';
+
+const MIME: Readonly<Record<string, string>> = { json: 'application/json', json_stream: 'application/json', json_lines: 'application/x-ndjson' };
+
+/** The request body for a batch in Fluent Bit's http `format`. */
+export function httpBody(batch: EventBatch, format: string, json: JsonRecordOptions): string {
+  const parts = batch.events.map((e) => formatJsonRecord(e, json));
+  if (format === 'json_lines') return parts.map((p) => `${p}\n`).join('');
+  if (format === 'json_stream') return parts.join('');
+  return `[${parts.join(',')}]`;
+}
+
+/**
+ * Posts each batch as one request. 2xx (200-205) is delivered; 4xx other than 408 and 429 can never
+ * succeed and is an error (dropped, counted); anything else, and network errors, are retried.
+ */
+export class HttpOutput implements OutputRuntime {
+  private readonly o;
+  private readonly json: JsonRecordOptions;
+  private readonly headers: [string, string][];
+  private readonly ca: Buffer | undefined;
+
+  constructor(ctx: OutputContext) {
+    this.o = optionsOf(ctx.instance, definition);
+    this.json = { dateKey: dateKeyOption(this.o.json_date_key), dateFormat: this.o.json_date_format as JsonDateFormat };
+    this.headers = [];
+    for (const h of this.o.header ?? []) {
+      const m = /^(\S+)\s+(.*)$/.exec(h.trim());
+      if (!m) continue;
+      const name = m[1]!;
+      if (!this.o.allow_duplicated_headers) {
+        const i = this.headers.findIndex(([n]) => n.toLowerCase() === name.toLowerCase());
+        if (i >= 0) this.headers.splice(i, 1);
+      }
+      this.headers.push([name, m[2]!]);
+    }
+    this.ca = this.o['tls.ca_file'] ? readFileSync(this.o['tls.ca_file']) : undefined;
+  }
+
+  async flush(batch: EventBatch): Promise<FlushResult> {
+    let body: Buffer = Buffer.from(httpBody(batch, this.o.format, this.json));
+    const headers: [string, string][] = [['Content-Type', MIME[this.o.format] ?? 'application/json'], ['User-Agent', 'logferry']];
+    if (this.o.compress === 'gzip') {
+      body = gzipSync(body);
+      headers.push(['Content-Encoding', 'gzip']);
+    }
+    if (this.o.header_tag) headers.push([this.o.header_tag, batch.tag]);
+    if (this.o.http_user !== undefined) {
+      headers.push(['Authorization', `Basic ${Buffer.from(`${this.o.http_user}:${this.o.http_passwd}`).toString('base64')}`]);
+    }
+    headers.push(...this.headers);
+    headers.push(['Content-Length', String(body.length)]);
+    const where = `${this.o.host}:${this.o.port}`;
+    let res: { status: number; payload: string };
+    try {
+      res = await this.send(body, headers);
+    } catch (err) {
+      return { status: 'retry', reason: `${where}: ${(err as Error).message}` };
+    }
+    if (res.status >= 200 && res.status <= 205) return { status: 'ok' };
+    const detail = this.o.log_response_payload && res.payload ? `: ${res.payload.slice(0, 512)}` : '';
+    const reason = `${where}, HTTP status=${res.status}${detail}`;
+    if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) return { status: 'error', reason };
+    return { status: 'retry', reason };
+  }
+
+  private send(body: Buffer, headers: [string, string][]): Promise<{ status: number; payload: string }> {
+    const o = this.o;
+    const path = o.uri.startsWith('/') ? o.uri : `/${o.uri}`;
+    const request = o.tls ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: o.host,
+          port: o.port,
+          path,
+          method: o.http_method,
+          headers: toHeaderObject(headers),
+          timeout: o['http.response_timeout'],
+          ...(o.tls ? { rejectUnauthorized: o['tls.verify'], ca: this.ca, servername: o['tls.vhost'] ?? o.host } : {}),
+        },
+        (res: IncomingMessage) => {
+          const parts: Buffer[] = [];
+          res.on('data', (d: Buffer) => parts.push(d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, payload: Buffer.concat(parts).toString() }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no response within ${o['http.response_timeout']} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}
+
+/** Headers as Node takes them: a name set twice keeps both values. */
+function toHeaderObject(headers: readonly [string, string][]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of headers) {
+    const prev = out[k];
+    out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}

@@ -1,0 +1,105 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { capture, planFrom } from '../../../support/pipeline.js';
+
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+/** A real HTTP server on 127.0.0.1 that answers each request with the next status of `statuses` (then 200). */
+async function sink(statuses: number[] = []): Promise<{ port: number; requests: Received[]; server: Server }> {
+  const requests: Received[] = [];
+  const server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (d: Buffer) => parts.push(d));
+    req.on('end', () => {
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(parts) });
+      res.statusCode = statuses.shift() ?? 200;
+      res.end(res.statusCode === 200 ? '' : 'nope');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  servers.push(server);
+  return { port: (server.address() as AddressInfo).port, requests, server };
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
+});
+
+function conf(port: number, extra = ''): string {
+  return `[SERVICE]\n    Flush 0.05\n    Grace 2\n[INPUT]\n    Name lib\n    Tag  app.web\n[OUTPUT]\n    Name http\n    Match *\n    Host 127.0.0.1\n    Port ${port}\n${extra}`;
+}
+
+const T = 1_700_000_000_500_000_000n;
+
+describe('http output', () => {
+  it('posts a JSON array with the date key first, with Fluent Bit headers, to the uri', async () => {
+    const s = await sink();
+    const run = capture(planFrom(conf(s.port, '    URI logs\n    Header X-Team platform\n    Header_Tag X-Tag\n    http_user u\n    http_passwd p\n')));
+    await run.pipeline.start();
+    run.pipeline.push([{ time: T, record: { a: 1 } }, { time: T, record: { b: 'x' } }]);
+    await run.pipeline.stop();
+    expect(s.requests).toHaveLength(1);
+    const r = s.requests[0]!;
+    expect(r.method).toBe('POST');
+    expect(r.url).toBe('/logs');
+    expect(r.headers['content-type']).toBe('application/json');
+    expect(r.headers['x-team']).toBe('platform');
+    expect(r.headers['x-tag']).toBe('app.web');
+    expect(r.headers['authorization']).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+    expect(r.body.toString()).toBe('[{"date":1700000000.5,"a":1},{"date":1700000000.5,"b":"x"}]');
+  });
+
+  it('json_lines with gzip, epoch date under another key', async () => {
+    const s = await sink();
+    const run = capture(planFrom(conf(s.port, '    Format json_lines\n    Compress gzip\n    json_date_key ts\n    json_date_format epoch\n')));
+    await run.pipeline.start();
+    run.pipeline.push([{ time: T, record: { a: 1 } }, { time: T, record: { a: 2 } }]);
+    await run.pipeline.stop();
+    const r = s.requests[0]!;
+    expect(r.headers['content-type']).toBe('application/x-ndjson');
+    expect(r.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(r.body).toString()).toBe('{"ts":1700000000,"a":1}\n{"ts":1700000000,"a":2}\n');
+  });
+
+  it('retries 5xx, 408 and 429, and drops with the status on other 4xx', async () => {
+    const s = await sink([500, 429, 408, 200]);
+    const run = capture(planFrom(conf(s.port, '    Retry_Limit 5\n')), { retryDelayMs: () => 5 });
+    await run.pipeline.start();
+    run.pipeline.push([{ n: 1 }]);
+    await new Promise((r) => setTimeout(r, 300));
+    await run.pipeline.stop();
+    expect(s.requests).toHaveLength(4);
+    expect(run.pipeline.metrics().output['http.0']!.counters['retries']).toBe(3);
+
+    const bad = await sink([400]);
+    const run2 = capture(planFrom(conf(bad.port, '    Retry_Limit 5\n')), { retryDelayMs: () => 5 });
+    await run2.pipeline.start();
+    run2.pipeline.push([{ n: 1 }, { n: 2 }]);
+    await run2.pipeline.stop();
+    expect(bad.requests).toHaveLength(1);
+    expect(run2.pipeline.metrics().output['http.0']!.dropped).toEqual({ [`error: 127.0.0.1:${bad.port}, HTTP status=400: nope`]: 2 });
+  });
+
+  it('retries when nothing listens, with the address in the reason', async () => {
+    const s = await sink();
+    await new Promise((r) => s.server.close(r));
+    const run = capture(planFrom(conf(s.port, '    Retry_Limit no_retries\n')));
+    await run.pipeline.start();
+    run.pipeline.push([{ n: 1 }]);
+    await run.pipeline.stop();
+    const dropped = Object.keys(run.pipeline.metrics().output['http.0']!.dropped);
+    expect(dropped[0]).toMatch(new RegExp(`^retries exhausted: 127\\.0\\.0\\.1:${s.port}: connect ECONNREFUSED`));
+  });
+
+  it('refuses the formats it cannot write', () => {
+    expect(() => planFrom(conf(1, '    Format msgpack\n'))).toThrow(/format msgpack is not supported by logferry's http output/);
+  });
+});

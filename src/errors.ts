@@ -28,3 +28,21 @@ export class PipelineError extends LogferryError {
     super(message, options);
   }
 }
+
+/**
+ * An output could not deliver a batch. `retryable` says whether the engine should retry the chunk
+ * (throttling, 5xx, network) or drop it with the reason (a request the service will never accept);
+ * `serviceError` is the service's error name (e.g. `ThrottlingException`) when it answered.
+ */
+export class DeliveryError extends LogferryError {
+  override readonly name = 'DeliveryError' as const;
+  override readonly code = 'LOGFERRY_DELIVERY' as const;
+  readonly retryable: boolean;
+  readonly serviceError: string | undefined;
+
+  constructor(message: string, options: { retryable: boolean; serviceError?: string; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable;
+    this.serviceError = options.serviceError;
+  }
+}

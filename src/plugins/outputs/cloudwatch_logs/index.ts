@@ -1,5 +1,6 @@
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
+import { parseNameTemplate } from './names.js';
 
 /** Retention periods (days) that CloudWatch Logs PutRetentionPolicy accepts. */
 export const LOG_RETENTION_DAYS: readonly number[] = [
@@ -21,6 +22,7 @@ const autoRetryRequests = opt.bool({
 export default defineOutput({
   name: 'cloudwatch_logs',
   description: 'Send records to Amazon CloudWatch Logs',
+  create: async (ctx) => new (await import('./cloudwatch-output.js')).CloudWatchLogsOutput(ctx),
   options: {
     region: opt.string({ required: true, doc: 'AWS region of the log group' }),
     log_group_name: opt.string({ required: true, doc: 'Log group to write to (also the fallback when log_group_template cannot be resolved)' }),
@@ -80,6 +82,12 @@ export default defineOutput({
             ? 'Fluent Bit requires one even with log_stream_template, as the fallback stream'
             : 'Fluent Bit refuses to start; set log_stream_name or log_stream_prefix',
       });
+    }
+    for (const key of ['log_group_template', 'log_stream_template'] as const) {
+      const text = o[key];
+      if (text === undefined) continue;
+      const r = parseNameTemplate(text);
+      if (!r.ok) ctx.report('invalid-value', `${key}: ${r.message}`, { key, hint: "write record keys as $key['sub']['subsub']" });
     }
     const days = o.log_retention_days;
     if (days !== 0 && !LOG_RETENTION_DAYS.includes(days)) {

@@ -10,6 +10,7 @@ const compression = opt.enum({
 export default defineOutput({
   name: 'kinesis_firehose',
   description: 'Send records to an Amazon Data Firehose delivery stream',
+  create: async (ctx) => new (await import('./firehose-output.js')).FirehoseOutput(ctx),
   options: {
     region: opt.string({ required: true, doc: 'AWS region of the delivery stream' }),
     delivery_stream: opt.string({ required: true, doc: 'Name of the Firehose delivery stream' }),

@@ -1,0 +1,307 @@
+import { randomBytes } from 'node:crypto';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+  PutRetentionPolicyCommand,
+  type LogGroupClass,
+  type PutLogEventsCommandOutput,
+} from '@aws-sdk/client-cloudwatch-logs';
+import type { EventBatch, LogEvent } from '../../../engine/event.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import { DeliveryError, PipelineError } from '../../../errors.js';
+import { addRequestHeader, awsClientConfig, isServiceError, toDeliveryError, type AwsOptions } from '../shared/aws-client.js';
+import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
+import { recordJson, valueText } from '../shared/record-json.js';
+import { planBatches, truncateMessage, type CwBatch, type RoutedEvent } from './batcher.js';
+import { parseNameTemplate, renderName, type NameTemplate } from './names.js';
+
+/** Fluent Bit forgets a created stream 4 hours after its last use (and creates it again if needed). */
+const STREAM_TTL_MS = 4 * 3600 * 1000;
+
+interface CloudWatchOptions extends AwsOptions {
+  readonly log_group_name: string;
+  readonly log_group_template?: string;
+  readonly log_stream_name?: string;
+  readonly log_stream_prefix?: string;
+  readonly log_stream_template?: string;
+  readonly log_key?: string;
+  readonly log_format?: string;
+  readonly auto_create_group: boolean;
+  readonly log_retention_days: number;
+  readonly log_group_class: LogGroupClass;
+  readonly metric_namespace?: string;
+  readonly add_entity?: boolean;
+  readonly retry_limit: number;
+}
+
+/** A chunk's batches and which of them CloudWatch Logs has (sent or finally dropped). */
+interface ChunkState {
+  readonly batches: readonly CwBatch<RoutedEvent>[];
+  readonly done: boolean[];
+  /** Batches not done yet, per stream key. */
+  readonly open: Map<string, number>;
+}
+
+const streamKey = (group: string, stream: string): string => `${group}\u0000${stream}`;
+
+/**
+ * Fluent Bit's `cloudwatch_logs` output: each record becomes a log event (the record as JSON, or
+ * the log_key value), events go to their (group, stream) in PutLogEvents batches within the API
+ * limits. Streams (and with auto_create_group, groups) are created on first use. A chunk whose
+ * batch k fails is retried by the engine from batch k: what was delivered is not sent again, and
+ * a later chunk of the same stream waits, so each stream receives its lines once and in order.
+ */
+export class CloudWatchLogsOutput implements OutputRuntime {
+  private readonly o: CloudWatchOptions;
+  private readonly client: CloudWatchLogsClient;
+  private readonly groupTemplate: NameTemplate | undefined;
+  private readonly streamTemplate: NameTemplate | undefined;
+  private readonly fixedStream: string | undefined;
+  /** Streams known to exist: key -> expiry (ms). */
+  private readonly streams = new Map<string, number>();
+  /** Stream creations under way, so concurrent flushes create a stream once. */
+  private readonly creating = new Map<string, Promise<void>>();
+  /** Groups whose retention this output has set. */
+  private readonly retentionSet = new Set<string>();
+  private readonly progress: ChunkProgress<ChunkState>;
+  private truncationLogged = false;
+  private stopped = false;
+
+  constructor(private readonly ctx: OutputContext) {
+    this.o = ctx.instance.options as unknown as CloudWatchOptions;
+    const name = ctx.instance.displayName;
+    const template = (text: string | undefined, key: string): NameTemplate | undefined => {
+      if (text === undefined) return undefined;
+      const r = parseNameTemplate(text);
+      if (!r.ok) throw new PipelineError(`cloudwatch_logs ${name}: ${key}: ${r.message}`);
+      return r.template;
+    };
+    this.groupTemplate = template(this.o.log_group_template, 'log_group_template');
+    this.streamTemplate = template(this.o.log_stream_template, 'log_stream_template');
+    if (this.o.log_stream_name === undefined && this.o.log_stream_prefix === undefined) {
+      throw new PipelineError(`cloudwatch_logs ${name}: one of log_stream_name or log_stream_prefix is required`);
+    }
+    this.fixedStream = this.o.log_stream_name;
+    if (this.o.metric_namespace !== undefined) {
+      ctx.log.warn('metric_namespace applies to cpu/mem metric records, which logferry does not produce; records are sent as logs');
+    }
+    if (this.o.add_entity === true) ctx.log.warn('add_entity is not supported by logferry yet; events are sent without entity');
+    this.client = new CloudWatchLogsClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
+    if (this.o.log_format !== undefined && this.o.log_format !== '') addRequestHeader(this.client as never, 'x-amzn-logs-format', this.o.log_format);
+    this.progress = new ChunkProgress(Number(this.o.retry_limit ?? 1), (Number(ctx.plan.service['scheduler.cap']) + 180) * 1000);
+  }
+
+  async flush(batch: EventBatch): Promise<FlushResult> {
+    if (this.stopped) return { status: 'retry', reason: 'output stopped' };
+    const { state, seq, last } = this.progress.begin(chunkKey(batch), () => this.prepare(batch.tag, batch.events));
+    let failure: DeliveryError | undefined;
+    let waitingFor: string | undefined;
+    const blocked = new Set<string>();
+    for (let i = 0; i < state.batches.length; i++) {
+      if (state.done[i]) continue;
+      const b = state.batches[i]!;
+      const key = streamKey(b.group, b.stream);
+      if (blocked.has(key)) continue;
+      // Keep each stream in order: while an earlier chunk still owes this stream events, wait for
+      // it (unless this attempt is the chunk's last one: then sending out of order beats dropping).
+      if (!last && this.earlierChunkOwes(seq, key)) {
+        blocked.add(key);
+        waitingFor ??= `${b.group}/${b.stream}`;
+        continue;
+      }
+      try {
+        await this.send(b);
+      } catch (err) {
+        const d = toDeliveryError(err, 'PutLogEvents');
+        if (d.retryable) {
+          failure = d;
+          break;
+        }
+        this.ctx.counters.drop(`error: ${d.message}`, b.events.length);
+        this.ctx.log.error(`${b.events.length} events for ${b.group}/${b.stream} dropped: ${d.message}`);
+      }
+      state.done[i] = true;
+      const left = (state.open.get(key) ?? 1) - 1;
+      if (left > 0) state.open.set(key, left);
+      else state.open.delete(key);
+    }
+    const complete = state.open.size === 0;
+    this.progress.end(chunkKey(batch), complete);
+    if (complete) return { status: 'ok' };
+    if (failure) return { status: 'retry', reason: failure.message };
+    return { status: 'retry', reason: `waiting for an earlier chunk of log stream ${waitingFor ?? '?'} to be delivered first` };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.client.destroy();
+  }
+
+  private earlierChunkOwes(seq: number, key: string): boolean {
+    for (const p of this.progress.pending()) if (p.seq < seq && p.state.open.has(key)) return true;
+    return false;
+  }
+
+  /** The chunk's events as batches: message, timestamp and destination of each record. */
+  private prepare(tag: string, events: readonly LogEvent[]): ChunkState {
+    const o = this.o;
+    const fixedStream = this.fixedStream ?? `${o.log_stream_prefix ?? ''}${tag}`;
+    const routed: RoutedEvent[] = [];
+    let missingKey = 0;
+    let empty = 0;
+    let truncated = 0;
+    for (const e of events) {
+      let message: string;
+      if (o.log_key !== undefined) {
+        if (!Object.hasOwn(e.record, o.log_key)) {
+          missingKey++;
+          continue;
+        }
+        message = valueText(e.record[o.log_key]);
+      } else {
+        message = recordJson(e.record);
+      }
+      if (message === '' || message === '{}') {
+        empty++;
+        continue;
+      }
+      const t = truncateMessage(message);
+      if (t.truncated) truncated++;
+      const group = (this.groupTemplate && renderName(this.groupTemplate, tag, e.record)) ?? o.log_group_name;
+      const stream = (this.streamTemplate && renderName(this.streamTemplate, tag, e.record)) ?? fixedStream;
+      routed.push({ timestamp: Number(e.time / 1_000_000n), message: t.message, bytes: t.bytes, group, stream });
+    }
+    if (missingKey > 0) {
+      this.ctx.counters.drop(`log_key '${o.log_key}' not found in the record`, missingKey);
+      this.ctx.log.debug(`${missingKey} record(s) without log_key '${o.log_key}' skipped`);
+    }
+    if (empty > 0) this.ctx.counters.drop('empty message', empty);
+    if (truncated > 0) {
+      this.ctx.counters.add('truncated_records', truncated);
+      if (!this.truncationLogged) {
+        this.truncationLogged = true;
+        this.ctx.log.warn(`truncating events larger than 256 KiB (CloudWatch Logs' limit) to 262,118 bytes; counted in truncated_records`);
+      }
+    }
+    const batches = planBatches(routed);
+    const open = new Map<string, number>();
+    for (const b of batches) {
+      const key = streamKey(b.group, b.stream);
+      open.set(key, (open.get(key) ?? 0) + 1);
+    }
+    return { batches, done: batches.map(() => false), open };
+  }
+
+  /** PutLogEvents for one batch; a stream that vanished is created again and the batch resent once. */
+  private async send(b: CwBatch<RoutedEvent>): Promise<void> {
+    await this.ensureStream(b.group, b.stream);
+    const input = {
+      logGroupName: b.group,
+      logStreamName: b.stream,
+      logEvents: b.events.map((e) => ({ timestamp: e.timestamp, message: e.message })),
+    };
+    let out: PutLogEventsCommandOutput;
+    try {
+      out = await this.client.send(new PutLogEventsCommand(input));
+    } catch (err) {
+      if (isServiceError(err, 'DataAlreadyAcceptedException')) return;
+      if (!isServiceError(err, 'ResourceNotFoundException')) throw err;
+      this.ctx.log.warn(`log stream ${b.stream} in group ${b.group} not found; creating it again`);
+      this.streams.delete(streamKey(b.group, b.stream));
+      await this.ensureStream(b.group, b.stream);
+      out = await this.client.send(new PutLogEventsCommand(input));
+    }
+    this.countRejected(b, out);
+  }
+
+  /** Events CloudWatch Logs refused (too old, too new, older than retention) are drops with a reason. */
+  private countRejected(b: CwBatch, out: PutLogEventsCommandOutput): void {
+    const r = out.rejectedLogEventsInfo;
+    if (!r) return;
+    const n = b.events.length;
+    const expired = Math.min(n, Math.max(0, r.expiredLogEventEndIndex ?? 0));
+    const tooOld = Math.min(n, Math.max(0, r.tooOldLogEventEndIndex ?? 0));
+    const tooNewStart = r.tooNewLogEventStartIndex;
+    let rejected = 0;
+    if (expired > 0) {
+      this.ctx.counters.drop('rejected by CloudWatch Logs: older than the log group retention', expired);
+      rejected += expired;
+    }
+    if (tooOld > expired) {
+      this.ctx.counters.drop('rejected by CloudWatch Logs: too old (over 14 days)', tooOld - expired);
+      rejected += tooOld - expired;
+    }
+    if (tooNewStart !== undefined && tooNewStart < n) {
+      const from = Math.max(tooNewStart, Math.max(expired, tooOld));
+      if (n > from) {
+        this.ctx.counters.drop('rejected by CloudWatch Logs: too far in the future (over 2 hours)', n - from);
+        rejected += n - from;
+      }
+    }
+    if (rejected > 0) this.ctx.log.warn(`CloudWatch Logs rejected ${rejected} of ${n} events for ${b.group}/${b.stream} (timestamps out of range)`);
+  }
+
+  private async ensureStream(group: string, stream: string): Promise<void> {
+    const key = streamKey(group, stream);
+    const now = Date.now();
+    const expiry = this.streams.get(key);
+    if (expiry !== undefined && expiry > now) {
+      this.streams.set(key, now + STREAM_TTL_MS);
+      return;
+    }
+    let pending = this.creating.get(key);
+    if (!pending) {
+      pending = this.createStream(group, stream).finally(() => this.creating.delete(key));
+      this.creating.set(key, pending);
+    }
+    await pending;
+    this.streams.set(key, Date.now() + STREAM_TTL_MS);
+  }
+
+  private async createStream(group: string, stream: string): Promise<void> {
+    const create = () => this.client.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream }));
+    try {
+      await create();
+      this.ctx.log.info(`created log stream ${stream} in log group ${group}`);
+    } catch (err) {
+      if (isServiceError(err, 'ResourceAlreadyExistsException')) return;
+      if (!isServiceError(err, 'ResourceNotFoundException')) throw toDeliveryError(err, 'CreateLogStream');
+      if (!this.o.auto_create_group) {
+        throw new DeliveryError(`log group ${group} does not exist and auto_create_group is off`, { retryable: true, serviceError: 'ResourceNotFoundException', cause: err });
+      }
+      await this.createGroup(group);
+      try {
+        await create();
+        this.ctx.log.info(`created log stream ${stream} in log group ${group}`);
+      } catch (again) {
+        if (!isServiceError(again, 'ResourceAlreadyExistsException')) throw toDeliveryError(again, 'CreateLogStream');
+      }
+    }
+  }
+
+  /** CreateLogGroup (an existing group is fine), then PutRetentionPolicy once if log_retention_days is set. */
+  private async createGroup(group: string): Promise<void> {
+    // The option table's enum hands the value over in lower case.
+    const cls = String(this.o.log_group_class ?? 'STANDARD').toUpperCase() as LogGroupClass;
+    try {
+      await this.client.send(new CreateLogGroupCommand({ logGroupName: group, ...(cls !== 'STANDARD' ? { logGroupClass: cls } : {}) }));
+      this.ctx.log.info(`created log group ${group} with storage class ${cls}`);
+    } catch (err) {
+      if (!isServiceError(err, 'ResourceAlreadyExistsException')) throw toDeliveryError(err, 'CreateLogGroup');
+      if (cls === 'INFREQUENT_ACCESS') this.ctx.log.warn(`log group ${group} already exists; its storage class was not set by this output`);
+    }
+    const days = this.o.log_retention_days;
+    if (days > 0 && !this.retentionSet.has(group)) {
+      try {
+        await this.client.send(new PutRetentionPolicyCommand({ logGroupName: group, retentionInDays: days }));
+      } catch (err) {
+        throw toDeliveryError(err, 'PutRetentionPolicy');
+      }
+      this.retentionSet.add(group);
+      this.ctx.log.info(`set retention of log group ${group} to ${days} days`);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+import { randomBytes } from 'node:crypto';
+import * as zlib from 'node:zlib';
+import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import type { EventBatch, LogEvent } from '../../../engine/event.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import { PipelineError } from '../../../errors.js';
+import { awsClientConfig, toDeliveryError, type AwsOptions } from '../shared/aws-client.js';
+import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
+import { recordJson, valueText } from '../shared/record-json.js';
+import { MAX_RECORD_BYTES, aggregateRanges, cutRecordBatches } from './batcher.js';
+import { formatTimeKey } from './time-key.js';
+
+interface FirehoseOptions extends AwsOptions {
+  readonly delivery_stream: string;
+  readonly time_key?: string;
+  readonly time_key_format: string;
+  readonly log_key?: string;
+  readonly compression?: 'gzip' | 'zstd' | 'snappy';
+  readonly simple_aggregation: boolean;
+  readonly retry_limit: number;
+}
+
+/** A chunk's Firehose records and which of them Firehose has accepted (or were finally dropped). */
+interface ChunkState {
+  readonly records: readonly Buffer[];
+  readonly done: Uint8Array;
+  left: number;
+}
+
+type Compress = (data: Buffer) => Buffer;
+
+/** The compressor for `compression`; zstd needs a Node.js whose zlib has it, snappy is not available. */
+function compressor(kind: FirehoseOptions['compression'], name: string): Compress | undefined {
+  switch (kind) {
+    case undefined:
+      return undefined;
+    case 'gzip':
+      return (data) => zlib.gzipSync(data);
+    case 'zstd': {
+      const zstd = (zlib as unknown as { zstdCompressSync?: (b: Buffer) => Buffer }).zstdCompressSync;
+      if (typeof zstd !== 'function') {
+        throw new PipelineError(`kinesis_firehose ${name}: compression zstd needs Node.js 22.15 or later (node:zlib zstd); this is ${process.version}. Use gzip or a newer Node.js`);
+      }
+      return (data) => zstd(data);
+    }
+    default:
+      throw new PipelineError(`kinesis_firehose ${name}: compression ${kind} is not available in logferry (no snappy implementation); use gzip`);
+  }
+}
+
+/**
+ * Fluent Bit's `kinesis_firehose` output: each record becomes one Firehose record (its JSON, or the
+ * log_key value; time_key spliced in; a newline appended; optionally compressed), sent with
+ * PutRecordBatch in batches of at most 500 records and 4 MiB. When Firehose fails some records of
+ * a batch (FailedPutCount > 0) the chunk is retried with only those records, in order: records it
+ * accepted are never sent again.
+ */
+export class FirehoseOutput implements OutputRuntime {
+  private readonly o: FirehoseOptions;
+  private readonly client: FirehoseClient;
+  private readonly compress: Compress | undefined;
+  private readonly progress: ChunkProgress<ChunkState>;
+  private stopped = false;
+
+  constructor(private readonly ctx: OutputContext) {
+    this.o = ctx.instance.options as unknown as FirehoseOptions;
+    const name = ctx.instance.displayName;
+    if (this.o.time_key !== undefined && this.o.log_key !== undefined) throw new PipelineError(`kinesis_firehose ${name}: time_key and log_key cannot be used together`);
+    this.compress = compressor(this.o.compression, name);
+    this.client = new FirehoseClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
+    this.progress = new ChunkProgress(Number(this.o.retry_limit ?? 1), (Number(ctx.plan.service['scheduler.cap']) + 180) * 1000);
+  }
+
+  async flush(batch: EventBatch): Promise<FlushResult> {
+    if (this.stopped) return { status: 'retry', reason: 'output stopped' };
+    const { state } = this.progress.begin(chunkKey(batch), () => this.prepare(batch.events));
+    const pending: number[] = [];
+    for (let i = 0; i < state.records.length; i++) if (state.done[i] === 0) pending.push(i);
+    let failure: string | undefined;
+    let failed = 0;
+    for (const indexes of cutRecordBatches(pending, (i) => state.records[i]!.length)) {
+      try {
+        const out = await this.client.send(
+          new PutRecordBatchCommand({ DeliveryStreamName: this.o.delivery_stream, Records: indexes.map((i) => ({ Data: state.records[i]! })) }),
+        );
+        const responses = out.RequestResponses ?? [];
+        let batchFailed = 0;
+        let firstError: string | undefined;
+        for (let j = 0; j < indexes.length; j++) {
+          const r = responses[j];
+          // No answer for a record when FailedPutCount says some failed: assume it failed too.
+          if (r?.ErrorCode !== undefined || (r === undefined && (out.FailedPutCount ?? 0) > 0)) {
+            batchFailed++;
+            firstError ??= r?.ErrorCode !== undefined ? `${r.ErrorCode}${r.ErrorMessage ? `: ${r.ErrorMessage}` : ''}` : 'no result';
+            continue;
+          }
+          this.markDone(state, indexes[j]!);
+        }
+        if (batchFailed > 0) {
+          failed += batchFailed;
+          failure ??= `PutRecordBatch: ${batchFailed} of ${indexes.length} records failed (${firstError})`;
+        }
+      } catch (err) {
+        const d = toDeliveryError(err, 'PutRecordBatch');
+        if (d.retryable) {
+          // Throttled or unavailable: stop here, the engine retries the rest later.
+          failure = d.message;
+          failed = state.left;
+          break;
+        }
+        this.ctx.counters.drop(`error: ${d.message}`, indexes.length);
+        this.ctx.log.error(`${indexes.length} records for delivery stream ${this.o.delivery_stream} dropped: ${d.message}`);
+        for (const i of indexes) this.markDone(state, i);
+      }
+    }
+    const complete = state.left === 0;
+    this.progress.end(chunkKey(batch), complete);
+    if (complete) return { status: 'ok' };
+    return { status: 'retry', reason: failure ?? `${failed} records not delivered` };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.client.destroy();
+  }
+
+  private markDone(state: ChunkState, i: number): void {
+    if (state.done[i] === 0) {
+      state.done[i] = 1;
+      state.left--;
+    }
+  }
+
+  /** The data of one record: JSON (or the log_key value), time_key spliced in, newline appended. */
+  private recordText(e: LogEvent): string | undefined {
+    const o = this.o;
+    let json: string;
+    if (o.log_key !== undefined) {
+      if (!Object.hasOwn(e.record, o.log_key)) return undefined;
+      json = valueText(e.record[o.log_key]);
+    } else {
+      json = recordJson(e.record);
+    }
+    if (json === '' || json === '{}') return '';
+    if (o.time_key !== undefined && json.endsWith('}')) {
+      json = `${json.slice(0, -1)},${JSON.stringify(o.time_key)}:${JSON.stringify(formatTimeKey(o.time_key_format, e.time))}}`;
+    }
+    return `${json}\n`;
+  }
+
+  private prepare(events: readonly LogEvent[]): ChunkState {
+    const texts: Buffer[] = [];
+    let missing = 0;
+    let empty = 0;
+    let tooLarge = 0;
+    for (const e of events) {
+      const text = this.recordText(e);
+      if (text === undefined) {
+        missing++;
+        continue;
+      }
+      if (text === '') {
+        empty++;
+        continue;
+      }
+      const data = Buffer.from(text, 'utf8');
+      if (data.length > MAX_RECORD_BYTES) {
+        tooLarge++;
+        continue;
+      }
+      texts.push(data);
+    }
+    if (missing > 0) this.ctx.counters.drop(`log_key '${this.o.log_key}' not found in the record`, missing);
+    if (empty > 0) this.ctx.counters.drop('empty record', empty);
+    if (tooLarge > 0) {
+      this.ctx.counters.drop('record larger than 1,000 KiB (Firehose limit)', tooLarge);
+      this.ctx.log.warn(`${tooLarge} record(s) larger than 1,000 KiB, the most Firehose accepts, dropped`);
+    }
+    let records: Buffer[] = texts;
+    if (this.o.simple_aggregation && texts.length > 1) {
+      records = aggregateRanges(texts.map((t) => t.length)).map(([start, end]) => (end - start === 1 ? texts[start]! : Buffer.concat(texts.slice(start, end))));
+    }
+    if (this.compress) records = records.map(this.compress);
+    return { records, done: new Uint8Array(records.length), left: records.length };
+  }
+}

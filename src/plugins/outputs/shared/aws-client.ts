@@ -1,0 +1,155 @@
+/**
+ * What the AWS outputs share: the SDK v3 client configuration built from Fluent Bit's options
+ * (region, endpoint, profile, role_arn + external_id + sts_endpoint, extra_user_agent,
+ * auto_retry_requests), and the reading of SDK errors as DeliveryError (retry or drop).
+ */
+import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { DeliveryError } from '../../../errors.js';
+
+/** The options every AWS output table has (as the plan types them). */
+export interface AwsOptions {
+  readonly region: string;
+  readonly endpoint?: string | undefined;
+  readonly profile?: string | undefined;
+  readonly role_arn?: string | undefined;
+  readonly external_id?: string | undefined;
+  readonly sts_endpoint?: string | undefined;
+  readonly extra_user_agent?: string | undefined;
+  readonly auto_retry_requests?: boolean | undefined;
+}
+
+/** The part of an SDK client configuration logferry sets (shared by CloudWatch Logs and Firehose). */
+export interface AwsClientConfig {
+  region: string;
+  endpoint?: string;
+  credentials: AwsCredentialIdentityProvider;
+  maxAttempts: number;
+  customUserAgent?: string;
+  requestHandler: { connectionTimeout: number; requestTimeout: number };
+}
+
+/**
+ * An endpoint as the SDK wants it (a URL). Fluent Bit takes a host name and strips `https://`;
+ * logferry accepts both: a URL is used as written (so http://127.0.0.1:4566 works for local
+ * endpoints), a bare host gets https.
+ */
+export function endpointUrl(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  if (!v) return undefined;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return v.replace(/\/+$/, '');
+  return `https://${v.replace(/\/+$/, '')}`;
+}
+
+/**
+ * Credentials: `role_arn` assumes the role with STS (from the profile's or the default chain's
+ * credentials, `external_id` if set, STS at `sts_endpoint` if set); else `profile` reads the shared
+ * config files; else the SDK's default chain (environment, files, container, instance metadata).
+ */
+export function credentialsFor(o: AwsOptions, sessionName: string): AwsCredentialIdentityProvider {
+  const base = o.profile !== undefined ? fromIni({ profile: o.profile }) : fromNodeProviderChain();
+  if (o.role_arn === undefined) return base;
+  const sts = endpointUrl(o.sts_endpoint);
+  return fromTemporaryCredentials({
+    masterCredentials: base,
+    params: {
+      RoleArn: o.role_arn,
+      RoleSessionName: sessionName,
+      ...(o.external_id !== undefined ? { ExternalId: o.external_id } : {}),
+    },
+    clientConfig: { region: o.region, ...(sts !== undefined ? { endpoint: sts } : {}), maxAttempts: 2 },
+  });
+}
+
+/**
+ * The SDK client configuration. `auto_retry_requests` is one immediate retry in Fluent Bit, so
+ * the SDK makes at most 2 attempts (1 when off); the real retries are the engine's (Retry_Limit).
+ */
+export function awsClientConfig(o: AwsOptions, sessionName: string): AwsClientConfig {
+  const endpoint = endpointUrl(o.endpoint);
+  return {
+    region: o.region,
+    ...(endpoint !== undefined ? { endpoint } : {}),
+    credentials: credentialsFor(o, sessionName),
+    maxAttempts: o.auto_retry_requests === false ? 1 : 2,
+    ...(o.extra_user_agent !== undefined && o.extra_user_agent !== '' ? { customUserAgent: o.extra_user_agent } : {}),
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+  };
+}
+
+/** Service errors worth retrying whatever their HTTP status says. */
+const RETRYABLE_NAMES = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'ServiceUnavailableException',
+  'ServiceUnavailable',
+  'InternalFailure',
+  'InternalServerError',
+  'InternalServiceError',
+  'OperationAbortedException',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'TimeoutError',
+  // Credentials can be fixed or refreshed while the chunk waits (Fluent Bit retries them too).
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'AccessDeniedException',
+  'CredentialsProviderError',
+]);
+
+/** Node network error codes: the request may not have reached the service. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+
+interface SdkErrorShape {
+  name?: string;
+  code?: string;
+  message?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+}
+
+/**
+ * An SDK error as a DeliveryError: throttling, 5xx, network and credential errors are retryable;
+ * other 4xx answers (InvalidParameterException, ValidationException, ...) are not, since sending
+ * the same request again cannot succeed.
+ */
+export function toDeliveryError(err: unknown, operation: string): DeliveryError {
+  if (err instanceof DeliveryError) return err;
+  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as SdkErrorShape;
+  const name = e.name && e.name !== 'Error' ? e.name : undefined;
+  const status = e.$metadata?.httpStatusCode;
+  const network = (e.code !== undefined && NETWORK_CODES.has(e.code)) || (status === undefined && e.$fault === undefined);
+  const retryable =
+    network || (name !== undefined && RETRYABLE_NAMES.has(name)) || (status !== undefined && (status >= 500 || status === 429)) || e.$retryable !== undefined;
+  const what = name ?? e.code ?? (status !== undefined ? `HTTP ${status}` : 'error');
+  const message = `${operation} failed: ${what}${e.message && e.message !== name ? `: ${e.message}` : ''}`;
+  return new DeliveryError(message, { retryable, ...(name !== undefined ? { serviceError: name } : {}), cause: err });
+}
+
+/** Whether an SDK error is the service's error of this name. */
+export function isServiceError(err: unknown, name: string): boolean {
+  return typeof err === 'object' && err !== null && (err as SdkErrorShape).name === name;
+}
+
+/** Adds a header to every request of a client (before signing), e.g. x-amzn-logs-format. */
+export function addRequestHeader(
+  client: { middlewareStack: { add: (mw: never, options: { step: 'build'; name: string }) => void } },
+  header: string,
+  value: string,
+): void {
+  const middleware = (next: (args: { request: unknown }) => Promise<unknown>) => async (args: { request: unknown }) => {
+    const request = args.request as { headers?: Record<string, string> };
+    if (request.headers) request.headers[header] = value;
+    return next(args);
+  };
+  client.middlewareStack.add(middleware as never, { step: 'build', name: `logferry-header-${header}` });
+}

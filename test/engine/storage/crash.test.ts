@@ -1,0 +1,177 @@
+/**
+ * Crash tests with real processes: `logferry run` tails a file into an HTTP sink that fails half
+ * of the requests, and is killed with SIGKILL at random points, then restarted. At the end the
+ * sink must hold every line at least once. Size: LOGFERRY_CRASH_LINES (default 200,000).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../support/cli.js';
+
+const LINES = Number(process.env['LOGFERRY_CRASH_LINES'] ?? 200_000);
+const KILLS = Number(process.env['LOGFERRY_CRASH_KILLS'] ?? 4);
+
+/** A small seeded PRNG (mulberry32) so a failing run can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Sink {
+  port: number;
+  /** Times each line number was received in an accepted request. */
+  seen: Uint16Array;
+  accepted: number;
+  refused: number;
+  close(): Promise<void>;
+}
+
+/** An HTTP sink on 127.0.0.1 that answers 503 to about half of the requests (decided before reading them). */
+async function flakySink(random: () => number): Promise<Sink> {
+  const seen = new Uint16Array(LINES);
+  const sink = { seen, accepted: 0, refused: 0 } as Sink;
+  const server: Server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (d: Buffer) => parts.push(d));
+    req.on('end', () => {
+      if (random() < 0.5) {
+        sink.refused++;
+        res.statusCode = 503;
+        res.end('try later');
+        return;
+      }
+      for (const line of Buffer.concat(parts).toString().split('\n')) {
+        if (line === '') continue;
+        const n = Number(/"log":"line (\d+)/.exec(line)?.[1]);
+        if (Number.isInteger(n) && n < LINES) seen[n]!++;
+      }
+      sink.accepted++;
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  sink.port = (server.address() as AddressInfo).port;
+  sink.close = () => new Promise((r) => server.close(() => r()));
+  return sink;
+}
+
+function startAgent(conf: string): { child: ChildProcess; started: Promise<void>; exited: Promise<number | null>; stderr: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'run', '-c', conf], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  const started = new Promise<void>((resolve) => {
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      if (err.includes('started:')) resolve();
+    });
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return { child, started, exited, stderr: () => err };
+}
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function crashRun(storage: 'filesystem' | 'memory', seed: number): Promise<{ lost: number; duplicates: number; refused: number; midFlowKills: number }> {
+  const random = prng(seed);
+  const dir = mkdtempSync(join(tmpdir(), `logferry-crash-${storage}-`));
+  dirs.push(dir);
+  // The application writes while the agent runs and dies: 2,000 lines every 25 ms.
+  const log = join(dir, 'app.log');
+  writeFileSync(log, '');
+  let written = 0;
+  const writer = setInterval(() => {
+    let text = '';
+    const end = Math.min(LINES, written + 2000);
+    for (; written < end; written++) text += `line ${written} ${'x'.repeat(written % 40)}\n`;
+    appendFileSync(log, text);
+    if (written >= LINES) clearInterval(writer);
+  }, 25);
+  let midFlowKills = 0;
+  const sink = await flakySink(random);
+  const conf = join(dir, 'fluent-bit.conf');
+  writeFileSync(
+    conf,
+    `[SERVICE]
+    Flush          0.2
+    Grace          1
+    Log_Level      info
+    scheduler.base 1
+    scheduler.cap  1
+    ${storage === 'filesystem' ? `storage.path   ${join(dir, 'storage')}` : ''}
+
+[INPUT]
+    Name             tail
+    Path             ${log}
+    DB               ${join(dir, 'tail.db')}
+    Read_from_Head   On
+    Refresh_Interval 1
+    storage.type     ${storage}
+
+[OUTPUT]
+    Name        http
+    Match       *
+    Host        127.0.0.1
+    Port        ${sink.port}
+    Format      json_lines
+    Retry_Limit no_limits
+`,
+  );
+  try {
+    for (let k = 0; k < KILLS; k++) {
+      const agent = startAgent(conf);
+      await agent.started;
+      await new Promise((r) => setTimeout(r, 200 + Math.floor(random() * 1500)));
+      if (sink.seen.some((c) => c === 0)) midFlowKills++;
+      agent.child.kill('SIGKILL');
+      await agent.exited;
+    }
+    const last = startAgent(conf);
+    await last.started;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && sink.seen.some((c) => c === 0)) await new Promise((r) => setTimeout(r, 200));
+    last.child.kill('SIGTERM');
+    expect(await last.exited, last.stderr()).toBe(0);
+  } finally {
+    clearInterval(writer);
+    await sink.close();
+  }
+  let lost = 0;
+  let duplicates = 0;
+  for (const c of sink.seen) {
+    if (c === 0) lost++;
+    else duplicates += c - 1;
+  }
+  console.log(JSON.stringify({ crash: storage, lines: LINES, kills: KILLS, mid_flow_kills: midFlowKills, lost, duplicates, refused_requests: sink.refused, accepted_requests: sink.accepted }));
+  return { lost, duplicates, refused: sink.refused, midFlowKills };
+}
+
+describe('crash safety (kill -9 with a sink failing half the requests)', () => {
+  it('filesystem storage: every line arrives at least once', async () => {
+    const r = await crashRun('filesystem', 7);
+    expect(r.lost).toBe(0);
+    expect(r.refused).toBeGreaterThan(0);
+    expect(r.midFlowKills).toBeGreaterThanOrEqual(KILLS - 1);
+  }, 180_000);
+
+  it('memory storage: nothing acknowledged is lost (positions commit only after delivery)', async () => {
+    const r = await crashRun('memory', 11);
+    expect(r.lost).toBe(0);
+    expect(r.refused).toBeGreaterThan(0);
+    expect(r.midFlowKills).toBeGreaterThanOrEqual(KILLS - 1);
+  }, 180_000);
+});

@@ -1,16 +1,22 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Plan } from '../config/plan/types.js';
 import { formatText } from '../diagnostics/format-text.js';
 import { validateConfig, type ValidationResult } from '../config/validate.js';
+import { createLogger, normalizeLevel } from '../engine/logger.js';
+import { MonitorServer } from '../engine/monitor/server.js';
 import { Pipeline } from '../engine/pipeline.js';
+import { HotReload } from './hot-reload.js';
 import { commandLine, envWithOverrides, EXIT, isFile, type CommandIo } from './io.js';
+import { packageVersion } from './version.js';
 
 export const RUN_USAGE = `usage: logferry run -c <config> [--env KEY=VALUE]...
        logferry run -i <input> [-p key=value]... [-t tag] [-F <filter> -m <match> -p ...] -o <output> [-m <match>] [-p ...] [-f seconds]
 
 Runs the agent on a Fluent Bit configuration until SIGTERM/SIGINT (or until an input asks to stop,
 e.g. tail Exit_On_Eof). The configuration is validated first: on errors nothing is read and the
-exit status is 1.
+exit status is 1. With [SERVICE] Hot_Reload On, SIGHUP (or POST /api/v2/reload on the HTTP
+server) reads the configuration again and, if it is valid, replaces the running pipeline.
 
 options:
   -c, --config FILE     configuration file
@@ -63,7 +69,7 @@ export function flagsToConfig(argv: readonly string[]): { text: string; rest: st
   return { text: parts.map((p) => p.join('\n')).join('\n\n') + '\n', rest };
 }
 
-export async function runCommand(argv: string[], io: CommandIo, signals: NodeJS.EventEmitter = process): Promise<number> {
+export async function runCommand(argv: string[], io: CommandIo, signals: NodeJS.EventEmitter = process, hooks: RunHooks = {}): Promise<number> {
   const converted = flagsToConfig(argv);
   if ('error' in converted) {
     io.stderr(`logferry run: ${converted.error}\n${RUN_USAGE}\n`);
@@ -103,28 +109,98 @@ export async function runCommand(argv: string[], io: CommandIo, signals: NodeJS.
   }
   if (result.diagnostics.length > 0) io.stderr(formatText(result.diagnostics, result.sources, result.files.length));
   if (!result.ok) return EXIT.problems;
+  const configPath = values.config;
+  const load = () =>
+    configPath ? validateConfig(configPath, { env, cwd: io.cwd }) : validateConfig(join(io.cwd, '<command line>'), { env, cwd: io.cwd, text: converted.text });
+  return runAgent(result.plan, load, io, signals, hooks);
+}
 
-  let requestStop: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
+/** What the agent may do to the process beyond its io (tests replace it). */
+export interface RunHooks {
+  /** Ends the process at once (the hot reload watchdog, as Fluent Bit's abort()). */
+  exit?: (code: number) => void;
+}
+
+/**
+ * Runs pipelines until SIGTERM/SIGINT or an input asks to stop: the first from `plan`, the next ones
+ * from `load` on each hot reload (SIGHUP, POST /api/v2/reload). The HTTP monitoring server, when
+ * enabled, runs alongside and reports the current pipeline.
+ */
+async function runAgent(plan: Plan, load: () => ValidationResult, io: CommandIo, signals: NodeJS.EventEmitter, hooks: RunHooks): Promise<number> {
+  const log = createLogger(normalizeLevel(plan.service.log_level), (line) => io.stderr(line));
+  let requestStop: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => {
     requestStop = resolve;
   });
-  const pipeline = new Pipeline(result.plan, { logSink: (line) => io.stderr(line), onDone: () => requestStop() });
-  const onSignal = () => requestStop();
+  const create = (p: Plan): Pipeline => {
+    const pipeline: Pipeline = new Pipeline(p, {
+      logSink: (line) => io.stderr(line),
+      onDone: () => {
+        if (reload.pipeline === pipeline) requestStop(EXIT.ok);
+      },
+    });
+    return pipeline;
+  };
+  let monitor: MonitorServer | undefined;
+  const startMonitor = async (p: Plan): Promise<void> => {
+    if (!p.service.http_server) return;
+    const server = new MonitorServer({ pipeline: () => reload.pipeline, version: packageVersion(), log, reload });
+    await server.start(p.service.http_listen, p.service.http_port);
+    monitor = server;
+  };
+  const reload: HotReload = new HotReload(create(plan), {
+    load,
+    create,
+    log: log.child('reload'),
+    stderr: (text) => io.stderr(text),
+    swapped: async (previous, current) => {
+      // Fluent Bit starts a new HTTP server with the new context; logferry keeps its server unless
+      // HTTP_Server, HTTP_Listen or HTTP_Port changed.
+      if (httpKey(previous.plan) === httpKey(current.plan)) return;
+      await monitor?.close();
+      monitor = undefined;
+      try {
+        await startMonitor(current.plan);
+      } catch (err) {
+        log.error((err as Error).message);
+      }
+    },
+    fatal: (message) => {
+      log.error(message);
+      requestStop(EXIT.problems);
+    },
+    abort: (message) => {
+      log.error(message);
+      (hooks.exit ?? ((code: number) => process.exit(code)))(EXIT.problems);
+    },
+  });
+  const onSignal = () => requestStop(EXIT.ok);
+  const onHangup = () => void reload.request('signal');
   signals.once('SIGTERM', onSignal);
   signals.once('SIGINT', onSignal);
+  signals.on('SIGHUP', onHangup);
   try {
     try {
-      await pipeline.start();
+      await reload.pipeline.start();
+      await startMonitor(plan);
     } catch (err) {
       io.stderr(`logferry run: ${(err as Error).message}\n`);
-      await pipeline.stop(0);
+      await reload.pipeline.stop(0);
       return EXIT.problems;
     }
-    await finished;
-    await pipeline.stop();
-    return EXIT.ok;
+    const code = await finished;
+    await reload.shutdown();
+    await reload.pipeline.stop();
+    return code;
   } finally {
     signals.removeListener('SIGTERM', onSignal);
     signals.removeListener('SIGINT', onSignal);
+    signals.removeListener('SIGHUP', onHangup);
+    await monitor?.close();
   }
+}
+
+function httpKey(plan: Plan): string {
+  const s = plan.service;
+  return s.http_server ? `${s.http_listen}|${s.http_port}` : '';
 }

@@ -132,8 +132,8 @@ export default defineSection({
     // HTTP monitoring server
     http_server: opt.serviceBool({ default: 'off', doc: 'Start the HTTP monitoring server' }),
     http_listen: opt.string({ default: '0.0.0.0', doc: 'Address of the HTTP monitoring server' }),
-    http_port: opt.int({ min: 0, max: 65535, default: '2020', doc: 'Port of the HTTP monitoring server' }),
-    health_check: opt.serviceBool({ default: 'off', doc: 'Serve /api/v1/health' }),
+    http_port: opt.int({ min: 0, max: 65535, default: '2020', doc: 'Port of the HTTP monitoring server (logferry: 0 picks a free port, logged at start; Fluent Bit refuses 0)' }),
+    health_check: opt.serviceBool({ default: 'off', doc: 'Serve /api/v1/health (200 ok, or 500 error past HC_Errors_Count or HC_Retry_Failure_Count); off: 404' }),
     hc_errors_count: opt.int({ default: '5', doc: 'Health check: output errors within HC_Period above which the agent is unhealthy' }),
     hc_retry_failure_count: opt.int({ default: '5', doc: 'Health check: failed retries within HC_Period above which the agent is unhealthy' }),
     hc_period: opt.int({ default: '60', doc: 'Health check: window in seconds' }),
@@ -177,8 +177,8 @@ export default defineSection({
     'scheduler.cap': opt.int({ default: '2000', doc: 'Retry backoff: maximum wait in seconds' }),
 
     // Hot reload
-    hot_reload: opt.serviceBool({ default: 'off', doc: 'Reload the configuration on SIGHUP or through the HTTP API' }),
-    'hot_reload.ensure_thread_safety': opt.serviceBool({ default: 'on', doc: 'Hot reload: wait for threads to pause' }),
-    'hot_reload.timeout': opt.int({ default: '0', doc: 'Hot reload: watchdog timeout in seconds (0 = none)' }),
+    hot_reload: opt.serviceBool({ default: 'off', doc: 'Reload the configuration on SIGHUP or POST/PUT /api/v2/reload; invalid files are rejected and the running pipeline kept' }),
+    'hot_reload.ensure_thread_safety': opt.serviceBool({ default: 'on', doc: 'Hot reload: stop the old pipeline only once everything buffered is delivered (Grace -1); off: after Grace' }),
+    'hot_reload.timeout': opt.int({ default: '0', doc: 'Hot reload: abort the agent when a reload takes longer than this many seconds (0 = no limit)' }),
   },
 });

@@ -1,0 +1,177 @@
+/**
+ * The data dir of the local AWS endpoint: JSON lines that a restart reads back and that
+ * `logferry aws-local tail|firehose` prints.
+ *
+ *   <dataDir>/cloudwatch/<group>/_group.json      {"logGroupName","creationTime","logGroupClass",
+ *                                                   "retentionInDays"?, "streams":{"<name>":creationTime}}
+ *   <dataDir>/cloudwatch/<group>/<stream>.jsonl   {"timestamp":ms,"message":"…","ingestionTime":ms}
+ *   <dataDir>/firehose/<stream>.jsonl             {"data":"…","encoding":"utf8"|"base64",
+ *                                                   "recordId":"…","arrivalTime":ms}
+ *
+ * Names are URL-encoded (a leading dot too). Firehose `data` is the record's bytes as UTF-8 text
+ * when they are valid UTF-8 (`"encoding":"utf8"`), else base64 (`"encoding":"base64"`).
+ */
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { join } from 'node:path';
+import { decodeName, encodeName } from './protocol.js';
+import type { AwsLocalState, DeliveryStreamState, FirehoseRecord, LogGroupState, StoredLogEvent } from './types.js';
+
+const GROUP_META = '_group.json';
+const LINES = '.jsonl';
+
+export function logStreamFile(root: string, group: string, stream: string): string {
+  return join(root, 'cloudwatch', encodeName(group), encodeName(stream) + LINES);
+}
+
+export function deliveryStreamFile(root: string, stream: string): string {
+  return join(root, 'firehose', encodeName(stream) + LINES);
+}
+
+/** The folder of a log group in the data dir. */
+export function logGroupDir(root: string, group: string): string {
+  return join(root, 'cloudwatch', encodeName(group));
+}
+
+export function firehoseLine(r: FirehoseRecord): string {
+  const utf8 = isUtf8(r.data);
+  return JSON.stringify({ data: r.data.toString(utf8 ? 'utf8' : 'base64'), encoding: utf8 ? 'utf8' : 'base64', recordId: r.recordId, arrivalTime: r.arrivalTime });
+}
+
+export function parseFirehoseLine(value: unknown): FirehoseRecord | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.data !== 'string') return undefined;
+  return {
+    data: Buffer.from(v.data, v.encoding === 'base64' ? 'base64' : 'utf8'),
+    recordId: typeof v.recordId === 'string' ? v.recordId : '',
+    arrivalTime: typeof v.arrivalTime === 'number' ? v.arrivalTime : 0,
+  };
+}
+
+export function parseLogEventLine(value: unknown): StoredLogEvent | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.timestamp !== 'number' || typeof v.message !== 'string') return undefined;
+  return { timestamp: v.timestamp, message: v.message, ingestionTime: typeof v.ingestionTime === 'number' ? v.ingestionTime : v.timestamp };
+}
+
+/**
+ * The complete lines of a JSON-lines file from byte `offset` on, parsed; a line that is not JSON
+ * (e.g. cut short by a crash) is skipped. `next` is the offset after the last complete line.
+ */
+export function readJsonLines(file: string, offset = 0): { values: unknown[]; next: number } {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return { values: [], next: offset };
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size <= offset) return { values: [], next: offset };
+    const buf = Buffer.alloc(size - offset);
+    const read = readSync(fd, buf, 0, buf.length, offset);
+    const end = buf.lastIndexOf(10, read - 1);
+    if (end < 0) return { values: [], next: offset };
+    const values: unknown[] = [];
+    for (const line of buf.toString('utf8', 0, end).split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        values.push(JSON.parse(line));
+      } catch {
+        // a torn line: skipped
+      }
+    }
+    return { values, next: offset + end + 1 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+function streamNamesOf(dir: string): string[] {
+  return listDir(dir)
+    .filter((f) => f.endsWith(LINES))
+    .map((f) => decodeName(f.slice(0, -LINES.length)));
+}
+
+/** Reads a data dir into fresh state (empty when the dir does not exist yet). */
+export function loadState(root: string, now: number): AwsLocalState {
+  const state: AwsLocalState = { logGroups: new Map(), deliveryStreams: new Map() };
+  for (const entry of listDir(join(root, 'cloudwatch'))) {
+    const dir = join(root, 'cloudwatch', entry);
+    let meta: Record<string, unknown> = {};
+    try {
+      meta = JSON.parse(readFileSync(join(dir, GROUP_META), 'utf8')) as Record<string, unknown>;
+    } catch {
+      // no metadata: the group is known from its folder
+    }
+    const name = typeof meta.logGroupName === 'string' ? meta.logGroupName : decodeName(entry);
+    const group: LogGroupState = {
+      name,
+      creationTime: typeof meta.creationTime === 'number' ? meta.creationTime : now,
+      logGroupClass: typeof meta.logGroupClass === 'string' ? meta.logGroupClass : 'STANDARD',
+      streams: new Map(),
+    };
+    if (typeof meta.retentionInDays === 'number') group.retentionInDays = meta.retentionInDays;
+    const created = (typeof meta.streams === 'object' && meta.streams !== null ? meta.streams : {}) as Record<string, unknown>;
+    const names = new Set([...Object.keys(created), ...streamNamesOf(dir)]);
+    for (const stream of [...names].sort()) {
+      const events = readJsonLines(logStreamFile(root, name, stream)).values.map(parseLogEventLine).filter((e) => e !== undefined);
+      const ct = created[stream];
+      const state = { name: stream, creationTime: typeof ct === 'number' ? ct : now, events, lastIngestionTime: events.at(-1)?.ingestionTime };
+      group.streams.set(stream, state);
+    }
+    state.logGroups.set(name, group);
+  }
+  for (const name of streamNamesOf(join(root, 'firehose'))) {
+    const records = readJsonLines(deliveryStreamFile(root, name)).values.map(parseFirehoseLine).filter((r) => r !== undefined);
+    state.deliveryStreams.set(name, { name, createTime: records[0]?.arrivalTime ?? now, records });
+  }
+  return state;
+}
+
+/** Writes changes of the state to the data dir as they happen (each call before the reply). */
+export class DataDirWriter {
+  constructor(readonly root: string) {
+    mkdirSync(join(root, 'cloudwatch'), { recursive: true });
+    mkdirSync(join(root, 'firehose'), { recursive: true });
+  }
+
+  /** A group's metadata file (after CreateLogGroup, CreateLogStream, PutRetentionPolicy). */
+  writeGroup(group: LogGroupState): void {
+    const dir = logGroupDir(this.root, group.name);
+    mkdirSync(dir, { recursive: true });
+    const streams: Record<string, number> = {};
+    for (const s of group.streams.values()) streams[s.name] = s.creationTime;
+    const meta = { logGroupName: group.name, creationTime: group.creationTime, logGroupClass: group.logGroupClass, retentionInDays: group.retentionInDays, streams };
+    writeFileSync(join(dir, GROUP_META), JSON.stringify(meta) + '\n');
+  }
+
+  appendLogEvents(group: string, stream: string, events: readonly StoredLogEvent[]): void {
+    const text = events.map((e) => JSON.stringify({ timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime }) + '\n').join('');
+    appendFileSync(logStreamFile(this.root, group, stream), text);
+  }
+
+  /** An empty file for a new stream, so a restart knows the stream. */
+  createStream(group: string, stream: string): void {
+    appendFileSync(logStreamFile(this.root, group, stream), '');
+  }
+
+  createDeliveryStream(stream: DeliveryStreamState): void {
+    const file = deliveryStreamFile(this.root, stream.name);
+    if (!existsSync(file)) writeFileSync(file, '');
+  }
+
+  appendRecords(stream: string, records: readonly FirehoseRecord[]): void {
+    if (records.length > 0) appendFileSync(deliveryStreamFile(this.root, stream), records.map((r) => firehoseLine(r) + '\n').join(''));
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * An embedded CloudWatch Logs + Firehose + STS endpoint on loopback for local runs and tests:
+ * point the real AWS SDK (or the cloudwatch_logs / kinesis_firehose outputs) at `endpoint`.
+ *
+ * ```ts
+ * const aws = await startAwsLocal({ faults: 'throttle=0.2', seed: 1 });
+ * const logs = new CloudWatchLogsClient({ endpoint: aws.endpoint, region: 'us-east-1', credentials });
+ * // ...
+ * aws.store.logEvents('group', 'stream');
+ * await aws.close();
+ * ```
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DataDirWriter, loadState } from './data-dir.js';
+import { checkFaults, FaultDecider, parseFaults, type FaultSpec } from './faults.js';
+import { declareDeliveryStream } from './firehose.js';
+import type { ServiceContext } from './service.js';
+import { createHandler, RequestLog, type CallRecord } from './server.js';
+import type { AwsLocalState, StoredLogEvent } from './types.js';
+
+export { parseFaults, type FaultSpec } from './faults.js';
+export type { StoredLogEvent } from './types.js';
+export type { CallRecord } from './server.js';
+export type { AssumeRoleCall } from './sts.js';
+export { PUT_LOG_EVENTS_LIMITS, RETENTION_DAYS } from './cloudwatch-logs.js';
+export { FIREHOSE_LIMITS } from './firehose.js';
+export { AwsServiceError } from './protocol.js';
+
+/** The port `logferry aws-local` listens on by default (LocalStack's); the API defaults to an ephemeral port. */
+export const DEFAULT_CLI_PORT = 4566;
+
+export interface AwsLocalOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: an ephemeral port (read it from `port` / `endpoint`). The CLI defaults to 4566. */
+  port?: number;
+  /** Keep everything as JSON lines here too, and load what is there on start (see data-dir.ts). */
+  dataDir?: string;
+  /** `throttle=0.3,server-error=0.1,partial=0.2,latency-ms=50` or the same as an object. */
+  faults?: string | FaultSpec;
+  /** Seed of the fault PRNG: the same seed and calls give the same faults. Random when absent. */
+  seed?: number;
+  /** Firehose: create unknown delivery streams on first use. Default true. */
+  createStreams?: boolean;
+  /** Firehose delivery streams that exist from the start (the only ones when createStreams is false). */
+  deliveryStreams?: string[];
+}
+
+export interface AwsLocalStore {
+  logGroups(): { name: string; retentionInDays?: number; logGroupClass?: string; creationTime: number }[];
+  /** Stream names of a group, sorted; [] for an unknown group. */
+  logStreams(group: string): string[];
+  /** The stored events of a stream in arrival order (each accepted batch as sent); [] when unknown. */
+  logEvents(group: string, stream: string): StoredLogEvent[];
+  deliveryStreams(): string[];
+  /** The decoded data of each stored record in arrival order; [] when unknown. */
+  firehoseRecords(stream: string): Buffer[];
+  /** Requests per operation (e.g. 'PutLogEvents', 'AssumeRole'), failed ones included; no argument: all. */
+  requests(operation?: string): number;
+  assumeRoleCalls(): { roleArn: string; externalId?: string; sessionName: string; issuedAccessKeyId: string }[];
+  /** Requests as seen (operation, access key id from Authorization, headers), oldest first; the last 10,000. */
+  calls(operation?: string): CallRecord[];
+  /** Distinct access key ids of all requests, in order of first use. */
+  accessKeyIds(): string[];
+}
+
+export interface AwsLocal {
+  /** http://127.0.0.1:PORT */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly store: AwsLocalStore;
+  /** Replaces the faults; with a seed the fault PRNG restarts. */
+  setFaults(f: string | FaultSpec): void;
+  close(): Promise<void>;
+}
+
+function toSpec(f: string | FaultSpec | undefined): FaultSpec {
+  return f === undefined ? {} : typeof f === 'string' ? parseFaults(f) : checkFaults(f);
+}
+
+function storeOf(state: AwsLocalState, log: RequestLog): AwsLocalStore {
+  return {
+    logGroups: () =>
+      [...state.logGroups.values()]
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .map((g) => ({ name: g.name, creationTime: g.creationTime, logGroupClass: g.logGroupClass, ...(g.retentionInDays === undefined ? {} : { retentionInDays: g.retentionInDays }) })),
+    logStreams: (group) => [...(state.logGroups.get(group)?.streams.keys() ?? [])].sort(),
+    logEvents: (group, stream) => (state.logGroups.get(group)?.streams.get(stream)?.events ?? []).map((e) => ({ ...e })),
+    deliveryStreams: () => [...state.deliveryStreams.keys()].sort(),
+    firehoseRecords: (stream) => (state.deliveryStreams.get(stream)?.records ?? []).map((r) => Buffer.from(r.data)),
+    requests: (operation) => (operation === undefined ? [...log.counts.values()].reduce((a, b) => a + b, 0) : (log.counts.get(operation) ?? 0)),
+    assumeRoleCalls: () => log.assumeRoleCalls.map((c) => ({ ...c })),
+    calls: (operation) => log.calls.filter((c) => operation === undefined || c.operation === operation),
+    accessKeyIds: () => [...new Set(log.calls.flatMap((c) => (c.accessKeyId === undefined ? [] : [c.accessKeyId])))],
+  };
+}
+
+/** Starts the endpoint; resolves once it listens. Throws on bad options (e.g. a bad fault text). */
+export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsLocal> {
+  const host = options.host ?? '127.0.0.1';
+  const faults = new FaultDecider(toSpec(options.faults), options.seed);
+  const now = () => Date.now();
+  const state: AwsLocalState = options.dataDir ? loadState(options.dataDir, now()) : { logGroups: new Map(), deliveryStreams: new Map() };
+  const writer = options.dataDir ? new DataDirWriter(options.dataDir) : undefined;
+  const createStreams = options.createStreams ?? true;
+  for (const name of options.deliveryStreams ?? []) declareDeliveryStream({ state, writer, now }, name);
+  const log = new RequestLog();
+  const contextFor = (region: string): ServiceContext => ({ state, writer, region, createStreams, faults, now });
+  const server = createServer({ keepAliveTimeout: 5_000 }, createHandler(contextFor, log));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    endpoint,
+    port,
+    store: storeOf(state, log),
+    setFaults: (f) => faults.set(toSpec(f)),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}

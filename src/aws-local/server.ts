@@ -1,0 +1,162 @@
+/**
+ * The HTTP side of the local AWS endpoint: one port for CloudWatch Logs and Firehose (AWS JSON 1.1,
+ * routed by `X-Amz-Target`) and STS (AWS Query, routed by `Action`).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CLOUDWATCH_LOGS_OPERATIONS } from './cloudwatch-logs.js';
+import { FIREHOSE_OPERATIONS } from './firehose.js';
+import { AwsServiceError, type Input } from './protocol.js';
+import type { Operation, ServiceContext } from './service.js';
+import { stsErrorXml, stsReply, type AssumeRoleCall } from './sts.js';
+
+const SERVICES: Record<string, { name: string; operations: Record<string, Operation>; throttle: AwsServiceError }> = {
+  Logs_20140328: { name: 'logs', operations: CLOUDWATCH_LOGS_OPERATIONS, throttle: new AwsServiceError('ThrottlingException', 'Rate exceeded', 400) },
+  Firehose_20150804: { name: 'firehose', operations: FIREHOSE_OPERATIONS, throttle: new AwsServiceError('ServiceUnavailableException', 'Slow down.', 500) },
+};
+
+/** The calls that carry data: only these see faults (decided before anything is stored). */
+export const DATA_OPERATIONS: ReadonlySet<string> = new Set(['PutLogEvents', 'PutRecord', 'PutRecordBatch']);
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+const MAX_CALLS_KEPT = 10_000;
+
+/** One request as the endpoint saw it (the last 10,000 are kept). */
+export interface CallRecord {
+  operation: string;
+  /** From the SigV4 `Authorization` header. */
+  accessKeyId: string | undefined;
+  headers: Record<string, string>;
+}
+
+/** What the endpoint counts and records, for tests to look at. */
+export class RequestLog {
+  readonly counts = new Map<string, number>();
+  readonly calls: CallRecord[] = [];
+  readonly assumeRoleCalls: AssumeRoleCall[] = [];
+
+  add(call: CallRecord): void {
+    this.counts.set(call.operation, (this.counts.get(call.operation) ?? 0) + 1);
+    this.calls.push(call);
+    if (this.calls.length > MAX_CALLS_KEPT) this.calls.splice(0, this.calls.length - MAX_CALLS_KEPT);
+  }
+}
+
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, headers: { 'content-type': 'application/x-amz-json-1.1', ...headers }, body: JSON.stringify(body) };
+}
+
+function jsonError(err: AwsServiceError): Reply {
+  return jsonReply(err.status, { __type: err.type, message: err.message }, { 'x-amzn-errortype': err.type });
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (part: Buffer) => {
+      size += part.length;
+      if (size <= MAX_BODY_BYTES) parts.push(part);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(parts)));
+    req.on('error', reject);
+  });
+}
+
+/** Access key id and region of a SigV4 `Authorization` header, or undefined when it has no credential scope. */
+export function parseAuthorization(header: string): { accessKeyId: string; region: string } | undefined {
+  const m = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/[^/,\s]+\/aws4_request/.exec(header);
+  return m ? { accessKeyId: m[1]!, region: m[2]! } : undefined;
+}
+
+function headersOf(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+/** Checks the Authorization header; the region and access key of the call. */
+function authorize(req: IncomingMessage, missingType: string): { accessKeyId: string; region: string } {
+  const header = req.headers.authorization;
+  if (!header) throw new AwsServiceError(missingType, 'Missing Authentication Token', 400);
+  const auth = parseAuthorization(header);
+  if (!auth) throw new AwsServiceError('IncompleteSignatureException', `Authorization header requires 'Credential' parameter. Authorization=${header}`, 400);
+  return auth;
+}
+
+export type ContextFactory = (region: string) => ServiceContext;
+
+/** The request handler of the endpoint. */
+export function createHandler(contextFor: ContextFactory, log: RequestLog): (req: IncomingMessage, res: ServerResponse) => void {
+  const send = (res: ServerResponse, reply: Reply, requestId: string) => {
+    const body = Buffer.from(reply.body, 'utf8');
+    res.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': requestId, 'content-length': String(body.length) });
+    res.end(body);
+  };
+  return (req, res) => {
+    const requestId = randomUUID();
+    handle(req, contextFor, log, requestId).then(
+      (reply) => send(res, reply, requestId),
+      (err: unknown) => send(res, jsonError(new AwsServiceError('InternalFailure', err instanceof Error ? err.message : String(err), 500)), requestId),
+    );
+  };
+}
+
+async function handle(req: IncomingMessage, contextFor: ContextFactory, log: RequestLog, requestId: string): Promise<Reply> {
+  const body = await readBody(req);
+  if (body === undefined) return jsonError(new AwsServiceError('SerializationException', `Request body larger than ${MAX_BODY_BYTES} bytes`, 413));
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') return handleJson(req, target, body, contextFor, log);
+  const params = new URLSearchParams(new URL(req.url ?? '/', 'http://local').search);
+  if (req.method === 'POST') for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v);
+  const action = params.get('Action');
+  if (action === null) return jsonError(new AwsServiceError('UnknownOperationException', 'Neither an X-Amz-Target header nor an Action parameter was given'));
+  log.add({ operation: action, accessKeyId: req.headers.authorization ? parseAuthorization(req.headers.authorization)?.accessKeyId : undefined, headers: headersOf(req) });
+  const xml = (status: number, text: string): Reply => ({ status, headers: { 'content-type': 'text/xml' }, body: text });
+  try {
+    const { region } = authorize(req, 'MissingAuthenticationToken');
+    return xml(200, stsReply(action, params, contextFor(region), log.assumeRoleCalls));
+  } catch (err) {
+    if (!(err instanceof AwsServiceError)) throw err;
+    return xml(err.status, stsErrorXml(err, requestId));
+  }
+}
+
+async function handleJson(req: IncomingMessage, target: string, body: Buffer, contextFor: ContextFactory, log: RequestLog): Promise<Reply> {
+  const dot = target.lastIndexOf('.');
+  const service = SERVICES[target.slice(0, dot)];
+  const operationName = target.slice(dot + 1);
+  const operation = service && Object.hasOwn(service.operations, operationName) ? service.operations[operationName] : undefined;
+  if (!service || !operation) return jsonError(new AwsServiceError('UnknownOperationException', `Unknown operation ${target}`));
+  log.add({ operation: operationName, accessKeyId: req.headers.authorization ? parseAuthorization(req.headers.authorization)?.accessKeyId : undefined, headers: headersOf(req) });
+  try {
+    const ctx = contextFor(authorize(req, 'MissingAuthenticationTokenException').region);
+    let input: Input;
+    try {
+      const text = body.toString('utf8');
+      input = text.trim() === '' ? {} : (JSON.parse(text) as Input);
+    } catch {
+      throw new AwsServiceError('SerializationException', 'The request body is not valid JSON');
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new AwsServiceError('SerializationException', 'The request body must be a JSON object');
+    if (DATA_OPERATIONS.has(operationName)) {
+      const fault = ctx.faults.call();
+      if (ctx.faults.latencyMs > 0) await delay(ctx.faults.latencyMs);
+      if (fault.kind === 'throttle') throw service.throttle;
+      if (fault.kind === 'server-error') {
+        throw fault.status === 500 ? new AwsServiceError('InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', 500) : new AwsServiceError('ServiceUnavailable', 'The request has failed due to a temporary failure of the server.', 503);
+      }
+    }
+    return jsonReply(200, operation(input, ctx));
+  } catch (err) {
+    if (!(err instanceof AwsServiceError)) throw err;
+    return jsonError(err);
+  }
+}

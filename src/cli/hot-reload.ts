@@ -81,30 +81,37 @@ export class HotReload implements ReloadControl {
   }
 
   private async swap(plan: Plan, grace: number, timeoutSec: number): Promise<void> {
-    const log = this.options.log;
     let watchdog: NodeJS.Timeout | undefined;
     if (timeoutSec > 0) {
       watchdog = setTimeout(() => this.options.abort(`[hot_reload_watchdog] Hot reload timeout exceeded (${timeoutSec} seconds), aborting to prevent indefinite hang`), timeoutSec * 1000);
     }
     try {
-      const previous = this.current;
-      log.info('stop everything of the old context');
-      await previous.stop(grace);
-      log.info('start everything');
-      const next = this.options.create(plan);
-      this.current = next;
-      try {
-        await next.start();
-      } catch (err) {
-        await next.stop(0);
-        this.options.fatal(`loaded configuration contains error(s). Reloading is aborted: ${(err as Error).message}`);
-        return;
-      }
-      this.reloaded++;
-      await this.options.swapped?.(previous, next);
-      log.info(`successful reload done (${this.reloaded} time(s))`);
+      await this.replace(plan, grace);
+    } catch (err) {
+      this.options.fatal(`reload failed: ${(err as Error).message}`);
     } finally {
       clearTimeout(watchdog);
     }
+  }
+
+  /** Stops the current pipeline, then starts one for `plan`. */
+  private async replace(plan: Plan, grace: number): Promise<void> {
+    const log = this.options.log;
+    const previous = this.current;
+    log.info('stop everything of the old context');
+    await previous.stop(grace);
+    log.info('start everything');
+    const next = this.options.create(plan);
+    this.current = next;
+    try {
+      await next.start();
+    } catch (err) {
+      await next.stop(0);
+      this.options.fatal(`loaded configuration contains error(s). Reloading is aborted: ${(err as Error).message}`);
+      return;
+    }
+    this.reloaded++;
+    await this.options.swapped?.(previous, next);
+    log.info(`successful reload done (${this.reloaded} time(s))`);
   }
 }

@@ -175,7 +175,9 @@ async function runAgent(plan: Plan, load: () => ValidationResult, io: CommandIo,
     },
   });
   const onSignal = () => requestStop(EXIT.ok);
-  const onHangup = () => void reload.request('signal');
+  const onHangup = () => {
+    reload.request('signal').catch((err: unknown) => log.error(`[reload] ${(err as Error).message}`));
+  };
   signals.once('SIGTERM', onSignal);
   signals.once('SIGINT', onSignal);
   signals.on('SIGHUP', onHangup);

@@ -82,6 +82,17 @@ describe('hot reload', () => {
     await reload.pipeline.stop();
   });
 
+  it('a new pipeline that cannot start ends the agent (Fluent Bit aborts the reload and exits)', async () => {
+    const broken = `[SERVICE]\n    Hot_Reload On\n[INPUT]\n    Name tail\n    Path ${tmp.path}/*.log\n    DB ${tmp.path}/missing/dir/tail.db\n[OUTPUT]\n    Name null\n`;
+    const { first, reload, logs } = setup('    Hot_Reload On\n', () => broken);
+    await first.pipeline.start();
+    expect(await reload.request('signal')).toEqual({ status: 'done' });
+    await reload.shutdown();
+    expect(logs.join('')).toContain('fatal: loaded configuration contains error(s). Reloading is aborted');
+    expect(reload.count).toBe(0);
+    expect(reload.pipeline.status).toBe('stopped');
+  });
+
   it('hot_reload.timeout: a swap that takes longer aborts the agent', async () => {
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));

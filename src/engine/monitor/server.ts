@@ -116,7 +116,11 @@ export class MonitorServer {
           return send(res, state.healthy ? 200 : 500, 'text/plain', state.healthy ? 'ok\n' : 'error\n');
         }
         case '/api/v2/reload':
-          return void this.reload(req, res);
+          this.reload(req, res).catch((err: unknown) => {
+            this.options.log.error(`[http_server] reload failed: ${(err as Error).message}`);
+            if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
+          });
+          return;
       }
       send(res, 404, 'text/plain', 'not found\n');
     } catch (err) {

@@ -97,7 +97,8 @@ function listDir(dir: string): string[] {
   }
 }
 
-function streamNamesOf(dir: string): string[] {
+/** The names of the `.jsonl` files of a folder, decoded and sorted ([] when there is no folder). */
+export function jsonLinesNames(dir: string): string[] {
   return listDir(dir)
     .filter((f) => f.endsWith(LINES))
     .map((f) => decodeName(f.slice(0, -LINES.length)));
@@ -123,7 +124,7 @@ export function loadState(root: string, now: number): AwsLocalState {
     };
     if (typeof meta.retentionInDays === 'number') group.retentionInDays = meta.retentionInDays;
     const created = (typeof meta.streams === 'object' && meta.streams !== null ? meta.streams : {}) as Record<string, unknown>;
-    const names = new Set([...Object.keys(created), ...streamNamesOf(dir)]);
+    const names = new Set([...Object.keys(created), ...jsonLinesNames(dir)]);
     for (const stream of [...names].sort()) {
       const events = readJsonLines(logStreamFile(root, name, stream)).values.map(parseLogEventLine).filter((e) => e !== undefined);
       const ct = created[stream];
@@ -132,7 +133,7 @@ export function loadState(root: string, now: number): AwsLocalState {
     }
     state.logGroups.set(name, group);
   }
-  for (const name of streamNamesOf(join(root, 'firehose'))) {
+  for (const name of jsonLinesNames(join(root, 'firehose'))) {
     const records = readJsonLines(deliveryStreamFile(root, name)).values.map(parseFirehoseLine).filter((r) => r !== undefined);
     state.deliveryStreams.set(name, { name, createTime: records[0]?.arrivalTime ?? now, records });
   }

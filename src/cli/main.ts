@@ -10,6 +10,7 @@ commands:
   convert <config> --to yaml|classic   convert a configuration to the other format
   explain <plugin>       show the keys of a plugin or section (--all --format markdown: every one)
   schema                 print a JSON Schema of the YAML configuration format for editors
+  aws-local              run a local CloudWatch Logs + Firehose + STS endpoint (tail, firehose: print what it got)
   help                   show this help
   version                print the version
 
@@ -34,6 +35,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       return (await import('./convert.js')).convertCommand(rest, io);
     case 'run':
       return (await import('./run.js')).runCommand(rest, io);
+    case 'aws-local':
+      return (await import('./aws-local.js')).awsLocalCommand(rest, io);
     case 'version':
     case '--version':
     case '-v':

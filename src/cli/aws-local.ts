@@ -1,0 +1,174 @@
+import { existsSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_CLI_PORT, parseFaults, startAwsLocal, type FaultSpec } from '../aws-local/index.js';
+import { deliveryStreamFile, jsonLinesNames, logGroupDir, logStreamFile, parseFirehoseLine, parseLogEventLine, readJsonLines } from '../aws-local/data-dir.js';
+import { commandLine, EXIT, type CommandIo } from './io.js';
+
+export const AWS_LOCAL_USAGE = `usage: logferry aws-local [--port N] [--host H] [--data-dir D] [--faults SPEC] [--seed N]
+                          [--no-create-streams] [--delivery-stream NAME]...
+       logferry aws-local tail <log group> [--data-dir D] [--stream S]... [--follow]
+       logferry aws-local firehose <delivery stream> [--data-dir D] [--follow]
+
+Runs a local CloudWatch Logs + Firehose + STS endpoint (the AWS JSON 1.1 and Query protocols the
+AWS SDKs speak) until SIGINT/SIGTERM and prints its URL; point an output's 'endpoint' at it. What
+it receives is kept as JSON lines in the data dir, which 'tail' and 'firehose' print.
+
+options:
+  --port N                  port to listen on (default ${DEFAULT_CLI_PORT}; 0 = any free port)
+  --host H                  address to listen on (default 127.0.0.1)
+  --data-dir D              where groups, streams, events and records are kept (default .aws-local)
+  --faults SPEC             e.g. throttle=0.3,server-error=0.1,partial=0.2,latency-ms=50
+  --seed N                  seed for the faults, so a run can be repeated
+  --no-create-streams       Firehose: only --delivery-stream streams exist
+  --delivery-stream NAME    a Firehose delivery stream that exists from the start (repeatable)
+  --stream S                tail: only this log stream (repeatable)
+  -f, --follow              tail/firehose: keep printing what arrives until SIGINT/SIGTERM`;
+
+const DEFAULT_DATA_DIR = '.aws-local';
+const FOLLOW_INTERVAL_MS = 200;
+
+/** Waits for SIGINT/SIGTERM on `signals`. */
+function untilSignal(signals: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolveSignal) => {
+    const done = () => {
+      signals.removeListener('SIGINT', done);
+      signals.removeListener('SIGTERM', done);
+      resolveSignal();
+    };
+    signals.once('SIGINT', done);
+    signals.once('SIGTERM', done);
+  });
+}
+
+/**
+ * Prints what `read` finds now and, with `follow`, what is appended later (polling) until a signal.
+ * `read(offsets)` reads from the byte offsets it keeps per file and returns the text to print.
+ */
+async function printAndFollow(read: (offsets: Map<string, number>) => string, io: CommandIo, follow: boolean, signals: NodeJS.EventEmitter): Promise<number> {
+  const offsets = new Map<string, number>();
+  const text = read(offsets);
+  if (text) io.stdout(text);
+  if (!follow) return EXIT.ok;
+  const timer = setInterval(() => {
+    const more = read(offsets);
+    if (more) io.stdout(more);
+  }, FOLLOW_INTERVAL_MS);
+  try {
+    await untilSignal(signals);
+  } finally {
+    clearInterval(timer);
+  }
+  return EXIT.ok;
+}
+
+/** Lines of `file` past its kept offset (then moves the offset on). */
+function newValues(file: string, offsets: Map<string, number>): unknown[] {
+  const { values, next } = readJsonLines(file, offsets.get(file) ?? 0);
+  offsets.set(file, next);
+  return values;
+}
+
+function tailCommand(group: string, dataDir: string, streams: readonly string[], follow: boolean, io: CommandIo, signals: NodeJS.EventEmitter): Promise<number> | number {
+  const dir = logGroupDir(dataDir, group);
+  if (!existsSync(dir)) {
+    io.stderr(`logferry aws-local tail: no log group '${group}' in ${dataDir}\n`);
+    return EXIT.problems;
+  }
+  const read = (offsets: Map<string, number>) => {
+    const names = streams.length > 0 ? streams : jsonLinesNames(dir);
+    const found: { stream: string; timestamp: number; message: string }[] = [];
+    for (const stream of names) {
+      for (const value of newValues(logStreamFile(dataDir, group, stream), offsets)) {
+        const e = parseLogEventLine(value);
+        if (e) found.push({ stream, timestamp: e.timestamp, message: e.message });
+      }
+    }
+    found.sort((a, b) => a.timestamp - b.timestamp);
+    return found.map((e) => `${new Date(e.timestamp).toISOString()} ${e.stream} ${e.message}\n`).join('');
+  };
+  return printAndFollow(read, io, follow, signals);
+}
+
+function firehoseCommand(stream: string, dataDir: string, follow: boolean, io: CommandIo, signals: NodeJS.EventEmitter): Promise<number> | number {
+  const file = deliveryStreamFile(dataDir, stream);
+  if (!existsSync(file)) {
+    io.stderr(`logferry aws-local firehose: no delivery stream '${stream}' in ${dataDir}\n`);
+    return EXIT.problems;
+  }
+  const read = (offsets: Map<string, number>) =>
+    newValues(file, offsets)
+      .map(parseFirehoseLine)
+      .filter((r) => r !== undefined)
+      .map((r) => {
+        // one line per record: text records as they are (their own trailing newline dropped), others as base64
+        const text = r.data.toString('utf8');
+        return isUtf8(r.data) ? `${text.endsWith('\n') ? text.slice(0, -1) : text}\n` : `base64:${r.data.toString('base64')}\n`;
+      })
+      .join('');
+  return printAndFollow(read, io, follow, signals);
+}
+
+async function serve(options: { port: number; host: string; dataDir: string; faults: FaultSpec; seed?: number; createStreams: boolean; deliveryStreams: string[] }, io: CommandIo, signals: NodeJS.EventEmitter): Promise<number> {
+  let aws;
+  try {
+    aws = await startAwsLocal(options);
+  } catch (err) {
+    io.stderr(`logferry aws-local: ${(err as Error).message}\n`);
+    return EXIT.problems;
+  }
+  const stopped = untilSignal(signals);
+  io.stdout(`${aws.endpoint}\n`);
+  io.stderr(`aws-local: CloudWatch Logs, Firehose and STS on ${aws.endpoint}, data in ${options.dataDir}; SIGINT/SIGTERM stops\n`);
+  await stopped;
+  await aws.close();
+  io.stderr(`aws-local: stopped after ${aws.store.requests()} request(s)\n`);
+  return EXIT.ok;
+}
+
+/** `logferry aws-local ...`; `signals` is where SIGINT/SIGTERM come from (tests pass an emitter). */
+export async function awsLocalCommand(argv: string[], io: CommandIo, signals: NodeJS.EventEmitter = process): Promise<number> {
+  const parsed = commandLine('aws-local', AWS_LOCAL_USAGE, io, () =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
+        faults: { type: 'string', default: '' },
+        seed: { type: 'string' },
+        'no-create-streams': { type: 'boolean', default: false },
+        'delivery-stream': { type: 'string', multiple: true, default: [] },
+        stream: { type: 'string', multiple: true, default: [] },
+        follow: { type: 'boolean', short: 'f', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const usage = (message: string) => {
+    io.stderr(`logferry aws-local: ${message}\n${AWS_LOCAL_USAGE}\n`);
+    return EXIT.usage;
+  };
+  const dataDir = resolve(io.cwd, values['data-dir']);
+  const [sub, name, ...extra] = positionals;
+  if (sub === 'tail' || sub === 'firehose') {
+    if (name === undefined || extra.length > 0) return usage(`${sub} needs exactly one ${sub === 'tail' ? 'log group' : 'delivery stream'} name`);
+    return sub === 'tail' ? tailCommand(name, dataDir, values.stream, values.follow, io, signals) : firehoseCommand(name, dataDir, values.follow, io, signals);
+  }
+  if (sub !== undefined) return usage(`unknown subcommand '${sub}' (tail, firehose, or none to run the endpoint)`);
+  const port = values.port === undefined ? DEFAULT_CLI_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) return usage(`--port needs a port number, got '${values.port}'`);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) return usage(`--seed needs an integer, got '${values.seed}'`);
+  let faults: FaultSpec;
+  try {
+    faults = parseFaults(values.faults);
+  } catch (err) {
+    return usage(`--faults: ${(err as Error).message}`);
+  }
+  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'] }, io, signals);
+}

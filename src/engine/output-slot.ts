@@ -50,6 +50,10 @@ export class OutputSlot<S> {
   private running = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiting = new Set<Task<S>>();
+  /** Tasks whose flush has not settled yet. */
+  private readonly sending = new Set<Task<S>>();
+  /** Tasks given up at shutdown while their flush was still running: its late answer is ignored. */
+  private readonly abandoned = new WeakSet<Task<S>>();
   private shuttingDown = false;
   /** Bytes of filesystem chunks queued or waiting here (storage.total_limit_size). */
   private fsBytes = 0;
@@ -121,9 +125,11 @@ export class OutputSlot<S> {
   abandon(reason: string): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    const tasks = [...this.queue, ...this.waiting];
+    const tasks = [...this.queue, ...this.waiting, ...this.sending];
     this.queue.length = 0;
     this.waiting.clear();
+    for (const task of this.sending) this.abandoned.add(task);
+    this.sending.clear();
     for (const task of tasks) {
       if (task.chunk.file) {
         this.finish(task.chunk, 'kept');
@@ -159,6 +165,7 @@ export class OutputSlot<S> {
     }
     let result: FlushResult;
     chunk.holders++;
+    this.sending.add(task);
     try {
       result = await this.runtime.flush({ tag: chunk.tag, events, id: chunk.key });
     } catch (err) {
@@ -166,6 +173,12 @@ export class OutputSlot<S> {
     }
     chunk.holders--;
     this.running--;
+    this.sending.delete(task);
+    if (this.abandoned.has(task)) {
+      // Already counted (dropped or kept on disk) when the grace period ended.
+      this.pump();
+      return;
+    }
     this.hooks.sent?.(chunk);
     const n = chunk.records;
     if (result.status === 'ok') {

@@ -5,6 +5,9 @@ import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
 export class LibInput implements InputRuntime {
   private readonly tag: string;
   private stopped = false;
+  private paused = false;
+  /** Pushed while paused (Mem_Buf_Limit): emitted in order on resume, like Fluent Bit's lib pipe. */
+  private held: { tag: string | undefined; events: LogEvent[] }[] = [];
 
   constructor(private readonly ctx: InputContext) {
     this.tag = ctx.instance.options.tag ?? ctx.instance.id;
@@ -16,17 +19,50 @@ export class LibInput implements InputRuntime {
       this.ctx.counters.drop('pushed after stop', events.length);
       return;
     }
+    if (this.paused) {
+      this.held.push({ tag, events });
+      this.ctx.counters.add('held_records', events.length);
+      return;
+    }
     this.ctx.emit(tag ?? this.tag, events);
+  }
+
+  /** Records pushed while paused and not yet taken into the buffer. */
+  get heldRecords(): number {
+    let n = 0;
+    for (const h of this.held) n += h.events.length;
+    return n;
   }
 
   async start(): Promise<void> {}
 
-  // Pushing is synchronous from the embedder's side; Mem_Buf_Limit cannot hold it back, only count.
-  pause(): void {}
+  pause(): void {
+    this.paused = true;
+  }
 
-  resume(): void {}
+  resume(): void {
+    this.paused = false;
+    this.release();
+  }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.paused = false;
+    this.release();
+  }
+
+  private release(): void {
+    const held = this.held;
+    this.held = [];
+    for (let i = 0; i < held.length; i++) {
+      const h = held[i]!;
+      this.ctx.counters.add('held_records', -h.events.length);
+      this.ctx.emit(h.tag ?? this.tag, h.events);
+      if (this.paused) {
+        // Emitting reached the limit again: keep the rest for the next resume.
+        this.held = held.slice(i + 1).concat(this.held);
+        return;
+      }
+    }
   }
 }

@@ -1,7 +1,10 @@
 import type { EventBatch } from '../../../engine/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 
-/** Hands batches to the embedding program (`onLibRecords`); `max_records` caps each chunk, the rest counted as dropped. */
+/**
+ * Hands batches to the embedding program (`onLibRecords`); `max_records` caps each chunk, the rest
+ * counted as dropped. A rejection means retry, unless the error has `retryable: false` (then dropped).
+ */
 export class LibOutput implements OutputRuntime {
   private readonly maxRecords: number;
 
@@ -19,7 +22,10 @@ export class LibOutput implements OutputRuntime {
       await this.ctx.host.deliverLib(this.ctx.instance.displayName, out);
       return { status: 'ok' };
     } catch (err) {
-      return { status: 'retry', reason: err instanceof Error ? err.message : String(err) };
+      const reason = err instanceof Error ? err.message : String(err);
+      // An error that says it cannot succeed later (DeliveryError-like `retryable: false`) drops the chunk.
+      if (typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === false) return { status: 'error', reason };
+      return { status: 'retry', reason };
     }
   }
 }

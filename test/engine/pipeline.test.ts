@@ -120,6 +120,34 @@ describe('pipeline routing and delivery', () => {
     expect(m.output['lib.0']?.counters['proc_records']).toBe(m.input['dummy.0']?.counters['records']);
   });
 
+  it('one input paused by Mem_Buf_Limit does not hold back the others', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const plan = planFrom(
+      SERVICE +
+        '[INPUT]\n    Name lib\n    Tag slow\n    Alias slow_in\n    Mem_Buf_Limit 100\n\n' +
+        '[INPUT]\n    Name lib\n    Tag fast\n    Alias fast_in\n\n' +
+        LIB_OUT('slow', '    Alias slow_out') +
+        LIB_OUT('fast', '    Alias fast_out'),
+    );
+    const run = capture(plan, { receiver: (name) => (name === 'slow_out' ? gate : undefined) });
+    await run.pipeline.start();
+    for (let i = 0; i < 10; i++) run.pipeline.push([{ i, pad: 'p'.repeat(30) }], { input: 'slow_in' });
+    for (let i = 0; i < 10; i++) run.pipeline.push([{ i }], { input: 'fast_in' });
+    await new Promise((r) => setTimeout(r, 150));
+    const m = run.pipeline.metrics();
+    expect(m.input['slow_in']!.counters['paused']).toBe(1);
+    expect(m.input['slow_in']!.counters['held_records']).toBeGreaterThan(0);
+    expect(run.records('fast_out')).toHaveLength(10);
+    release();
+    await new Promise((r) => setTimeout(r, 150));
+    await run.pipeline.stop();
+    expect(run.records('slow_out').map((r) => r['i'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(run.logs.some((l) => l.includes('[slow_in] resume (mem buf overlimit'))).toBe(true);
+  });
+
   it('refuses to start a plan with a plugin logferry cannot run', async () => {
     const plan = planFrom(SERVICE + '[INPUT]\n    Name systemd\n    Tag s\n\n' + LIB_OUT('*'));
     const run = capture(plan);

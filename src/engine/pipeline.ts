@@ -628,11 +628,9 @@ export class Pipeline {
     this.emitters.set(backlog.name, backlog);
     let records = 0;
     for (const e of entries) {
-      let bytes = 0;
-      for (const ev of e.decoded.events) bytes += eventSize(ev.record);
-      const chunk = Chunk.fromDisk<InputSlot, Slot>(this.nextChunkId++, backlog, e.decoded.header.tag, e.file, e.decoded.events.length, bytes);
+      const chunk = Chunk.fromDisk<InputSlot, Slot>(this.nextChunkId++, backlog, e.tag, e.file, e.records, e.bytes);
       backlog.ready.push(chunk);
-      backlog.bytes += bytes;
+      backlog.bytes += e.bytes;
       records += chunk.records;
     }
     backlog.counters.add('records', records);

@@ -4,9 +4,10 @@
  * with the chunk; what is left at start is the backlog. Damaged files are moved to `quarantine/`
  * (or deleted with storage.delete_irrecoverable_chunks), never left to stall the pipeline.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { LogEvent } from '../event.js';
+import { eventSize } from '../record-size.js';
 import { decodeChunk, encodeChunkStart, encodeEvents, type DecodedChunk } from './chunk-file.js';
 
 export const CHUNK_SUFFIX = '.flb';
@@ -65,12 +66,16 @@ export class ChunkFile {
   }
 }
 
+/** A chunk file left by a previous run: counted at start, its events read again only when sent. */
 export interface BacklogEntry {
   readonly file: ChunkFile;
   /** The input directory the file was found in. */
   readonly stream: string;
-  readonly decoded: DecodedChunk;
-  readonly bytesOnDisk: number;
+  readonly tag: string;
+  readonly created: number;
+  readonly records: number;
+  /** Buffer bytes of its events (the same measure as for new chunks). */
+  readonly bytes: number;
 }
 
 export interface BacklogProblem {
@@ -134,17 +139,17 @@ export class FsStorage {
           const file = this.create(stream, decoded.header.tag);
           file.append(decoded.events);
           file.seal();
-          entries.push({ file, stream, decoded, bytesOnDisk: statSync(file.path).size });
+          entries.push(entryOf(file, stream, decoded));
           continue;
         }
         if (decoded.events.length === 0) {
           rmSync(path, { force: true });
           continue;
         }
-        entries.push({ file: new ChunkFile(path, this), stream, decoded, bytesOnDisk: buf.length });
+        entries.push(entryOf(new ChunkFile(path, this), stream, decoded));
       }
     }
-    entries.sort((a, b) => a.decoded.header.created - b.decoded.header.created || compareNames(a.file.path, b.file.path));
+    entries.sort((a, b) => a.created - b.created || compareNames(a.file.path, b.file.path));
     return { entries, problems };
   }
 
@@ -165,6 +170,12 @@ export class FsStorage {
     this.seq++;
     return `${String(Date.now()).padStart(13, '0')}-${process.pid}-${String(this.seq).padStart(8, '0')}${CHUNK_SUFFIX}`;
   }
+}
+
+function entryOf(file: ChunkFile, stream: string, decoded: DecodedChunk): BacklogEntry {
+  let bytes = 0;
+  for (const e of decoded.events) bytes += eventSize(e.record);
+  return { file, stream, tag: decoded.header.tag, created: decoded.header.created, records: decoded.events.length, bytes };
 }
 
 function listDirs(root: string): string[] {

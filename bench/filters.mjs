@@ -1,6 +1,6 @@
 // Filter chain throughput: records pushed through a lib input, the filters, and a null output.
 // Prints one JSON line per scenario: {bench, records, seconds, records_per_s, cpu_s, rss_peak_mb}.
-// Run with `npm run bench:filters` (builds first). The kubernetes scenario measures cache hits:
+// Run with `npm run bench:filters` (builds first); RECORDS=n sets the count, ONLY=name[,name] picks scenarios. The kubernetes scenario measures cache hits:
 // a local HTTP server on 127.0.0.1 answers the pod lookups once, then every record is served
 // from the filter's cache.
 import { createServer } from 'node:http';
@@ -44,7 +44,11 @@ async function apiServer() {
   return { server, port: server.address().port, requests: () => requests };
 }
 
+// ONLY=filter-modify (a comma-separated list of scenario names) runs just those, e.g. for profiling.
+const ONLY = process.env.ONLY ? new Set(process.env.ONLY.split(',')) : undefined;
+
 async function run(name, filters, makeRecord, tagOf, env = {}, report = true) {
+  if (ONLY !== undefined && report && !ONLY.has(name)) return;
   const dir = mkdtempSync(join(tmpdir(), 'logferry-bench-filters-'));
   try {
     const conf = join(dir, 'bench.conf');
@@ -106,12 +110,14 @@ await run(
   line,
   () => 'bench',
 );
-const api = await apiServer();
-await run(
-  'filter-kubernetes-cache-hit',
-  `[FILTER]\n    Name            kubernetes\n    Match           kube.*\n    Kube_URL        http://127.0.0.1:${api.port}\n    Kube_Token_File /dev/null\n    Kube_Tag_Prefix kube.var.log.containers.\n    Merge_Log       On\n    tls.verify      Off\n`,
-  (i) => ({ log: `{"level":"info","request":${i}}\n`, stream: 'stdout', time: '2024-05-01T10:00:00.000000000Z' }),
-  (b) => `kube.var.log.containers.web-${b % PODS}_shop_app-${HEX}.log`,
-);
-console.log(JSON.stringify({ bench: 'filter-kubernetes-api-requests', requests: api.requests(), pods: PODS }));
-api.server.close();
+const api = ONLY === undefined || ONLY.has('filter-kubernetes-cache-hit') ? await apiServer() : undefined;
+if (api !== undefined) {
+  await run(
+    'filter-kubernetes-cache-hit',
+    `[FILTER]\n    Name            kubernetes\n    Match           kube.*\n    Kube_URL        http://127.0.0.1:${api.port}\n    Kube_Token_File /dev/null\n    Kube_Tag_Prefix kube.var.log.containers.\n    Merge_Log       On\n    tls.verify      Off\n`,
+    (i) => ({ log: `{"level":"info","request":${i}}\n`, stream: 'stdout', time: '2024-05-01T10:00:00.000000000Z' }),
+    (b) => `kube.var.log.containers.web-${b % PODS}_shop_app-${HEX}.log`,
+  );
+  console.log(JSON.stringify({ bench: 'filter-kubernetes-api-requests', requests: api.requests(), pods: PODS }));
+  api.server.close();
+}

@@ -1,5 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { FilterContext } from '../../../src/engine/plugin.js';
+import { parseModifyRule, type ModifyRuleKey } from '../../../src/plugins/filters/modify/index.js';
+import { applyRules, ModifyFilter } from '../../../src/plugins/filters/modify/modify-filter.js';
+import { setField } from '../../../src/parsers/runtime/types.js';
 import { filterSection, runFilters } from './filter-harness.js';
 
 const modify = async (lines: string[], records: Record<string, unknown>[]) => (await runFilters(filterSection('modify', lines), records)).records;
@@ -79,6 +83,43 @@ describe('modify filter', () => {
         for (const k of Object.keys(rec)) if (k !== from || op !== 'Rename') expect(out![k] ?? out![to]).toBeDefined();
       }),
       { numRuns: 30 },
+    );
+  });
+});
+
+describe('modify filter: rules planned once per record shape', () => {
+  const keys = ['a', 'b', 'c', 'Mem_x', 'tmp_1', '__proto__'];
+  const rule = fc.oneof(
+    fc.tuple(fc.constantFrom('set', 'add', 'rename', 'hard_rename', 'copy', 'hard_copy'), fc.constantFrom(...keys), fc.constantFrom(...keys, 'new')),
+    fc.tuple(fc.constantFrom('remove', 'remove_wildcard', 'move_to_start', 'move_to_end'), fc.constantFrom(...keys, 'Mem', 'tmp_')),
+    fc.tuple(fc.constant('remove_regex'), fc.constantFrom('^tmp_[0-9]$', 'b|c')),
+  );
+  const record = fc
+    .uniqueArray(fc.constantFrom(...keys), { maxLength: keys.length })
+    .chain((ks) => fc.tuple(...ks.map((k) => fc.tuple(fc.constant(k), fc.oneof(fc.string({ maxLength: 2 }), fc.integer(), fc.constant({ n: 1 }))))));
+  const build = (pairs: [string, unknown][]) => {
+    const r: Record<string, unknown> = {};
+    for (const [k, v] of pairs) setField(r, k, v);
+    return r;
+  };
+
+  it('gives what the rules give one after another, key order included, over many shapes in turn', () => {
+    fc.assert(
+      fc.property(fc.array(rule, { minLength: 1, maxLength: 5 }), fc.array(record, { minLength: 1, maxLength: 12 }), (ruleSpecs, records) => {
+        const rules = ruleSpecs.map(([op, ...args]) => {
+          const parsed = parseModifyRule(op as ModifyRuleKey, args.join(' '));
+          if (!parsed.ok) throw new Error(parsed.message);
+          return { key: op, value: parsed.value };
+        });
+        const filter = new ModifyFilter({ instance: { entries: rules } } as unknown as FilterContext);
+        // twice over, so that shapes come back after others (recent plans, then the plan map)
+        const events = [...records, ...records].map((pairs) => ({ time: 0n, record: build(pairs) }));
+        const out = filter.filter('t', events);
+        const want = [...records, ...records].map((pairs) => applyRules(build(pairs), rules.map((r) => r.value)));
+        expect(out.map((e) => Object.entries(e.record))).toEqual(want.map((r) => Object.entries(r)));
+        for (const e of out) expect(Object.getPrototypeOf(e.record)).toBe(Object.prototype);
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,5 +1,5 @@
 /** CloudWatch Logs (`Logs_20140328.*`) operations of the local AWS endpoint. */
-import { ACCOUNT_ID, AwsServiceError, boolMember, intMember, listMember, page, stringMember, structure, validationError, type Input } from './protocol.js';
+import { ACCOUNT_ID, AwsServiceError, boolMember, compareNames, intMember, listMember, page, stringMember, structure, validationError, type Input } from './protocol.js';
 import type { ServiceContext } from './service.js';
 import type { LogGroupState, LogStreamState, StoredLogEvent } from './types.js';
 
@@ -93,7 +93,7 @@ function describeLogGroups(input: Input, ctx: ServiceContext): object {
   const needle = pattern?.toLowerCase();
   const groups = [...ctx.state.logGroups.values()]
     .filter((g) => (prefix === undefined || g.name.startsWith(prefix)) && (needle === undefined || g.name.toLowerCase().includes(needle)))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => compareNames(a.name, b.name));
   const result = page(groups, intMember(input, 'limit', 1, 50) ?? 50, stringMember(input, 'nextToken'));
   return {
     logGroups: result.items.map((g) => ({
@@ -136,7 +136,7 @@ function describeLogStreams(input: Input, ctx: ServiceContext): object {
   if (orderBy === 'LastEventTime' && prefix !== undefined) throw new AwsServiceError('InvalidParameterException', 'Cannot order by LastEventTime with a logStreamNamePrefix.');
   const streams = [...group.streams.values()].filter((s) => prefix === undefined || s.name.startsWith(prefix)).map((s) => streamSummary(ctx, group, s));
   if (orderBy === 'LastEventTime') streams.sort((a, b) => (a.lastEventTimestamp ?? 0) - (b.lastEventTimestamp ?? 0));
-  else streams.sort((a, b) => (a.logStreamName < b.logStreamName ? -1 : a.logStreamName > b.logStreamName ? 1 : 0));
+  else streams.sort((a, b) => compareNames(a.logStreamName, b.logStreamName));
   if (boolMember(input, 'descending')) streams.reverse();
   const result = page(streams, intMember(input, 'limit', 1, 50) ?? 50, stringMember(input, 'nextToken'));
   return { logStreams: result.items, nextToken: result.nextToken };
@@ -268,7 +268,7 @@ function filterLogEvents(input: Input, ctx: ServiceContext): object {
   const matches = compileFilterPattern(stringMember(input, 'filterPattern'));
   const streams = [...group.streams.values()]
     .filter((s) => (names === undefined || names.includes(s.name)) && (prefix === undefined || s.name.startsWith(prefix)))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => compareNames(a.name, b.name));
   const found: (StoredLogEvent & { logStreamName: string; eventId: string })[] = [];
   streams.forEach((s, si) => {
     s.events.forEach((e, ei) => {

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { DataDirWriter, loadState } from './data-dir.js';
 import { checkFaults, FaultDecider, parseFaults, type FaultSpec } from './faults.js';
 import { declareDeliveryStream } from './firehose.js';
+import { compareNames } from './protocol.js';
 import type { ServiceContext } from './service.js';
 import { createHandler, RequestLog, type CallRecord } from './server.js';
 import type { AwsLocalState, StoredLogEvent } from './types.js';
@@ -83,7 +84,7 @@ function storeOf(state: AwsLocalState, log: RequestLog): AwsLocalStore {
   return {
     logGroups: () =>
       [...state.logGroups.values()]
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+        .sort((a, b) => compareNames(a.name, b.name))
         .map((g) => ({ name: g.name, creationTime: g.creationTime, logGroupClass: g.logGroupClass, ...(g.retentionInDays === undefined ? {} : { retentionInDays: g.retentionInDays }) })),
     logStreams: (group) => [...(state.logGroups.get(group)?.streams.keys() ?? [])].sort(),
     logEvents: (group, stream) => (state.logGroups.get(group)?.streams.get(stream)?.events ?? []).map((e) => ({ ...e })),
@@ -107,7 +108,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   for (const name of options.deliveryStreams ?? []) declareDeliveryStream({ state, writer, now }, name);
   const log = new RequestLog();
   const contextFor = (region: string): ServiceContext => ({ state, writer, region, createStreams, faults, now });
-  const server = createServer({ keepAliveTimeout: 5_000 }, createHandler(contextFor, log));
+  const server = createServer({ keepAliveTimeout: 65_000 }, createHandler(contextFor, log));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -104,5 +104,10 @@ export function decodeName(encoded: string): string {
   return decodeURIComponent(encoded);
 }
 
+/** Orders names as AWS lists them (by UTF-16 code units, not locale). */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The account every local resource belongs to. */
 export const ACCOUNT_ID = '000000000000';

@@ -22,6 +22,11 @@ export class Counters {
     this.dropReasons.set(reason, (this.dropReasons.get(reason) ?? 0) + n);
   }
 
+  /** Records dropped so far for this reason. */
+  droppedFor(reason: string): number {
+    return this.dropReasons.get(reason) ?? 0;
+  }
+
   snapshot(): { counters: Record<string, number>; dropped: Record<string, number> } {
     return { counters: Object.fromEntries(this.values), dropped: Object.fromEntries(this.dropReasons) };
   }

@@ -412,8 +412,7 @@ export class Pipeline {
     }
     if (outputs.length === 0) {
       // Fluent Bit drops these silently; logferry counts them.
-      this.engineCounters.drop(`no output matches tag '${tag}'`, events.length);
-      slot.counters.drop('no output matches the tag', events.length);
+      this.routingDrop(slot, tag, events.length);
       committed?.();
       return;
     }
@@ -448,6 +447,16 @@ export class Pipeline {
     if (safe) committed?.();
     if (chunk.file) this.enforceChunksUp();
     this.applyLimits(slot);
+  }
+
+  /** Records of a tag no output matches: counted, and logged at warn the first time per tag. */
+  private routingDrop(slot: InputSlot, tag: string, n: number): void {
+    const reason = `no output matches tag '${tag}'`;
+    if (this.engineCounters.droppedFor(reason) === 0) {
+      slot.log.warn(`records with tag '${tag}' dropped: no output matches it (counted in metrics; logged once per tag)`);
+    }
+    this.engineCounters.drop(reason, n);
+    slot.counters.drop('no output matches the tag', n);
   }
 
   private newChunk(slot: InputSlot, tag: string): PipelineChunk {
@@ -511,9 +520,7 @@ export class Pipeline {
     for (const o of outputs) chunk.pending.add(o);
     if (outputs.length === 0) {
       // A backlog chunk whose tag no output of this configuration matches.
-      const reason = `no output matches tag '${chunk.tag}'`;
-      this.engineCounters.drop(reason, chunk.records);
-      chunk.source.counters.drop('no output matches the tag', chunk.records);
+      this.routingDrop(chunk.source, chunk.tag, chunk.records);
       this.release(chunk, false);
       return;
     }

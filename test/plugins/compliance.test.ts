@@ -20,7 +20,7 @@ describe('plugin registry compliance', () => {
       [
         'input:tail', 'input:dummy', 'input:lib',
         'filter:kubernetes', 'filter:parser', 'filter:grep', 'filter:modify', 'filter:record_modifier', 'filter:nest', 'filter:rewrite_tag', 'filter:throttle', 'filter:multiline',
-        'output:cloudwatch_logs', 'output:kinesis_firehose', 'output:stdout', 'output:file', 'output:null', 'output:lib',
+        'output:cloudwatch_logs', 'output:kinesis_firehose', 'output:stdout', 'output:file', 'output:http', 'output:null', 'output:lib',
       ].sort(),
     );
   });

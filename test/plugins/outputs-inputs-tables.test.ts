@@ -393,7 +393,7 @@ describe('UNSUPPORTED_PLUGINS', () => {
     for (const name of ['systemd', 'forward', 'http', 'tcp', 'syslog', 'cpu', 'mem', 'fluentbit_metrics']) {
       expect(UNSUPPORTED_PLUGINS.input).toHaveProperty(name);
     }
-    for (const name of ['es', 'elasticsearch', 'opensearch', 'kinesis_streams', 's3', 'http', 'loki', 'splunk', 'datadog', 'cloudwatch', 'firehose', 'kinesis']) {
+    for (const name of ['es', 'elasticsearch', 'opensearch', 'kinesis_streams', 's3', 'loki', 'splunk', 'datadog', 'cloudwatch', 'firehose', 'kinesis']) {
       expect(UNSUPPORTED_PLUGINS.output).toHaveProperty(name);
     }
     for (const name of ['lua', 'aws', 'ecs', 'stdout', 'throttle_size']) expect(UNSUPPORTED_PLUGINS.filter).toHaveProperty(name);

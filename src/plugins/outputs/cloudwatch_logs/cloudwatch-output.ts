@@ -11,7 +11,7 @@ import {
 import type { EventBatch, LogEvent } from '../../../engine/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { DeliveryError, PipelineError } from '../../../errors.js';
-import { addRequestHeader, awsClientConfig, isServiceError, toDeliveryError, type AwsOptions } from '../shared/aws-client.js';
+import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { recordJson, valueText } from '../shared/record-json.js';
 import { planBatches, truncateMessage, type CwBatch, type RoutedEvent } from './batcher.js';
@@ -89,6 +89,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
     }
     if (this.o.add_entity === true) ctx.log.warn('add_entity is not supported by logferry yet; events are sent without entity');
     this.client = new CloudWatchLogsClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
+    withoutSdkLogging(this.client);
     if (this.o.log_format !== undefined && this.o.log_format !== '') addRequestHeader(this.client as never, 'x-amzn-logs-format', this.o.log_format);
     this.progress = new ChunkProgress(Number(this.o.retry_limit ?? 1), (Number(ctx.plan.service['scheduler.cap']) + 180) * 1000);
   }

@@ -4,7 +4,7 @@ import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose'
 import type { EventBatch, LogEvent } from '../../../engine/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
-import { awsClientConfig, toDeliveryError, type AwsOptions } from '../shared/aws-client.js';
+import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { recordJson, valueText } from '../shared/record-json.js';
 import { MAX_RECORD_BYTES, aggregateRanges, cutRecordBatches } from './batcher.js';
@@ -28,6 +28,9 @@ interface ChunkState {
 }
 
 type Compress = (data: Buffer) => Buffer;
+
+/** PutRecordBatch requests in flight at once per flush. */
+const CONCURRENT_REQUESTS = 4;
 
 /** The compressor for `compression`; zstd needs a Node.js whose zlib has it, snappy is not available. */
 function compressor(kind: FirehoseOptions['compression'], name: string): Compress | undefined {
@@ -53,7 +56,7 @@ function compressor(kind: FirehoseOptions['compression'], name: string): Compres
  * log_key value; time_key spliced in; a newline appended; optionally compressed), sent with
  * PutRecordBatch in batches of at most 500 records and 4 MiB. When Firehose fails some records of
  * a batch (FailedPutCount > 0) the chunk is retried with only those records, in order: records it
- * accepted are never sent again.
+ * accepted are never sent again. Up to 4 requests of a chunk are in flight at once.
  */
 export class FirehoseOutput implements OutputRuntime {
   private readonly o: FirehoseOptions;
@@ -68,6 +71,7 @@ export class FirehoseOutput implements OutputRuntime {
     if (this.o.time_key !== undefined && this.o.log_key !== undefined) throw new PipelineError(`kinesis_firehose ${name}: time_key and log_key cannot be used together`);
     this.compress = compressor(this.o.compression, name);
     this.client = new FirehoseClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
+    withoutSdkLogging(this.client);
     this.progress = new ChunkProgress(Number(this.o.retry_limit ?? 1), (Number(ctx.plan.service['scheduler.cap']) + 180) * 1000);
   }
 
@@ -76,47 +80,57 @@ export class FirehoseOutput implements OutputRuntime {
     const { state } = this.progress.begin(chunkKey(batch), () => this.prepare(batch.events));
     const pending: number[] = [];
     for (let i = 0; i < state.records.length; i++) if (state.done[i] === 0) pending.push(i);
+    const batches = cutRecordBatches(pending, (i) => state.records[i]!.length);
+    let next = 0;
     let failure: string | undefined;
-    let failed = 0;
-    for (const indexes of cutRecordBatches(pending, (i) => state.records[i]!.length)) {
-      try {
-        const out = await this.client.send(
-          new PutRecordBatchCommand({ DeliveryStreamName: this.o.delivery_stream, Records: indexes.map((i) => ({ Data: state.records[i]! })) }),
-        );
-        const responses = out.RequestResponses ?? [];
-        let batchFailed = 0;
-        let firstError: string | undefined;
-        for (let j = 0; j < indexes.length; j++) {
-          const r = responses[j];
-          // No answer for a record when FailedPutCount says some failed: assume it failed too.
-          if (r?.ErrorCode !== undefined || (r === undefined && (out.FailedPutCount ?? 0) > 0)) {
-            batchFailed++;
-            firstError ??= r?.ErrorCode !== undefined ? `${r.ErrorCode}${r.ErrorMessage ? `: ${r.ErrorMessage}` : ''}` : 'no result';
-            continue;
-          }
-          this.markDone(state, indexes[j]!);
-        }
-        if (batchFailed > 0) {
-          failed += batchFailed;
-          failure ??= `PutRecordBatch: ${batchFailed} of ${indexes.length} records failed (${firstError})`;
-        }
-      } catch (err) {
-        const d = toDeliveryError(err, 'PutRecordBatch');
-        if (d.retryable) {
-          // Throttled or unavailable: stop here, the engine retries the rest later.
-          failure = d.message;
-          failed = state.left;
-          break;
-        }
-        this.ctx.counters.drop(`error: ${d.message}`, indexes.length);
-        this.ctx.log.error(`${indexes.length} records for delivery stream ${this.o.delivery_stream} dropped: ${d.message}`);
-        for (const i of indexes) this.markDone(state, i);
+    let stop = false;
+    // A few requests in flight at once: Firehose keeps no order between requests anyway, and the
+    // next request is built while the service answers the previous one.
+    const lane = async () => {
+      while (!stop && next < batches.length) {
+        const problem = await this.sendBatch(state, batches[next++]!);
+        if (problem === undefined) continue;
+        failure ??= problem.message;
+        if (problem.stop) stop = true;
       }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENT_REQUESTS, batches.length) }, lane));
     const complete = state.left === 0;
     this.progress.end(chunkKey(batch), complete);
     if (complete) return { status: 'ok' };
-    return { status: 'retry', reason: failure ?? `${failed} records not delivered` };
+    return { status: 'retry', reason: failure ?? `${state.left} records not delivered` };
+  }
+
+  /**
+   * One PutRecordBatch: marks the records Firehose accepted. Returns what went wrong: some records
+   * failed (retry them later), or the request failed retryably (`stop`: throttled or unavailable,
+   * send nothing more now). A request Firehose can never accept drops its records with the reason.
+   */
+  private async sendBatch(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
+    try {
+      const out = await this.client.send(new PutRecordBatchCommand({ DeliveryStreamName: this.o.delivery_stream, Records: indexes.map((i) => ({ Data: state.records[i]! })) }));
+      const responses = out.RequestResponses ?? [];
+      let failed = 0;
+      let firstError: string | undefined;
+      for (let j = 0; j < indexes.length; j++) {
+        const r = responses[j];
+        // No answer for a record when FailedPutCount says some failed: assume it failed too.
+        if (r?.ErrorCode !== undefined || (r === undefined && (out.FailedPutCount ?? 0) > 0)) {
+          failed++;
+          firstError ??= r?.ErrorCode !== undefined ? `${r.ErrorCode}${r.ErrorMessage ? `: ${r.ErrorMessage}` : ''}` : 'no result';
+          continue;
+        }
+        this.markDone(state, indexes[j]!);
+      }
+      return failed > 0 ? { message: `PutRecordBatch: ${failed} of ${indexes.length} records failed (${firstError})`, stop: false } : undefined;
+    } catch (err) {
+      const d = toDeliveryError(err, 'PutRecordBatch');
+      if (d.retryable) return { message: d.message, stop: true };
+      this.ctx.counters.drop(`error: ${d.message}`, indexes.length);
+      this.ctx.log.error(`${indexes.length} records for delivery stream ${this.o.delivery_stream} dropped: ${d.message}`);
+      for (const i of indexes) this.markDone(state, i);
+      return undefined;
+    }
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { DeliveryError } from '../../../../src/errors.js';
+import { awsClientConfig, endpointUrl, toDeliveryError } from '../../../../src/plugins/outputs/shared/aws-client.js';
+import { ChunkProgress, chunkKey } from '../../../../src/plugins/outputs/shared/chunk-progress.js';
+import { formatTimeKey } from '../../../../src/plugins/outputs/kinesis_firehose/time-key.js';
+
+const sdkError = (name: string, status: number | undefined, fault?: 'client' | 'server') =>
+  Object.assign(new Error(`${name} happened`), { name, ...(fault ? { $fault: fault } : {}), $metadata: status === undefined ? {} : { httpStatusCode: status } });
+
+describe('shared AWS client setup', () => {
+  it('takes the endpoint as a URL or as a host (https), as Fluent Bit takes a host', () => {
+    expect(endpointUrl('http://127.0.0.1:4566')).toBe('http://127.0.0.1:4566');
+    expect(endpointUrl('https://logs.eu-west-1.amazonaws.com/')).toBe('https://logs.eu-west-1.amazonaws.com');
+    expect(endpointUrl('logs.eu-west-1.amazonaws.com')).toBe('https://logs.eu-west-1.amazonaws.com');
+    expect(endpointUrl(undefined)).toBeUndefined();
+    expect(endpointUrl('  ')).toBeUndefined();
+  });
+
+  it('auto_retry_requests is one SDK retry (2 attempts), off is none; extra_user_agent is appended', () => {
+    expect(awsClientConfig({ region: 'r' }, 's')).toMatchObject({ region: 'r', maxAttempts: 2 });
+    expect(awsClientConfig({ region: 'r', auto_retry_requests: false, extra_user_agent: 'ci/1' }, 's')).toMatchObject({ maxAttempts: 1, customUserAgent: 'ci/1' });
+    expect(awsClientConfig({ region: 'r' }, 's')).not.toHaveProperty('endpoint');
+  });
+
+  it('maps SDK errors: throttling, 5xx, network and credentials retry; other 4xx drop', () => {
+    const cases: [unknown, boolean][] = [
+      [sdkError('ThrottlingException', 400, 'client'), true],
+      [sdkError('ServiceUnavailableException', 500, 'server'), true],
+      [sdkError('InternalFailure', 500, 'server'), true],
+      [sdkError('Whatever', 503, 'server'), true],
+      [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), true],
+      [sdkError('ExpiredTokenException', 400, 'client'), true],
+      [sdkError('InvalidParameterException', 400, 'client'), false],
+      [sdkError('ValidationException', 400, 'client'), false],
+      [sdkError('ResourceNotFoundException', 400, 'client'), false],
+    ];
+    for (const [err, retryable] of cases) {
+      const d = toDeliveryError(err, 'PutLogEvents');
+      expect(d, String(err)).toBeInstanceOf(DeliveryError);
+      expect(d.retryable, String(err)).toBe(retryable);
+      expect(d.name).toBe('DeliveryError');
+      expect(d.code).toBe('LOGFERRY_DELIVERY');
+      expect(d.cause).toBe(err);
+      expect(d.message).toMatch(/^PutLogEvents failed: /);
+    }
+    expect(toDeliveryError(sdkError('ThrottlingException', 400, 'client'), 'X').serviceError).toBe('ThrottlingException');
+  });
+});
+
+describe('per-chunk progress', () => {
+  it('keys chunks by the engine id, else by the events array; forgets them when done or dropped by Retry_Limit', () => {
+    const events: object[] = [];
+    expect(chunkKey({ events, id: 'mem:3' })).toBe('mem:3');
+    expect(chunkKey({ events })).toBe(events);
+    const p = new ChunkProgress<{ n: number }>(1, 60_000);
+    const a = p.begin('a', () => ({ n: 1 }));
+    expect(a).toMatchObject({ seq: 0, attempt: 1, last: false });
+    a.state.n = 2;
+    p.end('a', false);
+    const again = p.begin('a', () => ({ n: 9 }));
+    expect(again).toMatchObject({ seq: 0, attempt: 2, last: true, state: { n: 2 } });
+    p.end('a', false);
+    expect(p.size).toBe(0);
+    p.begin('b', () => ({ n: 1 }));
+    p.end('b', true);
+    expect(p.size).toBe(0);
+  });
+
+  it('forgets a chunk the engine has not brought back for longer than any retry wait', () => {
+    let now = 0;
+    const p = new ChunkProgress<number>(Number.POSITIVE_INFINITY, 1000, () => now);
+    p.begin('old', () => 1);
+    p.end('old', false);
+    now = 5000;
+    p.begin('new', () => 2);
+    expect([...p.pending()].map((e) => e.state)).toEqual([2]);
+  });
+});
+
+describe('time_key_format', () => {
+  it('formats UTC with strftime plus %3N, %9N and %L', () => {
+    const t = 1_700_000_000_007_000_009n;
+    expect(formatTimeKey('%Y-%m-%dT%H:%M:%S', t)).toBe('2023-11-14T22:13:20');
+    expect(formatTimeKey('%s.%3N %9N %L %% %a %A %B %e %I %p %y %Z %z %F %T %q', t)).toBe('1700000000.007 007000009 007000009 % Tue Tuesday November 14 10 PM 23 UTC +0000 2023-11-14 22:13:20 %q');
+  });
+});

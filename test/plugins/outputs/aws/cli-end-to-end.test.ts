@@ -1,0 +1,130 @@
+/**
+ * The AWS outputs as real processes: `logferry run -c conf` (src/cli/entry.ts through tsx) tails a
+ * file to the end (Exit_On_Eof) and ships it to the local endpoint while it injects faults.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startAwsLocal, type AwsLocal } from '../../../../src/aws-local/index.js';
+import { REPO_ROOT } from '../../../support/cli.js';
+import { useTempDir } from '../../../support/temp-dir.js';
+import { LOCAL_CREDENTIALS } from './use-aws-local.js';
+
+const tmp = useTempDir('logferry-aws-e2e-');
+let aws: AwsLocal;
+
+beforeEach(async () => {
+  aws = await startAwsLocal({ seed: 42 });
+});
+
+afterEach(async () => {
+  await aws.close();
+});
+
+/** `n` lines `line <i> ...`, about 100 bytes each. */
+function lines(n: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(`line ${i} GET /api/v1/orders user=${i % 97} status=200 latency_ms=${i % 31} cache=miss upstream ok`);
+  return `${out.join('\n')}\n`;
+}
+
+function config(log: string, output: string): string {
+  return [
+    '[SERVICE]',
+    '    Flush 0.2',
+    '    Grace 60',
+    '    Log_Level info',
+    '    scheduler.base 1',
+    '    scheduler.cap 1',
+    '',
+    '[INPUT]',
+    '    Name tail',
+    `    Path ${log}`,
+    '    Tag app',
+    '    Read_from_Head On',
+    '    Exit_On_Eof On',
+    '',
+    '[OUTPUT]',
+    `    Match *`,
+    '    region us-east-1',
+    `    endpoint ${aws.endpoint}`,
+    '    Retry_Limit no_limits',
+    output,
+  ].join('\n');
+}
+
+async function runAgent(conf: string, env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'run', '-c', conf], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      ...LOCAL_CREDENTIALS,
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ...env,
+    },
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  return { code, stderr };
+}
+
+describe('AWS outputs end to end (real process, local endpoint, faults)', () => {
+  it('tail -> cloudwatch_logs: 100,000 lines through 30% throttling and 5xx arrive once each, in order; group and stream created once, retention set', async () => {
+    const N = 100_000;
+    const log = tmp.write('app.log', lines(N));
+    aws.setFaults({ throttle: 0.3, serverError: 0.1 });
+    const conf = tmp.write(
+      'cw.conf',
+      config(log, ['    Name cloudwatch_logs', '    log_group_name e2e-group', '    log_stream_prefix node-1.', '    auto_create_group On', '    log_retention_days 14', ''].join('\n')),
+    );
+    const { code, stderr } = await runAgent(conf);
+    expect(code, stderr).toBe(0);
+    const events = aws.store.logEvents('e2e-group', 'node-1.app');
+    const seq = events.map((e) => Number(/^line (\d+) /.exec((JSON.parse(e.message) as { log: string }).log)![1]));
+    expect(seq.length).toBe(N);
+    // Exactly once and in order: the sequence is 0..N-1 as it arrived.
+    let firstBad = -1;
+    for (let i = 0; i < N && firstBad < 0; i++) if (seq[i] !== i) firstBad = i;
+    expect(firstBad).toBe(-1);
+    expect(aws.store.logGroups().filter((g) => g.name === 'e2e-group')).toEqual([expect.objectContaining({ retentionInDays: 14 })]);
+    expect(aws.store.logStreams('e2e-group')).toEqual(['node-1.app']);
+    expect(aws.store.requests('CreateLogGroup')).toBe(1);
+    expect(aws.store.requests('PutRetentionPolicy')).toBe(1);
+    // The faults really happened (and were retried).
+    expect(aws.store.requests('PutLogEvents')).toBeGreaterThan(Math.ceil(N / 10_000));
+    expect(stderr).toContain('retry');
+  }, 45_000);
+
+  it('tail -> kinesis_firehose: 30,000 lines with 20% of records failing arrive once each, no duplicates; role_arn assumed at the local STS', async () => {
+    const N = 30_000;
+    const log = tmp.write('app.log', lines(N));
+    aws.setFaults({ partial: 0.2 });
+    const conf = tmp.write(
+      'fh.conf',
+      config(
+        log,
+        ['    Name kinesis_firehose', '    delivery_stream e2e-stream', '    role_arn arn:aws:iam::000000000000:role/firehose', `    sts_endpoint ${aws.endpoint}`, ''].join('\n'),
+      ),
+    );
+    const { code, stderr } = await runAgent(conf);
+    expect(code, stderr).toBe(0);
+    const seq = aws.store.firehoseRecords('e2e-stream').map((b) => {
+      const text = b.toString();
+      expect(text.endsWith('}\n')).toBe(true);
+      return Number(/^line (\d+) /.exec((JSON.parse(text) as { log: string }).log)![1]);
+    });
+    expect(seq.length).toBe(N);
+    expect(new Set(seq).size).toBe(N);
+    expect(Math.min(...seq)).toBe(0);
+    expect(Math.max(...seq)).toBe(N - 1);
+    const roles = aws.store.assumeRoleCalls();
+    expect(roles.map((r) => r.roleArn)).toEqual(['arn:aws:iam::000000000000:role/firehose']);
+    // Every data call was signed with the role's credentials, not the base ones.
+    const keys = new Set(aws.store.calls('PutRecordBatch').map((c) => c.accessKeyId));
+    expect([...keys]).toEqual([roles[0]!.issuedAccessKeyId]);
+  }, 45_000);
+});

@@ -103,6 +103,10 @@ export class Pipeline {
   /** Filesystem chunks whose events are in memory, oldest first (storage.max_chunks_up). */
   private readonly fsUp = new Set<PipelineChunk>();
   private maxChunksUp = 128;
+  /** Chunks a previous run left on disk, sent a few at a time (storage.backlog.mem_limit). */
+  private backlog: InputSlot | undefined;
+  private backlogLimit = 0;
+  private backlogInFlight = 0;
 
   constructor(
     readonly plan: Plan,
@@ -335,7 +339,9 @@ export class Pipeline {
 
   /** Sends every buffered chunk to its outputs now (also what the Flush timer does). */
   flush(): void {
+    this.pumpBacklog();
     for (const slot of [...this.inputs, ...this.emitters.values()]) {
+      if (slot === this.backlog) continue;
       for (const chunk of slot.ready) this.dispatch(chunk);
       slot.ready.length = 0;
       for (const chunk of slot.open.values()) this.dispatch(chunk);
@@ -559,6 +565,7 @@ export class Pipeline {
     const source = chunk.source;
     source.bytes -= chunk.bytes;
     this.bufferedRecords -= chunk.records;
+    if (source === this.backlog && chunk.dispatched) this.backlogInFlight -= chunk.bytes;
     if (chunk.file) {
       try {
         if (keepFile) chunk.file.seal();
@@ -571,6 +578,7 @@ export class Pipeline {
     if (!keepFile) for (const cb of chunk.onRelease) cb();
     chunk.onRelease.length = 0;
     this.maybeResume(source);
+    if (source === this.backlog) this.pumpBacklog();
     this.notifyIdle();
   }
 
@@ -605,6 +613,20 @@ export class Pipeline {
     for (const slot of this.inputs) this.maybeResume(slot);
   }
 
+  /**
+   * Hands backlog chunks to outputs, oldest first, while the bytes of those not yet released stay
+   * under storage.backlog.mem_limit (always at least one), like Fluent Bit's storage_backlog input.
+   */
+  private pumpBacklog(): void {
+    const b = this.backlog;
+    if (!b) return;
+    while (b.ready.length > 0 && (this.backlogInFlight === 0 || this.backlogInFlight + b.ready[0]!.bytes <= this.backlogLimit)) {
+      const chunk = b.ready.shift()!;
+      this.backlogInFlight += chunk.bytes;
+      this.dispatch(chunk);
+    }
+  }
+
   /** [SERVICE] storage.path: opens the store and queues what a previous run left (the backlog). */
   private openStorage(): void {
     const service = this.plan.service;
@@ -633,6 +655,8 @@ export class Pipeline {
     }
     if (entries.length === 0 && problems.length === 0) return;
     this.emitters.set(backlog.name, backlog);
+    this.backlog = backlog;
+    this.backlogLimit = service['storage.backlog.mem_limit'];
     let records = 0;
     for (const e of entries) {
       const chunk = Chunk.fromDisk<InputSlot, Slot>(this.nextChunkId++, backlog, e.tag, e.file, e.records, e.bytes);

@@ -158,7 +158,7 @@ export default defineSection({
     'storage.checksum': opt.serviceBool({ default: 'off', doc: 'CRC32 checksums on chunk files' }),
     'storage.metrics': opt.serviceBool({ default: 'on', doc: 'Storage metrics (/api/v1/storage)' }),
     'storage.max_chunks_up': opt.int({ min: 0, default: '128', doc: 'Chunks kept in memory with filesystem buffering (0 = 128)' }),
-    'storage.backlog.mem_limit': opt.size({ default: '100M', doc: 'Memory for chunks loaded from the filesystem backlog at startup' }),
+    'storage.backlog.mem_limit': opt.size({ default: '100M', doc: 'Bytes of backlog chunks (left on disk by a previous run) handed to outputs at a time' }),
     'storage.backlog.flush_on_shutdown': opt.serviceBool({ default: 'off', doc: 'Try to flush the filesystem backlog during shutdown' }),
     'storage.delete_irrecoverable_chunks': opt.serviceBool({ default: 'off', doc: 'Delete corrupted chunk files instead of keeping them' }),
     'storage.trim_files': opt.serviceBool({ default: 'off', doc: 'Shrink chunk files to their content' }),

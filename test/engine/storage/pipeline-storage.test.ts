@@ -55,6 +55,31 @@ describe('filesystem storage', () => {
     expect(chunkFiles()).toEqual([]);
   });
 
+  it('sends the backlog a few chunks at a time, within storage.backlog.mem_limit, oldest first', async () => {
+    const first = capture(planFrom(config()), { retryDelayMs: () => 20, receiver: failing });
+    await first.pipeline.start();
+    for (let i = 0; i < 4; i++) {
+      first.pipeline.push([{ i }]);
+      first.pipeline.flush();
+    }
+    await first.pipeline.stop(0.1);
+    expect(chunkFiles()).toHaveLength(4);
+
+    let sending = 0;
+    let most = 0;
+    const second = capture(planFrom(config({ service: '    storage.backlog.mem_limit 1\n', output: '    Workers 4\n' })), {
+      receiver: async () => {
+        most = Math.max(most, ++sending);
+        await new Promise((r) => setTimeout(r, 10));
+        sending--;
+      },
+    });
+    await second.pipeline.start();
+    await second.pipeline.stop();
+    expect(second.records()).toEqual([{ i: 0 }, { i: 1 }, { i: 2 }, { i: 3 }]);
+    expect(most).toBe(1);
+  });
+
   it('removes a chunk file once every output has it', async () => {
     const run = capture(planFrom(config()));
     await run.pipeline.start();

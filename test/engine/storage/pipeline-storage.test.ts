@@ -80,6 +80,23 @@ describe('filesystem storage', () => {
     expect(most).toBe(1);
   });
 
+  it('storage.pause_on_chunks_overlimit pauses the input at storage.max_chunks_up and resumes it', async () => {
+    const { gate, release } = closedGate();
+    const run = capture(planFrom(config({ service: '    storage.max_chunks_up 1\n', input: '    storage.pause_on_chunks_overlimit on\n' })), { receiver: () => gate });
+    await run.pipeline.start();
+    for (let i = 0; i < 5; i++) run.pipeline.push([{ i }]);
+    const input = () => run.pipeline.metrics().input['lib.0']!.counters;
+    expect(input()['paused']).toBe(1);
+    expect(input()['held_records']).toBe(4);
+    expect(run.logs.join('\n')).toMatch(/paused \(storage chunks overlimit: 1 >= 1 chunks up\)/);
+    release();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(input()['held_records']).toBe(0);
+    await run.pipeline.stop();
+    expect(run.records()).toEqual([0, 1, 2, 3, 4].map((i) => ({ i })));
+    expect(run.logs.join('\n')).toMatch(/resume \(storage chunks: 0 < 1 chunks up\)/);
+  });
+
   it('removes a chunk file once every output has it', async () => {
     const run = capture(planFrom(config()));
     await run.pipeline.start();

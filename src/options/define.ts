@@ -43,7 +43,7 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, T extends O
    * Builds the runtime. Loaded lazily (`await import('./x.js')` inside), so that validating a
    * configuration loads no engine code. Absent while a plugin is only validated, not run.
    */
-  create?(ctx: ContextOf<K>): Promise<RuntimeOf<K>>;
+  create?(ctx: ContextOf<K>): RuntimeOf<K> | Promise<RuntimeOf<K>>;
 }
 
 export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
@@ -54,7 +54,7 @@ export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
 }
 
 /** The runtime factory of a plugin (see PluginDefinition.create). */
-type CreateOf<K extends PluginKind> = { readonly create?: (ctx: ContextOf<K>) => Promise<RuntimeOf<K>> };
+type CreateOf<K extends PluginKind> = { readonly create?: (ctx: ContextOf<K>) => RuntimeOf<K> | Promise<RuntimeOf<K>> };
 
 function define<K extends PluginKind, Common extends OptionTable, Own extends OptionTable>(
   kind: K,

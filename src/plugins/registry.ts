@@ -2,6 +2,7 @@ import type { PluginDefinition, PluginKind } from '../options/define.js';
 import dummy from './inputs/dummy/index.js';
 import libInput from './inputs/lib/index.js';
 import tail from './inputs/tail/index.js';
+import systemd from './inputs/systemd/index.js';
 import grep from './filters/grep/index.js';
 import kubernetes from './filters/kubernetes/index.js';
 import modify from './filters/modify/index.js';
@@ -27,6 +28,7 @@ export { UNSUPPORTED_PLUGINS } from './unsupported.js';
  */
 export const PLUGINS: readonly PluginDefinition[] = [
   tail,
+  systemd,
   dummy,
   libInput,
   kubernetes,
@@ -47,7 +49,31 @@ export const PLUGINS: readonly PluginDefinition[] = [
   libOutput,
 ];
 
+/** Plugins added by an embedding program (`registerPlugin`), looked up before the built-in ones. */
+const CUSTOM: PluginDefinition[] = [];
+
 export function findPlugin(kind: PluginKind, name: string): PluginDefinition | undefined {
   const n = name.toLowerCase();
-  return PLUGINS.find((p) => p.kind === kind && p.name === n);
+  return CUSTOM.find((p) => p.kind === kind && p.name === n) ?? PLUGINS.find((p) => p.kind === kind && p.name === n);
+}
+
+/** Every plugin logferry can run: the embedding program's custom ones, then the built-in ones. */
+export function allPlugins(): readonly PluginDefinition[] {
+  return CUSTOM.length === 0 ? PLUGINS : [...CUSTOM, ...PLUGINS];
+}
+
+/**
+ * Makes a plugin defined with defineInput/defineFilter/defineOutput usable by `Name` in
+ * configurations (validation knows its options table; `run` uses its `create`). A name may not
+ * shadow a built-in plugin of the same kind. Returns a function that unregisters it.
+ */
+export function registerPlugin(definition: PluginDefinition): () => void {
+  const existing = findPlugin(definition.kind, definition.name);
+  if (existing) throw new Error(`a ${definition.kind} plugin named '${definition.name}' is already registered`);
+  if (definition.name !== definition.name.toLowerCase()) throw new Error(`plugin names are lowercase: '${definition.name}'`);
+  CUSTOM.push(definition);
+  return () => {
+    const i = CUSTOM.indexOf(definition);
+    if (i >= 0) CUSTOM.splice(i, 1);
+  };
 }

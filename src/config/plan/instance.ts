@@ -4,7 +4,7 @@ import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import type { PluginDefinition, PluginKind } from '../../options/define.js';
 import { INPUT_COMMON, FILTER_COMMON, OUTPUT_COMMON } from '../../options/common.js';
 import type { OptionTable } from '../../options/spec.js';
-import { PLUGINS, UNSUPPORTED_PLUGINS, findPlugin } from '../../plugins/registry.js';
+import { UNSUPPORTED_PLUGINS, allPlugins, findPlugin } from '../../plugins/registry.js';
 import type { Entry, Section } from '../document/model.js';
 import type { VariableScope } from '../resolve/env.js';
 import { interpretSection, runCheck, type RepeatPolicy } from './interpret.js';
@@ -115,7 +115,7 @@ function resolvePlugin(kind: PluginKind, name: string, span: Span, section: Sect
     );
     return undefined;
   }
-  const known = [...PLUGINS.filter((p) => p.kind === kind).map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS[kind])];
+  const known = [...allPlugins().filter((p) => p.kind === kind).map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS[kind])];
   const guess = didYouMean(lower, known);
   // Prefer a kind where logferry implements the plugin (stdout is both a filter and an output).
   const kinds = (['output', 'input', 'filter'] as const).filter((k) => k !== kind);
@@ -146,7 +146,7 @@ function resolveProcessor(name: string, signal: ProcessorSignal, span: Span, rep
   if (filter && signal === 'logs') return filter;
   const unsupported = UNSUPPORTED_PLUGINS.filter[lower] ?? NATIVE_PROCESSORS[lower];
   if (filter || unsupported === undefined) {
-    const known = [...PLUGINS.filter((p) => p.kind === 'filter').map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS.filter), ...Object.keys(NATIVE_PROCESSORS)];
+    const known = [...allPlugins().filter((p) => p.kind === 'filter').map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS.filter), ...Object.keys(NATIVE_PROCESSORS)];
     const guess = filter ? undefined : didYouMean(lower, known);
     report(
       makeDiagnostic({

@@ -1,0 +1,36 @@
+/**
+ * logferry's public API: validate and load Fluent Bit configurations, run them inside a Node
+ * program, and add plugins written in TypeScript.
+ *
+ * ```ts
+ * import { createPipeline } from 'logferry';
+ * const p = createPipeline({ text: '[INPUT]\n    Name lib\n[OUTPUT]\n    Name lib\n    Match *\n' });
+ * p.on('records', (b) => console.log(b.events));
+ * await p.start();
+ * p.push('app', { msg: 'hello' });
+ * await p.stop();
+ * ```
+ */
+export { validateConfig, loadConfig, type ConfigSource, type ConfigOptions } from './embed/config-source.js';
+export { createPipeline, EmbeddedPipeline, type CreatePipelineOptions, type OutputBatch, type RecordsListener, type StopOptions } from './embed/embedded-pipeline.js';
+export { registerPlugin } from './plugins/registry.js';
+export { defineInput, defineFilter, defineOutput, type PluginDefinition, type PluginKind, type CheckContext } from './options/define.js';
+export { opt } from './options/kinds.js';
+export type { OptionsOf } from './options/spec.js';
+export { optionsOf, type Plan, type PlanInstance, type ServiceOptions } from './config/plan/types.js';
+export type { Diagnostic, Severity, Span, Position } from './diagnostics/diagnostic.js';
+export { formatText as formatDiagnostics } from './diagnostics/format-text.js';
+export { LogferryError, ConfigError, PipelineError, DeliveryError } from './errors.js';
+export { nowNanos, type LogEvent, type LogRecord, type EventBatch, type Nanos } from './engine/event.js';
+export type {
+  InputContext,
+  InputRuntime,
+  FilterContext,
+  FilterRuntime,
+  OutputContext,
+  OutputRuntime,
+  FlushResult,
+  PluginHost,
+} from './engine/plugin.js';
+export type { MetricsSnapshot, StorageStatus, InputStorageStatus } from './engine/metrics.js';
+export type { Logger } from './engine/logger.js';

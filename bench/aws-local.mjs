@@ -1,12 +1,12 @@
 // AWS outputs throughput against the embedded local endpoint (src/aws-local): a generated log of
-// LINES lines (about 120 bytes each) read by `logferry run` in a child process with Read_from_Head
+// LINES lines (LINE_BYTES each, default 120) read by `logferry run` in a child process with Read_from_Head
 // and Exit_On_Eof, shipped to CloudWatch Logs (PutLogEvents) or Firehose (PutRecordBatch) on
 // 127.0.0.1. The endpoint runs in this process, so the child's CPU is logferry's alone.
 // Prints one JSON line per scenario: {bench, lines, seconds, lines_per_s, mb_per_s, cpu_s, rss_peak_mb,
 // endpoint_cpu_s} (endpoint_cpu_s: this process, i.e. the local endpoint, which shares the machine).
 // Every run is checked: the endpoint must hold every line once. The aggregated scenario packs
 // lines into Firehose records of up to 1,000 KiB (simple_aggregation). Run with `npm run bench:aws`
-// (builds first). Env: LINES (default 300000), RUNS (best of, default 1), ONLY=cloudwatch,firehose,firehose-aggregated.
+// (builds first). Env: LINES (default 300000), LINE_BYTES (default 120), RUNS (best of, default 1), ONLY=cloudwatch,firehose,firehose-aggregated.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,13 +18,15 @@ const { startAwsLocal } = await import(join(root, 'dist/aws-local/index.js'));
 
 const LINES = Number(process.env.LINES ?? 300_000);
 const RUNS = Math.max(1, Number(process.env.RUNS ?? 1));
+const LINE_BYTES = Number(process.env.LINE_BYTES ?? 120);
 const TICKS = 100; // USER_HZ on Linux
 
-function generate(path, lines) {
+function generate(path, lines, lineBytes) {
   const parts = [];
   const base = Date.UTC(2024, 5, 1);
   for (let i = 0; i < lines; i++) {
-    parts.push(`${new Date(base + i).toISOString()} INFO [req ${i}] GET /api/v1/orders/${i % 9973} user=${i % 97} status=200 latency_ms=${i % 31} cache=miss\n`);
+    const line = `${new Date(base + i).toISOString()} INFO [req ${i}] GET /api/v1/orders/${i % 9973} user=${i % 97} status=200 latency_ms=${i % 31} cache=miss`;
+    parts.push(line.length + 1 < lineBytes ? `${line} ${'x'.repeat(lineBytes - line.length - 2)}\n` : `${line}\n`);
   }
   writeFileSync(path, parts.join(''));
 }
@@ -100,7 +102,7 @@ const dir = mkdtempSync(join(tmpdir(), 'logferry-bench-aws-'));
 const aws = await startAwsLocal();
 try {
   const log = join(dir, 'app.log');
-  generate(log, LINES);
+  generate(log, LINES, LINE_BYTES);
   const bytes = statSync(log).size;
   let run = 0;
   for (const s of SCENARIOS) {
@@ -123,6 +125,7 @@ try {
       JSON.stringify({
         bench: s.bench,
         lines: LINES,
+        line_bytes: Math.round(bytes / LINES),
         seconds: round(best.seconds),
         lines_per_s: Math.round(LINES / best.seconds),
         mb_per_s: round(bytes / 1e6 / best.seconds, 1),

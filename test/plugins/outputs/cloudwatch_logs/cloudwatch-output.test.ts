@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startAwsLocal } from '../../../../src/aws-local/index.js';
 import type { LogEvent } from '../../../../src/engine/event.js';
@@ -162,5 +165,23 @@ describe('cloudwatch_logs output against the local endpoint', () => {
     await p.start();
     await Promise.all([p.stop(), p.stop()]);
     await p.stop();
+  });
+
+  it('profile reads the shared credentials file; extra_user_agent is appended to the User-Agent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logferry-profile-'));
+    const saved = { ...process.env };
+    try {
+      const file = join(dir, 'credentials');
+      writeFileSync(file, '[team]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s\n');
+      process.env['AWS_SHARED_CREDENTIALS_FILE'] = file;
+      process.env['AWS_CONFIG_FILE'] = join(dir, 'config');
+      await run('    log_group_name g-profile\n    log_stream_name s\n    auto_create_group on\n    profile team\n    extra_user_agent ci/7\n', [[{ a: 1 }]]);
+      const put = local.aws.store.calls('PutLogEvents').at(-1)!;
+      expect(put.accessKeyId).toBe('AKIDPROFILE');
+      expect(put.headers['user-agent']).toMatch(/ci\/7$/);
+    } finally {
+      process.env = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -110,6 +110,12 @@ await run(
   line,
   () => 'bench',
 );
+await run(
+  'filter-record-modifier',
+  '[FILTER]\n    Name       record_modifier\n    Match      *\n    Record     hostname ${HOSTNAME}\n    Record     cluster demo\n    Remove_key stream\n',
+  line,
+  () => 'bench',
+);
 const api = ONLY === undefined || ONLY.has('filter-kubernetes-cache-hit') ? await apiServer() : undefined;
 if (api !== undefined) {
   await run(

@@ -37,4 +37,14 @@ describe('record_modifier filter', () => {
     expect(out[0]!['id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(out[0]!['id']).not.toBe(out[1]!['id']);
   });
+
+  it('records of many shapes in turn each get their own result (the work is planned per key sequence)', async () => {
+    const shapes = [{ a: 1, tmp_x: 2 }, { tmp_y: 1 }, { b: 'x', host: 'h' }, { host: 'h', b: 'y' }, {}, { c: [1], a: { n: 1 } }];
+    const input = [...shapes, ...shapes, ...shapes].map((r) => structuredClone(r));
+    const out = await rm(['Remove_key tmp_*', 'Record host golden'], input);
+    const want = [[['a', 1], ['host', 'golden']], [['host', 'golden']], [['b', 'x'], ['host', 'golden']], [['b', 'y'], ['host', 'golden']], [['host', 'golden']], [['c', [1]], ['a', { n: 1 }], ['host', 'golden']]];
+    expect(out.map((r) => Object.entries(r))).toEqual([...want, ...want, ...want]);
+    // without Record, a record emptied by Remove_key is dropped, one that came empty is not
+    expect(await rm(['Remove_key tmp_*'], [{ tmp_a: 1 }, {}, { tmp_b: 1, k: 1 }, { tmp_c: 1 }])).toEqual([{}, { k: 1 }]);
+  });
 });

@@ -182,7 +182,7 @@ export class KubernetesFilter implements FilterRuntime {
     const cached = this.namespaces.get(name);
     if (cached !== undefined) return cached ?? undefined;
     return this.source.namespace(name).then((found) => {
-      const map = found.ok ? namespaceMap(found.doc, name, { labels: this.o.namespace_labels, annotations: this.o.namespace_annotations }) : null;
+      const map = found.ok ? Object.freeze(namespaceMap(found.doc, name, { labels: this.o.namespace_labels, annotations: this.o.namespace_annotations })) : null;
       this.namespaces.set(name, map, found.ok ? this.o.kube_meta_namespace_cache_ttl : this.tuning.negativeCacheTtlMs);
       return map ?? undefined;
     });
@@ -197,7 +197,7 @@ export class KubernetesFilter implements FilterRuntime {
   private entryFor(info: KubeTagInfo, key: string, pod: Lookup): MetaEntry | undefined {
     if (!pod.ok) return undefined;
     const entry: MetaEntry = {
-      kubernetes: kubernetesMap(pod.doc, info, this.switches),
+      kubernetes: Object.freeze(kubernetesMap(pod.doc, info, this.switches)),
       props: podProps(pod.doc, info.container, {
         allowParser: this.o['k8s-logging.parser'],
         allowExclude: this.o['k8s-logging.exclude'],
@@ -223,8 +223,9 @@ export class KubernetesFilter implements FilterRuntime {
         const merged = mergeLog(e, name !== undefined && parser === undefined ? this.mergeParser : parser, this.merge);
         if (merged !== undefined) e.record = merged;
       }
-      if (entry.kubernetes !== undefined) setField(e.record, 'kubernetes', { ...entry.kubernetes });
-      if (entry.namespace !== undefined) setField(e.record, 'kubernetes_namespace', { ...entry.namespace });
+      // The records of a pod share its cached maps (frozen: nothing may change one record's copy).
+      if (entry.kubernetes !== undefined) setField(e.record, 'kubernetes', entry.kubernetes);
+      if (entry.namespace !== undefined) setField(e.record, 'kubernetes_namespace', entry.namespace);
       out.push(e);
     }
     if (excluded > 0) this.ctx.counters.add('excluded_records', excluded);

@@ -33,44 +33,53 @@ export function trimValue(s: string): string {
   return end === s.length ? s : s.slice(0, end);
 }
 
-/**
- * The parsed `log`, the time the parser found (undefined: keep the event's time), and whether it
- * was parsed from a string (only then does Merge_Log_Trim apply: a map is merged as it is).
- */
-function parseLog(log: unknown, parser: RecordParser | undefined, now: bigint): { fields: LogRecord; time: bigint | undefined; parsed?: true } | undefined {
-  if (isMap(log)) return { fields: log, time: undefined };
-  if (typeof log !== 'string') return undefined;
-  if (parser === undefined) {
-    const fields = parseJsonObject(log);
-    return fields === undefined ? undefined : { fields, time: undefined, parsed: true };
-  }
-  const result = parser.parse(log, now);
-  return result === undefined ? undefined : { fields: result.record, time: result.time === now ? undefined : result.time, parsed: true };
+/** Whether a map has no keys (without allocating a key list). */
+function isEmpty(map: LogRecord): boolean {
+  for (const _ in map) return false;
+  return true;
 }
 
 /**
- * Returns the merged record (a new object) or undefined when `log` is missing or does not parse.
- * A merged key that the record already has keeps its place and takes the merged value (Fluent Bit
- * writes both pairs).
+ * Returns the merged record, or undefined when `log` is missing or does not parse. A merged key
+ * that the record already has keeps its place and takes the merged value (Fluent Bit writes both
+ * pairs). With Keep_Log the record keeps all its keys, so the merged fields are added to it in
+ * place; without, a copy without `log` is made (`delete` would slow the record down later).
+ * Merge_Log_Trim applies only to fields parsed from a string: a `log` that is already a map is
+ * merged as it is.
  */
 export function mergeLog(event: LogEvent, parser: RecordParser | undefined, o: MergeOptions): LogRecord | undefined {
   const record = event.record;
   if (!Object.prototype.hasOwnProperty.call(record, 'log')) return undefined;
-  const parsed = parseLog(record['log'], parser, event.time);
-  if (parsed === undefined) return undefined;
-  const out: LogRecord = {};
-  for (const k of Object.keys(record)) if (o.keepLog || k !== 'log') setField(out, k, record[k]);
+  const log = record['log'];
+  let fields: LogRecord | undefined;
+  let trim = false;
+  if (isMap(log)) fields = log;
+  else if (typeof log !== 'string') return undefined;
+  else if (parser === undefined) {
+    fields = parseJsonObject(log);
+    trim = o.trim;
+  } else {
+    const result = parser.parse(log, event.time);
+    if (result === undefined) return undefined;
+    fields = result.record;
+    trim = o.trim;
+    if (result.time !== event.time) event.time = result.time;
+  }
+  if (fields === undefined) return undefined;
+  let out = record;
+  if (!o.keepLog) {
+    out = {};
+    for (const k in record) if (k !== 'log') setField(out, k, record[k]);
+  }
   let target = out;
   if (o.key !== undefined) {
-    if (Object.keys(parsed.fields).length === 0) return out;
+    if (isEmpty(fields)) return out;
     target = {};
     setField(out, o.key, target);
   }
-  const trim = o.trim && parsed.parsed === true;
-  for (const k of Object.keys(parsed.fields)) {
-    const v = parsed.fields[k];
+  for (const k in fields) {
+    const v = fields[k];
     setField(target, k, trim && typeof v === 'string' ? trimValue(v) : v);
   }
-  if (parsed.time !== undefined) event.time = parsed.time;
   return out;
 }

@@ -2,6 +2,7 @@ import type { LogEvent, LogRecord } from '../../../engine/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { readAccessor } from '../shared/accessor.js';
+import { ShapePlanner } from '../shared/shape-plan.js';
 import { modifyProgram, type ModifyCondition, type ModifyRule } from './index.js';
 
 /** `helper_msgpack_object_matches_regex`: strings as they are, booleans as `true`/`false`, nothing else. */
@@ -139,113 +140,33 @@ function rebuild(record: LogRecord, keys: readonly string[]): LogRecord {
   return out;
 }
 
-/** Stands for the value of an input key while the rules run on a record shape. */
-class Source {
-  constructor(readonly key: string) {}
-}
-
-/**
- * What the rules do to every record with one key sequence. The rules look only at keys (names,
- * prefixes, key regexes), never at values, so their effect on a shape is fixed: each output key
- * takes the value of an input key or a constant (Set/Add). A changed record is a copy of
- * `template` (output keys in order, constants filled in) with the input values stored into it.
- */
-interface ShapePlan {
-  /** The input keys in order, to recognise a record of this shape without allocating. */
-  readonly keys: readonly string[];
-  /** Undefined when the rules change nothing for this shape. */
-  readonly template: LogRecord | undefined;
-  /** Output keys that take an input key's value, and those input keys. */
-  readonly to: readonly string[];
-  readonly from: readonly string[];
-  /** An output key is `__proto__`, which a plain assignment would not create. */
-  readonly proto: boolean;
-}
-
-/** Runs the rules once on a record whose values stand for its keys, and reads off the plan. */
-function planShape(keys: readonly string[], rules: readonly ModifyRule[]): ShapePlan {
-  const input: LogRecord = {};
-  for (let i = 0; i < keys.length; i++) setField(input, keys[i]!, new Source(keys[i]!));
-  const shape = applyRules(input, rules);
-  const out = Object.keys(shape);
-  const source = (k: string): string | undefined => (shape[k] instanceof Source ? (shape[k] as Source).key : undefined);
-  const unchanged = out.length === keys.length && out.every((k, i) => k === keys[i] && source(k) === k);
-  const template: LogRecord = {};
-  const to: string[] = [];
-  const from: string[] = [];
-  for (const k of out) {
-    const src = source(k);
-    setField(template, k, src === undefined ? shape[k] : undefined);
-    if (src !== undefined) {
-      to.push(k);
-      from.push(src);
-    }
-  }
-  return { keys, template: unchanged ? undefined : template, to, from, proto: out.includes('__proto__') };
-}
-
-/** Whether the record's keys are exactly `keys`, in order (without allocating). */
-function hasKeys(record: LogRecord, keys: readonly string[]): boolean {
-  let i = 0;
-  for (const k in record) if (k !== keys[i++]) return false;
-  return i === keys.length;
-}
-
-/** Plans kept per filter; past this, the oldest is forgotten (records with ever-new key sets). */
-const MAX_PLANS = 256;
-/** Plans tried in turn before the lookup by key list (which allocates). */
-const RECENT = 4;
-
 /**
  * Fluent Bit's modify (`plugins/filter_modify/modify.c`): conditions on the record as it came, then
- * rules in file order. The rules run once per record shape (`ShapePlan`); each changed record is
- * then one new object, built in one pass (no per-rule copies, no `delete`).
+ * rules in file order. The rules look only at keys (names, prefixes, key regexes), never at values,
+ * so they run once per record shape (`ShapePlanner`) and each changed record is then built in one
+ * pass: no per-rule copies and no `delete`.
  */
 export class ModifyFilter implements FilterRuntime {
   private readonly conditions: readonly ModifyCondition[];
   private readonly rules: readonly ModifyRule[];
-  private readonly plans = new Map<string, ShapePlan>();
-  private readonly recent: ShapePlan[] = [];
+  private readonly planner: ShapePlanner;
 
   constructor(ctx: FilterContext) {
     const program = modifyProgram(ctx.instance.entries);
     this.conditions = program.conditions;
     this.rules = program.rules;
+    this.planner = new ShapePlanner((shape) => applyRules(shape, program.rules));
   }
 
   filter(_tag: string, events: LogEvent[]): LogEvent[] {
-    const { conditions, rules } = this;
+    const { conditions, rules, planner } = this;
     if (rules.length === 0) return events;
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      const record = e.record;
       let ok = true;
-      for (let c = 0; c < conditions.length && ok; c++) ok = holds(record, conditions[c]!);
-      if (!ok) continue;
-      const plan = this.planFor(record);
-      if (plan.template === undefined) continue;
-      const next = { ...plan.template };
-      const { to, from } = plan;
-      if (plan.proto) for (let k = 0; k < to.length; k++) setField(next, to[k]!, record[from[k]!]);
-      else for (let k = 0; k < to.length; k++) next[to[k]!] = record[from[k]!];
-      e.record = next;
+      for (let c = 0; c < conditions.length && ok; c++) ok = holds(e.record, conditions[c]!);
+      if (ok) e.record = planner.apply(e.record);
     }
     return events;
-  }
-
-  private planFor(record: LogRecord): ShapePlan {
-    const recent = this.recent;
-    for (let i = 0; i < recent.length; i++) if (hasKeys(record, recent[i]!.keys)) return recent[i]!;
-    const keys = Object.keys(record);
-    const id = JSON.stringify(keys);
-    let plan = this.plans.get(id);
-    if (plan === undefined) {
-      plan = planShape(keys, this.rules);
-      if (this.plans.size >= MAX_PLANS) this.plans.delete(this.plans.keys().next().value!);
-      this.plans.set(id, plan);
-    }
-    recent.unshift(plan);
-    if (recent.length > RECENT) recent.pop();
-    return plan;
   }
 }

@@ -9,12 +9,13 @@ import { validateConfig } from '../config/validate.js';
 import { envWithOverrides, EXIT, isFile, type CommandIo } from './io.js';
 import { packageVersion } from './version.js';
 
-export const VALIDATE_USAGE = `usage: logferry validate [--format text|json|sarif] [--env KEY=VALUE]... [--deny-warnings] [--fargate] <config>...
+export const VALIDATE_USAGE = `usage: logferry validate [--format text|json|sarif] [--env KEY=VALUE]... [--deny-warnings] [--fargate] [--main KEY] <config>...
 
 Checks Fluent Bit configurations, classic (.conf, with @INCLUDE and Parsers_File) or YAML
 (.yaml/.yml, with includes and processors), and prints every problem with its file, line and
 column. A .yaml/.yml Kubernetes manifest holding a ConfigMap is read as one: the ConfigMap
-aws-logging is checked with the EKS on Fargate rules.
+aws-logging is checked with the EKS on Fargate rules; a ConfigMap with a data key fluent-bit.conf
+(or fluent-bit.yaml) is checked as that configuration, its other keys being the files it includes.
 
 options:
   --format text|json|sarif  output format (default: text; sarif: SARIF 2.1.0 for code scanning)
@@ -22,6 +23,7 @@ options:
                        configuration (their [FILTER]/[OUTPUT]/[PARSER] sections play filters.conf,
                        output.conf and parsers.conf); every ConfigMap of a manifest is checked
   --env KEY=VALUE      set a variable for \${KEY} expansion (repeatable; overrides the environment)
+  --main KEY           the data key of a ConfigMap's main Fluent Bit file (default: fluent-bit.conf)
   --deny-warnings      exit 1 on warnings too
 exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or unreadable input`;
 
@@ -36,6 +38,7 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
         env: { type: 'string', multiple: true, default: [] },
         'deny-warnings': { type: 'boolean', default: false },
         fargate: { type: 'boolean', default: false },
+        main: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -66,7 +69,7 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
   }
 
   // Kubernetes manifests with ConfigMaps; with --fargate, the other files form one Fargate configuration.
-  const manifests = new Map<string, FargateValidation | undefined>(positionals.map((f) => [f, validateManifestFile(f, { cwd: io.cwd, fargate: values.fargate })]));
+  const manifests = new Map<string, FargateValidation | undefined>(positionals.map((f) => [f, validateManifestFile(f, { cwd: io.cwd, fargate: values.fargate, env, main: values.main })]));
   const fargateSet = values.fargate ? positionals.filter((f) => !manifests.get(f)) : [];
   const notManifest = fargateSet.find(isYamlPath);
   if (notManifest !== undefined) {

@@ -4,7 +4,7 @@ import { analyzeRouting } from './analyze/routing.js';
 import { buildPlan } from './plan/build.js';
 import type { Plan } from './plan/types.js';
 import { withHostname } from './resolve/env.js';
-import { loadConfig, type LoadOptions } from './resolve/load.js';
+import { loadConfig, type LoadedConfig, type LoadOptions } from './resolve/load.js';
 
 const STRUCTURAL = new Set<string>(['syntax-error', 'unknown-section', 'include-not-found', 'include-loop', 'unreadable-file', 'missing-name']);
 
@@ -28,7 +28,11 @@ export interface ValidationResult {
  * configuration.
  */
 export function validateConfig(path: string, options: ValidateOptions = {}): ValidationResult {
-  const config = loadConfig(path, { ...options, env: withHostname(options.env ?? process.env) });
+  return validateLoaded(loadConfig(path, { ...options, env: withHostname(options.env ?? process.env) }));
+}
+
+/** Validates a configuration already read (by `loadConfig`, or assembled, as from a ConfigMap's data keys). */
+export function validateLoaded(config: LoadedConfig): ValidationResult {
   const { plan, diagnostics } = buildPlan(config);
   // Routing is only analysed when every section is known: a missing include, an ignored section or
   // a section without Name could hold the input or output the analysis would miss.

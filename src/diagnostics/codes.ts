@@ -32,7 +32,7 @@ export const DIAGNOSTIC_CODES = {
   'no-output': { severity: 'warning', doc: 'A configuration without any [OUTPUT]; every record is dropped.' },
   'lossy-conversion': { severity: 'warning', doc: 'logferry convert: a part of the configuration the target format cannot hold exactly; it is left out or changed.' },
   'invalid-configmap': { severity: 'error', doc: 'A Kubernetes ConfigMap manifest that cannot be read or that Kubernetes rejects (YAML errors, data values that are not strings).' },
-  'configmap-not-checked': { severity: 'info', doc: 'A ConfigMap other than the Fargate aws-logging one; its data is not validated (use --fargate to apply the Fargate rules).' },
+  'configmap-not-checked': { severity: 'info', doc: 'A ConfigMap that is not the Fargate aws-logging one and holds no Fluent Bit configuration (no fluent-bit.conf key, or the --main key); its data is not validated.' },
   'fargate-section-not-allowed': { severity: 'error', doc: 'Fargate: a section other than [FILTER], [OUTPUT], [PARSER] (or @INCLUDE/@SET), or a section under the wrong data key.' },
   'fargate-plugin-not-allowed': { severity: 'error', doc: 'Fargate: a filter or output plugin the Fargate log router does not accept.' },
   'fargate-no-output': { severity: 'error', doc: 'Fargate: the configuration has no [OUTPUT]; Fargate disables logging.' },

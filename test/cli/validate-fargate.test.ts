@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,18 +86,47 @@ describe('logferry validate with Kubernetes manifests', () => {
     const forced = await json(['--fargate', file]);
     expect(forced.code).toBe(1);
     expect(forced.report.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual([
-      '5:9 fargate-namespace',
-      '6:14 fargate-namespace',
-      '7:1 fargate-no-output',
-      '8:3 fargate-key-not-allowed',
+      '6:9 fargate-namespace',
+      '7:14 fargate-namespace',
+      '8:1 fargate-no-output',
+      '9:3 fargate-key-not-allowed',
+      '10:3 fargate-key-not-allowed',
     ]);
   });
 
-  it('reads the Container Insights DaemonSet manifest as a manifest, not as a Fluent Bit YAML config', async () => {
-    const { code, report } = await json(['fixtures/container-insights/fluent-bit.yaml']);
-    expect(code).toBe(0);
-    expect(report.files).toEqual(['fixtures/container-insights/fluent-bit.yaml']);
-    expect(report.diagnostics.map((d) => d.code)).toEqual(['configmap-not-checked']);
+  it('checks the Container Insights ConfigMap as the configuration its data keys form, as the files would be', async () => {
+    const env = ['AWS_REGION=us-east-1', 'CLUSTER_NAME=demo', 'HOST_NAME=node-1', 'READ_FROM_HEAD=Off', 'READ_FROM_TAIL=On', 'HTTP_SERVER=On', 'HTTP_PORT=2020'].flatMap((e) => ['--env', e]);
+    const manifest = await json([...env, 'fixtures/container-insights/fluent-bit.yaml']);
+    const files = await json([...env, 'fixtures/container-insights/fluent-bit.conf']);
+    expect(manifest.code).toBe(files.code);
+    expect(manifest.report.files).toEqual(['fixtures/container-insights/fluent-bit.yaml']);
+    expect(manifest.report.diagnostics.every((d) => d.file === 'fixtures/container-insights/fluent-bit.yaml')).toBe(true);
+    // The same problems (the files are the data keys, de-indented) at the same places in the manifest.
+    const text = readFileSync(join(REPO_ROOT, 'fixtures/container-insights/fluent-bit.yaml'), 'utf8').split('\n');
+    const fileLine = (d: Report['diagnostics'][number]) => readFileSync(join(REPO_ROOT, d.file), 'utf8').split('\n')[d.line - 1]!;
+    expect(manifest.report.diagnostics.map((d) => [d.code, d.message, text[d.line - 1]!.slice(4), d.column - 4])).toEqual(
+      files.report.diagnostics.map((d) => [d.code, d.message, fileLine(d), d.column]),
+    );
+    // Without the DaemonSet's variables, the empty region is an error, reported in the manifest.
+    const bare = await json(['fixtures/container-insights/fluent-bit.yaml']);
+    expect(bare.code).toBe(1);
+    expect(bare.report.diagnostics.filter((d) => d.code === 'missing-required').map((d) => `${d.line}:${d.column}`)).toEqual(['120:29', '166:29', '225:29']);
+  });
+
+  it('--main names the data key of the main file; a ConfigMap without it is not checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logferry-configmap-'));
+    const file = join(dir, 'cm.yaml');
+    const conf = (body: string) => body.split('\n').map((l) => (l ? `    ${l}` : l)).join('\n');
+    writeFileSync(
+      file,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: agent\ndata:\n  main.conf: |\n${conf('[SERVICE]\n    Parsers_File extra/parsers.conf\n@INCLUDE out.conf\n[INPUT]\n    Name dummy\n    Tag  a\n')}  out.conf: |\n${conf('[OUTPUT]\n    Name  stdout\n    Match b\n')}`,
+    );
+    const plain = await json([file]);
+    expect(plain.report.diagnostics.map((d) => d.code)).toEqual(['configmap-not-checked']);
+    const main = await json(['--main', 'main.conf', file]);
+    expect(main.code).toBe(1);
+    expect(main.report.diagnostics.map((d) => `${d.line}:${d.column} ${d.code}`)).toEqual(['8:9 include-not-found']);
+    expect(main.report.diagnostics[0]!.message).toBe('Parsers_File extra/parsers.conf: file not found');
   });
 
   it('validates manifests and classic files in one run', async () => {

@@ -130,7 +130,7 @@ function loadedConfig(config: FargateConfig, sections: Section[], parsers: Secti
 }
 
 /** The classic reader's indentation hint names a line of the text; name the line of the file instead. */
-function relineHint(d: Diagnostic, map: PositionMap): Diagnostic {
+export function relineHint(d: Diagnostic, map: PositionMap): Diagnostic {
   const hint = d.hint?.replace(/\(set on line (\d+)\)/, (_m, n: string) => `(set on line ${map.position({ line: Number(n), column: 1, offset: 0 }).line})`);
   return hint === d.hint ? d : { ...d, hint };
 }

@@ -5,22 +5,34 @@
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Plan } from '../plan/types.js';
 import { checkFargateConfig, type ConfigPart } from './check.js';
+import { checkConfigMapConfig, mainKeyOf, MAIN_KEYS } from './configmap-config.js';
 import type { ConfigMapDocument, Manifest } from './manifest.js';
 import { CONFIG_KEYS, DATA_KEYS, FARGATE_CONFIGMAP, FARGATE_MAX_CHARACTERS, FARGATE_NAMESPACE, type ConfigKey } from './rules.js';
 
 const NAMESPACE_HINT = `Fargate reads only the ConfigMap ${FARGATE_CONFIGMAP} in the namespace ${FARGATE_NAMESPACE}, and only when that namespace has the label 'aws-observability: enabled'`;
 
 export interface ManifestCheck {
-  /** One plan per ConfigMap checked with the Fargate rules. */
+  /** One plan per ConfigMap checked (with the Fargate rules, or as a Fluent Bit configuration). */
   readonly plans: Plan[];
   readonly diagnostics: Diagnostic[];
 }
 
+export interface ManifestOptions {
+  /** Apply the Fargate rules to every ConfigMap, whatever its name. */
+  readonly fargate: boolean;
+  readonly rootDir: string;
+  /** Variables for `${VAR}` in a ConfigMap holding a Fluent Bit configuration (default: none). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The data key of that configuration's main file (default: fluent-bit.conf, fluent-bit.yaml). */
+  readonly main?: string | undefined;
+}
+
 /**
  * Applies the Fargate rules to the `aws-logging` ConfigMaps of a manifest (to every ConfigMap with
- * `fargate`); other ConfigMaps are reported as not checked.
+ * `fargate`); validates the others that hold a Fluent Bit configuration (a main key) as one, its
+ * data keys being the files it includes; the rest are reported as not checked.
  */
-export function checkManifest(manifest: Manifest, options: { fargate: boolean; rootDir: string }): ManifestCheck {
+export function checkManifest(manifest: Manifest, options: ManifestOptions): ManifestCheck {
   const diagnostics: Diagnostic[] = [...manifest.diagnostics];
   const plans: Plan[] = [];
   for (const ns of manifest.namespaces) {
@@ -39,6 +51,10 @@ export function checkManifest(manifest: Manifest, options: { fargate: boolean; r
       const checked = checkConfigMap(manifest, cm, options.rootDir);
       plans.push(checked.plan);
       diagnostics.push(...checked.diagnostics);
+    } else if (mainKeyOf(cm, options.main) !== undefined) {
+      const checked = checkConfigMapConfig(manifest, cm, mainKeyOf(cm, options.main)!, options.env ?? {});
+      plans.push(checked.plan);
+      diagnostics.push(...checked.diagnostics);
     } else if (cm.namespace === FARGATE_NAMESPACE) {
       diagnostics.push(
         makeDiagnostic({
@@ -52,9 +68,9 @@ export function checkManifest(manifest: Manifest, options: { fargate: boolean; r
       diagnostics.push(
         makeDiagnostic({
           code: 'configmap-not-checked',
-          message: `ConfigMap '${cm.name ?? ''}' is not the Fargate ${FARGATE_CONFIGMAP} ConfigMap; its data is not checked`,
+          message: `ConfigMap '${cm.name ?? ''}' holds no Fluent Bit configuration (no data key ${options.main !== undefined ? `'${options.main}'` : MAIN_KEYS.join(', ')}) and is not the Fargate ${FARGATE_CONFIGMAP} ConfigMap; its data is not checked`,
           span: cm.nameSpan,
-          hint: 'use --fargate to check it with the Fargate rules, or save its data keys as files and validate the main one',
+          hint: 'give --main <key> when its main Fluent Bit file has another name, or --fargate to check it with the Fargate rules',
         }),
       );
     }

@@ -27,6 +27,10 @@ export interface FargateOptions {
   readonly cwd?: string;
   /** Apply the Fargate rules to every ConfigMap, whatever its name. */
   readonly fargate?: boolean;
+  /** Variables for `${VAR}` in a ConfigMap holding a Fluent Bit configuration (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The data key of that configuration's main file (default: fluent-bit.conf, fluent-bit.yaml). */
+  readonly main?: string | undefined;
 }
 
 function displayName(cwd: string, abs: string): string {
@@ -60,7 +64,7 @@ export function validateManifestFile(path: string, options: FargateOptions = {})
   if (text === undefined) return undefined;
   const manifest = readManifest(displayName(cwd, abs), text);
   if (!manifest) return undefined;
-  const checked = checkManifest(manifest, { fargate: options.fargate === true, rootDir: dirname(abs) });
+  const checked = checkManifest(manifest, { fargate: options.fargate === true, rootDir: dirname(abs), env: options.env ?? process.env, main: options.main });
   return result(checked.plans, checked.diagnostics, new Map([[manifest.file, text]]));
 }
 

@@ -1,11 +1,10 @@
-import { readFileSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
-import fg from 'fast-glob';
 import { makeDiagnostic, type Diagnostic, type DiagnosticInit, type Span } from '../../diagnostics/diagnostic.js';
 import { parseClassic } from '../classic/parse.js';
 import type { ConfigFormat, ParsedFile, Section, Variable } from '../document/model.js';
 import { parseYaml } from '../yaml/parse.js';
 import { VariableScope } from './env.js';
+import { DISK_FILES, type FileSource } from './files.js';
 import { formatOfPath } from './format.js';
 
 /** Fluent Bit refuses to load more than this many files (main + includes) at once. */
@@ -20,6 +19,8 @@ export interface LoadOptions {
   text?: string;
   /** Format of the main file (default: by its extension, `.yaml`/`.yml` or classic). */
   format?: ConfigFormat;
+  /** Where files are read (default: the disk); `memoryFiles` for a ConfigMap's data keys. */
+  files?: FileSource;
 }
 
 /** A configuration with its includes inlined, before plugin options are interpreted. */
@@ -42,11 +43,6 @@ export interface LoadedConfig {
   readonly diagnostics: Diagnostic[];
   /** Reads another file (a Parsers_File), in the format its extension names, with the same bookkeeping. */
   loadExtra(path: string, span: Span | undefined, what: string): Section[] | undefined;
-}
-
-interface FileIdentity {
-  dev: number;
-  ino: number;
 }
 
 /** One file being read: where it is and which reader it takes. */
@@ -76,7 +72,8 @@ export function loadConfig(mainPath: string, options: LoadOptions = {}): LoadedC
   const diagnostics: Diagnostic[] = [];
   const files: string[] = [];
   const sources = new Map<string, string>();
-  const seen: { id: FileIdentity; name: string }[] = [];
+  const fs = options.files ?? DISK_FILES;
+  const seen: { id: string; name: string }[] = [];
   const scope = new VariableScope(options.env ?? process.env);
   const variables: Variable[] = [];
   const report = (d: DiagnosticInit) => diagnostics.push(makeDiagnostic(d));
@@ -86,13 +83,7 @@ export function loadConfig(mainPath: string, options: LoadOptions = {}): LoadedC
     return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
   };
 
-  const statOf = (p: string): Stats | undefined => {
-    try {
-      return statSync(p);
-    } catch {
-      return undefined;
-    }
-  };
+  const statOf = (p: string) => fs.stat(p);
 
   /** Reads and parses one file; returns its sections with includes inlined. */
   const readFile = (src: Source, text: string | undefined, via: Span | undefined, stack: string[], tree: Tree): Section[] => {
@@ -104,12 +95,12 @@ export function loadConfig(mainPath: string, options: LoadOptions = {}): LoadedC
     }
     if (text === undefined) {
       const st = statOf(abs);
-      if (st?.isDirectory()) {
+      if (st?.directory) {
         report({ code: 'unreadable-file', message: `'${name}' is a directory`, span: via, file: name });
         return [];
       }
       if (st) {
-        const twice = seen.find((s) => s.id.dev === st.dev && s.id.ino === st.ino);
+        const twice = seen.find((s) => s.id === st.id);
         if (twice) {
           const loop = stack.includes(twice.name);
           report({
@@ -121,10 +112,10 @@ export function loadConfig(mainPath: string, options: LoadOptions = {}): LoadedC
           });
           return [];
         }
-        seen.push({ id: { dev: st.dev, ino: st.ino }, name });
+        seen.push({ id: st.id, name });
       }
       try {
-        text = readFileSync(abs, 'utf8');
+        text = fs.read(abs);
       } catch (err) {
         report({ code: 'unreadable-file', message: `cannot read '${name}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`, span: via, file: name });
         return [];
@@ -184,8 +175,7 @@ export function loadConfig(mainPath: string, options: LoadOptions = {}): LoadedC
       ? `${display(base) || '.'}/ (the including file's directory)`
       : `${display(rootDir) || '.'}/ (the main file's directory, not the including file's)`;
     if (path.includes('*')) {
-      const pattern = isAbsolute(path) ? path : `${fg.escapePath(base.split('\\').join('/'))}/${path}`;
-      const matches = fg.sync(pattern, { onlyFiles: true, dot: true, absolute: true }).sort();
+      const matches = fs.glob(base, path);
       if (matches.length === 0) {
         report({
           code: 'include-not-found',

@@ -7,6 +7,7 @@ const USAGE = `usage: logferry <command> [options]
 commands:
   run -c <config>        run the agent on a Fluent Bit configuration
   validate <config>...   check Fluent Bit configurations and report every problem
+  test <test.yaml>...    run configuration tests: input lines/records in, expected records out
   convert <config> --to yaml|classic   convert a configuration to the other format
   explain <plugin>       show the keys of a plugin or section (--all --format markdown: every one)
   schema                 print a JSON Schema of the YAML configuration format for editors
@@ -35,6 +36,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       return (await import('./convert.js')).convertCommand(rest, io);
     case 'run':
       return (await import('./run.js')).runCommand(rest, io);
+    case 'test':
+      return (await import('./test.js')).testCommand(rest, io);
     case 'aws-local':
       return (await import('./aws-local.js')).awsLocalCommand(rest, io);
     case 'version':

@@ -51,7 +51,8 @@ const streamKey = (group: string, stream: string): string => `${group}\u0000${st
  * the log_key value), events go to their (group, stream) in PutLogEvents batches within the API
  * limits. Streams (and with auto_create_group, groups) are created on first use. A chunk whose
  * batch k fails is retried by the engine from batch k: what was delivered is not sent again, and
- * a later chunk of the same stream waits, so each stream receives its lines once and in order.
+ * a later chunk of the same stream waits (while Retry_Limit leaves it room), so each stream
+ * receives its lines once and in order.
  */
 export class CloudWatchLogsOutput implements OutputRuntime {
   private readonly o: CloudWatchOptions;
@@ -96,7 +97,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
 
   async flush(batch: EventBatch): Promise<FlushResult> {
     if (this.stopped) return { status: 'retry', reason: 'output stopped' };
-    const { state, seq, last } = this.progress.begin(chunkKey(batch), () => this.prepare(batch.tag, batch.events));
+    const { state, seq, left: attemptsLeft } = this.progress.begin(chunkKey(batch), () => this.prepare(batch.tag, batch.events));
     let failure: DeliveryError | undefined;
     let waitingFor: string | undefined;
     const blocked = new Set<string>();
@@ -106,8 +107,9 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       const key = streamKey(b.group, b.stream);
       if (blocked.has(key)) continue;
       // Keep each stream in order: while an earlier chunk still owes this stream events, wait for
-      // it (unless this attempt is the chunk's last one: then sending out of order beats dropping).
-      if (!last && this.earlierChunkOwes(seq, key)) {
+      // it, as long as Retry_Limit leaves this chunk two more attempts (one to send, one should
+      // sending fail); else sending out of order beats dropping.
+      if (attemptsLeft >= 2 && this.earlierChunkOwes(seq, key)) {
         blocked.add(key);
         waitingFor ??= `${b.group}/${b.stream}`;
         continue;

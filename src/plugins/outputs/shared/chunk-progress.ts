@@ -14,6 +14,8 @@ export interface ChunkAttempt<S> {
   readonly attempt: number;
   /** If this attempt fails, the engine drops the chunk (Retry_Limit reached). */
   readonly last: boolean;
+  /** Attempts the engine still allows if this one fails (Infinity with no_limits; 0 when last). */
+  readonly left: number;
 }
 
 interface Entry<S> {
@@ -56,7 +58,8 @@ export class ChunkProgress<S> {
     entry.seen = now;
     entry.attempts++;
     // The engine retries after failure number n while n <= Retry_Limit.
-    return { state: entry.state, seq: entry.seq, attempt: entry.attempts, last: entry.attempts > this.retryLimit };
+    const left = Math.max(0, this.retryLimit - entry.attempts + 1);
+    return { state: entry.state, seq: entry.seq, attempt: entry.attempts, last: left === 0, left };
   }
 
   /** The attempt ended: forget the chunk if it is done, or if the engine will now drop it. */

@@ -54,11 +54,11 @@ describe('per-chunk progress', () => {
     expect(chunkKey({ events })).toBe(events);
     const p = new ChunkProgress<{ n: number }>(1, 60_000);
     const a = p.begin('a', () => ({ n: 1 }));
-    expect(a).toMatchObject({ seq: 0, attempt: 1, last: false });
+    expect(a).toMatchObject({ seq: 0, attempt: 1, last: false, left: 1 });
     a.state.n = 2;
     p.end('a', false);
     const again = p.begin('a', () => ({ n: 9 }));
-    expect(again).toMatchObject({ seq: 0, attempt: 2, last: true, state: { n: 2 } });
+    expect(again).toMatchObject({ seq: 0, attempt: 2, last: true, left: 0, state: { n: 2 } });
     p.end('a', false);
     expect(p.size).toBe(0);
     p.begin('b', () => ({ n: 1 }));
@@ -69,7 +69,7 @@ describe('per-chunk progress', () => {
   it('forgets a chunk the engine has not brought back for longer than any retry wait', () => {
     let now = 0;
     const p = new ChunkProgress<number>(Number.POSITIVE_INFINITY, 1000, () => now);
-    p.begin('old', () => 1);
+    expect(p.begin('old', () => 1)).toMatchObject({ last: false, left: Number.POSITIVE_INFINITY });
     p.end('old', false);
     now = 5000;
     p.begin('new', () => 2);

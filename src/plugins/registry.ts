@@ -13,11 +13,13 @@ import recordModifier from './filters/record_modifier/index.js';
 import rewriteTag from './filters/rewrite_tag/index.js';
 import throttle from './filters/throttle/index.js';
 import cloudwatchLogs from './outputs/cloudwatch_logs/index.js';
+import es from './outputs/es/index.js';
 import file from './outputs/file/index.js';
 import http from './outputs/http/index.js';
 import kinesisFirehose from './outputs/kinesis_firehose/index.js';
 import libOutput from './outputs/lib/index.js';
 import nullOutput from './outputs/null/index.js';
+import opensearch from './outputs/opensearch/index.js';
 import stdout from './outputs/stdout/index.js';
 
 export { UNSUPPORTED_PLUGINS } from './unsupported.js';
@@ -45,6 +47,8 @@ export const PLUGINS: readonly PluginDefinition[] = [
   stdout,
   file,
   http,
+  es,
+  opensearch,
   nullOutput,
   libOutput,
 ];
@@ -52,8 +56,12 @@ export const PLUGINS: readonly PluginDefinition[] = [
 /** Plugins added by an embedding program (`registerPlugin`), looked up before the built-in ones. */
 const CUSTOM: PluginDefinition[] = [];
 
+/** Other names Fluent Bit accepts for a plugin (src/flb_plugin_alias.c): `elasticsearch` is `es`. */
+const PLUGIN_ALIASES: Readonly<Record<PluginKind, Readonly<Record<string, string>>>> = { input: {}, filter: {}, output: { elasticsearch: 'es' } };
+
 export function findPlugin(kind: PluginKind, name: string): PluginDefinition | undefined {
-  const n = name.toLowerCase();
+  const lower = name.toLowerCase();
+  const n = PLUGIN_ALIASES[kind][lower] ?? lower;
   return CUSTOM.find((p) => p.kind === kind && p.name === n) ?? PLUGINS.find((p) => p.kind === kind && p.name === n);
 }
 

@@ -1,8 +1,8 @@
 /**
  * Fluent Bit plugins logferry recognises by name but does not run (name -> what the plugin does).
  * Names are the ones Fluent Bit registers (the `.name` of each plugin struct, which is not always
- * the source folder name), plus the output alias `elasticsearch` and the Go outputs shipped by
- * AWS for Fluent Bit. Plugins logferry implements are not listed here.
+ * the source folder name), plus the Go outputs shipped by AWS for Fluent Bit. Plugins logferry
+ * implements (and their aliases, such as `elasticsearch` for es) are not listed here.
  */
 export const UNSUPPORTED_PLUGINS: Readonly<Record<'input' | 'filter' | 'output', Readonly<Record<string, string>>>> = {
   input: {
@@ -89,8 +89,6 @@ export const UNSUPPORTED_PLUGINS: Readonly<Record<'input' | 'filter' | 'output',
     cloudwatch: 'Send records to CloudWatch Logs (Go plugin of AWS for Fluent Bit; superseded by cloudwatch_logs)',
     counter: 'Count records and print the totals',
     datadog: 'Send records to Datadog',
-    elasticsearch: 'Alias of es',
-    es: 'Index records into Elasticsearch',
     exit: 'Stop the agent after a number of flushes (testing aid)',
     firehose: 'Send records to Firehose (Go plugin of AWS for Fluent Bit; superseded by kinesis_firehose)',
     flowcounter: 'Count records and bytes per time unit',
@@ -106,7 +104,6 @@ export const UNSUPPORTED_PLUGINS: Readonly<Record<'input' | 'filter' | 'output',
     loki: 'Push records to Grafana Loki',
     nats: 'Publish records to a NATS server',
     nrlogs: 'Send records to New Relic Logs',
-    opensearch: 'Index records into OpenSearch',
     opentelemetry: 'Send logs, metrics and traces over OTLP',
     oracle_log_analytics: 'Send records to OCI Logging Analytics',
     out_zig_demo: 'Demonstration output written in Zig (experimental builds only)',

@@ -10,14 +10,17 @@ import stdout from '../../src/plugins/outputs/stdout/index.js';
 import file from '../../src/plugins/outputs/file/index.js';
 import nullOutput from '../../src/plugins/outputs/null/index.js';
 import libOutput from '../../src/plugins/outputs/lib/index.js';
+import es from '../../src/plugins/outputs/es/index.js';
+import opensearch from '../../src/plugins/outputs/opensearch/index.js';
+import { findPlugin } from '../../src/plugins/registry.js';
 import { UNSUPPORTED_PLUGINS } from '../../src/plugins/unsupported.js';
 
-const DEFINITIONS: readonly PluginDefinition[] = [tail, dummy, libInput, cloudwatch, firehose, stdout, file, nullOutput, libOutput];
+const DEFINITIONS: readonly PluginDefinition[] = [tail, dummy, libInput, cloudwatch, firehose, stdout, file, nullOutput, libOutput, es, opensearch];
 
 const IMPLEMENTED = {
   input: ['tail', 'dummy', 'lib'],
   filter: ['kubernetes', 'parser', 'grep', 'modify', 'record_modifier', 'nest', 'rewrite_tag', 'throttle', 'multiline'],
-  output: ['cloudwatch_logs', 'kinesis_firehose', 'stdout', 'file', 'null', 'lib'],
+  output: ['cloudwatch_logs', 'kinesis_firehose', 'stdout', 'file', 'null', 'lib', 'es', 'elasticsearch', 'opensearch'],
 } as const;
 
 const errors = (reports: Report[]) => reports.filter((r) => r.severity === undefined || r.severity === 'error');
@@ -53,6 +56,8 @@ describe('all tables', () => {
       'output:file',
       'output:null',
       'output:lib',
+      'output:es',
+      'output:opensearch',
     ]);
   });
 
@@ -362,6 +367,51 @@ describe('file', () => {
   });
 });
 
+describe('es and opensearch', () => {
+  it('have Fluent Bit defaults (es.h, opensearch.h)', () => {
+    for (const def of [es, opensearch]) {
+      const o = def.options;
+      expect(o.host.defaultValue).toBe('127.0.0.1');
+      expect(o.port.defaultValue).toBe(9200);
+      expect(o.index.defaultValue).toBe('fluent-bit');
+      expect(o.type.defaultValue).toBe('_doc');
+      expect(o.logstash_prefix.defaultValue).toBe('logstash');
+      expect(o.logstash_dateformat.defaultValue).toBe('%Y.%m.%d');
+      expect(o.time_key.defaultValue).toBe('@timestamp');
+      expect(o.time_key_format.defaultValue).toBe('%Y-%m-%dT%H:%M:%S');
+      expect(o.tag_key.defaultValue).toBe('flb-key');
+      expect(o.buffer_size.defaultValue).toBe(512_000);
+      expect(o.write_operation.defaultValue).toBe('create');
+      expect(o.aws_service_name.defaultValue).toBe('es');
+    }
+    expect(es.options.workers.defaultValue).toBe(2);
+    expect(opensearch.options.aws_profile.defaultValue).toBe('default');
+    expect(es.options.aws_profile.defaultValue).toBeUndefined();
+    expect(es.options.cloud_id.unsupported).toBeDefined();
+    expect(opensearch.options).not.toHaveProperty('cloud_id');
+  });
+
+  it('reads AWS_Auth as Fluent Bit does: only values starting with On sign', () => {
+    expect(parse(es, 'aws_auth', 'On')).toEqual({ ok: true, value: true });
+    expect(parse(es, 'aws_auth', 'off')).toEqual({ ok: true, value: false });
+    expect(parse(es, 'aws_auth', 'true')).toEqual(expect.objectContaining({ ok: true, value: false, warning: expect.stringContaining("starts with 'On'") }));
+    expect(parse(es, 'aws_auth', 'maybe').ok).toBe(false);
+  });
+
+  it('checks update/upsert ids, the region for AWS_Auth and compress', () => {
+    expect(errors(runCheck(es, { write_operation: 'upsert' }))).toEqual([expect.objectContaining({ code: 'conflicting-keys', key: 'write_operation' })]);
+    expect(errors(runCheck(es, { write_operation: 'update', id_key: 'id' }))).toEqual([]);
+    expect(errors(runCheck(opensearch, { write_operation: 'update', generate_id: 'on' }))).toEqual([]);
+    expect(runCheck(es, { id_key: 'id', generate_id: 'on' })).toEqual([expect.objectContaining({ key: 'generate_id', severity: 'warning' })]);
+    expect(errors(runCheck(es, { aws_auth: 'On' }))).toEqual([expect.objectContaining({ code: 'missing-required', key: 'aws_auth' })]);
+    expect(runCheck(es, { compress: 'zstd' })).toEqual([expect.objectContaining({ key: 'compress', severity: 'warning' })]);
+  });
+
+  it('answer to the elasticsearch alias', () => {
+    expect(findPlugin('output', 'Elasticsearch')).toBe(es);
+  });
+});
+
 describe('UNSUPPORTED_PLUGINS', () => {
   it('never lists a plugin logferry implements', () => {
     for (const kind of ['input', 'filter', 'output'] as const) {
@@ -393,7 +443,7 @@ describe('UNSUPPORTED_PLUGINS', () => {
     for (const name of ['systemd', 'forward', 'http', 'tcp', 'syslog', 'cpu', 'mem', 'fluentbit_metrics']) {
       expect(UNSUPPORTED_PLUGINS.input).toHaveProperty(name);
     }
-    for (const name of ['es', 'elasticsearch', 'opensearch', 'kinesis_streams', 's3', 'loki', 'splunk', 'datadog', 'cloudwatch', 'firehose', 'kinesis']) {
+    for (const name of ['kinesis_streams', 's3', 'loki', 'splunk', 'datadog', 'cloudwatch', 'firehose', 'kinesis']) {
       expect(UNSUPPORTED_PLUGINS.output).toHaveProperty(name);
     }
     for (const name of ['lua', 'aws', 'ecs', 'stdout', 'throttle_size']) expect(UNSUPPORTED_PLUGINS.filter).toHaveProperty(name);

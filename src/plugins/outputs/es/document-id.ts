@@ -1,0 +1,201 @@
+/**
+ * `Generate_ID`: Fluent Bit hashes the document as it packed it in MessagePack (time key first,
+ * then the tag key, then the record with dots replaced) and formats 128 bits of hash as a UUID-like
+ * text. es uses MurmurHash3 x64 128 with seed 42, printed as eight little-endian 16-bit words
+ * (`%04x%04x-%04x-...`). The MessagePack bytes are written here the way msgpack-c packs them:
+ * the smallest integer and string headers, doubles as float64.
+ */
+
+class Packer {
+  private buf = Buffer.allocUnsafe(256);
+  private len = 0;
+
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    this.buf.copy(next, 0, 0, this.len);
+    this.buf = next;
+  }
+
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.len++] = b;
+  }
+
+  private header(n: number, fix: number, fixMax: number, op8: number | undefined, op16: number, op32: number): void {
+    if (n < fixMax) return this.byte(fix | n);
+    this.room(5);
+    if (op8 !== undefined && n < 0x100) {
+      this.buf[this.len++] = op8;
+      this.buf[this.len++] = n;
+    } else if (n < 0x10000) {
+      this.buf[this.len++] = op16;
+      this.buf.writeUInt16BE(n, this.len);
+      this.len += 2;
+    } else {
+      this.buf[this.len++] = op32;
+      this.buf.writeUInt32BE(n, this.len);
+      this.len += 4;
+    }
+  }
+
+  str(s: string): void {
+    const n = Buffer.byteLength(s, 'utf8');
+    this.header(n, 0xa0, 32, 0xd9, 0xda, 0xdb);
+    this.room(n);
+    this.len += this.buf.write(s, this.len, 'utf8');
+  }
+
+  map(n: number): void {
+    this.header(n, 0x80, 16, undefined, 0xde, 0xdf);
+  }
+
+  array(n: number): void {
+    this.header(n, 0x90, 16, undefined, 0xdc, 0xdd);
+  }
+
+  int(v: bigint): void {
+    this.room(9);
+    const b = this.buf;
+    if (v >= 0n) {
+      if (v < 0x80n) b[this.len++] = Number(v);
+      else if (v < 0x100n) (b[this.len++] = 0xcc), (b[this.len++] = Number(v));
+      else if (v < 0x10000n) (b[this.len++] = 0xcd), b.writeUInt16BE(Number(v), this.len), (this.len += 2);
+      else if (v < 0x100000000n) (b[this.len++] = 0xce), b.writeUInt32BE(Number(v), this.len), (this.len += 4);
+      else (b[this.len++] = 0xcf), b.writeBigUInt64BE(BigInt.asUintN(64, v), this.len), (this.len += 8);
+    } else if (v >= -32n) {
+      b[this.len++] = Number(v) & 0xff;
+    } else if (v >= -0x80n) {
+      (b[this.len++] = 0xd0), b.writeInt8(Number(v), this.len), (this.len += 1);
+    } else if (v >= -0x8000n) {
+      (b[this.len++] = 0xd1), b.writeInt16BE(Number(v), this.len), (this.len += 2);
+    } else if (v >= -0x80000000n) {
+      (b[this.len++] = 0xd2), b.writeInt32BE(Number(v), this.len), (this.len += 4);
+    } else {
+      (b[this.len++] = 0xd3), b.writeBigInt64BE(BigInt.asIntN(64, v), this.len), (this.len += 8);
+    }
+  }
+
+  double(v: number): void {
+    this.room(9);
+    this.buf[this.len++] = 0xcb;
+    this.buf.writeDoubleBE(v, this.len);
+    this.len += 8;
+  }
+
+  value(v: unknown, replaceDots: boolean): void {
+    if (v === null || v === undefined) return this.byte(0xc0);
+    switch (typeof v) {
+      case 'string':
+        return this.str(v);
+      case 'boolean':
+        return this.byte(v ? 0xc3 : 0xc2);
+      case 'bigint':
+        return this.int(v);
+      case 'number':
+        return Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER ? this.int(BigInt(v)) : this.double(v);
+      case 'object':
+        if (Array.isArray(v)) {
+          this.array(v.length);
+          for (const e of v) this.value(e, replaceDots);
+          return;
+        }
+        return this.fields(Object.entries(v as Record<string, unknown>), replaceDots, true);
+      default:
+        return this.byte(0xc0);
+    }
+  }
+
+  /** The keys and values of a map (and its header unless the caller wrote it with extra entries). */
+  fields(entries: readonly (readonly [string, unknown])[], replaceDots: boolean, header: boolean): void {
+    if (header) this.map(entries.length);
+    for (const [k, v] of entries) {
+      this.str(replaceDots ? k.replaceAll('.', '_') : k);
+      this.value(v, replaceDots);
+    }
+  }
+
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+}
+
+/** The document as Fluent Bit packs it before hashing: time key, tag key, then the record. */
+export function packDocument(
+  record: Record<string, unknown>,
+  timeKey: string,
+  timeText: string,
+  tag: { key: string; value: string } | undefined,
+  replaceDots: boolean,
+): Buffer {
+  const p = new Packer();
+  const entries = Object.entries(record);
+  p.map(entries.length + 1 + (tag ? 1 : 0));
+  p.str(timeKey);
+  p.str(timeText);
+  if (tag) {
+    p.str(tag.key);
+    p.str(tag.value);
+  }
+  p.fields(entries, replaceDots, false);
+  return p.bytes();
+}
+
+const M64 = (1n << 64n) - 1n;
+const C1 = 0x87c37b91114253d5n;
+const C2 = 0x4cf5ad432745937fn;
+
+const rotl64 = (x: bigint, r: bigint): bigint => ((x << r) | (x >> (64n - r))) & M64;
+
+/** A key word's mix: multiply, rotate, multiply. */
+const mixK = (k: bigint, a: bigint, b: bigint, r: bigint): bigint => (rotl64((k * a) & M64, r) * b) & M64;
+
+function fmix64(k: bigint): bigint {
+  k ^= k >> 33n;
+  k = (k * 0xff51afd7ed558ccdn) & M64;
+  k ^= k >> 33n;
+  k = (k * 0xc4ceb9fe1a85ec53n) & M64;
+  k ^= k >> 33n;
+  return k;
+}
+
+/** MurmurHash3 x64 128 (Austin Appleby's public-domain algorithm): the two 64-bit halves. */
+export function murmur3x64_128(data: Uint8Array, seed: number): [bigint, bigint] {
+  const len = data.length;
+  const nblocks = Math.floor(len / 16);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  let h1 = BigInt(seed >>> 0);
+  let h2 = h1;
+  for (let i = 0; i < nblocks; i++) {
+    h1 ^= mixK(view.getBigUint64(i * 16, true), C1, C2, 31n);
+    h1 = (((rotl64(h1, 27n) + h2) & M64) * 5n + 0x52dce729n) & M64;
+    h2 ^= mixK(view.getBigUint64(i * 16 + 8, true), C2, C1, 33n);
+    h2 = (((rotl64(h2, 31n) + h1) & M64) * 5n + 0x38495ab5n) & M64;
+  }
+  const tail = nblocks * 16;
+  const rest = len & 15;
+  let k1 = 0n;
+  let k2 = 0n;
+  for (let i = rest - 1; i >= 8; i--) k2 ^= BigInt(data[tail + i]!) << BigInt((i - 8) * 8);
+  if (rest > 8) h2 ^= mixK(k2, C2, C1, 33n);
+  for (let i = Math.min(rest, 8) - 1; i >= 0; i--) k1 ^= BigInt(data[tail + i]!) << BigInt(i * 8);
+  if (rest > 0) h1 ^= mixK(k1, C1, C2, 31n);
+  const n = BigInt(len);
+  h1 ^= n;
+  h2 ^= n;
+  h1 = (h1 + h2) & M64;
+  h2 = (h2 + h1) & M64;
+  h1 = fmix64(h1);
+  h2 = fmix64(h2);
+  h1 = (h1 + h2) & M64;
+  h2 = (h2 + h1) & M64;
+  return [h1, h2];
+}
+
+/** es's `_id`: the hash as eight little-endian 16-bit words, `%04x%04x-%04x-%04x-%04x-%04x%04x%04x`. */
+export function esDocumentId(packed: Uint8Array): string {
+  const [h1, h2] = murmur3x64_128(packed, 42);
+  const w: string[] = [];
+  for (const h of [h1, h2]) for (let i = 0n; i < 4n; i++) w.push(((h >> (i * 16n)) & 0xffffn).toString(16).padStart(4, '0'));
+  return `${w[0]}${w[1]}-${w[2]}-${w[3]}-${w[4]}-${w[5]}${w[6]}${w[7]}`;
+}

@@ -1,0 +1,14 @@
+import { defineOutput } from '../../../options/define.js';
+import { ES_OPTIONS, checkBulkOptions } from './options.js';
+
+/**
+ * `es` (alias `elasticsearch`): indexes records with the Bulk API (Fluent Bit `out_es`). The
+ * opensearch output shares this folder's runtime (src/plugins/outputs/opensearch/index.ts).
+ */
+export default defineOutput({
+  name: 'es',
+  description: 'Index records into Elasticsearch (or Amazon OpenSearch Service) with the Bulk API',
+  create: async (ctx) => new (await import('./es-output.js')).BulkOutput(ctx, 'es'),
+  options: ES_OPTIONS,
+  check: checkBulkOptions,
+});

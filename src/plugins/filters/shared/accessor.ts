@@ -187,10 +187,13 @@ export function parseAccessorTemplate(text: string): TemplateOutcome {
 /**
  * The value an accessor reaches in a record (`flb_ra_key` lookups), or undefined when a key is
  * missing, a string subkey meets a non-map, or an index meets a non-array or is out of range.
+ * Quirk kept from `src/flb_ra_key.c`: subkeys are followed only when the top-level value is a map
+ * or an array; any other top-level value is the result itself (`$a['b']` on `{"a": "x"}` is "x").
  */
 export function readAccessor(record: Readonly<Record<string, unknown>>, accessor: RecordAccessor): unknown {
   if (!Object.hasOwn(record, accessor.key)) return undefined;
   let value: unknown = record[accessor.key];
+  if (typeof value !== 'object' || value === null) return value;
   const subkeys = accessor.subkeys;
   for (let i = 0; i < subkeys.length; i++) {
     const sub = subkeys[i]!;

@@ -5,6 +5,7 @@ import { validateCommand } from './validate.js';
 const USAGE = `usage: logferry <command> [options]
 
 commands:
+  demo                   run the agent on AWS's Container Insights config against local AWS and Kubernetes stand-ins
   run -c <config>        run the agent on a Fluent Bit configuration
   validate <config>...   check Fluent Bit configurations and report every problem
   test <test.yaml>...    run configuration tests: input lines/records in, expected records out
@@ -36,6 +37,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       return (await import('./convert.js')).convertCommand(rest, io);
     case 'run':
       return (await import('./run.js')).runCommand(rest, io);
+    case 'demo':
+      return (await import('./demo.js')).demoCommand(rest, io);
     case 'test':
       return (await import('./test.js')).testCommand(rest, io);
     case 'aws-local':

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { withOptions } from '../config/plan/override.js';
 import type { Plan, PlanInstance } from '../config/plan/types.js';
 import { validateConfig, type ValidationResult } from '../config/validate.js';
 import type { LogEvent } from '../engine/event.js';
@@ -71,9 +72,9 @@ async function runCase(base: Plan, test: TestCase, kube: KubeLocal | undefined):
         const path = join(work, `input-${i}.log`);
         writeFileSync(path, given.lines.map((l) => `${l}\n`).join(''));
         tails++;
-        inputs.push(withOptions(source, name, { path: [path], tag: given.tag, tag_regex: undefined, read_from_head: true, exit_on_eof: true, db: undefined, exclude_path: undefined, ignore_older: 0, 'storage.type': 'memory' }));
+        inputs.push(withOptions(source, { path: [path], tag: given.tag, tag_regex: undefined, read_from_head: true, exit_on_eof: true, db: undefined, exclude_path: undefined, ignore_older: 0, 'storage.type': 'memory' }, name));
       } else {
-        inputs.push({ ...withOptions(source, name, { tag: given.tag, 'storage.type': 'memory' }), plugin: 'lib', definition: libInput as never, supported: true });
+        inputs.push({ ...withOptions(source, { tag: given.tag, 'storage.type': 'memory' }, name), plugin: 'lib', definition: libInput as never, supported: true });
         pushes.push({ input: name, tag: given.tag, records: given.records! });
       }
     });
@@ -101,7 +102,7 @@ async function runCase(base: Plan, test: TestCase, kube: KubeLocal | undefined):
       inputs,
       filters: runnable.map((f) =>
         f.plugin === 'kubernetes' && kube
-          ? withOptions(f, f.displayName, { kube_url: kube.url, use_kubelet: false, kube_token_file: token, kube_token_command: undefined, kube_meta_preload_cache_dir: undefined, dns_retries: 0 })
+          ? withOptions(f, { kube_url: kube.url, use_kubelet: false, kube_token_file: token, kube_token_command: undefined, kube_meta_preload_cache_dir: undefined, dns_retries: 0 })
           : f,
       ),
       outputs: base.outputs.map((o) => ({
@@ -166,10 +167,6 @@ function pickInput(plan: Plan, given: TestInput): PlanInstance<'input'> | string
   }
   const found = given.lines ? plan.inputs.find((i) => i.plugin === 'tail') : plan.inputs[0];
   return found ?? (given.lines ? 'the configuration has no tail input to read lines (give records instead)' : 'the configuration has no input');
-}
-
-function withOptions<K extends 'input' | 'filter'>(instance: PlanInstance<K>, displayName: string, options: Record<string, unknown>): PlanInstance<K> {
-  return { ...instance, displayName, options: { ...instance.options, ...options } as PlanInstance<K>['options'] };
 }
 
 /** A record as the test file can write it: JSON values only. */

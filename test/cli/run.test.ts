@@ -56,7 +56,7 @@ describe('logferry run', () => {
     for (const l of lines) expect(JSON.parse(l)).toMatchObject({ m: 1 });
   }, 30_000);
 
-  it('runs the quick start configuration to the end of its files (npm start)', async () => {
+  it('runs the fixtures/quickstart configuration to the end of its files', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'run', '-c', 'fixtures/quickstart/fluent-bit.conf'], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

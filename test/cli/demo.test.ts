@@ -1,0 +1,33 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/cli.js';
+
+describe('logferry demo (npm start)', () => {
+  it('runs the Container Insights config to the end against local AWS and Kubernetes: every record delivered with metadata, 0 dropped', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'demo'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    expect(code, out + err).toBe(0);
+    expect(out).toMatch(/^records in 10 · delivered 10 · buffered 0 · dropped 0$/m);
+    expect(out).toMatch(/\n10 record\(s\) delivered \(10 written\), 0 dropped\.\n/);
+    expect(err).not.toMatch(/\[(error|warn)\]/);
+    // The events are where the summary says, and carry what the Container Insights pipeline adds.
+    const dataDir = /--data-dir (\S+)/.exec(out)?.[1];
+    expect(dataDir).toBeDefined();
+    const dir = join(dataDir!, 'cloudwatch', encodeURIComponent('/aws/containerinsights/demo/application'));
+    const web = readFileSync(join(dir, `${encodeURIComponent(/ {2}\/aws\/containerinsights\/demo\/application {2}(\S*web-7d4b9c6f5\S*):/.exec(out)![1]!)}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse((JSON.parse(l) as { message: string }).message) as Record<string, unknown>);
+    expect(web).toHaveLength(7);
+    expect(web[0]).toMatchObject({ stream: 'stdout', log_processed: { msg: 'GET /healthz 200' }, kubernetes: { pod_name: 'web-7d4b9c6f5-x2k8p', namespace_name: 'default', container_image: 'nginx:1.25.3' } });
+    // The line containerd split in two arrives as one record.
+    expect(web[2]).toMatchObject({ log_processed: { msg: 'payment provider slow, retrying in 200ms' } });
+    rmSync(dirname(dataDir!), { recursive: true, force: true });
+  }, 60_000);
+});

@@ -3,6 +3,7 @@ import dummy from './inputs/dummy/index.js';
 import libInput from './inputs/lib/index.js';
 import tail from './inputs/tail/index.js';
 import systemd from './inputs/systemd/index.js';
+import systemd from './inputs/systemd/index.js';
 import grep from './filters/grep/index.js';
 import kubernetes from './filters/kubernetes/index.js';
 import modify from './filters/modify/index.js';

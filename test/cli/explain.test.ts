@@ -36,15 +36,15 @@ describe('logferry explain', () => {
   });
 
   it('says that a Fluent Bit plugin logferry does not run is known but not supported', async () => {
-    const run = await runCli(['explain', 'systemd']);
+    const run = await runCli(['explain', 'kmsg']);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
       [
-        'systemd (input plugin)',
+        'kmsg (input plugin)',
         '',
-        'Read the systemd journal',
+        'Read the Linux kernel log buffer (/dev/kmsg)',
         '',
-        "Fluent Bit's input plugin 'systemd' is known to logferry but not supported: validate checks only",
+        "Fluent Bit's input plugin 'kmsg' is known to logferry but not supported: validate checks only",
         'the keys every input accepts and reports the section as unsupported-plugin (a warning); it does not run.',
         '',
       ].join('\n'),

@@ -11,6 +11,7 @@ const ENV = {
   CLUSTER_NAME: 'demo-cluster',
   HOST_NAME: 'ip-10-0-0-1.ec2.internal',
   READ_FROM_HEAD: 'Off',
+  READ_FROM_TAIL: 'Off',
   HTTP_SERVER: 'On',
   HTTP_PORT: '2020',
   HOSTNAME: 'fluent-bit-abcde',
@@ -19,11 +20,11 @@ const ENV = {
 describe('AWS Container Insights configs (fixtures/container-insights)', () => {
   const result = validateConfig('fixtures/container-insights/fluent-bit.conf', { env: ENV, cwd: REPO_ROOT });
 
-  it('validate with no error; the only warnings are the plugins logferry does not run yet', () => {
+  it('validate with no error; the only warnings are the plugins logferry does not run yet (the aws filter)', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const warnings = result.diagnostics.filter((d) => d.severity === 'warning');
     expect(new Set(warnings.map((d) => d.code))).toEqual(new Set(['unsupported-plugin']));
-    expect(warnings.map((d) => d.message.match(/plugin '(\w+)'/)?.[1]).sort()).toEqual(['aws', 'aws', 'systemd', 'systemd', 'systemd', 'systemd']);
+    expect(warnings.map((d) => d.message.match(/plugin '(\w+)'/)?.[1]).sort()).toEqual(['aws', 'aws']);
   });
 
   it('reads the main file, its three includes and the parsers file', () => {
@@ -57,7 +58,7 @@ describe('AWS Container Insights configs (fixtures/container-insights)', () => {
   it('without the variables, every reference is reported and the required region is missing', () => {
     const bare = validateConfig('fixtures/container-insights/fluent-bit.conf', { env: { HOSTNAME: 'x' }, cwd: REPO_ROOT });
     const undefinedVars = new Set(bare.diagnostics.filter((d) => d.code === 'undefined-variable').map((d) => d.message.match(/\$\{(\w+)\}/)?.[1]));
-    expect(undefinedVars).toEqual(new Set(['AWS_REGION', 'CLUSTER_NAME', 'HOST_NAME', 'READ_FROM_HEAD', 'HTTP_SERVER', 'HTTP_PORT']));
+    expect(undefinedVars).toEqual(new Set(['AWS_REGION', 'CLUSTER_NAME', 'HOST_NAME', 'READ_FROM_HEAD', 'READ_FROM_TAIL', 'HTTP_SERVER', 'HTTP_PORT']));
     expect(bare.diagnostics.filter((d) => d.code === 'missing-required').length).toBeGreaterThanOrEqual(3);
   });
 

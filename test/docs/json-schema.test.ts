@@ -64,7 +64,8 @@ describe('JSON Schema of the YAML configuration format', () => {
     const pipeline = (item: string) => `pipeline:\n  inputs:\n    - ${item}\n`;
     ok(pipeline('Name: TAIL\n      Path: /x\n      MEM_BUF_LIMIT: 5M\n      memBufLimit: 5M\n      mem_Buf_limit: 5M\n      Skip_Long_Lines: on'));
     ok(pipeline('name: tail\n      path: /x\n      multiline.parser: [docker, cri]\n      read_from_head: ${READ}\n      refresh_interval: 10'));
-    ok(pipeline('name: systemd\n      tag: host.*\n      systemd_filter: [a=b, c=d]\n      any_key_of_an_unsupported_plugin: 1'));
+    ok(pipeline('name: kmsg\n      tag: host.*\n      prio_level: [6, 7]\n      any_key_of_an_unsupported_plugin: 1'));
+    ok(pipeline('name: systemd\n      tag: host.*\n      systemd_filter: [A=b, C=d]'));
     ok('service:\n  Flush: 0.5\n  HTTP_Server: true\n  log_level: WARN\n');
     // A lowercase key without `_` is read as camelCase: `dB` would be `d_b`.
     bad(pipeline('name: tail\n      path: /x\n      dB: /var/db'));

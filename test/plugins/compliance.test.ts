@@ -18,7 +18,7 @@ describe('plugin registry compliance', () => {
     expect(new Set(names).size).toBe(names.length);
     expect(names.sort()).toEqual(
       [
-        'input:tail', 'input:dummy', 'input:lib',
+        'input:tail', 'input:systemd', 'input:dummy', 'input:lib',
         'filter:kubernetes', 'filter:parser', 'filter:grep', 'filter:modify', 'filter:record_modifier', 'filter:nest', 'filter:rewrite_tag', 'filter:throttle', 'filter:multiline',
         'output:cloudwatch_logs', 'output:kinesis_firehose', 'output:stdout', 'output:file', 'output:http', 'output:es', 'output:opensearch', 'output:null', 'output:lib',
       ].sort(),
@@ -32,7 +32,8 @@ describe('plugin registry compliance', () => {
         expect(name).toBe(name.toLowerCase());
       }
     }
-    expect(UNSUPPORTED_PLUGINS.input['systemd']).toBeDefined();
+    expect(UNSUPPORTED_PLUGINS.input['systemd']).toBeUndefined();
+    expect(UNSUPPORTED_PLUGINS.input['kmsg']).toBeDefined();
     for (const name of ['forward', 'kinesis_streams', 's3']) expect(UNSUPPORTED_PLUGINS.output[name], name).toBeDefined();
   });
 

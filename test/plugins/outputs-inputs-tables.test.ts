@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { runCheck, type Report } from '../support/check.js';
 import type { PluginDefinition } from '../../src/options/define.js';
 import tail from '../../src/plugins/inputs/tail/index.js';
+import systemd from '../../src/plugins/inputs/systemd/index.js';
 import dummy from '../../src/plugins/inputs/dummy/index.js';
 import libInput from '../../src/plugins/inputs/lib/index.js';
 import cloudwatch from '../../src/plugins/outputs/cloudwatch_logs/index.js';
@@ -15,10 +16,10 @@ import opensearch from '../../src/plugins/outputs/opensearch/index.js';
 import { findPlugin } from '../../src/plugins/registry.js';
 import { UNSUPPORTED_PLUGINS } from '../../src/plugins/unsupported.js';
 
-const DEFINITIONS: readonly PluginDefinition[] = [tail, dummy, libInput, cloudwatch, firehose, stdout, file, nullOutput, libOutput, es, opensearch];
+const DEFINITIONS: readonly PluginDefinition[] = [tail, systemd, dummy, libInput, cloudwatch, firehose, stdout, file, nullOutput, libOutput, es, opensearch];
 
 const IMPLEMENTED = {
-  input: ['tail', 'dummy', 'lib'],
+  input: ['tail', 'systemd', 'dummy', 'lib'],
   filter: ['kubernetes', 'parser', 'grep', 'modify', 'record_modifier', 'nest', 'rewrite_tag', 'throttle', 'multiline'],
   output: ['cloudwatch_logs', 'kinesis_firehose', 'stdout', 'file', 'null', 'lib', 'es', 'elasticsearch', 'opensearch'],
 } as const;
@@ -48,6 +49,7 @@ describe('all tables', () => {
   it('register under the Fluent Bit plugin names and kinds', () => {
     expect(DEFINITIONS.map((d) => `${d.kind}:${d.name}`)).toEqual([
       'input:tail',
+      'input:systemd',
       'input:dummy',
       'input:lib',
       'output:cloudwatch_logs',
@@ -440,7 +442,7 @@ describe('UNSUPPORTED_PLUGINS', () => {
   });
 
   it('knows common plugins and the AWS for Fluent Bit Go outputs', () => {
-    for (const name of ['systemd', 'forward', 'http', 'tcp', 'syslog', 'cpu', 'mem', 'fluentbit_metrics']) {
+    for (const name of ['forward', 'http', 'tcp', 'syslog', 'cpu', 'mem', 'fluentbit_metrics']) {
       expect(UNSUPPORTED_PLUGINS.input).toHaveProperty(name);
     }
     for (const name of ['kinesis_streams', 's3', 'loki', 'splunk', 'datadog', 'cloudwatch', 'firehose', 'kinesis']) {

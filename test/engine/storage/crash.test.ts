@@ -10,22 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { prng } from '../../../src/aws-local/faults.js';
 import { REPO_ROOT } from '../../support/cli.js';
 
 const LINES = Number(process.env['LOGFERRY_CRASH_LINES'] ?? 200_000);
 const KILLS = Number(process.env['LOGFERRY_CRASH_KILLS'] ?? 4);
-
-/** A small seeded PRNG (mulberry32) so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Sink {
   port: number;

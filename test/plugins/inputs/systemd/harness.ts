@@ -16,6 +16,8 @@ const REMOTE_CANDIDATES = ['/lib/systemd/systemd-journal-remote', '/usr/lib/syst
 
 export const JOURNAL_REMOTE = REMOTE_CANDIDATES.find((p) => existsSync(p));
 const hasJournalctl = spawnSync('journalctl', ['--version'], { stdio: 'ignore' }).status === 0;
+/** Where journalctl is on PATH (for wrappers that run it). */
+export const JOURNALCTL_PATH = hasJournalctl ? spawnSync('sh', ['-c', 'command -v journalctl'], { encoding: 'utf8' }).stdout.trim() : '';
 
 /** Why the journal tests cannot run here, or undefined when they can. */
 export const SKIP_REASON: string | undefined =

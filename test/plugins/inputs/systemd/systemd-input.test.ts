@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Pipeline } from '../../../../src/engine/pipeline.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
 import { REPO_ROOT } from '../../../support/cli.js';
-import { SKIP_REASON, T0_USEC, journalctlPids, systemdConfig, systemdSession, waitFor, type Entry } from './harness.js';
+import { JOURNALCTL_PATH, SKIP_REASON, T0_USEC, journalctlPids, systemdConfig, systemdSession, waitFor, type Entry } from './harness.js';
 
 const s = systemdSession();
 
@@ -235,7 +235,7 @@ describe.skipIf(SKIP_REASON !== undefined)('systemd input (real journal files, j
   it('a journalctl that cannot start again is retried with backoff, never a silent stop', async () => {
     const bin = s.path('bin');
     mkdirSync(bin);
-    const real = '/usr/bin/journalctl';
+    const real = JOURNALCTL_PATH;
     // A wrapper that runs the real journalctl while a flag file exists, so the test can make it fail.
     const flag = s.path('ok');
     writeFileSync(flag, '');

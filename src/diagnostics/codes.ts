@@ -33,6 +33,7 @@ export const DIAGNOSTIC_CODES = {
   'lossy-conversion': { severity: 'warning', doc: 'logferry convert: a part of the configuration the target format cannot hold exactly; it is left out or changed.' },
   'invalid-configmap': { severity: 'error', doc: 'A Kubernetes ConfigMap manifest that cannot be read or that Kubernetes rejects (YAML errors, data values that are not strings).' },
   'configmap-not-checked': { severity: 'info', doc: 'A ConfigMap that is not the Fargate aws-logging one and holds no Fluent Bit configuration (no fluent-bit.conf key, or the --main key); its data is not validated.' },
+  'manifest-not-checked': { severity: 'info', doc: 'A Kubernetes manifest without a ConfigMap (a DaemonSet, RBAC objects...): it holds no Fluent Bit configuration to check.' },
   'fargate-section-not-allowed': { severity: 'error', doc: 'Fargate: a section other than [FILTER], [OUTPUT], [PARSER] (or @INCLUDE/@SET), or a section under the wrong data key.' },
   'fargate-plugin-not-allowed': { severity: 'error', doc: 'Fargate: a filter or output plugin the Fargate log router does not accept.' },
   'fargate-no-output': { severity: 'error', doc: 'Fargate: the configuration has no [OUTPUT]; Fargate disables logging.' },

@@ -46,6 +46,17 @@ export function checkManifest(manifest: Manifest, options: ManifestOptions): Man
       }),
     );
   }
+  if (manifest.configMaps.length === 0 && manifest.objects.length > 0) {
+    const kinds = [...new Set(manifest.objects.map((o) => o.kind))].join(', ');
+    diagnostics.push(
+      makeDiagnostic({
+        code: 'manifest-not-checked',
+        message: `the manifest holds no ConfigMap (${kinds}); there is no Fluent Bit configuration in it to check`,
+        span: manifest.objects[0]!.kindSpan,
+        hint: 'validate the manifest of the ConfigMap the pods mount (it may be given in the same run)',
+      }),
+    );
+  }
   for (const cm of manifest.configMaps) {
     if (cm.name === FARGATE_CONFIGMAP || options.fargate) {
       const checked = checkConfigMap(manifest, cm, options.rootDir);

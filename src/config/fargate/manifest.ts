@@ -39,9 +39,17 @@ export interface NamespaceDocument {
   readonly labels: ReadonlyMap<string, string>;
 }
 
+/** Any Kubernetes object of the manifest (ConfigMaps and Namespaces included). */
+export interface ObjectDocument {
+  readonly kind: string;
+  readonly name: string | undefined;
+  readonly kindSpan: Span;
+}
+
 export interface Manifest {
   readonly file: string;
   readonly text: string;
+  readonly objects: readonly ObjectDocument[];
   readonly configMaps: readonly ConfigMapDocument[];
   readonly namespaces: readonly NamespaceDocument[];
   /** YAML errors and ConfigMaps Kubernetes would reject. */
@@ -54,8 +62,9 @@ export function isYamlPath(path: string): boolean {
 }
 
 /**
- * Reads a manifest; undefined when no document of the file is a ConfigMap (then the file is
- * something else, e.g. a Fluent Bit YAML configuration). Never throws.
+ * Reads a manifest; undefined when no document of the file is a ConfigMap or another Kubernetes
+ * object (`apiVersion` and `kind`): then the file is something else, e.g. a Fluent Bit YAML
+ * configuration. Never throws.
  */
 export function readManifest(file: string, text: string): Manifest | undefined {
   let docs: Document.Parsed[];
@@ -64,11 +73,18 @@ export function readManifest(file: string, text: string): Manifest | undefined {
   } catch {
     return undefined;
   }
-  if (!Array.isArray(docs) || !docs.some((d) => kindOf(d) === 'ConfigMap')) return undefined;
+  if (!Array.isArray(docs) || !docs.some((d) => kindOf(d) === 'ConfigMap' || isKubernetesObject(d))) return undefined;
   const lines = new LineIndex(text);
   const reader = new ManifestReader(file, text, lines);
   for (const doc of docs) reader.document(doc);
-  return { file, text, configMaps: reader.configMaps, namespaces: reader.namespaces, diagnostics: reader.diagnostics };
+  return { file, text, objects: reader.objects, configMaps: reader.configMaps, namespaces: reader.namespaces, diagnostics: reader.diagnostics };
+}
+
+/** A document with a string `apiVersion` and `kind`, which no Fluent Bit YAML configuration has. */
+function isKubernetesObject(doc: Document.Parsed): boolean {
+  if (!isMap(doc.contents)) return false;
+  const apiVersion = pairOf(doc.contents, 'apiVersion')?.value;
+  return typeof kindOf(doc) === 'string' && isScalar(apiVersion) && typeof apiVersion.value === 'string';
 }
 
 function kindOf(doc: Document.Parsed): unknown {
@@ -82,6 +98,7 @@ function pairOf(map: YAMLMap, key: string): Pair<Node, Node | null> | undefined 
 }
 
 class ManifestReader {
+  readonly objects: ObjectDocument[] = [];
   readonly configMaps: ConfigMapDocument[] = [];
   readonly namespaces: NamespaceDocument[] = [];
   readonly diagnostics: Diagnostic[] = [];
@@ -119,6 +136,7 @@ class ManifestReader {
     const namePair = metadata ? pairOf(metadata, 'name') : undefined;
     const name = isScalar(namePair?.value) ? String(namePair.value.value) : undefined;
     const nameSpan = this.nodeSpan(namePair?.value ?? metadataPair?.key ?? pairOf(root, 'kind')?.value, docSpan);
+    if (typeof kind === 'string') this.objects.push({ kind, name, kindSpan: this.nodeSpan(pairOf(root, 'kind')?.value, docSpan) });
     if (kind === 'Namespace') {
       const labelsPair = metadata ? pairOf(metadata, 'labels') : undefined;
       const labels = new Map<string, string>();

@@ -18,7 +18,7 @@
 import { camelCase } from '../config/yaml/keys.js';
 import type { PluginKind } from '../options/define.js';
 import type { AnySpec, OptionTable } from '../options/spec.js';
-import { PLUGINS, UNSUPPORTED_PLUGINS } from '../plugins/registry.js';
+import { PLUGINS, UNSUPPORTED_PLUGINS, aliasesOf } from '../plugins/registry.js';
 import { COMMON_OPTIONS, PLUGIN_KINDS, SECTIONS } from './catalog.js';
 
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -142,7 +142,7 @@ class SchemaBuilder {
     const supported = PLUGINS.filter((p) => p.kind === kind);
     return {
       allOf: [
-        ...supported.map((definition) => ({ if: when([definition.name]), then: this.closedMap(definition.options, true, extra, shared) })),
+        ...supported.map((definition) => ({ if: when([definition.name, ...aliasesOf(kind, definition.name)]), then: this.closedMap(definition.options, true, extra, shared) })),
         // Plugins logferry knows by name only: their common keys are typed, others are let through.
         { if: when(Object.keys(UNSUPPORTED_PLUGINS[kind])), then: { $ref: shared.ref } },
       ],
@@ -167,7 +167,7 @@ const PROCESSORS: JsonSchema = {
 };
 
 function pluginNames(kind: PluginKind): string[] {
-  return [...PLUGINS.filter((p) => p.kind === kind).map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS[kind])].sort();
+  return [...PLUGINS.filter((p) => p.kind === kind).flatMap((p) => [p.name, ...aliasesOf(kind, p.name)]), ...Object.keys(UNSUPPORTED_PLUGINS[kind])].sort();
 }
 
 /** A pipeline item: `name` names a plugin of the kind, whose conditions then apply. */

@@ -3,7 +3,6 @@ import dummy from './inputs/dummy/index.js';
 import libInput from './inputs/lib/index.js';
 import tail from './inputs/tail/index.js';
 import systemd from './inputs/systemd/index.js';
-import systemd from './inputs/systemd/index.js';
 import grep from './filters/grep/index.js';
 import kubernetes from './filters/kubernetes/index.js';
 import modify from './filters/modify/index.js';
@@ -58,7 +57,14 @@ export const PLUGINS: readonly PluginDefinition[] = [
 const CUSTOM: PluginDefinition[] = [];
 
 /** Other names Fluent Bit accepts for a plugin (src/flb_plugin_alias.c): `elasticsearch` is `es`. */
-const PLUGIN_ALIASES: Readonly<Record<PluginKind, Readonly<Record<string, string>>>> = { input: {}, filter: {}, output: { elasticsearch: 'es' } };
+export const PLUGIN_ALIASES: Readonly<Record<PluginKind, Readonly<Record<string, string>>>> = { input: {}, filter: {}, output: { elasticsearch: 'es' } };
+
+/** The aliases of a plugin (e.g. `elasticsearch` for the es output). */
+export function aliasesOf(kind: PluginKind, name: string): string[] {
+  return Object.entries(PLUGIN_ALIASES[kind])
+    .filter(([, target]) => target === name)
+    .map(([alias]) => alias);
+}
 
 export function findPlugin(kind: PluginKind, name: string): PluginDefinition | undefined {
   const lower = name.toLowerCase();

@@ -9,7 +9,7 @@ import { splitNanos, type LogEvent } from '../../../engine/event.js';
 import { parseAccessorTemplate, parseKeyOrAccessor, readAccessor, type RecordAccessor, type TemplatePart } from '../../filters/shared/accessor.js';
 import { formatTimeKey } from '../kinesis_firehose/time-key.js';
 import { recordJson } from '../shared/record-json.js';
-import { esDocumentId, packDocument } from './document-id.js';
+import { esDocumentId, opensearchDocumentId, packDocument } from './document-id.js';
 import type { BulkFlavour } from './options.js';
 
 /** The options the body builder reads (either plugin's typed options). */
@@ -150,7 +150,7 @@ export class BulkFormatter {
       const source = `{${this.timeKeyJson}:${JSON.stringify(timeText)}${tagJson !== undefined ? `,${tagJson}` : ''}${body ? `,${body}` : ''}}`;
       if (this.generateId) {
         const packed = packDocument(e.record, o.time_key, timeText, o.include_tag_key ? { key: o.tag_key, value: tag } : undefined, o.replace_dots);
-        id = esDocumentId(packed);
+        id = this.flavour === 'es' ? esDocumentId(packed) : opensearchDocumentId(packed);
       }
       const index = this.indexFor(tag, e.record, time, staticIndex, id !== undefined);
       items.push({ action: this.actionLine(index, id), source: this.wrap(source) });

@@ -2,9 +2,11 @@
  * `Generate_ID`: Fluent Bit hashes the document as it packed it in MessagePack (time key first,
  * then the tag key, then the record with dots replaced) and formats 128 bits of hash as a UUID-like
  * text. es uses MurmurHash3 x64 128 with seed 42, printed as eight little-endian 16-bit words
- * (`%04x%04x-%04x-...`). The MessagePack bytes are written here the way msgpack-c packs them:
+ * (`%04x%04x-%04x-...`); opensearch uses XXH3 128 (`cfl_hash_128bits`), printed as its 16 bytes in
+ * memory order, uppercase (`%02X%02X%02X%02X-%02X%02X-...`). The MessagePack bytes are written here the way msgpack-c packs them:
  * the smallest integer and string headers, doubles as float64.
  */
+import { xxh3_128 } from './xxh3.js';
 
 class Packer {
   private buf = Buffer.allocUnsafe(256);
@@ -198,4 +200,14 @@ export function esDocumentId(packed: Uint8Array): string {
   const w: string[] = [];
   for (const h of [h1, h2]) for (let i = 0n; i < 4n; i++) w.push(((h >> (i * 16n)) & 0xffffn).toString(16).padStart(4, '0'));
   return `${w[0]}${w[1]}-${w[2]}-${w[3]}-${w[4]}-${w[5]}${w[6]}${w[7]}`;
+}
+
+/** opensearch's `_id`: XXH3 128 as its bytes in memory (low half, then high, little-endian), uppercase hex, 8-4-4-4-12. */
+export function opensearchDocumentId(packed: Uint8Array): string {
+  const { lo, hi } = xxh3_128(packed);
+  const b = Buffer.alloc(16);
+  b.writeBigUInt64LE(lo, 0);
+  b.writeBigUInt64LE(hi, 8);
+  const x = b.toString('hex').toUpperCase();
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }

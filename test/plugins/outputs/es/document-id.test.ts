@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { esDocumentId, packDocument } from '../../../../src/plugins/outputs/es/document-id.js';
+import { esDocumentId, opensearchDocumentId, packDocument } from '../../../../src/plugins/outputs/es/document-id.js';
+import { xxh3_128 } from '../../../../src/plugins/outputs/es/xxh3.js';
 
 /** Ids printed by Fluent Bit's plugins/out_es/murmur3.c (seed 42, es.c's format), compiled with gcc. */
 const VECTORS: [string, string][] = [
@@ -11,7 +12,54 @@ const VECTORS: [string, string][] = [
   ['The quick brown fox jumps over the lazy dog, again and again and again!!', '90220621-f31b-8548-368a-b86dd8aa88cd'],
 ];
 
+/** XXH3_128bits of bytes (i * 31 + 7) & 255, by lengths covering every path, printed by lib/cfl/lib/xxhash (gcc): [length, low64, high64]. */
+const XXH3_VECTORS: [number, string, string][] = [
+  [0, '6001c324468d497f', '99aa06d3014798d8'],
+  [1, '4c5cca45d0f4811f', '495b62073ef70ca4'],
+  [2, 'a7e250c97710ff27', '12b2847aa0de5aaa'],
+  [3, '15f7093b173d005c', '46f66cb935381565'],
+  [4, 'b987ca5d9241572a', '7fefeeffb4d0eab3'],
+  [5, '752a86982353f4f3', '2fbb16712b4bf1d5'],
+  [8, '56bb836ceb6d4baa', '803c675a846cc6c2'],
+  [9, '4376673580310154', 'd46556872d230f22'],
+  [12, '2f65dbab90c80af2', '48480c880e4976fd'],
+  [16, 'f853dd94614dfa07', '650fe308c566747d'],
+  [17, '78c349fe81b2f26c', '18217300b5132d5a'],
+  [32, '5726e079716c6a62', '3220ff5fe507b3c0'],
+  [33, '3b25275300c8b44e', '91a4c56ad1b91d88'],
+  [64, '36c5f7e547426bc4', 'f9bfa77da0891a96'],
+  [65, 'd0d1d7884590a330', '5642c5d38e6e787d'],
+  [96, '63451be079edd707', '59861d1adb3e51a2'],
+  [97, 'fa4138b7dc44e45b', '0912f66857975b13'],
+  [128, '1e04fad9f0cacb4d', 'b4f87b99d2db8a51'],
+  [129, 'c51bc887976aef63', '6881633650cd8924'],
+  [159, '4710980f58432f1d', '23d73d2cfa83c4b0'],
+  [160, 'f661814e66697391', 'c000b788df6dbbc4'],
+  [161, '3514442284da8d47', '9ab20efd5075007b'],
+  [200, '60ea018811f9a437', '8d8629a1aef9ef90'],
+  [240, '93e173833f75ab66', 'de57aab31e77a2ff'],
+  [241, '0b3b630948ce4a00', '92b991a7192f3f08'],
+  [500, 'e1e3ce93f69c5043', 'd5e1aac34f44cd16'],
+  [1024, '23bc880ebf0d29c6', '4c17271c906df792'],
+  [1025, 'c09fdfbc398c7d82', '70a4eb1b9691d77f'],
+  [2048, '19f6f9c987331373', 'b318976b177a38c7'],
+  [3000, '6eb4b5bfe14d9786', 'c3fae71e29f0c4af'],
+];
+
 describe('Generate_ID', () => {
+  it('opensearch hashes with XXH3 128 as the C library does, at every length class', () => {
+    const buf = Uint8Array.from({ length: 4096 }, (_, i) => (i * 31 + 7) & 255);
+    for (const [n, lo, hi] of XXH3_VECTORS) {
+      const h = xxh3_128(buf.subarray(0, n));
+      expect([n, h.lo.toString(16).padStart(16, '0'), h.hi.toString(16).padStart(16, '0')]).toEqual([n, lo, hi]);
+    }
+  });
+
+  it("prints opensearch ids as the hash's 16 bytes in memory order, uppercase", () => {
+    // XXH3_128bits(""): low 6001c324468d497f, high 99aa06d3014798d8, each little-endian in memory.
+    expect(opensearchDocumentId(new Uint8Array(0))).toBe('7F498D46-24C3-0160-D898-4701D306AA99');
+  });
+
   it('hashes with MurmurHash3 x64 128 (seed 42) and prints the ids as es.c does', () => {
     for (const [input, id] of VECTORS) expect(esDocumentId(Buffer.from(input)), input).toBe(id);
   });

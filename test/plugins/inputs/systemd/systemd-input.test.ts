@@ -217,21 +217,6 @@ describe.skipIf(SKIP_REASON !== undefined)('systemd input (real journal files, j
     expect(journalctlPids(j.dir)).toEqual([]);
   });
 
-  it('fails to start with a clear error when journalctl is not installed', async () => {
-    const empty = s.path('empty-bin');
-    mkdirSync(empty);
-    const config = systemdConfig({ Path: s.journal().dir });
-    const pipeline = new Pipeline(planFrom(config), { logSink: () => {} });
-    const saved = process.env['PATH'];
-    process.env['PATH'] = empty;
-    try {
-      await expect(pipeline.start()).rejects.toThrow(/journalctl.*not found on PATH/);
-    } finally {
-      process.env['PATH'] = saved;
-      await pipeline.stop();
-    }
-  });
-
   it('a journalctl that cannot start again is retried with backoff, never a silent stop', async () => {
     const bin = s.path('bin');
     mkdirSync(bin);
@@ -259,14 +244,6 @@ describe.skipIf(SKIP_REASON !== undefined)('systemd input (real journal files, j
     } finally {
       process.env['PATH'] = saved;
     }
-  });
-
-  it('fails to start when Path is not a directory, as Fluent Bit does', async () => {
-    const file = s.path('file');
-    writeFileSync(file, '');
-    const pipeline = new Pipeline(planFrom(systemdConfig({ Path: file })), { logSink: () => {} });
-    await expect(pipeline.start()).rejects.toThrow(/not a directory/);
-    await pipeline.stop();
   });
 
   it('Mem_Buf_Limit pauses reading (the pipe fills) and resumes: every entry once and in order', async () => {
@@ -311,5 +288,31 @@ describe.skipIf(SKIP_REASON !== undefined)('systemd input (real journal files, j
     } finally {
       await run.pipeline.stop();
     }
+  });
+});
+
+// These need neither journalctl nor journal files.
+describe('systemd input start errors', () => {
+  it('fails to start with a clear error when journalctl is not installed', async () => {
+    const empty = s.path('empty-bin');
+    mkdirSync(empty);
+    const config = systemdConfig({ Path: s.journal().dir });
+    const pipeline = new Pipeline(planFrom(config), { logSink: () => {} });
+    const saved = process.env['PATH'];
+    process.env['PATH'] = empty;
+    try {
+      await expect(pipeline.start()).rejects.toThrow(/journalctl.*not found on PATH/);
+    } finally {
+      process.env['PATH'] = saved;
+      await pipeline.stop();
+    }
+  });
+
+  it('fails to start when Path is not a directory, as Fluent Bit does', async () => {
+    const file = s.path('file');
+    writeFileSync(file, '');
+    const pipeline = new Pipeline(planFrom(systemdConfig({ Path: file })), { logSink: () => {} });
+    await expect(pipeline.start()).rejects.toThrow(/not a directory/);
+    await pipeline.stop();
   });
 });

@@ -1,6 +1,10 @@
 /**
  * The `journalctl` command line that reads what in_systemd reads with sd-journal: JSON lines with
  * every field in full (`--all`: no value left out for its size or bytes), followed for new entries.
+ * `--follow` alone limits journalctl to the latest boot in the journal (and makes it exit on a
+ * directory without journal files yet); `--merge` lifts that, so every boot is read as sd-journal
+ * reads it. Without Path, `--merge` also takes in remote journals (journal-remote's), where Fluent
+ * Bit opens the local ones only.
  */
 
 export interface JournalctlPosition {
@@ -25,7 +29,7 @@ export interface JournalctlQuery {
  * the caller must check on each entry for that case.
  */
 export function journalctlArgs(q: JournalctlQuery, at: JournalctlPosition): string[] {
-  const args = ['--no-pager', '--output=json', '--all', '--follow'];
+  const args = ['--no-pager', '--output=json', '--all', '--follow', '--merge'];
   if (q.path !== undefined) args.push(`--directory=${q.path}`);
   if (at.afterCursor !== undefined) args.push(`--after-cursor=${at.afterCursor}`, '--no-tail');
   else if (at.fromTail) args.push('--lines=0');

@@ -128,6 +128,20 @@ describe.skipIf(SKIP_REASON !== undefined)('systemd input (real journal files, j
     expect(r.messages()).toEqual(names('new', 0, 3));
   });
 
+  it('reads every boot in the journal, and waits for a journal directory that is still empty', async () => {
+    const j = s.journal();
+    const r = await s.start({});
+    await new Promise((res) => setTimeout(res, 300));
+    expect(r.counter('restarts')).toBe(0);
+    j.write([
+      { MESSAGE: 'boot 1', _BOOT_ID: '11111111111111111111111111111111' },
+      { MESSAGE: 'boot 2', _BOOT_ID: '22222222222222222222222222222222' },
+    ]);
+    await waitFor(() => r.records().length === 2);
+    expect(r.messages()).toEqual(['boot 1', 'boot 2']);
+    expect(r.counter('restarts')).toBe(0);
+  });
+
   it('follows entries written while it runs', async () => {
     const j = s.journal();
     j.write(msgs('a', 0, 2));

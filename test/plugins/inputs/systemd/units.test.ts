@@ -96,7 +96,7 @@ describe('journalctl command line', () => {
 
   it('ORs filters with + and ANDs them side by side', () => {
     expect(journalctlArgs(q, { fromTail: false })).toEqual([
-      '--no-pager', '--output=json', '--all', '--follow', '--directory=/var/log/journal', '--no-tail',
+      '--no-pager', '--output=json', '--all', '--follow', '--merge', '--directory=/var/log/journal', '--no-tail',
       '--', '_SYSTEMD_UNIT=a', '+', '_SYSTEMD_UNIT=b', '+', 'PRIORITY=3',
     ]);
     expect(journalctlArgs({ ...q, filterType: 'and' }, { fromTail: false }).slice(-4)).toEqual(['--', '_SYSTEMD_UNIT=a', '_SYSTEMD_UNIT=b', 'PRIORITY=3']);
@@ -107,8 +107,8 @@ describe('journalctl command line', () => {
 
   it('starts at the head, the tail (Read_From_Tail) or after a cursor', () => {
     const none = { path: undefined, matches: [], filterType: 'or' as const };
-    expect(journalctlArgs(none, { fromTail: true })).toEqual(['--no-pager', '--output=json', '--all', '--follow', '--lines=0']);
-    expect(journalctlArgs(none, { fromTail: true, afterCursor: 's=1;i=2' })).toEqual(['--no-pager', '--output=json', '--all', '--follow', '--after-cursor=s=1;i=2', '--no-tail']);
+    expect(journalctlArgs(none, { fromTail: true })).toEqual(['--no-pager', '--output=json', '--all', '--follow', '--merge', '--lines=0']);
+    expect(journalctlArgs(none, { fromTail: true, afterCursor: 's=1;i=2' })).toEqual(['--no-pager', '--output=json', '--all', '--follow', '--merge', '--after-cursor=s=1;i=2', '--no-tail']);
   });
 
   it('knows a cursor from what Fluent Bit stores before it has one', () => {

@@ -45,8 +45,9 @@ interface ChunkState {
   readonly items: readonly BulkItem[];
   readonly done: Uint8Array;
   left: number;
-  /** Items indexed so far (a chunk with none can be answered `error` as a whole). */
-  indexed: number;
+  /** Items indexed or dropped by this output so far, and records skipped when the lines were built:
+   *  a chunk with none of these can be answered `error` as a whole (the engine counts the drop). */
+  settled: number;
 }
 
 interface Reply {
@@ -172,14 +173,14 @@ export class BulkOutput implements OutputRuntime {
         this.ctx.log.warn(`${n} record(s) skipped: ${reason}`);
       }
     }
-    return { items, done: new Uint8Array(items.length), left: items.length, indexed: 0 };
+    return { items, done: new Uint8Array(items.length), left: items.length, settled: skipped.length };
   }
 
-  private markDone(state: ChunkState, i: number, indexed: boolean): void {
+  private markDone(state: ChunkState, i: number): void {
     if (state.done[i] !== 0) return;
     state.done[i] = 1;
     state.left--;
-    if (indexed) state.indexed++;
+    state.settled++;
   }
 
   /** One Bulk API request with the pending items; marks what the reply says is done. */
@@ -214,18 +215,18 @@ export class BulkOutput implements OutputRuntime {
     return this.readItems(state, pending, reply, text);
   }
 
-  /** A request the cluster will never accept: the whole chunk if none of it was indexed, else what is left. */
+  /** A request the cluster will never accept: the whole chunk if none of it was settled before, else what is left. */
   private dropAll(state: ChunkState, pending: readonly number[], reason: string): FlushResult {
-    if (state.indexed === 0) return { status: 'error', reason };
+    if (state.settled === 0) return { status: 'error', reason };
     this.ctx.counters.drop(`error: ${reason}`, pending.length);
     this.ctx.log.error(`${pending.length} record(s) dropped: ${reason}`);
-    for (const i of pending) this.markDone(state, i, false);
+    for (const i of pending) this.markDone(state, i);
     return { status: 'ok' };
   }
 
   private readItems(state: ChunkState, pending: readonly number[], reply: Reply, text: string): FlushResult {
     const all = () => {
-      for (const i of pending) this.markDone(state, i, true);
+      for (const i of pending) this.markDone(state, i);
       return { status: 'ok' } as const;
     };
     if (reply.body.length === 0) return { status: 'retry', reason: `${this.where}: empty Bulk API response` };
@@ -255,7 +256,7 @@ export class BulkOutput implements OutputRuntime {
       const item = (wrapper !== null && typeof wrapper === 'object' ? Object.values(wrapper)[0] : undefined) as ItemResult | undefined;
       const status = typeof item?.status === 'number' ? item.status : 0;
       if (status === 200 || status === 201 || status === 409) {
-        this.markDone(state, i, true);
+        this.markDone(state, i);
         continue;
       }
       const { type, reason } = item ? errorOf(item) : { type: 'no item in the response', reason: '' };
@@ -267,7 +268,7 @@ export class BulkOutput implements OutputRuntime {
       const why = `${this.flavour}: ${type}: ${reason.slice(0, 300)}`;
       drops.set(why, (drops.get(why) ?? 0) + 1);
       if (this.o.trace_error) this.ctx.log.error(`item ${JSON.stringify(wrapper)} for ${state.items[i]!.action.trimEnd()} ${state.items[i]!.source.trimEnd()}`);
-      this.markDone(state, i, false);
+      this.markDone(state, i);
     }
     for (const [why, n] of drops) {
       this.ctx.counters.drop(why, n);

@@ -1,6 +1,7 @@
 // Filter chain throughput: records pushed through a lib input, the filters, and a null output.
 // Prints one JSON line per scenario: {bench, records, seconds, records_per_s, cpu_s, rss_peak_mb}.
-// Run with `npm run bench:filters` (builds first); RECORDS=n sets the count, ONLY=name[,name] picks scenarios. The kubernetes scenario measures cache hits:
+// Run with `npm run bench:filters` (builds first); RECORDS=n sets the count, ONLY=name[,name] picks scenarios;
+// the *-alone scenarios time one filter's filter() calls without the pipeline (cpu_s there includes making the records). The kubernetes scenario measures cache hits:
 // a local HTTP server on 127.0.0.1 answers the pod lookups once, then every record is served
 // from the filter's cache.
 import { createServer } from 'node:http';
@@ -98,24 +99,71 @@ async function run(name, filters, makeRecord, tagOf, env = {}, report = true) {
   }
 }
 
+/**
+ * One filter's `filter()` alone, without the pipeline (steadier than the pipeline figures on a busy
+ * machine): batches of BATCH fresh records, `seconds` and `records_per_s` count only the calls.
+ */
+async function alone(name, section, makeRecord) {
+  if (ONLY !== undefined && !ONLY.has(name)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'logferry-bench-filters-'));
+  try {
+    const conf = join(dir, 'bench.conf');
+    writeFileSync(conf, `[INPUT]\n    Name lib\n    Tag  bench\n\n${section}\n[OUTPUT]\n    Name  null\n    Match *\n`);
+    const result = validateConfig(conf, { env: { HOSTNAME: 'bench' } });
+    const instance = result.plan.filters[0];
+    const quiet = () => {};
+    const runtime = await instance.definition.create({
+      instance,
+      plan: result.plan,
+      counters: { add: quiet },
+      log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+      emit: quiet,
+    });
+    let ns = 0n;
+    let rss = process.memoryUsage().rss;
+    const cpu0 = process.cpuUsage();
+    for (let pass = 0; pass < 2; pass++) {
+      // pass 0 warms up (JIT), pass 1 is measured
+      for (let n = 0; n < RECORDS; n += BATCH) {
+        const batch = new Array(BATCH);
+        for (let i = 0; i < BATCH; i++) batch[i] = { time: 0n, record: makeRecord(n + i) };
+        const t = process.hrtime.bigint();
+        runtime.filter('bench', batch);
+        if (pass === 1) ns += process.hrtime.bigint() - t;
+        if ((n / BATCH) % 100 === 0) rss = Math.max(rss, process.memoryUsage().rss);
+      }
+    }
+    await runtime.stop?.();
+    const seconds = Number(ns) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    console.log(
+      JSON.stringify({
+        bench: name,
+        records: RECORDS,
+        seconds: Math.round(seconds * 1000) / 1000,
+        records_per_s: Math.round(RECORDS / seconds),
+        ns_per_record: Math.round(Number(ns) / RECORDS),
+        cpu_s: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100,
+        rss_peak_mb: Math.round((rss / 1e6) * 10) / 10,
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const line = (i) => ({ log: `2024-05-01T10:00:00Z level=${i % 10 === 0 ? 'error' : 'info'} component=api request=${i} took=${i % 97}ms`, stream: 'stdout' });
 
 // One unreported pass first, so the first scenario does not pay for the engine's JIT warm-up.
 await run('warm-up', '', line, () => 'bench', {}, false);
 await run('filter-none', '', line, () => 'bench');
-await run('filter-grep', '[FILTER]\n    Name  grep\n    Match *\n    Regex log level=(info|error)\n    Exclude stream ^stderr$\n', line, () => 'bench');
-await run(
-  'filter-modify',
-  '[FILTER]\n    Name  modify\n    Match *\n    Rename log message\n    Set    source api\n    Add    env prod\n    Copy   stream channel\n    Remove stream\n',
-  line,
-  () => 'bench',
-);
-await run(
-  'filter-record-modifier',
-  '[FILTER]\n    Name       record_modifier\n    Match      *\n    Record     hostname ${HOSTNAME}\n    Record     cluster demo\n    Remove_key stream\n',
-  line,
-  () => 'bench',
-);
+const GREP = '[FILTER]\n    Name  grep\n    Match *\n    Regex log level=(info|error)\n    Exclude stream ^stderr$\n';
+const MODIFY =
+  '[FILTER]\n    Name  modify\n    Match *\n    Rename log message\n    Set    source api\n    Add    env prod\n    Copy   stream channel\n    Remove stream\n';
+const RECORD_MODIFIER = '[FILTER]\n    Name       record_modifier\n    Match      *\n    Record     hostname ${HOSTNAME}\n    Record     cluster demo\n    Remove_key stream\n';
+await run('filter-grep', GREP, line, () => 'bench');
+await run('filter-modify', MODIFY, line, () => 'bench');
+await run('filter-record-modifier', RECORD_MODIFIER, line, () => 'bench');
 const api = ONLY === undefined || ONLY.has('filter-kubernetes-cache-hit') ? await apiServer() : undefined;
 if (api !== undefined) {
   await run(
@@ -127,3 +175,6 @@ if (api !== undefined) {
   console.log(JSON.stringify({ bench: 'filter-kubernetes-api-requests', requests: api.requests(), pods: PODS }));
   api.server.close();
 }
+await alone('filter-grep-alone', GREP, line);
+await alone('filter-modify-alone', MODIFY, line);
+await alone('filter-record-modifier-alone', RECORD_MODIFIER, line);

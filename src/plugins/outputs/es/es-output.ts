@@ -31,6 +31,7 @@ interface RuntimeOptions extends BulkOptions {
   readonly retry_limit: number;
   readonly tls: boolean;
   readonly 'tls.verify': boolean;
+  readonly 'tls.verify_hostname': boolean;
   readonly 'tls.vhost'?: string | undefined;
   readonly 'tls.ca_file'?: string | undefined;
   readonly 'tls.crt_file'?: string | undefined;
@@ -302,7 +303,16 @@ export class BulkOutput implements OutputRuntime {
           headers,
           agent: this.agent,
           timeout,
-          ...(o.tls ? { rejectUnauthorized: o['tls.verify'], servername: o['tls.vhost'] ?? o.host, ...this.tlsFiles, passphrase: o['tls.key_passwd'] } : {}),
+          ...(o.tls
+            ? {
+                rejectUnauthorized: o['tls.verify'],
+                servername: o['tls.vhost'] ?? o.host,
+                ...this.tlsFiles,
+                passphrase: o['tls.key_passwd'],
+                // As Fluent Bit: tls.verify checks the chain; the name only with tls.verify_hostname On.
+                ...(o['tls.verify_hostname'] ? {} : { checkServerIdentity: () => undefined }),
+              }
+            : {}),
         },
         (res: IncomingMessage) => {
           const parts: Buffer[] = [];

@@ -13,6 +13,7 @@ commands:
   explain <plugin>       show the keys of a plugin or section (--all --format markdown: every one)
   schema                 print a JSON Schema of the YAML configuration format for editors
   aws-local              run a local CloudWatch Logs + Firehose + STS endpoint (tail, firehose: print what it got)
+  bench [<scenario>|all] run benchmarks (JSON lines; --compare <fluent-bit>; 'bench report' writes docs/benchmarks.md)
   help                   show this help
   version                print the version
 
@@ -43,6 +44,8 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       return (await import('./test.js')).testCommand(rest, io);
     case 'aws-local':
       return (await import('./aws-local.js')).awsLocalCommand(rest, io);
+    case 'bench':
+      return (await import('./bench.js')).benchCommand(rest, io);
     case 'version':
     case '--version':
     case '-v':

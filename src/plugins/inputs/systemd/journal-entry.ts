@@ -12,7 +12,9 @@
  * - at most Max_Fields values are kept;
  * - the event time is the entry's realtime timestamp (`sd_journal_get_realtime_usec`, i.e.
  *   `__REALTIME_TIMESTAMP`), in microseconds, not the sender's `_SOURCE_REALTIME_TIMESTAMP`.
- * Key order follows journalctl's output, which is not the journal's field order.
+ * Keys are in field-name order: journalctl prints the fields of each entry in another order (a
+ * hash table's), which would give nearly every record its own key order, and so its own object
+ * shape (about 3x slower here); Fluent Bit keeps the journal's order, which journalctl does not show.
  */
 import type { LogRecord } from '../../../engine/event.js';
 
@@ -55,7 +57,9 @@ export function entryRecord(entry: JournalJson, o: EntryOptions): LogRecord {
   const record: LogRecord = {};
   const plain = !o.stripUnderscores && !o.lowercase;
   let fields = 0;
-  for (const name in entry) {
+  const names = Object.keys(entry).sort();
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     if (name.charCodeAt(0) === 95 && name.charCodeAt(1) === 95) continue; // `__` addresses
     let key = name;
     if (!plain) {

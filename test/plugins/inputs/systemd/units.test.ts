@@ -64,15 +64,16 @@ describe('journal entry -> record', () => {
 
   it('Strip_Underscores and Lowercase apply to keys; keys that meet become arrays, re-inserted at the end', () => {
     const r = entryRecord(entry, { stripUnderscores: true, lowercase: true, maxFields: 8000 });
-    expect(r).toEqual({ message: 'm', multi: ['a', 'b\ufffd', 'c'], bin: 'hi', pid: ['1', '2'] });
-    expect(Object.keys(r)).toEqual(['pid', 'message', 'multi', 'bin']);
-    // A key met again after others moves behind them (Fluent Bit removes and re-inserts it).
+    // Fields in name order: PID, then _PID meets it and the array moves behind the others.
+    expect(r).toEqual({ message: 'm', multi: ['a', 'b\ufffd', 'c'], bin: 'hi', pid: ['2', '1'] });
+    expect(Object.keys(r)).toEqual(['bin', 'message', 'multi', 'pid']);
     expect(Object.keys(entryRecord({ _A: '1', B: '2', A: '3' }, { ...plain, stripUnderscores: true }))).toEqual(['B', 'A']);
+    expect(Object.keys(entryRecord({ Z: '1', _A: '2', M: '3', __CURSOR: 'c' }, plain))).toEqual(['M', 'Z', '_A']);
   });
 
   it('Max_Fields counts values, repeated ones included', () => {
-    expect(entryRecord(entry, { ...plain, maxFields: 4 })).toEqual({ _PID: '1', PID: '2', MESSAGE: 'm', MULTI: 'a' });
-    expect(entryRecord(entry, { ...plain, maxFields: 5 })).toEqual({ _PID: '1', PID: '2', MESSAGE: 'm', MULTI: ['a', 'b\ufffd'] });
+    expect(entryRecord(entry, { ...plain, maxFields: 3 })).toEqual({ BIN: 'hi', MESSAGE: 'm', MULTI: 'a' });
+    expect(entryRecord(entry, { ...plain, maxFields: 5 })).toEqual({ BIN: 'hi', MESSAGE: 'm', MULTI: ['a', 'b\ufffd', 'c'] });
   });
 
   it('composes tags like tag_compose', () => {

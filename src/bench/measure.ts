@@ -1,0 +1,75 @@
+/** Measuring helpers: CPU and peak memory of this process or of a child (Linux /proc). */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+export function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/** The 1-minute load average, recorded with every figure: the machine may be shared. */
+export function load1(): number {
+  return round(loadavg()[0] ?? 0, 2);
+}
+
+const TICKS = 100; // USER_HZ on Linux
+
+/** User+system CPU seconds of the reaped children of this process (cutime + cstime). */
+export function childrenCpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** VmHWM and VmRSS of a process, in kB (0 when it is gone or not Linux). */
+export function memoryKb(pid: number): { hwm: number; rss: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return { hwm: Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0), rss: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) };
+  } catch {
+    return { hwm: 0, rss: 0 };
+  }
+}
+
+/** This process's peak RSS so far, MB. */
+export function selfRssPeakMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+export interface Pass<T> {
+  readonly wall: number;
+  readonly cpu: number;
+  readonly value: T;
+}
+
+/** Runs `fn`, measuring wall and CPU seconds of this process (GC threads included). */
+export function timed<T>(fn: () => T): Pass<T> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = fn();
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall, cpu: (cpu.user + cpu.system) / 1e6, value };
+}
+
+export async function timedAsync<T>(fn: () => Promise<T>): Promise<Pass<T>> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await fn();
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall, cpu: (cpu.user + cpu.system) / 1e6, value };
+}
+
+/** An integer from the environment, or the default. */
+export function envInt(env: Readonly<Record<string, string | undefined>>, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? n : fallback;
+}

@@ -1,0 +1,52 @@
+import { copyFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '../support/temp-dir.js';
+import { bench, expectResult } from './support.js';
+
+// The pipeline scenarios start the real CLI (`logferry run -c <config>`) as a child process on a
+// Fluent Bit configuration; small inputs, figures printed and never asserted.
+describe('logferry bench (pipeline scenarios)', () => {
+  const tmp = useTempDir('logferry-bench-test-');
+
+  for (const name of ['tail-null', 'tail-cri-json-null', 'cloudwatch-local', 'firehose-local']) {
+    it(`${name} runs logferry on the generated file and prints one JSON line`, async () => {
+      const lines = await bench([name, '--lines', '2000']);
+      expect(lines).toHaveLength(1);
+      expectResult(lines[0]!, name);
+      expect(lines[0]!['agent']).toBe('logferry');
+      expect(lines[0]!['lines']).toBe(2000);
+      if (name.endsWith('-local')) expect(lines[0]!['delivered']).toBe(2000);
+    }, 60_000);
+  }
+
+  it('rss-steady runs the dummy input at a steady rate and reports RSS per rate', async () => {
+    const [r] = await bench(['rss-steady']);
+    expectResult(r!, 'rss-steady');
+    expect(typeof r!['rss_mb_1000']).toBe('number');
+    expect(r!['aws_fluent_bit_rss_mb']).toEqual({ '100': 27, '1000': 44, '10000': 65 });
+  }, 60_000);
+
+  it('--compare runs the same config and input through the given binary and prints both with the ratio', async () => {
+    const fake = join(tmp.path, 'fluent-bit');
+    copyFileSync(join(import.meta.dirname, 'fixtures/fake-fluent-bit.mjs'), fake);
+    chmodSync(fake, 0o755);
+    const [r] = await bench(['tail-null', '--lines', '1500', '--compare', fake]);
+    expect(Object.keys(r!).sort()).toEqual(['bench', 'fluent_bit', 'logferry', 'ratio']);
+    expect(r!['bench']).toBe('tail-null');
+    const lf = r!['logferry'] as Record<string, unknown>;
+    const fb = r!['fluent_bit'] as Record<string, unknown>;
+    expectResult(lf, 'tail-null');
+    expectResult(fb, 'tail-null');
+    expect(lf['agent']).toBe('logferry');
+    expect(fb['agent']).toBe('fluent-bit');
+    expect(fb['lines']).toBe(1500);
+    expect(r!['ratio']).toBeCloseTo((lf['lines_per_s'] as number) / (fb['lines_per_s'] as number), 1);
+  }, 60_000);
+
+  it('several scenarios run each in its own process, one JSON line each', async () => {
+    const lines = await bench(['split', 'json', '--lines', '1000']);
+    expect(lines.map((l) => l['bench'])).toEqual(['split', 'json']);
+    for (const l of lines) expectResult(l, l['bench'] as string);
+  }, 60_000);
+});

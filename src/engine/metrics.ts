@@ -1,8 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * Counters per instance, named as Fluent Bit's v1 metrics (`records`, `bytes`, `proc_records`,
  * `dropped_records`, ...). Drops always carry a reason so that every accepted record is accounted
  * for: delivered, still buffered, or dropped for a stated reason.
  */
+/**
+ * Drops counted while an output flushes a chunk (the engine runs each flush in its own scope), so
+ * records an output drops itself (too large, rejected by the service) are not also counted as
+ * delivered or dropped a second time when the chunk ends.
+ */
+export const flushScope = new AsyncLocalStorage<{ dropped: number }>();
+
 export class Counters {
   private readonly values = new Map<string, number>();
   private readonly dropReasons = new Map<string, number>();
@@ -18,6 +27,8 @@ export class Counters {
   /** Counts dropped records with the reason (also added to `dropped_records`). */
   drop(reason: string, n: number): void {
     if (n <= 0) return;
+    const scope = flushScope.getStore();
+    if (scope) scope.dropped += n;
     this.add('dropped_records', n);
     this.dropReasons.set(reason, (this.dropReasons.get(reason) ?? 0) + n);
   }

@@ -1,7 +1,7 @@
 import type { PlanInstance } from '../config/plan/types.js';
 import type { Chunk } from './chunk.js';
 import type { Logger } from './logger.js';
-import type { Counters } from './metrics.js';
+import { flushScope, type Counters } from './metrics.js';
 import type { FlushResult, OutputRuntime } from './plugin.js';
 
 export interface RetryPolicy {
@@ -29,6 +29,8 @@ export const SHUTDOWN_RETRY_MS = 1000;
 interface Task<S> {
   readonly chunk: Chunk<S, OutputSlot<S>>;
   attempt: number;
+  /** Records of the chunk the output dropped itself (counted with their reasons) in earlier attempts. */
+  dropped: number;
 }
 
 /** How an output finished with a chunk: sent, dropped (counted), or left on disk for the next start. */
@@ -84,7 +86,7 @@ export class OutputSlot<S> {
       if (this.fsLimit > 0) this.makeRoom(chunk.bytes);
       this.fsBytes += chunk.bytes;
     }
-    this.queue.push({ chunk, attempt: 0 });
+    this.queue.push({ chunk, attempt: 0, dropped: 0 });
     this.pump();
   }
 
@@ -97,7 +99,7 @@ export class OutputSlot<S> {
       if (i >= 0) this.queue.splice(i, 1);
       else this.waiting.delete(victim);
       const reason = `storage.total_limit_size of ${this.fsLimit} bytes reached (oldest chunk discarded)`;
-      this.counters.drop(reason, victim.chunk.records);
+      this.counters.drop(reason, Math.max(0, victim.chunk.records - victim.dropped));
       this.log.warn(`chunk of ${victim.chunk.records} records for tag ${victim.chunk.tag} discarded: ${reason}`);
       this.finish(victim.chunk, 'dropped', reason);
     }
@@ -134,7 +136,7 @@ export class OutputSlot<S> {
       if (task.chunk.file) {
         this.finish(task.chunk, 'kept');
       } else {
-        this.counters.drop(reason, task.chunk.records);
+        this.counters.drop(reason, Math.max(0, task.chunk.records - task.dropped));
         this.finish(task.chunk, 'dropped', reason);
       }
     }
@@ -167,7 +169,12 @@ export class OutputSlot<S> {
     chunk.holders++;
     this.sending.add(task);
     try {
-      result = await this.runtime.flush({ tag: chunk.tag, events, id: chunk.key });
+      const scope = { dropped: 0 };
+      try {
+        result = await flushScope.run(scope, () => this.runtime.flush({ tag: chunk.tag, events, id: chunk.key }));
+      } finally {
+        task.dropped += scope.dropped;
+      }
     } catch (err) {
       result = { status: 'retry', reason: err instanceof Error ? err.message : String(err) };
     }
@@ -180,7 +187,8 @@ export class OutputSlot<S> {
       return;
     }
     this.hooks.sent?.(chunk);
-    const n = chunk.records;
+    // What the output did not drop itself is what this outcome is about.
+    const n = Math.max(0, chunk.records - task.dropped);
     if (result.status === 'ok') {
       this.counters.add('proc_records', n);
       this.counters.add('proc_bytes', chunk.bytes);

@@ -148,6 +148,17 @@ describe('pipeline routing and delivery', () => {
     expect(run.logs.some((l) => l.includes('[slow_in] resume (mem buf overlimit'))).toBe(true);
   });
 
+  it('records an output drops itself are counted once, as dropped, not also as delivered', async () => {
+    const run = capture(planFrom(SERVICE + LIB_IN('t') + LIB_OUT('t', '    max_records 2')));
+    await run.pipeline.start();
+    run.pipeline.push([{ a: 1 }, { a: 2 }, { a: 3 }]);
+    await run.pipeline.stop();
+    const out = run.pipeline.metrics().output['lib.0']!;
+    expect(run.records()).toEqual([{ a: 1 }, { a: 2 }]);
+    expect(out.counters['proc_records']).toBe(2);
+    expect(out.dropped).toEqual({ max_records: 1 });
+  });
+
   it('refuses to start a plan with a plugin logferry cannot run', async () => {
     const plan = planFrom(SERVICE + '[INPUT]\n    Name kmsg\n    Tag s\n\n' + LIB_OUT('*'));
     const run = capture(plan);

@@ -4,7 +4,7 @@ import { bench, expectResult } from './support.js';
 
 // Every scenario measured in this process, on a few thousand generated lines: it runs and prints
 // one JSON line with the required keys. Figures are printed, never asserted.
-const NAMES = ['split', 'cri', 'docker', 'json', 'regex-apache', 'regex-crio', 'k8s', 'filter-none', 'filter-grep', 'filter-modify', 'filter-record-modifier', 'validate-1000', 'backlog'];
+const NAMES = ['split', 'cri', 'docker', 'json', 'regex-apache', 'regex-crio', 'k8s', 'filter-none', 'filter-grep', 'filter-modify', 'filter-record-modifier', 'filter-grep-alone', 'filter-modify-alone', 'filter-record-modifier-alone', 'validate-1000', 'backlog'];
 
 describe('logferry bench (in-process scenarios)', () => {
   for (const name of NAMES) {

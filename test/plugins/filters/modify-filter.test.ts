@@ -122,4 +122,21 @@ describe('modify filter: rules planned once per record shape', () => {
       { numRuns: 200 },
     );
   });
+
+  it('gives the same with more shapes than it keeps plans for (it then runs the rules on each record for a while)', () => {
+    const lines = ['Rename log message', 'Set source api', 'Copy stream channel', 'Remove stream', 'Move_to_start k'];
+    const rules = lines.map((l) => {
+      const [op, ...rest] = l.split(' ');
+      const parsed = parseModifyRule(op!.toLowerCase() as ModifyRuleKey, rest.join(' '));
+      if (!parsed.ok) throw new Error(parsed.message);
+      return { key: op!.toLowerCase(), value: parsed.value };
+    });
+    const filter = new ModifyFilter({ instance: { entries: rules } } as unknown as FilterContext);
+    const make = (i: number) => ({ [`k${i % 500}`]: i, log: `line ${i}`, stream: i % 3 === 0 ? 'stderr' : 'stdout' });
+    const events = Array.from({ length: 40_000 }, (_, i) => ({ time: 0n, record: make(i) }));
+    const out = filter.filter('t', events);
+    const want = Array.from({ length: 40_000 }, (_, i) => applyRules(make(i), rules.map((r) => r.value)));
+    expect(out.map((e) => JSON.stringify(e.record))).toEqual(want.map((r) => JSON.stringify(r)));
+  });
 });
+

@@ -40,20 +40,41 @@ function hasKeys(record: LogRecord, keys: readonly string[]): boolean {
 const MAX_PLANS = 256;
 /** Plans tried in turn before the lookup by key list (which allocates). */
 const RECENT = 4;
+/**
+ * Planning pays off only when shapes repeat. When more than MAX_NEW_PLANS plans are made within
+ * WINDOW records (e.g. more shapes than MAX_PLANS in turn), the logic runs on each record itself for
+ * the next DIRECT_RUN records, then planning is tried again.
+ */
+const WINDOW = 1024;
+const MAX_NEW_PLANS = 64;
+const DIRECT_RUN = 16 * 1024;
 
 export class ShapePlanner {
   private readonly plans = new Map<string, ShapePlan>();
   private readonly recent: ShapePlan[] = [];
+  /** Records seen and plans made in the current window; records left to run without plans. */
+  private seen = 0;
+  private made = 0;
+  private direct = 0;
 
   /**
-   * @param transform the filter's logic on keys: it gets a record whose values are placeholders
-   *   and returns the record it makes of it (the same object or a new one); it must not read values
-   *   other than to move them, and any value it writes is a constant for every record of the shape.
+   * @param transform the filter's logic on keys: it gets a record and returns the record it makes of
+   *   it (the same object, changed in place or not, or a new one). It runs on records whose values
+   *   are placeholders, and on real records when planning does not pay off; it must not read values
+   *   other than to move them, and any value it writes must be the same for every record.
    */
   constructor(private readonly transform: (shape: LogRecord) => LogRecord) {}
 
   /** The record changed by the filter's logic: the same object (changed in place or not) or a new one. */
   apply(record: LogRecord): LogRecord {
+    if (this.direct > 0) {
+      this.direct--;
+      return this.transform(record);
+    }
+    if (++this.seen >= WINDOW) {
+      this.seen = 0;
+      this.made = 0;
+    }
     const plan = this.planFor(record);
     if (plan.kind === 'same') return record;
     const { to, from, constants } = plan;
@@ -77,6 +98,11 @@ export class ShapePlanner {
     let plan = this.plans.get(id);
     if (plan === undefined) {
       plan = this.plan(keys);
+      if (++this.made > MAX_NEW_PLANS) {
+        this.direct = DIRECT_RUN;
+        this.seen = 0;
+        this.made = 0;
+      }
       if (this.plans.size >= MAX_PLANS) this.plans.delete(this.plans.keys().next().value!);
       this.plans.set(id, plan);
     }

@@ -40,6 +40,8 @@ interface CaseSpec {
    * KUBELET_PORT, KUBE_CA and KUBE_TOKEN to the config. Needs openssl; skipped without it.
    */
   kubelet?: boolean;
+  /** Part of `pipeline.metrics()` after the run, e.g. {"filter": {"throttle.0": {"counters": {"drop_records": 4}}}}. */
+  metrics?: object;
 }
 
 interface Row {
@@ -147,6 +149,7 @@ describe('pipeline golden cases', () => {
         // Give stray extra records a moment to show up before comparing.
         await new Promise((r) => setTimeout(r, 200));
         await pipeline.stop();
+        if (spec.metrics) expect(pipeline.metrics(), logs.join('')).toMatchObject(spec.metrics);
         const unordered = spec.unordered === true;
         // Compared as JSON text per row, so that key order counts (Fluent Bit's record shapes are ordered).
         const text = (groups: Record<string, Row[]>) =>

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { DataDirWriter, loadState } from './data-dir.js';
 import { checkFaults, FaultDecider, parseFaults, type FaultSpec } from './faults.js';
 import { declareDeliveryStream } from './firehose.js';
+import { LocalImds, type ImdsOptions, type ImdsRequest } from './imds.js';
 import { compareNames } from './protocol.js';
 import type { ServiceContext } from './service.js';
 import { createHandler, RequestLog, type CallRecord } from './server.js';
@@ -27,6 +28,7 @@ export type { AssumeRoleCall } from './sts.js';
 export { PUT_LOG_EVENTS_LIMITS, RETENTION_DAYS } from './cloudwatch-logs.js';
 export { FIREHOSE_LIMITS } from './firehose.js';
 export { AwsServiceError } from './protocol.js';
+export { DEFAULT_IMDS_INSTANCE, type ImdsOptions, type ImdsRequest } from './imds.js';
 
 /** The port `logferry aws-local` listens on by default (LocalStack's); the API defaults to an ephemeral port. */
 export const DEFAULT_CLI_PORT = 4566;
@@ -46,6 +48,8 @@ export interface AwsLocalOptions {
   createStreams?: boolean;
   /** Firehose delivery streams that exist from the start (the only ones when createStreams is false). */
   deliveryStreams?: string[];
+  /** The EC2 instance the local instance metadata service under /latest/ describes (imds.ts); defaults to a demo instance. */
+  imds?: ImdsOptions;
 }
 
 export interface AwsLocalStore {
@@ -64,6 +68,8 @@ export interface AwsLocalStore {
   calls(operation?: string): CallRecord[];
   /** Distinct access key ids of all requests, in order of first use. */
   accessKeyIds(): string[];
+  /** Requests to the instance metadata service (/latest/...), oldest first. */
+  imdsRequests(): ImdsRequest[];
 }
 
 export interface AwsLocal {
@@ -80,7 +86,7 @@ function toSpec(f: string | FaultSpec | undefined): FaultSpec {
   return f === undefined ? {} : typeof f === 'string' ? parseFaults(f) : checkFaults(f);
 }
 
-function storeOf(state: AwsLocalState, log: RequestLog): AwsLocalStore {
+function storeOf(state: AwsLocalState, log: RequestLog, imds: LocalImds): AwsLocalStore {
   return {
     logGroups: () =>
       [...state.logGroups.values()]
@@ -94,6 +100,7 @@ function storeOf(state: AwsLocalState, log: RequestLog): AwsLocalStore {
     assumeRoleCalls: () => log.assumeRoleCalls.map((c) => ({ ...c })),
     calls: (operation) => log.calls.filter((c) => operation === undefined || c.operation === operation),
     accessKeyIds: () => [...new Set(log.calls.flatMap((c) => (c.accessKeyId === undefined ? [] : [c.accessKeyId])))],
+    imdsRequests: () => imds.requests.map((r) => ({ ...r })),
   };
 }
 
@@ -108,7 +115,8 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   for (const name of options.deliveryStreams ?? []) declareDeliveryStream({ state, writer, now }, name);
   const log = new RequestLog();
   const contextFor = (region: string): ServiceContext => ({ state, writer, region, createStreams, faults, now });
-  const server = createServer({ keepAliveTimeout: 65_000 }, createHandler(contextFor, log));
+  const imds = new LocalImds(options.imds, now);
+  const server = createServer({ keepAliveTimeout: 65_000 }, createHandler(contextFor, log, imds));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -122,7 +130,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   return {
     endpoint,
     port,
-    store: storeOf(state, log),
+    store: storeOf(state, log, imds),
     setFaults: (f) => faults.set(toSpec(f)),
     close: () =>
       (closing ??= new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLOUDWATCH_LOGS_OPERATIONS } from './cloudwatch-logs.js';
 import { FIREHOSE_OPERATIONS } from './firehose.js';
+import { isImdsPath, type LocalImds } from './imds.js';
 import { AwsServiceError, type Input } from './protocol.js';
 import type { Operation, ServiceContext } from './service.js';
 import { stsErrorXml, stsReply, type AssumeRoleCall } from './sts.js';
@@ -94,7 +95,7 @@ function authorize(req: IncomingMessage, missingType: string): { accessKeyId: st
 export type ContextFactory = (region: string) => ServiceContext;
 
 /** The request handler of the endpoint. */
-export function createHandler(contextFor: ContextFactory, log: RequestLog): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHandler(contextFor: ContextFactory, log: RequestLog, imds?: LocalImds): (req: IncomingMessage, res: ServerResponse) => void {
   const send = (res: ServerResponse, reply: Reply, requestId: string) => {
     const body = Buffer.from(reply.body, 'utf8');
     res.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': requestId, 'content-length': String(body.length) });
@@ -102,6 +103,8 @@ export function createHandler(contextFor: ContextFactory, log: RequestLog): (req
   };
   return (req, res) => {
     const requestId = randomUUID();
+    // The EC2 instance metadata service (imds.ts) lives under /latest/ on the same port.
+    if (imds && isImdsPath(req.url)) return void req.resume().on('end', () => send(res, imds.handle(req), requestId));
     handle(req, contextFor, log, requestId).then(
       (reply) => send(res, reply, requestId),
       (err: unknown) => send(res, jsonError(new AwsServiceError('InternalFailure', err instanceof Error ? err.message : String(err), 500)), requestId),

@@ -7,7 +7,7 @@
  */
 import { splitNanos, type LogEvent } from '../../../engine/event.js';
 import { parseAccessorTemplate, parseKeyOrAccessor, readAccessor, type RecordAccessor, type TemplatePart } from '../../filters/shared/accessor.js';
-import { formatTimeKey } from '../kinesis_firehose/time-key.js';
+import { formatTimeKey } from '../shared/time-key.js';
 import { recordJson } from '../shared/record-json.js';
 import { esDocumentId, opensearchDocumentId, packDocument } from './document-id.js';
 import type { BulkFlavour } from './options.js';

@@ -7,7 +7,7 @@ import { didYouMean } from '../diagnostics/did-you-mean.js';
 import type { PluginDefinition, PluginKind, SectionDefinition } from '../options/define.js';
 import { FILTER_COMMON, INPUT_COMMON, OUTPUT_COMMON } from '../options/common.js';
 import type { OptionTable } from '../options/spec.js';
-import { PLUGINS, UNSUPPORTED_PLUGINS } from '../plugins/registry.js';
+import { PLUGINS, PLUGIN_ALIASES, UNSUPPORTED_PLUGINS } from '../plugins/registry.js';
 import multilineParserSection from '../config/sections/multiline-parser.js';
 import parserSection from '../config/sections/parser.js';
 import serviceSection from '../config/sections/service.js';
@@ -37,7 +37,8 @@ export type Lookup =
 function pluginTopics(name: string, kinds: readonly PluginKind[]): PluginTopic[] {
   const topics: PluginTopic[] = [];
   for (const kind of kinds) {
-    const definition = PLUGINS.find((p) => p.kind === kind && p.name === name);
+    const target = PLUGIN_ALIASES[kind][name] ?? name;
+    const definition = PLUGINS.find((p) => p.kind === kind && p.name === target);
     const unsupported = UNSUPPORTED_PLUGINS[kind][name];
     if (definition) topics.push({ type: 'plugin', kind, definition });
     else if (unsupported !== undefined) topics.push({ type: 'unsupported', kind, name, description: unsupported });

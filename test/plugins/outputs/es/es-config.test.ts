@@ -2,6 +2,7 @@ import AjvModule from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { validateConfig } from '../../../../src/config/validate.js';
+import { lookupTopic } from '../../../../src/docs/catalog.js';
 import { configSchema } from '../../../../src/docs/json-schema.js';
 import { useTempDir } from '../../../support/temp-dir.js';
 
@@ -45,5 +46,11 @@ describe('es / elasticsearch / opensearch in YAML configurations', () => {
     const r = check(yaml('opensearch', '      cloud_id: x:eA==\n'));
     expect(r.schema.length).toBeGreaterThan(0);
     expect(r.diagnostics.map((d) => d.code)).toContain('unknown-key');
+  });
+
+  it('explain finds the es output under its alias (elasticsearch is also an input name)', () => {
+    expect(lookupTopic('elasticsearch')).toEqual({ ambiguous: ['input', 'output'] });
+    const found = lookupTopic('elasticsearch', 'output');
+    expect('found' in found && found.found.type === 'plugin' && found.found.definition.name).toBe('es');
   });
 });

@@ -3,7 +3,7 @@
  * else Merge_Parser, else as one JSON object) and its fields added after the record's own keys or
  * under Merge_Log_Key; Merge_Log_Trim, Keep_Log, and the parser's time.
  */
-import type { LogEvent, LogRecord } from '../../../engine/event.js';
+import { nowNanos, type LogEvent, type LogRecord } from '../../../engine/event.js';
 import { parseJsonObject } from '../../../parsers/runtime/json-object.js';
 import type { RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
@@ -59,11 +59,13 @@ export function mergeLog(event: LogEvent, parser: RecordParser | undefined, o: M
     fields = parseJsonObject(log);
     trim = o.trim;
   } else {
-    const result = parser.parse(log, event.time);
+    // merge_log_handler: a parser that finds no time gives the current time, and the record takes
+    // it (pack_map_content), so a parser without Time_Key stamps the record with the time of merging.
+    const result = parser.parse(log, nowNanos());
     if (result === undefined) return undefined;
     fields = result.record;
     trim = o.trim;
-    if (result.time !== event.time) event.time = result.time;
+    event.time = result.time;
   }
   if (fields === undefined) return undefined;
   let out = record;

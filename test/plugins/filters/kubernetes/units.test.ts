@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { nowNanos } from '../../../../src/engine/event.js';
 import { mergeLog, trimValue } from '../../../../src/plugins/filters/kubernetes/merge-log.js';
+import type { RecordParser } from '../../../../src/parsers/runtime/index.js';
 import { TtlCache } from '../../../../src/plugins/filters/kubernetes/meta-cache.js';
 import { podProps, streamSetting } from '../../../../src/plugins/filters/kubernetes/pod-meta.js';
 import { KubeTagParser } from '../../../../src/plugins/filters/kubernetes/tag-parser.js';
@@ -49,6 +51,28 @@ describe('mergeLog', () => {
   it('trims the string values of a parsed log, not those of a log that is already a map (MERGE_MAP)', () => {
     expect(mergeLog({ time: 1n, record: { log: '{"a":"x\\n"}', s: 1 } }, undefined, o)).toEqual({ s: 1, log_processed: { a: 'x' } });
     expect(mergeLog({ time: 1n, record: { log: { a: 'x\n' }, s: 1 } }, undefined, o)).toEqual({ s: 1, log_processed: { a: 'x\n' } });
+  });
+
+  it("a parser's time becomes the record time; a parser that finds none stamps the time of merging (merge_log_handler)", () => {
+    // a stub parser: `when` is the time it finds, or none (then it answers with `now`, as parsers do)
+    const parser = (when?: bigint): RecordParser => ({
+      name: 'stub',
+      format: 'regex',
+      parse: (text, now) => ({ record: { msg: text }, time: when ?? now }),
+      parseRecord: () => undefined,
+      time: 0n,
+    });
+    const timed = { time: 5n, record: { log: 'hello' } };
+    expect(mergeLog(timed, parser(7n), { ...o, key: undefined, keepLog: true })).toEqual({ log: 'hello', msg: 'hello' });
+    expect(timed.time).toBe(7n);
+    const untimed = { time: 5n, record: { log: 'hello' } };
+    const before = nowNanos();
+    mergeLog(untimed, parser(), o);
+    expect(untimed.time >= before && untimed.time <= nowNanos()).toBe(true);
+    // JSON (no parser) keeps the record's time
+    const json = { time: 5n, record: { log: '{"a":1}' } };
+    mergeLog(json, undefined, o);
+    expect(json.time).toBe(5n);
   });
 });
 

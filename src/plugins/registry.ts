@@ -3,6 +3,7 @@ import dummy from './inputs/dummy/index.js';
 import libInput from './inputs/lib/index.js';
 import tail from './inputs/tail/index.js';
 import systemd from './inputs/systemd/index.js';
+import aws from './filters/aws/index.js';
 import grep from './filters/grep/index.js';
 import kubernetes from './filters/kubernetes/index.js';
 import modify from './filters/modify/index.js';
@@ -42,6 +43,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
   rewriteTag,
   throttle,
   multiline,
+  aws,
   cloudwatchLogs,
   kinesisFirehose,
   stdout,

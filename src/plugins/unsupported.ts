@@ -62,7 +62,6 @@ export const UNSUPPORTED_PLUGINS: Readonly<Record<'input' | 'filter' | 'output',
   },
   filter: {
     alter_size: 'Grow or shrink the number of records in a chunk (testing aid)',
-    aws: 'Add EC2 instance metadata (instance id, zone, ...) to records',
     checklist: 'Flag records whose key value appears in a list file',
     ecs: 'Add Amazon ECS task and container metadata to records',
     expect: 'Assert that records have expected keys and values',

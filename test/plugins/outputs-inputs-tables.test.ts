@@ -20,7 +20,7 @@ const DEFINITIONS: readonly PluginDefinition[] = [tail, systemd, dummy, libInput
 
 const IMPLEMENTED = {
   input: ['tail', 'systemd', 'dummy', 'lib'],
-  filter: ['kubernetes', 'parser', 'grep', 'modify', 'record_modifier', 'nest', 'rewrite_tag', 'throttle', 'multiline'],
+  filter: ['kubernetes', 'parser', 'grep', 'modify', 'record_modifier', 'nest', 'rewrite_tag', 'throttle', 'multiline', 'aws'],
   output: ['cloudwatch_logs', 'kinesis_firehose', 'stdout', 'file', 'null', 'lib', 'es', 'elasticsearch', 'opensearch'],
 } as const;
 
@@ -448,6 +448,6 @@ describe('UNSUPPORTED_PLUGINS', () => {
     for (const name of ['kinesis_streams', 's3', 'loki', 'splunk', 'datadog', 'cloudwatch', 'firehose', 'kinesis']) {
       expect(UNSUPPORTED_PLUGINS.output).toHaveProperty(name);
     }
-    for (const name of ['lua', 'aws', 'ecs', 'stdout', 'throttle_size']) expect(UNSUPPORTED_PLUGINS.filter).toHaveProperty(name);
+    for (const name of ['lua', 'ecs', 'stdout', 'throttle_size']) expect(UNSUPPORTED_PLUGINS.filter).toHaveProperty(name);
   });
 });

@@ -161,8 +161,8 @@ function agents(ctx: BenchContext): Agent[] {
   return list;
 }
 
-function service(port: number, extra = ''): string {
-  return `[SERVICE]\n    Flush        1\n    Grace        5\n    Log_Level    info\n    HTTP_Server  On\n    HTTP_Listen  127.0.0.1\n    HTTP_Port    ${port}\n    Parsers_File parsers.conf\n${extra}`;
+function service(port: number, grace = 5): string {
+  return `[SERVICE]\n    Flush        1\n    Grace        ${grace}\n    Log_Level    info\n    HTTP_Server  On\n    HTTP_Listen  127.0.0.1\n    HTTP_Port    ${port}\n    Parsers_File parsers.conf\n`;
 }
 
 function tailInput(path: string, extra = ''): string {
@@ -277,6 +277,11 @@ const pipelineScenarios: Scenario[] = [
     config: (path, port) => service(port) + tailInput(path) + NULL_OUTPUT,
     defaultLines: 1_000_000,
   }),
+  tailScenario('tail-cri-null', 'tail -> cri multiline -> null (the real CLI)', {
+    input: criFile(false),
+    config: (path, port) => service(port) + tailInput(path, '    multiline.parser cri\n') + NULL_OUTPUT,
+    defaultLines: 1_000_000,
+  }),
   tailScenario('tail-cri-json-null', 'tail -> cri multiline -> parser filter (json on log) -> null (the real CLI)', {
     input: criFile(true),
     config: (path, port) =>
@@ -287,14 +292,14 @@ const pipelineScenarios: Scenario[] = [
     aws: true,
     input: appFile,
     config: (path, port, run, aws) =>
-      service(port) + tailInput(path) + `\n[OUTPUT]\n    Name              cloudwatch_logs\n    Match             *\n    log_group_name    bench\n    log_stream_name   ${run}\n    auto_create_group On\n${awsOutput(aws)}`,
+      service(port, 60) + tailInput(path) + `\n[OUTPUT]\n    Name              cloudwatch_logs\n    Match             *\n    log_group_name    bench\n    log_stream_name   ${run}\n    auto_create_group On\n${awsOutput(aws)}`,
     delivered: (aws, run) => aws.store.logEvents('bench', run).length,
     defaultLines: 300_000,
   }),
   tailScenario('firehose-local', 'tail -> kinesis_firehose against the local endpoint (src/aws-local), every line checked', {
     aws: true,
     input: appFile,
-    config: (path, port, run, aws) => service(port) + tailInput(path) + `\n[OUTPUT]\n    Name            kinesis_firehose\n    Match           *\n    delivery_stream bench-${run}\n${awsOutput(aws)}`,
+    config: (path, port, run, aws) => service(port, 60) + tailInput(path) + `\n[OUTPUT]\n    Name            kinesis_firehose\n    Match           *\n    delivery_stream bench-${run}\n${awsOutput(aws)}`,
     delivered: (aws, run) => aws.store.firehoseRecords(`bench-${run}`).length,
     defaultLines: 300_000,
   }),
@@ -302,7 +307,7 @@ const pipelineScenarios: Scenario[] = [
     aws: true,
     input: appFile,
     config: (path, port, run, aws) =>
-      service(port) + tailInput(path) + `\n[OUTPUT]\n    Name               kinesis_firehose\n    Match              *\n    delivery_stream    bench-${run}\n    simple_aggregation On\n${awsOutput(aws)}`,
+      service(port, 60) + tailInput(path) + `\n[OUTPUT]\n    Name               kinesis_firehose\n    Match              *\n    delivery_stream    bench-${run}\n    simple_aggregation On\n${awsOutput(aws)}`,
     delivered: (aws, run) => aws.store.firehoseRecords(`bench-${run}`).reduce((n, b) => n + b.toString().split('\n').length - 1, 0),
     defaultLines: 300_000,
   }),
@@ -326,7 +331,7 @@ function dummyConfig(port: number, rate: number): string {
   const ticks = Math.min(rate, 100);
   const copies = Math.max(1, Math.round(rate / ticks));
   return (
-    service(port).replace('Grace        5', 'Grace        1') +
+    service(port, 1) +
     `\n[INPUT]\n    Name   dummy\n    Tag    app\n    Rate   ${ticks}\n    Copies ${copies}\n    Dummy  ${DUMMY_RECORD}\n` +
     NULL_OUTPUT
   );

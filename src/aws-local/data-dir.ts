@@ -7,15 +7,18 @@
  *   <dataDir>/cloudwatch/<group>/<stream>.jsonl   {"timestamp":ms,"message":"…","ingestionTime":ms}
  *   <dataDir>/firehose/<stream>.jsonl             {"data":"…","encoding":"utf8"|"base64",
  *                                                   "recordId":"…","arrivalTime":ms}
+ *   <dataDir>/kinesis/_streams.json               {"<stream>":{"shardCount":n,"createTime":ms}}
+ *   <dataDir>/kinesis/<stream>.jsonl              {"data":"…","encoding":…,"partitionKey":"…",
+ *                                                   "sequenceNumber":"…","shardId":"…","arrivalTime":ms}
  *
- * Names are URL-encoded (a leading dot too). Firehose `data` is the record's bytes as UTF-8 text
+ * Names are URL-encoded (a leading dot too). Firehose and Kinesis `data` is the record's bytes as UTF-8 text
  * when they are valid UTF-8 (`"encoding":"utf8"`), else base64 (`"encoding":"base64"`).
  */
 import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
 import { decodeName, encodeName } from './protocol.js';
-import type { AwsLocalState, DeliveryStreamState, FirehoseRecord, LogGroupState, StoredLogEvent } from './types.js';
+import type { AwsLocalState, DeliveryStreamState, FirehoseRecord, KinesisRecord, KinesisStreamState, LogGroupState, StoredLogEvent } from './types.js';
 
 const GROUP_META = '_group.json';
 const LINES = '.jsonl';
@@ -28,14 +31,43 @@ export function deliveryStreamFile(root: string, stream: string): string {
   return join(root, 'firehose', encodeName(stream) + LINES);
 }
 
+export function kinesisStreamFile(root: string, stream: string): string {
+  return join(root, 'kinesis', encodeName(stream) + LINES);
+}
+
+const KINESIS_META = '_streams.json';
+
+/** Record bytes as JSON-lines text: UTF-8 when they are valid UTF-8, else base64. */
+function dataFields(data: Buffer): { data: string; encoding: 'utf8' | 'base64' } {
+  const utf8 = isUtf8(data);
+  return { data: data.toString(utf8 ? 'utf8' : 'base64'), encoding: utf8 ? 'utf8' : 'base64' };
+}
+
+export function kinesisLine(r: KinesisRecord): string {
+  return JSON.stringify({ ...dataFields(r.data), partitionKey: r.partitionKey, sequenceNumber: r.sequenceNumber, shardId: r.shardId, arrivalTime: r.arrivalTime });
+}
+
+export function parseKinesisLine(value: unknown): KinesisRecord | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v.data !== 'string') return undefined;
+  const text = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
+  return {
+    data: Buffer.from(v.data, v.encoding === 'base64' ? 'base64' : 'utf8'),
+    partitionKey: text('partitionKey'),
+    sequenceNumber: text('sequenceNumber'),
+    shardId: text('shardId'),
+    arrivalTime: typeof v.arrivalTime === 'number' ? v.arrivalTime : 0,
+  };
+}
+
 /** The folder of a log group in the data dir. */
 export function logGroupDir(root: string, group: string): string {
   return join(root, 'cloudwatch', encodeName(group));
 }
 
 export function firehoseLine(r: FirehoseRecord): string {
-  const utf8 = isUtf8(r.data);
-  return JSON.stringify({ data: r.data.toString(utf8 ? 'utf8' : 'base64'), encoding: utf8 ? 'utf8' : 'base64', recordId: r.recordId, arrivalTime: r.arrivalTime });
+  return JSON.stringify({ ...dataFields(r.data), recordId: r.recordId, arrivalTime: r.arrivalTime });
 }
 
 export function parseFirehoseLine(value: unknown): FirehoseRecord | undefined {
@@ -106,7 +138,7 @@ export function jsonLinesNames(dir: string): string[] {
 
 /** Reads a data dir into fresh state (empty when the dir does not exist yet). */
 export function loadState(root: string, now: number): AwsLocalState {
-  const state: AwsLocalState = { logGroups: new Map(), deliveryStreams: new Map() };
+  const state: AwsLocalState = { logGroups: new Map(), deliveryStreams: new Map(), kinesisStreams: new Map() };
   for (const entry of listDir(join(root, 'cloudwatch'))) {
     const dir = join(root, 'cloudwatch', entry);
     let meta: Record<string, unknown> = {};
@@ -137,6 +169,24 @@ export function loadState(root: string, now: number): AwsLocalState {
     const records = readJsonLines(deliveryStreamFile(root, name)).values.map(parseFirehoseLine).filter((r) => r !== undefined);
     state.deliveryStreams.set(name, { name, createTime: records[0]?.arrivalTime ?? now, records });
   }
+  let meta: Record<string, { shardCount?: unknown; createTime?: unknown }> = {};
+  try {
+    meta = JSON.parse(readFileSync(join(root, 'kinesis', KINESIS_META), 'utf8')) as typeof meta;
+  } catch {
+    // no metadata: streams are known from their files, with one shard
+  }
+  for (const name of new Set([...Object.keys(meta), ...jsonLinesNames(join(root, 'kinesis'))])) {
+    const records = readJsonLines(kinesisStreamFile(root, name)).values.map(parseKinesisLine).filter((r) => r !== undefined);
+    const m = meta[name] ?? {};
+    const last = records.at(-1)?.sequenceNumber;
+    state.kinesisStreams.set(name, {
+      name,
+      createTime: typeof m.createTime === 'number' ? m.createTime : (records[0]?.arrivalTime ?? now),
+      shardCount: typeof m.shardCount === 'number' && m.shardCount >= 1 ? m.shardCount : 1,
+      records,
+      nextSequence: last !== undefined && /^\d+$/.test(last) ? BigInt(last) + 1n : 0n,
+    });
+  }
   return state;
 }
 
@@ -145,6 +195,7 @@ export class DataDirWriter {
   constructor(readonly root: string) {
     mkdirSync(join(root, 'cloudwatch'), { recursive: true });
     mkdirSync(join(root, 'firehose'), { recursive: true });
+    mkdirSync(join(root, 'kinesis'), { recursive: true });
   }
 
   /** A group's metadata file (after CreateLogGroup, CreateLogStream, PutRetentionPolicy). */
@@ -174,5 +225,18 @@ export class DataDirWriter {
 
   appendRecords(stream: string, records: readonly FirehoseRecord[]): void {
     if (records.length > 0) appendFileSync(deliveryStreamFile(this.root, stream), records.map((r) => firehoseLine(r) + '\n').join(''));
+  }
+
+  /** The Kinesis streams' metadata (all of them: a few lines), then an empty file for the new one. */
+  createKinesisStream(stream: KinesisStreamState, all: Iterable<KinesisStreamState>): void {
+    const meta: Record<string, { shardCount: number; createTime: number }> = {};
+    for (const s of all) meta[s.name] = { shardCount: s.shardCount, createTime: s.createTime };
+    meta[stream.name] = { shardCount: stream.shardCount, createTime: stream.createTime };
+    writeFileSync(join(this.root, 'kinesis', KINESIS_META), JSON.stringify(meta) + '\n');
+    appendFileSync(kinesisStreamFile(this.root, stream.name), '');
+  }
+
+  appendKinesisRecords(stream: string, records: readonly KinesisRecord[]): void {
+    if (records.length > 0) appendFileSync(kinesisStreamFile(this.root, stream), records.map((r) => kinesisLine(r) + '\n').join(''));
   }
 }

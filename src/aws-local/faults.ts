@@ -5,11 +5,11 @@
 
 /** Probabilities (0..1) of each fault per data call, and a fixed delay before each data call. */
 export interface FaultSpec {
-  /** ThrottlingException (CloudWatch Logs) / ServiceUnavailableException (Firehose). */
+  /** ThrottlingException (CloudWatch Logs) / ServiceUnavailableException (Firehose) / ProvisionedThroughputExceededException (Kinesis). */
   throttle?: number;
   /** HTTP 500 InternalFailure or 503 ServiceUnavailable. */
   serverError?: number;
-  /** PutRecordBatch only: the probability of each record failing with ServiceUnavailableException. */
+  /** PutRecordBatch / PutRecords: the probability of each record failing (ServiceUnavailableException / ProvisionedThroughputExceededException). */
   partial?: number;
   /** Milliseconds to wait before answering a data call. */
   latencyMs?: number;

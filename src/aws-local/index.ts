@@ -1,6 +1,6 @@
 /**
- * An embedded CloudWatch Logs + Firehose + STS endpoint on loopback for local runs and tests:
- * point the real AWS SDK (or the cloudwatch_logs / kinesis_firehose outputs) at `endpoint`.
+ * An embedded CloudWatch Logs + Firehose + Kinesis Data Streams + STS endpoint on loopback for local runs and tests:
+ * point the real AWS SDK (or the cloudwatch_logs / kinesis_firehose / kinesis_streams outputs) at `endpoint`.
  *
  * ```ts
  * const aws = await startAwsLocal({ faults: 'throttle=0.2', seed: 1 });
@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { DataDirWriter, loadState } from './data-dir.js';
 import { checkFaults, FaultDecider, parseFaults, type FaultSpec } from './faults.js';
 import { declareDeliveryStream } from './firehose.js';
+import { declareKinesisStream } from './kinesis.js';
 import { LocalImds, type ImdsOptions, type ImdsRequest } from './imds.js';
 import { compareNames } from './protocol.js';
 import type { ServiceContext } from './service.js';
@@ -27,6 +28,7 @@ export type { CallRecord } from './server.js';
 export type { AssumeRoleCall } from './sts.js';
 export { PUT_LOG_EVENTS_LIMITS, RETENTION_DAYS } from './cloudwatch-logs.js';
 export { FIREHOSE_LIMITS } from './firehose.js';
+export { KINESIS_LIMITS } from './kinesis.js';
 export { AwsServiceError } from './protocol.js';
 export { DEFAULT_IMDS_INSTANCE, type ImdsOptions, type ImdsRequest } from './imds.js';
 
@@ -44,12 +46,22 @@ export interface AwsLocalOptions {
   faults?: string | FaultSpec;
   /** Seed of the fault PRNG: the same seed and calls give the same faults. Random when absent. */
   seed?: number;
-  /** Firehose: create unknown delivery streams on first use. Default true. */
+  /** Firehose and Kinesis: create unknown delivery streams / data streams (one shard) on first use. Default true. */
   createStreams?: boolean;
   /** Firehose delivery streams that exist from the start (the only ones when createStreams is false). */
   deliveryStreams?: string[];
+  /** Kinesis data streams that exist from the start, one shard each (the only ones when createStreams is false). */
+  kinesisStreams?: string[];
   /** The EC2 instance the local instance metadata service under /latest/ describes (imds.ts); defaults to a demo instance. */
   imds?: ImdsOptions;
+}
+
+/** A record of a Kinesis data stream as stored. */
+export interface StoredKinesisRecord {
+  data: Buffer;
+  partitionKey: string;
+  sequenceNumber: string;
+  shardId: string;
 }
 
 export interface AwsLocalStore {
@@ -61,6 +73,10 @@ export interface AwsLocalStore {
   deliveryStreams(): string[];
   /** The decoded data of each stored record in arrival order; [] when unknown. */
   firehoseRecords(stream: string): Buffer[];
+  /** Kinesis data stream names, sorted. */
+  kinesisStreams(): string[];
+  /** The stored records of a Kinesis data stream in arrival order; [] when unknown. */
+  kinesisRecords(stream: string): StoredKinesisRecord[];
   /** Requests per operation (e.g. 'PutLogEvents', 'AssumeRole'), failed ones included; no argument: all. */
   requests(operation?: string): number;
   assumeRoleCalls(): { roleArn: string; externalId?: string; sessionName: string; issuedAccessKeyId: string }[];
@@ -96,6 +112,9 @@ function storeOf(state: AwsLocalState, log: RequestLog, imds: LocalImds): AwsLoc
     logEvents: (group, stream) => (state.logGroups.get(group)?.streams.get(stream)?.events ?? []).map((e) => ({ ...e })),
     deliveryStreams: () => [...state.deliveryStreams.keys()].sort(),
     firehoseRecords: (stream) => (state.deliveryStreams.get(stream)?.records ?? []).map((r) => Buffer.from(r.data)),
+    kinesisStreams: () => [...state.kinesisStreams.keys()].sort(),
+    kinesisRecords: (stream) =>
+      (state.kinesisStreams.get(stream)?.records ?? []).map((r) => ({ data: Buffer.from(r.data), partitionKey: r.partitionKey, sequenceNumber: r.sequenceNumber, shardId: r.shardId })),
     requests: (operation) => (operation === undefined ? [...log.counts.values()].reduce((a, b) => a + b, 0) : (log.counts.get(operation) ?? 0)),
     assumeRoleCalls: () => log.assumeRoleCalls.map((c) => ({ ...c })),
     calls: (operation) => log.calls.filter((c) => operation === undefined || c.operation === operation),
@@ -109,10 +128,11 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   const host = options.host ?? '127.0.0.1';
   const faults = new FaultDecider(toSpec(options.faults), options.seed);
   const now = () => Date.now();
-  const state: AwsLocalState = options.dataDir ? loadState(options.dataDir, now()) : { logGroups: new Map(), deliveryStreams: new Map() };
+  const state: AwsLocalState = options.dataDir ? loadState(options.dataDir, now()) : { logGroups: new Map(), deliveryStreams: new Map(), kinesisStreams: new Map() };
   const writer = options.dataDir ? new DataDirWriter(options.dataDir) : undefined;
   const createStreams = options.createStreams ?? true;
   for (const name of options.deliveryStreams ?? []) declareDeliveryStream({ state, writer, now }, name);
+  for (const name of options.kinesisStreams ?? []) declareKinesisStream({ state, writer, now }, name);
   const log = new RequestLog();
   const contextFor = (region: string): ServiceContext => ({ state, writer, region, createStreams, faults, now });
   const imds = new LocalImds(options.imds, now);

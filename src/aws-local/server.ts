@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLOUDWATCH_LOGS_OPERATIONS } from './cloudwatch-logs.js';
 import { FIREHOSE_OPERATIONS } from './firehose.js';
+import { KINESIS_OPERATIONS } from './kinesis.js';
 import { isImdsPath, type LocalImds } from './imds.js';
 import { AwsServiceError, type Input } from './protocol.js';
 import type { Operation, ServiceContext } from './service.js';
@@ -15,10 +16,11 @@ import { stsErrorXml, stsReply, type AssumeRoleCall } from './sts.js';
 const SERVICES: Record<string, { name: string; operations: Record<string, Operation>; throttle: AwsServiceError }> = {
   Logs_20140328: { name: 'logs', operations: CLOUDWATCH_LOGS_OPERATIONS, throttle: new AwsServiceError('ThrottlingException', 'Rate exceeded', 400) },
   Firehose_20150804: { name: 'firehose', operations: FIREHOSE_OPERATIONS, throttle: new AwsServiceError('ServiceUnavailableException', 'Slow down.', 500) },
+  Kinesis_20131202: { name: 'kinesis', operations: KINESIS_OPERATIONS, throttle: new AwsServiceError('ProvisionedThroughputExceededException', 'Rate exceeded for stream under account 000000000000.', 400) },
 };
 
 /** The calls that carry data: only these see faults (decided before anything is stored). */
-export const DATA_OPERATIONS: ReadonlySet<string> = new Set(['PutLogEvents', 'PutRecord', 'PutRecordBatch']);
+export const DATA_OPERATIONS: ReadonlySet<string> = new Set(['PutLogEvents', 'PutRecord', 'PutRecordBatch', 'PutRecords']);
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const MAX_CALLS_KEPT = 10_000;

@@ -10,7 +10,7 @@ export interface ServiceContext {
   readonly writer: DataDirWriter | undefined;
   /** From the request's SigV4 credential scope (us-east-1 when it has none). */
   readonly region: string;
-  /** Firehose: create unknown delivery streams on first use. */
+  /** Firehose and Kinesis: create unknown delivery streams / data streams on first use. */
   readonly createStreams: boolean;
   readonly faults: FaultDecider;
   now(): number;

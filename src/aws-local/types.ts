@@ -35,8 +35,29 @@ export interface DeliveryStreamState {
   readonly records: FirehoseRecord[];
 }
 
+export interface KinesisRecord {
+  readonly data: Buffer;
+  readonly partitionKey: string;
+  /** 56 decimal digits, increasing within the stream. */
+  readonly sequenceNumber: string;
+  readonly shardId: string;
+  /** Milliseconds since the epoch. */
+  readonly arrivalTime: number;
+}
+
+export interface KinesisStreamState {
+  readonly name: string;
+  readonly createTime: number;
+  readonly shardCount: number;
+  /** In arrival order (each PutRecords call's accepted records as sent). */
+  readonly records: KinesisRecord[];
+  /** The next sequence number's counter. */
+  nextSequence: bigint;
+}
+
 /** Everything the endpoint holds; the services change it, the data dir mirrors it. */
 export interface AwsLocalState {
   readonly logGroups: Map<string, LogGroupState>;
   readonly deliveryStreams: Map<string, DeliveryStreamState>;
+  readonly kinesisStreams: Map<string, KinesisStreamState>;
 }

@@ -3,17 +3,19 @@ import { isUtf8 } from 'node:buffer';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CLI_PORT, parseFaults, startAwsLocal, type FaultSpec } from '../aws-local/index.js';
-import { deliveryStreamFile, jsonLinesNames, logGroupDir, logStreamFile, parseFirehoseLine, parseLogEventLine, readJsonLines } from '../aws-local/data-dir.js';
+import { deliveryStreamFile, jsonLinesNames, kinesisStreamFile, logGroupDir, logStreamFile, parseFirehoseLine, parseKinesisLine, parseLogEventLine, readJsonLines } from '../aws-local/data-dir.js';
 import { commandLine, EXIT, type CommandIo } from './io.js';
 
 export const AWS_LOCAL_USAGE = `usage: logferry aws-local [--port N] [--host H] [--data-dir D] [--faults SPEC] [--seed N]
                           [--no-create-streams] [--delivery-stream NAME]...
        logferry aws-local tail <log group> [--data-dir D] [--stream S]... [--follow]
        logferry aws-local firehose <delivery stream> [--data-dir D] [--follow]
+       logferry aws-local kinesis <data stream> [--data-dir D] [--follow]
 
-Runs a local CloudWatch Logs + Firehose + STS endpoint (the AWS JSON 1.1 and Query protocols the
-AWS SDKs speak) until SIGINT/SIGTERM and prints its URL; point an output's 'endpoint' at it. What
-it receives is kept as JSON lines in the data dir, which 'tail' and 'firehose' print.
+Runs a local CloudWatch Logs + Firehose + Kinesis Data Streams + STS endpoint (the AWS JSON 1.1
+and Query protocols the AWS SDKs speak) until SIGINT/SIGTERM and prints its URL; point an output's
+'endpoint' at it. What it receives is kept as JSON lines in the data dir, which 'tail', 'firehose'
+and 'kinesis' print (one line per record: its data; binary data as base64:...).
 
 options:
   --port N                  port to listen on (default ${DEFAULT_CLI_PORT}; 0 = any free port)
@@ -21,10 +23,11 @@ options:
   --data-dir D              where groups, streams, events and records are kept (default .aws-local)
   --faults SPEC             e.g. throttle=0.3,server-error=0.1,partial=0.2,latency-ms=50
   --seed N                  seed for the faults, so a run can be repeated
-  --no-create-streams       Firehose: only --delivery-stream streams exist
+  --no-create-streams       Firehose/Kinesis: only --delivery-stream/--kinesis-stream streams exist
   --delivery-stream NAME    a Firehose delivery stream that exists from the start (repeatable)
+  --kinesis-stream NAME     a Kinesis data stream (one shard) that exists from the start (repeatable)
   --stream S                tail: only this log stream (repeatable)
-  -f, --follow              tail/firehose: keep printing what arrives until SIGINT/SIGTERM`;
+  -f, --follow              tail/firehose/kinesis: keep printing what arrives until SIGINT/SIGTERM`;
 
 const DEFAULT_DATA_DIR = '.aws-local';
 const FOLLOW_INTERVAL_MS = 200;
@@ -91,26 +94,31 @@ function tailCommand(group: string, dataDir: string, streams: readonly string[],
   return printAndFollow(read, io, follow, signals);
 }
 
-function firehoseCommand(stream: string, dataDir: string, follow: boolean, io: CommandIo, signals: NodeJS.EventEmitter): Promise<number> | number {
-  const file = deliveryStreamFile(dataDir, stream);
+/** One line per record: text records as they are (their own trailing newline dropped), others as base64. */
+function recordLine(data: Buffer): string {
+  if (!isUtf8(data)) return `base64:${data.toString('base64')}\n`;
+  const text = data.toString('utf8');
+  return `${text.endsWith('\n') ? text.slice(0, -1) : text}\n`;
+}
+
+/** `firehose` and `kinesis`: the records of one stream's file, as recordLine prints them. */
+function recordsCommand(kind: 'firehose' | 'kinesis', stream: string, dataDir: string, follow: boolean, io: CommandIo, signals: NodeJS.EventEmitter): Promise<number> | number {
+  const file = kind === 'firehose' ? deliveryStreamFile(dataDir, stream) : kinesisStreamFile(dataDir, stream);
   if (!existsSync(file)) {
-    io.stderr(`logferry aws-local firehose: no delivery stream '${stream}' in ${dataDir}\n`);
+    io.stderr(`logferry aws-local ${kind}: no ${kind === 'firehose' ? 'delivery stream' : 'data stream'} '${stream}' in ${dataDir}\n`);
     return EXIT.problems;
   }
+  const parse: (v: unknown) => { data: Buffer } | undefined = kind === 'firehose' ? parseFirehoseLine : parseKinesisLine;
   const read = (offsets: Map<string, number>) =>
     newValues(file, offsets)
-      .map(parseFirehoseLine)
+      .map(parse)
       .filter((r) => r !== undefined)
-      .map((r) => {
-        // one line per record: text records as they are (their own trailing newline dropped), others as base64
-        const text = r.data.toString('utf8');
-        return isUtf8(r.data) ? `${text.endsWith('\n') ? text.slice(0, -1) : text}\n` : `base64:${r.data.toString('base64')}\n`;
-      })
+      .map((r) => recordLine(r.data))
       .join('');
   return printAndFollow(read, io, follow, signals);
 }
 
-async function serve(options: { port: number; host: string; dataDir: string; faults: FaultSpec; seed?: number; createStreams: boolean; deliveryStreams: string[] }, io: CommandIo, signals: NodeJS.EventEmitter): Promise<number> {
+async function serve(options: { port: number; host: string; dataDir: string; faults: FaultSpec; seed?: number; createStreams: boolean; deliveryStreams: string[]; kinesisStreams: string[] }, io: CommandIo, signals: NodeJS.EventEmitter): Promise<number> {
   let aws;
   try {
     aws = await startAwsLocal(options);
@@ -120,7 +128,7 @@ async function serve(options: { port: number; host: string; dataDir: string; fau
   }
   const stopped = untilSignal(signals);
   io.stdout(`${aws.endpoint}\n`);
-  io.stderr(`aws-local: CloudWatch Logs, Firehose and STS on ${aws.endpoint}, data in ${options.dataDir}; SIGINT/SIGTERM stops\n`);
+  io.stderr(`aws-local: CloudWatch Logs, Firehose, Kinesis and STS on ${aws.endpoint}, data in ${options.dataDir}; SIGINT/SIGTERM stops\n`);
   await stopped;
   await aws.close();
   io.stderr(`aws-local: stopped after ${aws.store.requests()} request(s)\n`);
@@ -141,6 +149,7 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
         seed: { type: 'string' },
         'no-create-streams': { type: 'boolean', default: false },
         'delivery-stream': { type: 'string', multiple: true, default: [] },
+        'kinesis-stream': { type: 'string', multiple: true, default: [] },
         stream: { type: 'string', multiple: true, default: [] },
         follow: { type: 'boolean', short: 'f', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -155,11 +164,11 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
   };
   const dataDir = resolve(io.cwd, values['data-dir']);
   const [sub, name, ...extra] = positionals;
-  if (sub === 'tail' || sub === 'firehose') {
-    if (name === undefined || extra.length > 0) return usage(`${sub} needs exactly one ${sub === 'tail' ? 'log group' : 'delivery stream'} name`);
-    return sub === 'tail' ? tailCommand(name, dataDir, values.stream, values.follow, io, signals) : firehoseCommand(name, dataDir, values.follow, io, signals);
+  if (sub === 'tail' || sub === 'firehose' || sub === 'kinesis') {
+    if (name === undefined || extra.length > 0) return usage(`${sub} needs exactly one ${sub === 'tail' ? 'log group' : sub === 'firehose' ? 'delivery stream' : 'data stream'} name`);
+    return sub === 'tail' ? tailCommand(name, dataDir, values.stream, values.follow, io, signals) : recordsCommand(sub, name, dataDir, values.follow, io, signals);
   }
-  if (sub !== undefined) return usage(`unknown subcommand '${sub}' (tail, firehose, or none to run the endpoint)`);
+  if (sub !== undefined) return usage(`unknown subcommand '${sub}' (tail, firehose, kinesis, or none to run the endpoint)`);
   const port = values.port === undefined ? DEFAULT_CLI_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) return usage(`--port needs a port number, got '${values.port}'`);
   const seed = values.seed === undefined ? undefined : Number(values.seed);
@@ -170,5 +179,5 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
   } catch (err) {
     return usage(`--faults: ${(err as Error).message}`);
   }
-  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'] }, io, signals);
+  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'], kinesisStreams: values['kinesis-stream'] }, io, signals);
 }

@@ -14,6 +14,7 @@ import { splitNanos } from '../../src/engine/event.js';
 import { Pipeline } from '../../src/engine/pipeline.js';
 import { composeTailTag } from '../../src/config/analyze/tag-pattern.js';
 import { REPO_ROOT } from '../support/cli.js';
+import { startAwsLocal, type ImdsOptions } from '../../src/aws-local/index.js';
 import { KubeServer, makeCertificate } from '../plugins/filters/kubernetes/kube-server.js';
 
 type Step =
@@ -42,6 +43,8 @@ interface CaseSpec {
   kubelet?: boolean;
   /** Part of `pipeline.metrics()` after the run, e.g. {"filter": {"throttle.0": {"counters": {"drop_records": 4}}}}. */
   metrics?: object;
+  /** Start aws-local's instance metadata service (these instance values; true: its demo instance) and point AWS_EC2_METADATA_SERVICE_ENDPOINT at it. */
+  imds?: ImdsOptions | true;
 }
 
 interface Row {
@@ -108,6 +111,9 @@ describe('pipeline golden cases', () => {
       const tls = spec.kubelet ? makeCertificate() : undefined;
       if (spec.kubelet && !tls) ctx.skip();
       const kubelet = tls ? new KubeServer(tls) : undefined;
+      const imds = spec.imds ? await startAwsLocal({ imds: spec.imds === true ? {} : spec.imds }) : undefined;
+      const imdsEndpoint = process.env['AWS_EC2_METADATA_SERVICE_ENDPOINT'];
+      if (imds) process.env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] = imds.endpoint;
       try {
         if (existsSync(join(dir, 'input'))) cpSync(join(dir, 'input'), work, { recursive: true });
         const kubeEnv: Record<string, string> = {};
@@ -157,6 +163,9 @@ describe('pipeline golden cases', () => {
         expect(text(byTag(comparable(rows, expected, work, workTag), unordered)), logs.join('')).toEqual(text(byTag(expected, unordered)));
       } finally {
         await kubelet?.close();
+        await imds?.close();
+        if (imds && imdsEndpoint === undefined) delete process.env['AWS_EC2_METADATA_SERVICE_ENDPOINT'];
+        else if (imds) process.env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] = imdsEndpoint;
         if (tls) rmSync(tls.dir, { recursive: true, force: true });
         rmSync(work, { recursive: true, force: true });
       }

@@ -19,6 +19,7 @@ import { PipelineError } from '../../../errors.js';
 import type { LogEvent } from '../../../engine/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
 import { CursorDb, isCursor, type CursorDbSync } from './cursor-db.js';
+import { CursorQueue } from './cursor-queue.js';
 import { entryRecord, entryTime, hasAllMatches, makeTagger, type EntryOptions, type JournalJson } from './journal-entry.js';
 import { andRecheck, journalctlArgs, type JournalctlQuery } from './journalctl.js';
 
@@ -32,47 +33,6 @@ const STABLE_MS = 10_000;
 const STOP_KILL_AFTER_MS = 2_000;
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
-
-/** Cursors of appended batches in read order; the stored cursor is the newest whose batches before it are all released. */
-class CursorQueue {
-  private cursors: string[] = [];
-  private done: boolean[] = [];
-  private head = 0;
-  private base = 0;
-
-  constructor(private readonly onAdvance: (cursor: string) => void) {}
-
-  get outstanding(): number {
-    return this.cursors.length - this.head;
-  }
-
-  add(cursor: string): () => void {
-    const seq = this.base + this.cursors.length;
-    this.cursors.push(cursor);
-    this.done.push(false);
-    let called = false;
-    return () => {
-      if (called) return;
-      called = true;
-      this.done[seq - this.base] = true;
-      this.advance();
-    };
-  }
-
-  private advance(): void {
-    let head = this.head;
-    let last: string | undefined;
-    while (head < this.cursors.length && this.done[head] === true) last = this.cursors[head++];
-    this.head = head;
-    if (head > 1024 && head * 2 > this.cursors.length) {
-      this.cursors.splice(0, head);
-      this.done.splice(0, head);
-      this.base += head;
-      this.head = 0;
-    }
-    if (last !== undefined) this.onAdvance(last);
-  }
-}
 
 export class SystemdInput implements InputRuntime {
   private readonly query: JournalctlQuery;

@@ -46,8 +46,9 @@ const KEY_ORDER: readonly Field[] = ['az', 'ec2_instance_id', 'ec2_instance_type
  * is moved to the end with the metadata value (Fluent Bit appends a duplicate key, the last one read
  * wins), as record_modifier does.
  *
- * The first fetch starts when the filter is created and the first batch waits for it (Fluent Bit
- * fetches in its init). A group that fails is retried at a batch once retry_interval_s has passed
+ * The first fetch starts with the first batch, which waits for it: Fluent Bit fetches in its init,
+ * so the first records carry the metadata in both, but a filter whose Match never sees a record
+ * (the host pipeline in a test run, the demo) makes no request at all. A group that fails is retried at a batch once retry_interval_s has passed
  * since its last attempt, and that batch waits for the retry (as Fluent Bit's filter callback does);
  * meanwhile records pass with the keys read so far, never dropped. Once everything is read, the hot
  * path is synchronous: one planned key append per record shape.
@@ -117,7 +118,6 @@ export class AwsFilter implements FilterRuntime {
     ];
     for (const g of this.groups) if (!g.wanted) g.done = true;
     this.retrieved = this.groups.every((g) => g.done);
-    if (!this.retrieved) this.pending = this.fetchDue();
   }
 
   filter(_tag: string, events: LogEvent[]): LogEvent[] | Promise<LogEvent[]> {

@@ -12,6 +12,11 @@ export interface JournalctlPosition {
   readonly afterCursor?: string;
   /** No cursor: start at the end (Read_From_Tail), else at the head. */
   readonly fromTail: boolean;
+  /**
+   * Read_From_Tail restarted before any entry was read: start at this realtime (`@seconds`, the
+   * first start's) instead of the end, so entries written in between are not skipped.
+   */
+  readonly since?: string;
 }
 
 export interface JournalctlQuery {
@@ -32,6 +37,7 @@ export function journalctlArgs(q: JournalctlQuery, at: JournalctlPosition): stri
   const args = ['--no-pager', '--output=json', '--all', '--follow', '--merge'];
   if (q.path !== undefined) args.push(`--directory=${q.path}`);
   if (at.afterCursor !== undefined) args.push(`--after-cursor=${at.afterCursor}`, '--no-tail');
+  else if (at.fromTail && at.since !== undefined) args.push(`--since=@${at.since}`);
   else if (at.fromTail) args.push('--lines=0');
   else args.push('--no-tail');
   if (q.matches.length > 0) {

@@ -59,6 +59,8 @@ export class SystemdInput implements InputRuntime {
   private restartDelay = FIRST_RESTART_DELAY_MS;
   private stderrTail: string[] = [];
   private stopPromise: Promise<void> | undefined;
+  /** Read_From_Tail: when the first journalctl started (seconds, as journalctl's `--since=@`). */
+  private tailSince: string | undefined;
 
   constructor(private readonly ctx: InputContext) {
     const o = ctx.instance.options;
@@ -118,7 +120,13 @@ export class SystemdInput implements InputRuntime {
 
   /** Starts journalctl after the last entry read (or at the configured start); resolves once it runs. */
   private spawnChild(): Promise<void> {
-    const args = journalctlArgs(this.query, { fromTail: this.fromTail, ...(this.readCursor !== undefined ? { afterCursor: this.readCursor } : {}) });
+    if (this.fromTail && this.readCursor === undefined && this.tailSince === undefined) this.tailSince = (Date.now() / 1000).toFixed(3);
+    const first = this.childStarted === 0;
+    const args = journalctlArgs(this.query, {
+      fromTail: this.fromTail,
+      ...(this.readCursor !== undefined ? { afterCursor: this.readCursor } : {}),
+      ...(!first && this.tailSince !== undefined ? { since: this.tailSince } : {}),
+    });
     this.ctx.log.debug(`${JOURNALCTL} ${args.join(' ')}`);
     const child = spawn(JOURNALCTL, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SYSTEMD_COLORS: '0', SYSTEMD_PAGER: '' } });
     this.child = child;

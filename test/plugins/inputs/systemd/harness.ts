@@ -63,8 +63,8 @@ export function exportFormat(entries: readonly Entry[], firstUsec: bigint): Buff
 export interface JournalDir {
   readonly dir: string;
   path(name: string): string;
-  /** Appends entries to the journal file (created on first use), 1 s apart after the previous ones. */
-  write(entries: readonly Entry[]): void;
+  /** Appends entries to the journal file (created on first use), 1 s apart after the previous ones (or from `firstUsec`). */
+  write(entries: readonly Entry[], firstUsec?: bigint): void;
   /** How many entries were written so far. */
   readonly written: number;
 }
@@ -76,8 +76,8 @@ export function journalDir(root: string): JournalDir {
   return {
     dir,
     path: (name) => join(root, name),
-    write(entries) {
-      const input = exportFormat(entries, T0_USEC + BigInt(written) * 1_000_000n);
+    write(entries, firstUsec) {
+      const input = exportFormat(entries, firstUsec ?? T0_USEC + BigInt(written) * 1_000_000n);
       const r = spawnSync(JOURNAL_REMOTE!, [`--output=${join(dir, 'test.journal')}`, '-'], { input });
       if (r.status !== 0) throw new Error(`systemd-journal-remote failed (${r.status}): ${r.stderr.toString()}`);
       const out = r.stderr.toString();

@@ -142,6 +142,21 @@ describe.skipIf(SKIP_REASON !== undefined)('systemd input (real journal files, j
     expect(r.counter('restarts')).toBe(0);
   });
 
+  it('Read_From_Tail: a journalctl that dies before the first entry restarts where the first one started, skipping nothing written since', async () => {
+    const j = s.journal();
+    j.write(msgs('old', 0, 3));
+    const r = await s.start({ Read_From_Tail: 'On' });
+    await waitFor(() => journalctlPids(j.dir).length === 1, 5000, 'journalctl');
+    const [pid] = journalctlPids(j.dir);
+    process.kill(pid!, 'SIGKILL');
+    // Written while no journalctl runs, with the current clock (as journald would).
+    j.write(msgs('new', 0, 2), BigInt(Date.now() + 1) * 1000n);
+    await waitFor(() => r.counter('restarts') === 1, 5000, 'restart counted');
+    await waitFor(() => r.records().length === 2);
+    await new Promise((res) => setTimeout(res, 300));
+    expect(r.messages()).toEqual(names('new', 0, 2));
+  });
+
   it('follows entries written while it runs', async () => {
     const j = s.journal();
     j.write(msgs('a', 0, 2));

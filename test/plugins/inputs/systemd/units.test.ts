@@ -109,6 +109,7 @@ describe('journalctl command line', () => {
   it('starts at the head, the tail (Read_From_Tail) or after a cursor', () => {
     const none = { path: undefined, matches: [], filterType: 'or' as const };
     expect(journalctlArgs(none, { fromTail: true })).toEqual(['--no-pager', '--output=json', '--all', '--follow', '--merge', '--lines=0']);
+    expect(journalctlArgs(none, { fromTail: true, since: '1700000000.123' }).slice(-1)).toEqual(['--since=@1700000000.123']);
     expect(journalctlArgs(none, { fromTail: true, afterCursor: 's=1;i=2' })).toEqual(['--no-pager', '--output=json', '--all', '--follow', '--merge', '--after-cursor=s=1;i=2', '--no-tail']);
   });
 

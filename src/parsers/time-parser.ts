@@ -18,7 +18,7 @@
  * Unlike Fluent Bit, which keeps the fraction in a double and truncates (off by 1 ns for about
  * 2% of 9-digit fractions), nanoseconds are exact.
  */
-import { compileStrptime, resetTime, strptime, timegm, zeroTime, type StrptimeFormat } from './strptime.js';
+import { compileStrptime, daysFromCivil, resetTime, strptime, timegm, zeroTime, type StrptimeFormat } from './strptime.js';
 import { localTime, mktime, zoneLocalToUtc, zoneTime } from './time-zone.js';
 
 export interface TimeSettings {
@@ -70,6 +70,13 @@ export class TimeParser {
   private lastText = '';
   private secondsNs = 0n;
   private secondsNsOf = Number.NaN;
+  /**
+   * The container runtimes' formats (cri `%Y-%m-%dT%H:%M:%S.%L%z`, docker `%Y-%m-%dT%H:%M:%S.%L`):
+   * a text of exactly the shape `YYYY-MM-DDTHH:MM:SS.<1-9 digits>Z` is read by position, without
+   * strptime or the caches (see `readIsoZ`). 0: off; 1: cri (`Z` required, it is the zone);
+   * 2: docker (no zone in the format: `Z` optional and ignored, Time_Offset applies).
+   */
+  private readonly isoZ: 0 | 1 | 2;
 
   constructor(settings: TimeSettings) {
     const fmt = settings.format;
@@ -84,6 +91,7 @@ export class TimeParser {
     this.offset = !this.systemTimezone && this.zone === undefined ? (settings.offsetSeconds ?? 0) : 0;
     this.strict = settings.strict ?? true;
     this.cacheable = this.withYear && this.tail !== undefined && this.head.endsWithLiteral;
+    this.isoZ = this.systemTimezone ? 0 : fmt === '%Y-%m-%dT%H:%M:%S.%L%z' ? 1 : fmt === '%Y-%m-%dT%H:%M:%S.%L' && this.zone === undefined ? 2 : 0;
   }
 
   /**
@@ -92,6 +100,7 @@ export class TimeParser {
    */
   parse(value: string, nowNs: bigint): boolean {
     if (value.length > 63) return false;
+    if (this.isoZ !== 0 && this.readIsoZ(value)) return true;
     // Cached results (only ever stored for plain ASCII texts, so a hit is one too).
     if (value === this.lastText) {
       this.seconds = this.lastSeconds;
@@ -162,6 +171,34 @@ export class TimeParser {
     return true;
   }
 
+  /**
+   * `YYYY-MM-DDTHH:MM:SS.<1-9 digits>Z` (docker: the `Z` may be missing) with every field in its
+   * range (month 1-12, day 1-31, hour 0-23, minute and second 0-59): sets `seconds` and `nanos` as
+   * strptime and timegm would and returns true; any other text returns false and takes the general
+   * path. What every container log line's time looks like, read in a few dozen nanoseconds
+   * instead of a prefix comparison with the cached text (profiled: the largest self time on the
+   * tail -> cri path).
+   */
+  private readIsoZ(v: string): boolean {
+    const len = v.length;
+    const zoned = v.charCodeAt(len - 1) === 90;
+    const end = zoned ? len - 1 : len;
+    if (end < 21 || end > 29 || (this.isoZ === 1 && !zoned)) return false;
+    if (v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58 || v.charCodeAt(19) !== 46) return false;
+    const year = digits(v, 0, 4);
+    const month = digits(v, 5, 2);
+    const day = digits(v, 8, 2);
+    const hour = digits(v, 11, 2);
+    const minute = digits(v, 14, 2);
+    const second = digits(v, 17, 2);
+    if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+    const fraction = digits(v, 20, end - 20);
+    if (fraction < 0) return false;
+    this.nanos = fraction * POWERS[29 - end]!;
+    this.seconds = (daysFromCivil(year, month, 1) + day - 1) * 86400 + hour * 3600 + minute * 60 + second - (this.isoZ === 2 ? this.offset : 0);
+    return true;
+  }
+
   /** Event time of the last successful parse (`now` when it is exactly 0, as in Fluent Bit). */
   eventTime(now: bigint): bigint {
     const seconds = this.seconds;
@@ -223,3 +260,14 @@ export class TimeParser {
 }
 
 const POWERS = [1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000];
+
+/** The decimal number of the `n` characters at `at`, or -1 if one is not a digit. */
+function digits(v: string, at: number, n: number): number {
+  let x = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
+}

@@ -18,6 +18,8 @@ import es from './outputs/es/index.js';
 import file from './outputs/file/index.js';
 import http from './outputs/http/index.js';
 import kinesisFirehose from './outputs/kinesis_firehose/index.js';
+import kinesisStreams from './outputs/kinesis_streams/index.js';
+import kinesisGo from './outputs/kinesis/index.js';
 import libOutput from './outputs/lib/index.js';
 import nullOutput from './outputs/null/index.js';
 import opensearch from './outputs/opensearch/index.js';
@@ -46,6 +48,8 @@ export const PLUGINS: readonly PluginDefinition[] = [
   aws,
   cloudwatchLogs,
   kinesisFirehose,
+  kinesisStreams,
+  kinesisGo,
   stdout,
   file,
   http,

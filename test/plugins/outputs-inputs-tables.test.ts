@@ -7,6 +7,8 @@ import dummy from '../../src/plugins/inputs/dummy/index.js';
 import libInput from '../../src/plugins/inputs/lib/index.js';
 import cloudwatch from '../../src/plugins/outputs/cloudwatch_logs/index.js';
 import firehose from '../../src/plugins/outputs/kinesis_firehose/index.js';
+import kinesisStreams from '../../src/plugins/outputs/kinesis_streams/index.js';
+import kinesisGo from '../../src/plugins/outputs/kinesis/index.js';
 import stdout from '../../src/plugins/outputs/stdout/index.js';
 import file from '../../src/plugins/outputs/file/index.js';
 import nullOutput from '../../src/plugins/outputs/null/index.js';
@@ -16,12 +18,12 @@ import opensearch from '../../src/plugins/outputs/opensearch/index.js';
 import { findPlugin } from '../../src/plugins/registry.js';
 import { UNSUPPORTED_PLUGINS } from '../../src/plugins/unsupported.js';
 
-const DEFINITIONS: readonly PluginDefinition[] = [tail, systemd, dummy, libInput, cloudwatch, firehose, stdout, file, nullOutput, libOutput, es, opensearch];
+const DEFINITIONS: readonly PluginDefinition[] = [tail, systemd, dummy, libInput, cloudwatch, firehose, kinesisStreams, kinesisGo, stdout, file, nullOutput, libOutput, es, opensearch];
 
 const IMPLEMENTED = {
   input: ['tail', 'systemd', 'dummy', 'lib'],
   filter: ['kubernetes', 'parser', 'grep', 'modify', 'record_modifier', 'nest', 'rewrite_tag', 'throttle', 'multiline', 'aws'],
-  output: ['cloudwatch_logs', 'kinesis_firehose', 'stdout', 'file', 'null', 'lib', 'es', 'elasticsearch', 'opensearch'],
+  output: ['cloudwatch_logs', 'kinesis_firehose', 'kinesis_streams', 'kinesis', 'stdout', 'file', 'null', 'lib', 'es', 'elasticsearch', 'opensearch'],
 } as const;
 
 const errors = (reports: Report[]) => reports.filter((r) => r.severity === undefined || r.severity === 'error');
@@ -54,6 +56,8 @@ describe('all tables', () => {
       'input:lib',
       'output:cloudwatch_logs',
       'output:kinesis_firehose',
+      'output:kinesis_streams',
+      'output:kinesis',
       'output:stdout',
       'output:file',
       'output:null',
@@ -305,6 +309,49 @@ describe('kinesis_firehose', () => {
   });
 });
 
+describe('kinesis_streams', () => {
+  const o = kinesisStreams.options;
+
+  it('has Fluent Bit defaults and no partition_key (Fluent Bit picks random keys)', () => {
+    expect(o.region.required).toBe(true);
+    expect(o.stream.required).toBe(true);
+    expect(o.time_key_format.defaultValue).toBe('%Y-%m-%dT%H:%M:%S');
+    expect(o.auto_retry_requests.defaultValue).toBe(true);
+    expect(o.simple_aggregation.defaultValue).toBe(false);
+    expect(o.workers.defaultValue).toBe(1);
+    expect((o as Record<string, unknown>)['partition_key']).toBeUndefined();
+    expect(parse(kinesisStreams, 'compression', 'GZIP').ok).toBe(false);
+  });
+
+  it('rejects time_key with log_key', () => {
+    const base = { region: 'eu-west-1', stream: 'logs' };
+    expect(runCheck(kinesisStreams, { ...base, time_key: 'time', log_key: 'log' })).toEqual([expect.objectContaining({ code: 'conflicting-keys' })]);
+  });
+});
+
+describe('kinesis (AWS Go plugin)', () => {
+  const o = kinesisGo.options;
+
+  it('has the Go plugin options, reading flags and counts as it does', () => {
+    for (const key of ['region', 'stream', 'partition_key', 'data_keys', 'log_key', 'role_arn', 'endpoint', 'sts_endpoint', 'append_newline', 'time_key', 'time_key_format', 'experimental_concurrency', 'experimental_concurrency_retries', 'aggregation', 'compression', 'replace_dots', 'http_request_timeout']) {
+      expect((o as Record<string, unknown>)[key], key).toBeDefined();
+    }
+    expect(o.append_newline.defaultValue).toBe(false);
+    expect(parse(kinesisGo, 'append_newline', 'TRUE')).toEqual({ ok: true, value: true });
+    expect(parse(kinesisGo, 'append_newline', 'On')).toMatchObject({ ok: true, value: false, warning: expect.stringContaining("only 'true'") });
+    expect(parse(kinesisGo, 'compression', 'ZLIB')).toEqual({ ok: true, value: 'zlib' });
+    expect(parse(kinesisGo, 'compression', 'none')).toEqual({ ok: true, value: undefined });
+    expect(parse(kinesisGo, 'compression', 'zstd').ok).toBe(false);
+    expect(parse(kinesisGo, 'http_request_timeout', '-1').ok).toBe(false);
+    expect(o.aggregation.unsupported).toBeDefined();
+    expect(o.experimental_concurrency.unsupported).toBeDefined();
+  });
+
+  it("refuses partition_key log as the Go plugin does", () => {
+    expect(runCheck(kinesisGo, { region: 'eu-west-1', stream: 's', partition_key: 'log' })).toEqual([expect.objectContaining({ code: 'invalid-value' })]);
+  });
+});
+
 describe('stdout, null and lib outputs', () => {
   it('accept the formats Fluent Bit recognises', () => {
     for (const f of ['msgpack', 'json', 'json_lines', 'json_stream', 'otlp_json', 'otlp_json_pretty']) {
@@ -445,7 +492,7 @@ describe('UNSUPPORTED_PLUGINS', () => {
     for (const name of ['forward', 'http', 'tcp', 'syslog', 'cpu', 'mem', 'fluentbit_metrics']) {
       expect(UNSUPPORTED_PLUGINS.input).toHaveProperty(name);
     }
-    for (const name of ['kinesis_streams', 's3', 'loki', 'splunk', 'datadog', 'cloudwatch', 'firehose', 'kinesis']) {
+    for (const name of ['s3', 'loki', 'splunk', 'datadog', 'cloudwatch', 'firehose']) {
       expect(UNSUPPORTED_PLUGINS.output).toHaveProperty(name);
     }
     for (const name of ['lua', 'ecs', 'stdout', 'throttle_size']) expect(UNSUPPORTED_PLUGINS.filter).toHaveProperty(name);

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import * as zlib from 'node:zlib';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import type { EventBatch, LogEvent } from '../../../engine/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
-import { recordJson, valueText } from '../shared/record-json.js';
+import { compressor, type Compress } from '../shared/compression.js';
+import { recordLine } from '../shared/record-json.js';
+import { markSettled, settleRecords } from '../shared/record-results.js';
 import { MAX_RECORD_BYTES, aggregateRanges, cutRecordBatches } from './batcher.js';
-import { formatTimeKey } from './time-key.js';
 
 interface FirehoseOptions extends AwsOptions {
   readonly delivery_stream: string;
@@ -27,29 +27,8 @@ interface ChunkState {
   left: number;
 }
 
-type Compress = (data: Buffer) => Buffer;
-
 /** PutRecordBatch requests in flight at once per flush. */
 const CONCURRENT_REQUESTS = 4;
-
-/** The compressor for `compression`; zstd needs a Node.js whose zlib has it, snappy is not available. */
-function compressor(kind: FirehoseOptions['compression'], name: string): Compress | undefined {
-  switch (kind) {
-    case undefined:
-      return undefined;
-    case 'gzip':
-      return (data) => zlib.gzipSync(data);
-    case 'zstd': {
-      const zstd = (zlib as unknown as { zstdCompressSync?: (b: Buffer) => Buffer }).zstdCompressSync;
-      if (typeof zstd !== 'function') {
-        throw new PipelineError(`kinesis_firehose ${name}: compression zstd needs Node.js 22.15 or later (node:zlib zstd); this is ${process.version}. Use gzip or a newer Node.js`);
-      }
-      return (data) => zstd(data);
-    }
-    default:
-      throw new PipelineError(`kinesis_firehose ${name}: compression ${kind} is not available in logferry (no snappy implementation); use gzip`);
-  }
-}
 
 /**
  * Fluent Bit's `kinesis_firehose` output: each record becomes one Firehose record (its JSON, or the
@@ -69,7 +48,7 @@ export class FirehoseOutput implements OutputRuntime {
     this.o = ctx.instance.options as unknown as FirehoseOptions;
     const name = ctx.instance.displayName;
     if (this.o.time_key !== undefined && this.o.log_key !== undefined) throw new PipelineError(`kinesis_firehose ${name}: time_key and log_key cannot be used together`);
-    this.compress = compressor(this.o.compression, name);
+    this.compress = compressor(this.o.compression, `kinesis_firehose ${name}`);
     this.client = new FirehoseClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
     withoutSdkLogging(this.client);
     this.progress = new ChunkProgress(Number(this.o.retry_limit ?? 1), (Number(ctx.plan.service['scheduler.cap']) + 180) * 1000);
@@ -109,26 +88,14 @@ export class FirehoseOutput implements OutputRuntime {
   private async sendBatch(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
     try {
       const out = await this.client.send(new PutRecordBatchCommand({ DeliveryStreamName: this.o.delivery_stream, Records: indexes.map((i) => ({ Data: state.records[i]! })) }));
-      const responses = out.RequestResponses ?? [];
-      let failed = 0;
-      let firstError: string | undefined;
-      for (let j = 0; j < indexes.length; j++) {
-        const r = responses[j];
-        // No answer for a record when FailedPutCount says some failed: assume it failed too.
-        if (r?.ErrorCode !== undefined || (r === undefined && (out.FailedPutCount ?? 0) > 0)) {
-          failed++;
-          firstError ??= r?.ErrorCode !== undefined ? `${r.ErrorCode}${r.ErrorMessage ? `: ${r.ErrorMessage}` : ''}` : 'no result';
-          continue;
-        }
-        this.markDone(state, indexes[j]!);
-      }
+      const { failed, firstError } = settleRecords(out.RequestResponses ?? [], out.FailedPutCount ?? 0, indexes.length, (j) => markSettled(state, indexes[j]!));
       return failed > 0 ? { message: `PutRecordBatch: ${failed} of ${indexes.length} records failed (${firstError})`, stop: false } : undefined;
     } catch (err) {
       const d = toDeliveryError(err, 'PutRecordBatch');
       if (d.retryable) return { message: d.message, stop: true };
       this.ctx.counters.drop(`error: ${d.message}`, indexes.length);
       this.ctx.log.error(`${indexes.length} records for delivery stream ${this.o.delivery_stream} dropped: ${d.message}`);
-      for (const i of indexes) this.markDone(state, i);
+      for (const i of indexes) markSettled(state, i);
       return undefined;
     }
   }
@@ -139,28 +106,9 @@ export class FirehoseOutput implements OutputRuntime {
     this.client.destroy();
   }
 
-  private markDone(state: ChunkState, i: number): void {
-    if (state.done[i] === 0) {
-      state.done[i] = 1;
-      state.left--;
-    }
-  }
-
   /** The data of one record: JSON (or the log_key value), time_key spliced in, newline appended. */
   private recordText(e: LogEvent): string | undefined {
-    const o = this.o;
-    let json: string;
-    if (o.log_key !== undefined) {
-      if (!Object.hasOwn(e.record, o.log_key)) return undefined;
-      json = valueText(e.record[o.log_key]);
-    } else {
-      json = recordJson(e.record);
-    }
-    if (json === '' || json === '{}') return '';
-    if (o.time_key !== undefined && json.endsWith('}')) {
-      json = `${json.slice(0, -1)},${JSON.stringify(o.time_key)}:${JSON.stringify(formatTimeKey(o.time_key_format, e.time))}}`;
-    }
-    return `${json}\n`;
+    return recordLine(e, this.o);
   }
 
   private prepare(events: readonly LogEvent[]): ChunkState {

@@ -17,6 +17,8 @@ export interface AwsOptions {
   readonly sts_endpoint?: string | undefined;
   readonly extra_user_agent?: string | undefined;
   readonly auto_retry_requests?: boolean | undefined;
+  /** The common `Port` key: Fluent Bit connects to the endpoint on it (443 when unset or 0). */
+  readonly port?: number | undefined;
 }
 
 /** The part of an SDK client configuration logferry sets (shared by CloudWatch Logs and Firehose). */
@@ -34,11 +36,13 @@ export interface AwsClientConfig {
  * logferry accepts both: a URL is used as written (so http://127.0.0.1:4566 works for local
  * endpoints), a bare host gets https.
  */
-export function endpointUrl(value: string | undefined): string | undefined {
+export function endpointUrl(value: string | undefined, port?: number): string | undefined {
   const v = value?.trim();
   if (!v) return undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return v.replace(/\/+$/, '');
-  return `https://${v.replace(/\/+$/, '')}`;
+  const host = v.replace(/\/+$/, '');
+  // Port: Fluent Bit's upstream uses it with the endpoint host (a host written with a port keeps it).
+  return port !== undefined && port > 0 && !/:\d+$/.test(host) ? `https://${host}:${port}` : `https://${host}`;
 }
 
 /**
@@ -66,7 +70,7 @@ export function credentialsFor(o: AwsOptions, sessionName: string): AwsCredentia
  * the SDK makes at most 2 attempts (1 when off); the real retries are the engine's (Retry_Limit).
  */
 export function awsClientConfig(o: AwsOptions, sessionName: string): AwsClientConfig {
-  const endpoint = endpointUrl(o.endpoint);
+  const endpoint = endpointUrl(o.endpoint, o.port);
   return {
     region: o.region,
     ...(endpoint !== undefined ? { endpoint } : {}),

@@ -2,6 +2,8 @@
  * Records as the AWS outputs send them: JSON with the keys in record order (as the stdout and file
  * outputs write them, src/engine/format/json.ts). Integers held as bigint are written as numbers.
  */
+import type { LogEvent } from '../../../engine/event.js';
+import { formatTimeKey } from './time-key.js';
 
 function bigintAsNumber(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? Number(value) : value;
@@ -20,4 +22,24 @@ export function recordJson(value: unknown): string {
 /** A log_key value: a string as it is, anything else as JSON. */
 export function valueText(value: unknown): string {
   return typeof value === 'string' ? value : recordJson(value);
+}
+
+/**
+ * A record as Fluent Bit's kinesis_firehose and kinesis_streams write it: its JSON (or the log_key
+ * value), time_key spliced in before the closing brace, a newline appended. undefined when the
+ * record has no log_key; '' for an empty record (which they discard).
+ */
+export function recordLine(e: LogEvent, o: { readonly log_key?: string | undefined; readonly time_key?: string | undefined; readonly time_key_format: string }): string | undefined {
+  let json: string;
+  if (o.log_key !== undefined) {
+    if (!Object.hasOwn(e.record, o.log_key)) return undefined;
+    json = valueText(e.record[o.log_key]);
+  } else {
+    json = recordJson(e.record);
+  }
+  if (json === '' || json === '{}') return '';
+  if (o.time_key !== undefined && json.endsWith('}')) {
+    json = `${json.slice(0, -1)},${JSON.stringify(o.time_key)}:${JSON.stringify(formatTimeKey(o.time_key_format, e.time))}}`;
+  }
+  return `${json}\n`;
 }

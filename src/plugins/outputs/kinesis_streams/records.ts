@@ -1,0 +1,74 @@
+/**
+ * Records as Fluent Bit's kinesis_streams sends them (kinesis_api.c `process_event`): the record's
+ * JSON (or the log_key value), time_key spliced in before the closing brace, a newline appended;
+ * empty records and records of MAX_EVENT_SIZE or more discarded; optionally packed
+ * (simple_aggregation) and compressed; a random partition key per record.
+ */
+import type { OutputContext } from '../../../engine/plugin.js';
+import { PipelineError } from '../../../errors.js';
+import type { AwsOptions } from '../shared/aws-client.js';
+import { compressor, type AwsCompression } from '../shared/compression.js';
+import { aggregateRanges } from '../shared/record-batches.js';
+import { recordLine } from '../shared/record-json.js';
+import { MAX_EVENT_BYTES } from './batcher.js';
+import { RandomPartitionKeys } from './partition-key.js';
+import { KinesisStreamsOutput, type KinesisEncoder, type KinesisEntry } from './streams-output.js';
+
+/** The kinesis_streams options as the plan types them. */
+export interface StreamsOptions extends AwsOptions {
+  readonly stream: string;
+  readonly time_key?: string;
+  readonly time_key_format: string;
+  readonly log_key?: string;
+  readonly compression?: AwsCompression;
+  readonly simple_aggregation: boolean;
+  readonly retry_limit: number;
+}
+
+export const TOO_LARGE = 'record larger than 1 MiB less 20 bytes for the partition key (Kinesis limit)';
+
+/** The encoder of Fluent Bit's kinesis_streams. */
+export function fluentBitEncoder(o: StreamsOptions, label: string): KinesisEncoder {
+  const compress = compressor(o.compression, label);
+  const keys = new RandomPartitionKeys();
+  return (events, tag, drop) => {
+    const datas: Buffer[] = [];
+    let missing = 0;
+    let empty = 0;
+    let tooLarge = 0;
+    for (const e of events) {
+      const t = recordLine(e, o);
+      if (t === undefined) missing++;
+      else if (t === '') empty++;
+      else {
+        const data = Buffer.from(t, 'utf8');
+        if (data.length >= MAX_EVENT_BYTES) tooLarge++;
+        else datas.push(data);
+      }
+    }
+    if (missing > 0) drop(`log_key '${o.log_key}' not found in the record`, missing);
+    if (empty > 0) drop('empty record', empty);
+    if (tooLarge > 0) drop(TOO_LARGE, tooLarge);
+    let records = datas;
+    if (o.simple_aggregation && datas.length > 1) {
+      records = aggregateRanges(datas.map((d) => d.length), MAX_EVENT_BYTES).map(([start, end]) => (end - start === 1 ? datas[start]! : Buffer.concat(datas.slice(start, end))));
+    }
+    const entries: KinesisEntry[] = [];
+    let compressedTooLarge = 0;
+    for (const r of records) {
+      const data = compress ? compress(r) : r;
+      if (data.length >= MAX_EVENT_BYTES) compressedTooLarge++;
+      else entries.push({ data, partitionKey: keys.next(tag) });
+    }
+    if (compressedTooLarge > 0) drop(TOO_LARGE, compressedTooLarge);
+    return entries;
+  };
+}
+
+/** The kinesis_streams runtime for an instance. */
+export function createStreamsOutput(ctx: OutputContext): KinesisStreamsOutput {
+  const o = ctx.instance.options as unknown as StreamsOptions;
+  const label = `kinesis_streams ${ctx.instance.displayName}`;
+  if (o.time_key !== undefined && o.log_key !== undefined) throw new PipelineError(`${label}: time_key and log_key cannot be used together`);
+  return new KinesisStreamsOutput(ctx, { label, stream: o.stream, aws: o, retryLimit: Number(o.retry_limit ?? 1), encode: fluentBitEncoder(o, label) });
+}

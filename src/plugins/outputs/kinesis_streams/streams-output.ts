@@ -1,0 +1,127 @@
+import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+// The Kinesis client defaults to HTTP/2 (for SubscribeToShard); PutRecords goes over HTTP/1.1 as
+// Fluent Bit sends it. @smithy/node-http-handler comes with every AWS SDK v3 client.
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { EventBatch, LogEvent } from '../../../engine/event.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
+import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
+import { markSettled, settleRecords } from '../shared/record-results.js';
+import { cutPutRecordsBatches } from './batcher.js';
+import { randomName } from './partition-key.js';
+
+/** One Kinesis record: its data and partition key. */
+export interface KinesisEntry {
+  readonly data: Buffer;
+  readonly partitionKey: string;
+}
+
+/**
+ * Turns a chunk's events (of `tag`) into PutRecords entries, in order; what it cannot send it
+ * counts with `drop(reason, count)`. Each output flavour (Fluent Bit's kinesis_streams, the AWS Go
+ * plugin kinesis) has its own.
+ */
+export type KinesisEncoder = (events: readonly LogEvent[], tag: string, drop: (reason: string, count: number) => void) => KinesisEntry[];
+
+export interface KinesisStreamsSettings {
+  /** `<plugin> <instance>` for messages. */
+  readonly label: string;
+  readonly stream: string;
+  readonly aws: AwsOptions;
+  /** The instance's Retry_Limit (Infinity for no_limits). */
+  readonly retryLimit: number;
+  /** Timeout of one request in ms (default 60 s). */
+  readonly requestTimeoutMs?: number;
+  readonly encode: KinesisEncoder;
+}
+
+/** A chunk's entries and which of them Kinesis has accepted (or were finally dropped). */
+interface ChunkState {
+  readonly entries: readonly KinesisEntry[];
+  readonly sizes: readonly number[];
+  readonly done: Uint8Array;
+  left: number;
+}
+
+const THROUGHPUT_EXCEEDED = 'ProvisionedThroughputExceededException';
+
+/**
+ * Sends records to a Kinesis data stream with PutRecords, one request at a time in record order
+ * as Fluent Bit does, in batches of at most 500 records and 5 MiB (data plus partition keys). When
+ * Kinesis fails some records of a request (FailedRecordCount > 0) the chunk is retried with only
+ * those records, in their order: records Kinesis accepted are never sent again.
+ */
+export class KinesisStreamsOutput implements OutputRuntime {
+  private readonly client: KinesisClient;
+  private readonly progress: ChunkProgress<ChunkState>;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: OutputContext,
+    private readonly settings: KinesisStreamsSettings,
+  ) {
+    const config = awsClientConfig(settings.aws, randomName(32));
+    if (settings.requestTimeoutMs !== undefined) config.requestHandler.requestTimeout = settings.requestTimeoutMs;
+    this.client = new KinesisClient({ ...config, requestHandler: new NodeHttpHandler(config.requestHandler) });
+    withoutSdkLogging(this.client);
+    this.progress = new ChunkProgress(settings.retryLimit, (Number(ctx.plan.service['scheduler.cap']) + 180) * 1000);
+  }
+
+  async flush(batch: EventBatch): Promise<FlushResult> {
+    if (this.stopped) return { status: 'retry', reason: 'output stopped' };
+    const key = chunkKey(batch);
+    const { state } = this.progress.begin(key, () => this.prepare(batch));
+    const pending: number[] = [];
+    for (let i = 0; i < state.entries.length; i++) if (state.done[i] === 0) pending.push(i);
+    let failure: string | undefined;
+    for (const indexes of cutPutRecordsBatches(pending, (i) => state.sizes[i]!)) {
+      const problem = await this.send(state, indexes);
+      if (problem === undefined) continue;
+      failure ??= problem.message;
+      // Throttled or unavailable: send nothing more of this chunk now, the engine retries later.
+      if (problem.stop) break;
+    }
+    const complete = state.left === 0;
+    this.progress.end(key, complete);
+    if (complete) return { status: 'ok' };
+    return { status: 'retry', reason: failure ?? `${state.left} records not delivered` };
+  }
+
+  /**
+   * One PutRecords call: marks the records Kinesis accepted. Returns what went wrong: some records
+   * failed (retried later), or the request failed retryably (`stop`). A request Kinesis can never
+   * accept drops its records with the reason.
+   */
+  private async send(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
+    const { stream } = this.settings;
+    try {
+      const out = await this.client.send(new PutRecordsCommand({ StreamName: stream, Records: indexes.map((i) => ({ Data: state.entries[i]!.data, PartitionKey: state.entries[i]!.partitionKey })) }));
+      const { failed, firstError, codes } = settleRecords(out.Records ?? [], out.FailedRecordCount ?? 0, indexes.length, (j) => markSettled(state, indexes[j]!));
+      const throttled = codes.has(THROUGHPUT_EXCEEDED);
+      if (throttled) this.ctx.log.warn(`throughput limits of stream ${stream} may have been exceeded`);
+      return failed > 0 ? { message: `PutRecords: ${failed} of ${indexes.length} records failed (${firstError})`, stop: false } : undefined;
+    } catch (err) {
+      const d = toDeliveryError(err, 'PutRecords');
+      if (d.retryable) {
+        if (d.serviceError === THROUGHPUT_EXCEEDED) this.ctx.log.warn(`throughput limits of stream ${stream} may have been exceeded`);
+        return { message: d.message, stop: true };
+      }
+      this.ctx.counters.drop(`error: ${d.message}`, indexes.length);
+      this.ctx.log.error(`${indexes.length} records for stream ${stream} dropped: ${d.message}`);
+      for (const i of indexes) markSettled(state, i);
+      return undefined;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.client.destroy();
+  }
+
+  private prepare(batch: EventBatch): ChunkState {
+    const entries = this.settings.encode(batch.events, batch.tag, (reason, count) => this.ctx.counters.drop(reason, count));
+    const sizes = entries.map((e) => e.data.length + Buffer.byteLength(e.partitionKey, 'utf8'));
+    return { entries, sizes, done: new Uint8Array(entries.length), left: entries.length };
+  }
+}

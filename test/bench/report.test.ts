@@ -14,8 +14,8 @@ describe('bench report', () => {
   it('one run: a table of its figures and one bar per scenario', () => {
     const table = tabulate([run('main.jsonl')]);
     const md = markdownReport(table, { svgName: 'benchmarks.svg' });
-    expect(md).toContain('| scenario | lines/s | MB/s | cpu s | RSS peak MB | load |');
-    expect(md).toContain('| split | 20.0M | 1400 | 0.06 | 210 | 3.1 |');
+    expect(md).toContain('| scenario | lines/s | MB/s | cpu s | lines per cpu s | RSS peak MB | load |');
+    expect(md).toContain('| split | 20.0M | 1400 | 0.06 | – | 210 | 3.1 |');
     expect(md).toContain('![lines per second, log scale](benchmarks.svg)');
     // rss-steady gets its own table, with AWS's Fluent Bit figures beside.
     expect(md).toContain('## RSS at steady rates');

@@ -20,6 +20,8 @@ import http from './outputs/http/index.js';
 import kinesisFirehose from './outputs/kinesis_firehose/index.js';
 import kinesisStreams from './outputs/kinesis_streams/index.js';
 import kinesisGo from './outputs/kinesis/index.js';
+import firehoseGo from './outputs/firehose/index.js';
+import cloudwatchGo from './outputs/cloudwatch/index.js';
 import libOutput from './outputs/lib/index.js';
 import nullOutput from './outputs/null/index.js';
 import opensearch from './outputs/opensearch/index.js';
@@ -50,6 +52,8 @@ export const PLUGINS: readonly PluginDefinition[] = [
   kinesisFirehose,
   kinesisStreams,
   kinesisGo,
+  firehoseGo,
+  cloudwatchGo,
   stdout,
   file,
   http,

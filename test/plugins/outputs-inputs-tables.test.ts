@@ -9,6 +9,8 @@ import cloudwatch from '../../src/plugins/outputs/cloudwatch_logs/index.js';
 import firehose from '../../src/plugins/outputs/kinesis_firehose/index.js';
 import kinesisStreams from '../../src/plugins/outputs/kinesis_streams/index.js';
 import kinesisGo from '../../src/plugins/outputs/kinesis/index.js';
+import firehoseGo from '../../src/plugins/outputs/firehose/index.js';
+import cloudwatchGo from '../../src/plugins/outputs/cloudwatch/index.js';
 import stdout from '../../src/plugins/outputs/stdout/index.js';
 import file from '../../src/plugins/outputs/file/index.js';
 import nullOutput from '../../src/plugins/outputs/null/index.js';
@@ -18,12 +20,12 @@ import opensearch from '../../src/plugins/outputs/opensearch/index.js';
 import { findPlugin } from '../../src/plugins/registry.js';
 import { UNSUPPORTED_PLUGINS } from '../../src/plugins/unsupported.js';
 
-const DEFINITIONS: readonly PluginDefinition[] = [tail, systemd, dummy, libInput, cloudwatch, firehose, kinesisStreams, kinesisGo, stdout, file, nullOutput, libOutput, es, opensearch];
+const DEFINITIONS: readonly PluginDefinition[] = [tail, systemd, dummy, libInput, cloudwatch, firehose, kinesisStreams, kinesisGo, firehoseGo, cloudwatchGo, stdout, file, nullOutput, libOutput, es, opensearch];
 
 const IMPLEMENTED = {
   input: ['tail', 'systemd', 'dummy', 'lib'],
   filter: ['kubernetes', 'parser', 'grep', 'modify', 'record_modifier', 'nest', 'rewrite_tag', 'throttle', 'multiline', 'aws'],
-  output: ['cloudwatch_logs', 'kinesis_firehose', 'kinesis_streams', 'kinesis', 'stdout', 'file', 'null', 'lib', 'es', 'elasticsearch', 'opensearch'],
+  output: ['cloudwatch_logs', 'kinesis_firehose', 'kinesis_streams', 'kinesis', 'firehose', 'cloudwatch', 'stdout', 'file', 'null', 'lib', 'es', 'elasticsearch', 'opensearch'],
 } as const;
 
 const errors = (reports: Report[]) => reports.filter((r) => r.severity === undefined || r.severity === 'error');
@@ -58,6 +60,8 @@ describe('all tables', () => {
       'output:kinesis_firehose',
       'output:kinesis_streams',
       'output:kinesis',
+      'output:firehose',
+      'output:cloudwatch',
       'output:stdout',
       'output:file',
       'output:null',
@@ -347,6 +351,19 @@ describe('kinesis (AWS Go plugin)', () => {
     expect(o.experimental_concurrency.unsupported).toBeDefined();
   });
 
+  it('reads Go flags like getBoolParam (true/false in any case, else the default)', () => {
+    expect(parse(cloudwatchGo, 'auto_create_stream', 'FALSE')).toEqual({ ok: true, value: false });
+    expect(parse(cloudwatchGo, 'auto_create_stream', 'On')).toMatchObject({ ok: true, value: true, warning: expect.any(String) });
+    expect(cloudwatchGo.options.log_group_name.required).toBe(true);
+    expect(firehoseGo.options.delivery_stream.required).toBe(true);
+    expect(firehoseGo.create).toBeUndefined();
+    expect(cloudwatchGo.create).toBeUndefined();
+    const base = { region: 'eu-west-1', log_group_name: 'g' };
+    expect(runCheck(cloudwatchGo, { ...base, log_stream_prefix: 'p-' })).toEqual([]);
+    expect(runCheck(cloudwatchGo, base)).toEqual([expect.objectContaining({ code: 'conflicting-keys' })]);
+    expect(runCheck(cloudwatchGo, { ...base, log_stream_prefix: 'p-', log_stream_name: 's' })).toEqual([expect.objectContaining({ code: 'conflicting-keys' })]);
+  });
+
   it("refuses partition_key log as the Go plugin does", () => {
     expect(runCheck(kinesisGo, { region: 'eu-west-1', stream: 's', partition_key: 'log' })).toEqual([expect.objectContaining({ code: 'invalid-value' })]);
   });
@@ -492,7 +509,7 @@ describe('UNSUPPORTED_PLUGINS', () => {
     for (const name of ['forward', 'http', 'tcp', 'syslog', 'cpu', 'mem', 'fluentbit_metrics']) {
       expect(UNSUPPORTED_PLUGINS.input).toHaveProperty(name);
     }
-    for (const name of ['s3', 'loki', 'splunk', 'datadog', 'cloudwatch', 'firehose']) {
+    for (const name of ['s3', 'loki', 'splunk', 'datadog']) {
       expect(UNSUPPORTED_PLUGINS.output).toHaveProperty(name);
     }
     for (const name of ['lua', 'ecs', 'stdout', 'throttle_size']) expect(UNSUPPORTED_PLUGINS.filter).toHaveProperty(name);

@@ -1,28 +1,7 @@
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
-
-/** The Go plugin reads a flag as true only when it is `true` (any case); everything else is false. */
-function goFlag(doc: string) {
-  return opt.custom('bool', { default: 'false', doc }, (text): ParseOutcome<boolean> => {
-    const t = text.trim().toLowerCase();
-    if (t === 'true') return { ok: true, value: true };
-    if (t === 'false') return { ok: true, value: false };
-    return { ok: true, value: false, warning: `the kinesis Go plugin reads only 'true' as true, so '${text}' is false` };
-  });
-}
-
-/** A non-negative integer as the Go plugin's parseNonNegativeConfig reads it (strconv.Atoi). */
-function goCount(doc: string, max?: number) {
-  return opt.custom('int', { doc }, (text): ParseOutcome<number> => {
-    const t = text.trim();
-    if (!/^[+-]?\d+$/.test(t)) return { ok: false, message: `'${text}' is not an integer`, hint: 'the kinesis Go plugin refuses to start (strconv.Atoi)' };
-    const n = Number(t);
-    if (n < 0) return { ok: false, message: `'${text}' must be a non-negative number` };
-    if (max !== undefined && n > max) return { ok: false, message: `'${text}' must be less than or equal to ${max}` };
-    return { ok: true, value: n };
-  });
-}
+import { goCount, goFlag } from '../shared/go-options.js';
 
 /**
  * `kinesis`: the AWS Go plugin amazon-kinesis-streams-for-fluent-bit, which AWS for Fluent Bit
@@ -43,7 +22,7 @@ export default defineOutput({
     role_arn: opt.string({ doc: 'IAM role to assume for the API calls (e.g. cross-account access)' }),
     endpoint: opt.string({ doc: 'Custom Kinesis endpoint' }),
     sts_endpoint: opt.string({ doc: 'Custom STS endpoint used to assume role_arn' }),
-    append_newline: goFlag('Add a newline after each record (only the value true turns it on)'),
+    append_newline: goFlag(false, 'Add a newline after each record (only the value true turns it on)'),
     time_key: opt.string({ doc: 'Add the record time to each record under this key' }),
     time_key_format: opt.string({ default: '%Y-%m-%dT%H:%M:%S', doc: 'strftime format of the time_key value; %L adds milliseconds, %f microseconds' }),
     experimental_concurrency: opt.unsupported({

@@ -105,7 +105,7 @@ export async function demoCommand(args: string[], io: CommandIo, signals: NodeJS
   const allRead = new Promise<void>((r) => (finished = r));
   const pipeline = new Pipeline(plan, {
     logSink: (l) => {
-      if (/\[(error|warn)\]/.test(l)) io.stderr(l);
+      if (/\[ ?(error|warn)\]/.test(l)) io.stderr(l);
     },
     onDone: () => {
       if (--reading === 0) finished();

@@ -6,6 +6,7 @@
  * a local API server holding the file's pod JSON.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { startAwsLocal, type AwsLocal } from '../aws-local/index.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { withOptions } from '../config/plan/override.js';
@@ -41,12 +42,21 @@ export async function runTestFile(file: TestFile): Promise<FileResult> {
   if (!validation.ok) return { validation, cases: [] };
   const needsKube = validation.plan.filters.some((f) => f.plugin === 'kubernetes');
   const kube = needsKube ? await startKubeLocal(readKubeObjects(file.pods), readKubeObjects(file.namespaces)) : undefined;
+  // The aws filter reads instance metadata: from aws-local's IMDS (its demo instance), never 169.254.169.254.
+  const imds: AwsLocal | undefined = validation.plan.filters.some((f) => f.plugin === 'aws') ? await startAwsLocal({ imds: {} }) : undefined;
+  const previous = process.env['AWS_EC2_METADATA_SERVICE_ENDPOINT'];
+  if (imds) process.env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] = imds.endpoint;
   try {
     const cases: CaseResult[] = [];
     for (const c of file.tests) cases.push(await runCase(validation.plan, c, kube));
     return { validation, cases };
   } finally {
     await kube?.close();
+    if (imds) {
+      await imds.close();
+      if (previous === undefined) delete process.env['AWS_EC2_METADATA_SERVICE_ENDPOINT'];
+      else process.env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] = previous;
+    }
   }
 }
 
@@ -150,7 +160,7 @@ async function runCase(base: Plan, test: TestCase, kube: KubeLocal | undefined):
       const m = compareRecords(e.output, e.records, actual, e.match);
       if (m) mismatches.push(m);
     }
-    for (const l of logs) if (/\[(error|warn)\]/.test(l)) problems.push(`agent log: ${l.trimEnd()}`);
+    for (const l of logs) if (/\[ ?(error|warn)\]/.test(l)) problems.push(`agent log: ${l.trimEnd()}`);
     return { name: test.name, passed: mismatches.length === 0 && !timedOut, problems, mismatches };
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -13,11 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startAwsLocal } from '../aws-local/index.js';
 import { withOptions } from '../config/plan/override.js';
-import type { Plan } from '../config/plan/types.js';
+import type { Plan, PlanInstance } from '../config/plan/types.js';
 import { validateConfig } from '../config/validate.js';
 import { formatText } from '../diagnostics/format-text.js';
 import { Pipeline } from '../engine/pipeline.js';
 import { readKubeObjects, startKubeLocal } from '../kube-local/index.js';
+import { journalUnavailable, writeDemoJournal } from './demo-journal.js';
 import { commandLine, EXIT, type CommandIo } from './io.js';
 
 export const DEMO_USAGE = `usage: logferry demo [--keep-going]
@@ -35,6 +36,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ENV = { AWS_REGION: 'us-east-1', CLUSTER_NAME: 'demo', HOST_NAME: 'demo-node', READ_FROM_HEAD: 'On', READ_FROM_TAIL: 'Off', HTTP_SERVER: 'Off', HTTP_PORT: '2020', CI_VERSION: 'k8s/1.3.17' };
 const WEB = 'web-7d4b9c6f5-x2k8p_default_web-' + 'a'.repeat(64) + '.log';
 const PLAIN = 'plain_default_app-' + 'b'.repeat(64) + '.log';
+const KUBE_PROXY = 'kube-proxy-x7k2p_kube-system_kube-proxy-' + 'f'.repeat(64) + '.log';
 
 /** Container logs as containerd (CRI) and Docker (json-file) write them. */
 function writeDemoLogs(dir: string): number {
@@ -59,7 +61,9 @@ function writeDemoLogs(dir: string): number {
   ];
   writeFileSync(join(dir, WEB), cri.map((l) => `${l}\n`).join(''));
   writeFileSync(join(dir, PLAIN), docker.map((l) => `${JSON.stringify(l)}\n`).join(''));
-  return cri.length - 1 + docker.length - 1;
+  // The dataplane configuration tails kube-proxy and aws-node.
+  writeFileSync(join(dir, KUBE_PROXY), `${t(8)} stderr F I1124 server_others.go:72] "Using iptables proxy"\n`);
+  return cri.length - 1 + docker.length - 1 + 1;
 }
 
 export async function demoCommand(args: string[], io: CommandIo, signals: NodeJS.EventEmitter = process): Promise<number> {
@@ -71,7 +75,9 @@ export async function demoCommand(args: string[], io: CommandIo, signals: NodeJS
   const root = mkdtempSync(join(tmpdir(), 'logferry-demo-'));
   const containers = join(root, 'var', 'log', 'containers');
   mkdirSync(containers, { recursive: true });
-  const expected = writeDemoLogs(containers);
+  writeDemoLogs(containers);
+  const noJournal = journalUnavailable();
+  if (noJournal === undefined) writeDemoJournal(join(root, 'var', 'log', 'journal'), ENV.HOST_NAME);
 
   const configPath = join(ROOT, 'fixtures', 'container-insights', 'fluent-bit.conf');
   const validation = validateConfig(configPath, { env: ENV });
@@ -93,14 +99,18 @@ export async function demoCommand(args: string[], io: CommandIo, signals: NodeJS
   process.env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] = aws.endpoint;
   const token = join(root, 'token');
   writeFileSync(token, 'demo\n');
-  const plan = demoPlan(validation.plan, root, aws.endpoint, kube.url, token);
+  const plan = demoPlan(validation.plan, root, aws.endpoint, kube.url, token, noJournal === undefined);
   io.stdout(
     `  logs       ${containers} (containerd and Docker files: split lines, a Java stack trace)\n` +
+      (noJournal === undefined
+        ? `  journal    ${join(root, 'var', 'log', 'journal')} (kernel, kubelet, containerd, sshd entries)\n`
+        : `  journal    skipped: ${noJournal}; the host and dataplane journal inputs do not run\n`) +
       `  pipeline   ${plan.inputs.map((i) => i.displayName).join(', ')} -> ${plan.filters.map((f) => f.plugin).join(', ')} -> ${plan.outputs.map((o) => o.plugin).join(', ')}\n` +
       `  AWS        ${aws.endpoint} (local CloudWatch Logs), Kubernetes API ${kube.url} (demo pods)\n\n`,
   );
 
-  let reading = plan.inputs.length;
+  // Tail inputs end at the end of their files (Exit_On_Eof); the journal inputs when they have read their entries.
+  let reading = plan.inputs.filter((i) => i.plugin === 'tail').length;
   let finished: () => void = () => {};
   const allRead = new Promise<void>((r) => (finished = r));
   const pipeline = new Pipeline(plan, {
@@ -111,7 +121,7 @@ export async function demoCommand(args: string[], io: CommandIo, signals: NodeJS
       if (--reading === 0) finished();
     },
   });
-  const tty = (process.stdout as { isTTY?: boolean }).isTTY === true && io.stdout === undefined;
+  const tty = (process.stdout as { isTTY?: boolean }).isTTY === true && process.env['CI'] === undefined;
   const status = () => {
     const m = pipeline.metrics();
     const sum = (part: typeof m.input, key: string) => Object.values(part).reduce((n, s) => n + (s.counters[key] ?? 0), 0);
@@ -129,6 +139,7 @@ export async function demoCommand(args: string[], io: CommandIo, signals: NodeJS
   try {
     await pipeline.start();
     await allRead;
+    await journalsRead(pipeline, plan.inputs.filter((i) => i.plugin === 'systemd').map((i) => i.displayName), () => stopping);
     if (keepGoing && !stopping) {
       io.stdout('all demo lines read; still following the files (Ctrl-C to stop)\n');
       await new Promise<void>((r) => {
@@ -148,6 +159,9 @@ export async function demoCommand(args: string[], io: CommandIo, signals: NodeJS
   io.stdout(`${tty ? '\r' : ''}${final}\n\n`);
   const m = pipeline.metrics();
   const delivered = Object.values(m.output).reduce((n, s) => n + (s.counters['proc_records'] ?? 0), 0);
+  const accepted = Object.values(m.input).reduce((n, s) => n + (s.counters['records'] ?? 0), 0);
+  // Filters may remove records on purpose (the host grep excludes some syslog facilities) or add them.
+  const filtered = Object.values(m.filter).reduce((n, s) => n + (s.counters['drop_records'] ?? 0) - (s.counters['add_records'] ?? 0), 0);
   const dropped = Object.values({ ...m.input, ...m.output }).reduce((n, s) => n + Object.values(s.dropped).reduce((a, b) => a + b, 0), 0);
   const groups = aws.store.logGroups();
   for (const g of groups) {
@@ -155,11 +169,11 @@ export async function demoCommand(args: string[], io: CommandIo, signals: NodeJS
   }
   const group = groups[0]?.name ?? `/aws/containerinsights/${ENV.CLUSTER_NAME}/application`;
   io.stdout(
-    `\n${delivered} record(s) delivered (${expected} written), ${dropped} dropped.\n` +
+    `\n${accepted} record(s) read, ${filtered} filtered out by the configuration, ${delivered} delivered, ${dropped} dropped.\n` +
       `Read them:  npx logferry aws-local tail ${group} --data-dir ${join(root, 'aws-local')}\n` +
       `Run it yourself:  npx logferry validate --env CLUSTER_NAME=demo ... fixtures/container-insights/fluent-bit.conf\n`,
   );
-  return dropped === 0 && delivered === expected ? EXIT.ok : EXIT.problems;
+  return dropped === 0 && delivered === accepted - filtered && delivered > 0 ? EXIT.ok : EXIT.problems;
 }
 
 /**
@@ -168,18 +182,16 @@ export async function demoCommand(args: string[], io: CommandIo, signals: NodeJS
  * filter asks the local API server, and the CloudWatch outputs send to the local endpoint. The
  * host and dataplane inputs (journal, /var/log/messages) and the filters only they use are left out.
  */
-function demoPlan(plan: Plan, root: string, endpoint: string, kubeUrl: string, token: string): Plan {
+function demoPlan(plan: Plan, root: string, endpoint: string, kubeUrl: string, token: string, journal: boolean): Plan {
   const under = (p: string) => join(root, p);
-  const inputs = plan.inputs
-    .filter((i) => i.plugin === 'tail' && ((i.options['path'] as string[] | undefined) ?? []).every((p) => p.startsWith('/var/log/containers/')))
-    .map((i) =>
-      withOptions(i, {
-        path: (i.options['path'] as string[]).map(under),
-        exclude_path: (i.options['exclude_path'] as string[] | undefined)?.map(under),
-        db: typeof i.options['db'] === 'string' ? under(i.options['db']) : undefined,
-        exit_on_eof: true,
-      }),
-    );
+  const db = (i: PlanInstance) => (typeof i.options['db'] === 'string' ? under(i.options['db']) : undefined);
+  const inputs = plan.inputs.flatMap((i) => {
+    if (i.plugin === 'tail' && ((i.options['path'] as string[] | undefined) ?? []).every((p) => p.startsWith('/var/log/containers/'))) {
+      return [withOptions(i, { path: (i.options['path'] as string[]).map(under), exclude_path: (i.options['exclude_path'] as string[] | undefined)?.map(under), db: db(i), exit_on_eof: true })];
+    }
+    if (i.plugin === 'systemd' && journal) return [withOptions(i, { path: under(String(i.options['path'] ?? '/var/log/journal')), db: db(i) })];
+    return [];
+  });
   // The tag of a tail file is the Tag with '*' replaced by its path: the demo's paths start with the temporary root.
   const tagRoot = root.replace(/^\//, '').replace(/\//g, '.');
   const filters = plan.filters
@@ -196,4 +208,23 @@ function demoPlan(plan: Plan, root: string, endpoint: string, kubeUrl: string, t
     );
   const outputs = plan.outputs.map((o) => (o.plugin === 'cloudwatch_logs' || o.plugin === 'kinesis_firehose' ? withOptions(o, { endpoint }) : o));
   return { ...plan, service: { ...plan.service, 'storage.path': plan.service['storage.path'] ? under(plan.service['storage.path']) : undefined, flush: 1000 }, inputs, filters, outputs };
+}
+
+/** Waits until every journal input has read something and nothing new came for a second. */
+async function journalsRead(pipeline: Pipeline, names: readonly string[], stopping: () => boolean): Promise<void> {
+  if (names.length === 0) return;
+  const counts = () => names.map((n) => pipeline.metrics().input[n]?.counters['records'] ?? 0);
+  let last = counts();
+  let stableSince = Date.now();
+  const deadline = Date.now() + 30_000;
+  while (!stopping() && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = counts();
+    if (now.some((c, i) => c !== last[i])) {
+      last = now;
+      stableSince = Date.now();
+    } else if (now.every((c) => c > 0) && Date.now() - stableSince >= 1000) {
+      return;
+    }
+  }
 }

@@ -35,8 +35,10 @@ export interface InputContext extends PluginContext<'input'> {
   /**
    * Appends events of one tag to the engine. Filters run now (at ingestion, as in Fluent Bit),
    * then the events are buffered for their outputs. `committed` is called once the events are
-   * safely buffered (in memory now; later issues tie it to delivery or disk), so an input can
-   * persist its read position only then.
+   * safe: with filesystem storage when they are written to the chunk file, with memory storage
+   * when every output they route to is done with them. Calls can come out of order (chunks of
+   * different tags finish independently), so an input persists its read position only up to the
+   * longest prefix of committed batches.
    */
   emit(tag: string, events: LogEvent[], committed?: () => void): void;
   /** The input has nothing more to read and asks the agent to stop (tail Exit_On_Eof, dummy Samples). */

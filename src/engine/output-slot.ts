@@ -31,6 +31,8 @@ interface Task<S> {
   attempt: number;
   /** Records of the chunk the output dropped itself (counted with their reasons) in earlier attempts. */
   dropped: number;
+  /** Records of the chunk the output reported delivered in earlier attempts (sent in parts). */
+  delivered: number;
 }
 
 /** How an output finished with a chunk: sent, dropped (counted), or left on disk for the next start. */
@@ -86,7 +88,7 @@ export class OutputSlot<S> {
       if (this.fsLimit > 0) this.makeRoom(chunk.bytes);
       this.fsBytes += chunk.bytes;
     }
-    this.queue.push({ chunk, attempt: 0, dropped: 0 });
+    this.queue.push({ chunk, attempt: 0, dropped: 0, delivered: 0 });
     this.pump();
   }
 
@@ -99,7 +101,7 @@ export class OutputSlot<S> {
       if (i >= 0) this.queue.splice(i, 1);
       else this.waiting.delete(victim);
       const reason = `storage.total_limit_size of ${this.fsLimit} bytes reached (oldest chunk discarded)`;
-      this.counters.drop(reason, Math.max(0, victim.chunk.records - victim.dropped));
+      this.counters.drop(reason, Math.max(0, victim.chunk.records - victim.dropped - victim.delivered));
       this.log.warn(`chunk of ${victim.chunk.records} records for tag ${victim.chunk.tag} discarded: ${reason}`);
       this.finish(victim.chunk, 'dropped', reason);
     }
@@ -136,7 +138,7 @@ export class OutputSlot<S> {
       if (task.chunk.file) {
         this.finish(task.chunk, 'kept');
       } else {
-        this.counters.drop(reason, Math.max(0, task.chunk.records - task.dropped));
+        this.counters.drop(reason, Math.max(0, task.chunk.records - task.dropped - task.delivered));
         this.finish(task.chunk, 'dropped', reason);
       }
     }
@@ -169,11 +171,12 @@ export class OutputSlot<S> {
     chunk.holders++;
     this.sending.add(task);
     try {
-      const scope = { dropped: 0 };
+      const scope = { dropped: 0, delivered: 0 };
       try {
         result = await flushScope.run(scope, () => this.runtime.flush({ tag: chunk.tag, events, id: chunk.key }));
       } finally {
         task.dropped += scope.dropped;
+        task.delivered += scope.delivered;
       }
     } catch (err) {
       result = { status: 'retry', reason: err instanceof Error ? err.message : String(err) };
@@ -187,8 +190,8 @@ export class OutputSlot<S> {
       return;
     }
     this.hooks.sent?.(chunk);
-    // What the output did not drop itself is what this outcome is about.
-    const n = Math.max(0, chunk.records - task.dropped);
+    // What the output neither dropped nor reported delivered itself is what this outcome is about.
+    const n = Math.max(0, chunk.records - task.dropped - task.delivered);
     if (result.status === 'ok') {
       this.counters.add('proc_records', n);
       this.counters.add('proc_bytes', chunk.bytes);

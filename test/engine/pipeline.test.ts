@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { defineOutput } from '../../src/options/define.js';
+import { registerPlugin } from '../../src/plugins/registry.js';
 import { capture, planFrom } from '../support/pipeline.js';
 
 const LIB_IN = (tag: string, extra = '') => `[INPUT]\n    Name lib\n    Tag  ${tag}\n${extra}\n`;
@@ -157,6 +159,34 @@ describe('pipeline routing and delivery', () => {
     expect(run.records()).toEqual([{ a: 1 }, { a: 2 }]);
     expect(out.counters['proc_records']).toBe(2);
     expect(out.dropped).toEqual({ max_records: 1 });
+  });
+
+  it('an output that delivers part of a chunk, then runs out of retries, has only the rest counted as dropped', async () => {
+    const unregister = registerPlugin(
+      defineOutput({
+        name: 'half_then_fail',
+        description: 'test output: delivers the first record, fails the others',
+        options: {},
+        create: (ctx) => ({
+          flush: async () => {
+            ctx.counters.delivered(1);
+            return { status: 'retry', reason: 'the rest failed' };
+          },
+        }),
+      }),
+    );
+    try {
+      const run = capture(planFrom(SERVICE + LIB_IN('t') + '[OUTPUT]\n    Name half_then_fail\n    Match t\n    Retry_Limit no_retries\n'));
+      await run.pipeline.start();
+      run.pipeline.push([{ a: 1 }, { a: 2 }, { a: 3 }]);
+      await run.pipeline.stop();
+      const out = run.pipeline.metrics().output['half_then_fail.0']!;
+      expect(out.counters['proc_records']).toBe(1);
+      expect(out.dropped).toEqual({ 'retries exhausted: the rest failed': 2 });
+      expect(run.pipeline.metrics().buffered_records).toBe(0);
+    } finally {
+      unregister();
+    }
   });
 
   it('refuses to start a plan with a plugin logferry cannot run', async () => {

@@ -210,20 +210,24 @@ export class CloudWatchLogsOutput implements OutputRuntime {
     try {
       out = await this.client.send(new PutLogEventsCommand(input));
     } catch (err) {
-      if (isServiceError(err, 'DataAlreadyAcceptedException')) return;
+      if (isServiceError(err, 'DataAlreadyAcceptedException')) {
+        this.ctx.counters.delivered(b.events.length);
+        return;
+      }
       if (!isServiceError(err, 'ResourceNotFoundException')) throw err;
       this.ctx.log.warn(`log stream ${b.stream} in group ${b.group} not found; creating it again`);
       this.streams.delete(streamKey(b.group, b.stream));
       await this.ensureStream(b.group, b.stream);
       out = await this.client.send(new PutLogEventsCommand(input));
     }
-    this.countRejected(b, out);
+    // Events CloudWatch took are delivered now: a later failure of this chunk does not undo them.
+    this.ctx.counters.delivered(b.events.length - this.countRejected(b, out));
   }
 
   /** Events CloudWatch Logs refused (too old, too new, older than retention) are drops with a reason. */
-  private countRejected(b: CwBatch, out: PutLogEventsCommandOutput): void {
+  private countRejected(b: CwBatch, out: PutLogEventsCommandOutput): number {
     const r = out.rejectedLogEventsInfo;
-    if (!r) return;
+    if (!r) return 0;
     const n = b.events.length;
     const expired = Math.min(n, Math.max(0, r.expiredLogEventEndIndex ?? 0));
     const tooOld = Math.min(n, Math.max(0, r.tooOldLogEventEndIndex ?? 0));
@@ -245,6 +249,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       }
     }
     if (rejected > 0) this.ctx.log.warn(`CloudWatch Logs rejected ${rejected} of ${n} events for ${b.group}/${b.stream} (timestamps out of range)`);
+    return rejected;
   }
 
   private async ensureStream(group: string, stream: string): Promise<void> {

@@ -228,6 +228,7 @@ export class BulkOutput implements OutputRuntime {
   private readItems(state: ChunkState, pending: readonly number[], reply: Reply, text: string): FlushResult {
     const all = () => {
       for (const i of pending) this.markDone(state, i);
+      this.ctx.counters.delivered(pending.length);
       return { status: 'ok' } as const;
     };
     if (reply.body.length === 0) return { status: 'retry', reason: `${this.where}: empty Bulk API response` };
@@ -249,6 +250,7 @@ export class BulkOutput implements OutputRuntime {
     if (parsed.errors === false) return all();
     const items = Array.isArray(parsed.items) ? (parsed.items as unknown[]) : [];
     let retry = 0;
+    let indexed = 0;
     let firstRetry: string | undefined;
     const drops = new Map<string, number>();
     for (let j = 0; j < pending.length; j++) {
@@ -258,6 +260,7 @@ export class BulkOutput implements OutputRuntime {
       const status = typeof item?.status === 'number' ? item.status : 0;
       if (status === 200 || status === 201 || status === 409) {
         this.markDone(state, i);
+        indexed++;
         continue;
       }
       const { type, reason } = item ? errorOf(item) : { type: 'no item in the response', reason: '' };
@@ -275,6 +278,7 @@ export class BulkOutput implements OutputRuntime {
       this.ctx.counters.drop(why, n);
       this.ctx.log.warn(`${n} record(s) dropped, the cluster refused them (status ${why})`);
     }
+    this.ctx.counters.delivered(indexed);
     if (retry === 0) return { status: 'ok' };
     return { status: 'retry', reason: `${retry} of ${pending.length} bulk items failed (${firstRetry})` };
   }

@@ -7,7 +7,7 @@ import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } 
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
 import { recordLine } from '../shared/record-json.js';
-import { markSettled, settleRecords } from '../shared/record-results.js';
+import { dropSettled, markSettled, settleRecords, unsettled } from '../shared/record-results.js';
 import { MAX_RECORD_BYTES, aggregateRanges, cutRecordBatches } from './batcher.js';
 
 interface FirehoseOptions extends AwsOptions {
@@ -57,9 +57,7 @@ export class FirehoseOutput implements OutputRuntime {
   async flush(batch: EventBatch): Promise<FlushResult> {
     if (this.stopped) return { status: 'retry', reason: 'output stopped' };
     const { state } = this.progress.begin(chunkKey(batch), () => this.prepare(batch.events));
-    const pending: number[] = [];
-    for (let i = 0; i < state.records.length; i++) if (state.done[i] === 0) pending.push(i);
-    const batches = cutRecordBatches(pending, (i) => state.records[i]!.length);
+    const batches = cutRecordBatches(unsettled(state), (i) => state.records[i]!.length);
     let next = 0;
     let failure: string | undefined;
     let stop = false;
@@ -93,9 +91,7 @@ export class FirehoseOutput implements OutputRuntime {
     } catch (err) {
       const d = toDeliveryError(err, 'PutRecordBatch');
       if (d.retryable) return { message: d.message, stop: true };
-      this.ctx.counters.drop(`error: ${d.message}`, indexes.length);
-      this.ctx.log.error(`${indexes.length} records for delivery stream ${this.o.delivery_stream} dropped: ${d.message}`);
-      for (const i of indexes) markSettled(state, i);
+      dropSettled(state, indexes, this.ctx, `delivery stream ${this.o.delivery_stream}`, d.message);
       return undefined;
     }
   }

@@ -6,7 +6,7 @@ import type { EventBatch, LogEvent } from '../../../engine/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
-import { markSettled, settleRecords } from '../shared/record-results.js';
+import { dropSettled, markSettled, settleRecords, unsettled } from '../shared/record-results.js';
 import { cutPutRecordsBatches } from './batcher.js';
 import { randomName } from './partition-key.js';
 
@@ -71,10 +71,8 @@ export class KinesisStreamsOutput implements OutputRuntime {
     if (this.stopped) return { status: 'retry', reason: 'output stopped' };
     const key = chunkKey(batch);
     const { state } = this.progress.begin(key, () => this.prepare(batch));
-    const pending: number[] = [];
-    for (let i = 0; i < state.entries.length; i++) if (state.done[i] === 0) pending.push(i);
     let failure: string | undefined;
-    for (const indexes of cutPutRecordsBatches(pending, (i) => state.sizes[i]!)) {
+    for (const indexes of cutPutRecordsBatches(unsettled(state), (i) => state.sizes[i]!)) {
       const problem = await this.send(state, indexes);
       if (problem === undefined) continue;
       failure ??= problem.message;
@@ -106,9 +104,7 @@ export class KinesisStreamsOutput implements OutputRuntime {
         if (d.serviceError === THROUGHPUT_EXCEEDED) this.ctx.log.warn(`throughput limits of stream ${stream} may have been exceeded`);
         return { message: d.message, stop: true };
       }
-      this.ctx.counters.drop(`error: ${d.message}`, indexes.length);
-      this.ctx.log.error(`${indexes.length} records for stream ${stream} dropped: ${d.message}`);
-      for (const i of indexes) markSettled(state, i);
+      dropSettled(state, indexes, this.ctx, `stream ${stream}`, d.message);
       return undefined;
     }
   }

@@ -1,4 +1,6 @@
 /** Reading the per-record results of a batch call (Firehose PutRecordBatch, Kinesis PutRecords). */
+import type { Logger } from '../../../engine/logger.js';
+import type { Counters } from '../../../engine/metrics.js';
 
 /** One record's result: an error code when it failed. */
 export interface RecordResult {
@@ -40,4 +42,21 @@ export function markSettled(state: SettledRecords, i: number): void {
     state.done[i] = 1;
     state.left--;
   }
+}
+
+/** Indexes of the records of a chunk not settled yet, in order. */
+export function unsettled(state: SettledRecords): number[] {
+  const pending: number[] = [];
+  for (let i = 0; i < state.done.length; i++) if (state.done[i] === 0) pending.push(i);
+  return pending;
+}
+
+/**
+ * A request the service can never accept: its records are dropped, counted with the reason,
+ * logged (`where`: what they were for), and settled so no retry sends them again.
+ */
+export function dropSettled(state: SettledRecords, indexes: readonly number[], ctx: { counters: Counters; log: Logger }, where: string, message: string): void {
+  ctx.counters.drop(`error: ${message}`, indexes.length);
+  ctx.log.error(`${indexes.length} records for ${where} dropped: ${message}`);
+  for (const i of indexes) markSettled(state, i);
 }

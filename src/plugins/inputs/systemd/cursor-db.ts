@@ -5,11 +5,9 @@
  * journal mode and sets `synchronous` only when `db.sync` is given; so does this.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { PipelineError } from '../../../errors.js';
+import { openSqlite, SYNC_LEVEL } from '../shared/sqlite.js';
 
 export const CREATE_CURSOR_TABLE = 'CREATE TABLE IF NOT EXISTS in_systemd_cursor (  cursor  TEXT NOT NULL,  updated INTEGER);';
-
-const SYNC_LEVEL = { off: 0, normal: 1, full: 2, extra: 3 } as const;
 
 export type CursorDbSync = keyof typeof SYNC_LEVEL | 'default';
 
@@ -39,16 +37,8 @@ export class CursorDb {
     this.hasRow = stored !== undefined;
   }
 
-  static async open(path: string, sync: CursorDbSync): Promise<CursorDb> {
-    let Database: typeof BetterSqlite3;
-    try {
-      Database = (await import('better-sqlite3')).default;
-    } catch (err) {
-      throw new PipelineError(`systemd DB: cannot load better-sqlite3: ${(err as Error).message}`, { cause: err });
-    }
-    let db: BetterSqlite3.Database | undefined;
-    try {
-      db = new Database(path);
+  static open(path: string, sync: CursorDbSync): Promise<CursorDb> {
+    return openSqlite(path, 'systemd DB', (db) => {
       db.exec(CREATE_CURSOR_TABLE);
       if (sync !== 'default') db.pragma(`synchronous=${SYNC_LEVEL[sync]}`);
       const count = (db.prepare('SELECT COUNT(*) AS n FROM in_systemd_cursor;').get() as { n: number }).n;
@@ -58,11 +48,9 @@ export class CursorDb {
       }
       const row = db.prepare('SELECT cursor FROM in_systemd_cursor LIMIT 1;').get() as { cursor: string } | undefined;
       return new CursorDb(db, row?.cursor, repaired);
-    } catch (err) {
-      db?.close();
-      throw new PipelineError(`systemd DB '${path}' cannot be used: ${(err as Error).message}`, { cause: err });
-    }
+    });
   }
+
 
   /** Stores the cursor (the table keeps one row). */
   set(cursor: string): void {

@@ -6,7 +6,7 @@
  * written here leave them at their default (0), which those releases read as "no marker".
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { PipelineError } from '../../../errors.js';
+import { openSqlite, SYNC_LEVEL } from '../shared/sqlite.js';
 
 /** The table exactly as Fluent Bit creates it. */
 export const CREATE_FILES_TABLE =
@@ -32,7 +32,6 @@ export interface FileRow {
   readonly offset: number;
 }
 
-const SYNC_LEVEL = { off: 0, normal: 1, full: 2, extra: 3 } as const;
 
 /** SQLite stores a signed 64-bit integer: inodes above 2^63 wrap as in Fluent Bit's C cast. */
 function inodeValue(inode: bigint): bigint {
@@ -65,25 +64,14 @@ export class OffsetsDb {
   }
 
   /** Opens (creating if needed) the database and applies the pragmas in Fluent Bit's order. */
-  static async open(path: string, options: OffsetsDbOptions): Promise<OffsetsDb> {
-    let Database: typeof BetterSqlite3;
-    try {
-      Database = (await import('better-sqlite3')).default;
-    } catch (err) {
-      throw new PipelineError(`tail DB: cannot load better-sqlite3: ${(err as Error).message}`, { cause: err });
-    }
-    let db: BetterSqlite3.Database | undefined;
-    try {
-      db = new Database(path);
+  static open(path: string, options: OffsetsDbOptions): Promise<OffsetsDb> {
+    return openSqlite(path, 'tail DB', (db) => {
       db.exec(CREATE_FILES_TABLE);
       db.pragma(`synchronous=${SYNC_LEVEL[options.sync]}`);
       if (options.locking) db.pragma('locking_mode=EXCLUSIVE');
       db.pragma(`journal_mode=${options.journalMode.toUpperCase()}`);
       return new OffsetsDb(db, options.compareFilename);
-    } catch (err) {
-      db?.close();
-      throw new PipelineError(`tail DB '${path}' cannot be used: ${(err as Error).message}`, { cause: err });
-    }
+    });
   }
 
   /** The row of a file (newest row of the inode); with compare_filename, only if the name matches. */

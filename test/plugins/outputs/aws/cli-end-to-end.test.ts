@@ -2,13 +2,10 @@
  * The AWS outputs as real processes: `logferry run -c conf` (src/cli/entry.ts through tsx) tails a
  * file to the end (Exit_On_Eof) and ships it to the local endpoint while it injects faults.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAwsLocal, type AwsLocal } from '../../../../src/aws-local/index.js';
-import { REPO_ROOT } from '../../../support/cli.js';
 import { useTempDir } from '../../../support/temp-dir.js';
-import { LOCAL_CREDENTIALS } from './use-aws-local.js';
+import { runAgent, tailToOutput } from './agent-run.js';
 
 const tmp = useTempDir('logferry-aws-e2e-');
 let aws: AwsLocal;
@@ -28,50 +25,6 @@ function lines(n: number): string {
   return `${out.join('\n')}\n`;
 }
 
-function config(log: string, output: string): string {
-  return [
-    '[SERVICE]',
-    '    Flush 0.2',
-    '    Grace 60',
-    '    Log_Level info',
-    '    scheduler.base 1',
-    '    scheduler.cap 1',
-    '',
-    '[INPUT]',
-    '    Name tail',
-    `    Path ${log}`,
-    '    Tag app',
-    '    Read_from_Head On',
-    '    Exit_On_Eof On',
-    '',
-    '[OUTPUT]',
-    `    Match *`,
-    '    region us-east-1',
-    `    endpoint ${aws.endpoint}`,
-    '    Retry_Limit no_limits',
-    output,
-  ].join('\n');
-}
-
-async function runAgent(conf: string, env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'run', '-c', conf], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: {
-      ...process.env,
-      ...LOCAL_CREDENTIALS,
-      AWS_CONFIG_FILE: '/nonexistent',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...env,
-    },
-  });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number | null>((r) => child.on('exit', r));
-  return { code, stderr };
-}
-
 describe('AWS outputs end to end (real process, local endpoint, faults)', () => {
   it('tail -> cloudwatch_logs: 100,000 lines through 30% throttling and 5xx arrive once each, in order; group and stream created once, retention set', async () => {
     const N = 100_000;
@@ -79,7 +32,7 @@ describe('AWS outputs end to end (real process, local endpoint, faults)', () => 
     aws.setFaults({ throttle: 0.3, serverError: 0.1 });
     const conf = tmp.write(
       'cw.conf',
-      config(log, ['    Name cloudwatch_logs', '    log_group_name e2e-group', '    log_stream_prefix node-1.', '    auto_create_group On', '    log_retention_days 14', ''].join('\n')),
+      tailToOutput(aws.endpoint, log, ['    Name cloudwatch_logs', '    log_group_name e2e-group', '    log_stream_prefix node-1.', '    auto_create_group On', '    log_retention_days 14', ''].join('\n')),
     );
     const { code, stderr } = await runAgent(conf);
     expect(code, stderr).toBe(0);
@@ -105,7 +58,8 @@ describe('AWS outputs end to end (real process, local endpoint, faults)', () => 
     aws.setFaults({ partial: 0.2 });
     const conf = tmp.write(
       'fh.conf',
-      config(
+      tailToOutput(
+        aws.endpoint,
         log,
         ['    Name kinesis_firehose', '    delivery_stream e2e-stream', '    role_arn arn:aws:iam::000000000000:role/firehose', `    sts_endpoint ${aws.endpoint}`, ''].join('\n'),
       ),

@@ -2,13 +2,10 @@
  * kinesis_streams as a real process: `logferry run -c conf` (src/cli/entry.ts through tsx) tails a
  * file to the end (Exit_On_Eof) and ships it to the local endpoint while 20% of records fail.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startAwsLocal, type AwsLocal } from '../../../../src/aws-local/index.js';
-import { REPO_ROOT } from '../../../support/cli.js';
 import { useTempDir } from '../../../support/temp-dir.js';
-import { LOCAL_CREDENTIALS } from '../aws/use-aws-local.js';
+import { runAgent, tailToOutput } from '../aws/agent-run.js';
 
 const tmp = useTempDir('logferry-kinesis-e2e-');
 let aws: AwsLocal;
@@ -29,40 +26,9 @@ describe('kinesis_streams end to end (real process, local endpoint, faults)', ()
     aws.setFaults({ partial: 0.2 });
     const conf = tmp.write(
       'ks.conf',
-      [
-        '[SERVICE]',
-        '    Flush 0.2',
-        '    Grace 60',
-        '    Log_Level info',
-        '    scheduler.base 1',
-        '    scheduler.cap 1',
-        '',
-        '[INPUT]',
-        '    Name tail',
-        `    Path ${log}`,
-        '    Tag app',
-        '    Read_from_Head On',
-        '    Exit_On_Eof On',
-        '',
-        '[OUTPUT]',
-        '    Name kinesis_streams',
-        '    Match *',
-        '    region us-east-1',
-        '    stream e2e-stream',
-        '    time_key ts',
-        `    endpoint ${aws.endpoint}`,
-        '    Retry_Limit no_limits',
-        '',
-      ].join('\n'),
+      tailToOutput(aws.endpoint, log, ['    Name kinesis_streams', '    stream e2e-stream', '    time_key ts', ''].join('\n')),
     );
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'run', '-c', conf], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, ...LOCAL_CREDENTIALS, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    const { code, stderr } = await runAgent(conf);
     expect(code, stderr).toBe(0);
     const records = aws.store.kinesisRecords('e2e-stream');
     const seq = records.map((r) => {

@@ -6,6 +6,7 @@ import { PipelineError } from '../../../errors.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
+import { putRecordBatchBody, withRequestBody } from '../shared/record-batch-body.js';
 import { recordLine } from '../shared/record-json.js';
 import { dropSettled, markSettled, settleRecords, unsettled } from '../shared/record-results.js';
 import { MAX_RECORD_BYTES, aggregateRanges, cutRecordBatches } from './batcher.js';
@@ -85,7 +86,10 @@ export class FirehoseOutput implements OutputRuntime {
    */
   private async sendBatch(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
     try {
-      const out = await this.client.send(new PutRecordBatchCommand({ DeliveryStreamName: this.o.delivery_stream, Records: indexes.map((i) => ({ Data: state.records[i]! })) }));
+      const body = putRecordBatchBody(this.o.delivery_stream, indexes.map((i) => state.records[i]!));
+      const command = new PutRecordBatchCommand({ DeliveryStreamName: this.o.delivery_stream, Records: [] });
+      withRequestBody(command.middlewareStack, body);
+      const out = await this.client.send(command);
       const { failed, firstError } = settleRecords(out.RequestResponses ?? [], out.FailedPutCount ?? 0, indexes.length, (j) => markSettled(state, indexes[j]!));
       return failed > 0 ? { message: `PutRecordBatch: ${failed} of ${indexes.length} records failed (${firstError})`, stop: false } : undefined;
     } catch (err) {

@@ -4,6 +4,7 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventBatch, LogEvent } from '../../../engine/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import { putRecordsBody, withRequestBody } from '../shared/record-batch-body.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { dropSettled, markSettled, settleRecords, unsettled } from '../shared/record-results.js';
@@ -93,7 +94,10 @@ export class KinesisStreamsOutput implements OutputRuntime {
   private async send(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
     const { stream } = this.settings;
     try {
-      const out = await this.client.send(new PutRecordsCommand({ StreamName: stream, Records: indexes.map((i) => ({ Data: state.entries[i]!.data, PartitionKey: state.entries[i]!.partitionKey })) }));
+      const body = putRecordsBody(stream, indexes.map((i) => state.entries[i]!));
+      const command = new PutRecordsCommand({ StreamName: stream, Records: [] });
+      withRequestBody(command.middlewareStack, body);
+      const out = await this.client.send(command);
       const { failed, firstError, codes } = settleRecords(out.Records ?? [], out.FailedRecordCount ?? 0, indexes.length, (j) => markSettled(state, indexes[j]!));
       const throttled = codes.has(THROUGHPUT_EXCEEDED);
       if (throttled) this.ctx.log.warn(`throughput limits of stream ${stream} may have been exceeded`);

@@ -1,0 +1,111 @@
+import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { putRecordBatchBody, putRecordsBody, withRequestBody } from '../../../../src/plugins/outputs/shared/record-batch-body.js';
+
+/** What the SDK would send: the finalized request's headers and body, captured before the network. */
+interface Sent {
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+class Captured extends Error {
+  constructor(readonly sent: Sent) {
+    super('captured');
+  }
+}
+
+const clientConfig = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 };
+
+function capture<I extends object, O extends MetadataBearer>(stack: MiddlewareStack<I, O>): void {
+  stack.add(
+    () => async (args) => {
+      const request = args.request as { headers: Record<string, string>; body: unknown };
+      const body = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body as Uint8Array);
+      throw new Captured({ headers: { ...request.headers }, body });
+    },
+    { step: 'finalizeRequest', priority: 'low' },
+  );
+}
+
+async function sent(send: () => Promise<unknown>): Promise<Sent> {
+  try {
+    await send();
+  } catch (err) {
+    if (err instanceof Captured) return err.sent;
+    throw err;
+  }
+  throw new Error('nothing was sent');
+}
+
+const firehose = new FirehoseClient(clientConfig);
+const kinesis = new KinesisClient(clientConfig);
+
+async function firehoseBySdk(stream: string, records: Uint8Array[]): Promise<Sent> {
+  const command = new PutRecordBatchCommand({ DeliveryStreamName: stream, Records: records.map((Data) => ({ Data })) });
+  capture(command.middlewareStack);
+  return sent(() => firehose.send(command));
+}
+
+async function firehoseByUs(stream: string, records: Uint8Array[]): Promise<Sent> {
+  const command = new PutRecordBatchCommand({ DeliveryStreamName: stream, Records: [] });
+  withRequestBody(command.middlewareStack, putRecordBatchBody(stream, records));
+  capture(command.middlewareStack);
+  return sent(() => firehose.send(command));
+}
+
+async function kinesisBySdk(stream: string, records: { data: Uint8Array; partitionKey: string }[]): Promise<Sent> {
+  const command = new PutRecordsCommand({ StreamName: stream, Records: records.map((r) => ({ Data: r.data, PartitionKey: r.partitionKey })) });
+  capture(command.middlewareStack);
+  return sent(() => kinesis.send(command));
+}
+
+async function kinesisByUs(stream: string, records: { data: Uint8Array; partitionKey: string }[]): Promise<Sent> {
+  const command = new PutRecordsCommand({ StreamName: stream, Records: [] });
+  withRequestBody(command.middlewareStack, putRecordsBody(stream, records));
+  capture(command.middlewareStack);
+  return sent(() => kinesis.send(command));
+}
+
+/** Headers that must agree (the rest differ per request: date, invocation id, signature). */
+function stable(headers: Record<string, string>): Record<string, string | undefined> {
+  return { 'content-type': headers['content-type'], 'x-amz-target': headers['x-amz-target'], 'content-length': headers['content-length'] };
+}
+
+const bytes = fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }).map((s) => Buffer.from(s, 'utf8')));
+const name = fc.string({ unit: 'binary', minLength: 1, maxLength: 12 });
+
+describe('PutRecordBatch / PutRecords bodies written without the SDK serializer', () => {
+  it('Firehose: byte for byte the body the SDK writes, with the same headers and content length', async () => {
+    await fc.assert(
+      fc.asyncProperty(name, fc.array(bytes, { maxLength: 8 }), async (stream, records) => {
+        const theirs = await firehoseBySdk(stream, records);
+        const ours = await firehoseByUs(stream, records);
+        expect(ours.body).toBe(theirs.body);
+        expect(stable(ours.headers)).toEqual(stable(theirs.headers));
+        expect(ours.headers['x-amz-content-sha256']).toBe(theirs.headers['x-amz-content-sha256']);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('Kinesis: byte for byte the body the SDK writes, partition keys included', async () => {
+    await fc.assert(
+      fc.asyncProperty(name, fc.array(fc.record({ data: bytes, partitionKey: name }), { maxLength: 8 }), async (stream, records) => {
+        const theirs = await kinesisBySdk(stream, records);
+        const ours = await kinesisByUs(stream, records);
+        expect(ours.body).toBe(theirs.body);
+        expect(stable(ours.headers)).toEqual(stable(theirs.headers));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a Uint8Array that is a view into a larger buffer is encoded from its own bytes only', () => {
+    const big = Buffer.from('xxhelloxx');
+    const view = new Uint8Array(big.buffer, big.byteOffset + 2, 5);
+    expect(putRecordBatchBody('s', [view])).toBe(`{"DeliveryStreamName":"s","Records":[{"Data":"${Buffer.from('hello').toString('base64')}"}]}`);
+  });
+});

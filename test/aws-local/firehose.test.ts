@@ -22,7 +22,9 @@ describe('aws-local Firehose', () => {
     const batch = await firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: 'logs', Records: [{ Data: Buffer.from('ünï\n') }, { Data: binary }] }));
     expect(batch.FailedPutCount).toBe(0);
     expect(batch.RequestResponses).toHaveLength(2);
-    for (const r of batch.RequestResponses ?? []) expect(r.RecordId).toBeTruthy();
+    const ids = [one.RecordId, ...(batch.RequestResponses ?? []).map((r) => r.RecordId)];
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9+/=]{64}$/);
+    expect(new Set(ids).size).toBe(3);
     expect(aws.store.deliveryStreams()).toEqual(['logs']);
     expect(aws.store.firehoseRecords('logs')).toEqual([Buffer.from('{"a":1}\n'), Buffer.from('ünï\n'), binary]);
     expect(aws.store.requests('PutRecordBatch')).toBe(1);

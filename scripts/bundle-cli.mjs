@@ -3,10 +3,13 @@
 // hundred modules, which is most of `logferry validate`'s start-up time. dist/bundle sits at the same depth as dist/cli, so paths computed
 // from import.meta.url (package.json, fixtures) resolve the same.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// Chunk names carry content hashes: without this, every build would leave the last one's behind.
+rmSync(join(root, 'dist/bundle'), { recursive: true, force: true });
 await build({
   entryPoints: [join(root, 'dist/cli/main.js')],
   outdir: join(root, 'dist/bundle'),

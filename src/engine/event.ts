@@ -27,12 +27,17 @@ export interface EventBatch {
 const NS_PER_MS = 1_000_000n;
 const NS_PER_S = 1_000_000_000n;
 
-/** Wall clock at module load, anchored to the monotonic high-resolution clock. */
-const EPOCH_OFFSET: Nanos = BigInt(Date.now()) * NS_PER_MS - process.hrtime.bigint();
+/**
+ * Wall clock at the first call, anchored to the monotonic high-resolution clock. Taken lazily, not
+ * at module load: the CLI's start-up snapshot (scripts/build-snapshot.mjs) loads modules at build
+ * time, and a monotonic clock reading from then means nothing after a reboot.
+ */
+let epochOffset: Nanos | undefined;
 
-/** Current time in nanoseconds since the epoch: wall clock at start plus monotonic time since. */
+/** Current time in nanoseconds since the epoch: wall clock at first use plus monotonic time since. */
 export function nowNanos(): Nanos {
-  return EPOCH_OFFSET + process.hrtime.bigint();
+  epochOffset ??= BigInt(Date.now()) * NS_PER_MS - process.hrtime.bigint();
+  return epochOffset + process.hrtime.bigint();
 }
 
 export function nanosFromSeconds(sec: number, nsec = 0): Nanos {

@@ -8,7 +8,7 @@ import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
 import { putRecordBatchBody, withRequestBody } from '../shared/record-batch-body.js';
 import { recordLine } from '../shared/record-json.js';
-import { dropSettled, markSettled, settleRecords, unsettled } from '../shared/record-results.js';
+import { dropSettled, eventsPerRange, settleRecords, unsettled } from '../shared/record-results.js';
 import { MAX_RECORD_BYTES, aggregateRanges, cutRecordBatches } from './batcher.js';
 
 interface FirehoseOptions extends AwsOptions {
@@ -26,6 +26,8 @@ interface ChunkState {
   readonly records: readonly Buffer[];
   readonly done: Uint8Array;
   left: number;
+  /** Log events per record with simple_aggregation (one each without). */
+  readonly events?: Uint32Array | undefined;
 }
 
 /** PutRecordBatch requests in flight at once per flush. */
@@ -90,7 +92,7 @@ export class FirehoseOutput implements OutputRuntime {
       const command = new PutRecordBatchCommand({ DeliveryStreamName: this.o.delivery_stream, Records: [] });
       withRequestBody(command.middlewareStack, body);
       const out = await this.client.send(command);
-      const { failed, firstError } = settleRecords(out.RequestResponses ?? [], out.FailedPutCount ?? 0, indexes.length, (j) => markSettled(state, indexes[j]!));
+      const { failed, firstError } = settleRecords(state, indexes, out.RequestResponses ?? [], out.FailedPutCount ?? 0, this.ctx.counters);
       return failed > 0 ? { message: `PutRecordBatch: ${failed} of ${indexes.length} records failed (${firstError})`, stop: false } : undefined;
     } catch (err) {
       const d = toDeliveryError(err, 'PutRecordBatch');
@@ -140,10 +142,13 @@ export class FirehoseOutput implements OutputRuntime {
       this.ctx.log.warn(`${tooLarge} record(s) larger than 1,000 KiB, the most Firehose accepts, dropped`);
     }
     let records: Buffer[] = texts;
+    let perRecord: Uint32Array | undefined;
     if (this.o.simple_aggregation && texts.length > 1) {
-      records = aggregateRanges(texts.map((t) => t.length)).map(([start, end]) => (end - start === 1 ? texts[start]! : Buffer.concat(texts.slice(start, end))));
+      const ranges = aggregateRanges(texts.map((t) => t.length));
+      records = ranges.map(([start, end]) => (end - start === 1 ? texts[start]! : Buffer.concat(texts.slice(start, end))));
+      perRecord = eventsPerRange(ranges);
     }
     if (this.compress) records = records.map(this.compress);
-    return { records, done: new Uint8Array(records.length), left: records.length };
+    return { records, done: new Uint8Array(records.length), left: records.length, events: perRecord };
   }
 }

@@ -9,6 +9,7 @@ import { PipelineError } from '../../../errors.js';
 import type { AwsOptions } from '../shared/aws-client.js';
 import { compressor, type AwsCompression } from '../shared/compression.js';
 import { aggregateRanges } from '../shared/record-batches.js';
+import { eventsPerRange } from '../shared/record-results.js';
 import { recordLine } from '../shared/record-json.js';
 import { MAX_EVENT_BYTES } from './batcher.js';
 import { RandomPartitionKeys } from './partition-key.js';
@@ -50,15 +51,20 @@ export function fluentBitEncoder(o: StreamsOptions, label: string): KinesisEncod
     if (empty > 0) drop('empty record', empty);
     if (tooLarge > 0) drop(TOO_LARGE, tooLarge);
     let records = datas;
+    let perRecord: Uint32Array | undefined;
     if (o.simple_aggregation && datas.length > 1) {
-      records = aggregateRanges(datas.map((d) => d.length), MAX_EVENT_BYTES).map(([start, end]) => (end - start === 1 ? datas[start]! : Buffer.concat(datas.slice(start, end))));
+      const ranges = aggregateRanges(datas.map((d) => d.length), MAX_EVENT_BYTES);
+      records = ranges.map(([start, end]) => (end - start === 1 ? datas[start]! : Buffer.concat(datas.slice(start, end))));
+      perRecord = eventsPerRange(ranges);
     }
     const entries: KinesisEntry[] = [];
     let compressedTooLarge = 0;
-    for (const r of records) {
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
       const data = compress ? compress(r) : r;
-      if (data.length >= MAX_EVENT_BYTES) compressedTooLarge++;
-      else entries.push({ data, partitionKey: keys.next(tag) });
+      const n = perRecord?.[i] ?? 1;
+      if (data.length >= MAX_EVENT_BYTES) compressedTooLarge += n;
+      else entries.push(n === 1 ? { data, partitionKey: keys.next(tag) } : { data, partitionKey: keys.next(tag), events: n });
     }
     if (compressedTooLarge > 0) drop(TOO_LARGE, compressedTooLarge);
     return entries;

@@ -7,7 +7,7 @@ import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/
 import { putRecordsBody, withRequestBody } from '../shared/record-batch-body.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
-import { dropSettled, markSettled, settleRecords, unsettled } from '../shared/record-results.js';
+import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
 import { cutPutRecordsBatches } from './batcher.js';
 import { randomName } from './partition-key.js';
 
@@ -15,6 +15,8 @@ import { randomName } from './partition-key.js';
 export interface KinesisEntry {
   readonly data: Buffer;
   readonly partitionKey: string;
+  /** The log events it carries when more than one (simple_aggregation). */
+  readonly events?: number;
 }
 
 /**
@@ -42,6 +44,8 @@ interface ChunkState {
   readonly sizes: readonly number[];
   readonly done: Uint8Array;
   left: number;
+  /** Log events per entry when some entry packs several (simple_aggregation). */
+  readonly events?: Uint32Array | undefined;
 }
 
 const THROUGHPUT_EXCEEDED = 'ProvisionedThroughputExceededException';
@@ -98,7 +102,7 @@ export class KinesisStreamsOutput implements OutputRuntime {
       const command = new PutRecordsCommand({ StreamName: stream, Records: [] });
       withRequestBody(command.middlewareStack, body);
       const out = await this.client.send(command);
-      const { failed, firstError, codes } = settleRecords(out.Records ?? [], out.FailedRecordCount ?? 0, indexes.length, (j) => markSettled(state, indexes[j]!));
+      const { failed, firstError, codes } = settleRecords(state, indexes, out.Records ?? [], out.FailedRecordCount ?? 0, this.ctx.counters);
       const throttled = codes.has(THROUGHPUT_EXCEEDED);
       if (throttled) this.ctx.log.warn(`throughput limits of stream ${stream} may have been exceeded`);
       return failed > 0 ? { message: `PutRecords: ${failed} of ${indexes.length} records failed (${firstError})`, stop: false } : undefined;
@@ -122,6 +126,7 @@ export class KinesisStreamsOutput implements OutputRuntime {
   private prepare(batch: EventBatch): ChunkState {
     const entries = this.settings.encode(batch.events, batch.tag, (reason, count) => this.ctx.counters.drop(reason, count));
     const sizes = entries.map((e) => e.data.length + Buffer.byteLength(e.partitionKey, 'utf8'));
-    return { entries, sizes, done: new Uint8Array(entries.length), left: entries.length };
+    const events = entries.some((e) => e.events !== undefined) ? Uint32Array.from(entries, (e) => e.events ?? 1) : undefined;
+    return { entries, sizes, done: new Uint8Array(entries.length), left: entries.length, events };
   }
 }

@@ -8,16 +8,44 @@ export interface RecordResult {
   readonly ErrorMessage?: string | undefined;
 }
 
+/** What an output remembers of a chunk's records: which are settled (accepted or finally dropped). */
+export interface SettledRecords {
+  readonly done: Uint8Array;
+  left: number;
+  /**
+   * How many log events each record carries (simple_aggregation packs several into one service
+   * record); one each when absent. Deliveries and drops are counted in log events.
+   */
+  readonly events?: Uint32Array | undefined;
+}
+
+/** Marks record i of a chunk as settled (once); returns the log events that settles (0 if it was). */
+export function markSettled(state: SettledRecords, i: number): number {
+  if (state.done[i] !== 0) return 0;
+  state.done[i] = 1;
+  state.left--;
+  return state.events?.[i] ?? 1;
+}
+
 /**
- * Calls `accepted(j)` for each of the `count` records of the request that the service took, and
- * says how many failed, the first failure's text and every error code seen. A record without a
- * result while `failedCount` says some failed is taken as failed too.
+ * Reads the per-record results of one request that carried records `indexes` of a chunk: the
+ * records the service took are settled and their log events counted as delivered now (so a chunk
+ * that later runs out of retries counts only the rest as dropped). Says how many records failed,
+ * the first failure's text and every error code seen. A record without a result while
+ * `failedCount` says some failed is taken as failed too.
  */
-export function settleRecords(results: readonly RecordResult[], failedCount: number, count: number, accepted: (j: number) => void): { failed: number; firstError?: string; codes: Set<string> } {
+export function settleRecords(
+  state: SettledRecords,
+  indexes: readonly number[],
+  results: readonly RecordResult[],
+  failedCount: number,
+  counters: Pick<Counters, 'delivered'>,
+): { failed: number; firstError?: string; codes: Set<string> } {
   let failed = 0;
+  let delivered = 0;
   let firstError: string | undefined;
   const codes = new Set<string>();
-  for (let j = 0; j < count; j++) {
+  for (let j = 0; j < indexes.length; j++) {
     const r = results[j];
     if (r?.ErrorCode !== undefined || (r === undefined && failedCount > 0)) {
       failed++;
@@ -25,23 +53,10 @@ export function settleRecords(results: readonly RecordResult[], failedCount: num
       firstError ??= r?.ErrorCode !== undefined ? `${r.ErrorCode}${r.ErrorMessage ? `: ${r.ErrorMessage}` : ''}` : 'no result';
       continue;
     }
-    accepted(j);
+    delivered += markSettled(state, indexes[j]!);
   }
+  if (delivered > 0) counters.delivered(delivered);
   return firstError === undefined ? { failed, codes } : { failed, firstError, codes };
-}
-
-/** What an output remembers of a chunk's records: which are settled (accepted or finally dropped). */
-export interface SettledRecords {
-  readonly done: Uint8Array;
-  left: number;
-}
-
-/** Marks record i of a chunk as settled (once). */
-export function markSettled(state: SettledRecords, i: number): void {
-  if (state.done[i] === 0) {
-    state.done[i] = 1;
-    state.left--;
-  }
 }
 
 /** Indexes of the records of a chunk not settled yet, in order. */
@@ -52,11 +67,20 @@ export function unsettled(state: SettledRecords): number[] {
 }
 
 /**
- * A request the service can never accept: its records are dropped, counted with the reason,
- * logged (`where`: what they were for), and settled so no retry sends them again.
+ * A request the service can never accept: its records are dropped, their log events counted with
+ * the reason, logged (`where`: what they were for), and settled so no retry sends them again.
  */
 export function dropSettled(state: SettledRecords, indexes: readonly number[], ctx: { counters: Counters; log: Logger }, where: string, message: string): void {
-  ctx.counters.drop(`error: ${message}`, indexes.length);
-  ctx.log.error(`${indexes.length} records for ${where} dropped: ${message}`);
-  for (const i of indexes) markSettled(state, i);
+  let events = 0;
+  for (const i of indexes) events += markSettled(state, i);
+  if (events === 0) return;
+  ctx.counters.drop(`error: ${message}`, events);
+  ctx.log.error(`${events} records for ${where} dropped: ${message}`);
+}
+
+/** Log events per record for records made of consecutive [start, end) ranges of events. */
+export function eventsPerRange(ranges: readonly (readonly [number, number])[]): Uint32Array {
+  const events = new Uint32Array(ranges.length);
+  for (let i = 0; i < ranges.length; i++) events[i] = ranges[i]![1] - ranges[i]![0];
+  return events;
 }

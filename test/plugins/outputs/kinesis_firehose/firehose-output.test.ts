@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../../src/engine/event.js';
 import { Pipeline } from '../../../../src/engine/pipeline.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
+import { expectOnlyUndeliveredDropped } from '../aws/partial-delivery.js';
 import { useAwsLocal } from '../aws/use-aws-local.js';
 
 const SERVICE = '[SERVICE]\n    Flush 0.05\n    Grace 30\n    Log_Level warn\n\n';
@@ -83,6 +84,18 @@ describe('kinesis_firehose output against the local endpoint', () => {
       local.aws.setFaults({});
     }
   }, 60_000);
+
+  it('a chunk that runs out of retries after Firehose took part of it counts only the log events not delivered as dropped, aggregated records included', async () => {
+    local.aws.setFaults({ partial: 0.5 });
+    try {
+      // 100 KB records: simple_aggregation packs nine into each Firehose record.
+      const pushed = Array.from({ length: 180 }, (_, n) => ({ n, pad: 'p'.repeat(100_000) }));
+      const { metrics } = await run('    delivery_stream s-part-drop\n    simple_aggregation on\n    Retry_Limit 1\n', [pushed]);
+      expectOnlyUndeliveredDropped(local.aws.store.firehoseRecords('s-part-drop').map((b) => b.toString('utf8')), metrics, pushed.length);
+    } finally {
+      local.aws.setFaults({});
+    }
+  }, 30_000);
 
   it('refuses zstd on a Node.js without zlib zstd and snappy, at start, with a clear error', async () => {
     for (const kind of ['snappy', ...(typeof (await import('node:zlib') as Record<string, unknown>)['zstdCompressSync'] === 'function' ? [] : ['zstd'])]) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../../src/engine/event.js';
 import { Pipeline } from '../../../../src/engine/pipeline.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
+import { expectOnlyUndeliveredDropped } from '../aws/partial-delivery.js';
 import { useAwsLocal } from '../aws/use-aws-local.js';
 
 const SERVICE = '[SERVICE]\n    Flush 0.05\n    Grace 30\n    Log_Level warn\n\n';
@@ -98,6 +99,18 @@ describe('kinesis_streams output against the local endpoint', () => {
       local.aws.setFaults({});
     }
   }, 60_000);
+
+  it('a chunk that runs out of retries after Kinesis took part of it counts only the log events not delivered as dropped, aggregated records included', async () => {
+    local.aws.setFaults({ partial: 0.5 });
+    try {
+      // 100 KB records: simple_aggregation packs ten into each Kinesis record (1 MiB less 20 bytes).
+      const pushed = Array.from({ length: 200 }, (_, n) => ({ n, pad: 'p'.repeat(100_000) }));
+      const { metrics } = await run('    stream s-part-drop\n    simple_aggregation on\n    Retry_Limit 1\n', [pushed]);
+      expectOnlyUndeliveredDropped(text('s-part-drop'), metrics, pushed.length);
+    } finally {
+      local.aws.setFaults({});
+    }
+  }, 30_000);
 
   it('refuses time_key with log_key at validation and snappy at start, with a clear error', async () => {
     expect(() => planFrom(SERVICE + LIB_IN + output('kinesis_streams', '    stream s\n    time_key t\n    log_key log\n'))).toThrow(/'time_key' and 'log_key' can not be used together/);

@@ -15,6 +15,15 @@ import { join, isAbsolute } from 'node:path';
 import { RouteRule, Router } from './router.js';
 
 type Slot = OutputSlot<InputSlot>;
+
+/**
+ * How much a tail or systemd input without Mem_Buf_Limit may hold (in record bytes as Mem_Buf_Limit
+ * counts them) before its chunks are sent early and it waits for them. Fluent Bit has no such
+ * bound, but its records take about their size in memory; as JavaScript objects they take several
+ * times that, and reading a large backlog at full speed between two flushes took 250-400 MB.
+ * Pausing these inputs loses nothing, so the bound only paces reading.
+ */
+const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 type PipelineChunk = Chunk<InputSlot, Slot>;
 
 interface FilterSlot {
@@ -42,6 +51,11 @@ class InputSlot {
   /** Bytes of this input's chunks not yet released (Mem_Buf_Limit accounting). */
   bytes = 0;
   paused = false;
+  /**
+   * Without Mem_Buf_Limit, for an input that pauses without loss: the bytes it may hold before its
+   * chunks go to the outputs early and it waits for them (0: no bound, Fluent Bit's behaviour).
+   */
+  readAhead = 0;
   /** The open (appendable) chunk per tag, and full chunks waiting for the flush. */
   readonly open = new Map<string, PipelineChunk>();
   readonly ready: PipelineChunk[] = [];
@@ -218,6 +232,7 @@ export class Pipeline {
         done: () => this.options.onDone?.(instance.displayName),
       };
       slot.runtime = await instance.definition!.create!(ctx);
+      if (slot.memLimit <= 0 && slot.storageType === 'memory' && slot.runtime.pausesWithoutLoss === true) slot.readAhead = READ_AHEAD_BYTES;
     }
     for (const slot of this.inputs) await slot.runtime!.start();
     this.log.info(`started: ${plan.inputs.length} input(s), ${this.filters.length} filter(s), ${plan.outputs.length} output(s)`);
@@ -323,7 +338,7 @@ export class Pipeline {
       }
       total += chunks.size;
       inputs[slot.name] = {
-        overlimit: slot.paused,
+        overlimit: slot.paused && slot.readAhead === 0,
         memBytes: slot.bytes,
         memLimit: slot.memLimit,
         chunks: { total: chunks.size, up, down: chunks.size - up, busy, busyBytes },
@@ -341,12 +356,15 @@ export class Pipeline {
   flush(): void {
     this.pumpBacklog();
     for (const slot of [...this.inputs, ...this.emitters.values()]) {
-      if (slot === this.backlog) continue;
-      for (const chunk of slot.ready) this.dispatch(chunk);
-      slot.ready.length = 0;
-      for (const chunk of slot.open.values()) this.dispatch(chunk);
-      slot.open.clear();
+      if (slot !== this.backlog) this.flushInput(slot);
     }
+  }
+
+  private flushInput(slot: InputSlot): void {
+    for (const chunk of slot.ready) this.dispatch(chunk);
+    slot.ready.length = 0;
+    for (const chunk of slot.open.values()) this.dispatch(chunk);
+    slot.open.clear();
   }
 
   private ingest(slot: InputSlot, tag: string, events: LogEvent[], committed: (() => void) | undefined): void {
@@ -483,14 +501,31 @@ export class Pipeline {
 
   /** Mem_Buf_Limit (memory: pause; memrb: drop oldest) and storage.pause_on_chunks_overlimit (filesystem). */
   private applyLimits(slot: InputSlot): void {
-    if (slot.paused || !slot.runtime) return;
+    if (!slot.runtime) return;
+    if (slot.paused) {
+      // Paused by the read-ahead bound: what the input still emits (the rest of a block it was
+      // reading) goes out at once too, so that releases, not the next Flush, resume it.
+      if (slot.memLimit <= 0 && slot.readAhead > 0) this.flushInput(slot);
+      return;
+    }
     if (slot.storageType === 'filesystem') {
       if (slot.pauseOnChunksOverlimit && this.fsUp.size >= this.maxChunksUp) {
         this.pause(slot, `storage chunks overlimit: ${this.fsUp.size} >= ${this.maxChunksUp} chunks up`);
       }
       return;
     }
-    if (slot.memLimit <= 0 || slot.bytes < slot.memLimit) return;
+    if (slot.memLimit <= 0) {
+      if (slot.readAhead > 0 && slot.bytes >= slot.readAhead) {
+        // Not Mem_Buf_Limit: no pause metric, no info log. What it holds goes out now, not at the
+        // next Flush, and reading goes on once most of it is delivered.
+        this.flushInput(slot);
+        slot.paused = true;
+        slot.log.debug(`reading paused: ${slot.bytes} bytes read ahead of the outputs`);
+        slot.runtime!.pause();
+      }
+      return;
+    }
+    if (slot.bytes < slot.memLimit) return;
     if (slot.storageType === 'memrb') {
       this.dropOldest(slot);
       return;
@@ -588,6 +623,11 @@ export class Pipeline {
       if (this.fsUp.size >= this.maxChunksUp) return;
       source.paused = false;
       source.log.info(`resume (storage chunks: ${this.fsUp.size} < ${this.maxChunksUp} chunks up)`);
+    } else if (source.memLimit <= 0) {
+      // The read-ahead bound: resume at half of it, so that reading goes on in long stretches.
+      if (source.bytes >= source.readAhead / 2) return;
+      source.paused = false;
+      source.log.debug(`reading resumed: ${source.bytes} bytes read ahead of the outputs`);
     } else {
       if (source.bytes >= source.memLimit) return;
       source.paused = false;

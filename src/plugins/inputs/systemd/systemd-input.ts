@@ -35,6 +35,8 @@ const STOP_KILL_AFTER_MS = 2_000;
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 
 export class SystemdInput implements InputRuntime {
+  /** What is not read stays in the journal (journalctl waits on its pipe). */
+  readonly pausesWithoutLoss = true;
   private readonly query: JournalctlQuery;
   private readonly entryOptions: EntryOptions;
   private readonly tagOf: (entry: JournalJson) => string;

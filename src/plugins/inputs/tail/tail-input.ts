@@ -37,6 +37,8 @@ function nowMs(): number {
 }
 
 export class TailInput implements InputRuntime, TrackerHost {
+  /** What is not read stays in the files. */
+  readonly pausesWithoutLoss = true;
   readonly settings: TailSettings;
   readonly log: InputContext['log'];
   readonly counters: InputContext['counters'];
@@ -381,6 +383,9 @@ export class TailInput implements InputRuntime, TrackerHost {
     }
     this.pumping = this.pump().finally(() => {
       this.pumping = undefined;
+      // A kick that came after the pump's last look (e.g. a resume right after a pause) would be
+      // lost otherwise, and reading would wait for the next file event or Refresh_Interval.
+      if (this.pumpAgain) this.kick();
     });
   }
 

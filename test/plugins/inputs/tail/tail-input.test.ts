@@ -166,6 +166,55 @@ describe('tail: Mem_Buf_Limit pause and resume', () => {
   });
 });
 
+describe('tail: read-ahead without Mem_Buf_Limit', () => {
+  const READ_AHEAD = 8 * 1024 * 1024;
+
+  it('holds at most about 8 MiB ahead of a stalled output (no pause metric, not overlimit), then delivers every line once, in order', async () => {
+    const total = 150_000;
+    const body = Array.from({ length: total }, (_, i) => `line ${String(i).padStart(6, '0')} ${'x'.repeat(90)}\n`).join('');
+    writeFileSync(t.path('big.log'), body);
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    // Refresh_Interval of an hour: nothing but the engine's resume makes tail read again.
+    const run = await t.tail({ Path: t.path('big.log'), Read_from_Head: 'On', Refresh_Interval: '3600' }, { receiver: () => gate });
+    let peak = 0;
+    const sample = () => {
+      const s = run.pipeline.storageStatus().inputs['tail.0']!;
+      peak = Math.max(peak, s.memBytes);
+      expect(s.overlimit).toBe(false);
+    };
+    await waitFor(() => {
+      sample();
+      return run.counter('records') > 0;
+    });
+    await settle();
+    const ingested = run.counter('records');
+    expect(ingested).toBeLessThan(total);
+    await settle();
+    sample();
+    expect(run.counter('records')).toBe(ingested);
+    release();
+    await waitFor(
+      () => {
+        sample();
+        return run.records().length === total;
+      },
+      20_000,
+      'every line',
+    );
+    // The bound plus what one read block (and the line in progress) adds after it is reached.
+    expect(peak).toBeGreaterThanOrEqual(READ_AHEAD);
+    expect(peak).toBeLessThan(READ_AHEAD + 2 * 1024 * 1024);
+    expect(run.counter('paused')).toBe(0);
+    expect(run.logs.some((l) => l.includes('reading paused'))).toBe(true);
+    const got = run.lines() as string[];
+    expect(got.length).toBe(total);
+    expect(got.every((l, i) => l.startsWith(`line ${String(i).padStart(6, '0')}`))).toBe(true);
+  }, 30_000);
+});
+
 describe('tail: discovery rules', () => {
   it('Ignore_Older skips files not modified for that long; one that changes again is read from where it was', async () => {
     writeFileSync(t.path('old.log'), 'ancient\n');

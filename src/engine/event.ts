@@ -22,6 +22,13 @@ export interface EventBatch {
    * storage): an output that sends a chunk in several requests can remember what already went.
    */
   id?: string;
+  /**
+   * The plugin name of the input whose chunk this is (Fluent Bit's `i_ins->p->name` in an output's
+   * flush): `cpu`, `tail`... Records a filter re-emitted under a new tag (rewrite_tag) come from
+   * `emitter`, chunks a previous run left on disk from `storage_backlog`, as in Fluent Bit.
+   * cloudwatch_logs sends cpu and mem records as embedded metric format.
+   */
+  inputPlugin?: string;
 }
 
 const NS_PER_MS = 1_000_000n;

@@ -26,7 +26,12 @@ export function fluentBitBackoff(baseSec: number, capSec: number, random: () => 
 /** Retry wait during shutdown (Fluent Bit: delay 0, plus its one second). */
 export const SHUTDOWN_RETRY_MS = 1000;
 
-interface Task<S> {
+/** Where a chunk's events came from, as outputs are told (EventBatch.inputPlugin). */
+export interface ChunkSource {
+  readonly plugin: string;
+}
+
+interface Task<S extends ChunkSource> {
   readonly chunk: Chunk<S, OutputSlot<S>>;
   attempt: number;
   /** Records of the chunk the output dropped itself (counted with their reasons) in earlier attempts. */
@@ -38,7 +43,7 @@ interface Task<S> {
 /** How an output finished with a chunk: sent, dropped (counted), or left on disk for the next start. */
 export type ChunkOutcome = 'delivered' | 'dropped' | 'kept';
 
-export interface SlotHooks<S> {
+export interface SlotHooks<S extends ChunkSource> {
   /** The output is done with the chunk. `reason` is set for drops. */
   done(chunk: Chunk<S, OutputSlot<S>>, slot: OutputSlot<S>, outcome: ChunkOutcome, reason?: string): void;
   /** A send attempt ended (the chunk may be put down again to free memory). */
@@ -49,7 +54,7 @@ export interface SlotHooks<S> {
  * One output instance: a queue of chunks sent with at most `workers` flushes at a time, with
  * retries as the policy says. Reports each chunk's end (delivered or dropped) to `done`.
  */
-export class OutputSlot<S> {
+export class OutputSlot<S extends ChunkSource> {
   private readonly queue: Task<S>[] = [];
   private running = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -173,7 +178,7 @@ export class OutputSlot<S> {
     try {
       const scope = { dropped: 0, delivered: 0 };
       try {
-        result = await flushScope.run(scope, () => this.runtime.flush({ tag: chunk.tag, events, id: chunk.key }));
+        result = await flushScope.run(scope, () => this.runtime.flush({ tag: chunk.tag, events, id: chunk.key, inputPlugin: chunk.source.plugin }));
       } finally {
         task.dropped += scope.dropped;
         task.delivered += scope.delivered;

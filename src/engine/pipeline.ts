@@ -68,6 +68,8 @@ class InputSlot {
     readonly memLimit: number,
     readonly counters: Counters,
     readonly log: Logger,
+    /** Plugin name the outputs are told (EventBatch.inputPlugin): the input's, `emitter` or `storage_backlog`. */
+    readonly plugin: string,
   ) {}
 }
 
@@ -214,7 +216,7 @@ export class Pipeline {
     for (const instance of plan.inputs) {
       const counters = new Counters();
       const log = this.log.child(instance.displayName, normalizeLevel(instance.options.log_level, normalizeLevel(plan.service.log_level)));
-      const slot = new InputSlot(instance.displayName, instance.options.mem_buf_limit, counters, log);
+      const slot = new InputSlot(instance.displayName, instance.options.mem_buf_limit, counters, log, instance.plugin);
       slot.storageType = inputStorageType(plan.service, instance);
       slot.stream = instance.id;
       slot.pauseOnChunksOverlimit = instance.options['storage.pause_on_chunks_overlimit'] === true;
@@ -683,7 +685,7 @@ export class Pipeline {
     this.maxChunksUp = service['storage.max_chunks_up'] > 0 ? service['storage.max_chunks_up'] : 128;
     if (service['storage.keep.rejected']) this.rejected = new RejectedStore(join(base, service['storage.rejected.path']));
     const { entries, problems } = this.storage.loadBacklog();
-    const backlog = new InputSlot('storage_backlog.0', 0, new Counters(), this.log.child('storage_backlog.0'));
+    const backlog = new InputSlot('storage_backlog.0', 0, new Counters(), this.log.child('storage_backlog.0'), 'storage_backlog');
     for (const p of problems) {
       backlog.counters.add('quarantined_chunks');
       if (p.recovered > 0) backlog.counters.add('recovered_records', p.recovered);
@@ -714,7 +716,7 @@ export class Pipeline {
     let slot = this.emitters.get(name);
     if (!slot) {
       const limit = Number(instance.options['emitter_mem_buf_limit'] ?? 0) || 0;
-      slot = new InputSlot(name, limit, new Counters(), this.log.child(name));
+      slot = new InputSlot(name, limit, new Counters(), this.log.child(name), 'emitter');
       this.emitters.set(name, slot);
     }
     this.ingest(slot, tag, events, undefined);

@@ -2,153 +2,28 @@
  * Pipeline scenarios: the agent runs as a child process on a Fluent Bit-compatible configuration
  * (tail with Read_from_Head and Exit_On_Eof, or dummy; HTTP_Server On for `/api/v1/metrics`), so
  * the same configuration and input can be given to a Fluent Bit binary (`--compare`). CPU is the
- * child's user+system time (cutime/cstime of this process after reaping it, Linux /proc); peak
- * RSS is the child's VmHWM, sampled while it runs.
+ * child's user+system time over its whole life (cutime/cstime of this process after reaping it,
+ * Linux /proc); peak RSS is the child's VmHWM, sampled while it runs.
+ *
+ * Timing of the tail scenarios: `seconds`, `lines_per_s`, `mb_per_s` (and the ratio) run from the
+ * spawn until `/api/v1/metrics` first showed the output's proc_records at the input's record count
+ * (`timing: "metrics"`), so an agent's shutdown (Fluent Bit waits for its Flush and Grace timers
+ * after Exit_On_Eof) is not counted; `seconds_total` is the lifetime. When the count is never
+ * seen the lifetime is used (`timing: "lifetime"`). A compared binary that dies by a signal after
+ * its output processed every record (Fluent Bit 5.1.1 crashes in in_tail_exit with multiline
+ * cri) keeps its figures with `exit: "SIGSEGV after all records were processed"`.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { startAwsLocal, type AwsLocal } from '../aws-local/index.js';
-import { appLines, criLines, writeLines } from './generate.js';
+import { freePort, runAgent, type AgentRun } from './agent-run.js';
+import { apacheLines, appLines, criLines, writeLines } from './generate.js';
 import { BENCH_PARSERS } from './in-process.js';
-import { childrenCpuSeconds, envInt, load1, memoryKb, round } from './measure.js';
+import { envInt, load1, round } from './measure.js';
 import type { BenchContext, BenchResult, ComparedResult, Scenario } from './types.js';
 
 export type AgentName = 'logferry' | 'fluent-bit';
-
-export interface AgentRunOptions {
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** HTTP_Port of the config: `/api/v1/metrics` is polled for progress and counts. */
-  readonly port?: number;
-  /** Input records expected (progress = input records / this). */
-  readonly expected?: number;
-  readonly progress?: (fraction: number) => void;
-  /** Send SIGTERM after this many ms (inputs that do not end by themselves). */
-  readonly stopAfterMs?: number;
-  /** RSS samples before this many ms are not part of `rss_mb` (start-up). */
-  readonly settleMs?: number;
-}
-
-export interface AgentRun {
-  readonly code: number | null;
-  readonly seconds: number;
-  readonly cpu_s: number;
-  readonly rss_peak_mb: number;
-  /** Median VmRSS after settleMs (steady state). */
-  readonly rss_mb: number;
-  /** Last `/api/v1/metrics` answer: records of inputs and outputs, and when it was read. */
-  readonly input_records: number;
-  readonly output_records: number;
-  /** Output records per second between the first and the last metrics poll after settleMs. */
-  readonly polled_rate: number | undefined;
-  readonly stderr: string;
-}
-
-/** A free TCP port on 127.0.0.1 (for HTTP_Port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-interface V1Metrics {
-  input?: Record<string, { records?: number }>;
-  output?: Record<string, { proc_records?: number }>;
-}
-
-function sum(section: Record<string, Record<string, number | undefined>> | undefined, key: string): number {
-  let n = 0;
-  for (const v of Object.values(section ?? {})) n += v[key] ?? 0;
-  return n;
-}
-
-/** Runs `command -c config` and measures it. */
-export function runAgent(command: readonly string[], config: string, o: AgentRunOptions = {}): Promise<AgentRun> {
-  return new Promise((resolve, reject) => {
-    const cpu0 = childrenCpuSeconds();
-    const t0 = performance.now();
-    const child = spawn(command[0]!, [...command.slice(1), '-c', config], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...o.env } });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      if (stderr.length > 65536) stderr = stderr.slice(-32768);
-    });
-    let peakKb = 0;
-    const rss: number[] = [];
-    const settle = o.settleMs ?? 0;
-    const sampler = setInterval(() => {
-      const m = memoryKb(child.pid ?? -1);
-      peakKb = Math.max(peakKb, m.hwm);
-      if (m.rss > 0 && performance.now() - t0 >= settle) rss.push(m.rss);
-    }, 50);
-    let inputRecords = 0;
-    let outputRecords = 0;
-    let first: { t: number; n: number } | undefined;
-    let last: { t: number; n: number } | undefined;
-    let polling = false;
-    const poller =
-      o.port === undefined
-        ? undefined
-        : setInterval(() => {
-            if (polling) return;
-            polling = true;
-            fetch(`http://127.0.0.1:${o.port}/api/v1/metrics`, { signal: AbortSignal.timeout(500) })
-              .then((r) => r.json() as Promise<V1Metrics>)
-              .then((m) => {
-                inputRecords = Math.max(inputRecords, sum(m.input as never, 'records'));
-                outputRecords = Math.max(outputRecords, sum(m.output as never, 'proc_records'));
-                const t = performance.now();
-                if (t - t0 >= settle) {
-                  first ??= { t, n: outputRecords };
-                  last = { t, n: outputRecords };
-                }
-                if (o.expected) o.progress?.(Math.min(1, inputRecords / o.expected));
-                else if (o.stopAfterMs) o.progress?.(Math.min(1, (t - t0) / o.stopAfterMs));
-              })
-              .catch(() => {})
-              .finally(() => {
-                polling = false;
-              });
-          }, 250);
-    const stopper = o.stopAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGTERM'), o.stopAfterMs);
-    child.on('error', (err) => {
-      clearInterval(sampler);
-      if (poller) clearInterval(poller);
-      if (stopper) clearTimeout(stopper);
-      reject(err);
-    });
-    child.on('exit', (code) => {
-      const seconds = (performance.now() - t0) / 1000;
-      clearInterval(sampler);
-      if (poller) clearInterval(poller);
-      if (stopper) clearTimeout(stopper);
-      // The exit event comes after libuv reaped the child, so its CPU time is in cutime/cstime now.
-      const cpu = childrenCpuSeconds() - cpu0;
-      rss.sort((a, b) => a - b);
-      const polled = first && last && last.t > first.t ? ((last.n - first.n) * 1000) / (last.t - first.t) : undefined;
-      resolve({
-        code,
-        seconds,
-        cpu_s: cpu,
-        rss_peak_mb: peakKb / 1024,
-        rss_mb: (rss[Math.floor(rss.length / 2)] ?? 0) / 1024,
-        input_records: inputRecords,
-        output_records: outputRecords,
-        polled_rate: polled,
-        stderr,
-      });
-    });
-  });
-}
 
 interface Agent {
   readonly name: AgentName;
@@ -161,19 +36,38 @@ function agents(ctx: BenchContext): Agent[] {
   return list;
 }
 
-function service(port: number, grace = 5): string {
+export function service(port: number, grace = 5): string {
   return `[SERVICE]\n    Flush        1\n    Grace        ${grace}\n    Log_Level    info\n    HTTP_Server  On\n    HTTP_Listen  127.0.0.1\n    HTTP_Port    ${port}\n    Parsers_File parsers.conf\n`;
 }
 
-function tailInput(path: string, extra = ''): string {
-  return `\n[INPUT]\n    Name            tail\n    Tag             app\n    Path            ${path}\n    Read_from_Head  On\n    Exit_On_Eof     On\n    Buffer_Max_Size 64k\n${extra}`;
+function tail(path: string, exitOnEof: boolean): string {
+  return `\n[INPUT]\n    Name            tail\n    Tag             app\n    Path            ${path}\n    Read_from_Head  On\n${exitOnEof ? '    Exit_On_Eof     On\n' : ''}    Buffer_Max_Size 64k\n`;
+}
+
+/** A tail input reading `path` from its head; the agent exits at its end (Exit_On_Eof). */
+export function tailInput(path: string, extra = ''): string {
+  return tail(path, true) + extra;
+}
+
+/** A tail input reading `path` from its head and following it (no Exit_On_Eof). */
+export function tailInputFollow(path: string, extra = ''): string {
+  return tail(path, false) + extra;
 }
 
 const NULL_OUTPUT = '\n[OUTPUT]\n    Name  null\n    Match *\n';
 
+/** A generated input file: its lines, bytes, and the records the output must process. */
+export interface TailFile {
+  readonly path: string;
+  readonly lines: number;
+  readonly bytes: number;
+  /** Records the output processes for the whole file (fewer than lines when multiline joins them). */
+  readonly records: number;
+}
+
 interface TailSetup {
-  /** Writes the input into `dir`; returns its path and counts. */
-  input(dir: string, lines: number): { path: string; lines: number; bytes: number };
+  /** Writes the input into `dir`. */
+  input(dir: string, lines: number): TailFile;
   /** The configuration for one run. */
   config(input: string, port: number, run: string, aws: AwsLocal | undefined): string;
   /** Lines the endpoint holds after a run (AWS scenarios), checked for logferry. */
@@ -183,7 +77,7 @@ interface TailSetup {
   readonly extra?: Record<string, unknown>;
 }
 
-const AWS_ENV = {
+export const AWS_ENV = {
   AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
   AWS_SECRET_ACCESS_KEY: 'local',
   AWS_EC2_METADATA_DISABLED: 'true',
@@ -191,23 +85,54 @@ const AWS_ENV = {
   AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
 };
 
-function agentResult(bench: string, agent: AgentName, run: AgentRun, lines: number, bytes: number, load: number, extra: Record<string, unknown>): BenchResult {
+/**
+ * The figures of one agent's run over `input`: timed until the output had processed every record
+ * when the metrics showed it, else over the lifetime (`timing` says which).
+ */
+export function agentResult(bench: string, agent: AgentName, run: AgentRun, input: Omit<TailFile, 'path'>, load: number, extra: Record<string, unknown>): BenchResult {
+  const seconds = run.outputDoneS ?? run.seconds;
   return {
     bench,
-    lines_per_s: Math.round(lines / run.seconds),
-    mb_per_s: round(bytes / 1e6 / run.seconds, 1),
+    lines_per_s: Math.round(input.lines / seconds),
+    mb_per_s: round(input.bytes / 1e6 / seconds, 1),
     cpu_s: round(run.cpu_s, 2),
     rss_peak_mb: round(run.rss_peak_mb, 1),
     agent,
-    lines,
-    seconds: round(run.seconds, 3),
-    lines_per_cpu_s: run.cpu_s > 0 ? Math.round(lines / run.cpu_s) : undefined,
+    lines: input.lines,
+    records: input.records,
+    seconds: round(seconds, 3),
+    seconds_total: round(run.seconds, 3),
+    timing: run.outputDoneS === undefined ? 'lifetime' : 'metrics',
+    ...(run.outputDoneS === undefined ? { output_records_seen: run.output_records } : {}),
+    lines_per_cpu_s: run.cpu_s > 0 ? Math.round(input.lines / run.cpu_s) : undefined,
     load1: load,
     ...extra,
   };
 }
 
-function compared(bench: string, results: Map<AgentName, BenchResult>): BenchResult | ComparedResult {
+/**
+ * Why a run does not count, or undefined when it does. Every agent must exit 0, except that a
+ * compared binary may die by a signal once its output had processed every record (then `exit`
+ * says so in its result): shown by /api/v1/metrics, or, as Fluent Bit publishes its counts only
+ * once a second and may die before the last one, by its log saying the engine stopped with
+ * nothing pending. Missing records always fail.
+ */
+export function runProblem(agent: AgentName, run: AgentRun, records: number): string | undefined {
+  if (run.code === 0) return undefined;
+  if (run.signal === null) return `exited with ${run.code}`;
+  if (agent !== 'logferry' && (run.outputDoneS !== undefined || run.engineDrained)) return undefined;
+  const seen = run.outputDoneS === undefined ? ` (its output had processed ${run.output_records} of ${records} records as far as /api/v1/metrics showed)` : '';
+  return `died by ${run.caughtSignal ?? run.signal}${seen}`;
+}
+
+/** The `exit` note of a run that `runProblem` accepted although a signal ended it. */
+export function exitNote(run: AgentRun, records: number): string | undefined {
+  if (run.signal === null) return undefined;
+  const how = run.outputDoneS !== undefined ? '' : ` (its log: "service has stopped (0 pending tasks)"; /api/v1/metrics last showed ${run.output_records} of ${records})`;
+  return `${run.caughtSignal ?? run.signal} after all records were processed${how}`;
+}
+
+export function compared(bench: string, results: Map<AgentName, BenchResult>): BenchResult | ComparedResult {
   const lf = results.get('logferry')!;
   const fb = results.get('fluent-bit');
   if (fb === undefined) return lf;
@@ -235,11 +160,13 @@ function tailScenario(name: string, doc: string, setup: TailSetup): Scenario {
           const run = await runAgent(agent.command, config, {
             env: setup.aws ? AWS_ENV : {},
             port,
-            expected: input.lines,
+            expected: input.records,
+            expectedOutput: input.records,
             progress: (f) => ctx.progress((i + f) / list.length),
           });
           const fail = (why: string) => new Error(`${name}: ${agent.name} ${why} (config ${config}):\n${run.stderr.slice(-4000)}`);
-          if (run.code !== 0) throw fail(`exited with ${run.code}`);
+          const problem = runProblem(agent.name, run, input.records);
+          if (problem !== undefined) throw fail(problem);
           const extra: Record<string, unknown> = { ...setup.extra };
           if (agent.name === 'logferry' && !setup.aws && !run.stderr.includes('exit_on_eof')) throw fail('did not reach the end of the file');
           if (aws && setup.delivered) {
@@ -247,7 +174,9 @@ function tailScenario(name: string, doc: string, setup: TailSetup): Scenario {
             if (agent.name === 'logferry' && delivered !== input.lines) throw fail(`delivered ${delivered} of ${input.lines} lines`);
             extra['delivered'] = delivered;
           }
-          results.set(agent.name, agentResult(name, agent.name, run, input.lines, input.bytes, load, extra));
+          const exit = exitNote(run, input.records);
+          if (exit !== undefined) extra['exit'] = exit;
+          results.set(agent.name, agentResult(name, agent.name, run, input, load, extra));
         }
         return compared(name, results);
       } finally {
@@ -259,33 +188,60 @@ function tailScenario(name: string, doc: string, setup: TailSetup): Scenario {
   };
 }
 
-const criFile = (json: boolean) => (dir: string, lines: number) => {
+/** True for a CRI line whose tag is F (the last line of a message). */
+function criFinal(line: string): boolean {
+  const a = line.indexOf(' ');
+  return line.charCodeAt(line.indexOf(' ', a + 1) + 1) === 70; // 'F'
+}
+
+/**
+ * A CRI file. With `multiline` (the cri multiline parser joins P fragments) the output gets one
+ * record per complete message; a message the file leaves open (its last line is P) is flushed at
+ * shutdown, not counted.
+ */
+const criFile = (json: boolean, multiline: boolean) => (dir: string, lines: number): TailFile => {
   const path = join(dir, 'containers.log');
-  return { path, ...writeLines(path, criLines(lines, 20240601, { splitRate: 0.05, maxParts: 4, json })) };
+  let complete = 0;
+  function* counted(): Generator<string> {
+    for (const line of criLines(lines, 20240601, { splitRate: 0.05, maxParts: 4, json })) {
+      if (criFinal(line)) complete++;
+      yield line;
+    }
+  }
+  const written = writeLines(path, counted());
+  return { path, ...written, records: multiline ? complete : written.lines };
 };
 
-const appFile = (dir: string, lines: number) => {
-  const path = join(dir, 'app.log');
-  return { path, ...writeLines(path, appLines(lines, 120)) };
+const plainFile = (name: string, generate: (lines: number) => Iterable<string>) => (dir: string, lines: number): TailFile => {
+  const path = join(dir, name);
+  const written = writeLines(path, generate(lines));
+  return { path, ...written, records: written.lines };
 };
 
-const awsOutput = (aws: AwsLocal | undefined) => `    region   us-east-1\n    endpoint ${aws?.endpoint ?? ''}\n`;
+const appFile = plainFile('app.log', (n) => appLines(n, 120));
+
+export const awsOutput = (aws: AwsLocal | undefined) => `    region   us-east-1\n    endpoint ${aws?.endpoint ?? ''}\n`;
 
 const pipelineScenarios: Scenario[] = [
-  tailScenario('tail-null', 'tail 1,000,000 CRI lines -> null, file IO included (the real CLI)', {
-    input: criFile(false),
+  tailScenario('tail-null', 'tail 1,000,000 CRI lines -> null, file IO included (the real CLI); lines/s until /api/v1/metrics shows every record out, seconds_total = lifetime', {
+    input: criFile(false, false),
     config: (path, port) => service(port) + tailInput(path) + NULL_OUTPUT,
     defaultLines: 1_000_000,
   }),
   tailScenario('tail-cri-null', 'tail -> cri multiline -> null (the real CLI)', {
-    input: criFile(false),
+    input: criFile(false, true),
     config: (path, port) => service(port) + tailInput(path, '    multiline.parser cri\n') + NULL_OUTPUT,
     defaultLines: 1_000_000,
   }),
   tailScenario('tail-cri-json-null', 'tail -> cri multiline -> parser filter (json on log) -> null (the real CLI)', {
-    input: criFile(true),
+    input: criFile(true, true),
     config: (path, port) =>
       service(port) + tailInput(path, '    multiline.parser cri\n') + '\n[FILTER]\n    Name         parser\n    Match        *\n    Key_Name     log\n    Parser       json\n    Reserve_Data On\n' + NULL_OUTPUT,
+    defaultLines: 1_000_000,
+  }),
+  tailScenario('tail-apache-null', 'tail with the stock apache regex parser (Parser apache on the input) on combined-log lines -> null (the real CLI)', {
+    input: plainFile('access.log', (n) => apacheLines(n)),
+    config: (path, port) => service(port) + tailInput(path, '    Parser          apache\n') + NULL_OUTPUT,
     defaultLines: 1_000_000,
   }),
   tailScenario('cloudwatch-local', 'tail -> cloudwatch_logs against the local endpoint (src/aws-local), every line checked', {

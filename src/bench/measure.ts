@@ -15,12 +15,27 @@ export function load1(): number {
 
 const TICKS = 100; // USER_HZ on Linux
 
+/** The fields of /proc/<pid>/stat after the command name (the first one is the state, field 3). */
+function statFields(pid: number | 'self'): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** User+system CPU seconds of the reaped children of this process (cutime + cstime). */
 export function childrenCpuSeconds(): number {
   try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = statFields('self');
     return (Number(fields[13]) + Number(fields[14])) / TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** User+system CPU seconds of a live process, all its threads (utime + stime); NaN when it is gone. */
+export function processCpuSeconds(pid: number): number {
+  try {
+    const fields = statFields(pid);
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
   } catch {
     return Number.NaN;
   }

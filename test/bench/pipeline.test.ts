@@ -9,7 +9,7 @@ import { bench, expectResult } from './support.js';
 describe('logferry bench (pipeline scenarios)', () => {
   const tmp = useTempDir('logferry-bench-test-');
 
-  for (const name of ['tail-null', 'tail-cri-null', 'tail-cri-json-null', 'cloudwatch-local', 'firehose-local']) {
+  for (const name of ['tail-null', 'tail-cri-null', 'tail-cri-json-null', 'tail-apache-null', 'cloudwatch-local', 'firehose-local']) {
     it(`${name} runs logferry on the generated file and prints one JSON line`, async () => {
       const lines = await bench([name, '--lines', '2000']);
       expect(lines).toHaveLength(1);
@@ -17,6 +17,11 @@ describe('logferry bench (pipeline scenarios)', () => {
       expect(lines[0]!['agent']).toBe('logferry');
       expect(lines[0]!['lines']).toBe(2000);
       if (name.endsWith('-local')) expect(lines[0]!['delivered']).toBe(2000);
+      // Multiline joins fragments: fewer records than lines.
+      if (name.includes('-cri-')) expect(lines[0]!['records'] as number).toBeLessThan(2000);
+      else expect(lines[0]!['records']).toBe(2000);
+      expect(['metrics', 'lifetime']).toContain(lines[0]!['timing']);
+      expect(lines[0]!['seconds_total'] as number).toBeGreaterThanOrEqual(lines[0]!['seconds'] as number);
     }, 60_000);
   }
 

@@ -37,7 +37,7 @@ describe('logferry bench (in-process scenarios)', () => {
   it('lists the scenarios, and refuses an unknown one or a bad --lines', async () => {
     const list = await runCli(['bench', '--list']);
     expect(list.code).toBe(0);
-    for (const n of [...NAMES, 'validate', 'tail-null', 'tail-cri-json-null', 'cloudwatch-local', 'firehose-local', 'rss-steady']) expect(list.stdout).toContain(n);
+    for (const n of [...NAMES, 'validate', 'tail-null', 'tail-cri-json-null', 'tail-apache-null', 'cloudwatch-local', 'firehose-local', 'rss-steady', 'firehose-sustained', 'cloudwatch-sustained']) expect(list.stdout).toContain(n);
     const unknown = await runCli(['bench', 'nope']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown scenario 'nope'");

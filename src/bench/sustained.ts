@@ -1,0 +1,300 @@
+/**
+ * Sustained-rate scenarios after AWS's own Fluent Bit load tests (aws/aws-for-fluent-bit
+ * load_tests: log_generator.c writes ~1 KB lines at a fixed rate; the published targets are
+ * Firehose 30 MB/s and CloudWatch Logs 3 MB/s per agent, under one core).
+ *
+ * A writer in this process appends 1 KiB lines (1,024 bytes with the newline) to a file in small
+ * batches every 10 ms, at the target rate, for a fixed time; `logferry run` tails the file
+ * (Read_from_Head On, no Exit_On_Eof) into the output on the local endpoint (src/aws-local, also in
+ * this process). When the writer stops, the scenario waits until the agent's output has processed
+ * every line (`/api/v1/metrics`) and the endpoint holds each of them, then sends SIGTERM.
+ *
+ * The writer is cheap on purpose (this process also serves the endpoint): one prebuilt buffer of
+ * lines in which only the sequence numbers and the batch time are rewritten, one write per batch.
+ */
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startAwsLocal, type AwsLocal } from '../aws-local/index.js';
+import { prng } from '../aws-local/faults.js';
+import { AWS_ENV, awsOutput, service, tailInputFollow } from './agent.js';
+import { freePort, startAgent } from './agent-run.js';
+import { BENCH_PARSERS } from './in-process.js';
+import { envInt, load1, round } from './measure.js';
+import type { BenchResult, Scenario } from './types.js';
+
+/** Bytes of every line, the newline included. */
+export const LINE_BYTES = 1024;
+const SEQ_DIGITS = 10;
+const MS_DIGITS = 13;
+/** `SEQ_MS_TEXT\n`: sequence number, batch time in ms, then letters (as log_generator.c's `%d_%lld_%s`). */
+const TEXT_AT = SEQ_DIGITS + 1 + MS_DIGITS + 1;
+const TEXT_BYTES = LINE_BYTES - TEXT_AT - 1;
+const TICK_MS = 10;
+
+function putDigits(buf: Buffer, at: number, value: number, width: number): void {
+  for (let i = width - 1; i >= 0; i--) {
+    buf[at + i] = 48 + (value % 10);
+    value = Math.floor(value / 10);
+  }
+}
+
+/** The letters every line carries after its sequence number and time (seeded, so always the same). */
+function lineText(): Buffer {
+  const rand = prng(1024);
+  const text = Buffer.allocUnsafe(TEXT_BYTES);
+  for (let i = 0; i < TEXT_BYTES; i++) text[i] = 65 + Math.floor(rand() * 26);
+  return text;
+}
+
+export interface Written {
+  readonly lines: number;
+  readonly bytes: number;
+  /** From the first to the last write. */
+  readonly seconds: number;
+}
+
+/**
+ * Appends numbered 1 KiB lines to `path` at `bytesPerSecond`: every TICK_MS it writes the lines due
+ * by then (the average rate holds when a timer fires late), at most one second's worth per tick.
+ */
+export class RateWriter {
+  private readonly fd: number;
+  private readonly buf: Buffer;
+  private readonly capacity: number;
+  private readonly linesPerSecond: number;
+  private timer: NodeJS.Timeout | undefined;
+  private t0 = 0;
+  private last = 0;
+  private written = 0;
+
+  constructor(path: string, bytesPerSecond: number) {
+    this.linesPerSecond = bytesPerSecond / LINE_BYTES;
+    this.capacity = Math.max(1, Math.ceil((this.linesPerSecond * TICK_MS * 4) / 1000));
+    this.buf = Buffer.allocUnsafe(this.capacity * LINE_BYTES);
+    const text = lineText();
+    for (let i = 0; i < this.capacity; i++) {
+      const at = i * LINE_BYTES;
+      this.buf[at + SEQ_DIGITS] = 95; // '_'
+      this.buf[at + SEQ_DIGITS + 1 + MS_DIGITS] = 95;
+      text.copy(this.buf, at + TEXT_AT);
+      this.buf[at + LINE_BYTES - 1] = 10;
+    }
+    this.fd = openSync(path, 'a');
+  }
+
+  start(): void {
+    this.t0 = performance.now();
+    this.last = this.t0;
+    this.tick();
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    const due = Math.min(Math.floor(((now - this.t0) / 1000) * this.linesPerSecond) - this.written, Math.ceil(this.linesPerSecond));
+    this.writeLines(due);
+    this.timer = setTimeout(() => this.tick(), TICK_MS);
+  }
+
+  private writeLines(n: number): void {
+    const ms = Date.now();
+    for (let left = n; left > 0; ) {
+      const batch = Math.min(left, this.capacity);
+      for (let i = 0; i < batch; i++) {
+        const at = i * LINE_BYTES;
+        putDigits(this.buf, at, this.written + i, SEQ_DIGITS);
+        putDigits(this.buf, at + SEQ_DIGITS + 1, ms, MS_DIGITS);
+      }
+      writeSync(this.fd, this.buf, 0, batch * LINE_BYTES);
+      this.written += batch;
+      left -= batch;
+      this.last = performance.now();
+    }
+  }
+
+  /** Stops writing and closes the file. */
+  stop(): Written {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    closeSync(this.fd);
+    return { lines: this.written, bytes: this.written * LINE_BYTES, seconds: (this.last - this.t0) / 1000 };
+  }
+}
+
+export interface Delivery {
+  /** Distinct lines found, each with its whole text. */
+  readonly delivered: number;
+  /** Lines found more than once (at-least-once delivery may repeat a batch). */
+  readonly duplicates: number;
+  /** Records that are none of the written lines (wrong number or text). */
+  readonly foreign: number;
+}
+
+const LOG_FIELD = Buffer.from('"log":"');
+
+/**
+ * Checks every stored record against the written lines: each must be one line (its number below
+ * `written`, its letters intact), found once. A record is the line itself or a JSON record whose
+ * `log` holds it.
+ */
+export function checkDelivery(records: Iterable<Buffer | string>, written: number): Delivery {
+  const seen = new Uint8Array(written);
+  const text = lineText();
+  let delivered = 0;
+  let duplicates = 0;
+  let foreign = 0;
+  for (const r of records) {
+    const b = typeof r === 'string' ? Buffer.from(r, 'latin1') : r;
+    const field = b.indexOf(LOG_FIELD);
+    const at = field < 0 ? 0 : field + LOG_FIELD.length;
+    let seq = 0;
+    let ok = b.length >= at + LINE_BYTES - 1 && b[at + SEQ_DIGITS] === 95 && b.compare(text, 0, TEXT_BYTES, at + TEXT_AT, at + TEXT_AT + TEXT_BYTES) === 0;
+    for (let i = 0; ok && i < SEQ_DIGITS; i++) {
+      const d = b[at + i]! - 48;
+      if (d < 0 || d > 9) ok = false;
+      seq = seq * 10 + d;
+    }
+    if (!ok || seq >= written) foreign++;
+    else if (seen[seq]) duplicates++;
+    else {
+      seen[seq] = 1;
+      delivered++;
+    }
+  }
+  return { delivered, duplicates, foreign };
+}
+
+interface SustainedSetup {
+  readonly name: string;
+  readonly doc: string;
+  /** Environment variable of the target rate, MB/s (10^6 bytes). */
+  readonly rateEnv: string;
+  readonly defaultMbps: number;
+  output(aws: AwsLocal): string;
+  /** The stored records of the run. */
+  records(aws: AwsLocal): Iterable<Buffer | string>;
+}
+
+const COMPARE_NOTE =
+  "Fluent Bit not run: its AWS outputs need a TLS endpoint (they do not accept http:// endpoints) and the local endpoint serves plain HTTP; the targets to read logferry's figures against are AWS's published ones (Firehose 30 MB/s, CloudWatch Logs 3 MB/s, under one core)";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function sustainedScenario(setup: SustainedSetup): Scenario {
+  return {
+    name: setup.name,
+    doc: setup.doc,
+    kind: 'pipeline',
+    async run(ctx) {
+      const mbps = envInt(ctx.env, setup.rateEnv, setup.defaultMbps);
+      const seconds = envInt(ctx.env, 'BENCH_SUSTAINED_SECONDS', 10);
+      const timeoutS = envInt(ctx.env, 'BENCH_SUSTAINED_TIMEOUT', Math.max(30, seconds * 3));
+      const dir = mkdtempSync(join(tmpdir(), `logferry-bench-${setup.name}-`));
+      const aws = await startAwsLocal();
+      let agent: ReturnType<typeof startAgent> | undefined;
+      try {
+        writeFileSync(join(dir, 'parsers.conf'), BENCH_PARSERS);
+        const path = join(dir, 'app.log');
+        writeFileSync(path, '');
+        const port = await freePort();
+        const config = join(dir, 'logferry.conf');
+        writeFileSync(config, service(port) + tailInputFollow(path) + setup.output(aws));
+        const load = load1();
+        agent = startAgent([...ctx.logferry, 'run'], config, { env: AWS_ENV, port });
+        const fail = async (why: string) => {
+          agent!.stop();
+          const run = await agent!.done;
+          return new Error(`${setup.name}: logferry ${why} (config ${config}):\n${run.stderr.slice(-4000)}`);
+        };
+        if (!(await agent.waitReady(15_000))) throw await fail('did not answer /api/v1/metrics within 15 s');
+
+        // The measured window: from the first write until the endpoint holds every line.
+        const writer = new RateWriter(path, mbps * 1e6);
+        const cpu0 = agent.cpuSeconds();
+        const t0 = performance.now();
+        writer.start();
+        for (let left = seconds * 1000; left > 0; left = seconds * 1000 - (performance.now() - t0)) {
+          await sleep(Math.min(100, left));
+          ctx.progress((0.9 * (performance.now() - t0)) / (seconds * 1000));
+        }
+        const written = writer.stop();
+        const tStop = performance.now();
+        const deadline = tStop + timeoutS * 1000;
+        await agent.waitForOutput(written.lines, timeoutS * 1000);
+        let tDone = performance.now();
+        let cpu1 = agent.cpuSeconds();
+        ctx.progress(0.95);
+        // The agent's count says the endpoint acknowledged every line; the store says which.
+        let delivery = checkDelivery(setup.records(aws), written.lines);
+        while (delivery.delivered < written.lines && performance.now() < deadline) {
+          await sleep(500);
+          delivery = checkDelivery(setup.records(aws), written.lines);
+          tDone = performance.now();
+          cpu1 = agent.cpuSeconds();
+        }
+        agent.stop();
+        const run = await agent.done;
+        if (run.code !== 0) throw new Error(`${setup.name}: logferry exited with ${run.code ?? run.signal} (config ${config}):\n${run.stderr.slice(-4000)}`);
+        if (delivery.delivered < written.lines) {
+          throw new Error(
+            `${setup.name}: the endpoint holds ${delivery.delivered} of ${written.lines} lines ${timeoutS} s after the writer stopped (the agent's output counted ${run.output_records}) (config ${config}):\n${run.stderr.slice(-4000)}`,
+          );
+        }
+        const lag = (tDone - tStop) / 1000;
+        const window = (tDone - t0) / 1000;
+        const deliveredBytes = delivery.delivered * LINE_BYTES;
+        const result: BenchResult = {
+          bench: setup.name,
+          lines_per_s: Math.round(delivery.delivered / window),
+          mb_per_s: round(deliveredBytes / 1e6 / window, 1),
+          cpu_s: round(run.cpu_s, 2),
+          rss_peak_mb: round(run.rss_peak_mb, 1),
+          agent: 'logferry',
+          target_mb_per_s: mbps,
+          written_mb_per_s: round(written.bytes / 1e6 / written.seconds, 2),
+          delivered_mb_per_s: round(deliveredBytes / 1e6 / window, 2),
+          lag_s: round(lag, 3),
+          cores: round((cpu1 - cpu0) / window, 2),
+          written: written.lines,
+          delivered: delivery.delivered,
+          duplicates: delivery.duplicates,
+          foreign: delivery.foreign,
+          line_bytes: LINE_BYTES,
+          seconds: round(written.seconds, 3),
+          load1: load,
+        };
+        if (ctx.compare !== undefined) result['note'] = COMPARE_NOTE;
+        return result;
+      } finally {
+        agent?.stop();
+        await agent?.done.catch(() => {});
+        await aws.close();
+        if (ctx.env['BENCH_KEEP'] === '1') process.stderr.write(`kept ${dir}\n`);
+        else rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+const STREAM = 'bench-logferry';
+
+export const SUSTAINED_SCENARIOS: readonly Scenario[] = [
+  sustainedScenario({
+    name: 'firehose-sustained',
+    doc: 'tail of a file written at BENCH_FIREHOSE_MBPS (default 30) MB/s of 1 KiB lines for BENCH_SUSTAINED_SECONDS (default 10) -> kinesis_firehose on the local endpoint; lag, cores, every line checked (logferry only)',
+    rateEnv: 'BENCH_FIREHOSE_MBPS',
+    defaultMbps: 30,
+    output: (aws) => `\n[OUTPUT]\n    Name            kinesis_firehose\n    Match           *\n    delivery_stream ${STREAM}\n${awsOutput(aws)}`,
+    records: (aws) => aws.store.firehoseRecords(STREAM),
+  }),
+  sustainedScenario({
+    name: 'cloudwatch-sustained',
+    doc: 'the same at BENCH_CLOUDWATCH_MBPS (default 3) MB/s -> cloudwatch_logs on the local endpoint (AWS targets: Firehose 30, CloudWatch 3 MB/s under one core)',
+    rateEnv: 'BENCH_CLOUDWATCH_MBPS',
+    defaultMbps: 3,
+    output: (aws) =>
+      `\n[OUTPUT]\n    Name              cloudwatch_logs\n    Match             *\n    log_group_name    bench\n    log_stream_name   ${STREAM}\n    auto_create_group On\n${awsOutput(aws)}`,
+    records: (aws) => aws.store.logEvents('bench', STREAM).map((e) => e.message),
+  }),
+];

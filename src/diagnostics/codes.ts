@@ -30,6 +30,7 @@ export const DIAGNOSTIC_CODES = {
   'unmatched-route': { severity: 'warning', doc: 'A filter or output whose Match/Match_Regex no input tag can produce.' },
   'no-match': { severity: 'warning', doc: 'A filter or output with neither Match nor Match_Regex; Fluent Bit never sends it anything.' },
   'no-output': { severity: 'warning', doc: 'A configuration without any [OUTPUT]; every record is dropped.' },
+  'ineffective-option': { severity: 'warning', doc: 'An option that does nothing in this configuration, e.g. cloudwatch_logs metric_namespace when no cpu or mem input is routed to the output.' },
   'lossy-conversion': { severity: 'warning', doc: 'logferry convert: a part of the configuration the target format cannot hold exactly; it is left out or changed.' },
   'invalid-configmap': { severity: 'error', doc: 'A Kubernetes ConfigMap manifest that cannot be read or that Kubernetes rejects (YAML errors, data values that are not strings).' },
   'configmap-not-checked': { severity: 'info', doc: 'A ConfigMap that is not the Fargate aws-logging one and holds no Fluent Bit configuration (no fluent-bit.conf key, or the --main key); its data is not validated.' },

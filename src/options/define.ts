@@ -1,6 +1,7 @@
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import { INPUT_COMMON, FILTER_COMMON, OUTPUT_COMMON } from './common.js';
 import type { OptionsOf, OptionTable } from './spec.js';
+import type { PlanInstance } from '../config/plan/types.js';
 import type {
   FilterContext,
   FilterRuntime,
@@ -40,6 +41,11 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, T extends O
    *  definition with a specific table is still a `PluginDefinition`). */
   check?(options: OptionsOf<T>, ctx: CheckContext): void;
   /**
+   * Rules that depend on what reaches an output: run by the routing analysis with the inputs whose
+   * records its Match can see (cloudwatch_logs: metric_namespace only acts on cpu and mem inputs).
+   */
+  checkRoutes?(options: OptionsOf<T>, inputs: readonly PlanInstance<'input'>[], ctx: CheckContext): void;
+  /**
    * Builds the runtime. Loaded lazily (`await import('./x.js')` inside), so that validating a
    * configuration loads no engine code. Absent while a plugin is only validated, not run.
    */
@@ -51,6 +57,7 @@ export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
   readonly description: string;
   readonly options: Own;
   readonly check?: (options: OptionsOf<T>, ctx: CheckContext) => void;
+  readonly checkRoutes?: (options: OptionsOf<T>, inputs: readonly PlanInstance<'input'>[], ctx: CheckContext) => void;
 }
 
 /** The runtime factory of a plugin (see PluginDefinition.create). */
@@ -69,6 +76,7 @@ function define<K extends PluginKind, Common extends OptionTable, Own extends Op
     ownOptions: config.options,
     options,
     ...(config.check ? { check: config.check } : {}),
+    ...(config.checkRoutes ? { checkRoutes: config.checkRoutes } : {}),
     ...(config.create ? { create: config.create } : {}),
   };
   return Object.freeze(def);

@@ -3,6 +3,8 @@ import dummy from './inputs/dummy/index.js';
 import libInput from './inputs/lib/index.js';
 import tail from './inputs/tail/index.js';
 import systemd from './inputs/systemd/index.js';
+import cpu from './inputs/cpu/index.js';
+import mem from './inputs/mem/index.js';
 import aws from './filters/aws/index.js';
 import grep from './filters/grep/index.js';
 import kubernetes from './filters/kubernetes/index.js';
@@ -38,6 +40,8 @@ export const PLUGINS: readonly PluginDefinition[] = [
   systemd,
   dummy,
   libInput,
+  cpu,
+  mem,
   kubernetes,
   parser,
   grep,

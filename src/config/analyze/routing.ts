@@ -1,5 +1,6 @@
 import type { Diagnostic, Span } from '../../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
+import type { CheckContext } from '../../options/define.js';
 import type { CompiledRegex } from '../../parsers/regex.js';
 import type { RewriteTagRule } from '../../plugins/filters/rewrite_tag/index.js';
 import type { Plan, PlanInstance } from '../plan/types.js';
@@ -96,6 +97,17 @@ function matchSpan(instance: PlanInstance): Span {
   return e?.span ?? instance.span;
 }
 
+/** A CheckContext for a plan instance: reports at the last entry of a key, or at the section header. */
+function instanceCheckContext(inst: PlanInstance, out: Diagnostic[]): CheckContext {
+  return {
+    report(code, message, options = {}) {
+      const entry = options.key === undefined ? undefined : [...inst.entries].reverse().find((e) => e.key === options.key);
+      out.push(makeDiagnostic({ code, message, span: entry?.span ?? inst.span, hint: options.hint, severity: options.severity }));
+    },
+    isSet: (key) => inst.setKeys.has(key.toLowerCase()),
+  };
+}
+
 /**
  * Static routing analysis: inputs no output receives, filters and outputs whose Match no input
  * can produce, and filters/outputs without any match rule.
@@ -165,6 +177,15 @@ export function analyzeRouting(plan: Plan): Diagnostic[] {
         }),
       );
     }
+  }
+
+  // Output rules that depend on which inputs reach the output (records re-emitted by rewrite_tag
+  // come from its emitter, not from an input, so they are not counted).
+  for (const inst of plan.outputs) {
+    const route = routes.get(inst);
+    if (!route || !inst.definition?.checkRoutes) continue;
+    const reaching = sources.filter((s) => s.patterns.some((p) => routeSees(route, p, cache))).map((s) => s.instance as PlanInstance<'input'>);
+    inst.definition.checkRoutes(inst.options as never, reaching, instanceCheckContext(inst, out));
   }
 
   if (plan.inputs.length === 0) return out;

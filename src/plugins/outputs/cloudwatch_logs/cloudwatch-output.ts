@@ -8,13 +8,15 @@ import {
   type LogGroupClass,
   type PutLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { EventBatch, LogEvent } from '../../../engine/event.js';
+import type { EventBatch } from '../../../engine/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { DeliveryError, PipelineError } from '../../../errors.js';
 import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { recordJson, valueText } from '../shared/record-json.js';
 import { planBatches, truncateMessage, type CwBatch, type RoutedEvent } from './batcher.js';
+import { emfKind } from './emf-inputs.js';
+import { emfMessage, parseDimensions, type EmfSettings } from './emf.js';
 import { parseNameTemplate, renderName, type NameTemplate } from './names.js';
 
 /** Fluent Bit forgets a created stream 4 hours after its last use (and creates it again if needed). */
@@ -32,6 +34,7 @@ interface CloudWatchOptions extends AwsOptions {
   readonly log_retention_days: number;
   readonly log_group_class: LogGroupClass;
   readonly metric_namespace?: string;
+  readonly metric_dimensions?: string;
   readonly add_entity?: boolean;
   readonly retry_limit: number;
 }
@@ -60,6 +63,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   private readonly groupTemplate: NameTemplate | undefined;
   private readonly streamTemplate: NameTemplate | undefined;
   private readonly fixedStream: string | undefined;
+  private readonly emf: EmfSettings;
   /** Streams known to exist: key -> expiry (ms). */
   private readonly streams = new Map<string, number>();
   /** Stream creations under way, so concurrent flushes create a stream once. */
@@ -85,9 +89,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       throw new PipelineError(`cloudwatch_logs ${name}: one of log_stream_name or log_stream_prefix is required`);
     }
     this.fixedStream = this.o.log_stream_name;
-    if (this.o.metric_namespace !== undefined) {
-      ctx.log.warn('metric_namespace applies to cpu/mem metric records, which logferry does not produce; records are sent as logs');
-    }
+    this.emf = { namespace: this.o.metric_namespace, dimensions: parseDimensions(this.o.metric_dimensions) };
     if (this.o.add_entity === true) ctx.log.warn('add_entity is not supported by logferry yet; events are sent without entity');
     this.client = new CloudWatchLogsClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
     withoutSdkLogging(this.client);
@@ -97,7 +99,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
 
   async flush(batch: EventBatch): Promise<FlushResult> {
     if (this.stopped) return { status: 'retry', reason: 'output stopped' };
-    const { state, seq, left: attemptsLeft } = this.progress.begin(chunkKey(batch), () => this.prepare(batch.tag, batch.events));
+    const { state, seq, left: attemptsLeft } = this.progress.begin(chunkKey(batch), () => this.prepare(batch));
     let failure: DeliveryError | undefined;
     let waitingFor: string | undefined;
     const blocked = new Set<string>();
@@ -148,9 +150,14 @@ export class CloudWatchLogsOutput implements OutputRuntime {
     return false;
   }
 
-  /** The chunk's events as batches: message, timestamp and destination of each record. */
-  private prepare(tag: string, events: readonly LogEvent[]): ChunkState {
+  /**
+   * The chunk's events as batches: message, timestamp and destination of each record. Records of a
+   * cpu or mem input become EMF events unless log_key is set (Fluent Bit's process_log_events).
+   */
+  private prepare(batch: EventBatch): ChunkState {
+    const { tag, events } = batch;
     const o = this.o;
+    const emf = o.log_key === undefined ? emfKind(batch.inputPlugin) : undefined;
     const fixedStream = this.fixedStream ?? `${o.log_stream_prefix ?? ''}${tag}`;
     const routed: RoutedEvent[] = [];
     let missingKey = 0;
@@ -164,6 +171,8 @@ export class CloudWatchLogsOutput implements OutputRuntime {
           continue;
         }
         message = valueText(e.record[o.log_key]);
+      } else if (emf) {
+        message = emfMessage(e.record, e.time, emf, this.emf);
       } else {
         message = recordJson(e.record);
       }

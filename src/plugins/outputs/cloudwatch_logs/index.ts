@@ -1,5 +1,6 @@
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
+import { emfKind } from './emf-inputs.js';
 import { parseNameTemplate } from './names.js';
 
 /** Retention periods (days) that CloudWatch Logs PutRetentionPolicy accepts. */
@@ -62,12 +63,21 @@ export default defineOutput({
         return r;
       },
     },
-    metric_namespace: opt.string({ doc: 'CloudWatch namespace for metrics sent as embedded metric format (EMF)' }),
-    metric_dimensions: opt.string({ doc: 'EMF dimension sets: names separated by commas, sets by semicolons (a,b;c)' }),
+    metric_namespace: opt.string({ doc: 'Namespace of the embedded metric format (EMF) events that records of cpu and mem inputs become (default fluent-bit-metrics)' }),
+    metric_dimensions: opt.string({ doc: 'Dimension sets of those EMF events: record keys separated by commas, sets by semicolons (a,b;c)' }),
     add_entity: opt.bool({ default: 'false', doc: 'Attach entity information (service, environment) to PutLogEvents calls' }),
     workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
   },
   check(o, ctx) {
+    if (o.log_key !== undefined) {
+      for (const key of ['metric_namespace', 'metric_dimensions'] as const) {
+        if (o[key] === undefined) continue;
+        ctx.report('ineffective-option', `${key} has no effect with log_key: Fluent Bit sends the log_key value of every record, cpu and mem records included, never EMF`, {
+          key,
+          hint: 'remove log_key to send cpu and mem records as EMF',
+        });
+      }
+    }
     const hasName = o.log_stream_name !== undefined;
     const hasPrefix = o.log_stream_prefix !== undefined;
     if (hasName && hasPrefix) {
@@ -103,6 +113,17 @@ export default defineOutput({
           hint: `use 0 or one of ${LOG_RETENTION_DAYS.join(', ')}`,
         });
       }
+    }
+  },
+  checkRoutes(o, inputs, ctx) {
+    if (o.log_key !== undefined) return;
+    if (inputs.some((i) => emfKind(i.plugin) !== undefined)) return;
+    for (const key of ['metric_namespace', 'metric_dimensions'] as const) {
+      if (o[key] === undefined) continue;
+      ctx.report('ineffective-option', `${key} only applies to records of cpu and mem inputs, and none is routed to this output; its records are sent as JSON logs`, {
+        key,
+        hint: inputs.length > 0 ? `inputs routed here: ${inputs.map((i) => `${i.displayName} (${i.plugin})`).join(', ')}` : "add a cpu or mem input whose Tag this output's Match covers",
+      });
     }
   },
 });

@@ -9,7 +9,8 @@
  * second (flb_metrics_exporter.c), so its counts, and a time read from them, can be up to a second
  * late, and its last count may never be published before it exits. logferry answers live counts,
  * but with Exit_On_Eof it flushes and closes its server within milliseconds of the end of the
- * file, so its last count is rarely seen either (it exits within a few tens of ms after that).
+ * file, so its last count is rarely seen either. Both agents log when their engine has stopped
+ * with nothing left to deliver; the time that line arrives is the other sign of the output's end.
  */
 import { spawn } from 'node:child_process';
 import { Agent as HttpAgent, get } from 'node:http';
@@ -44,11 +45,12 @@ export interface AgentRun {
    */
   readonly caughtSignal: string | undefined;
   /**
-   * Fluent Bit's log says its engine stopped with nothing left: `service has stopped (0 pending
-   * tasks)` and never `pending chunk count` (printed at a shutdown tick that still found chunks,
-   * also the one where Grace ran out).
+   * Spawn to the moment the agent logged that its engine had stopped with nothing left to deliver
+   * (logferry `stopped`, Fluent Bit `service has stopped (0 pending tasks)`), seconds; undefined
+   * without such a line, or when the log also tells of undelivered data (Fluent Bit's `pending chunk
+   * count`, printed at a shutdown tick that still found chunks, logferry's `grace period ... expired`).
    */
-  readonly engineDrained: boolean;
+  readonly drainedS: number | undefined;
   /** Lifetime: spawn to exit, seconds. */
   readonly seconds: number;
   /** Spawn to the first metrics poll whose output proc_records reached `expectedOutput`; undefined if never seen. */
@@ -125,6 +127,11 @@ function getMetrics(port: number, agent: HttpAgent): Promise<V1Metrics> {
   });
 }
 
+/** The log line of an engine that stopped with nothing pending (logferry, Fluent Bit). */
+const STOPPED = /\] stopped$|service has stopped \(0 pending tasks\)/m;
+/** Log lines telling that a shutdown left data undelivered. */
+const UNDELIVERED = /pending chunk count|grace period of \S+ expired/;
+
 /** Starts `command -c config` and measures it until it exits. */
 export function startAgent(command: readonly string[], config: string, o: AgentRunOptions = {}): AgentHandle {
   const cpu0 = childrenCpuSeconds();
@@ -132,9 +139,16 @@ export function startAgent(command: readonly string[], config: string, o: AgentR
   const child = spawn(command[0]!, [...command.slice(1), '-c', config], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...o.env } });
   let exited = false;
   let stderr = '';
+  let stopped: number | undefined;
+  let undelivered = false;
   child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
+    const text = d.toString();
+    stderr += text;
     if (stderr.length > 65536) stderr = stderr.slice(-32768);
+    // A line may come in two pieces: look at the end of what came so far.
+    const recent = stderr.slice(-(text.length + 200));
+    if (UNDELIVERED.test(recent)) undelivered = true;
+    if (stopped === undefined && STOPPED.test(recent)) stopped = performance.now();
   });
   let peakKb = 0;
   const rss: number[] = [];
@@ -209,7 +223,7 @@ export function startAgent(command: readonly string[], config: string, o: AgentR
         code,
         signal,
         caughtSignal: /caught signal \((SIG[A-Z0-9]+)\)/.exec(stderr)?.[1],
-        engineDrained: stderr.includes('service has stopped (0 pending tasks)') && !stderr.includes('pending chunk count'),
+        drainedS: stopped === undefined || undelivered ? undefined : (stopped - t0) / 1000,
         seconds,
         outputDoneS: outputDone === undefined ? undefined : (outputDone - t0) / 1000,
         cpu_s: cpu,

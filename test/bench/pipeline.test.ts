@@ -20,7 +20,7 @@ describe('logferry bench (pipeline scenarios)', () => {
       // Multiline joins fragments: fewer records than lines.
       if (name.includes('-cri-')) expect(lines[0]!['records'] as number).toBeLessThan(2000);
       else expect(lines[0]!['records']).toBe(2000);
-      expect(['metrics', 'lifetime']).toContain(lines[0]!['timing']);
+      expect(['metrics', 'log', 'lifetime']).toContain(lines[0]!['timing']);
       expect(lines[0]!['seconds_total'] as number).toBeGreaterThanOrEqual(lines[0]!['seconds'] as number);
     }, 60_000);
   }

@@ -4,7 +4,7 @@
  * a filesystem backlog restart. Inputs are generated (seeded) before the clock starts.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -430,33 +430,51 @@ function measureValidate(ctx: BenchContext, name: string, validate: () => Return
 }
 
 /** Wall time of `logferry validate <config>` as a new process (Node start included), best of `n`. */
-async function cliValidateMs(ctx: BenchContext, config: string, n: number): Promise<number> {
+/** The fastest of `n` runs of `command`, in ms, from spawn to exit (which must be 0). */
+async function bestSpawnMs(command: readonly string[], n: number, cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   let best = Infinity;
-  const env = { ...process.env, ...CONTAINER_INSIGHTS_ENV };
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     const code = await new Promise<number | null>((res, rej) => {
-      const child = spawn(ctx.logferry[0]!, [...ctx.logferry.slice(1), 'validate', config], { cwd: ctx.root, env, stdio: 'ignore' });
+      const child = spawn(command[0]!, command.slice(1), { cwd, env, stdio: 'ignore' });
       child.on('error', rej);
       child.on('exit', (c) => res(c));
     });
-    if (code !== 0) throw new Error(`logferry validate ${config} exited with ${code}`);
+    if (code !== 0) throw new Error(`${command.join(' ')} exited with ${code}`);
     best = Math.min(best, performance.now() - t0);
   }
   return round(best, 1);
 }
 
+/**
+ * `logferry validate` as a new process, the way a user starts it: the package's `bin/logferry`
+ * (which starts from the V8 snapshot `npm run build` makes), or the TypeScript entry when the
+ * bench runs from source; and Node's own start (`node -e 0`) on the same machine for scale.
+ */
+async function cliValidateMs(ctx: BenchContext, config: string, n: number): Promise<{ ms_cli: number; ms_node: number; cli: string }> {
+  const env = { ...process.env, ...CONTAINER_INSIGHTS_ENV };
+  const wrapper = join(ctx.root, 'bin', 'logferry');
+  const fromBuild = ctx.logferry[1]?.endsWith('logferry.js') === true && existsSync(wrapper);
+  const command = fromBuild ? [wrapper] : [...ctx.logferry];
+  const snapshot = fromBuild && existsSync(join(ctx.root, 'dist', 'snapshot', 'logferry.blob'));
+  return {
+    ms_cli: await bestSpawnMs([...command, 'validate', config], n, ctx.root, env),
+    ms_node: await bestSpawnMs([process.execPath, '-e', '0'], n, ctx.root, env),
+    cli: fromBuild ? (snapshot ? 'bin/logferry (start-up snapshot)' : 'bin/logferry (no snapshot built)') : 'source (tsx)',
+  };
+}
+
 const validateScenarios: Scenario[] = [
   {
     name: 'validate',
-    doc: "validating AWS's Container Insights set (in process; ms_cli: the CLI as a new process, Node start included)",
+    doc: "validating AWS's Container Insights set (in process; ms_cli: bin/logferry validate as a new process, Node start included; ms_node: node -e 0)",
     kind: 'in-process',
     async run(ctx) {
       const path = join(ctx.root, 'fixtures/container-insights/fluent-bit.conf');
       const files = validateConfig(path, { env: CONTAINER_INSIGHTS_ENV, cwd: ctx.root }).files;
       const text = files.map((f) => readFileSync(resolve(ctx.root, f), 'utf8')).join('');
       const result = measureValidate(ctx, 'validate', () => validateConfig(path, { env: CONTAINER_INSIGHTS_ENV, cwd: ctx.root }), text, { files: files.length });
-      result['ms_cli'] = await cliValidateMs(ctx, 'fixtures/container-insights/fluent-bit.conf', envInt(ctx.env, 'BENCH_CLI_RUNS', 3));
+      Object.assign(result, await cliValidateMs(ctx, 'fixtures/container-insights/fluent-bit.conf', envInt(ctx.env, 'BENCH_CLI_RUNS', 5)));
       return result;
     },
   },

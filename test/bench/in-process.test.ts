@@ -32,6 +32,8 @@ describe('logferry bench (in-process scenarios)', () => {
     expect(r!['errors']).toBe(0);
     expect(r!['files']).toBeGreaterThan(1);
     expect(typeof r!['ms_cli']).toBe('number');
+    expect(typeof r!['ms_node']).toBe('number');
+    expect(r!['cli']).toBe('source (tsx)');
   }, 60_000);
 
   it('lists the scenarios, and refuses an unknown one or a bad --lines', async () => {

@@ -18,7 +18,10 @@ go to stderr (not with --json, nor when CI is set).
 Pipeline scenarios run 'logferry run' on a Fluent Bit configuration (tail with Exit_On_Eof, or
 dummy; HTTP_Server On). --compare runs the same configuration and input through the given
 Fluent Bit binary too and prints {"bench", "logferry": {...}, "fluent_bit": {...}, "ratio"}
-(ratio = logferry lines/s / Fluent Bit lines/s). Nothing is downloaded.
+(ratio = logferry lines/s / Fluent Bit lines/s). lines/s runs until the output had processed
+every record ("timing": metrics or the agent's own 'stopped' log line; "lifetime" if neither
+was seen); seconds_total is the whole process life. The AWS scenarios run logferry only (Fluent
+Bit's AWS outputs need a TLS endpoint). Nothing is downloaded.
 
 'report' turns JSON lines into a Markdown table and an SVG bar chart (next to it, .svg): one
 run, a --compare run (logferry against Fluent Bit), or two runs (the first against the second).
@@ -34,7 +37,9 @@ options:
 
 environment: BENCH_LINES, BENCH_RSS_SECONDS (rss-steady, per rate; default 10),
 BENCH_RSS_RATES (default 100,1000,10000), BENCH_BACKLOG_MB (default 100),
-BENCH_VALIDATE_MS (default 3000), BENCH_KEEP=1 (keep temporary files).
+BENCH_VALIDATE_MS (default 3000), BENCH_CLI_RUNS (validate, default 5), BENCH_FIREHOSE_MBPS
+(default 30), BENCH_CLOUDWATCH_MBPS (default 3), BENCH_SUSTAINED_SECONDS (default 10),
+BENCH_SUSTAINED_TIMEOUT, BENCH_KEEP=1 (keep temporary files).
 
 scenarios:
 ${SCENARIOS.map((s) => `  ${s.name.padEnd(26)}${s.doc}`).join('\n')}`;

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startAwsLocal, type AwsLocal } from '../aws-local/index.js';
 import { prng } from '../aws-local/faults.js';
-import { AWS_ENV, awsOutput, service, tailInputFollow } from './agent.js';
+import { AWS_COMPARE_NOTE, AWS_ENV, awsOutput, service, tailInputFollow } from './agent.js';
 import { freePort, startAgent } from './agent-run.js';
 import { BENCH_PARSERS } from './in-process.js';
 import { envInt, load1, round } from './measure.js';
@@ -176,8 +176,6 @@ interface SustainedSetup {
   records(aws: AwsLocal): Iterable<Buffer | string>;
 }
 
-const COMPARE_NOTE =
-  "Fluent Bit not run: its AWS outputs need a TLS endpoint (they do not accept http:// endpoints) and the local endpoint serves plain HTTP; the targets to read logferry's figures against are AWS's published ones (Firehose 30 MB/s, CloudWatch Logs 3 MB/s, under one core)";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -264,7 +262,7 @@ function sustainedScenario(setup: SustainedSetup): Scenario {
           seconds: round(written.seconds, 3),
           load1: load,
         };
-        if (ctx.compare !== undefined) result['note'] = COMPARE_NOTE;
+        if (ctx.compare !== undefined) result['note'] = AWS_COMPARE_NOTE;
         return result;
       } finally {
         agent?.stop();

@@ -49,6 +49,17 @@ describe('logferry bench (pipeline scenarios)', () => {
     expect(r!['ratio']).toBeCloseTo((lf['lines_per_s'] as number) / (fb['lines_per_s'] as number), 1);
   }, 60_000);
 
+  it('--compare leaves Fluent Bit out of the local-endpoint AWS scenarios (its AWS outputs need TLS) and says so', async () => {
+    const fake = join(tmp.path, 'fluent-bit');
+    copyFileSync(join(import.meta.dirname, 'fixtures/fake-fluent-bit.mjs'), fake);
+    chmodSync(fake, 0o755);
+    const [r] = await bench(['firehose-local', '--lines', '1000', '--compare', fake]);
+    expect(r!['agent']).toBe('logferry');
+    expect(r!['delivered']).toBe(1000);
+    expect(r!['fluent_bit']).toBeUndefined();
+    expect(r!['note']).toMatch(/^Fluent Bit not run: its AWS outputs need a TLS endpoint/);
+  }, 60_000);
+
   it('several scenarios run each in its own process, one JSON line each', async () => {
     const lines = await bench(['split', 'json', '--lines', '1000']);
     expect(lines.map((l) => l['bench'])).toEqual(['split', 'json']);

@@ -15,6 +15,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY grammar ./grammar
 COPY scripts ./scripts
 COPY src ./src
+# The start-up snapshot (dist/snapshot, for bin/logferry validate) warms up on this configuration.
+COPY fixtures/container-insights ./fixtures/container-insights
 RUN npm run build
 
 # 2. Production dependencies only. better-sqlite3 (the tail DB) is a native module: it is fetched

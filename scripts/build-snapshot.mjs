@@ -34,11 +34,18 @@ await build({
   logLevel: 'error',
 });
 
-execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], {
-  cwd: root,
-  env: { ...process.env, LOGFERRY_SNAPSHOT_ROOT: root },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+try {
+  execFileSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], {
+    cwd: root,
+    env: { ...process.env, LOGFERRY_SNAPSHOT_ROOT: root },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+} catch (err) {
+  // Without a snapshot bin/logferry starts every command the usual way: slower, not broken.
+  rmSync(blob, { force: true });
+  process.stderr.write(`build-snapshot: no start-up snapshot made (${err.message.split('\n')[0]}); bin/logferry will start without it\n`);
+  process.exit(0);
+}
 
 const node = realpathSync(process.execPath);
 const st = statSync(node);

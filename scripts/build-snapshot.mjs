@@ -5,7 +5,7 @@
 // heap to the blob. bin/logferry starts validate/explain/convert/schema/version/help from it.
 //
 // A blob fits only the Node binary that built it, so node.txt next to it records that binary
-// (real path, size, modification time) for bin/logferry to compare. Paths the code computes from
+// (real path, size, modification time) and this checkout's real path for bin/logferry to compare. Paths the code computes from
 // import.meta.url are those of dist/snapshot/logferry.cjs in this checkout: the blob is built in
 // place and used from there.
 import { build } from 'esbuild';
@@ -49,4 +49,5 @@ try {
 
 const node = realpathSync(process.execPath);
 const st = statSync(node);
-writeFileSync(join(outDir, 'node.txt'), `${node} ${st.size} ${Math.floor(st.mtimeMs / 1000)}\n`);
+// The checkout the paths inside the snapshot point at: a moved or copied package starts without it.
+writeFileSync(join(outDir, 'node.txt'), `${node} ${st.size} ${Math.floor(st.mtimeMs / 1000)} ${realpathSync(root)}\n`);

@@ -5,7 +5,7 @@
  * binary that built it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,7 +71,11 @@ describe('start-up snapshot', () => {
     mkdirSync(join(pkg, 'dist', 'snapshot'), { recursive: true });
     copyFileSync(join(REPO_ROOT, 'bin', 'logferry'), join(pkg, 'bin', 'logferry'));
     writeFileSync(join(pkg, 'bin', 'logferry.js'), "process.stdout.write('started the usual way: ' + process.argv.slice(2).join(' ') + '\\n');\n");
-    for (const f of ['logferry.blob', 'node.txt']) copyFileSync(join(snapshot, f), join(pkg, 'dist', 'snapshot', f));
+    copyFileSync(join(snapshot, 'logferry.blob'), join(pkg, 'dist', 'snapshot', 'logferry.blob'));
+    // node.txt as a build in this copy would write it: the same Node, this checkout's real path.
+    const [node, size, mtime, builtIn] = readFileSync(join(snapshot, 'node.txt'), 'utf8').trim().split(' ');
+    expect(builtIn).toBe(realpathSync(REPO_ROOT));
+    writeFileSync(join(pkg, 'dist', 'snapshot', 'node.txt'), `${node} ${size} ${mtime} ${realpathSync(pkg)}\n`);
     const wrapper = (...args: string[]) => spawnSync('sh', [join(pkg, 'bin', 'logferry'), ...args], { cwd: REPO_ROOT, env: { PATH: `${join(process.execPath, '..')}:${process.env['PATH']}`, ...ENV }, encoding: 'utf8' }).stdout;
 
     const version = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')).version as string;
@@ -81,8 +85,11 @@ describe('start-up snapshot', () => {
     expect(wrapper('test', 'case.yaml')).toBe('started the usual way: test case.yaml\n');
     expect(wrapper()).toBe('started the usual way: \n');
 
-    // Another Node binary (here: a record that does not match) must not load the snapshot.
-    writeFileSync(join(pkg, 'dist', 'snapshot', 'node.txt'), '/usr/bin/some-other-node 1 2\n');
+    // A package moved after its build (paths inside the snapshot point elsewhere), or another Node
+    // binary: the snapshot is not used.
+    writeFileSync(join(pkg, 'dist', 'snapshot', 'node.txt'), `${node} ${size} ${mtime} /somewhere/else\n`);
+    expect(wrapper('version')).toBe('started the usual way: version\n');
+    writeFileSync(join(pkg, 'dist', 'snapshot', 'node.txt'), `/usr/bin/some-other-node 1 2 ${realpathSync(pkg)}\n`);
     expect(wrapper('version')).toBe('started the usual way: version\n');
     rmSync(join(pkg, 'dist', 'snapshot'), { recursive: true });
     expect(wrapper('validate', 'a.conf')).toBe('started the usual way: validate a.conf\n');

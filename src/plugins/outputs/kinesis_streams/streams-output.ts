@@ -4,10 +4,10 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventBatch, LogEvent } from '../../../engine/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
-import { putRecordsBody, withRequestBody } from '../shared/record-batch-body.js';
+import { putRecordsBody, withCompactRecordResults, withRequestBody, type RecordResultsHolder } from '../shared/record-batch-body.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
-import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
+import { dropSettled, settleRecords, unsettled, type RecordResult } from '../shared/record-results.js';
 import { cutPutRecordsBatches } from './batcher.js';
 import { randomName } from './partition-key.js';
 
@@ -101,8 +101,11 @@ export class KinesisStreamsOutput implements OutputRuntime {
       const body = putRecordsBody(stream, indexes.map((i) => state.entries[i]!));
       const command = new PutRecordsCommand({ StreamName: stream, Records: [] });
       withRequestBody(command.middlewareStack, body);
+      const answer: RecordResultsHolder = {};
+      withCompactRecordResults(command.middlewareStack, 'Records', answer);
       const out = await this.client.send(command);
-      const { failed, firstError, codes } = settleRecords(state, indexes, out.Records ?? [], out.FailedRecordCount ?? 0, this.ctx.counters);
+      const results = (answer.results as RecordResult[] | undefined) ?? out.Records ?? [];
+      const { failed, firstError, codes } = settleRecords(state, indexes, results, out.FailedRecordCount ?? 0, this.ctx.counters);
       const throttled = codes.has(THROUGHPUT_EXCEEDED);
       if (throttled) this.ctx.log.warn(`throughput limits of stream ${stream} may have been exceeded`);
       return failed > 0 ? { message: `PutRecords: ${failed} of ${indexes.length} records failed (${firstError})`, stop: false } : undefined;

@@ -6,8 +6,9 @@
  *
  * While the snapshot is built, the commands it serves are run once on AWS's Container Insights
  * configuration with their output thrown away, so that the functions they use are compiled into
- * the snapshot. The wrapper `bin/logferry` sends only SNAPSHOT_COMMANDS here; everything that runs
- * a pipeline (and loads the AWS SDK, SQLite, worker threads) starts the usual way.
+ * the snapshot. The wrapper `bin/logferry` sends only validate, explain, convert, schema, version
+ * and help here (its `case` lists them); everything that runs a pipeline (and loads the AWS SDK,
+ * SQLite, worker threads) starts the usual way.
  */
 import { startupSnapshot } from 'node:v8';
 import type { CommandIo } from './io.js';

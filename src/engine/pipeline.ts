@@ -505,9 +505,9 @@ export class Pipeline {
   private applyLimits(slot: InputSlot): void {
     if (!slot.runtime) return;
     if (slot.paused) {
-      // Paused by the read-ahead bound: what the input still emits (the rest of a block it was
-      // reading) goes out at once too, so that releases, not the next Flush, resume it.
-      if (slot.memLimit <= 0 && slot.readAhead > 0) this.flushInput(slot);
+      // Paused by the read-ahead bound (its only pause): what the input still emits (the rest of a
+      // block it was reading) goes out at once too, so that releases, not the next Flush, resume it.
+      if (slot.readAhead > 0) this.flushInput(slot);
       return;
     }
     if (slot.storageType === 'filesystem') {
@@ -516,18 +516,18 @@ export class Pipeline {
       }
       return;
     }
-    if (slot.memLimit <= 0) {
-      if (slot.readAhead > 0 && slot.bytes >= slot.readAhead) {
+    if (slot.readAhead > 0) {
+      if (slot.bytes >= slot.readAhead) {
         // Not Mem_Buf_Limit: no pause metric, no info log. What it holds goes out now, not at the
         // next Flush, and reading goes on once most of it is delivered.
         this.flushInput(slot);
         slot.paused = true;
         slot.log.debug(`reading paused: ${slot.bytes} bytes read ahead of the outputs`);
-        slot.runtime!.pause();
+        slot.runtime.pause();
       }
       return;
     }
-    if (slot.bytes < slot.memLimit) return;
+    if (slot.memLimit <= 0 || slot.bytes < slot.memLimit) return;
     if (slot.storageType === 'memrb') {
       this.dropOldest(slot);
       return;
@@ -625,7 +625,7 @@ export class Pipeline {
       if (this.fsUp.size >= this.maxChunksUp) return;
       source.paused = false;
       source.log.info(`resume (storage chunks: ${this.fsUp.size} < ${this.maxChunksUp} chunks up)`);
-    } else if (source.memLimit <= 0) {
+    } else if (source.readAhead > 0) {
       // The read-ahead bound: resume at half of it, so that reading goes on in long stretches.
       if (source.bytes >= source.readAhead / 2) return;
       source.paused = false;

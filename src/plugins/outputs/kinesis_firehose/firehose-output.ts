@@ -6,9 +6,9 @@ import { PipelineError } from '../../../errors.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
-import { putRecordBatchBody, withCompactRecordResults, withRequestBody, type RecordResultsHolder } from '../shared/record-batch-body.js';
+import { putRecordBatchBody, recordBatchExchange } from '../shared/record-batch-body.js';
 import { recordLine } from '../shared/record-json.js';
-import { dropSettled, eventsPerRange, settleRecords, unsettled, type RecordResult } from '../shared/record-results.js';
+import { dropSettled, eventsPerRange, settleRecords, unsettled } from '../shared/record-results.js';
 import { MAX_RECORD_BYTES, aggregateRanges, cutRecordBatches } from './batcher.js';
 
 interface FirehoseOptions extends AwsOptions {
@@ -90,11 +90,9 @@ export class FirehoseOutput implements OutputRuntime {
     try {
       const body = putRecordBatchBody(this.o.delivery_stream, indexes.map((i) => state.records[i]!));
       const command = new PutRecordBatchCommand({ DeliveryStreamName: this.o.delivery_stream, Records: [] });
-      withRequestBody(command.middlewareStack, body);
-      const answer: RecordResultsHolder = {};
-      withCompactRecordResults(command.middlewareStack, 'RequestResponses', answer);
+      const answer = recordBatchExchange(command.middlewareStack, body, 'RequestResponses');
       const out = await this.client.send(command);
-      const results = (answer.results as RecordResult[] | undefined) ?? out.RequestResponses ?? [];
+      const results = answer.results ?? out.RequestResponses ?? [];
       const { failed, firstError } = settleRecords(state, indexes, results, out.FailedPutCount ?? 0, this.ctx.counters);
       return failed > 0 ? { message: `PutRecordBatch: ${failed} of ${indexes.length} records failed (${firstError})`, stop: false } : undefined;
     } catch (err) {

@@ -4,10 +4,10 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventBatch, LogEvent } from '../../../engine/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
-import { putRecordsBody, withCompactRecordResults, withRequestBody, type RecordResultsHolder } from '../shared/record-batch-body.js';
+import { putRecordsBody, recordBatchExchange } from '../shared/record-batch-body.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
-import { dropSettled, settleRecords, unsettled, type RecordResult } from '../shared/record-results.js';
+import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
 import { cutPutRecordsBatches } from './batcher.js';
 import { randomName } from './partition-key.js';
 
@@ -100,11 +100,9 @@ export class KinesisStreamsOutput implements OutputRuntime {
     try {
       const body = putRecordsBody(stream, indexes.map((i) => state.entries[i]!));
       const command = new PutRecordsCommand({ StreamName: stream, Records: [] });
-      withRequestBody(command.middlewareStack, body);
-      const answer: RecordResultsHolder = {};
-      withCompactRecordResults(command.middlewareStack, 'Records', answer);
+      const answer = recordBatchExchange(command.middlewareStack, body, 'Records');
       const out = await this.client.send(command);
-      const results = (answer.results as RecordResult[] | undefined) ?? out.Records ?? [];
+      const results = answer.results ?? out.Records ?? [];
       const { failed, firstError, codes } = settleRecords(state, indexes, results, out.FailedRecordCount ?? 0, this.ctx.counters);
       const throttled = codes.has(THROUGHPUT_EXCEEDED);
       if (throttled) this.ctx.log.warn(`throughput limits of stream ${stream} may have been exceeded`);

@@ -10,6 +10,7 @@
  * the answer. The bodies are byte for byte what the SDK writes for the same input (tested).
  */
 import type { DeserializeMiddleware, FinalizeHandlerArguments, MetadataBearer, MiddlewareStack, SerializeMiddleware } from '@smithy/types';
+import type { RecordResult } from './record-results.js';
 
 /** The bytes of one record and, for Kinesis, its partition key. */
 export interface BodyRecord {
@@ -54,13 +55,13 @@ export function withRequestBody<I extends object, O extends MetadataBearer>(stac
 
 /** The per-record results of one answer, taken out of it before the SDK reads it. */
 export interface RecordResultsHolder {
-  results?: unknown[] | undefined;
+  results?: RecordResult[] | undefined;
 }
 
 async function bodyBytes(body: unknown): Promise<Buffer> {
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const chunks: Buffer[] = [];
-  for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
 
@@ -89,10 +90,22 @@ export function withCompactRecordResults<I extends object, O extends MetadataBea
       response.body = bytes;
       return out;
     }
-    holder.results = list;
+    holder.results = list as RecordResult[];
     (parsed as Record<string, unknown>)[listKey] = [];
     response.body = Buffer.from(JSON.stringify(parsed));
     return out;
   };
   stack.addRelativeTo(takeResults, { relation: 'after', toMiddleware: 'deserializerMiddleware', name: 'logferryRecordResults', override: true });
+}
+
+/**
+ * Both halves for one PutRecordBatch / PutRecords command: it sends `body` (give it an input
+ * without records), and the per-record results of a successful answer land in the returned holder
+ * (read them with the output's own list as the fallback).
+ */
+export function recordBatchExchange<I extends object, O extends MetadataBearer>(stack: MiddlewareStack<I, O>, body: string, listKey: 'RequestResponses' | 'Records'): RecordResultsHolder {
+  const answer: RecordResultsHolder = {};
+  withRequestBody(stack, body);
+  withCompactRecordResults(stack, listKey, answer);
+  return answer;
 }

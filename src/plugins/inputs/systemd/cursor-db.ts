@@ -23,7 +23,6 @@ export class CursorDb {
   private readonly update: BetterSqlite3.Statement<[string, number]>;
   private readonly insert: BetterSqlite3.Statement<[string, number]>;
   private hasRow: boolean;
-  private closed = false;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -54,7 +53,7 @@ export class CursorDb {
 
   /** Stores the cursor (the table keeps one row). */
   set(cursor: string): void {
-    if (this.closed) return;
+    if (!this.db.open) return;
     const now = Math.floor(Date.now() / 1000);
     if (this.hasRow) {
       if (this.update.run(cursor, now).changes > 0) return;
@@ -64,12 +63,10 @@ export class CursorDb {
   }
 
   get open(): boolean {
-    return !this.closed;
+    return this.db.open;
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 }

@@ -50,7 +50,6 @@ export class OffsetsDb {
   private readonly updateOffsetStmt: BetterSqlite3.Statement<[number, number]>;
   private readonly rotateFile: BetterSqlite3.Statement<[string, number]>;
   private readonly deleteFile: BetterSqlite3.Statement<[number]>;
-  private closed = false;
 
   private constructor(
     private readonly db: BetterSqlite3.Database,
@@ -110,12 +109,10 @@ export class OffsetsDb {
   }
 
   get open(): boolean {
-    return !this.closed;
+    return this.db.open;
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.db.close();
+    if (this.db.open) this.db.close();
   }
 }

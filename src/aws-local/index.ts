@@ -24,7 +24,7 @@ import type { AwsLocalState, StoredLogEvent } from './types.js';
 
 export { parseFaults, type FaultSpec } from './faults.js';
 export type { StoredLogEvent } from './types.js';
-export type { CallRecord } from './server.js';
+export { MAX_BODY_BYTES, type CallRecord } from './server.js';
 export type { AssumeRoleCall } from './sts.js';
 export { PUT_LOG_EVENTS_LIMITS, RETENTION_DAYS } from './cloudwatch-logs.js';
 export { FIREHOSE_LIMITS } from './firehose.js';

@@ -22,7 +22,8 @@ const SERVICES: Record<string, { name: string; operations: Record<string, Operat
 /** The calls that carry data: only these see faults (decided before anything is stored). */
 export const DATA_OPERATIONS: ReadonlySet<string> = new Set(['PutLogEvents', 'PutRecord', 'PutRecordBatch', 'PutRecords']);
 
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** Request bodies larger than this are refused whole (413, SerializationException) before they are parsed. */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const MAX_CALLS_KEPT = 10_000;
 
 /** One request as the endpoint saw it (the last 10,000 are kept). */

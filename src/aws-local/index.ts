@@ -11,6 +11,7 @@
  * ```
  */
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { DataDirWriter, loadState } from './data-dir.js';
 import { checkFaults, FaultDecider, parseFaults, type FaultSpec } from './faults.js';
@@ -20,6 +21,7 @@ import { LocalImds, type ImdsOptions, type ImdsRequest } from './imds.js';
 import { compareNames } from './protocol.js';
 import type { ServiceContext } from './service.js';
 import { createHandler, RequestLog, type CallRecord } from './server.js';
+import type { TlsIdentity } from './tls.js';
 import type { AwsLocalState, StoredLogEvent } from './types.js';
 
 export { parseFaults, type FaultSpec } from './faults.js';
@@ -30,6 +32,7 @@ export { PUT_LOG_EVENTS_LIMITS, RETENTION_DAYS } from './cloudwatch-logs.js';
 export { FIREHOSE_LIMITS } from './firehose.js';
 export { KINESIS_LIMITS } from './kinesis.js';
 export { AwsServiceError } from './protocol.js';
+export { localhostTls, type TlsIdentity } from './tls.js';
 export { DEFAULT_IMDS_INSTANCE, type ImdsOptions, type ImdsRequest } from './imds.js';
 
 /** The port `logferry aws-local` listens on by default (LocalStack's); the API defaults to an ephemeral port. */
@@ -54,6 +57,8 @@ export interface AwsLocalOptions {
   kinesisStreams?: string[];
   /** The EC2 instance the local instance metadata service under /latest/ describes (imds.ts); defaults to a demo instance. */
   imds?: ImdsOptions;
+  /** Serve HTTPS with this certificate (e.g. `localhostTls()`) instead of HTTP. */
+  tls?: TlsIdentity;
 }
 
 /** A record of a Kinesis data stream as stored. */
@@ -89,7 +94,7 @@ export interface AwsLocalStore {
 }
 
 export interface AwsLocal {
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT (https:// with `tls`) */
   readonly endpoint: string;
   readonly port: number;
   readonly store: AwsLocalStore;
@@ -136,7 +141,8 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   const log = new RequestLog();
   const contextFor = (region: string): ServiceContext => ({ state, writer, region, createStreams, faults, now });
   const imds = new LocalImds(options.imds, now);
-  const server = createServer({ keepAliveTimeout: 65_000 }, createHandler(contextFor, log, imds));
+  const handler = createHandler(contextFor, log, imds);
+  const server = options.tls ? createHttpsServer({ keepAliveTimeout: 65_000, cert: options.tls.cert, key: options.tls.key }, handler) : createServer({ keepAliveTimeout: 65_000 }, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -145,7 +151,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const endpoint = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let closing: Promise<void> | undefined;
   return {
     endpoint,

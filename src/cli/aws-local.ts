@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CLI_PORT, parseFaults, startAwsLocal, type FaultSpec } from '../aws-local/index.js';
+import { DEFAULT_CLI_PORT, localhostTls, parseFaults, startAwsLocal, type AwsLocalOptions, type FaultSpec } from '../aws-local/index.js';
 import { deliveryStreamFile, jsonLinesNames, kinesisStreamFile, logGroupDir, logStreamFile, parseFirehoseLine, parseKinesisLine, parseLogEventLine, readJsonLines } from '../aws-local/data-dir.js';
 import { commandLine, EXIT, type CommandIo } from './io.js';
 
 export const AWS_LOCAL_USAGE = `usage: logferry aws-local [--port N] [--host H] [--data-dir D] [--faults SPEC] [--seed N]
-                          [--no-create-streams] [--delivery-stream NAME]...
+                          [--no-create-streams] [--delivery-stream NAME]... [--tls]
        logferry aws-local tail <log group> [--data-dir D] [--stream S]... [--follow]
        logferry aws-local firehose <delivery stream> [--data-dir D] [--follow]
        logferry aws-local kinesis <data stream> [--data-dir D] [--follow]
@@ -26,6 +26,8 @@ options:
   --no-create-streams       Firehose/Kinesis: only --delivery-stream/--kinesis-stream streams exist
   --delivery-stream NAME    a Firehose delivery stream that exists from the start (repeatable)
   --kinesis-stream NAME     a Kinesis data stream (one shard) that exists from the start (repeatable)
+  --tls                     serve HTTPS with a bundled self-signed localhost certificate
+                            (fixtures/tls; clients turn verification off, e.g. tls.verify Off)
   --stream S                tail: only this log stream (repeatable)
   -f, --follow              tail/firehose/kinesis: keep printing what arrives until SIGINT/SIGTERM`;
 
@@ -118,7 +120,7 @@ function recordsCommand(kind: 'firehose' | 'kinesis', stream: string, dataDir: s
   return printAndFollow(read, io, follow, signals);
 }
 
-async function serve(options: { port: number; host: string; dataDir: string; faults: FaultSpec; seed?: number; createStreams: boolean; deliveryStreams: string[]; kinesisStreams: string[] }, io: CommandIo, signals: NodeJS.EventEmitter): Promise<number> {
+async function serve(options: AwsLocalOptions, io: CommandIo, signals: NodeJS.EventEmitter): Promise<number> {
   let aws;
   try {
     aws = await startAwsLocal(options);
@@ -150,6 +152,7 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
         'no-create-streams': { type: 'boolean', default: false },
         'delivery-stream': { type: 'string', multiple: true, default: [] },
         'kinesis-stream': { type: 'string', multiple: true, default: [] },
+        tls: { type: 'boolean', default: false },
         stream: { type: 'string', multiple: true, default: [] },
         follow: { type: 'boolean', short: 'f', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -179,5 +182,5 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
   } catch (err) {
     return usage(`--faults: ${(err as Error).message}`);
   }
-  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'], kinesisStreams: values['kinesis-stream'] }, io, signals);
+  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'], kinesisStreams: values['kinesis-stream'], ...(values.tls ? { tls: localhostTls() } : {}) }, io, signals);
 }

@@ -5,10 +5,12 @@
  */
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AgentOptions } from 'node:https';
 import { DeliveryError } from '../../../errors.js';
+import { tlsAgentOptions, type TlsKeys } from './tls-agent.js';
 
-/** The options every AWS output table has (as the plan types them). */
-export interface AwsOptions {
+/** The options every AWS output table has (as the plan types them), with the common `tls.*` keys. */
+export interface AwsOptions extends TlsKeys {
   readonly region: string;
   readonly endpoint?: string | undefined;
   readonly profile?: string | undefined;
@@ -28,7 +30,7 @@ export interface AwsClientConfig {
   credentials: AwsCredentialIdentityProvider;
   maxAttempts: number;
   customUserAgent?: string;
-  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  requestHandler: { connectionTimeout: number; requestTimeout: number; httpsAgent: AgentOptions };
 }
 
 /**
@@ -77,7 +79,8 @@ export function awsClientConfig(o: AwsOptions, sessionName: string): AwsClientCo
     credentials: credentialsFor(o, sessionName),
     maxAttempts: o.auto_retry_requests === false ? 1 : 2,
     ...(o.extra_user_agent !== undefined && o.extra_user_agent !== '' ? { customUserAgent: o.extra_user_agent } : {}),
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000 },
+    // tls.verify, tls.ca_file, tls.vhost, client certificates...: as Fluent Bit's AWS outputs, for https endpoints.
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000, httpsAgent: tlsAgentOptions(o) },
   };
 }
 

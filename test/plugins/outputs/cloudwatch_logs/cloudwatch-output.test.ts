@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startAwsLocal } from '../../../../src/aws-local/index.js';
+import { localhostTls, startAwsLocal } from '../../../../src/aws-local/index.js';
 import type { LogEvent } from '../../../../src/engine/event.js';
 import { Pipeline } from '../../../../src/engine/pipeline.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
@@ -181,6 +181,34 @@ describe('cloudwatch_logs output against the local endpoint', () => {
       expect(put.headers['user-agent']).toMatch(/ci\/7$/);
     } finally {
       process.env = saved;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('speaks HTTPS as Fluent Bit configures it: endpoint host + Port, the chain checked against tls.ca_file, tls.verify Off skips it', async () => {
+    const tls = await startAwsLocal({ tls: localhostTls() });
+    const dir = mkdtempSync(join(tmpdir(), 'logferry-tls-'));
+    try {
+      const ca = join(dir, 'ca.crt');
+      writeFileSync(ca, localhostTls().cert);
+      const https = (name: string, extra: string) =>
+        `[OUTPUT]\n    Name cloudwatch_logs\n    Match *\n    region us-east-1\n    endpoint 127.0.0.1\n    Port ${tls.port}\n    log_group_name ${name}\n    log_stream_name s\n    auto_create_group On\n    Retry_Limit 1\n${extra}`;
+      const send = async (name: string, extra: string) => {
+        const c = capture(planFrom(SERVICE + LIB_IN + https(name, extra)), { retryDelayMs: () => 20 });
+        await c.pipeline.start();
+        c.pipeline.push([{ msg: name }]);
+        await c.pipeline.stop();
+        return { metrics: c.pipeline.metrics().output['cloudwatch_logs.0']!, logs: c.logs.join('\n') };
+      };
+      await send('g-ca', `    tls.ca_file ${ca}\n`);
+      await send('g-noverify', '    tls.verify Off\n');
+      const refused = await send('g-untrusted', '');
+      expect(tls.store.logGroups().map((g) => g.name)).toEqual(['g-ca', 'g-noverify']);
+      expect(tls.store.logEvents('g-ca', 's').map((e) => e.message)).toEqual(['{"msg":"g-ca"}']);
+      expect(refused.metrics.counters['dropped_records']).toBe(1);
+      expect(refused.logs).toMatch(/self[- ]signed|certificate/i);
+    } finally {
+      await tls.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -1,0 +1,49 @@
+/**
+ * The common `tls.*` keys (options/common.ts) as Node's TLS connection options, as Fluent Bit's
+ * flb_tls reads them: `tls.verify` checks the certificate chain, the host name only with
+ * `tls.verify_hostname On`; `tls.vhost` is the SNI name; CA, client certificate and key come from
+ * files (read once, when the output starts).
+ */
+import { readFileSync } from 'node:fs';
+import type { AgentOptions } from 'node:https';
+import type { SecureVersion } from 'node:tls';
+
+export interface TlsKeys {
+  readonly 'tls.verify'?: boolean | undefined;
+  readonly 'tls.verify_hostname'?: boolean | undefined;
+  readonly 'tls.vhost'?: string | undefined;
+  readonly 'tls.ca_file'?: string | undefined;
+  readonly 'tls.crt_file'?: string | undefined;
+  readonly 'tls.key_file'?: string | undefined;
+  readonly 'tls.key_passwd'?: string | undefined;
+  readonly 'tls.min_version'?: string | undefined;
+  readonly 'tls.max_version'?: string | undefined;
+  readonly 'tls.ciphers'?: string | undefined;
+}
+
+const VERSIONS: readonly SecureVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+function version(key: string, text: string | undefined): SecureVersion | undefined {
+  if (text === undefined) return undefined;
+  const v = VERSIONS.find((x) => x.toLowerCase() === text.trim().toLowerCase());
+  if (v === undefined) throw new Error(`${key} '${text}' is not one of ${VERSIONS.join(', ')}`);
+  return v;
+}
+
+/** Agent options for an HTTPS connection made with these keys (throws when a file cannot be read or a version is unknown). */
+export function tlsAgentOptions(o: TlsKeys): AgentOptions {
+  const min = version('tls.min_version', o['tls.min_version']);
+  const max = version('tls.max_version', o['tls.max_version']);
+  return {
+    rejectUnauthorized: o['tls.verify'] !== false,
+    ...(o['tls.verify_hostname'] === true ? {} : { checkServerIdentity: () => undefined }),
+    ...(o['tls.vhost'] ? { servername: o['tls.vhost'] } : {}),
+    ...(o['tls.ca_file'] ? { ca: readFileSync(o['tls.ca_file']) } : {}),
+    ...(o['tls.crt_file'] ? { cert: readFileSync(o['tls.crt_file']) } : {}),
+    ...(o['tls.key_file'] ? { key: readFileSync(o['tls.key_file']) } : {}),
+    ...(o['tls.key_passwd'] ? { passphrase: o['tls.key_passwd'] } : {}),
+    ...(min ? { minVersion: min } : {}),
+    ...(max ? { maxVersion: max } : {}),
+    ...(o['tls.ciphers'] ? { ciphers: o['tls.ciphers'] } : {}),
+  };
+}

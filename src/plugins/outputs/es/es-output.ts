@@ -1,10 +1,10 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import { nowNanos, type EventBatch } from '../../../engine/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
+import { tlsAgentOptions } from '../shared/tls-agent.js';
 import { BulkFormatter, type BulkItem, type BulkOptions } from './bulk.js';
 import type { BulkFlavour } from './options.js';
 import { RequestSigner } from './sigv4.js';
@@ -102,7 +102,7 @@ export class BulkOutput implements OutputRuntime {
   private readonly agent: HttpAgent;
   private readonly path: string;
   private readonly query: Record<string, string>;
-  private readonly tlsFiles: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  private readonly tlsOptions: AgentOptions;
   private readonly where: string;
   private stopped = false;
 
@@ -131,11 +131,8 @@ export class BulkOutput implements OutputRuntime {
         stsEndpoint: o.aws_sts_endpoint,
       });
     }
-    this.tlsFiles = {
-      ...(o['tls.ca_file'] ? { ca: readFileSync(o['tls.ca_file']) } : {}),
-      ...(o['tls.crt_file'] ? { cert: readFileSync(o['tls.crt_file']) } : {}),
-      ...(o['tls.key_file'] ? { key: readFileSync(o['tls.key_file']) } : {}),
-    };
+    // As Fluent Bit: tls.verify checks the chain; the name only with tls.verify_hostname On.
+    this.tlsOptions = o.tls ? { servername: o.host, ...tlsAgentOptions(o) } : {};
     const keepAlive = o['net.keepalive'] !== false;
     this.agent = o.tls ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
   }
@@ -307,16 +304,7 @@ export class BulkOutput implements OutputRuntime {
           headers,
           agent: this.agent,
           timeout,
-          ...(o.tls
-            ? {
-                rejectUnauthorized: o['tls.verify'],
-                servername: o['tls.vhost'] ?? o.host,
-                ...this.tlsFiles,
-                passphrase: o['tls.key_passwd'],
-                // As Fluent Bit: tls.verify checks the chain; the name only with tls.verify_hostname On.
-                ...(o['tls.verify_hostname'] ? {} : { checkServerIdentity: () => undefined }),
-              }
-            : {}),
+          ...this.tlsOptions,
         },
         (res: IncomingMessage) => {
           const parts: Buffer[] = [];

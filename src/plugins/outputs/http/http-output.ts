@@ -1,11 +1,11 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import type { EventBatch } from '../../../engine/event.js';
 import { dateKeyOption, formatJsonRecord, type JsonDateFormat, type JsonRecordOptions } from '../../../engine/format/json.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { optionsOf } from '../../../config/plan/types.js';
+import { tlsAgentOptions } from '../shared/tls-agent.js';
 import definition from './index.js';
 
 const MIME: Readonly<Record<string, string>> = { json: 'application/json', json_stream: 'application/json', json_lines: 'application/x-ndjson' };
@@ -26,7 +26,7 @@ export class HttpOutput implements OutputRuntime {
   private readonly o;
   private readonly json: JsonRecordOptions;
   private readonly headers: [string, string][];
-  private readonly ca: Buffer | undefined;
+  private readonly tlsOptions: AgentOptions;
 
   constructor(ctx: OutputContext) {
     this.o = optionsOf(ctx.instance, definition);
@@ -42,7 +42,7 @@ export class HttpOutput implements OutputRuntime {
       }
       this.headers.push([name, m[2]!]);
     }
-    this.ca = this.o['tls.ca_file'] ? readFileSync(this.o['tls.ca_file']) : undefined;
+    this.tlsOptions = this.o.tls ? { servername: this.o.host, ...tlsAgentOptions(this.o) } : {};
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {
@@ -85,7 +85,7 @@ export class HttpOutput implements OutputRuntime {
           method: o.http_method,
           headers: toHeaderObject(headers),
           timeout: o['http.response_timeout'],
-          ...(o.tls ? { rejectUnauthorized: o['tls.verify'], ca: this.ca, servername: o['tls.vhost'] ?? o.host } : {}),
+          ...this.tlsOptions,
         },
         (res: IncomingMessage) => {
           const parts: Buffer[] = [];

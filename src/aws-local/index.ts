@@ -32,7 +32,7 @@ export { PUT_LOG_EVENTS_LIMITS, RETENTION_DAYS } from './cloudwatch-logs.js';
 export { FIREHOSE_LIMITS } from './firehose.js';
 export { KINESIS_LIMITS } from './kinesis.js';
 export { AwsServiceError } from './protocol.js';
-export { localhostTls, type TlsIdentity } from './tls.js';
+export { LOCALHOST_CA_FILE, localhostTls, type TlsIdentity } from './tls.js';
 export { DEFAULT_IMDS_INSTANCE, type ImdsOptions, type ImdsRequest } from './imds.js';
 
 /** The port `logferry aws-local` listens on by default (LocalStack's); the API defaults to an ephemeral port. */

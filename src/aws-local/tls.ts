@@ -5,6 +5,7 @@
  * only HTTPS, so comparing against them needs this.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 export interface TlsIdentity {
   cert: string | Buffer;
@@ -12,6 +13,9 @@ export interface TlsIdentity {
 }
 
 const DIR = new URL('../../fixtures/tls/', import.meta.url);
+
+/** The certificate's path: what a client's CA file (Fluent Bit's `tls.ca_file`) names to trust it. */
+export const LOCALHOST_CA_FILE = fileURLToPath(new URL('localhost.crt', DIR));
 
 /** The bundled localhost certificate and key (read on each call). */
 export function localhostTls(): { cert: Buffer; key: Buffer } {

@@ -16,7 +16,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startAwsLocal, type AwsLocal } from '../aws-local/index.js';
+import { localhostTls, startAwsLocal, type AwsLocal } from '../aws-local/index.js';
 import { prng } from '../aws-local/faults.js';
 import { AWS_COMPARE_NOTE, AWS_ENV, awsOutput, service, tailInputFollow } from './agent.js';
 import { freePort, startAgent } from './agent-run.js';
@@ -189,7 +189,8 @@ function sustainedScenario(setup: SustainedSetup): Scenario {
       const seconds = envInt(ctx.env, 'BENCH_SUSTAINED_SECONDS', 10);
       const timeoutS = envInt(ctx.env, 'BENCH_SUSTAINED_TIMEOUT', Math.max(30, seconds * 3));
       const dir = mkdtempSync(join(tmpdir(), `logferry-bench-${setup.name}-`));
-      const aws = await startAwsLocal();
+      // HTTPS, as AWS (and as cloudwatch-local / firehose-local).
+      const aws = await startAwsLocal({ tls: localhostTls() });
       let agent: ReturnType<typeof startAgent> | undefined;
       try {
         writeFileSync(join(dir, 'parsers.conf'), BENCH_PARSERS);

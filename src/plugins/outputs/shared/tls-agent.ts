@@ -30,6 +30,14 @@ function version(key: string, text: string | undefined): SecureVersion | undefin
   return v;
 }
 
+function read(key: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new Error(`${key} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
 /** Agent options for an HTTPS connection made with these keys (throws when a file cannot be read or a version is unknown). */
 export function tlsAgentOptions(o: TlsKeys): AgentOptions {
   const min = version('tls.min_version', o['tls.min_version']);
@@ -38,9 +46,9 @@ export function tlsAgentOptions(o: TlsKeys): AgentOptions {
     rejectUnauthorized: o['tls.verify'] !== false,
     ...(o['tls.verify_hostname'] === true ? {} : { checkServerIdentity: () => undefined }),
     ...(o['tls.vhost'] ? { servername: o['tls.vhost'] } : {}),
-    ...(o['tls.ca_file'] ? { ca: readFileSync(o['tls.ca_file']) } : {}),
-    ...(o['tls.crt_file'] ? { cert: readFileSync(o['tls.crt_file']) } : {}),
-    ...(o['tls.key_file'] ? { key: readFileSync(o['tls.key_file']) } : {}),
+    ...(o['tls.ca_file'] ? { ca: read('tls.ca_file', o['tls.ca_file']) } : {}),
+    ...(o['tls.crt_file'] ? { cert: read('tls.crt_file', o['tls.crt_file']) } : {}),
+    ...(o['tls.key_file'] ? { key: read('tls.key_file', o['tls.key_file']) } : {}),
     ...(o['tls.key_passwd'] ? { passphrase: o['tls.key_passwd'] } : {}),
     ...(min ? { minVersion: min } : {}),
     ...(max ? { maxVersion: max } : {}),

@@ -1,10 +1,11 @@
 /**
  * The common `tls.*` keys (options/common.ts) as Node's TLS connection options, as Fluent Bit's
  * flb_tls reads them: `tls.verify` checks the certificate chain, the host name only with
- * `tls.verify_hostname On`; `tls.vhost` is the SNI name; CA, client certificate and key come from
- * files (read once, when the output starts).
+ * `tls.verify_hostname On`; `tls.vhost` is the SNI name; CA (a file and/or a directory), client
+ * certificate and key come from files (read once, when the output starts).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AgentOptions } from 'node:https';
 import type { SecureVersion } from 'node:tls';
 
@@ -13,6 +14,7 @@ export interface TlsKeys {
   readonly 'tls.verify_hostname'?: boolean | undefined;
   readonly 'tls.vhost'?: string | undefined;
   readonly 'tls.ca_file'?: string | undefined;
+  readonly 'tls.ca_path'?: string | undefined;
   readonly 'tls.crt_file'?: string | undefined;
   readonly 'tls.key_file'?: string | undefined;
   readonly 'tls.key_passwd'?: string | undefined;
@@ -38,6 +40,27 @@ function read(key: string, path: string): Buffer {
   }
 }
 
+/** The certificates of a CA directory (tls.ca_path): every file in it holding a PEM certificate. */
+function caDirectory(path: string): Buffer[] {
+  let names: string[];
+  try {
+    names = readdirSync(path).sort();
+  } catch (err) {
+    throw new Error(`tls.ca_path ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const out: Buffer[] = [];
+  for (const name of names) {
+    let data: Buffer;
+    try {
+      data = readFileSync(join(path, name));
+    } catch {
+      continue; // sub-directories and unreadable entries, as OpenSSL's CApath lookup skips them
+    }
+    if (data.includes('-----BEGIN CERTIFICATE-----')) out.push(data);
+  }
+  return out;
+}
+
 /** Agent options for an HTTPS connection made with these keys (throws when a file cannot be read or a version is unknown). */
 export function tlsAgentOptions(o: TlsKeys): AgentOptions {
   const min = version('tls.min_version', o['tls.min_version']);
@@ -46,7 +69,10 @@ export function tlsAgentOptions(o: TlsKeys): AgentOptions {
     rejectUnauthorized: o['tls.verify'] !== false,
     ...(o['tls.verify_hostname'] === true ? {} : { checkServerIdentity: () => undefined }),
     ...(o['tls.vhost'] ? { servername: o['tls.vhost'] } : {}),
-    ...(o['tls.ca_file'] ? { ca: read('tls.ca_file', o['tls.ca_file']) } : {}),
+    // As Fluent Bit (OpenSSL verify locations): a CA file or directory replaces the system's CAs.
+    ...(o['tls.ca_file'] || o['tls.ca_path']
+      ? { ca: [...(o['tls.ca_file'] ? [read('tls.ca_file', o['tls.ca_file'])] : []), ...(o['tls.ca_path'] ? caDirectory(o['tls.ca_path']) : [])] }
+      : {}),
     ...(o['tls.crt_file'] ? { cert: read('tls.crt_file', o['tls.crt_file']) } : {}),
     ...(o['tls.key_file'] ? { key: read('tls.key_file', o['tls.key_file']) } : {}),
     ...(o['tls.key_passwd'] ? { passphrase: o['tls.key_passwd'] } : {}),

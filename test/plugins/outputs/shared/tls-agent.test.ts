@@ -22,9 +22,17 @@ describe('tls.* keys as Node TLS options', () => {
       'tls.max_version': 'TLSv1.3',
       'tls.ciphers': 'ECDHE-ECDSA-AES128-GCM-SHA256',
     });
-    expect(o.ca).toEqual(localhostTls().cert);
+    expect(o.ca).toEqual([localhostTls().cert]);
     expect(o.key).toEqual(localhostTls().key);
     expect(o).toMatchObject({ servername: 'logs.example', passphrase: 'secret', minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' });
+  });
+
+  it('tls.ca_path trusts every PEM certificate in the directory, with tls.ca_file', () => {
+    const dir = LOCALHOST_CA_FILE.replace(/\/[^/]+$/, '');
+    // fixtures/tls holds the certificate, its key (not a certificate) and a README.
+    expect(tlsAgentOptions({ 'tls.ca_path': dir }).ca).toEqual([localhostTls().cert]);
+    expect(tlsAgentOptions({ 'tls.ca_path': dir, 'tls.ca_file': LOCALHOST_CA_FILE }).ca).toEqual([localhostTls().cert, localhostTls().cert]);
+    expect(() => tlsAgentOptions({ 'tls.ca_path': '/nonexistent' })).toThrow('tls.ca_path /nonexistent: ENOENT');
   });
 
   it('names the key and the accepted values for an unknown version, and the file it cannot read', () => {

@@ -14,10 +14,12 @@ import { DeliveryError, PipelineError } from '../../../errors.js';
 import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { recordJson, valueText } from '../shared/record-json.js';
+import { withRequestBody } from '../shared/record-batch-body.js';
 import { planBatches, truncateMessage, type CwBatch, type RoutedEvent } from './batcher.js';
 import { emfKind } from './emf-inputs.js';
 import { emfMessage, parseDimensions, type EmfSettings } from './emf.js';
 import { parseNameTemplate, renderName, type NameTemplate } from './names.js';
+import { putLogEventsBody } from './put-body.js';
 
 /** Fluent Bit forgets a created stream 4 hours after its last use (and creates it again if needed). */
 const STREAM_TTL_MS = 4 * 3600 * 1000;
@@ -210,14 +212,16 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   /** PutLogEvents for one batch; a stream that vanished is created again and the batch resent once. */
   private async send(b: CwBatch<RoutedEvent>): Promise<void> {
     await this.ensureStream(b.group, b.stream);
-    const input = {
-      logGroupName: b.group,
-      logStreamName: b.stream,
-      logEvents: b.events.map((e) => ({ timestamp: e.timestamp, message: e.message })),
+    // The body is written here (put-body.ts); the SDK gets the command without events.
+    const body = putLogEventsBody(b.group, b.stream, b.events);
+    const put = () => {
+      const command = new PutLogEventsCommand({ logGroupName: b.group, logStreamName: b.stream, logEvents: [] });
+      withRequestBody(command.middlewareStack, body);
+      return this.client.send(command);
     };
     let out: PutLogEventsCommandOutput;
     try {
-      out = await this.client.send(new PutLogEventsCommand(input));
+      out = await put();
     } catch (err) {
       if (isServiceError(err, 'DataAlreadyAcceptedException')) {
         this.ctx.counters.delivered(b.events.length);
@@ -227,7 +231,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       this.ctx.log.warn(`log stream ${b.stream} in group ${b.group} not found; creating it again`);
       this.streams.delete(streamKey(b.group, b.stream));
       await this.ensureStream(b.group, b.stream);
-      out = await this.client.send(new PutLogEventsCommand(input));
+      out = await put();
     }
     // Events CloudWatch took are delivered now: a later failure of this chunk does not undo them.
     this.ctx.counters.delivered(b.events.length - this.countRejected(b, out));

@@ -1,6 +1,7 @@
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { goFlag } from '../shared/go-options.js';
+import { AWS_UNSUPPORTED_NET } from '../shared/net-options.js';
 
 /**
  * `cloudwatch`: the AWS Go plugin amazon-cloudwatch-logs-for-fluent-bit (AWS for Fluent Bit, ECS
@@ -27,6 +28,7 @@ export default defineOutput({
     log_retention_days: opt.string({ doc: 'Retention in days set on newly created log groups (when greater than zero)' }),
     endpoint: opt.string({ doc: 'Custom CloudWatch Logs endpoint' }),
     sts_endpoint: opt.string({ doc: 'Custom STS endpoint used to assume role_arn' }),
+    ...AWS_UNSUPPORTED_NET,
     credentials_endpoint: opt.string({ doc: 'HTTP endpoint to fetch credentials from (AccessKeyId, SecretAccessKey, Token, Expiration)' }),
     extra_user_agent: opt.string({ doc: 'Text added to the User-Agent of the API calls' }),
   },

@@ -2,6 +2,7 @@ import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { emfKind } from './emf-inputs.js';
 import { parseNameTemplate } from './names.js';
+import { AWS_UNSUPPORTED_NET } from '../shared/net-options.js';
 
 /** Retention periods (days) that CloudWatch Logs PutRetentionPolicy accepts. */
 export const LOG_RETENTION_DAYS: readonly number[] = [
@@ -37,6 +38,7 @@ export default defineOutput({
     role_arn: opt.string({ doc: 'IAM role to assume for the API calls' }),
     external_id: opt.string({ doc: 'External ID passed to STS when assuming role_arn' }),
     sts_endpoint: opt.string({ doc: 'Custom STS endpoint used to assume role_arn' }),
+    ...AWS_UNSUPPORTED_NET,
     profile: opt.string({ doc: 'Profile of the shared AWS config/credentials files to use' }),
     endpoint: opt.string({ doc: 'Custom CloudWatch Logs endpoint (default logs.<region>.amazonaws.com; https:// is stripped)' }),
     auto_create_group: opt.bool({ default: 'false', doc: 'Create the log group when it does not exist (streams are always created)' }),

@@ -1,6 +1,7 @@
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { goFlag } from '../shared/go-options.js';
+import { AWS_UNSUPPORTED_NET } from '../shared/net-options.js';
 
 /**
  * `firehose`: the AWS Go plugin amazon-kinesis-firehose-for-fluent-bit (AWS for Fluent Bit, ECS
@@ -18,6 +19,7 @@ export default defineOutput({
     role_arn: opt.string({ doc: 'IAM role to assume for the API calls (e.g. cross-account access)' }),
     endpoint: opt.string({ doc: 'Custom Firehose endpoint' }),
     sts_endpoint: opt.string({ doc: 'Custom STS endpoint used to assume role_arn' }),
+    ...AWS_UNSUPPORTED_NET,
     time_key: opt.string({ doc: 'Add the record time to each record under this key' }),
     time_key_format: opt.string({ default: '%Y-%m-%dT%H:%M:%S', doc: 'strftime format of the time_key value; %L adds milliseconds, %f microseconds' }),
     replace_dots: opt.string({ doc: 'Replace dots in key names (at every map depth) with this text' }),

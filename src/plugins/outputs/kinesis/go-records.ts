@@ -10,6 +10,7 @@
 import * as zlib from 'node:zlib';
 import { splitNanos, type LogEvent } from '../../../engine/event.js';
 import type { OutputContext } from '../../../engine/plugin.js';
+import { connectionKeys } from '../shared/aws-client.js';
 import { recordJson } from '../shared/record-json.js';
 import { formatTimeKey } from '../shared/time-key.js';
 import { MAX_RECORD_BYTES } from '../kinesis_streams/batcher.js';
@@ -177,7 +178,8 @@ export function createGoKinesisOutput(ctx: OutputContext): KinesisStreamsOutput 
     label: `kinesis ${ctx.instance.displayName}`,
     stream: o.stream,
     // The Go plugin has no profile, external_id or auto_retry_requests: the SDK's default chain and retries.
-    aws: { region: o.region, endpoint: o.endpoint, role_arn: o.role_arn, sts_endpoint: o.sts_endpoint },
+    // Connections as the other AWS outputs make them (net.* timeouts and keepalive, tls.*).
+    aws: { ...connectionKeys(ctx.instance.options), region: o.region, endpoint: o.endpoint, role_arn: o.role_arn, sts_endpoint: o.sts_endpoint },
     retryLimit: Number(o.retry_limit ?? 1),
     ...(timeout !== undefined && timeout > 0 ? { requestTimeoutMs: timeout * 1000 } : {}),
     encode: goEncoder(o, (m) => ctx.log.warn(m)),

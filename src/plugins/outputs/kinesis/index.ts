@@ -2,6 +2,7 @@ import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
 import { goCount, goFlag } from '../shared/go-options.js';
+import { AWS_UNSUPPORTED_NET } from '../shared/net-options.js';
 
 /**
  * `kinesis`: the AWS Go plugin amazon-kinesis-streams-for-fluent-bit, which AWS for Fluent Bit
@@ -22,6 +23,7 @@ export default defineOutput({
     role_arn: opt.string({ doc: 'IAM role to assume for the API calls (e.g. cross-account access)' }),
     endpoint: opt.string({ doc: 'Custom Kinesis endpoint' }),
     sts_endpoint: opt.string({ doc: 'Custom STS endpoint used to assume role_arn' }),
+    ...AWS_UNSUPPORTED_NET,
     append_newline: goFlag(false, 'Add a newline after each record (only the value true turns it on)'),
     time_key: opt.string({ doc: 'Add the record time to each record under this key' }),
     time_key_format: opt.string({ default: '%Y-%m-%dT%H:%M:%S', doc: 'strftime format of the time_key value; %L adds milliseconds, %f microseconds' }),

@@ -5,6 +5,7 @@
  */
 import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AgentOptions as HttpAgentOptions } from 'node:http';
 import type { AgentOptions } from 'node:https';
 import { DeliveryError } from '../../../errors.js';
 import { tlsAgentOptions, type TlsKeys } from './tls-agent.js';
@@ -21,6 +22,12 @@ export interface AwsOptions extends TlsKeys {
   readonly auto_retry_requests?: boolean | undefined;
   /** The common `Port` key: Fluent Bit connects to the endpoint on it (443 when unset or 0). */
   readonly port?: number | undefined;
+  /** The common `net.*` keys the AWS outputs act on (ms for the times); the rest are declared unsupported (net-options.ts). */
+  readonly 'net.connect_timeout'?: number | undefined;
+  readonly 'net.io_timeout'?: number | undefined;
+  readonly 'net.keepalive'?: boolean | undefined;
+  readonly 'net.source_address'?: string | undefined;
+  readonly 'net.max_worker_connections'?: number | undefined;
 }
 
 /** The part of an SDK client configuration logferry sets (shared by CloudWatch Logs and Firehose). */
@@ -30,7 +37,7 @@ export interface AwsClientConfig {
   credentials: AwsCredentialIdentityProvider;
   maxAttempts: number;
   customUserAgent?: string;
-  requestHandler: { connectionTimeout: number; requestTimeout: number; httpsAgent: AgentOptions };
+  requestHandler: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: true; httpsAgent: AgentOptions; httpAgent: HttpAgentOptions };
 }
 
 /**
@@ -79,8 +86,39 @@ export function awsClientConfig(o: AwsOptions, sessionName: string): AwsClientCo
     credentials: credentialsFor(o, sessionName),
     maxAttempts: o.auto_retry_requests === false ? 1 : 2,
     ...(o.extra_user_agent !== undefined && o.extra_user_agent !== '' ? { customUserAgent: o.extra_user_agent } : {}),
-    // tls.verify, tls.ca_file, tls.vhost, client certificates...: as Fluent Bit's AWS outputs, for https endpoints.
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 60_000, httpsAgent: tlsAgentOptions(o) },
+    requestHandler: connectionSettings(o),
+  };
+}
+
+/** The `net.*` and `tls.*` keys of an instance's options, for runtimes that build AwsOptions field by field. */
+export function connectionKeys(options: Readonly<Record<string, unknown>>): Partial<AwsOptions> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(options)) if (k.startsWith('net.') || k.startsWith('tls.')) out[k] = v;
+  return out as Partial<AwsOptions>;
+}
+
+/** Waiting for an answer when net.io_timeout is 0 (Fluent Bit: no limit; a hung request would hold the chunk). */
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * Connections as Fluent Bit's upstream makes them: `net.connect_timeout` (default 10 s),
+ * `net.io_timeout` (0: at most 60 s here), `net.keepalive`, `net.source_address`,
+ * `net.max_worker_connections` (0: the SDK's 50), and the `tls.*` keys for https endpoints.
+ */
+function connectionSettings(o: AwsOptions): AwsClientConfig['requestHandler'] {
+  const net: HttpAgentOptions = {
+    keepAlive: o['net.keepalive'] !== false,
+    ...(o['net.source_address'] ? { localAddress: o['net.source_address'] } : {}),
+    ...(o['net.max_worker_connections'] !== undefined && o['net.max_worker_connections'] > 0 ? { maxSockets: o['net.max_worker_connections'] } : {}),
+  };
+  const io = o['net.io_timeout'] ?? 0;
+  return {
+    connectionTimeout: o['net.connect_timeout'] ?? 10_000,
+    requestTimeout: io > 0 ? io : DEFAULT_REQUEST_TIMEOUT_MS,
+    // Without it the SDK's handler only logs a warning when requestTimeout passes and keeps waiting.
+    throwOnRequestTimeout: true,
+    httpAgent: net,
+    httpsAgent: { ...net, ...tlsAgentOptions(o) },
   };
 }
 

@@ -22,6 +22,15 @@ describe('shared AWS client setup', () => {
     expect(awsClientConfig({ region: 'r' }, 's')).not.toHaveProperty('endpoint');
   });
 
+  it('net.connect_timeout, net.io_timeout (enforced, 60 s when 0), net.keepalive, net.source_address and net.max_worker_connections shape the connections', () => {
+    const byDefault = awsClientConfig({ region: 'r' }, 's').requestHandler;
+    expect(byDefault).toMatchObject({ connectionTimeout: 10_000, requestTimeout: 60_000, throwOnRequestTimeout: true, httpAgent: { keepAlive: true } });
+    expect(byDefault.httpAgent).not.toHaveProperty('maxSockets');
+    const set = awsClientConfig({ region: 'r', 'net.connect_timeout': 3000, 'net.io_timeout': 7000, 'net.keepalive': false, 'net.source_address': '127.0.0.2', 'net.max_worker_connections': 4, 'tls.verify': false }, 's').requestHandler;
+    expect(set).toMatchObject({ connectionTimeout: 3000, requestTimeout: 7000, httpAgent: { keepAlive: false, localAddress: '127.0.0.2', maxSockets: 4 } });
+    expect(set.httpsAgent).toMatchObject({ keepAlive: false, localAddress: '127.0.0.2', maxSockets: 4, rejectUnauthorized: false });
+  });
+
   it('maps SDK errors: throttling, 5xx, network and credentials retry; other 4xx drop', () => {
     const cases: [unknown, boolean][] = [
       [sdkError('ThrottlingException', 400, 'client'), true],

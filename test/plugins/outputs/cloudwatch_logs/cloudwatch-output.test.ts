@@ -212,4 +212,27 @@ describe('cloudwatch_logs output against the local endpoint', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('net.io_timeout bounds the wait for an answer, as Fluent Bit\'s upstream does; without it a slow endpoint is waited for', async () => {
+    const slow = await startAwsLocal({ faults: 'latency-ms=1500' });
+    try {
+      const send = async (name: string, extra: string) => {
+        const config = `[OUTPUT]\n    Name cloudwatch_logs\n    Match *\n    region us-east-1\n    endpoint ${slow.endpoint}\n    log_group_name ${name}\n    log_stream_name s\n    auto_create_group On\n    Retry_Limit 1\n${extra}`;
+        const c = capture(planFrom(SERVICE + LIB_IN + config), { retryDelayMs: () => 20 });
+        await c.pipeline.start();
+        c.pipeline.push([{ msg: name }]);
+        await c.pipeline.stop();
+        return { metrics: c.pipeline.metrics().output['cloudwatch_logs.0']!, logs: c.logs.join('\n') };
+      };
+      const timedOut = await send('g-timeout', '    net.io_timeout 1\n    net.keepalive off\n');
+      expect(timedOut.metrics.counters['dropped_records']).toBe(1);
+      // The endpoint still stores what it answers late: as with AWS, a timed-out request may have landed.
+      expect(timedOut.metrics.dropped).toEqual({ 'retries exhausted: PutLogEvents failed: TimeoutError: @smithy/node-http-handler - [ERROR] a request has exceeded the configured 1000 ms requestTimeout.': 1 });
+      const waited = await send('g-waited', '');
+      expect(waited.metrics.counters['proc_records']).toBe(1);
+      expect(slow.store.logEvents('g-waited', 's').map((e) => e.message)).toEqual(['{"msg":"g-waited"}']);
+    } finally {
+      await slow.close();
+    }
+  }, 30_000);
 });

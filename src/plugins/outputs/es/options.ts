@@ -7,6 +7,7 @@
 import type { CheckContext } from '../../../options/define.js';
 import { opt, parseStrictBool } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
+import { ES_UNSUPPORTED_NET } from '../shared/net-options.js';
 
 export type BulkFlavour = 'es' | 'opensearch';
 
@@ -79,8 +80,8 @@ const opensearchOnly = {
   workers: opt.int({ default: '0', min: 0, doc: 'Worker threads flushing this output (0: in the main thread)' }),
 } as const;
 
-export const ES_OPTIONS = { ...common, ...esOnly } as const;
-export const OPENSEARCH_OPTIONS = { ...common, ...opensearchOnly } as const;
+export const ES_OPTIONS = { ...common, ...ES_UNSUPPORTED_NET, ...esOnly } as const;
+export const OPENSEARCH_OPTIONS = { ...common, ...ES_UNSUPPORTED_NET, ...opensearchOnly } as const;
 
 /** What the checks read (the typed options of either table). */
 interface CheckedOptions {

@@ -1,6 +1,7 @@
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { JSON_DATE_FORMATS } from '../stdout/index.js';
+import { HTTP_UNSUPPORTED_NET } from '../shared/net-options.js';
 
 const format = opt.enum({
   values: ['json', 'json_lines', 'json_stream'] as const,
@@ -14,6 +15,7 @@ export default defineOutput({
   description: 'Post records to an HTTP endpoint',
   create: async (ctx) => new (await import('./http-output.js')).HttpOutput(ctx),
   options: {
+    ...HTTP_UNSUPPORTED_NET,
     host: opt.string({ default: '127.0.0.1', doc: 'Host of the HTTP endpoint' }),
     port: opt.int({ min: 0, max: 65535, default: '80', doc: 'Port of the HTTP endpoint' }),
     uri: opt.string({ default: '/', doc: 'Path of the request (a leading / is added when missing)' }),

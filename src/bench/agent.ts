@@ -28,12 +28,13 @@ import type { BenchContext, BenchResult, ComparedResult, Scenario } from './type
 
 export type AgentName = 'logferry' | 'fluent-bit';
 
-interface Agent {
+export interface Agent {
   readonly name: AgentName;
   readonly command: readonly string[];
 }
 
-function agents(ctx: BenchContext): Agent[] {
+/** logferry, and the --compare binary when given. */
+export function agents(ctx: BenchContext): Agent[] {
   const list: Agent[] = [{ name: 'logferry', command: [...ctx.logferry, 'run'] }];
   if (ctx.compare !== undefined) list.push({ name: 'fluent-bit', command: [ctx.compare] });
   return list;
@@ -56,10 +57,6 @@ export function tailInput(path: string, extra = ''): string {
 export function tailInputFollow(path: string, extra = ''): string {
   return tail(path, false) + extra;
 }
-
-/** Why the sustained AWS scenarios run logferry only under --compare. */
-export const AWS_COMPARE_NOTE =
-  "Fluent Bit not run: this scenario measures whether logferry keeps up with AWS's load-test shape; the targets to read its figures against are AWS's published ones (Firehose 30 MB/s, CloudWatch Logs 3 MB/s, under one core). cloudwatch-local and firehose-local compare with Fluent Bit";
 
 const NULL_OUTPUT = '\n[OUTPUT]\n    Name  null\n    Match *\n';
 

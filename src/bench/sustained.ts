@@ -4,7 +4,8 @@
  * Firehose 30 MB/s and CloudWatch Logs 3 MB/s per agent, under one core).
  *
  * A writer in this process appends 1 KiB lines (1,024 bytes with the newline) to a file in small
- * batches every 10 ms, at the target rate, for a fixed time; `logferry run` tails the file
+ * batches every 10 ms, at the target rate, for a fixed time; `logferry run` (then, with --compare, the
+ * Fluent Bit binary, on its own file and stream) tails the file
  * (Read_from_Head On, no Exit_On_Eof) into the output on the local endpoint (src/aws-local, also in
  * this process). When the writer stops, the scenario waits until the agent's output has processed
  * every line (`/api/v1/metrics`) and the endpoint holds each of them, then sends SIGTERM.
@@ -18,7 +19,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { localhostTls, startAwsLocal, type AwsLocal } from '../aws-local/index.js';
 import { prng } from '../aws-local/faults.js';
-import { AWS_COMPARE_NOTE, AWS_ENV, awsOutput, service, tailInputFollow } from './agent.js';
+import { agents, AWS_ENV, awsOutput, compared, service, tailInputFollow, type Agent, type AgentName } from './agent.js';
 import { freePort, startAgent } from './agent-run.js';
 import { BENCH_PARSERS } from './in-process.js';
 import { envInt, load1, round } from './measure.js';
@@ -171,9 +172,10 @@ interface SustainedSetup {
   /** Environment variable of the target rate, MB/s (10^6 bytes). */
   readonly rateEnv: string;
   readonly defaultMbps: number;
-  output(aws: AwsLocal): string;
-  /** The stored records of the run. */
-  records(aws: AwsLocal): Iterable<Buffer | string>;
+  /** The output section sending to `stream` (a delivery stream, or a log stream of group bench). */
+  output(aws: AwsLocal, stream: string): string;
+  /** The records stored in `stream`. */
+  records(aws: AwsLocal, stream: string): Iterable<Buffer | string>;
 }
 
 
@@ -189,85 +191,18 @@ function sustainedScenario(setup: SustainedSetup): Scenario {
       const seconds = envInt(ctx.env, 'BENCH_SUSTAINED_SECONDS', 10);
       const timeoutS = envInt(ctx.env, 'BENCH_SUSTAINED_TIMEOUT', Math.max(30, seconds * 3));
       const dir = mkdtempSync(join(tmpdir(), `logferry-bench-${setup.name}-`));
-      // HTTPS, as AWS (and as cloudwatch-local / firehose-local).
+      // HTTPS, as AWS (and as cloudwatch-local / firehose-local): Fluent Bit's AWS outputs speak nothing else.
       const aws = await startAwsLocal({ tls: localhostTls() });
-      let agent: ReturnType<typeof startAgent> | undefined;
       try {
         writeFileSync(join(dir, 'parsers.conf'), BENCH_PARSERS);
-        const path = join(dir, 'app.log');
-        writeFileSync(path, '');
-        const port = await freePort();
-        const config = join(dir, 'logferry.conf');
-        writeFileSync(config, service(port) + tailInputFollow(path) + setup.output(aws));
-        const load = load1();
-        agent = startAgent([...ctx.logferry, 'run'], config, { env: AWS_ENV, port });
-        const fail = async (why: string) => {
-          agent!.stop();
-          const run = await agent!.done;
-          return new Error(`${setup.name}: logferry ${why} (config ${config}):\n${run.stderr.slice(-4000)}`);
-        };
-        if (!(await agent.waitReady(15_000))) throw await fail('did not answer /api/v1/metrics within 15 s');
-
-        // The measured window: from the first write until the endpoint holds every line.
-        const writer = new RateWriter(path, mbps * 1e6);
-        const cpu0 = agent.cpuSeconds();
-        const t0 = performance.now();
-        writer.start();
-        for (let left = seconds * 1000; left > 0; left = seconds * 1000 - (performance.now() - t0)) {
-          await sleep(Math.min(100, left));
-          ctx.progress((0.9 * (performance.now() - t0)) / (seconds * 1000));
+        const list = agents(ctx);
+        const results = new Map<AgentName, BenchResult>();
+        for (const [i, agent] of list.entries()) {
+          const progress = (f: number) => ctx.progress((i + f) / list.length);
+          results.set(agent.name, await sustainedRun(setup, agent, { dir, aws, mbps, seconds, timeoutS, progress }));
         }
-        const written = writer.stop();
-        const tStop = performance.now();
-        const deadline = tStop + timeoutS * 1000;
-        await agent.waitForOutput(written.lines, timeoutS * 1000);
-        let tDone = performance.now();
-        let cpu1 = agent.cpuSeconds();
-        ctx.progress(0.95);
-        // The agent's count says the endpoint acknowledged every line; the store says which.
-        let delivery = checkDelivery(setup.records(aws), written.lines);
-        while (delivery.delivered < written.lines && performance.now() < deadline) {
-          await sleep(500);
-          delivery = checkDelivery(setup.records(aws), written.lines);
-          tDone = performance.now();
-          cpu1 = agent.cpuSeconds();
-        }
-        agent.stop();
-        const run = await agent.done;
-        if (run.code !== 0) throw new Error(`${setup.name}: logferry exited with ${run.code ?? run.signal} (config ${config}):\n${run.stderr.slice(-4000)}`);
-        if (delivery.delivered < written.lines) {
-          throw new Error(
-            `${setup.name}: the endpoint holds ${delivery.delivered} of ${written.lines} lines ${timeoutS} s after the writer stopped (the agent's output counted ${run.output_records}) (config ${config}):\n${run.stderr.slice(-4000)}`,
-          );
-        }
-        const lag = (tDone - tStop) / 1000;
-        const window = (tDone - t0) / 1000;
-        const deliveredBytes = delivery.delivered * LINE_BYTES;
-        const result: BenchResult = {
-          bench: setup.name,
-          lines_per_s: Math.round(delivery.delivered / window),
-          mb_per_s: round(deliveredBytes / 1e6 / window, 1),
-          cpu_s: round(run.cpu_s, 2),
-          rss_peak_mb: round(run.rss_peak_mb, 1),
-          agent: 'logferry',
-          target_mb_per_s: mbps,
-          written_mb_per_s: round(written.bytes / 1e6 / written.seconds, 2),
-          delivered_mb_per_s: round(deliveredBytes / 1e6 / window, 2),
-          lag_s: round(lag, 3),
-          cores: round((cpu1 - cpu0) / window, 2),
-          written: written.lines,
-          delivered: delivery.delivered,
-          duplicates: delivery.duplicates,
-          foreign: delivery.foreign,
-          line_bytes: LINE_BYTES,
-          seconds: round(written.seconds, 3),
-          load1: load,
-        };
-        if (ctx.compare !== undefined) result['note'] = AWS_COMPARE_NOTE;
-        return result;
+        return compared(setup.name, results);
       } finally {
-        agent?.stop();
-        await agent?.done.catch(() => {});
         await aws.close();
         if (ctx.env['BENCH_KEEP'] === '1') process.stderr.write(`kept ${dir}\n`);
         else rmSync(dir, { recursive: true, force: true });
@@ -276,24 +211,110 @@ function sustainedScenario(setup: SustainedSetup): Scenario {
   };
 }
 
-const STREAM = 'bench-logferry';
+interface RunSettings {
+  readonly dir: string;
+  readonly aws: AwsLocal;
+  readonly mbps: number;
+  readonly seconds: number;
+  readonly timeoutS: number;
+  readonly progress: (fraction: number) => void;
+}
+
+/** One agent tailing its own file, written at the rate, into its own stream; every line checked. */
+async function sustainedRun(setup: SustainedSetup, agent: Agent, r: RunSettings): Promise<BenchResult> {
+  const stream = `bench-${agent.name}`;
+  const path = join(r.dir, `${agent.name}.log`);
+  writeFileSync(path, '');
+  const port = await freePort();
+  const config = join(r.dir, `${agent.name}.conf`);
+  writeFileSync(config, service(port) + tailInputFollow(path) + setup.output(r.aws, stream));
+  const load = load1();
+  const handle = startAgent(agent.command, config, { env: AWS_ENV, port });
+  try {
+    const fail = async (why: string) => {
+      handle.stop();
+      const run = await handle.done;
+      return new Error(`${setup.name}: ${agent.name} ${why} (config ${config}):\n${run.stderr.slice(-4000)}`);
+    };
+    if (!(await handle.waitReady(15_000))) throw await fail('did not answer /api/v1/metrics within 15 s');
+
+    // The measured window: from the first write until the endpoint holds every line.
+    const writer = new RateWriter(path, r.mbps * 1e6);
+    const cpu0 = handle.cpuSeconds();
+    const t0 = performance.now();
+    writer.start();
+    for (let left = r.seconds * 1000; left > 0; left = r.seconds * 1000 - (performance.now() - t0)) {
+      await sleep(Math.min(100, left));
+      r.progress((0.9 * (performance.now() - t0)) / (r.seconds * 1000));
+    }
+    const written = writer.stop();
+    const tStop = performance.now();
+    const deadline = tStop + r.timeoutS * 1000;
+    await handle.waitForOutput(written.lines, r.timeoutS * 1000);
+    let tDone = performance.now();
+    let cpu1 = handle.cpuSeconds();
+    r.progress(0.95);
+    // The agent's count says the endpoint acknowledged every line; the store says which.
+    let delivery = checkDelivery(setup.records(r.aws, stream), written.lines);
+    while (delivery.delivered < written.lines && performance.now() < deadline) {
+      await sleep(500);
+      delivery = checkDelivery(setup.records(r.aws, stream), written.lines);
+      tDone = performance.now();
+      cpu1 = handle.cpuSeconds();
+    }
+    handle.stop();
+    const run = await handle.done;
+    if (run.code !== 0) throw new Error(`${setup.name}: ${agent.name} exited with ${run.code ?? run.signal} (config ${config}):\n${run.stderr.slice(-4000)}`);
+    if (delivery.delivered < written.lines) {
+      throw new Error(
+        `${setup.name}: the endpoint holds ${delivery.delivered} of ${written.lines} lines from ${agent.name} ${r.timeoutS} s after the writer stopped (the agent's output counted ${run.output_records}) (config ${config}):\n${run.stderr.slice(-4000)}`,
+      );
+    }
+    const lag = (tDone - tStop) / 1000;
+    const window = (tDone - t0) / 1000;
+    const deliveredBytes = delivery.delivered * LINE_BYTES;
+    return {
+      bench: setup.name,
+      lines_per_s: Math.round(delivery.delivered / window),
+      mb_per_s: round(deliveredBytes / 1e6 / window, 1),
+      cpu_s: round(run.cpu_s, 2),
+      rss_peak_mb: round(run.rss_peak_mb, 1),
+      agent: agent.name,
+      target_mb_per_s: r.mbps,
+      written_mb_per_s: round(written.bytes / 1e6 / written.seconds, 2),
+      delivered_mb_per_s: round(deliveredBytes / 1e6 / window, 2),
+      lag_s: round(lag, 3),
+      cores: round((cpu1 - cpu0) / window, 2),
+      written: written.lines,
+      delivered: delivery.delivered,
+      duplicates: delivery.duplicates,
+      foreign: delivery.foreign,
+      line_bytes: LINE_BYTES,
+      seconds: round(written.seconds, 3),
+      load1: load,
+    };
+  } finally {
+    handle.stop();
+    await handle.done.catch(() => {});
+  }
+}
 
 export const SUSTAINED_SCENARIOS: readonly Scenario[] = [
   sustainedScenario({
     name: 'firehose-sustained',
-    doc: 'tail of a file written at BENCH_FIREHOSE_MBPS (default 30) MB/s of 1 KiB lines for BENCH_SUSTAINED_SECONDS (default 10) -> kinesis_firehose on the local endpoint; lag, cores, every line checked (logferry only)',
+    doc: 'tail of a file written at BENCH_FIREHOSE_MBPS (default 30) MB/s of 1 KiB lines for BENCH_SUSTAINED_SECONDS (default 10) -> kinesis_firehose on the local endpoint; lag, cores, every line checked (with --compare, Fluent Bit too)',
     rateEnv: 'BENCH_FIREHOSE_MBPS',
     defaultMbps: 30,
-    output: (aws) => `\n[OUTPUT]\n    Name            kinesis_firehose\n    Match           *\n    delivery_stream ${STREAM}\n${awsOutput(aws)}`,
-    records: (aws) => aws.store.firehoseRecords(STREAM),
+    output: (aws, stream) => `\n[OUTPUT]\n    Name            kinesis_firehose\n    Match           *\n    delivery_stream ${stream}\n${awsOutput(aws)}`,
+    records: (aws, stream) => aws.store.firehoseRecords(stream),
   }),
   sustainedScenario({
     name: 'cloudwatch-sustained',
     doc: 'the same at BENCH_CLOUDWATCH_MBPS (default 3) MB/s -> cloudwatch_logs on the local endpoint (AWS targets: Firehose 30, CloudWatch 3 MB/s under one core)',
     rateEnv: 'BENCH_CLOUDWATCH_MBPS',
     defaultMbps: 3,
-    output: (aws) =>
-      `\n[OUTPUT]\n    Name              cloudwatch_logs\n    Match             *\n    log_group_name    bench\n    log_stream_name   ${STREAM}\n    auto_create_group On\n${awsOutput(aws)}`,
-    records: (aws) => aws.store.logEvents('bench', STREAM).map((e) => e.message),
+    output: (aws, stream) =>
+      `\n[OUTPUT]\n    Name              cloudwatch_logs\n    Match             *\n    log_group_name    bench\n    log_stream_name   ${stream}\n    auto_create_group On\n${awsOutput(aws)}`,
+    records: (aws, stream) => aws.store.logEvents('bench', stream).map((e) => e.message),
   }),
 ];

@@ -32,11 +32,16 @@ function version(key: string, text: string | undefined): SecureVersion | undefin
   return v;
 }
 
+/** `tls.ca_file /path: ENOENT`: the key, the path and why it could not be read. */
+function unreadable(key: string, path: string, err: unknown): Error {
+  return new Error(`${key} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+}
+
 function read(key: string, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new Error(`${key} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw unreadable(key, path, err);
   }
 }
 
@@ -46,7 +51,7 @@ function caDirectory(path: string): Buffer[] {
   try {
     names = readdirSync(path).sort();
   } catch (err) {
-    throw new Error(`tls.ca_path ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw unreadable('tls.ca_path', path, err);
   }
   const out: Buffer[] = [];
   for (const name of names) {

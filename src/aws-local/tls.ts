@@ -1,6 +1,6 @@
 /**
  * The certificate the local endpoint serves HTTPS with: self-signed, for localhost, 127.0.0.1 and
- * ::1, valid until 2126 (fixtures/tls; how it was made is in fixtures/tls/README.md). Clients
+ * ::1, valid 2020 to 2125 (fixtures/tls; how it was made is in fixtures/tls/README.md). Clients
  * connect with certificate verification off, or trust it (`ca`). Fluent Bit's AWS outputs speak
  * only HTTPS, so comparing against them needs this.
  */

@@ -45,6 +45,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 COPY fixtures/container-insights ./fixtures/container-insights
+# The local endpoint's certificate (logferry aws-local --tls), as the npm package ships it.
+COPY fixtures/tls ./fixtures/tls
 USER 1000:1000
 EXPOSE 2020
 ENTRYPOINT ["node", "/app/bin/logferry.js"]

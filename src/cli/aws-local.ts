@@ -182,5 +182,12 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
   } catch (err) {
     return usage(`--faults: ${(err as Error).message}`);
   }
-  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'], kinesisStreams: values['kinesis-stream'], ...(values.tls ? { tls: localhostTls() } : {}) }, io, signals);
+  let tls;
+  try {
+    tls = values.tls ? localhostTls() : undefined;
+  } catch (err) {
+    io.stderr(`logferry aws-local: --tls: cannot read the bundled certificate: ${(err as Error).message}\n`);
+    return EXIT.problems;
+  }
+  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'], kinesisStreams: values['kinesis-stream'], ...(tls ? { tls } : {}) }, io, signals);
 }

@@ -1,10 +1,12 @@
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startAwsLocal } from '../../src/aws-local/index.js';
+import { localhostTls, startAwsLocal } from '../../src/aws-local/index.js';
 import { awsLocalCommand } from '../../src/cli/aws-local.js';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
@@ -113,5 +115,23 @@ describe('logferry aws-local', () => {
     signals.emit('SIGTERM');
     expect(await running).toBe(0);
     expect(out.stderr).toContain('aws-local: stopped after 0 request(s)');
+  });
+
+  it('--tls serves HTTPS with the bundled certificate and prints the https URL', async () => {
+    const { out, io } = capture();
+    const signals = new EventEmitter();
+    const running = awsLocalCommand(['--port', '0', '--data-dir', tmp.path, '--tls'], io, signals);
+    await until(() => out.stdout.includes('\n'));
+    const endpoint = out.stdout.trim();
+    expect(endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const logs = new CloudWatchLogsClient({ endpoint, region: 'us-east-1', credentials: CREDENTIALS, maxAttempts: 1, requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: localhostTls().cert }) }) });
+    try {
+      await logs.send(new CreateLogGroupCommand({ logGroupName: 'tls' }));
+    } finally {
+      logs.destroy();
+    }
+    signals.emit('SIGTERM');
+    expect(await running).toBe(0);
+    expect(out.stderr).toContain('aws-local: stopped after 1 request(s)');
   });
 });

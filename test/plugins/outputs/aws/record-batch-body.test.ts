@@ -1,45 +1,12 @@
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { putRecordBatchBody, putRecordsBody, withCompactRecordResults, withRequestBody, type RecordResultsHolder } from '../../../../src/plugins/outputs/shared/record-batch-body.js';
+import { capture, sent, type Sent } from './sdk-capture.js';
 import { useAwsLocal } from './use-aws-local.js';
 
-/** What the SDK would send: the finalized request's headers and body, captured before the network. */
-interface Sent {
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-class Captured extends Error {
-  constructor(readonly sent: Sent) {
-    super('captured');
-  }
-}
-
 const clientConfig = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 };
-
-function capture<I extends object, O extends MetadataBearer>(stack: MiddlewareStack<I, O>): void {
-  stack.add(
-    () => async (args) => {
-      const request = args.request as { headers: Record<string, string>; body: unknown };
-      const body = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body as Uint8Array);
-      throw new Captured({ headers: { ...request.headers }, body });
-    },
-    { step: 'finalizeRequest', priority: 'low' },
-  );
-}
-
-async function sent(send: () => Promise<unknown>): Promise<Sent> {
-  try {
-    await send();
-  } catch (err) {
-    if (err instanceof Captured) return err.sent;
-    throw err;
-  }
-  throw new Error('nothing was sent');
-}
 
 const firehose = new FirehoseClient(clientConfig);
 const kinesis = new KinesisClient(clientConfig);

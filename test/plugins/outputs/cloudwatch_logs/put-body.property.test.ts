@@ -1,39 +1,15 @@
 import { CloudWatchLogsClient, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import type { MetadataBearer, MiddlewareStack } from '@smithy/types';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { putLogEventsBody, type BodyEvent } from '../../../../src/plugins/outputs/cloudwatch_logs/put-body.js';
 import { withRequestBody } from '../../../../src/plugins/outputs/shared/record-batch-body.js';
-
-/** The finalized request's body and headers, captured before the network. */
-class Captured extends Error {
-  constructor(readonly sent: { headers: Record<string, string>; body: string }) {
-    super('captured');
-  }
-}
-
-function capture<I extends object, O extends MetadataBearer>(stack: MiddlewareStack<I, O>): void {
-  stack.add(
-    () => async (args) => {
-      const request = args.request as { headers: Record<string, string>; body: unknown };
-      const body = typeof request.body === 'string' ? request.body : new TextDecoder().decode(request.body as Uint8Array);
-      throw new Captured({ headers: { ...request.headers }, body });
-    },
-    { step: 'finalizeRequest', priority: 'low' },
-  );
-}
+import { capture, sent, type Sent } from '../aws/sdk-capture.js';
 
 const client = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 });
 
-async function sent(command: PutLogEventsCommand): Promise<Captured['sent']> {
+function sentBy(command: PutLogEventsCommand): Promise<Sent> {
   capture(command.middlewareStack);
-  try {
-    await client.send(command);
-  } catch (err) {
-    if (err instanceof Captured) return err.sent;
-    throw err;
-  }
-  throw new Error('nothing was sent');
+  return sent(() => client.send(command));
 }
 
 // Any UTF-16 text: control characters, quotes, backslashes, astral characters and lone surrogates.
@@ -44,10 +20,10 @@ describe('PutLogEvents body written without the SDK serializer', () => {
   it('is byte for byte the body the SDK writes, with the same content hash', async () => {
     await fc.assert(
       fc.asyncProperty(text, text, fc.array(event, { maxLength: 8 }), async (group, stream, events: BodyEvent[]) => {
-        const theirs = await sent(new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: events.map((e) => ({ ...e })) }));
+        const theirs = await sentBy(new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: events.map((e) => ({ ...e })) }));
         const command = new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: [] });
         withRequestBody(command.middlewareStack, putLogEventsBody(group, stream, events));
-        const ours = await sent(command);
+        const ours = await sentBy(command);
         expect(ours.body).toBe(theirs.body);
         expect(ours.headers['content-length']).toBe(theirs.headers['content-length']);
         expect(ours.headers['x-amz-content-sha256']).toBe(theirs.headers['x-amz-content-sha256']);

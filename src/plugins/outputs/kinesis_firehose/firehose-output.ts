@@ -8,8 +8,9 @@ import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
 import { putRecordBatchBody, recordBatchExchange } from '../shared/record-batch-body.js';
 import { recordLine } from '../shared/record-json.js';
-import { dropSettled, eventsPerRange, settleRecords, unsettled } from '../shared/record-results.js';
-import { MAX_RECORD_BYTES, aggregateRanges, cutRecordBatches } from './batcher.js';
+import { aggregateRecords } from '../shared/record-batches.js';
+import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
+import { MAX_RECORD_BYTES, cutRecordBatches } from './batcher.js';
 
 interface FirehoseOptions extends AwsOptions {
   readonly delivery_stream: string;
@@ -144,11 +145,7 @@ export class FirehoseOutput implements OutputRuntime {
     }
     let records: Buffer[] = texts;
     let perRecord: Uint32Array | undefined;
-    if (this.o.simple_aggregation && texts.length > 1) {
-      const ranges = aggregateRanges(texts.map((t) => t.length));
-      records = ranges.map(([start, end]) => (end - start === 1 ? texts[start]! : Buffer.concat(texts.slice(start, end))));
-      perRecord = eventsPerRange(ranges);
-    }
+    if (this.o.simple_aggregation && texts.length > 1) ({ records, events: perRecord } = aggregateRecords(texts, MAX_RECORD_BYTES));
     if (this.compress) records = records.map(this.compress);
     return { records, done: new Uint8Array(records.length), left: records.length, events: perRecord };
   }

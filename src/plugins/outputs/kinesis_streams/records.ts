@@ -8,8 +8,7 @@ import type { OutputContext } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
 import type { AwsOptions } from '../shared/aws-client.js';
 import { compressor, type AwsCompression } from '../shared/compression.js';
-import { aggregateRanges } from '../shared/record-batches.js';
-import { eventsPerRange } from '../shared/record-results.js';
+import { aggregateRecords } from '../shared/record-batches.js';
 import { recordLine } from '../shared/record-json.js';
 import { MAX_EVENT_BYTES } from './batcher.js';
 import { RandomPartitionKeys } from './partition-key.js';
@@ -52,11 +51,7 @@ export function fluentBitEncoder(o: StreamsOptions, label: string): KinesisEncod
     if (tooLarge > 0) drop(TOO_LARGE, tooLarge);
     let records = datas;
     let perRecord: Uint32Array | undefined;
-    if (o.simple_aggregation && datas.length > 1) {
-      const ranges = aggregateRanges(datas.map((d) => d.length), MAX_EVENT_BYTES);
-      records = ranges.map(([start, end]) => (end - start === 1 ? datas[start]! : Buffer.concat(datas.slice(start, end))));
-      perRecord = eventsPerRange(ranges);
-    }
+    if (o.simple_aggregation && datas.length > 1) ({ records, events: perRecord } = aggregateRecords(datas, MAX_EVENT_BYTES));
     const entries: KinesisEntry[] = [];
     let compressedTooLarge = 0;
     for (let i = 0; i < records.length; i++) {

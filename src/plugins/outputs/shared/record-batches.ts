@@ -51,3 +51,16 @@ export function aggregateRanges(sizes: readonly number[], limit: number): [numbe
   if (sizes.length > start) ranges.push([start, sizes.length]);
   return ranges;
 }
+
+/**
+ * simple_aggregation applied to the records of a chunk: each run of consecutive records within
+ * `limit` bytes becomes one service record, and `events` says how many log events each carries
+ * (deliveries and drops are counted in log events).
+ */
+export function aggregateRecords(datas: readonly Buffer[], limit: number): { records: Buffer[]; events: Uint32Array } {
+  const ranges = aggregateRanges(datas.map((d) => d.length), limit);
+  const records = ranges.map(([start, end]) => (end - start === 1 ? datas[start]! : Buffer.concat(datas.slice(start, end))));
+  const events = new Uint32Array(ranges.length);
+  for (let i = 0; i < ranges.length; i++) events[i] = ranges[i]![1] - ranges[i]![0];
+  return { records, events };
+}

@@ -77,10 +77,3 @@ export function dropSettled(state: SettledRecords, indexes: readonly number[], c
   ctx.counters.drop(`error: ${message}`, events);
   ctx.log.error(`${events} records for ${where} dropped: ${message}`);
 }
-
-/** Log events per record for records made of consecutive [start, end) ranges of events. */
-export function eventsPerRange(ranges: readonly (readonly [number, number])[]): Uint32Array {
-  const events = new Uint32Array(ranges.length);
-  for (let i = 0; i < ranges.length; i++) events[i] = ranges[i]![1] - ranges[i]![0];
-  return events;
-}

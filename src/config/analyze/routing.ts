@@ -1,6 +1,7 @@
 import type { Diagnostic, Span } from '../../diagnostics/diagnostic.js';
 import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
 import type { CheckContext } from '../../options/define.js';
+import { checkContextAt } from '../plan/interpret.js';
 import type { CompiledRegex } from '../../parsers/regex.js';
 import type { RewriteTagRule } from '../../plugins/filters/rewrite_tag/index.js';
 import type { Plan, PlanInstance } from '../plan/types.js';
@@ -97,15 +98,10 @@ function matchSpan(instance: PlanInstance): Span {
   return e?.span ?? instance.span;
 }
 
-/** A CheckContext for a plan instance: reports at the last entry of a key, or at the section header. */
+/** A CheckContext for a plan instance: reports at the last entry of a key (entries hold canonical keys), or at the section header. */
 function instanceCheckContext(inst: PlanInstance, out: Diagnostic[]): CheckContext {
-  return {
-    report(code, message, options = {}) {
-      const entry = options.key === undefined ? undefined : [...inst.entries].reverse().find((e) => e.key === options.key);
-      out.push(makeDiagnostic({ code, message, span: entry?.span ?? inst.span, hint: options.hint, severity: options.severity }));
-    },
-    isSet: (key) => inst.setKeys.has(key.toLowerCase()),
-  };
+  const spanOf = (key: string) => [...inst.entries].reverse().find((e) => e.key === key)?.span;
+  return checkContextAt(inst.span, spanOf, inst.setKeys, (d) => out.push(d));
 }
 
 /**

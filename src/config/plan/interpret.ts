@@ -206,13 +206,21 @@ export function runCheck(def: SectionDefinition | PluginDefinition, section: Sec
 
 /** A CheckContext reporting at the entry of a key (or the section header). */
 export function checkContext(section: Section, interpreted: Interpreted, table: OptionTable, report: (d: Diagnostic) => void): CheckContext {
+  return checkContextAt(section.span, (key) => spanOfKey(section, table, key), interpreted.setKeys, report);
+}
+
+/**
+ * A CheckContext reporting at `spanOf(key)` when a rule names a key and it was written, else at
+ * `fallback` (the section header); `setKeys` are the canonical keys the user set.
+ */
+export function checkContextAt(fallback: Span, spanOf: (key: string) => Span | undefined, setKeys: ReadonlySet<string>, report: (d: Diagnostic) => void): CheckContext {
   return {
     report(code: DiagnosticCode, message: string, options = {}) {
-      const span = options.key ? spanOfKey(section, table, options.key) : undefined;
-      report(makeDiagnostic({ code, message, span: span ?? section.span, hint: options.hint, severity: options.severity }));
+      const span = options.key ? spanOf(options.key) : undefined;
+      report(makeDiagnostic({ code, message, span: span ?? fallback, hint: options.hint, severity: options.severity }));
     },
     isSet(key: string) {
-      return interpreted.setKeys.has(key.toLowerCase());
+      return setKeys.has(key.toLowerCase());
     },
   };
 }

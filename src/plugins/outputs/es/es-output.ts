@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { nowNanos, type EventBatch } from '../../../engine/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
-import { tlsAgentOptions } from '../shared/tls-agent.js';
+import { hostTlsOptions } from '../shared/tls-agent.js';
 import { BulkFormatter, type BulkItem, type BulkOptions } from './bulk.js';
 import type { BulkFlavour } from './options.js';
 import { RequestSigner } from './sigv4.js';
@@ -131,8 +131,7 @@ export class BulkOutput implements OutputRuntime {
         stsEndpoint: o.aws_sts_endpoint,
       });
     }
-    // As Fluent Bit: tls.verify checks the chain; the name only with tls.verify_hostname On.
-    this.tlsOptions = o.tls ? { servername: o.host, ...tlsAgentOptions(o) } : {};
+    this.tlsOptions = hostTlsOptions(o);
     const keepAlive = o['net.keepalive'] !== false;
     this.agent = o.tls ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
   }

@@ -5,7 +5,7 @@ import type { EventBatch } from '../../../engine/event.js';
 import { dateKeyOption, formatJsonRecord, type JsonDateFormat, type JsonRecordOptions } from '../../../engine/format/json.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { optionsOf } from '../../../config/plan/types.js';
-import { tlsAgentOptions } from '../shared/tls-agent.js';
+import { hostTlsOptions } from '../shared/tls-agent.js';
 import definition from './index.js';
 
 const MIME: Readonly<Record<string, string>> = { json: 'application/json', json_stream: 'application/json', json_lines: 'application/x-ndjson' };
@@ -42,7 +42,7 @@ export class HttpOutput implements OutputRuntime {
       }
       this.headers.push([name, m[2]!]);
     }
-    this.tlsOptions = this.o.tls ? { servername: this.o.host, ...tlsAgentOptions(this.o) } : {};
+    this.tlsOptions = hostTlsOptions(this.o);
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {

@@ -86,3 +86,8 @@ export function tlsAgentOptions(o: TlsKeys): AgentOptions {
     ...(o['tls.ciphers'] ? { ciphers: o['tls.ciphers'] } : {}),
   };
 }
+
+/** Per-request TLS options of an output that connects to `host` with the common `tls` key (none when it is off; SNI defaults to host). */
+export function hostTlsOptions(o: TlsKeys & { readonly tls: boolean; readonly host: string }): AgentOptions {
+  return o.tls ? { servername: o.host, ...tlsAgentOptions(o) } : {};
+}

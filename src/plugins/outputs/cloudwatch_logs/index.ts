@@ -1,8 +1,15 @@
-import { defineOutput } from '../../../options/define.js';
+import { defineOutput, type CheckContext } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { emfKind } from './emf-inputs.js';
 import { parseNameTemplate } from './names.js';
 import { AWS_UNSUPPORTED_NET } from '../shared/net-options.js';
+
+/** An `ineffective-option` warning for each EMF key that is set: `<key> <why>`. */
+function reportEmfKeys(o: { readonly metric_namespace?: string | undefined; readonly metric_dimensions?: string | undefined }, ctx: CheckContext, why: string, hint: string): void {
+  for (const key of ['metric_namespace', 'metric_dimensions'] as const) {
+    if (o[key] !== undefined) ctx.report('ineffective-option', `${key} ${why}`, { key, hint });
+  }
+}
 
 /** Retention periods (days) that CloudWatch Logs PutRetentionPolicy accepts. */
 export const LOG_RETENTION_DAYS: readonly number[] = [
@@ -72,13 +79,7 @@ export default defineOutput({
   },
   check(o, ctx) {
     if (o.log_key !== undefined) {
-      for (const key of ['metric_namespace', 'metric_dimensions'] as const) {
-        if (o[key] === undefined) continue;
-        ctx.report('ineffective-option', `${key} has no effect with log_key: Fluent Bit sends the log_key value of every record, cpu and mem records included, never EMF`, {
-          key,
-          hint: 'remove log_key to send cpu and mem records as EMF',
-        });
-      }
+      reportEmfKeys(o, ctx, 'has no effect with log_key: Fluent Bit sends the log_key value of every record, cpu and mem records included, never EMF', 'remove log_key to send cpu and mem records as EMF');
     }
     const hasName = o.log_stream_name !== undefined;
     const hasPrefix = o.log_stream_prefix !== undefined;
@@ -120,12 +121,11 @@ export default defineOutput({
   checkRoutes(o, inputs, ctx) {
     if (o.log_key !== undefined) return;
     if (inputs.some((i) => emfKind(i.plugin) !== undefined)) return;
-    for (const key of ['metric_namespace', 'metric_dimensions'] as const) {
-      if (o[key] === undefined) continue;
-      ctx.report('ineffective-option', `${key} only applies to records of cpu and mem inputs, and none is routed to this output; its records are sent as JSON logs`, {
-        key,
-        hint: inputs.length > 0 ? `inputs routed here: ${inputs.map((i) => `${i.displayName} (${i.plugin})`).join(', ')}` : "add a cpu or mem input whose Tag this output's Match covers",
-      });
-    }
+    reportEmfKeys(
+      o,
+      ctx,
+      'only applies to records of cpu and mem inputs, and none is routed to this output; its records are sent as JSON logs',
+      inputs.length > 0 ? `inputs routed here: ${inputs.map((i) => `${i.displayName} (${i.plugin})`).join(', ')}` : "add a cpu or mem input whose Tag this output's Match covers",
+    );
   },
 });

@@ -20,8 +20,9 @@ dummy; HTTP_Server On). --compare runs the same configuration and input through 
 Fluent Bit binary too and prints {"bench", "logferry": {...}, "fluent_bit": {...}, "ratio"}
 (ratio = logferry lines/s / Fluent Bit lines/s). lines/s runs until the output had processed
 every record ("timing": metrics or the agent's own 'stopped' log line; "lifetime" if neither
-was seen); seconds_total is the whole process life. The AWS scenarios run logferry only (Fluent
-Bit's AWS outputs need a TLS endpoint). Nothing is downloaded.
+was seen); seconds_total is the whole process life. The AWS scenarios use the local endpoint
+over HTTPS (Fluent Bit's AWS outputs speak nothing else; both agents get endpoint, Port and
+tls.ca_file). Nothing is downloaded.
 
 'report' turns JSON lines into a Markdown table and an SVG bar chart (next to it, .svg): one
 run, a --compare run (logferry against Fluent Bit), or two runs (the first against the second).

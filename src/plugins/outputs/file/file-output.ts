@@ -10,6 +10,7 @@ import { printObject } from '../../../engine/format/msgpack-text.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
 import { DELIMITERS } from './index.js';
+import { tagFileName } from './tag-file-name.js';
 
 type Format = 'out_file' | 'plain' | 'csv' | 'ltsv' | 'template';
 
@@ -136,7 +137,8 @@ export class FileOutput implements OutputRuntime {
   private destination(tag: string, time: bigint): string {
     const o = this.ctx.instance.options;
     const strf = o['enable_strftime'] === true;
-    let file = typeof o['file'] === 'string' ? (o['file'] as string) : tag;
+    // The tag may come from record content (rewrite_tag): its file name never leaves the directory.
+    let file = typeof o['file'] === 'string' ? (o['file'] as string) : tagFileName(tag);
     let dir = typeof o['path'] === 'string' ? (o['path'] as string) : undefined;
     if (strf) {
       file = strftimeUtc(file, time);

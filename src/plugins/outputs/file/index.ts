@@ -13,7 +13,7 @@ export default defineOutput({
   create: async (ctx) => new (await import('./file-output.js')).FileOutput(ctx),
   options: {
     path: opt.string({ doc: 'Directory of the output files; may contain record accessors after a fixed prefix' }),
-    file: opt.string({ doc: 'File name (default: the record tag), inside path when set; may contain record accessors' }),
+    file: opt.string({ doc: 'File name (default: the tag made safe: . and .. components and bytes outside A-Za-z0-9._- become _), inside path when set; may contain record accessors' }),
     enable_strftime: opt.bool({ default: 'false', doc: 'Expand strftime % placeholders in path and file with the record time (UTC)' }),
     max_dynamic_files: opt.int({ default: '1024', min: 0, doc: 'Most distinct destinations that record accessors may open (0 = no limit)' }),
     on_missing_field: opt.enum({ values: DYNAMIC_ACTIONS, default: 'error', doc: 'When a dynamic path or file cannot be built from a record: error, drop or fallback' }),

@@ -76,10 +76,14 @@ export class MetadataSource {
     this.pods.clear();
   }
 
-  /** A JSON document from Kube_Meta_Preload_Cache_Dir; undefined when there is none (or it is not JSON). */
+  /**
+   * A JSON document from Kube_Meta_Preload_Cache_Dir; undefined when there is none (or it is not JSON).
+   * The name comes from the tag (any tag, e.g. one rewrite_tag took from a record): one with a path
+   * separator is no Kubernetes name and would read a file outside the directory, so none is read.
+   */
   private async preloaded(file: string): Promise<Lookup | undefined> {
     const dir = this.o.preloadDir;
-    if (dir === undefined) return undefined;
+    if (dir === undefined || /[/\\]/.test(file)) return undefined;
     let text: string;
     try {
       text = await readFile(join(dir, file), 'utf8');

@@ -295,6 +295,17 @@ describe(`kubernetes filter against a local API server over ${tls ? 'HTTPS' : 'H
     expect(out.logs.join('\n')).toMatch(/ignoring default_plain.meta/);
   });
 
+  it('reads no preloaded file outside Kube_Meta_Preload_Cache_Dir for a namespace taken from the tag', async () => {
+    const preload = join(setup.dir, 'preload');
+    mkdirSync(preload);
+    // The namespace '../outside' names <dir>/outside_web-7d4b9c6f5-x2k8p.meta, beside the directory.
+    copyFileSync('fixtures/kubernetes/pods/default_web-7d4b9c6f5-x2k8p.json', join(setup.dir, 'outside_web-7d4b9c6f5-x2k8p.meta'));
+    const out = await runKube(kubeConfig(setup, `    Kube_Meta_Preload_Cache_Dir ${preload}`), [[tagOf('web-7d4b9c6f5-x2k8p', '../outside', 'web', A), [{ log: '1' }]]]);
+    // The API server does not know the pod either, so the record passes untouched.
+    expect(out.records).toEqual([{ log: '1' }]);
+    expect(server.requests).toEqual([API_PATH('..%2Foutside', 'web-7d4b9c6f5-x2k8p')]);
+  });
+
   it('Use_Journal reads each record\'s pod from its journald CONTAINER_NAME, keeping the order', async () => {
     const out = await runKube(kubeConfig(setup, '    Use_Journal On'), [
       [

@@ -26,6 +26,19 @@ function inside(rel: string): boolean {
   return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep);
 }
 
+/** A file output (Mkdir On, plain lines) run directly, outside a pipeline. */
+function fileOutput(path: string): { ctx: OutputContext; output: FileOutput } {
+  const plan = planFrom(`[INPUT]\n    Name lib\n    Tag in\n[OUTPUT]\n    Name file\n    Match *\n    Path ${path}\n    Mkdir On\n    Format plain\n`);
+  const ctx: OutputContext = {
+    instance: plan.outputs[0]!,
+    plan,
+    log: createLogger('off'),
+    counters: new Counters(),
+    host: { stdout: process.stdout, attachLibInput: () => undefined, deliverLib: () => undefined },
+  };
+  return { ctx, output: new FileOutput(ctx) };
+}
+
 /** Lines whose content becomes the tag (rewrite_tag `$log ^(.+)$ $1`), each trying to leave Path. */
 const TRAVERSALS = ['../../x', '/etc/x', 'a/../../b', '..\\..\\w', 'sp ace;$(id)', 'ünï'];
 
@@ -65,15 +78,7 @@ describe('file output names files after sanitised tags (Fluent Bit sanitize_tag_
   });
 
   it('writes under Path for any tag (property)', async () => {
-    const plan = planFrom(`[INPUT]\n    Name lib\n    Tag in\n[OUTPUT]\n    Name file\n    Match *\n    Path ${join(root, 'out')}\n    Mkdir On\n    Format plain\n`);
-    const ctx: OutputContext = {
-      instance: plan.outputs[0]!,
-      plan,
-      log: createLogger('off'),
-      counters: new Counters(),
-      host: { stdout: process.stdout, attachLibInput: () => undefined, deliverLib: () => undefined },
-    };
-    const output = new FileOutput(ctx);
+    const { ctx, output } = fileOutput(join(root, 'out'));
     const piece = fc.oneof(fc.constantFrom('/', '\\', '.', '..', '../', '/..', '\0', '%Y', ' ', '~'), fc.string({ unit: 'grapheme', maxLength: 4 }));
     const tags = fc.array(piece, { minLength: 1, maxLength: 10 }).map((parts) => parts.join(''));
     let run = 0;
@@ -94,6 +99,16 @@ describe('file output names files after sanitised tags (Fluent Bit sanitize_tag_
       }),
       { numRuns: Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 60) },
     );
+  });
+
+  it('fails at once, without retries, for a tag the file system cannot take as a name', async () => {
+    const { output } = fileOutput(join(root, 'out'));
+    const flush = (tag: string) => output.flush({ tag, events: [{ time: 1n, record: { tag } }] });
+    expect(await flush('x'.repeat(300))).toMatchObject({ status: 'error', reason: expect.stringMatching(/ENAMETOOLONG/) });
+    expect(await flush('a')).toEqual({ status: 'ok' });
+    // `a` is now a file, so the tag a/b has no directory to go to.
+    expect(await flush('a/b')).toMatchObject({ status: 'error', reason: expect.stringMatching(/EEXIST/) });
+    expect(filesUnder(join(root, 'out'))).toEqual(['a']);
   });
 
   it('keeps files inside the working directory when Path is not set (real agent)', async () => {

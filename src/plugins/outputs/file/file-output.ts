@@ -14,6 +14,14 @@ import { tagFileName } from './tag-file-name.js';
 
 type Format = 'out_file' | 'plain' | 'csv' | 'ltsv' | 'template';
 
+/**
+ * Errors no retry can cure, so the chunk fails at once (Fluent Bit: FLB_ERROR when fopen fails):
+ * a missing directory without Mkdir, no permission, or a name the file system refuses (a tag too
+ * long for a file name, a file where the tag needs a directory or the reverse: Mkdir then answers
+ * EEXIST).
+ */
+const PERMANENT: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'ENAMETOOLONG', 'ENOTDIR', 'EISDIR', 'EEXIST']);
+
 function secNsec(e: LogEvent): string {
   const { sec, nsec } = splitNanos(e.time);
   return `${sec}.${String(nsec).padStart(9, '0')}`;
@@ -161,7 +169,7 @@ export class FileOutput implements OutputRuntime {
       return { status: 'ok' };
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      return { status: e.code === 'ENOENT' || e.code === 'EACCES' ? 'error' : 'retry', reason: `${dest(err)}: ${e.message}` };
+      return { status: e.code !== undefined && PERMANENT.has(e.code) ? 'error' : 'retry', reason: `${dest(err)}: ${e.message}` };
     }
   }
 

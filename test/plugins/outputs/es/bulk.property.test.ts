@@ -70,3 +70,26 @@ describe('bulk bodies (property)', () => {
     );
   });
 });
+
+describe('action lines built from record values (property)', () => {
+  /** Strings rich in what could break out of the action line's JSON. */
+  const value = fc.string({ unit: fc.oneof(fc.constantFrom('"', '\\', '\n', '\r', '\u0000', '}', ',', '{'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), maxLength: 140 });
+  const safe = (v: string): boolean => !/["\\\u0000-\u001f]/.test(v);
+
+  it('hold a record value only as a whole JSON string, else fall back as Fluent Bit does (Logstash_Prefix_Key, opensearch Index, Id_Key)', () => {
+    fc.assert(
+      fc.property(value, value, fc.constantFrom<'es' | 'opensearch'>('es', 'opensearch'), (ns, id, flavour) => {
+        const options: BulkOptions =
+          flavour === 'es'
+            ? { ...BASE, logstash_format: true, logstash_prefix_key: 'ns', id_key: 'id', suppress_type_name: true }
+            : { ...BASE, index: '$ns', id_key: 'id', suppress_type_name: true };
+        const { items } = new BulkFormatter(options, flavour).format('app', [{ time: 1_700_000_000_000_000_000n, record: { ns, id } }], 0n);
+        const line = items[0]!.action;
+        expect(line.indexOf('\n')).toBe(line.length - 1);
+        const named = ns !== '' && safe(ns);
+        const index = flavour === 'es' ? `${named ? ns.slice(0, 128) : 'logstash'}-2023.11.14` : named ? ns : '$ns';
+        expect(JSON.parse(line)).toEqual({ create: { _index: index, ...(safe(id) ? { _id: id } : {}) } });
+      }),
+    );
+  });
+});

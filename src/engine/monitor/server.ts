@@ -3,10 +3,11 @@
  * (`src/http_server/`), serving whatever pipeline is current, so it keeps running across hot
  * reloads.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PipelineError } from '../../errors.js';
 import type { Logger } from '../logger.js';
+import { createGuardedServer, type ConnectionLimits } from './connections.js';
 import { HealthWindow, outputTotals } from './health.js';
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
 import { reloadReply, type ReloadControl } from './reload-api.js';
@@ -25,6 +26,8 @@ export interface MonitorOptions {
   readonly reload?: ReloadControl;
   /** Clock (ms since the epoch); tests may pin it. */
   readonly now?: () => number;
+  /** Timeouts and connection cap; the defaults (`DEFAULT_CONNECTION_LIMITS`) for any left out. */
+  readonly limits?: Partial<ConnectionLimits>;
 }
 
 export class MonitorServer {
@@ -45,7 +48,7 @@ export class MonitorServer {
    */
   async start(listen: string, port: number): Promise<AddressInfo> {
     if (this.server) throw new PipelineError('the monitoring server is already started');
-    const server = createServer((req, res) => this.handle(req, res));
+    const server = createGuardedServer(this.options.limits ?? {}, (req, res) => this.handle(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EADDRNOTAVAIL' ? 'address not available' : err.message;

@@ -1,11 +1,13 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../src/engine/logger.js';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../../../src/engine/monitor/connections.js';
 import { MonitorServer } from '../../../src/engine/monitor/server.js';
 import type { ReloadControl, ReloadOutcome } from '../../../src/engine/monitor/reload-api.js';
 import type { Pipeline } from '../../../src/engine/pipeline.js';
 import { packageVersion } from '../../../src/cli/version.js';
 import { capture, planFrom, type Captured } from '../../support/pipeline.js';
+import { probe, slowClients } from '../../support/slow-clients.js';
 
 const SERVICE = (extra = '') => `[SERVICE]\n    Flush 0.05\n    Grace 1\n    HTTP_Server On\n    HTTP_Listen 127.0.0.1\n    HTTP_Port 0\n${extra}\n`;
 const CONFIG = (service = '', output = '') =>
@@ -17,6 +19,7 @@ const CONFIG = (service = '', output = '') =>
 interface Running {
   run: Captured;
   server: MonitorServer;
+  port: number;
   base: string;
   logs: string[];
 }
@@ -29,13 +32,19 @@ afterEach(async () => {
   }
 });
 
-async function start(config: string, options: Parameters<typeof capture>[1] = {}, reload?: ReloadControl): Promise<Running> {
+async function start(config: string, options: Parameters<typeof capture>[1] = {}, reload?: ReloadControl, limits?: Partial<ConnectionLimits>): Promise<Running> {
   const run = capture(planFrom(config), options);
   await run.pipeline.start();
   const logs: string[] = [];
-  const server = new MonitorServer({ pipeline: () => run.pipeline, version: packageVersion(), log: createLogger('info', (l) => logs.push(l)), ...(reload ? { reload } : {}) });
+  const server = new MonitorServer({
+    pipeline: () => run.pipeline,
+    version: packageVersion(),
+    log: createLogger('info', (l) => logs.push(l)),
+    ...(reload ? { reload } : {}),
+    ...(limits ? { limits } : {}),
+  });
   const address = await server.start('127.0.0.1', 0);
-  const r = { run, server, base: `http://127.0.0.1:${address.port}`, logs };
+  const r = { run, server, port: address.port, base: `http://127.0.0.1:${address.port}`, logs };
   open.push(r);
   return r;
 }
@@ -242,6 +251,48 @@ describe('HTTP monitoring server', () => {
     } finally {
       await server.close();
       await new Promise((r) => blocker.close(r));
+    }
+  });
+});
+
+describe('HTTP monitoring server under slow connections (slowloris)', () => {
+  const HEALTH = CONFIG('    Health_Check On\n');
+  const OK = { status: 200, body: 'ok\n' };
+
+  it('closes connections that dribble their headers once the headers timeout passes, answering health meanwhile', async () => {
+    const limits = { headersTimeoutMs: 1000, checkIntervalMs: 100 };
+    const { port } = await start(HEALTH, {}, undefined, limits);
+    const slow = slowClients(port, 300, 200);
+    try {
+      await slow.settled;
+      for (let i = 0; i < 10; i++) expect(await probe(port, '/api/v1/health')).toEqual(OK);
+      await vi.waitFor(() => expect(slow.open).toBe(0), { timeout: 15_000, interval: 50 });
+      expect(slow.lifetimes).toHaveLength(300);
+      // Each went at the first check after its headers timeout (or earlier, evicted at the cap); the
+      // margin is for a loaded machine, the default headers timeout being 60 s in Node.
+      expect(Math.max(...slow.lifetimes)).toBeLessThan(limits.headersTimeoutMs + limits.checkIntervalMs + 5000);
+    } finally {
+      slow.destroy();
+    }
+  });
+
+  it('with the default limits, more slow connections than the cap leave health answering and the connections capped', async () => {
+    const { maxConnections, headersTimeoutMs, checkIntervalMs } = DEFAULT_CONNECTION_LIMITS;
+    // Well below a 1024 nofile limit, and slow clients shed sooner than Fluent Bit does (15-30 s).
+    expect(maxConnections).toBeLessThanOrEqual(512);
+    expect(headersTimeoutMs + checkIntervalMs).toBeLessThanOrEqual(15_000);
+    const { port } = await start(HEALTH);
+    const slow = slowClients(port, maxConnections + 44, 200);
+    try {
+      await slow.settled;
+      // Each connection past the cap closed the oldest one still sending its headers.
+      await vi.waitFor(() => expect(slow.open).toBe(maxConnections), { timeout: 10_000, interval: 50 });
+      // A probe arriving at the cap is answered: it takes the place of the oldest slow connection.
+      for (let i = 0; i < 10; i++) expect(await probe(port, '/api/v1/health')).toEqual(OK);
+      expect(slow.open).toBeLessThan(maxConnections);
+      expect(slow.lifetimes.length).toBeGreaterThan(44);
+    } finally {
+      slow.destroy();
     }
   });
 });

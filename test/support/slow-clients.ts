@@ -1,0 +1,77 @@
+/** HTTP clients against a local server: slowloris attackers and probes like the kubelet's. */
+import { get } from 'node:http';
+import { connect } from 'node:net';
+
+/** The headers a slow client dribbles, byte by byte; once they are all sent it goes on with `a`s forever. */
+const SLOW_HEADERS = 'GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ';
+
+export interface SlowClients {
+  /** Connections the server has not closed yet. */
+  readonly open: number;
+  /** How long each connection the server closed stayed open (ms from connect). */
+  readonly lifetimes: readonly number[];
+  /** Resolves once every connection is established (or already closed). */
+  readonly settled: Promise<void>;
+  /** Closes every connection still open. */
+  destroy(): void;
+}
+
+/** `count` connections to 127.0.0.1:`port`, each sending one header byte every `everyMs` and never ending its headers. */
+export function slowClients(port: number, count: number, everyMs: number): SlowClients {
+  const lifetimes: number[] = [];
+  let open = 0;
+  let destroyed = false;
+  const sockets = Array.from({ length: count }, () => connect({ port, host: '127.0.0.1' }));
+  const settled = sockets.map(
+    (socket) =>
+      new Promise<void>((resolve) => {
+        let connectedAt = 0;
+        let sent = 0;
+        let timer: NodeJS.Timeout | undefined;
+        const dribble = () => socket.write(SLOW_HEADERS[sent++] ?? 'a');
+        socket.on('connect', () => {
+          connectedAt = Date.now();
+          open++;
+          dribble();
+          timer = setInterval(dribble, everyMs);
+          resolve();
+        });
+        socket.on('close', () => {
+          clearInterval(timer);
+          if (connectedAt !== 0) {
+            open--;
+            if (!destroyed) lifetimes.push(Date.now() - connectedAt);
+          }
+          resolve();
+        });
+        socket.on('error', () => {});
+        socket.resume();
+      }),
+  );
+  return {
+    get open() {
+      return open;
+    },
+    lifetimes,
+    settled: Promise.all(settled).then(() => undefined),
+    destroy: () => {
+      destroyed = true;
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
+
+/** One GET on a new connection, as a liveness probe makes it; status 0 and the error when it fails. */
+export function probe(port: number, path: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const req = get({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', (err) => resolve({ status: 0, body: err.message }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', (err) => resolve({ status: 0, body: err.message }));
+  });
+}

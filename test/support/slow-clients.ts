@@ -1,6 +1,6 @@
 /** HTTP clients against a local server: slowloris attackers and probes like the kubelet's. */
 import { get } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 /** The headers a slow client dribbles, byte by byte; once they are all sent it goes on with `a`s forever. */
 const SLOW_HEADERS = 'GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ';
@@ -19,41 +19,41 @@ export interface SlowClients {
 /** `count` connections to 127.0.0.1:`port`, each sending one header byte every `everyMs` and never ending its headers. */
 export function slowClients(port: number, count: number, everyMs: number): SlowClients {
   const lifetimes: number[] = [];
+  const sockets = new Set<Socket>();
   let open = 0;
   let destroyed = false;
-  const sockets = Array.from({ length: count }, () => connect({ port, host: '127.0.0.1' }));
-  const settled = sockets.map(
-    (socket) =>
-      new Promise<void>((resolve) => {
-        let connectedAt = 0;
-        let sent = 0;
-        let timer: NodeJS.Timeout | undefined;
-        const dribble = () => socket.write(SLOW_HEADERS[sent++] ?? 'a');
-        socket.on('connect', () => {
-          connectedAt = Date.now();
-          open++;
-          dribble();
-          timer = setInterval(dribble, everyMs);
-          resolve();
-        });
-        socket.on('close', () => {
-          clearInterval(timer);
-          if (connectedAt !== 0) {
-            open--;
-            if (!destroyed) lifetimes.push(Date.now() - connectedAt);
-          }
-          resolve();
-        });
-        socket.on('error', () => {});
-        socket.resume();
-      }),
-  );
+  const connectOne = () =>
+    new Promise<void>((resolve) => {
+      const socket = connect({ port, host: '127.0.0.1' });
+      sockets.add(socket);
+      let connectedAt = 0;
+      let sent = 0;
+      let timer: NodeJS.Timeout | undefined;
+      const dribble = () => socket.write(SLOW_HEADERS[sent++] ?? 'a');
+      socket.on('connect', () => {
+        connectedAt = Date.now();
+        open++;
+        dribble();
+        timer = setInterval(dribble, everyMs);
+        resolve();
+      });
+      socket.on('close', () => {
+        clearInterval(timer);
+        sockets.delete(socket);
+        if (connectedAt !== 0) open--;
+        if (!destroyed && connectedAt !== 0) lifetimes.push(Date.now() - connectedAt);
+        resolve();
+      });
+      socket.on('error', () => {});
+      socket.resume();
+    });
+  const settled = Promise.all(Array.from({ length: count }, connectOne)).then(() => undefined);
   return {
     get open() {
       return open;
     },
     lifetimes,
-    settled: Promise.all(settled).then(() => undefined),
+    settled,
     destroy: () => {
       destroyed = true;
       for (const s of sockets) s.destroy();

@@ -10,7 +10,7 @@ import type { Logger } from '../logger.js';
 import { createGuardedServer, type ConnectionLimits } from './connections.js';
 import { HealthWindow, outputTotals } from './health.js';
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
-import { reloadReply, type ReloadControl } from './reload-api.js';
+import { pageRequestRefusal, refusedReply, reloadReply, type ReloadControl } from './reload-api.js';
 import type { MonitoredPipeline } from './source.js';
 import { buildInfoJson, metricsJson, storageJson, uptimeJson } from './v1-json.js';
 
@@ -132,12 +132,21 @@ export class MonitorServer {
     }
   }
 
-  /** `/api/v2/reload`: POST or PUT reloads, GET gives the count, other methods are a 400. */
+  /**
+   * `/api/v2/reload`: POST or PUT reloads (a 403 when a web page sent it: see `pageRequestRefusal`),
+   * GET gives the count, other methods are a 400.
+   */
   private async reload(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const control = this.options.reload;
     if (req.method === 'GET') return sendJson(res, 200, { hot_reload_count: control?.count ?? 0 });
     if (req.method !== 'POST' && req.method !== 'PUT') return send(res, 400, 'text/plain', '');
     req.resume();
+    const refusal = pageRequestRefusal(req.headers);
+    if (refusal !== undefined) {
+      this.options.log.warn(`[http_server] reload refused: ${refusal}`);
+      const refused = refusedReply(refusal);
+      return sendJson(res, refused.httpStatus, refused.body);
+    }
     const outcome = control ? await control.request('http') : ({ status: 'not enabled' } as const);
     const reply = reloadReply(outcome);
     sendJson(res, reply.httpStatus, reply.body);

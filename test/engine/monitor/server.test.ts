@@ -7,7 +7,7 @@ import type { ReloadControl, ReloadOutcome } from '../../../src/engine/monitor/r
 import type { Pipeline } from '../../../src/engine/pipeline.js';
 import { packageVersion } from '../../../src/cli/version.js';
 import { capture, planFrom, type Captured } from '../../support/pipeline.js';
-import { probe, slowClients } from '../../support/slow-clients.js';
+import { probe, rawRequest, slowClients } from '../../support/http-clients.js';
 
 const SERVICE = (extra = '') => `[SERVICE]\n    Flush 0.05\n    Grace 1\n    HTTP_Server On\n    HTTP_Listen 127.0.0.1\n    HTTP_Port 0\n${extra}\n`;
 const CONFIG = (service = '', output = '') =>
@@ -238,6 +238,52 @@ describe('HTTP monitoring server', () => {
     expect(await get(`${base}/api/v2/reload`, { method: 'PUT' })).toMatchObject({ status: 400, text: '{"reload":"in progress","status":-2}' });
     expect(await get(`${base}/api/v2/reload`, { method: 'POST' })).toMatchObject({ status: 200, text: '{"reload":"not enabled","status":-1}' });
     expect((await get(`${base}/api/v2/reload`, { method: 'DELETE' })).status).toBe(400);
+  });
+
+  it('reload endpoint: refuses with 403 what a web page sends (cross-site form, DNS rebinding), accepts curl and scripts', async () => {
+    let requests = 0;
+    const reload: ReloadControl = { count: 0, request: () => (requests++, Promise.resolve({ status: 'done' })) };
+    const { port, logs } = await start(CONFIG(), {}, reload);
+    const DONE = { status: 200, body: '{"reload":"done","status":0}' };
+    const reloadWith = (method: string, headers: Record<string, string>, body = '{}') => rawRequest(port, { method, path: '/api/v2/reload', headers, body });
+
+    // Fluent Bit's documented `curl -X POST -d '{}' localhost:2020/api/v2/reload`, header for header:
+    // a form content type, as a browser's form sends, but none of a browser's marks.
+    const curl = { 'User-Agent': 'curl/8.5.0', Accept: '*/*', 'Content-Type': 'application/x-www-form-urlencoded' };
+    expect(await reloadWith('POST', curl)).toEqual(DONE);
+    expect(await reloadWith('PUT', curl)).toEqual(DONE);
+    expect(await reloadWith('POST', {}, '')).toEqual(DONE);
+    // Node's fetch sends `Sec-Fetch-Mode: cors` but no Origin nor Sec-Fetch-Site.
+    expect(await get(`http://127.0.0.1:${port}/api/v2/reload`, { method: 'POST', body: '{}' })).toMatchObject({ status: 200, text: DONE.body });
+    // A user typing the URL (Sec-Fetch-Site: none) is not a page.
+    expect(await reloadWith('POST', { 'Sec-Fetch-Site': 'none' })).toEqual(DONE);
+    expect(requests).toBe(5);
+
+    const form = {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Origin: 'https://evil.example',
+      Referer: 'https://evil.example/page.html',
+      'Sec-Fetch-Site': 'cross-site',
+      'Sec-Fetch-Mode': 'navigate',
+      'Sec-Fetch-Dest': 'document',
+    };
+    const refused = await reloadWith('POST', form);
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toEqual({
+      reload: 'refused',
+      status: -4,
+      error: 'the request comes from a web page (Origin: https://evil.example); reloads are accepted only from tools such as curl',
+    });
+    // DNS rebinding: a hostile name now resolving to the agent, so Origin and Host agree.
+    const rebound = `rebind.example:${port}`;
+    expect((await reloadWith('PUT', { Host: rebound, Origin: `http://${rebound}`, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' })).status).toBe(403);
+    // A sandboxed page or a no-referrer policy sends `Origin: null`.
+    expect((await reloadWith('POST', { Origin: 'null', 'Content-Type': 'text/plain' })).status).toBe(403);
+    expect(JSON.parse((await reloadWith('POST', { 'Sec-Fetch-Site': 'same-site' })).body)).toMatchObject({ error: expect.stringContaining('(Sec-Fetch-Site: same-site)') });
+    expect(requests).toBe(5);
+    expect(logs.join('')).toContain('[http_server] reload refused: the request comes from a web page (Origin: https://evil.example)');
+    // Reading the count stays open to anyone (a page cannot read the answer without CORS headers).
+    expect(await reloadWith('GET', { Origin: 'https://evil.example' }, '')).toEqual({ status: 200, body: '{"hot_reload_count":0}' });
   });
 
   it('a port in use is a startup error naming the address', async () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONNECTION_LIMITS } from '../../../src/engine/monitor/connections.js';
 import { REPO_ROOT } from '../../support/cli.js';
-import { probe, slowClients } from '../../support/slow-clients.js';
+import { probe, slowClients } from '../../support/http-clients.js';
 import { useTempDir } from '../../support/temp-dir.js';
 
 const CONNECTIONS = 1100;

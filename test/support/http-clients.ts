@@ -1,5 +1,5 @@
 /** HTTP clients against a local server: slowloris attackers and probes like the kubelet's. */
-import { get } from 'node:http';
+import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 /** The headers a slow client dribbles, byte by byte; once they are all sent it goes on with `a`s forever. */
@@ -61,17 +61,32 @@ export function slowClients(port: number, count: number, everyMs: number): SlowC
   };
 }
 
-/** One GET on a new connection, as a liveness probe makes it; status 0 and the error when it fails. */
-export function probe(port: number, path: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+export interface RawRequest {
+  readonly method?: string;
+  readonly path: string;
+  /** Sent as given (a `host` here replaces the default); nothing else is added but Connection and Content-Length. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly timeoutMs?: number;
+}
+
+/** One request on a new connection, with exactly the given headers; status 0 and the error when it fails. */
+export function rawRequest(port: number, { method = 'GET', path, headers = {}, body, timeoutMs = 5000 }: RawRequest): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
-    const req = get({ host: '127.0.0.1', port, path, agent: false, timeout: timeoutMs }, (res) => {
-      let body = '';
+    const req = request({ host: '127.0.0.1', port, method, path, headers, agent: false, timeout: timeoutMs }, (res) => {
+      let text = '';
       res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('data', (c: string) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
       res.on('error', (err) => resolve({ status: 0, body: err.message }));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (err) => resolve({ status: 0, body: err.message }));
+    req.end(body);
   });
+}
+
+/** A GET on a new connection, as a liveness probe makes it. */
+export function probe(port: number, path: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  return rawRequest(port, { path, timeoutMs });
 }

@@ -42,8 +42,18 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxConnections: 256,
 };
 
-/** An HTTP server applying `limits` (any left out take their default). */
-export function createGuardedServer(limits: Partial<ConnectionLimits>, handler: (req: IncomingMessage, res: ServerResponse) => void): Server {
+/** Time between two warnings that connections were closed at the cap. */
+const CAP_WARNING_INTERVAL_MS = 60_000;
+
+/**
+ * An HTTP server applying `limits` (any left out take their default); `warn` is told, at most once
+ * a minute, when connections were closed to stay under the cap.
+ */
+export function createGuardedServer(
+  limits: Partial<ConnectionLimits>,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  warn: (message: string) => void,
+): Server {
   const l = { ...DEFAULT_CONNECTION_LIMITS, ...limits };
   const server = createServer(
     {
@@ -56,7 +66,7 @@ export function createGuardedServer(limits: Partial<ConnectionLimits>, handler: 
   );
   // With no 'timeout' listener Node destroys a socket silent for this long.
   server.timeout = l.idleTimeoutMs;
-  capConnections(server, l.maxConnections);
+  capConnections(server, l.maxConnections, throttled(warn, l.maxConnections));
   return server;
 }
 
@@ -64,7 +74,7 @@ export function createGuardedServer(limits: Partial<ConnectionLimits>, handler: 
  * Keeps at most `max` connections: one arriving at the cap closes the oldest connection with no
  * request being answered, or itself when every connection is being answered.
  */
-function capConnections(server: Server, max: number): void {
+function capConnections(server: Server, max: number, closed: (what: string) => void): void {
   // Requests being answered, per open connection, in the order the connections arrived.
   const open = new Map<Socket, number>();
   server.on('connection', (socket: Socket) => {
@@ -72,10 +82,12 @@ function capConnections(server: Server, max: number): void {
       const victim = oldestUnanswered(open);
       if (!victim) {
         socket.destroy();
+        closed('a new connection (every open one is being answered)');
         return;
       }
       open.delete(victim);
       victim.destroy();
+      closed('the oldest connection not being answered');
     }
     open.set(socket, 0);
     socket.once('close', () => open.delete(socket));
@@ -96,4 +108,18 @@ function capConnections(server: Server, max: number): void {
 function oldestUnanswered(open: ReadonlyMap<Socket, number>): Socket | undefined {
   for (const [socket, answering] of open) if (answering === 0) return socket;
   return undefined;
+}
+
+/** Counts the connections closed at the cap and reports them at most once a minute. */
+function throttled(warn: (message: string) => void, max: number): (what: string) => void {
+  let lastWarning = -Infinity;
+  let unreported = 0;
+  return (what) => {
+    unreported++;
+    const now = Date.now();
+    if (now - lastWarning < CAP_WARNING_INTERVAL_MS) return;
+    warn(`connection cap (${max}) reached: closed ${what}; ${unreported} closed at the cap since the last warning`);
+    lastWarning = now;
+    unreported = 0;
+  };
 }

@@ -48,7 +48,11 @@ export class MonitorServer {
    */
   async start(listen: string, port: number): Promise<AddressInfo> {
     if (this.server) throw new PipelineError('the monitoring server is already started');
-    const server = createGuardedServer(this.options.limits ?? {}, (req, res) => this.handle(req, res));
+    const server = createGuardedServer(
+      this.options.limits ?? {},
+      (req, res) => this.handle(req, res),
+      (message) => this.options.log.warn(`[http_server] ${message}`),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EADDRNOTAVAIL' ? 'address not available' : err.message;

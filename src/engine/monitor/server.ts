@@ -3,13 +3,14 @@
  * (`src/http_server/`), serving whatever pipeline is current, so it keeps running across hot
  * reloads.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PipelineError } from '../../errors.js';
 import type { Logger } from '../logger.js';
+import { createGuardedServer, type ConnectionLimits } from './connections.js';
 import { HealthWindow, outputTotals } from './health.js';
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
-import { reloadReply, type ReloadControl } from './reload-api.js';
+import { pageRequestRefusal, refusedReply, reloadReply, type ReloadControl } from './reload-api.js';
 import type { MonitoredPipeline } from './source.js';
 import { buildInfoJson, metricsJson, storageJson, uptimeJson } from './v1-json.js';
 
@@ -25,6 +26,8 @@ export interface MonitorOptions {
   readonly reload?: ReloadControl;
   /** Clock (ms since the epoch); tests may pin it. */
   readonly now?: () => number;
+  /** Timeouts and connection cap; the defaults (`DEFAULT_CONNECTION_LIMITS`) for any left out. */
+  readonly limits?: Partial<ConnectionLimits>;
 }
 
 export class MonitorServer {
@@ -45,7 +48,11 @@ export class MonitorServer {
    */
   async start(listen: string, port: number): Promise<AddressInfo> {
     if (this.server) throw new PipelineError('the monitoring server is already started');
-    const server = createServer((req, res) => this.handle(req, res));
+    const server = createGuardedServer(
+      this.options.limits ?? {},
+      (req, res) => this.handle(req, res),
+      (message) => this.options.log.warn(`[http_server] ${message}`),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) => {
         const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EADDRNOTAVAIL' ? 'address not available' : err.message;
@@ -129,12 +136,21 @@ export class MonitorServer {
     }
   }
 
-  /** `/api/v2/reload`: POST or PUT reloads, GET gives the count, other methods are a 400. */
+  /**
+   * `/api/v2/reload`: POST or PUT reloads (a 403 when a web page sent it: see `pageRequestRefusal`),
+   * GET gives the count, other methods are a 400.
+   */
   private async reload(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const control = this.options.reload;
     if (req.method === 'GET') return sendJson(res, 200, { hot_reload_count: control?.count ?? 0 });
     if (req.method !== 'POST' && req.method !== 'PUT') return send(res, 400, 'text/plain', '');
     req.resume();
+    const refusal = pageRequestRefusal(req.headers);
+    if (refusal !== undefined) {
+      this.options.log.warn(`[http_server] reload refused: ${refusal}`);
+      const refused = refusedReply(refusal);
+      return sendJson(res, refused.httpStatus, refused.body);
+    }
     const outcome = control ? await control.request('http') : ({ status: 'not enabled' } as const);
     const reply = reloadReply(outcome);
     sendJson(res, reply.httpStatus, reply.body);

@@ -1,11 +1,13 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../src/engine/logger.js';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../../../src/engine/monitor/connections.js';
 import { MonitorServer } from '../../../src/engine/monitor/server.js';
 import type { ReloadControl, ReloadOutcome } from '../../../src/engine/monitor/reload-api.js';
 import type { Pipeline } from '../../../src/engine/pipeline.js';
 import { packageVersion } from '../../../src/cli/version.js';
 import { capture, planFrom, type Captured } from '../../support/pipeline.js';
+import { probe, rawRequest, slowClients } from '../../support/http-clients.js';
 
 const SERVICE = (extra = '') => `[SERVICE]\n    Flush 0.05\n    Grace 1\n    HTTP_Server On\n    HTTP_Listen 127.0.0.1\n    HTTP_Port 0\n${extra}\n`;
 const CONFIG = (service = '', output = '') =>
@@ -17,6 +19,7 @@ const CONFIG = (service = '', output = '') =>
 interface Running {
   run: Captured;
   server: MonitorServer;
+  port: number;
   base: string;
   logs: string[];
 }
@@ -29,13 +32,19 @@ afterEach(async () => {
   }
 });
 
-async function start(config: string, options: Parameters<typeof capture>[1] = {}, reload?: ReloadControl): Promise<Running> {
+async function start(config: string, options: Parameters<typeof capture>[1] = {}, reload?: ReloadControl, limits?: Partial<ConnectionLimits>): Promise<Running> {
   const run = capture(planFrom(config), options);
   await run.pipeline.start();
   const logs: string[] = [];
-  const server = new MonitorServer({ pipeline: () => run.pipeline, version: packageVersion(), log: createLogger('info', (l) => logs.push(l)), ...(reload ? { reload } : {}) });
+  const server = new MonitorServer({
+    pipeline: () => run.pipeline,
+    version: packageVersion(),
+    log: createLogger('info', (l) => logs.push(l)),
+    ...(reload ? { reload } : {}),
+    ...(limits ? { limits } : {}),
+  });
   const address = await server.start('127.0.0.1', 0);
-  const r = { run, server, base: `http://127.0.0.1:${address.port}`, logs };
+  const r = { run, server, port: address.port, base: `http://127.0.0.1:${address.port}`, logs };
   open.push(r);
   return r;
 }
@@ -231,6 +240,52 @@ describe('HTTP monitoring server', () => {
     expect((await get(`${base}/api/v2/reload`, { method: 'DELETE' })).status).toBe(400);
   });
 
+  it('reload endpoint: refuses with 403 what a web page sends (cross-site form, DNS rebinding), accepts curl and scripts', async () => {
+    let requests = 0;
+    const reload: ReloadControl = { count: 0, request: () => (requests++, Promise.resolve({ status: 'done' })) };
+    const { port, logs } = await start(CONFIG(), {}, reload);
+    const DONE = { status: 200, body: '{"reload":"done","status":0}' };
+    const reloadWith = (method: string, headers: Record<string, string>, body = '{}') => rawRequest(port, { method, path: '/api/v2/reload', headers, body });
+
+    // Fluent Bit's documented `curl -X POST -d '{}' localhost:2020/api/v2/reload`, header for header:
+    // a form content type, as a browser's form sends, but none of a browser's marks.
+    const curl = { 'User-Agent': 'curl/8.5.0', Accept: '*/*', 'Content-Type': 'application/x-www-form-urlencoded' };
+    expect(await reloadWith('POST', curl)).toEqual(DONE);
+    expect(await reloadWith('PUT', curl)).toEqual(DONE);
+    expect(await reloadWith('POST', {}, '')).toEqual(DONE);
+    // Node's fetch sends `Sec-Fetch-Mode: cors` but no Origin nor Sec-Fetch-Site.
+    expect(await get(`http://127.0.0.1:${port}/api/v2/reload`, { method: 'POST', body: '{}' })).toMatchObject({ status: 200, text: DONE.body });
+    // A user typing the URL (Sec-Fetch-Site: none) is not a page.
+    expect(await reloadWith('POST', { 'Sec-Fetch-Site': 'none' })).toEqual(DONE);
+    expect(requests).toBe(5);
+
+    const form = {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Origin: 'https://evil.example',
+      Referer: 'https://evil.example/page.html',
+      'Sec-Fetch-Site': 'cross-site',
+      'Sec-Fetch-Mode': 'navigate',
+      'Sec-Fetch-Dest': 'document',
+    };
+    const refused = await reloadWith('POST', form);
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body)).toEqual({
+      reload: 'refused',
+      status: -4,
+      error: 'the request comes from a web page (Origin: https://evil.example); reloads are accepted only from tools such as curl',
+    });
+    // DNS rebinding: a hostile name now resolving to the agent, so Origin and Host agree.
+    const rebound = `rebind.example:${port}`;
+    expect((await reloadWith('PUT', { Host: rebound, Origin: `http://${rebound}`, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' })).status).toBe(403);
+    // A sandboxed page or a no-referrer policy sends `Origin: null`.
+    expect((await reloadWith('POST', { Origin: 'null', 'Content-Type': 'text/plain' })).status).toBe(403);
+    expect(JSON.parse((await reloadWith('POST', { 'Sec-Fetch-Site': 'same-site' })).body)).toMatchObject({ error: expect.stringContaining('(Sec-Fetch-Site: same-site)') });
+    expect(requests).toBe(5);
+    expect(logs.join('')).toContain('[http_server] reload refused: the request comes from a web page (Origin: https://evil.example)');
+    // Reading the count stays open to anyone (a page cannot read the answer without CORS headers).
+    expect(await reloadWith('GET', { Origin: 'https://evil.example' }, '')).toEqual({ status: 200, body: '{"hot_reload_count":0}' });
+  });
+
   it('a port in use is a startup error naming the address', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
@@ -242,6 +297,53 @@ describe('HTTP monitoring server', () => {
     } finally {
       await server.close();
       await new Promise((r) => blocker.close(r));
+    }
+  });
+});
+
+describe('HTTP monitoring server under slow connections (slowloris)', () => {
+  const HEALTH = CONFIG('    Health_Check On\n');
+  const OK = { status: 200, body: 'ok\n' };
+
+  it('closes connections that dribble their headers once the headers timeout passes, answering health meanwhile', async () => {
+    const limits = { headersTimeoutMs: 1000, checkIntervalMs: 100 };
+    const { port } = await start(HEALTH, {}, undefined, limits);
+    const slow = slowClients(port, 300, 200);
+    try {
+      await slow.settled;
+      for (let i = 0; i < 10; i++) expect(await probe(port, '/api/v1/health')).toEqual(OK);
+      await vi.waitFor(() => expect(slow.open).toBe(0), { timeout: 15_000, interval: 50 });
+      expect(slow.lifetimes).toHaveLength(300);
+      // Each went at the first check after its headers timeout (or earlier, evicted at the cap); the
+      // margin is for a loaded machine, the default headers timeout being 60 s in Node.
+      expect(Math.max(...slow.lifetimes)).toBeLessThan(limits.headersTimeoutMs + limits.checkIntervalMs + 5000);
+    } finally {
+      slow.destroy();
+    }
+  });
+
+  it('with the default limits, more slow connections than the cap leave health answering and the connections capped', async () => {
+    const { maxConnections, headersTimeoutMs, checkIntervalMs } = DEFAULT_CONNECTION_LIMITS;
+    // Well below a 1024 nofile limit, and slow clients shed sooner than Fluent Bit does (15-30 s).
+    expect(maxConnections).toBeLessThanOrEqual(512);
+    expect(headersTimeoutMs + checkIntervalMs).toBeLessThanOrEqual(15_000);
+    const { port, logs } = await start(HEALTH);
+    const slow = slowClients(port, maxConnections + 44, 200);
+    try {
+      await slow.settled;
+      // Each connection past the cap closed the oldest one still sending its headers.
+      await vi.waitFor(() => expect(slow.open).toBeLessThanOrEqual(maxConnections), { timeout: 10_000, interval: 50 });
+      expect(slow.lifetimes.length).toBeGreaterThanOrEqual(44);
+      // Said once, not once per connection.
+      expect(logs.filter((l) => l.includes('connection cap'))).toEqual([
+        expect.stringContaining(`[http_server] connection cap (${maxConnections}) reached: closed the oldest connection not being answered; 1 closed at the cap since the last warning`),
+      ]);
+      // A probe arriving at the cap is answered: it takes the place of the oldest slow connection.
+      for (let i = 0; i < 10; i++) expect(await probe(port, '/api/v1/health')).toEqual(OK);
+      expect(slow.open).toBeLessThan(maxConnections);
+      expect(slow.lifetimes.length).toBeGreaterThan(44);
+    } finally {
+      slow.destroy();
     }
   });
 });

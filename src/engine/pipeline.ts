@@ -284,11 +284,21 @@ export class Pipeline {
       const result = await Promise.race([delivered.then(() => 'idle' as const), expired]);
       clearTimeout(timer);
       if (result === 'expired' && this.bufferedRecords > 0) {
-        const kept = this.engineCounters.get('kept_on_disk_records');
-        this.log.warn(`grace period of ${graceSec}s expired with ${this.bufferedRecords} record(s) undelivered; memory chunks are dropped, filesystem chunks stay on disk`);
-        for (const o of this.outputs) o.abandon(`shutdown: grace period of ${graceSec}s expired`);
-        const nowKept = this.engineCounters.get('kept_on_disk_records') - kept;
-        if (nowKept > 0) this.log.info(`${nowKept} record(s) kept in ${this.storage!.options.root} for the next start`);
+        // Outputs that only wait for a local reader (stdout into a pipe) are not cut off.
+        const late = this.outputs.filter((o) => o.backlog > 0);
+        const patient = late.filter((o) => o.runtime.deliversPastGrace === true);
+        const cutOff = late.filter((o) => o.runtime.deliversPastGrace !== true);
+        if (cutOff.length > 0) {
+          const kept = this.engineCounters.get('kept_on_disk_records');
+          this.log.warn(`grace period of ${graceSec}s expired with ${this.bufferedRecords} record(s) undelivered; memory chunks are dropped, filesystem chunks stay on disk`);
+          for (const o of cutOff) o.abandon(`shutdown: grace period of ${graceSec}s expired`);
+          const nowKept = this.engineCounters.get('kept_on_disk_records') - kept;
+          if (nowKept > 0) this.log.info(`${nowKept} record(s) kept in ${this.storage!.options.root} for the next start`);
+        }
+        if (patient.length > 0) {
+          this.log.info(`grace period of ${graceSec}s expired: waiting for ${patient.map((o) => o.name).join(', ')} to write what is queued (its reader sets the pace)`);
+          await this.whenIdle(patient);
+        }
       }
     } else {
       await delivered;
@@ -732,10 +742,11 @@ export class Pipeline {
     });
   }
 
-  private whenIdle(): Promise<void> {
+  /** Resolves once nothing is buffered, or once `outputs` have nothing queued, in flight or waiting. */
+  private whenIdle(outputs?: readonly Slot[]): Promise<void> {
     return new Promise((resolve) => {
       const check = () => {
-        if (this.bufferedRecords === 0 && this.outputs.every((o) => o.backlog === 0)) resolve();
+        if (outputs ? outputs.every((o) => o.backlog === 0) : this.bufferedRecords === 0 && this.outputs.every((o) => o.backlog === 0)) resolve();
         else this.idleWaiters.push(check);
       };
       check();

@@ -84,4 +84,9 @@ export interface OutputRuntime {
   /** Sends one batch. Throwing counts as `retry` with the error's message as reason. */
   flush(batch: EventBatch): Promise<FlushResult>;
   stop?(): Promise<void>;
+  /**
+   * Its flushes only wait for a local reader (stdout into a pipe): shutdown waits for them past
+   * `Grace` instead of dropping what is queued, as Fluent Bit's blocking write does.
+   */
+  readonly deliversPastGrace?: boolean;
 }

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { defineOutput } from '../../src/options/define.js';
 import { registerPlugin } from '../../src/plugins/registry.js';
@@ -98,6 +99,36 @@ describe('pipeline routing and delivery', () => {
     expect(run.pipeline.metrics().output['lib.0']?.dropped).toEqual({ 'shutdown: grace period of 0s expired': 3 });
     expect(run.pipeline.metrics().buffered_records).toBe(0);
     expect(run.logs.some((l) => l.includes('grace period of 0s expired with 3 record(s) undelivered'))).toBe(true);
+  });
+
+  it('on shutdown, stdout writes what it holds however slow its reader, past Grace; other outputs are cut off', async () => {
+    // A reader taking one write per 100 ms: each chunk waits for the one before (drain).
+    const printed: string[] = [];
+    const slowReader = new Writable({
+      highWaterMark: 64,
+      write(chunk: Buffer, _enc, done) {
+        printed.push(chunk.toString());
+        setTimeout(done, 100);
+      },
+    });
+    const run = capture(
+      planFrom('[SERVICE]\n    Flush 0.02\n    Grace 0\n\n' + LIB_IN('t') + '[OUTPUT]\n    Name stdout\n    Match t\n    Format json_lines\n    json_date_key false\n\n' + LIB_OUT('t', '    Retry_Limit no_limits')),
+      { stdout: slowReader, retryDelayMs: () => 60_000, receiver: () => Promise.reject(new Error('down')) },
+    );
+    await run.pipeline.start();
+    // Five chunks, pushed faster than the reader takes them: several are queued at the stop.
+    for (let n = 0; n < 20; n++) {
+      run.pipeline.push([{ n }]);
+      if (n % 4 === 3) await new Promise((r) => setTimeout(r, 30));
+    }
+    await run.pipeline.stop();
+    const lines = printed.join('').split('\n').filter((l) => l !== '');
+    expect(lines.map((l) => (JSON.parse(l) as { n: number }).n)).toEqual([...Array(20).keys()]);
+    const m = run.pipeline.metrics();
+    expect(m.output['stdout.0']?.dropped).toEqual({});
+    expect(m.output['lib.0']?.dropped).toEqual({ 'shutdown: grace period of 0s expired': 20 });
+    expect(m.buffered_records).toBe(0);
+    expect(run.logs.some((l) => l.includes('waiting for stdout.0 to write what is queued'))).toBe(true);
   });
 
   it('pauses an input over Mem_Buf_Limit and resumes it when outputs free the memory', async () => {

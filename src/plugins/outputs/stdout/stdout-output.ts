@@ -27,6 +27,8 @@ export function writeText(stream: NodeJS.WritableStream, text: string): Promise<
 }
 
 export class StdoutOutput implements OutputRuntime {
+  /** A pipe's reader sets the pace: what is queued is written before exit, whatever Grace says. */
+  readonly deliversPastGrace = true;
   private readonly format: string | undefined;
   private readonly json: JsonRecordOptions;
 

@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, validateHeaderValue, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import type { EventBatch } from '../../../engine/event.js';
@@ -52,7 +52,13 @@ export class HttpOutput implements OutputRuntime {
       body = gzipSync(body);
       headers.push(['Content-Encoding', 'gzip']);
     }
-    if (this.o.header_tag) headers.push([this.o.header_tag, batch.tag]);
+    if (this.o.header_tag) {
+      // A tag rewritten from record content can hold CR/LF or other bytes no header may carry:
+      // Node refuses to send them (no header injection), and no retry can change the tag.
+      const refused = headerValueRefusal(this.o.header_tag, batch.tag);
+      if (refused) return { status: 'error', reason: refused };
+      headers.push([this.o.header_tag, batch.tag]);
+    }
     if (this.o.http_user !== undefined) {
       headers.push(['Authorization', `Basic ${Buffer.from(`${this.o.http_user}:${this.o.http_passwd}`).toString('base64')}`]);
     }
@@ -98,6 +104,16 @@ export class HttpOutput implements OutputRuntime {
       req.on('error', reject);
       req.end(body);
     });
+  }
+}
+
+/** Why `value` cannot be sent as header `name`, or undefined when it can. */
+function headerValueRefusal(name: string, value: string): string | undefined {
+  try {
+    validateHeaderValue(name, value);
+    return undefined;
+  } catch (err) {
+    return `tag ${JSON.stringify(value)} cannot be sent in header ${name}: ${(err as Error).message}`;
   }
 }
 

@@ -57,6 +57,22 @@ describe('http output', () => {
     expect(r.body.toString()).toBe('[{"date":1700000000.5,"a":1},{"date":1700000000.5,"b":"x"}]');
   });
 
+  it('drops at once, with the reason, a batch whose tag cannot be a Header_Tag value (CR/LF from a rewritten tag), and sends the others', async () => {
+    const s = await sink();
+    const run = capture(planFrom(conf(s.port, '    Header_Tag X-Tag\n    Retry_Limit 5\n')), { retryDelayMs: () => 5 });
+    await run.pipeline.start();
+    run.pipeline.push([{ a: 1 }], { tag: 'app\r\nX-Injected: 1' });
+    run.pipeline.push([{ a: 2 }], { tag: 'app.ok' });
+    await run.pipeline.stop();
+    expect(s.requests.map((r) => r.headers['x-tag'])).toEqual(['app.ok']);
+    expect(s.requests.some((r) => 'x-injected' in r.headers)).toBe(false);
+    const m = run.pipeline.metrics().output['http.0']!;
+    expect(m.counters['retries'] ?? 0).toBe(0);
+    const reasons = Object.keys(m.dropped);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/^error: tag "app\\r\\nX-Injected: 1" cannot be sent in header X-Tag/);
+  });
+
   it('json_lines with gzip, epoch date under another key', async () => {
     const s = await sink();
     const run = capture(planFrom(conf(s.port, '    Format json_lines\n    Compress gzip\n    json_date_key ts\n    json_date_format epoch\n')));

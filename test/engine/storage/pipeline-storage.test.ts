@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodeEvents } from '../../../src/engine/storage/chunk-file.js';
 import { PipelineError } from '../../../src/errors.js';
 import { capture, planFrom } from '../../support/pipeline.js';
 import { useTempDir } from '../../support/temp-dir.js';
@@ -116,7 +117,7 @@ describe('filesystem storage', () => {
     const [name] = chunkFiles();
     const path = join(tmp.path, 'buffer', 'lib.0', name!);
     // A crash in the middle of a third append: a torn frame at the end.
-    appendFileSync(path, Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 91, 91]));
+    appendFileSync(path, encodeEvents([{ time: 3n, record: { torn: 3 } }], false, 2).subarray(0, 30));
     writeFileSync(join(tmp.path, 'buffer', 'lib.0', '0000000000001-1-1.flb'), 'garbage');
 
     const second = capture(planFrom(config()));
@@ -127,7 +128,7 @@ describe('filesystem storage', () => {
     expect(backlog['quarantined_chunks']).toBe(2);
     expect(backlog['recovered_records']).toBe(2);
     expect(readdirSync(join(tmp.path, 'buffer', 'quarantine')).sort()).toEqual([`lib.0-0000000000001-1-1.flb`, `lib.0-${name}`].sort());
-    expect(second.logs.join('\n')).toMatch(/damaged chunk file .*torn frame/);
+    expect(second.logs.join('\n')).toMatch(/damaged chunk file .*torn append/);
     expect(chunkFiles()).toEqual([]);
   });
 

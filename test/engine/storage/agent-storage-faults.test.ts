@@ -14,9 +14,12 @@ import { useTempDir } from '../../support/temp-dir.js';
 
 const tmp = useTempDir('logferry-storage-faults-');
 const agents: Agent[] = [];
+const thaws: (() => void)[] = [];
+// Runs before the temporary directory is removed (after-hooks run last registered first).
 afterEach(() => {
   // A hung agent (the bug) is killed so the suite ends.
   for (const a of agents.splice(0)) if (a.child.exitCode === null && a.child.signalCode === null) a.child.kill('SIGKILL');
+  for (const thaw of thaws.splice(0)) thaw();
 });
 
 function run(conf: string): Agent {
@@ -66,7 +69,6 @@ describe('agent with a storage.path in a bad state', () => {
         `[INPUT]\n    Name tail\n    Path ${log}\n    DB ${join(tmp.path, 'tail.db')}\n    Read_from_Head On\n    storage.type filesystem\n` +
         `[OUTPUT]\n    Name http\n    Match *\n    Host 127.0.0.1\n    Port ${sink.port}\n    Format json_lines\n    Retry_Limit no_limits\n`,
     );
-    let thaw: (() => void) | undefined;
     try {
       const first = run(conf);
       await first.started;
@@ -74,7 +76,7 @@ describe('agent with a storage.path in a bad state', () => {
       await until(() => sink.refused > 0, 'a refused request');
       const chunks = join(storage, 'tail.0');
       expect(readdirSync(chunks).length).toBeGreaterThan(0);
-      thaw = freezeDir(chunks);
+      thaws.push(freezeDir(chunks));
       accepting = true;
       await until(() => sink.seen.every((c) => c > 0), 'every line delivered');
       await until(() => first.stderr().includes('cannot remove'), 'the failed removal logged');
@@ -92,7 +94,6 @@ describe('agent with a storage.path in a bad state', () => {
       const duplicates = sink.seen.reduce((n, c) => n + Math.max(0, c - 1), 0);
       expect(duplicates).toBe(0);
     } finally {
-      thaw?.();
       await sink.close();
     }
   }, 60_000);

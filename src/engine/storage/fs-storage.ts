@@ -68,7 +68,7 @@ export class ChunkFile {
 
   /** Reads the events back (a chunk that was put down to save memory). */
   read(): LogEvent[] {
-    const decoded = decodeChunk(readFileSync(this.path));
+    const decoded = decodeChunk(readRegular(this.path));
     if ('error' in decoded) throw new Error(`${this.path}: ${decoded.error}`);
     return decoded.events;
   }
@@ -148,7 +148,7 @@ export class FsStorage {
       }
       for (const dirent of found) {
         const path = join(dir, dirent.name);
-        const content = readRegularFile(path, dirent);
+        const content = readBacklogFile(path, dirent);
         if (typeof content === 'string') {
           problems.push({ path, message: `${path}: ${content}`, damaged: false, recovered: 0, lost: 0 });
           continue;
@@ -239,25 +239,28 @@ export class FsStorage {
 }
 
 /**
- * The content of a regular file, or why it is skipped. Opened non-blocking and checked after
- * opening, so that a FIFO (even one swapped in after the directory was listed) cannot block.
+ * The content of a regular file. Opened non-blocking and checked after opening, so that a FIFO
+ * (even one swapped in after the directory was listed) cannot block the event loop.
  */
-function readRegularFile(path: string, dirent: Dirent): Buffer | string {
-  if (!dirent.isFile()) return `not a regular file (${fileKind(dirent)}): skipped, left in place`;
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-  } catch (err) {
-    return `cannot read it (${errorText(err)}): skipped, left in place`;
-  }
+function readRegular(path: string): Buffer {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) return `not a regular file (${fileKind(stat)}): skipped, left in place`;
+    if (!stat.isFile()) throw new Error(`not a regular file (${fileKind(stat)})`);
     return readFileSync(fd);
-  } catch (err) {
-    return `cannot read it (${errorText(err)}): skipped, left in place`;
   } finally {
     closeSync(fd);
+  }
+}
+
+/** A backlog file's content, or why it is skipped (a FIFO, a directory, unreadable). */
+function readBacklogFile(path: string, dirent: Dirent): Buffer | string {
+  if (!dirent.isFile()) return `not a regular file (${fileKind(dirent)}): skipped, left in place`;
+  try {
+    return readRegular(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return `${e.code ? `cannot read it (${errorText(e)})` : e.message}: skipped, left in place`;
   }
 }
 

@@ -305,6 +305,7 @@ export class Pipeline {
     }
     if (this.flushTimer) clearInterval(this.flushTimer);
     for (const o of this.outputs) await o.runtime.stop?.();
+    this.storage?.close();
     this.state = 'stopped';
     this.log.info('stopped');
   }
@@ -691,19 +692,17 @@ export class Pipeline {
       checksum: service['storage.checksum'],
       deleteIrrecoverable: service['storage.delete_irrecoverable_chunks'],
       skipDirs: service['storage.keep.rejected'] ? [service['storage.rejected.path']] : [],
+      log: this.log.child('storage'),
     });
     this.maxChunksUp = service['storage.max_chunks_up'] > 0 ? service['storage.max_chunks_up'] : 128;
     if (service['storage.keep.rejected']) this.rejected = new RejectedStore(join(base, service['storage.rejected.path']));
     const { entries, problems } = this.storage.loadBacklog();
     const backlog = new InputSlot('storage_backlog.0', 0, new Counters(), this.log.child('storage_backlog.0'), 'storage_backlog');
     for (const p of problems) {
-      backlog.counters.add('quarantined_chunks');
+      if (p.damaged) backlog.counters.add('quarantined_chunks');
       if (p.recovered > 0) backlog.counters.add('recovered_records', p.recovered);
-      backlog.log.warn(
-        `damaged chunk file ${p.path}: ${p.reason}; ` +
-          (p.movedTo ? `moved to ${p.movedTo}` : 'deleted (storage.delete_irrecoverable_chunks)') +
-          (p.recovered > 0 ? `, ${p.recovered} record(s) before the damage recovered` : ''),
-      );
+      if (p.lost > 0) backlog.counters.drop('damaged chunk file', p.lost);
+      backlog.log.warn(p.message);
     }
     if (entries.length === 0 && problems.length === 0) return;
     this.emitters.set(backlog.name, backlog);

@@ -1,22 +1,43 @@
 /**
  * The on-disk form of a chunk (filesystem storage). logferry's own format, not chunkio's:
  *
- *   "LFCHUNK1\n"  header frame  data frame  data frame ...
- *   frame = u32le payload length, u32le CRC-32 of the payload (0 when checksums are off), payload
+ *   "LFCHUNK2\n"  header frame  header frame (a copy)  data frame  data frame ...
+ *   frame = 24-byte frame header, payload
+ *   frame header = mark FF FE 4C 46, u32le payload length (bit 31: last frame of its append,
+ *                  bit 30: the payload CRC is set), u32le index of its first record in the chunk,
+ *                  u32le records, u32le CRC-32 of the payload (0 when checksums are off),
+ *                  u32le CRC-32 of the 20 bytes before it
  *   header payload = JSON {tag, created, checksum}
- *   data payload   = JSON array of [time in ns as a string, record] pairs, one frame per append
+ *   data payload   = JSON array of [time in ns as a string, record] pairs
  *
- * Each append is one frame written with a single write, so a crash leaves at most one torn frame
- * at the end; reading stops there and keeps everything before it. A frame is only counted as
- * written (and the input's position committed) after its write returned.
+ * An append is split into frames of at most FRAME_LIMITS (records, characters), written with a
+ * single write, so that a damaged byte costs one small frame: the payload is UTF-8 JSON, which
+ * never holds the bytes FF or FE, so after a damaged frame the reader finds the next one by its
+ * mark, and the record indexes tell how many records the damage cost. A crash leaves at most one
+ * torn append at the end; its frames are dropped (the input had not committed its position for
+ * them, it reads them again). Files written by the previous version ("LFCHUNK1\n", one frame per
+ * append, no marks) are still read.
  */
 import { crc32 } from 'node:zlib';
 import type { LogEvent } from '../event.js';
 
-export const CHUNK_MAGIC = Buffer.from('LFCHUNK1\n', 'latin1');
-const FRAME_HEADER = 8;
+export const CHUNK_MAGIC = Buffer.from('LFCHUNK2\n', 'latin1');
+const V1_MAGIC = Buffer.from('LFCHUNK1\n', 'latin1');
+const MARK_BYTES = Buffer.from([0xff, 0xfe, 0x4c, 0x46]);
+const FRAME_MARK = MARK_BYTES.readUInt32LE(0);
+const FRAME_HEADER = 24;
+const LAST_OF_APPEND = 0x80000000;
+const HAS_CRC = 0x40000000;
+const LENGTH_MASK = 0x3fffffff;
 /** No payload is larger than this; a bigger length field means the file is damaged. */
 const MAX_FRAME = 512 * 1024 * 1024;
+
+/** Most records and characters of JSON in one data frame (a single larger record gets a frame alone). */
+export const FRAME_LIMITS = { records: 256, chars: 64 * 1024 } as const;
+export interface FrameLimits {
+  readonly records: number;
+  readonly chars: number;
+}
 
 export interface ChunkHeader {
   readonly tag: string;
@@ -29,44 +50,175 @@ export interface ChunkHeader {
 export interface DecodedChunk {
   readonly header: ChunkHeader;
   readonly events: LogEvent[];
-  /** Bytes of the file that decoded cleanly. */
-  readonly validLength: number;
-  /** Why reading stopped before the end of the file (torn last frame, checksum mismatch...). */
+  /** Records the damage cost (known from the frames' record indexes). */
+  readonly lost: number;
+  /** What was wrong with the file (torn last append, damaged frames...); undefined when intact. */
   readonly damage?: string;
 }
 
-export function encodeFrame(payload: Buffer, checksum: boolean): Buffer {
+/** The start of a chunk file: magic and the header frame, twice (a damaged copy loses nothing). */
+export function encodeChunkStart(header: ChunkHeader): Buffer {
+  const frame = encodeFrame(Buffer.from(JSON.stringify(header)), true, 0, 0, true);
+  return Buffer.concat([CHUNK_MAGIC, frame, frame]);
+}
+
+/**
+ * One append: the events as data frames of at most `limits`; `first` is the index in the chunk of
+ * the first of them (the records already in the file).
+ */
+export function encodeEvents(events: readonly LogEvent[], checksum: boolean, first = 0, limits: FrameLimits = FRAME_LIMITS): Buffer {
+  const frames: Buffer[] = [];
+  let text = '';
+  let count = 0;
+  for (const e of events) {
+    const pair = '["' + e.time.toString() + '",' + stringifyRecord(e.record) + ']';
+    if (count > 0 && (count >= limits.records || text.length + pair.length > limits.chars)) {
+      frames.push(encodeFrame(Buffer.from('[' + text + ']'), checksum, first, count, false));
+      first += count;
+      text = '';
+      count = 0;
+    }
+    text += count > 0 ? ',' + pair : pair;
+    count++;
+  }
+  frames.push(encodeFrame(Buffer.from('[' + text + ']'), checksum, first, count, true));
+  return frames.length === 1 ? frames[0]! : Buffer.concat(frames);
+}
+
+function encodeFrame(payload: Buffer, checksum: boolean, first: number, records: number, last: boolean): Buffer {
   const frame = Buffer.allocUnsafe(FRAME_HEADER + payload.length);
-  frame.writeUInt32LE(payload.length, 0);
-  frame.writeUInt32LE(checksum ? crc32(payload) : 0, 4);
+  frame.writeUInt32LE(FRAME_MARK, 0);
+  frame.writeUInt32LE((payload.length | (checksum ? HAS_CRC : 0) | (last ? LAST_OF_APPEND : 0)) >>> 0, 4);
+  frame.writeUInt32LE(first, 8);
+  frame.writeUInt32LE(records, 12);
+  frame.writeUInt32LE(checksum ? crc32(payload) : 0, 16);
+  frame.writeUInt32LE(crc32(frame.subarray(0, 20)), 20);
   payload.copy(frame, FRAME_HEADER);
   return frame;
 }
 
-/** The start of a chunk file: magic and header frame. */
-export function encodeChunkStart(header: ChunkHeader): Buffer {
-  return Buffer.concat([CHUNK_MAGIC, encodeFrame(Buffer.from(JSON.stringify(header)), header.checksum)]);
-}
-
-/** One append: the events as a data frame. */
-export function encodeEvents(events: readonly LogEvent[], checksum: boolean): Buffer {
-  let text = '[';
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    if (i > 0) text += ',';
-    text += '["' + e.time.toString() + '",' + stringifyRecord(e.record) + ']';
-  }
-  text += ']';
-  return encodeFrame(Buffer.from(text), checksum);
-}
-
-/** Reads a chunk file; never throws on damaged content (returns what decoded and why it stopped). */
+/** Reads a chunk file; never throws on damaged content (returns what decoded and what was wrong). */
 export function decodeChunk(buf: Buffer): DecodedChunk | { readonly error: string } {
-  if (buf.length < CHUNK_MAGIC.length || !buf.subarray(0, CHUNK_MAGIC.length).equals(CHUNK_MAGIC)) {
-    return { error: 'not a logferry chunk file (bad magic)' };
+  const magic = buf.subarray(0, CHUNK_MAGIC.length);
+  const v1 = magic.equals(V1_MAGIC) ? decodeV1(buf) : undefined;
+  if (v1 && !('error' in v1)) return v1;
+  // One damaged byte in the magic does not make the rest unreadable.
+  let differ = CHUNK_MAGIC.length - magic.length;
+  for (let i = 0; i < magic.length; i++) if (magic[i] !== CHUNK_MAGIC[i]) differ++;
+  if (differ > 1) return { error: 'not a logferry chunk file (bad magic)' };
+  const v2 = decodeV2(buf, differ === 1 ? 'damaged magic' : undefined);
+  return v1 && 'error' in v2 ? v1 : v2;
+}
+
+type Frame =
+  | { readonly kind: 'ok'; readonly end: number; readonly first: number; readonly records: number; readonly last: boolean; readonly value: unknown }
+  /** The file ends inside a frame whose header is intact (or inside the header): a torn write. */
+  | { readonly kind: 'torn' }
+  /** Known extent and record count, unreadable payload. */
+  | { readonly kind: 'bad-payload'; readonly end: number; readonly first: number; readonly records: number; readonly why: string }
+  | { readonly kind: 'bad-header'; readonly why: string };
+
+function readFrame(buf: Buffer, pos: number): Frame {
+  if (pos + FRAME_HEADER > buf.length) return buf.length - pos >= 4 && buf.readUInt32LE(pos) !== FRAME_MARK ? { kind: 'bad-header', why: 'no frame mark' } : { kind: 'torn' };
+  if (buf.readUInt32LE(pos) !== FRAME_MARK) return { kind: 'bad-header', why: 'no frame mark' };
+  if (buf.readUInt32LE(pos + 20) !== crc32(buf.subarray(pos, pos + 20))) return { kind: 'bad-header', why: 'frame header checksum mismatch' };
+  const word = buf.readUInt32LE(pos + 4);
+  const len = word & LENGTH_MASK;
+  const first = buf.readUInt32LE(pos + 8);
+  const records = buf.readUInt32LE(pos + 12);
+  if (len > MAX_FRAME) return { kind: 'bad-header', why: `frame length ${len} is implausible` };
+  const end = pos + FRAME_HEADER + len;
+  if (end > buf.length) return { kind: 'torn' };
+  const payload = buf.subarray(pos + FRAME_HEADER, end);
+  if ((word & HAS_CRC) !== 0 && buf.readUInt32LE(pos + 16) !== crc32(payload)) return { kind: 'bad-payload', end, first, records, why: 'checksum mismatch' };
+  let value: unknown;
+  try {
+    value = JSON.parse(payload.toString());
+  } catch (err) {
+    return { kind: 'bad-payload', end, first, records, why: `unreadable: ${(err as Error).message}` };
   }
+  return { kind: 'ok', end, first, records, last: (word & LAST_OF_APPEND) !== 0, value };
+}
+
+function decodeV2(buf: Buffer, magicDamage: string | undefined): DecodedChunk | { readonly error: string } {
+  let header: ChunkHeader | undefined;
+  const events: LogEvent[] = [];
+  const problems: string[] = magicDamage ? [magicDamage] : [];
+  /** Frames of the append being read, kept once its last frame (or damage after it) is seen. */
+  let append: LogEvent[] = [];
+  let next = 0;
+  let lost = 0;
+  let unknownLoss = false;
   let pos = CHUNK_MAGIC.length;
-  const first = readFrame(buf, pos, true);
+  const keepAppend = () => {
+    for (const e of append) events.push(e);
+    append = [];
+  };
+  while (pos < buf.length) {
+    const frame = readFrame(buf, pos);
+    if (frame.kind === 'torn') {
+      // The process died while writing: the input had not committed this append, it reads it again.
+      problems.push(`torn append at byte ${pos}`);
+      append = [];
+      break;
+    }
+    let bad: string;
+    if (frame.kind === 'ok') {
+      if (isHeader(frame.value)) {
+        header ??= frame.value;
+        pos = frame.end;
+        continue;
+      }
+      const decoded = toEvents(frame.value);
+      if (decoded && decoded.length === frame.records) {
+        lost += Math.max(0, frame.first - next);
+        unknownLoss = false;
+        next = frame.first + frame.records;
+        for (const e of decoded) append.push(e);
+        if (frame.last) keepAppend();
+        pos = frame.end;
+        continue;
+      }
+      bad = `does not hold ${frame.records} [time, record] pairs`;
+    } else {
+      bad = frame.why;
+    }
+    // Damage: what was read before stays, the records of this frame are lost, reading goes on at the next mark.
+    keepAppend();
+    problems.push(`damaged frame at byte ${pos} (${bad})`);
+    if (frame.kind === 'bad-header') {
+      // How many records it held is known from the next intact frame's index, if there is one
+      // (before the header was read, it may as well have been the first header copy).
+      unknownLoss = header !== undefined;
+    } else {
+      lost += Math.max(0, frame.first + frame.records - next);
+      unknownLoss = false;
+      next = Math.max(next, frame.first + frame.records);
+    }
+    const mark = buf.indexOf(MARK_BYTES, pos + 1);
+    if (mark < 0) break;
+    pos = mark;
+  }
+  if (append.length > 0) {
+    // The file ends between two frames of one append: torn too.
+    problems.push('torn append at the end');
+    append = [];
+  }
+  if (!header) return { error: `unreadable header${problems.length > 0 ? `: ${problems.join('; ')}` : ''}` };
+  if (unknownLoss) problems.push('the records of the damaged frame at the end are not counted (its header is unreadable)');
+  return problems.length === 0 ? { header, events, lost } : { header, events, lost, damage: problems.join('; ') };
+}
+
+function isHeader(value: unknown): value is ChunkHeader {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const h = value as Partial<ChunkHeader>;
+  return typeof h.tag === 'string' && typeof h.created === 'number' && typeof h.checksum === 'boolean';
+}
+
+/** The previous format: u32le length, u32le CRC-32 (0 without checksums), payload; one frame per append. */
+function decodeV1(buf: Buffer): DecodedChunk | { readonly error: string } {
+  let pos = V1_MAGIC.length;
+  const first = readV1Frame(buf, pos);
   if ('error' in first) return { error: `unreadable header: ${first.error}` };
   let header: ChunkHeader;
   try {
@@ -81,7 +233,7 @@ export function decodeChunk(buf: Buffer): DecodedChunk | { readonly error: strin
   const events: LogEvent[] = [];
   let damage: string | undefined;
   while (pos < buf.length) {
-    const frame = readFrame(buf, pos, false);
+    const frame = readV1Frame(buf, pos);
     if ('error' in frame) {
       damage = `${frame.error} at byte ${pos}`;
       break;
@@ -90,14 +242,13 @@ export function decodeChunk(buf: Buffer): DecodedChunk | { readonly error: strin
       damage = `checksum mismatch in the frame at byte ${pos}`;
       break;
     }
-    let pairs: unknown;
+    let decoded: LogEvent[] | undefined;
     try {
-      pairs = JSON.parse(frame.payload.toString());
+      decoded = toEvents(JSON.parse(frame.payload.toString()));
     } catch (err) {
       damage = `unreadable frame at byte ${pos}: ${(err as Error).message}`;
       break;
     }
-    const decoded = toEvents(pairs);
     if (!decoded) {
       damage = `frame at byte ${pos} does not hold [time, record] pairs`;
       break;
@@ -105,17 +256,18 @@ export function decodeChunk(buf: Buffer): DecodedChunk | { readonly error: strin
     for (const e of decoded) events.push(e);
     pos = frame.end;
   }
-  return damage === undefined ? { header, events, validLength: pos } : { header, events, validLength: pos, damage };
+  // The old format has no record indexes: what the damage cost is not known.
+  return damage === undefined ? { header, events, lost: 0 } : { header, events, lost: 0, damage };
 }
 
-function readFrame(buf: Buffer, pos: number, isHeader: boolean): { payload: Buffer; crc: number; end: number } | { error: string } {
-  if (pos + FRAME_HEADER > buf.length) return { error: isHeader ? 'file ends inside the header' : 'torn frame (file ends inside a frame header)' };
+function readV1Frame(buf: Buffer, pos: number): { payload: Buffer; crc: number; end: number } | { error: string } {
+  if (pos + 8 > buf.length) return { error: 'torn frame (file ends inside a frame header)' };
   const len = buf.readUInt32LE(pos);
   const crc = buf.readUInt32LE(pos + 4);
   if (len > MAX_FRAME) return { error: `frame length ${len} is implausible` };
-  const end = pos + FRAME_HEADER + len;
-  if (end > buf.length) return { error: `torn frame (${len} bytes announced, ${buf.length - pos - FRAME_HEADER} present)` };
-  return { payload: buf.subarray(pos + FRAME_HEADER, end), crc, end };
+  const end = pos + 8 + len;
+  if (end > buf.length) return { error: `torn frame (${len} bytes announced, ${buf.length - pos - 8} present)` };
+  return { payload: buf.subarray(pos + 8, end), crc, end };
 }
 
 function toEvents(value: unknown): LogEvent[] | undefined {

@@ -1,76 +1,167 @@
+import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../src/engine/event.js';
-import { decodeChunk, encodeChunkStart, encodeEvents } from '../../../src/engine/storage/chunk-file.js';
+import { CHUNK_MAGIC, decodeChunk, encodeChunkStart, encodeEvents, type FrameLimits } from '../../../src/engine/storage/chunk-file.js';
 
+const RUNS = Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 100);
 const record = fc.dictionary(
   fc.string({ maxLength: 8 }).filter((k) => k !== '__proto__'),
   fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 })),
   { maxKeys: 5 },
 );
 const event: fc.Arbitrary<LogEvent> = fc.record({ time: fc.bigInt({ min: 0n, max: 4_000_000_000_000_000_000n }), record });
-const appends = fc.array(fc.array(event, { minLength: 1, maxLength: 5 }), { maxLength: 6 });
+const appends = fc.array(fc.array(event, { minLength: 1, maxLength: 7 }), { maxLength: 6 });
+/** Small frames, so that appends span several of them. */
+const SMALL: FrameLimits = { records: 3, chars: 1_000_000 };
 
-function file(batches: LogEvent[][], checksum: boolean): { buf: Buffer; frameEnds: number[] } {
-  const parts = [encodeChunkStart({ tag: 'kube.var.log', created: 1, checksum })];
-  let end = parts[0]!.length;
-  const frameEnds = [end];
+interface Layout {
+  buf: Buffer;
+  /** End of the first header frame, of the second (where data starts). */
+  headerEnds: [number, number];
+  /** Where every append ends. */
+  appendEnds: number[];
+  frames: { start: number; end: number; events: LogEvent[] }[];
+}
+
+/** A chunk file as ChunkFile writes it, with where each frame lies (frames are sized by encoding them alone). */
+function file(batches: LogEvent[][], checksum: boolean): Layout {
+  const start = encodeChunkStart({ tag: 'kube.var.log', created: 1, checksum });
+  const headerEnds: [number, number] = [CHUNK_MAGIC.length + (start.length - CHUNK_MAGIC.length) / 2, start.length];
+  const parts = [start];
+  const frames: Layout['frames'] = [];
+  const appendEnds: number[] = [];
+  let end = start.length;
+  let first = 0;
   for (const b of batches) {
-    const f = encodeEvents(b, checksum);
-    parts.push(f);
-    end += f.length;
-    frameEnds.push(end);
+    parts.push(encodeEvents(b, checksum, first, SMALL));
+    for (let i = 0; i < b.length; i += SMALL.records) {
+      const slice = b.slice(i, i + SMALL.records);
+      const size = encodeEvents(slice, checksum, first + i).length;
+      frames.push({ start: end, end: end + size, events: slice });
+      end += size;
+    }
+    first += b.length;
+    appendEnds.push(end);
   }
-  return { buf: Buffer.concat(parts), frameEnds };
+  const buf = Buffer.concat(parts);
+  expect(buf.length).toBe(end);
+  return { buf, headerEnds, appendEnds, frames };
+}
+
+function decoded(buf: Buffer) {
+  const d = decodeChunk(buf);
+  if ('error' in d) throw new Error(d.error);
+  return d;
 }
 
 describe('chunk file format', () => {
   it('reads back every appended event, in order, with the tag', () => {
     fc.assert(
       fc.property(appends, fc.boolean(), (batches, checksum) => {
-        const decoded = decodeChunk(file(batches, checksum).buf);
-        if ('error' in decoded) throw new Error(decoded.error);
-        expect(decoded.damage).toBeUndefined();
-        expect(decoded.header.tag).toBe('kube.var.log');
-        expect(decoded.events).toEqual(batches.flat());
+        const d = decoded(file(batches, checksum).buf);
+        expect(d.damage).toBeUndefined();
+        expect(d.lost).toBe(0);
+        expect(d.header.tag).toBe('kube.var.log');
+        expect(d.events).toEqual(batches.flat());
       }),
+      { numRuns: RUNS },
     );
   });
 
-  it('a file cut at any byte keeps exactly the whole frames before the cut (a crash tears at most the last append)', () => {
+  it('splits a big append into frames of at most FRAME_LIMITS records', () => {
+    const events = Array.from({ length: 1000 }, (_, i) => ({ time: BigInt(i), record: { i } }));
+    const bytes = encodeEvents(events, true);
+    expect(bytes.toString('latin1').split('\xff\xfeLF').length - 1).toBe(4);
+  });
+
+  it('a file cut at any byte keeps exactly the whole appends before the cut (a crash tears at most the last append)', () => {
     fc.assert(
       fc.property(appends, fc.boolean(), fc.nat(), (batches, checksum, at) => {
-        const { buf, frameEnds } = file(batches, checksum);
+        const { buf, headerEnds, appendEnds } = file(batches, checksum);
         const cut = at % (buf.length + 1);
-        const decoded = decodeChunk(buf.subarray(0, cut));
-        if (cut < frameEnds[0]!) {
-          expect('error' in decoded).toBe(true);
+        const d = decodeChunk(buf.subarray(0, cut));
+        if (cut < headerEnds[0]) {
+          expect('error' in d).toBe(true);
           return;
         }
-        if ('error' in decoded) throw new Error(decoded.error);
-        const whole = frameEnds.filter((e) => e <= cut).length - 1;
-        expect(decoded.events).toEqual(batches.slice(0, whole).flat());
-        expect(decoded.damage !== undefined).toBe(!frameEnds.includes(cut));
-        expect(decoded.validLength).toBe(frameEnds[whole]);
+        if ('error' in d) throw new Error(d.error);
+        const whole = appendEnds.filter((e) => e <= cut).length;
+        expect(d.events).toEqual(batches.slice(0, whole).flat());
+        expect(d.lost).toBe(0);
+        // A cut between the two header copies loses nothing either.
+        expect(d.damage !== undefined).toBe(!headerEnds.includes(cut) && !appendEnds.includes(cut));
       }),
+      { numRuns: RUNS },
     );
   });
 
-  it('with checksums, a flipped byte in a frame is found and the frames before it are kept', () => {
+  it('with checksums, a damaged byte anywhere costs at most the records of the frame it is in, and they are counted', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(event, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 4 }), fc.nat(), (batches, at) => {
-        const { buf, frameEnds } = file(batches, true);
-        const pos = frameEnds[0]! + 8 + (at % (buf.length - frameEnds[0]! - 8));
+      fc.property(appends, fc.nat(), fc.integer({ min: 1, max: 255 }), (batches, at, xor) => {
+        const { buf, frames } = file(batches, true);
+        const pos = at % buf.length;
         const damaged = Buffer.from(buf);
-        damaged[pos] = damaged[pos]! ^ 0x55;
-        const decoded = decodeChunk(damaged);
-        if ('error' in decoded) throw new Error(decoded.error);
-        expect(decoded.damage).toBeDefined();
-        const intact = frameEnds.filter((e) => e <= pos).length - 1;
-        // Frames wholly before the flipped byte survive; the damaged one and those after it do not.
-        expect(decoded.events).toEqual(batches.slice(0, intact).flat());
+        damaged[pos] = damaged[pos]! ^ xor;
+        const d = decoded(damaged);
+        expect(d.damage).toBeDefined();
+        const hit = frames.findIndex((f) => f.start <= pos && pos < f.end);
+        expect(d.events).toEqual(frames.filter((_, i) => i !== hit).flatMap((f) => f.events));
+        if (hit < 0) {
+          expect(d.lost).toBe(0);
+        } else if (hit === frames.length - 1 && pos < frames[hit]!.start + 24) {
+          // The last frame's own header is damaged: nothing after it tells how many records it held.
+          expect(d.damage).toMatch(/not counted/);
+        } else {
+          expect(d.lost).toBe(frames[hit]!.events.length);
+        }
       }),
+      { numRuns: RUNS },
     );
+  });
+
+  it('without checksums, a damaged byte never costs the records of other frames', () => {
+    fc.assert(
+      fc.property(appends, fc.nat(), fc.integer({ min: 1, max: 255 }), (batches, at, xor) => {
+        const { buf, frames } = file(batches, false);
+        const pos = at % buf.length;
+        const damaged = Buffer.from(buf);
+        damaged[pos] = damaged[pos]! ^ xor;
+        const d = decoded(damaged);
+        const hit = frames.findIndex((f) => f.start <= pos && pos < f.end);
+        if (hit < 0) {
+          expect(d.events).toEqual(batches.flat());
+          return;
+        }
+        const before = frames.slice(0, hit).flatMap((f) => f.events);
+        const after = frames.slice(hit + 1).flatMap((f) => f.events);
+        // The hit frame is either lost whole or (a changed letter no parser can see) read as it now is.
+        expect([before.length + after.length, before.length + after.length + frames[hit]!.events.length]).toContain(d.events.length);
+        expect(d.events.slice(0, before.length)).toEqual(before);
+        expect(d.events.slice(d.events.length - after.length)).toEqual(after);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('still reads files written by the previous version (LFCHUNK1)', () => {
+    const frame = (payload: string, checksum: boolean) => {
+      const p = Buffer.from(payload);
+      const h = Buffer.alloc(8);
+      h.writeUInt32LE(p.length, 0);
+      h.writeUInt32LE(checksum ? crc32(p) : 0, 4);
+      return Buffer.concat([h, p]);
+    };
+    const v1 = Buffer.concat([
+      Buffer.from('LFCHUNK1\n', 'latin1'),
+      frame('{"tag":"old","created":5,"checksum":true}', true),
+      frame('[["1",{"a":1}],["2",{"a":2}]]', true),
+      frame('[["3",{"a":3}]]', true),
+    ]);
+    const d = decoded(v1);
+    expect(d.header).toEqual({ tag: 'old', created: 5, checksum: true });
+    expect(d.events).toEqual([1n, 2n, 3n].map((time) => ({ time, record: { a: Number(time) } })));
+    expect(d.damage).toBeUndefined();
   });
 
   it('refuses a file that is not a chunk file', () => {
@@ -79,8 +170,6 @@ describe('chunk file format', () => {
 
   it('keeps bigint values as their decimal text instead of failing the append', () => {
     const buf = Buffer.concat([encodeChunkStart({ tag: 't', created: 1, checksum: false }), encodeEvents([{ time: 5n, record: { big: 2n ** 70n } }], false)]);
-    const decoded = decodeChunk(buf);
-    if ('error' in decoded) throw new Error(decoded.error);
-    expect(decoded.events).toEqual([{ time: 5n, record: { big: '1180591620717411303424' } }]);
+    expect(decoded(buf).events).toEqual([{ time: 5n, record: { big: '1180591620717411303424' } }]);
   });
 });

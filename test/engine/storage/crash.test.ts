@@ -3,72 +3,16 @@
  * of the requests, and is killed with SIGKILL at random points, then restarted. At the end the
  * sink must hold every line at least once. Size: LOGFERRY_CRASH_LINES (default 200,000).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prng } from '../../../src/aws-local/faults.js';
-import { REPO_ROOT } from '../../support/cli.js';
+import { startAgent } from '../../support/agent.js';
+import { lineSink } from '../../support/line-sink.js';
 
 const LINES = Number(process.env['LOGFERRY_CRASH_LINES'] ?? 200_000);
 const KILLS = Number(process.env['LOGFERRY_CRASH_KILLS'] ?? 4);
-
-interface Sink {
-  port: number;
-  /** Times each line number was received in an accepted request. */
-  seen: Uint16Array;
-  accepted: number;
-  refused: number;
-  close(): Promise<void>;
-}
-
-/** An HTTP sink on 127.0.0.1 that answers 503 to every other request, the first one included. */
-async function flakySink(): Promise<Sink> {
-  const seen = new Uint16Array(LINES);
-  const sink = { seen, accepted: 0, refused: 0 } as Sink;
-  const server: Server = createServer((req, res) => {
-    const parts: Buffer[] = [];
-    req.on('data', (d: Buffer) => parts.push(d));
-    req.on('end', () => {
-      if ((sink.accepted + sink.refused) % 2 === 0) {
-        sink.refused++;
-        res.statusCode = 503;
-        res.end('try later');
-        return;
-      }
-      for (const line of Buffer.concat(parts).toString().split('\n')) {
-        if (line === '') continue;
-        const n = Number(/"log":"line (\d+)/.exec(line)?.[1]);
-        if (Number.isInteger(n) && n < LINES) seen[n]!++;
-      }
-      sink.accepted++;
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  sink.port = (server.address() as AddressInfo).port;
-  sink.close = () => new Promise((r) => server.close(() => r()));
-  return sink;
-}
-
-function startAgent(conf: string): { child: ChildProcess; started: Promise<void>; exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'run', '-c', conf], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  const started = new Promise<void>((resolve) => {
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      if (err.includes('started:')) resolve();
-    });
-  });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return { child, started, exited, stderr: () => err };
-}
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -91,7 +35,8 @@ async function crashRun(storage: 'filesystem' | 'memory', seed: number): Promise
     if (written >= LINES) clearInterval(writer);
   }, 25);
   let midFlowKills = 0;
-  const sink = await flakySink();
+  // The sink fails every other request, the first one included.
+  const sink = await lineSink(LINES, (s) => (s.accepted + s.refused) % 2 === 0);
   const conf = join(dir, 'fluent-bit.conf');
   writeFileSync(
     conf,

@@ -1,7 +1,9 @@
-import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodeEvents } from '../../../src/engine/storage/chunk-file.js';
 import { PipelineError } from '../../../src/errors.js';
+import { canFreezeDirs, freezeDir } from '../../support/frozen-dir.js';
 import { capture, planFrom } from '../../support/pipeline.js';
 import { useTempDir } from '../../support/temp-dir.js';
 
@@ -116,7 +118,7 @@ describe('filesystem storage', () => {
     const [name] = chunkFiles();
     const path = join(tmp.path, 'buffer', 'lib.0', name!);
     // A crash in the middle of a third append: a torn frame at the end.
-    appendFileSync(path, Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 91, 91]));
+    appendFileSync(path, encodeEvents([{ time: 3n, record: { torn: 3 } }], false, 2).subarray(0, 30));
     writeFileSync(join(tmp.path, 'buffer', 'lib.0', '0000000000001-1-1.flb'), 'garbage');
 
     const second = capture(planFrom(config()));
@@ -127,7 +129,104 @@ describe('filesystem storage', () => {
     expect(backlog['quarantined_chunks']).toBe(2);
     expect(backlog['recovered_records']).toBe(2);
     expect(readdirSync(join(tmp.path, 'buffer', 'quarantine')).sort()).toEqual([`lib.0-0000000000001-1-1.flb`, `lib.0-${name}`].sort());
-    expect(second.logs.join('\n')).toMatch(/damaged chunk file .*torn frame/);
+    expect(second.logs.join('\n')).toMatch(/damaged chunk file .*torn append/);
+    expect(chunkFiles()).toEqual([]);
+  });
+
+  it('a damaged byte costs the records of one small frame, counted as dropped; the rest of the chunk is delivered', async () => {
+    const first = capture(planFrom(config({ service: '    storage.checksum on\n' })), { retryDelayMs: () => 20, receiver: failing });
+    await first.pipeline.start();
+    // One append of 1,000 records (as a tail read block): frames of 256 records.
+    first.pipeline.push(Array.from({ length: 1000 }, (_, i) => ({ i, log: `line ${i}` })));
+    await first.pipeline.stop(0.1);
+    const [name] = chunkFiles();
+    const path = join(tmp.path, 'buffer', 'lib.0', name!);
+    const bytes = readFileSync(path);
+    // One changed letter in the middle of the file (inside the second frame).
+    const at = bytes.indexOf('line 400"');
+    bytes[at] = 'L'.charCodeAt(0);
+    writeFileSync(path, bytes);
+
+    const second = capture(planFrom(config({ service: '    storage.checksum on\n' })));
+    await second.pipeline.start();
+    await second.pipeline.stop();
+    const got = second.records().map((r) => r['i']);
+    expect(got).toEqual([...Array.from({ length: 256 }, (_, i) => i), ...Array.from({ length: 488 }, (_, i) => 512 + i)]);
+    const backlog = second.pipeline.metrics().input['storage_backlog.0']!;
+    expect(backlog.dropped).toEqual({ 'damaged chunk file': 256 });
+    expect(backlog.counters['recovered_records']).toBe(744);
+    expect(second.logs.join('\n')).toMatch(/damaged frame at byte \d+ \(checksum mismatch\).*744 record\(s\) recovered, 256 lost \(counted as dropped\)/);
+  });
+
+  it('chunk, quarantine and dead-letter files are owner-only (0600), as Fluent Bit makes them', async () => {
+    const run = capture(planFrom(config({ service: '    storage.keep.rejected on\n', output: '    Retry_Limit 1\n' })), { retryDelayMs: () => 5, receiver: failing });
+    await run.pipeline.start();
+    run.pipeline.push([{ secret: 'token' }]);
+    const mode = (p: string) => statSync(p).mode & 0o777;
+    expect(mode(join(tmp.path, 'buffer', 'lib.0', chunkFiles()[0]!))).toBe(0o600);
+    await new Promise((r) => setTimeout(r, 200));
+    await run.pipeline.stop();
+    const rejected = join(tmp.path, 'buffer', 'rejected');
+    expect(readdirSync(rejected).map((n) => mode(join(rejected, n)))).toEqual([0o600]);
+    // A chunk left at shutdown, damaged, then quarantined at the next start.
+    const kept = capture(planFrom(config()), { retryDelayMs: () => 20, receiver: failing });
+    await kept.pipeline.start();
+    kept.pipeline.push([{ secret: 'kept' }]);
+    await kept.pipeline.stop(0.1);
+    const [name] = chunkFiles();
+    appendFileSync(join(tmp.path, 'buffer', 'lib.0', name!), 'garbage');
+    const next = capture(planFrom(config()));
+    await next.pipeline.start();
+    await next.pipeline.stop();
+    expect(next.records()).toEqual([{ secret: 'kept' }]);
+    expect(mode(join(tmp.path, 'buffer', 'quarantine', `lib.0-${name}`))).toBe(0o600);
+    // Directories as chunkio makes them (0755 less the umask).
+    expect(mode(join(tmp.path, 'buffer', 'lib.0')) & 0o700).toBe(0o700);
+  });
+
+  it('skips a directory named *.flb at start with a warning and leaves it in place', async () => {
+    const dir = join(tmp.path, 'buffer', 'lib.0', '0000000000001-1-1.flb');
+    mkdirSync(dir, { recursive: true });
+    const run = capture(planFrom(config()));
+    await run.pipeline.start();
+    run.pipeline.push([{ a: 1 }]);
+    await run.pipeline.stop();
+    expect(run.records()).toEqual([{ a: 1 }]);
+    expect(run.logs.join('\n')).toMatch(/0000000000001-1-1\.flb: not a regular file \(a directory\): skipped, left in place/);
+    expect(run.logs.join('\n')).not.toMatch(/deleted/);
+    expect(statSync(dir).isDirectory()).toBe(true);
+  });
+
+  it.skipIf(!canFreezeDirs)('a delivered chunk whose file cannot be removed is emptied and never sent again after a restart', async () => {
+    const { gate, release } = closedGate();
+    const first = capture(planFrom(config()), { receiver: () => gate });
+    await first.pipeline.start();
+    first.pipeline.push([{ n: 1 }, { n: 2 }]);
+    const dir = join(tmp.path, 'buffer', 'lib.0');
+    const [name] = chunkFiles();
+    const thaw = freezeDir(dir);
+    try {
+      release();
+      await first.pipeline.stop();
+      expect(first.records()).toEqual([{ n: 1 }, { n: 2 }]);
+      const logs = first.logs.join('\n');
+      expect(logs).toMatch(new RegExp(`cannot remove delivered chunk file .*${name}: (EPERM|EACCES) .*emptied it, so that it is not sent again after a restart; retrying in 1s`));
+      expect(logs).not.toMatch(/ENOTDIR|scandir/);
+      expect(statSync(join(dir, name!)).size).toBe(0);
+
+      // Restarted while the directory is still immutable: nothing is sent again.
+      const second = capture(planFrom(config()));
+      await second.pipeline.start();
+      await second.pipeline.stop();
+      expect(second.records()).toEqual([]);
+      expect(second.logs.join('\n')).not.toMatch(/left by a previous run/);
+    } finally {
+      thaw();
+    }
+    const third = capture(planFrom(config()));
+    await third.pipeline.start();
+    await third.pipeline.stop();
+    expect(third.records()).toEqual([]);
     expect(chunkFiles()).toEqual([]);
   });
 

@@ -56,6 +56,16 @@ export function cutDeep(value: unknown, limit = MAX_RECORD_DEPTH): unknown {
   return out;
 }
 
+/** structuredClone that cannot overflow the stack: a value too deep for it is copied with its levels below MAX_RECORD_DEPTH cut. */
+export function cloneBounded<T>(value: T): T {
+  try {
+    return structuredClone(value);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return structuredClone(cutDeep(value)) as T;
+  }
+}
+
 /**
  * JSON.stringify that cannot overflow the stack: a value too deep for it (RangeError) is written
  * with its levels below MAX_RECORD_DEPTH cut. Costs nothing more for any other value.

@@ -6,7 +6,8 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { LogEvent } from '../event.js';
+import type { LogEvent, LogRecord } from '../event.js';
+import { cutDeep } from '../record-depth.js';
 import { eventSize } from '../record-size.js';
 import { decodeChunk, encodeChunkStart, encodeEvents, type DecodedChunk } from './chunk-file.js';
 
@@ -174,7 +175,11 @@ export class FsStorage {
 
 function entryOf(file: ChunkFile, stream: string, decoded: DecodedChunk): BacklogEntry {
   let bytes = 0;
-  for (const e of decoded.events) bytes += eventSize(e.record);
+  for (const e of decoded.events) {
+    // Deeper than MAX_RECORD_DEPTH (written before that bound): counted as the outputs write it, cut.
+    const size = eventSize(e.record);
+    bytes += size >= 0 ? size : eventSize(cutDeep(e.record) as LogRecord);
+  }
   return { file, stream, tag: decoded.header.tag, created: decoded.header.created, records: decoded.events.length, bytes };
 }
 

@@ -11,6 +11,7 @@ import { inputStorageType, type StorageType } from '../config/plan/storage-type.
 import type { EventBatch } from './event.js';
 import type { FilterRuntime, InputContext, InputRuntime, PluginHost } from './plugin.js';
 import { eventSize } from './record-size.js';
+import { TOO_DEEP_REASON } from './record-depth.js';
 import { join, isAbsolute } from 'node:path';
 import { RouteRule, Router } from './router.js';
 
@@ -453,8 +454,13 @@ export class Pipeline {
       committed?.();
       return;
     }
-    let bytes = 0;
-    for (const e of events) bytes += eventSize(e.record);
+    const admitted = this.admit(slot, events);
+    if (admitted.events.length === 0) {
+      committed?.();
+      return;
+    }
+    events = admitted.events;
+    const bytes = admitted.bytes;
     let chunk = slot.open.get(tag);
     if (!chunk) {
       chunk = this.newChunk(slot, tag);
@@ -484,6 +490,36 @@ export class Pipeline {
     if (safe) committed?.();
     if (chunk.file) this.enforceChunksUp();
     this.applyLimits(slot);
+  }
+
+  /**
+   * The events a chunk may take, and their bytes. A record nested deeper than MAX_RECORD_DEPTH, or
+   * one that cannot be measured at all, is dropped on its own (counted, logged once per reason):
+   * the rest of its batch goes on, and so does the input that read it.
+   */
+  private admit(slot: InputSlot, events: LogEvent[]): { events: LogEvent[]; bytes: number } {
+    let bytes = 0;
+    let kept: LogEvent[] | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      let size: number;
+      let reason = TOO_DEEP_REASON;
+      try {
+        size = eventSize(e.record);
+      } catch (err) {
+        size = -1;
+        reason = `record cannot be buffered: ${(err as Error)?.message ?? String(err)}`;
+      }
+      if (size >= 0) {
+        bytes += size;
+        kept?.push(e);
+        continue;
+      }
+      kept ??= events.slice(0, i);
+      if (slot.counters.droppedFor(reason) === 0) slot.log.warn(`a record was dropped: ${reason} (counted in metrics; logged once per reason)`);
+      slot.counters.drop(reason, 1);
+    }
+    return { events: kept ?? events, bytes };
   }
 
   /** Records of a tag no output matches: counted, and logged at warn the first time per tag. */

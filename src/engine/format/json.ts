@@ -1,5 +1,6 @@
 import type { LogEvent } from '../event.js';
 import { splitNanos } from '../event.js';
+import { stringifyBounded } from '../record-depth.js';
 
 /** Fluent Bit's `json_date_format` values (the epoch_ms aliases are normalised by the option table's enum). */
 export type JsonDateFormat = 'double' | 'java_sql_timestamp' | 'iso8601' | 'epoch' | 'epoch_ms' | 'epoch_millis' | 'epoch_milliseconds';
@@ -52,7 +53,7 @@ export interface JsonRecordOptions {
 
 /** One record as a JSON object, the date key first (Fluent Bit's `flb_pack_msgpack_to_json_format`). */
 export function formatJsonRecord(event: LogEvent, options: JsonRecordOptions): string {
-  const body = JSON.stringify(event.record);
+  const body = stringifyBounded(event.record) ?? '{}';
   if (options.dateKey === undefined) return body;
   const date = `${JSON.stringify(options.dateKey)}:${formatDate(event.time, options.dateFormat)}`;
   return body.length <= 2 ? `{${date}}` : `{${date},${body.slice(1)}`;

@@ -1,8 +1,12 @@
 import type { LogEvent } from '../event.js';
 import { splitNanos } from '../event.js';
+import { MAX_RECORD_DEPTH, TOO_DEEP } from '../record-depth.js';
 
-/** A value as msgpack-c's `msgpack_object_print` shows it (stdout's default format). */
-export function printObject(value: unknown): string {
+/**
+ * A value as msgpack-c's `msgpack_object_print` shows it (stdout's default format). Levels below
+ * MAX_RECORD_DEPTH print as TOO_DEEP.
+ */
+export function printObject(value: unknown, room = MAX_RECORD_DEPTH): string {
   switch (typeof value) {
     case 'string':
       return `"${value}"`;
@@ -14,9 +18,10 @@ export function printObject(value: unknown): string {
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'nil';
-      if (Array.isArray(value)) return `[${value.map(printObject).join(', ')}]`;
+      if (room <= 0) return `"${TOO_DEEP}"`;
+      if (Array.isArray(value)) return `[${value.map((v) => printObject(v, room - 1)).join(', ')}]`;
       const parts: string[] = [];
-      for (const [k, v] of Object.entries(value)) parts.push(`"${k}"=>${printObject(v)}`);
+      for (const [k, v] of Object.entries(value)) parts.push(`"${k}"=>${printObject(v, room - 1)}`);
       return `{${parts.join(', ')}}`;
     }
     default:

@@ -20,6 +20,7 @@
  */
 import { crc32 } from 'node:zlib';
 import type { LogEvent } from '../event.js';
+import { stringifyBounded } from '../record-depth.js';
 
 export const CHUNK_MAGIC = Buffer.from('LFCHUNK2\n', 'latin1');
 const V1_MAGIC = Buffer.from('LFCHUNK1\n', 'latin1');
@@ -292,8 +293,8 @@ function toEvents(value: unknown): LogEvent[] | undefined {
 /** JSON of a record; bigint values (rare: msgpack inputs) become strings of their decimal digits. */
 export function stringifyRecord(record: Record<string, unknown>): string {
   try {
-    return JSON.stringify(record);
+    return stringifyBounded(record) ?? '{}';
   } catch {
-    return JSON.stringify(record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    return stringifyBounded(record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? '{}';
   }
 }

@@ -6,8 +6,9 @@
  */
 import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync, type Dirent, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { LogEvent } from '../event.js';
+import type { LogEvent, LogRecord } from '../event.js';
 import type { Logger } from '../logger.js';
+import { cutDeep } from '../record-depth.js';
 import { eventSize } from '../record-size.js';
 import { decodeChunk, encodeChunkStart, encodeEvents, type DecodedChunk } from './chunk-file.js';
 import { ChunkRemover, errorText, type RemovalFs } from './removal.js';
@@ -275,7 +276,11 @@ function fileKind(f: Dirent | Stats): string {
 
 function entryOf(file: ChunkFile, stream: string, decoded: DecodedChunk): BacklogEntry {
   let bytes = 0;
-  for (const e of decoded.events) bytes += eventSize(e.record);
+  for (const e of decoded.events) {
+    // Deeper than MAX_RECORD_DEPTH (written before that bound): counted as the outputs write it, cut.
+    const size = eventSize(e.record);
+    bytes += size >= 0 ? size : eventSize(cutDeep(e.record) as LogRecord);
+  }
   return { file, stream, tag: decoded.header.tag, created: decoded.header.created, records: decoded.events.length, bytes };
 }
 

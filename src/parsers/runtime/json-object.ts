@@ -3,13 +3,16 @@
  * `ALLOW_INVALID_UNICODE`, `flb_pack_json_recs_ext` in `src/flb_pack.c`, 4.2.8):
  * - the text must hold exactly one JSON value (after white space), and it must be an object;
  *   a second value makes it fail, but text that is not a value is ignored after the first;
- * - raw control characters inside strings are accepted (JSON.parse rejects them).
+ * - raw control characters inside strings are accepted (JSON.parse rejects them);
+ * - a value nesting containers deeper than MAX_JSON_DEPTH fails (Fluent Bit packs it but its
+ *   msgpack decoder cannot unpack it), so that no record walk meets a line nested thousands deep.
  *
  * Differences that come from JavaScript objects: a repeated key keeps its first position and last
  * value (Fluent Bit keeps both pairs); integer-like keys ("1", "42") are listed before the others;
  * numbers are doubles, so integers above 2^53 lose precision and 1.0 becomes 1.
  */
 import type { LogRecord } from '../../engine/event.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../engine/record-depth.js';
 
 function isJsonSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
@@ -24,13 +27,18 @@ function isPlainObject(v: unknown): v is LogRecord {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A parsed value within MAX_JSON_DEPTH, else undefined (JSON.parse itself does not recurse). */
+function bounded<T>(v: T): T | undefined {
+  return nestsDeeperThan(v, MAX_JSON_DEPTH) ? undefined : v;
+}
+
 /** Parses a text holding one JSON object; undefined when Fluent Bit's JSON parser would fail. */
 export function parseJsonObject(text: string): LogRecord | undefined {
   const start = skipSpace(text, 0);
   if (text.charCodeAt(start) !== 123 /* { */) return undefined;
   try {
     const v: unknown = JSON.parse(text);
-    return isPlainObject(v) ? v : undefined;
+    return isPlainObject(v) ? bounded(v) : undefined;
   } catch {
     return parseLenient(text, start);
   }
@@ -42,13 +50,13 @@ export function parseJsonContainer(text: string): unknown {
   const c = text.charCodeAt(start);
   if (c !== 123 && c !== 91) return undefined;
   try {
-    return JSON.parse(text);
+    return bounded(JSON.parse(text) as unknown);
   } catch {
     const first = readValue(text, start);
     if (first === undefined) return undefined;
     const next = skipSpace(text, first.end);
     if (next < text.length && readValue(text, next) !== undefined) return undefined;
-    return first.value;
+    return bounded(first.value);
   }
 }
 
@@ -57,7 +65,7 @@ function parseLenient(text: string, start: number): LogRecord | undefined {
   if (first === undefined || !isPlainObject(first.value)) return undefined;
   const next = skipSpace(text, first.end);
   if (next < text.length && readValue(text, next) !== undefined) return undefined;
-  return first.value;
+  return bounded(first.value);
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;

@@ -1,6 +1,7 @@
 import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import { cloneBounded, stringifyBounded } from '../../../engine/record-depth.js';
 import { readAccessor, type TemplatePart } from '../shared/accessor.js';
 import definition, { type RewriteTagRule } from './index.js';
 
@@ -17,7 +18,7 @@ function valueText(value: unknown): string | undefined {
       return String(value);
     case 'object':
       if (value === null) return 'null';
-      return Array.isArray(value) ? undefined : JSON.stringify(value);
+      return Array.isArray(value) ? undefined : stringifyBounded(value);
     default:
       return undefined;
   }
@@ -107,7 +108,7 @@ export class RewriteTagFilter implements FilterRuntime {
       let list = emitted.get(newTag);
       if (list === undefined) emitted.set(newTag, (list = []));
       if (rule.keep) {
-        list.push({ time: e.time, record: structuredClone(e.record) });
+        list.push({ time: e.time, record: cloneBounded(e.record) });
         kept?.push(e);
       } else {
         list.push(e);

@@ -1,3 +1,4 @@
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../engine/record-depth.js';
 import { defineInput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -23,6 +24,10 @@ function jsonObject(fallbackText: string): (text: string) => ParseOutcome<JsonOb
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       return { ok: false, message: `'${text}' is not a JSON object`, hint: 'write a single object, e.g. {"message":"hello"}' };
+    }
+    // Fluent Bit packs it but cannot unpack it: nothing is emitted.
+    if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+      return { ok: false, message: `the JSON object nests deeper than ${MAX_JSON_DEPTH} levels`, hint: `keep it within ${MAX_JSON_DEPTH} levels of objects and arrays` };
     }
     return { ok: true, value: value as JsonObject };
   };

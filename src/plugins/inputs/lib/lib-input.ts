@@ -1,5 +1,6 @@
 import type { LogEvent } from '../../../engine/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import { MAX_RECORD_DEPTH, nestsDeeperThan, TOO_DEEP_REASON } from '../../../engine/record-depth.js';
 
 /** Records pushed by the embedding program (`pipeline.push`), under the input's Tag by default. */
 export class LibInput implements InputRuntime {
@@ -14,17 +15,37 @@ export class LibInput implements InputRuntime {
     ctx.host.attachLibInput(ctx.instance.displayName, (tag, events) => this.push(tag, events));
   }
 
-  private push(tag: string | undefined, events: LogEvent[]): void {
+  private push(tag: string | undefined, pushed: LogEvent[]): void {
     if (this.stopped) {
-      this.ctx.counters.drop('pushed after stop', events.length);
+      this.ctx.counters.drop('pushed after stop', pushed.length);
       return;
     }
+    const events = this.withinDepth(pushed);
     if (this.paused) {
       this.held.push({ tag, events });
       this.ctx.counters.add('held_records', events.length);
       return;
     }
     this.ctx.emit(tag ?? this.tag, events);
+  }
+
+  /**
+   * The only input whose records are not built from text with bounded parsers: a record nested
+   * deeper than MAX_RECORD_DEPTH is dropped here (counted, logged once), before filters walk it.
+   */
+  private withinDepth(events: LogEvent[]): LogEvent[] {
+    let kept: LogEvent[] | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (!nestsDeeperThan(e.record, MAX_RECORD_DEPTH)) {
+        kept?.push(e);
+        continue;
+      }
+      kept ??= events.slice(0, i);
+      if (this.ctx.counters.droppedFor(TOO_DEEP_REASON) === 0) this.ctx.log.warn(`a pushed record was dropped: ${TOO_DEEP_REASON} (counted in metrics; logged once)`);
+      this.ctx.counters.drop(TOO_DEEP_REASON, 1);
+    }
+    return kept ?? events;
   }
 
   /** Records pushed while paused and not yet taken into the buffer. */

@@ -89,6 +89,8 @@ export class FileTracker {
   private rowGone = false;
   private readonly batch: Batch;
   private errors = 0;
+  /** Batches the engine threw on (logged the first time). */
+  private engineFailures = 0;
   private readonly reader: LineReader;
   private readonly handler: LineHandler;
   private readonly queue: CommitQueue;
@@ -340,7 +342,40 @@ export class FileTracker {
     }
     this.batch.events = [];
     const committed = this.queue.add(offset);
-    this.host.emit(this.tag, events, committed);
+    try {
+      this.host.emit(this.tag, events, committed);
+    } catch (err) {
+      this.emitOneByOne(events, committed, err);
+    }
+  }
+
+  /**
+   * The engine threw while taking a batch (a bug, not the file's fault): its records are handed
+   * over one at a time, and a record it still throws on is dropped, counted and logged. The batch
+   * counts as committed once every record is released or dropped, so the offset goes past it (a
+   * restart would fail the same way) and the file is still followed. Records the engine took
+   * before it threw may be delivered twice.
+   */
+  private emitOneByOne(events: LogEvent[], committed: () => void, first: unknown): void {
+    this.host.counters.add('errors');
+    const log = this.engineFailures++ === 0;
+    if (log) this.host.log.error(`file=${this.name}: the engine failed to take a batch, handing its records over one by one (logged once per file): ${(first as Error)?.stack ?? String(first)}`);
+    let left = events.length;
+    for (const e of events) {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        if (--left === 0) committed();
+      };
+      try {
+        this.host.emit(this.tag, [e], release);
+      } catch (err) {
+        this.host.counters.drop('the engine failed to take the record', 1);
+        if (log) this.host.log.error(`file=${this.name}: a record was dropped, the engine failed to take it: ${(err as Error)?.message ?? String(err)}`);
+        release();
+      }
+    }
   }
 
   private truncated(size: number, known: number): void {

@@ -6,6 +6,7 @@
  * `{"doc":…}` for update and `{"doc_as_upsert":true,"doc":…}` for upsert.
  */
 import { splitNanos, type LogEvent } from '../../../engine/event.js';
+import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
 import { parseAccessorTemplate, parseKeyOrAccessor, readAccessor, type RecordAccessor, type TemplatePart } from '../../filters/shared/accessor.js';
 import { formatTimeKey } from '../shared/time-key.js';
 import { recordJson } from '../shared/record-json.js';
@@ -66,12 +67,16 @@ function renderTemplate(parts: readonly TemplatePart[], tag: string, record: Rec
   return out;
 }
 
-/** A record (or nested value) as JSON with dots in keys replaced (keys in order, duplicates kept). */
-function dottedJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(dottedJson).join(',')}]`;
+/**
+ * A record (or nested value) as JSON with dots in keys replaced (keys in order, duplicates kept);
+ * levels below MAX_RECORD_DEPTH are written as TOO_DEEP.
+ */
+function dottedJson(value: unknown, room = MAX_RECORD_DEPTH): string {
+  if (value !== null && typeof value === 'object' && room <= 0) return JSON.stringify(TOO_DEEP);
+  if (Array.isArray(value)) return `[${value.map((v) => dottedJson(v, room - 1)).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const parts: string[] = [];
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) parts.push(`${JSON.stringify(k.replaceAll('.', '_'))}:${dottedJson(v)}`);
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) parts.push(`${JSON.stringify(k.replaceAll('.', '_'))}:${dottedJson(v, room - 1)}`);
     return `{${parts.join(',')}}`;
   }
   return recordJson(value);

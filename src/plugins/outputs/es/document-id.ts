@@ -6,6 +6,7 @@
  * memory order, uppercase (`%02X%02X%02X%02X-%02X%02X-...`). The MessagePack bytes are written here the way msgpack-c packs them:
  * the smallest integer and string headers, doubles as float64.
  */
+import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
 import { xxh3_128 } from './xxh3.js';
 
 class Packer {
@@ -85,7 +86,8 @@ class Packer {
     this.len += 8;
   }
 
-  value(v: unknown, replaceDots: boolean): void {
+  /** A value; a container `room` levels down or more is packed as the string TOO_DEEP. */
+  value(v: unknown, replaceDots: boolean, room = MAX_RECORD_DEPTH): void {
     if (v === null || v === undefined) return this.byte(0xc0);
     switch (typeof v) {
       case 'string':
@@ -97,23 +99,24 @@ class Packer {
       case 'number':
         return Number.isInteger(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER ? this.int(BigInt(v)) : this.double(v);
       case 'object':
+        if (room <= 0) return this.str(TOO_DEEP);
         if (Array.isArray(v)) {
           this.array(v.length);
-          for (const e of v) this.value(e, replaceDots);
+          for (const e of v) this.value(e, replaceDots, room - 1);
           return;
         }
-        return this.fields(Object.entries(v as Record<string, unknown>), replaceDots, true);
+        return this.fields(Object.entries(v as Record<string, unknown>), replaceDots, true, room);
       default:
         return this.byte(0xc0);
     }
   }
 
   /** The keys and values of a map (and its header unless the caller wrote it with extra entries). */
-  fields(entries: readonly (readonly [string, unknown])[], replaceDots: boolean, header: boolean): void {
+  fields(entries: readonly (readonly [string, unknown])[], replaceDots: boolean, header: boolean, room = MAX_RECORD_DEPTH): void {
     if (header) this.map(entries.length);
     for (const [k, v] of entries) {
       this.str(replaceDots ? k.replaceAll('.', '_') : k);
-      this.value(v, replaceDots);
+      this.value(v, replaceDots, room - 1);
     }
   }
 

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventBatch, LogEvent } from '../../../engine/event.js';
 import { splitNanos } from '../../../engine/event.js';
 import { printObject } from '../../../engine/format/msgpack-text.js';
+import { stringifyBounded } from '../../../engine/record-depth.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
 import { DELIMITERS } from './index.js';
@@ -38,7 +39,7 @@ export function formatLine(format: Format, tag: string, e: LogEvent, o: { delimi
   const entries = Object.entries(e.record);
   switch (format) {
     case 'plain':
-      return `${JSON.stringify(e.record)}\n`;
+      return `${stringifyBounded(e.record) ?? '{}'}\n`;
     case 'csv': {
       if (entries.length === 0) return '';
       const head = header ? `timestamp${o.delimiter}${entries.map(([k]) => printObject(k)).join(o.delimiter)}\n` : '';
@@ -52,7 +53,7 @@ export function formatLine(format: Format, tag: string, e: LogEvent, o: { delimi
     case 'template':
       return `${renderTemplate(o.template, e)}\n`;
     default:
-      return `${tag}: [${secNsec(e)}, ${JSON.stringify(e.record)}]\n`;
+      return `${tag}: [${secNsec(e)}, ${stringifyBounded(e.record) ?? '{}'}]\n`;
   }
 }
 

@@ -9,6 +9,7 @@
  */
 import * as zlib from 'node:zlib';
 import { splitNanos, type LogEvent } from '../../../engine/event.js';
+import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
 import type { OutputContext } from '../../../engine/plugin.js';
 import { connectionKeys } from '../shared/aws-client.js';
 import { recordJson } from '../shared/record-json.js';
@@ -49,8 +50,11 @@ function randomKey(): string {
 const HTML = /[<>&\u2028\u2029]/g;
 const htmlEscape = (json: string) => json.replace(HTML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-/** JSON as Go's encoding/json writes a decoded record: map keys sorted, HTML characters escaped. */
-export function goJson(value: unknown): string {
+/**
+ * JSON as Go's encoding/json writes a decoded record: map keys sorted, HTML characters escaped.
+ * Levels below MAX_RECORD_DEPTH are written as TOO_DEEP.
+ */
+export function goJson(value: unknown, room = MAX_RECORD_DEPTH): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'string':
@@ -65,11 +69,12 @@ export function goJson(value: unknown): string {
     default:
       return 'null';
   }
-  if (Array.isArray(value)) return `[${value.map(goJson).join(',')}]`;
+  if (room <= 0) return JSON.stringify(TOO_DEEP);
+  if (Array.isArray(value)) return `[${value.map((v) => goJson(v, room - 1)).join(',')}]`;
   if (value instanceof Uint8Array) return goJson(Buffer.from(value).toString('utf8'));
   const o = value as Record<string, unknown>;
   const keys = Object.keys(o).sort();
-  return `{${keys.map((k) => `${htmlEscape(JSON.stringify(k))}:${goJson(o[k])}`).join(',')}}`;
+  return `{${keys.map((k) => `${htmlEscape(JSON.stringify(k))}:${goJson(o[k], room - 1)}`).join(',')}}`;
 }
 
 /** A time as lestrrat-go/strftime formats it with %L (milliseconds) and %f (microseconds), in UTC. */
@@ -106,11 +111,15 @@ export function partitionKeyOf(record: Record<string, unknown>, path: readonly s
   return undefined;
 }
 
-/** Dots in keys replaced at every map depth (not inside arrays, as the Go plugin's replaceDots). */
-function replaceDots(record: Record<string, unknown>, by: string): Record<string, unknown> {
+/**
+ * Dots in keys replaced at every map depth (not inside arrays, as the Go plugin's replaceDots),
+ * down to MAX_RECORD_DEPTH levels (below, goJson writes TOO_DEEP anyway).
+ */
+function replaceDots(record: Record<string, unknown>, by: string, room = MAX_RECORD_DEPTH): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(record)) {
-    out[k.replaceAll('.', by)] = typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) ? replaceDots(v as Record<string, unknown>, by) : v;
+    const nested = room > 1 && typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array);
+    out[k.replaceAll('.', by)] = nested ? replaceDots(v as Record<string, unknown>, by, room - 1) : v;
   }
   return out;
 }

@@ -3,19 +3,20 @@
  * outputs write them, src/engine/format/json.ts). Integers held as bigint are written as numbers.
  */
 import type { LogEvent } from '../../../engine/event.js';
+import { stringifyBounded } from '../../../engine/record-depth.js';
 import { formatTimeKey } from './time-key.js';
 
 function bigintAsNumber(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? Number(value) : value;
 }
 
-/** A value as JSON text. */
+/** A value as JSON text (levels below MAX_RECORD_DEPTH cut when the stack cannot hold them). */
 export function recordJson(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? 'null';
+    return stringifyBounded(value) ?? 'null';
   } catch {
     // A bigint somewhere (JSON.stringify refuses them), or a cycle (which a record never has).
-    return JSON.stringify(value, bigintAsNumber) ?? 'null';
+    return stringifyBounded(value, bigintAsNumber) ?? 'null';
   }
 }
 

@@ -72,6 +72,8 @@ export interface SessionStartOptions extends StartOptions {
   service?: string;
   /** Entries of the lib output. */
   output?: Record<string, string>;
+  /** Sections added after the output (filters). */
+  sections?: string;
 }
 
 export interface TailSession {
@@ -96,7 +98,7 @@ export function tailSession(defaults: Record<string, string> = {}): TailSession 
   return {
     path: (name) => dir!.path(name),
     async tail(entries, options = {}) {
-      let config = tailConfig({ Refresh_Interval: '1', Rotate_Wait: '1', ...defaults, ...entries }, '', options.output);
+      let config = tailConfig({ Refresh_Interval: '1', Rotate_Wait: '1', ...defaults, ...entries }, options.sections, options.output);
       if (options.service) config = config.replace('[SERVICE]\n', `[SERVICE]\n${options.service}`);
       const run = await startTail(config, options);
       runs.push(run);

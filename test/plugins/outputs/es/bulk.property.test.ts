@@ -1,25 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BulkFormatter, type BulkOptions } from '../../../../src/plugins/outputs/es/bulk.js';
-
-const BASE: BulkOptions = {
-  index: 'fluent-bit',
-  type: '_doc',
-  suppress_type_name: false,
-  logstash_format: false,
-  logstash_prefix: 'logstash',
-  logstash_prefix_separator: '-',
-  logstash_dateformat: '%Y.%m.%d',
-  time_key: '@timestamp',
-  time_key_format: '%Y-%m-%dT%H:%M:%S',
-  time_key_nanos: false,
-  include_tag_key: false,
-  tag_key: 'flb-key',
-  generate_id: false,
-  write_operation: 'create',
-  replace_dots: false,
-  current_time_index: false,
-};
+import { BASE } from './bulk-options.js';
 
 /** Records as JSON gives them, without the keys the output adds. */
 const record = fc

@@ -50,8 +50,11 @@ const unregister = registerPlugin(
           const call = script.calls++;
           const first = batch.events[0]!.record['n'] as number;
           open.set(batch.id!, first);
+          // Decided first, answered later (cloudwatch_logs sends other streams in between): the
+          // earlier chunk may end meanwhile, and the engine must not lose that wake-up.
+          const blocked = [...open.values()].some((n) => n < first);
           for (let i = script.turns[call % script.turns.length] ?? 0; i > 0; i--) await new Promise((r) => setImmediate(r));
-          if ([...open.values()].some((n) => n < first)) {
+          if (blocked) {
             script.waits++;
             return { status: 'wait', reason: `records before ${first} first` };
           }

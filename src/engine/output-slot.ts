@@ -104,9 +104,9 @@ export class OutputSlot<S extends ChunkSource> {
   /** storage.total_limit_size: drops the oldest filesystem chunks not being sent until `bytes` fit. */
   private makeRoom(bytes: number): void {
     while (this.fsBytes + bytes > this.fsLimit) {
-      const victim = [...this.deferred, ...this.queue, ...this.waiting].find((t) => t.chunk.file);
+      const victim = [...this.queue, ...this.deferred, ...this.waiting].find((t) => t.chunk.file);
       if (!victim) return;
-      for (const list of [this.deferred, this.queue]) {
+      for (const list of [this.queue, this.deferred]) {
         const i = list.indexOf(victim);
         if (i >= 0) list.splice(i, 1);
       }

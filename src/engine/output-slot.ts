@@ -59,6 +59,10 @@ export class OutputSlot<S extends ChunkSource> {
   private running = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly waiting = new Set<Task<S>>();
+  /** Tasks the output answered `wait` for, oldest first: queued again when another chunk moves on. */
+  private readonly deferred: Task<S>[] = [];
+  /** Answers other than `wait` and chunk ends so far: a `wait` given while this changed is void. */
+  private moves = 0;
   /** Tasks whose flush has not settled yet. */
   private readonly sending = new Set<Task<S>>();
   /** Tasks given up at shutdown while their flush was still running: its late answer is ignored. */
@@ -83,9 +87,9 @@ export class OutputSlot<S extends ChunkSource> {
     return this.instance.displayName;
   }
 
-  /** Chunks queued, in flight or waiting for a retry. */
+  /** Chunks queued, in flight, waiting for a retry or for an earlier chunk. */
   get backlog(): number {
-    return this.queue.length + this.running + this.waiting.size;
+    return this.queue.length + this.running + this.waiting.size + this.deferred.length;
   }
 
   enqueue(chunk: Chunk<S, OutputSlot<S>>): void {
@@ -100,11 +104,13 @@ export class OutputSlot<S extends ChunkSource> {
   /** storage.total_limit_size: drops the oldest filesystem chunks not being sent until `bytes` fit. */
   private makeRoom(bytes: number): void {
     while (this.fsBytes + bytes > this.fsLimit) {
-      const victim = this.queue.find((t) => t.chunk.file) ?? [...this.waiting].find((t) => t.chunk.file);
+      const victim = [...this.queue, ...this.deferred, ...this.waiting].find((t) => t.chunk.file);
       if (!victim) return;
-      const i = this.queue.indexOf(victim);
-      if (i >= 0) this.queue.splice(i, 1);
-      else this.waiting.delete(victim);
+      for (const list of [this.queue, this.deferred]) {
+        const i = list.indexOf(victim);
+        if (i >= 0) list.splice(i, 1);
+      }
+      this.waiting.delete(victim);
       const reason = `storage.total_limit_size of ${this.fsLimit} bytes reached (oldest chunk discarded)`;
       this.counters.drop(reason, Math.max(0, victim.chunk.records - victim.dropped - victim.delivered));
       this.log.warn(`chunk of ${victim.chunk.records} records for tag ${victim.chunk.tag} discarded: ${reason}`);
@@ -114,7 +120,15 @@ export class OutputSlot<S extends ChunkSource> {
 
   private finish(chunk: Chunk<S, OutputSlot<S>>, outcome: ChunkOutcome, reason?: string): void {
     if (chunk.file) this.fsBytes -= chunk.bytes;
+    this.runtime.forget?.(chunk.key);
     this.hooks.done(chunk, this, outcome, reason);
+    this.wake();
+  }
+
+  /** Another chunk moved on (answered or ended): the deferred tasks go first in the queue, in order. */
+  private wake(): void {
+    this.moves++;
+    if (this.deferred.length > 0) this.queue.unshift(...this.deferred.splice(0));
   }
 
   /** During shutdown retries are due at once (Fluent Bit reschedules them immediately). */
@@ -134,7 +148,8 @@ export class OutputSlot<S extends ChunkSource> {
   abandon(reason: string): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    const tasks = [...this.queue, ...this.waiting, ...this.sending];
+    const tasks = [...this.deferred, ...this.queue, ...this.waiting, ...this.sending];
+    this.deferred.length = 0;
     this.queue.length = 0;
     this.waiting.clear();
     for (const task of this.sending) this.abandoned.add(task);
@@ -173,6 +188,7 @@ export class OutputSlot<S extends ChunkSource> {
       return;
     }
     let result: FlushResult;
+    const moves = this.moves;
     chunk.holders++;
     this.sending.add(task);
     try {
@@ -195,6 +211,14 @@ export class OutputSlot<S extends ChunkSource> {
       return;
     }
     this.hooks.sent?.(chunk);
+    if (result.status === 'wait') {
+      // Not an attempt: no count, no backoff. Sent again once another chunk moves on (at once if one did meanwhile).
+      this.log.debug(`chunk for tag ${chunk.tag} waits: ${result.reason}`);
+      if (this.moves === moves) this.deferred.push(task);
+      else this.queue.unshift(task);
+      this.pump();
+      return;
+    }
     // What the output neither dropped nor reported delivered itself is what this outcome is about.
     const n = Math.max(0, chunk.records - task.dropped - task.delivered);
     if (result.status === 'ok') {
@@ -232,6 +256,7 @@ export class OutputSlot<S extends ChunkSource> {
           timer.unref?.();
           this.timers.add(timer);
         }
+        this.wake();
       }
     }
     this.pump();

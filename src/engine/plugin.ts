@@ -74,15 +74,28 @@ export interface FilterRuntime {
 
 export type OutputContext = PluginContext<'output'>;
 
-/** What an output answers for one batch (Fluent Bit's FLB_OK / FLB_RETRY / FLB_ERROR). */
+/**
+ * What an output answers for one batch (Fluent Bit's FLB_OK / FLB_RETRY / FLB_ERROR), or `wait`:
+ * nothing failed, but (the rest of) the batch must go after an earlier chunk this output has not
+ * finished yet (cloudwatch_logs keeps each log stream in order). A wait is no attempt: it is not
+ * counted against Retry_Limit nor in the retry metrics, and has no backoff; the engine flushes the
+ * batch again as soon as another chunk of the output has had an answer or has ended.
+ */
 export type FlushResult =
   | { readonly status: 'ok' }
   | { readonly status: 'retry'; readonly reason: string }
+  | { readonly status: 'wait'; readonly reason: string }
   | { readonly status: 'error'; readonly reason: string };
 
 export interface OutputRuntime {
   /** Sends one batch. Throwing counts as `retry` with the error's message as reason. */
   flush(batch: EventBatch): Promise<FlushResult>;
+  /**
+   * The engine is done with chunk `id` (EventBatch.id) for this output: delivered, dropped for
+   * whatever reason (Retry_Limit, storage.total_limit_size, shutdown) or kept on disk. What the
+   * output remembers of it can go; a chunk waiting for it may go on.
+   */
+  forget?(id: string): void;
   stop?(): Promise<void>;
   /**
    * Its flushes only wait for a local reader (stdout into a pipe): shutdown waits for them past

@@ -56,8 +56,10 @@ const streamKey = (group: string, stream: string): string => `${group}\u0000${st
  * the log_key value), events go to their (group, stream) in PutLogEvents batches within the API
  * limits. Streams (and with auto_create_group, groups) are created on first use. A chunk whose
  * batch k fails is retried by the engine from batch k: what was delivered is not sent again, and
- * a later chunk of the same stream waits (while Retry_Limit leaves it room), so each stream
- * receives its lines once and in order.
+ * a later chunk of the same stream waits for it (FlushResult `wait`: no attempt counted, no
+ * backoff; the engine brings it back when the earlier chunk has had an answer or ended), so each
+ * stream receives its lines once and in order. With Retry_Limit 1 or none a chunk does not wait:
+ * sending out of order beats dropping.
  */
 export class CloudWatchLogsOutput implements OutputRuntime {
   private readonly o: CloudWatchOptions;
@@ -101,7 +103,8 @@ export class CloudWatchLogsOutput implements OutputRuntime {
 
   async flush(batch: EventBatch): Promise<FlushResult> {
     if (this.stopped) return { status: 'retry', reason: 'output stopped' };
-    const { state, seq, left: attemptsLeft } = this.progress.begin(chunkKey(batch), () => this.prepare(batch));
+    const id = chunkKey(batch);
+    const { state, seq, left: attemptsLeft } = this.progress.begin(id, () => this.prepare(batch));
     let failure: DeliveryError | undefined;
     let waitingFor: string | undefined;
     const blocked = new Set<string>();
@@ -112,7 +115,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       if (blocked.has(key)) continue;
       // Keep each stream in order: while an earlier chunk still owes this stream events, wait for
       // it, as long as Retry_Limit leaves this chunk two more attempts (one to send, one should
-      // sending fail); else sending out of order beats dropping.
+      // sending fail); else sending out of order beats dropping. Waiting uses up no attempt.
       if (attemptsLeft >= 2 && this.earlierChunkOwes(seq, key)) {
         blocked.add(key);
         waitingFor ??= `${b.group}/${b.stream}`;
@@ -134,11 +137,21 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       if (left > 0) state.open.set(key, left);
       else state.open.delete(key);
     }
-    const complete = state.open.size === 0;
-    this.progress.end(chunkKey(batch), complete);
-    if (complete) return { status: 'ok' };
-    if (failure) return { status: 'retry', reason: failure.message };
-    return { status: 'retry', reason: `waiting for an earlier chunk of log stream ${waitingFor ?? '?'} to be delivered first` };
+    if (state.open.size === 0) {
+      this.progress.end(id, true);
+      return { status: 'ok' };
+    }
+    if (failure) {
+      this.progress.end(id, false);
+      return { status: 'retry', reason: failure.message };
+    }
+    // Nothing failed: the rest waits for an earlier chunk, which uses up no attempt.
+    this.progress.waited(id);
+    return { status: 'wait', reason: `waiting for an earlier chunk of log stream ${waitingFor ?? '?'} to be delivered first` };
+  }
+
+  forget(id: string): void {
+    this.progress.forget(id);
   }
 
   async stop(): Promise<void> {

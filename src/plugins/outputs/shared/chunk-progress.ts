@@ -70,6 +70,19 @@ export class ChunkProgress<S> {
     if (done || entry.attempts > this.retryLimit) this.entries.delete(key);
   }
 
+  /** The attempt did not fail but waits for an earlier chunk (FlushResult `wait`): it does not count. */
+  waited(key: object | string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.seen = this.now();
+    entry.attempts--;
+  }
+
+  /** The engine is done with the chunk (OutputRuntime.forget): delivered, dropped or kept on disk. */
+  forget(key: object | string): void {
+    this.entries.delete(key);
+  }
+
   /** Chunks seen and not finished, with their order. */
   *pending(): IterableIterator<{ seq: number; state: S }> {
     for (const e of this.entries.values()) yield { seq: e.seq, state: e.state };

@@ -3,7 +3,7 @@
  * output pointed at the local endpoint, and `logferry run -c` on it (src/cli/entry.ts through tsx)
  * with local credentials and no shared config files or instance metadata.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../../support/cli.js';
 import { LOCAL_CREDENTIALS } from './use-aws-local.js';
@@ -34,7 +34,8 @@ export function tailToOutput(endpoint: string, log: string, output: string): str
   ].join('\n');
 }
 
-export async function runAgent(conf: string, env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+/** `logferry run -c conf` as a child process with local credentials; `stderr()` is what it wrote so far. */
+export function startAgent(conf: string, env: Record<string, string> = {}): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'run', '-c', conf], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -48,7 +49,13 @@ export async function runAgent(conf: string, env: Record<string, string> = {}): 
     },
   });
   let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number | null>((r) => child.on('exit', r));
-  return { code, stderr };
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', r));
+  return { child, stderr: () => stderr, exited };
+}
+
+export async function runAgent(conf: string, env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  const agent = startAgent(conf, env);
+  const code = await agent.exited;
+  return { code, stderr: agent.stderr() };
 }

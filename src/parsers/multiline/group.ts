@@ -1,6 +1,6 @@
 /**
  * One group of a multiline stream (`struct flb_ml_stream_group`): the message being joined for one
- * value of `key_group` (or the default group), with its first line's record and time.
+ * value of `key_group` (or the default group), with its first line's record and the time it goes out at.
  */
 import type { LogRecord } from '../../engine/event.js';
 import type { Rule } from './rules.js';
@@ -28,10 +28,12 @@ export class Group {
   private exact = false;
   /** The first line's parsed record (its content key is replaced by `text` on flush). */
   record: LogRecord | undefined = undefined;
-  /** A message has started (its first line's record and time are registered). */
-  open = false;
-  /** Time of the message; kept after a flush, as Fluent Bit does. */
-  time: bigint | undefined = undefined;
+  /**
+   * Time of the message (`mp_time`): 0 until a line or record registers one (a flush then takes
+   * the current time). Never reset: a message whose first lines are continuations (no start
+   * registered) goes out at the time registered last, as in Fluent Bit.
+   */
+  time = 0n;
   /** Time of the last line added (flush timeout). */
   lastLine = 0n;
   /** Regex state: the rule that matched last (`rule_to_state`). */
@@ -47,9 +49,8 @@ export class Group {
     return this.text.length > 0 || this.record !== undefined;
   }
 
-  /** Starts a message: remembers the first line's record and time. */
+  /** Remembers a line's record (the message's first line) and time (`flb_ml_register_context`). */
   register(record: LogRecord | undefined, time: bigint): void {
-    this.open = true;
     this.record = record;
     this.time = time;
   }
@@ -107,7 +108,6 @@ export class Group {
     this.bytes = 0;
     this.exact = false;
     this.record = undefined;
-    this.open = false;
     this.cut = false;
   }
 }

@@ -13,13 +13,22 @@
  *   (any pending message is flushed and a new one starts). A message ends right after a rule whose
  *   next state has a start rule.
  * A line no parser accepts flushes everything pending for the stream and becomes a record of its
- * own, `{<first parser's key_content or "log">: line}` at `now`.
+ * own, `{<first parser's key_content or "log">: line}` at `now` (a record: itself, at its time).
  *
- * Records: the first line's parsed record with its content key replaced by the joined text, at the
- * first line's time; for raw text (no `key_content`), `{"log": text}` with lines joined by `\n` and a
- * final `\n`. docker and cri fragments are joined with no separator. Groups (values of `key_group`,
- * at most 5 per parser and stream, plus the default group) are joined separately: stdout and stderr
- * never mix, however their lines interleave.
+ * Records: the first line's parsed record with its content key replaced by the joined text; for raw
+ * text (no `key_content`), `{"log": text}` with lines joined by `\n` and a final `\n`. docker and cri
+ * fragments are joined with no separator. Groups (values of `key_group`, at most 5 per parser and
+ * stream, plus the default group) are joined separately: stdout and stderr never mix, however
+ * their lines interleave.
+ *
+ * Times (the group's `mp_time`, set by `flb_ml_register_context`): a line's time is its parsed
+ * time, else `now` (for a record, its own time), else, when 0, the current time. A group keeps the
+ * time registered last, a flush does not reset it, and its message goes out at that time (the
+ * current time while none was registered). Registered are: a regex start line; the first line of
+ * an endswith/equal message with a record, and every line of a raw-text one (so the last line's
+ * time); a line or record no parser accepts, in the first parser's default group. So a regex
+ * message whose first lines are continuations (the rule state outlives a flush) has no record and
+ * goes out at the time of the line before it when that one was passed as it is.
  *
  * Differences from Fluent Bit, on purpose:
  * - `multiline_buffer_limit` applies to every type (Fluent Bit limits regex messages and lone lines
@@ -31,12 +40,12 @@
  * - the parser tried first is remembered per stream (Fluent Bit keeps one for all streams and
  *   forgets it when another stream had the last line);
  * - a sixth group value makes the parser refuse the line (Fluent Bit fails on it);
- * - the message time is the first line's also for raw-text endswith/equal parsers (Fluent Bit takes
- *   the last line's there).
+ * - a regex start line cut at the buffer limit keeps its record and time (Fluent Bit registers
+ *   neither, so its message goes out as `{key_content: text}` at the previous message's time).
  */
 import type { MultilineParserPlan, ParserPlan } from '../../config/plan/types.js';
 import { MULTILINE_BUFFER_LIMIT_FALLBACK } from '../../config/sections/service.js';
-import type { LogEvent, LogRecord } from '../../engine/event.js';
+import { nowNanos, type LogEvent, type LogRecord } from '../../engine/event.js';
 import { setField } from '../runtime/types.js';
 import { builtinSpec } from './builtin-specs.js';
 import { Group, utf8Prefix } from './group.js';
@@ -61,6 +70,11 @@ export interface MultilineStats {
   truncated: number;
   /** Bytes left out by those cuts. */
   truncatedBytes: number;
+}
+
+/** A time of 0 stands for none: Fluent Bit takes the current time then. */
+function orNow(time: bigint): bigint {
+  return time === 0n ? nowNanos() : time;
 }
 
 /** The smallest timer period Fluent Bit accepts. */
@@ -188,6 +202,7 @@ export class MultilineStream {
   push(line: string, now: bigint, out: LogEvent[]): void {
     if (this.route(line, undefined, now, out)) return;
     this.flush(out);
+    this.registerAlone(now);
     this.emitAlone(line, now, out);
   }
 
@@ -199,7 +214,16 @@ export class MultilineStream {
   pushRecord(record: LogRecord, time: bigint, out: LogEvent[]): void {
     if (this.route(undefined, record, time, out)) return;
     this.flush(out);
-    out.push({ time, record });
+    this.registerAlone(time);
+    out.push({ time: orNow(time), record });
+  }
+
+  /**
+   * What passes as it is goes through the first parser's default group in Fluent Bit, which keeps
+   * its time for a message that later starts there without a start line.
+   */
+  private registerAlone(time: bigint): void {
+    this.states[0]!.group(undefined)!.time = time;
   }
 
   /** Flushes groups whose last line is at least their parser's `flush_timeout` old. */
@@ -258,7 +282,7 @@ export class MultilineStream {
       }
       record = parser.parseRecord(text, now);
       if (record === undefined) return false;
-      time = parser.time;
+      if (parser.time !== 0n) time = parser.time;
     } else {
       record = input;
     }
@@ -281,6 +305,7 @@ export class MultilineStream {
     }
     const group = this.states[index]!.group(groupName);
     if (group === undefined) return false;
+    time = orNow(time);
     if (inst.machine !== undefined) return this.acceptByRules(inst, inst.machine, group, content, record, time, now, out);
     return this.acceptByMatch(inst, group, content, pattern ?? content, record, time, now, out);
   }
@@ -305,7 +330,8 @@ export class MultilineStream {
       matched = compared === ms;
     }
     if (inst.spec.negate) matched = !matched;
-    if (!group.open) group.register(record, time);
+    // a message with a record registers its first line; raw text registers every line
+    if (group.record === undefined) group.register(record, time);
     if (inst.keyContent === undefined && group.text.length > 0 && !group.endsWithNewline) group.newline();
     group.lastLine = now;
     if (!this.add(inst, group, content, out)) return true;
@@ -381,7 +407,7 @@ export class MultilineStream {
       record = {};
       setField(record, key ?? 'log', group.text);
     }
-    if (record !== undefined) out.push({ time: group.time ?? group.lastLine, record });
+    if (record !== undefined) out.push({ time: orNow(group.time), record });
     group.clear();
   }
 
@@ -402,6 +428,6 @@ export class MultilineStream {
     if (key === undefined && text.charCodeAt(text.length - 1) !== 10) text += '\n';
     const record: LogRecord = {};
     setField(record, key ?? 'log', text);
-    out.push({ time: now, record });
+    out.push({ time: orNow(now), record });
   }
 }

@@ -126,6 +126,33 @@ describe('multiline properties', () => {
     );
   });
 
+  it('one regex parser: message times never go back and are always times of records given', () => {
+    // A message goes out at the time its group registered last (a start line, or a record passed
+    // as it is), and registrations follow the input: so, records given in time order, message
+    // times are in order too, also for a message that begins with continuation lines.
+    const log = fc.constantFrom('java.lang.Error: x', 'java.lang.Error', '    at a.B.c(B.java:1)', 'Caused by: y', '    ... 2 more', 'plain', '');
+    fc.assert(
+      fc.property(fc.array(fc.record({ log, gap: fc.integer({ min: 1, max: 5 }), flush: fc.boolean() }), { maxLength: 25 }), (records) => {
+        const ml = createMultiline(['java'], undefined, { keyContent: 'log' });
+        const s = ml.stream(1);
+        const out: LogEvent[] = [];
+        const given = new Set<bigint>();
+        let time = NOW;
+        for (const r of records) {
+          time += BigInt(r.gap) * 1_000_000_000n;
+          given.add(time);
+          s.pushRecord({ log: r.log }, time, out);
+          if (r.flush) s.flush(out);
+        }
+        s.flush(out);
+        for (let i = 0; i < out.length; i++) {
+          expect(given.has(out[i]!.time)).toBe(true);
+          if (i > 0) expect(out[i]!.time).toBeGreaterThanOrEqual(out[i - 1]!.time);
+        }
+      }),
+    );
+  });
+
   it('never throws on any input, whatever the parser list', () => {
     const ml = createMultiline(['docker', 'cri', 'go', 'python', 'java', 'ruby'], undefined, { bufferLimit: 64 });
     const s = ml.stream(1);

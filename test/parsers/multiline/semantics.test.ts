@@ -247,3 +247,93 @@ describe('setup', () => {
     expect([...ml.streams()].map((s) => s.id)).toEqual(['a', 'b']);
   });
 });
+
+describe('message times (the group time Fluent Bit registers, kept across flushes)', () => {
+  const SEC = 1_000_000_000n;
+  const java = (records: [string, bigint][]) => {
+    const ml = createMultiline(['java'], undefined, { keyContent: 'log' });
+    const s = ml.stream('app');
+    const out: LogEvent[] = [];
+    for (const [log, time] of records) s.pushRecord({ log }, time, out);
+    s.flush(out);
+    return out.map((e) => [e.record['log'], e.time - NOW]);
+  };
+
+  it('a java trace that begins with continuation lines goes out at the time of the record passed as-is before it', () => {
+    const out = java([
+      ['Exception in thread "main" java.lang.IllegalStateException: first', NOW],
+      ['    at a.B.c(B.java:1)', NOW + SEC / 10n],
+      ['plain record', NOW + 5n * SEC],
+      // no colon: not a java start, passed as it is (its time is registered)
+      ['java.lang.NullPointerException', NOW + 9n * SEC],
+      // the rule state left by the first trace takes these: a message with no record of its own
+      ['    at d.E.f(E.java:2)', NOW + 10n * SEC],
+      ['    at g.H.i(H.java:3)', NOW + 11n * SEC],
+    ]);
+    expect(out).toEqual([
+      ['Exception in thread "main" java.lang.IllegalStateException: first\n    at a.B.c(B.java:1)', 0n],
+      ['plain record', 5n * SEC],
+      ['java.lang.NullPointerException', 9n * SEC],
+      ['    at d.E.f(E.java:2)\n    at g.H.i(H.java:3)', 9n * SEC],
+    ]);
+  });
+
+  it('a trace split by a flush: its continuation keeps the start line time', () => {
+    const ml = createMultiline(['java'], undefined, { keyContent: 'log' });
+    const s = ml.stream('app');
+    const out: LogEvent[] = [];
+    s.pushRecord({ log: 'java.lang.IllegalStateException: first' }, NOW + SEC, out);
+    s.pushRecord({ log: '    at a.B.c(B.java:1)' }, NOW + 2n * SEC, out);
+    s.flush(out); // the flush timer
+    s.pushRecord({ log: '    at d.E.f(E.java:2)' }, NOW + 5n * SEC, out);
+    s.flush(out);
+    expect(out.map((e) => [e.record['log'], e.time - NOW])).toEqual([
+      ['java.lang.IllegalStateException: first\n    at a.B.c(B.java:1)', SEC],
+      ['    at d.E.f(E.java:2)', SEC],
+    ]);
+  });
+
+  it('lines no parser takes register their time too (tail path)', () => {
+    const plan = planSource({}, [{ name: 'r', type: 'regex', rule: ['"start_state" "/^start/" "cont"', '"cont" "/^ +/" "cont"'] }]);
+    const ml = createMultiline(['r'], plan);
+    const s = ml.stream(1);
+    const out: LogEvent[] = [];
+    s.push('start', NOW, out);
+    s.push('lone', NOW + 4n * SEC, out);
+    s.push('', NOW + 6n * SEC, out);
+    s.push('  continued', NOW + 8n * SEC, out);
+    s.flush(out);
+    // the empty line emits nothing but still registers its time
+    expect(out.map((e) => [e.record['log'], e.time - NOW])).toEqual([
+      ['start\n', 0n],
+      ['lone\n', 4n * SEC],
+      ['  continued\n', 6n * SEC],
+    ]);
+  });
+
+  it('raw-text endswith messages take their last line time; with a record, the first line time', () => {
+    const raw = planSource({}, [{ name: 'bs', type: 'endswith', match_string: '\\', negate: 'on' }]);
+    const ml = createMultiline(['bs'], raw);
+    const s = ml.stream(1);
+    const out: LogEvent[] = [];
+    ['a \\', 'b \\', 'c'].forEach((l, i) => s.push(l, NOW + BigInt(i) * SEC, out));
+    expect(out.map((e) => [e.record['log'], e.time - NOW])).toEqual([['a \\\nb \\\nc\n', 2n * SEC]]);
+    const keyed = createMultiline(['bs'], raw, { keyContent: 'log' });
+    const k = keyed.stream(1);
+    const rec: LogEvent[] = [];
+    ['a \\', 'b \\', 'c'].forEach((log, i) => k.pushRecord({ log }, NOW + BigInt(i) * SEC, rec));
+    expect(rec.map((e) => [e.record['log'], e.time - NOW])).toEqual([['a \\b \\c', 0n]]);
+  });
+
+  it('a time of 0 stands for none: the record goes out at the current time', () => {
+    const before = BigInt(Date.now()) * 1_000_000n;
+    const ml = createMultiline(['java'], undefined, { keyContent: 'log' });
+    const s = ml.stream(1);
+    const out: LogEvent[] = [];
+    s.pushRecord({ log: 'plain' }, 0n, out);
+    s.pushRecord({ log: 'java.lang.Error: x' }, 0n, out);
+    s.flush(out);
+    expect(out.map((e) => e.record['log'])).toEqual(['plain', 'java.lang.Error: x']);
+    for (const e of out) expect(e.time).toBeGreaterThanOrEqual(before);
+  });
+});

@@ -7,14 +7,10 @@
  * - every walk of a value stops MAX_RECORD_DEPTH levels down, writing TOO_DEEP instead of what is
  *   below (only records that never went through ingestion can get there, e.g. direct calls).
  */
+import { nestsDeeperThan } from '../parsers/json-depth.js';
 
-/**
- * Containers (objects, arrays) JSON text may nest and still be parsed into a record. Fluent Bit's
- * msgpack decoder has a stack of 64 (`MSGPACK_EMBED_STACK_SIZE` in cmake/msgpack.cmake): its JSON
- * parser packs deeper values but cannot unpack them, so the parse fails and the text is kept as it
- * is (tail's raw line, an unchanged `log` for Merge_Log and the parser filter).
- */
-export const MAX_JSON_DEPTH = 64;
+/** The JSON bound lives with the parsers (plugin definitions use it at validation); re-exported here for the engine side. */
+export { MAX_JSON_DEPTH, nestsDeeperThan } from '../parsers/json-depth.js';
 
 /**
  * Containers a record may nest in the pipeline, the record itself being level 1. Twice
@@ -28,18 +24,6 @@ export const TOO_DEEP_REASON = `record nested deeper than ${MAX_RECORD_DEPTH} le
 
 /** What a walk writes in place of a value below MAX_RECORD_DEPTH levels. */
 export const TOO_DEEP = `[nested deeper than ${MAX_RECORD_DEPTH} levels]`;
-
-/** Whether `value` nests containers more than `limit` levels (a scalar is level 0, `{}` level 1). */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (limit <= 0) return true;
-  if (Array.isArray(value)) {
-    for (const v of value) if (nestsDeeperThan(v, limit - 1)) return true;
-    return false;
-  }
-  for (const k in value) if (nestsDeeperThan((value as Record<string, unknown>)[k], limit - 1)) return true;
-  return false;
-}
 
 /** `value` with every container below `limit` levels replaced by TOO_DEEP (copies only the path to them). */
 export function cutDeep(value: unknown, limit = MAX_RECORD_DEPTH): unknown {

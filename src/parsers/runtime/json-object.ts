@@ -12,7 +12,7 @@
  * numbers are doubles, so integers above 2^53 lose precision and 1.0 becomes 1.
  */
 import type { LogRecord } from '../../engine/event.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../engine/record-depth.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
 
 function isJsonSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;

@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../engine/record-depth.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../parsers/json-depth.js';
 import { defineInput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';

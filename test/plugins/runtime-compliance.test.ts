@@ -20,6 +20,7 @@ import { startKubeLocal, type KubeLocal } from '../../src/kube-local/index.js';
 import type { EventBatch, LogEvent } from '../../src/engine/event.js';
 import { createLogger } from '../../src/engine/logger.js';
 import { Counters, flushScope } from '../../src/engine/metrics.js';
+import { Pipeline } from '../../src/engine/pipeline.js';
 import type { FilterRuntime, InputContext, InputRuntime, OutputRuntime } from '../../src/engine/plugin.js';
 import type { ContextOf, PluginDefinition, PluginKind, RuntimeOf } from '../../src/options/define.js';
 import { allPlugins } from '../../src/plugins/registry.js';
@@ -66,10 +67,10 @@ const FILTERS: Readonly<Record<string, Setup>> = {
   parser: { keys: () => ({ key_name: 'log', parser: 'compliance_json' }), service: (s) => `    Parsers_File ${join(s.dir, 'parsers.conf')}\n` },
   nest: { keys: () => ({ operation: 'nest', wildcard: 'message', nest_under: 'nested' }) },
   multiline: { keys: () => ({ 'multiline.parser': 'docker' }) },
-  rewrite_tag: { keys: () => ({ rule: '$no_such_key ^x$ other false' }) },
+  rewrite_tag: { keys: () => ({ rule: '$message ^compliance compliance.rewritten false' }) },
   kubernetes: {
     keys: (s) => ({ kube_url: s.kube.url, kube_token_file: join(s.dir, 'kube-token') }),
-    tag: 'kube.var.log.containers.web-1_default_app-0123456789abcdef.log',
+    tag: `kube.var.log.containers.web-1_default_app-${'0123456789abcdef'.repeat(4)}.log`,
   },
 };
 
@@ -78,6 +79,8 @@ const OUTPUTS: Readonly<Record<string, OutputSetup>> = {
   kinesis_firehose: { keys: (s) => ({ ...awsOut(s), delivery_stream: 'compliance' }), received: awsText },
   kinesis_streams: { keys: (s) => ({ ...awsOut(s), stream: 'compliance' }), received: awsText },
   kinesis: { keys: (s) => ({ ...awsOut(s), stream: 'compliance-go' }), received: awsText },
+  firehose: { keys: (s) => ({ ...awsOut(s), delivery_stream: 'compliance-go' }), received: awsText },
+  cloudwatch: { keys: (s) => ({ ...awsOut(s), log_group_name: 'compliance', log_stream_name: 'go' }), received: awsText },
   file: { keys: (s) => ({ path: join(s.dir, 'file-out') }), received: (s) => filesText(join(s.dir, 'file-out')) },
   http: { keys: (s) => ({ host: '127.0.0.1', port: String(s.http.port) }), received: (s) => s.http.bodies.join('\n') },
   es: { keys: (s) => ({ host: '127.0.0.1', port: String(s.bulk.port) }), received: bulkText },
@@ -227,7 +230,7 @@ beforeAll(async () => {
   standIns = {
     dir,
     aws,
-    kube: await startKubeLocal([]),
+    kube: await startKubeLocal([{ metadata: { name: 'web-1', namespace: 'default' } }]),
     bulk: await bulkServer(),
     http: { port: (server.address() as AddressInfo).port, bodies },
     stdout: [],
@@ -245,16 +248,26 @@ afterAll(async () => {
 });
 
 const stand = (): StandIns => standIns!;
-const runnable = allPlugins().filter((p) => p.create !== undefined);
+const registered = allPlugins();
+const runnable = registered.filter((p) => p.create !== undefined);
 
 describe('every registered plugin keeps the runtime contract', () => {
   it('the loop covers every plugin of each kind the registry can run', () => {
     for (const kind of ['input', 'filter', 'output'] as const) expect(runnable.filter((p) => p.kind === kind).length, kind).toBeGreaterThan(0);
     // A setup for a plugin that is not registered is a leftover (renamed or removed plugin).
     for (const kind of ['input', 'filter', 'output'] as const) {
-      for (const name of Object.keys(SETUPS[kind])) expect(runnable.some((p) => p.kind === kind && p.name === name), `${kind} ${name}`).toBe(true);
+      for (const name of Object.keys(SETUPS[kind])) expect(registered.some((p) => p.kind === kind && p.name === name), `${kind} ${name}`).toBe(true);
     }
   });
+
+  // Registered for validation only: `run` must refuse them by name instead of starting without them.
+  for (const def of registered.filter((p) => p.create === undefined)) {
+    it(`${def.kind} ${def.name} (validation only): the pipeline refuses to start it, naming it`, async () => {
+      const pipeline = new Pipeline(planFrom(configOf(def, stand())), { logSink: () => undefined });
+      await expect(pipeline.start()).rejects.toThrow(`${def.kind} plugin '${def.name}' cannot run in logferry yet`);
+      await pipeline.stop();
+    });
+  }
 
   for (const def of runnable.filter((p) => p.kind === 'output')) {
     it(`output ${def.name}: an empty batch sends nothing, one record is delivered or counted as dropped, stop twice`, async () => {

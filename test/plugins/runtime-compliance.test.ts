@@ -7,6 +7,7 @@
  * if it needs a stand-in or a value for a required key, the loop fails saying so.
  */
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,6 +49,8 @@ interface Setup {
   readonly service?: (s: StandIns) => string;
   /** Tag of the batches (a filter that only acts on some tags). */
   readonly tag?: string;
+  /** When what it needs is not installed here: the error its start must fail with (an input). */
+  readonly missing?: () => RegExp | undefined;
 }
 
 /** An output also says where its records end up, as text the marker of a record can be found in. */
@@ -60,7 +63,10 @@ const awsOut = (s: StandIns) => ({ ...REGION, endpoint: s.aws.endpoint });
 
 const INPUTS: Readonly<Record<string, Setup>> = {
   tail: { keys: (s) => ({ path: join(s.dir, 'tail-*.log') }) },
-  systemd: { keys: (s) => ({ path: join(s.dir, 'journal') }) },
+  systemd: {
+    keys: (s) => ({ path: join(s.dir, 'journal') }),
+    missing: () => (spawnSync('journalctl', ['--version'], { stdio: 'ignore' }).status === 0 ? undefined : /journalctl': not found on PATH/),
+  },
 };
 
 const FILTERS: Readonly<Record<string, Setup>> = {
@@ -321,6 +327,12 @@ describe('every registered plugin keeps the runtime contract', () => {
       const s = stand();
       const { runtime, probe } = await createRuntime('input', def.name, configOf(def, s), s);
       const input: InputRuntime = runtime;
+      const refusal = INPUTS[def.name]?.missing?.();
+      if (refusal) {
+        await expect(input.start()).rejects.toThrow(refusal);
+        await stopTwice(input);
+        return;
+      }
       await input.start();
       input.pause();
       input.resume();

@@ -46,6 +46,8 @@ export class HttpOutput implements OutputRuntime {
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {
+    // Nothing to send: no request (an empty JSON array or body would reach the endpoint as a record-less POST).
+    if (batch.events.length === 0) return { status: 'ok' };
     let body: Buffer = Buffer.from(httpBody(batch, this.o.format, this.json));
     const headers: [string, string][] = [['Content-Type', MIME[this.o.format] ?? 'application/json'], ['User-Agent', 'logferry']];
     if (this.o.compress === 'gzip') {

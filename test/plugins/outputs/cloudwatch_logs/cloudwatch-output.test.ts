@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localhostTls, startAwsLocal } from '../../../../src/aws-local/index.js';
 import type { LogEvent } from '../../../../src/engine/event.js';
-import { Pipeline } from '../../../../src/engine/pipeline.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
 import { useAwsLocal } from '../aws/use-aws-local.js';
 
@@ -158,13 +157,6 @@ describe('cloudwatch_logs output against the local endpoint', () => {
     } finally {
       await second.close();
     }
-  });
-
-  it('starts with only the required keys (no endpoint: AWS itself, nothing sent without records) and stops idempotently', async () => {
-    const p = new Pipeline(planFrom(SERVICE + LIB_IN + '[OUTPUT]\n    Name cloudwatch_logs\n    Match *\n    region us-east-1\n    log_group_name g\n    log_stream_prefix p-\n'), { logSink: () => undefined });
-    await p.start();
-    await Promise.all([p.stop(), p.stop()]);
-    await p.stop();
   });
 
   it('profile reads the shared credentials file; extra_user_agent is appended to the User-Agent', async () => {

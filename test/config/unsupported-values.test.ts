@@ -56,6 +56,7 @@ const CASES: { name: string; text: string; line: number; severity: 'error' | 'wa
   { name: 'multiline debug_flush', text: filter('multiline', 'Debug_Flush On\n    Multiline.Key_Content log\n    Multiline.Parser go'), line: 7, severity: 'warning', says: /Debug_Flush On/ },
   { name: 'cloudwatch_logs add_entity', text: output('cloudwatch_logs', 'Add_Entity On', '    Region us-east-1\n    Log_Group_Name g\n    Log_Stream_Prefix p\n'), line: 10, severity: 'warning', says: /Add_Entity On .*without entity/ },
   { name: 'stdout otlp_json', text: output('stdout', 'Format otlp_json'), line: 7, severity: 'warning', says: /Format otlp_json or otlp_json_pretty .*json_lines/ },
+  { name: 'kinesis_firehose compression snappy', text: output('kinesis_firehose', 'Compression snappy', '    Region us-east-1\n    Delivery_Stream s\n'), line: 9, severity: 'error', says: /Compression snappy .*no snappy/ },
   { name: 'lib data_mode', text: output('lib', 'Data_Mode chunk'), line: 7, severity: 'warning', says: /Data_Mode/ },
 ];
 

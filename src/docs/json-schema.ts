@@ -57,7 +57,7 @@ const BOOL_WORDS = ['on', 'off', 'true', 'false', 'yes', 'no'];
 const NUMBER_TEXT = '^\\s*[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?\\s*$';
 
 function scalarSchema(spec: AnySpec): JsonSchema {
-  if (spec.unsupported !== undefined) return { type: ['string', 'number', 'boolean'] };
+  if (spec.kind === 'unsupported') return { type: ['string', 'number', 'boolean'] };
   if (spec.values) return { anyOf: [{ enum: [...spec.values] }, { type: 'string', pattern: oneOfWords(spec.values) }, VARIABLE] };
   switch (spec.kind) {
     case 'bool':
@@ -82,6 +82,7 @@ function describe(spec: AnySpec): string {
   const parts = [spec.doc.replace(/\.?$/, '.')];
   if (spec.defaultText !== undefined) parts.push(`Default: ${spec.defaultText}.`);
   if (spec.unsupported !== undefined) parts.push(`Not supported by logferry: ${spec.unsupported}.`);
+  for (const u of spec.unsupportedValues ?? []) parts.push(`Not supported by logferry: ${u.values} (${u.reason}).`);
   return parts.join(' ');
 }
 
@@ -101,7 +102,7 @@ class SchemaBuilder {
     const json = JSON.stringify(type);
     let id = this.typeIds.get(json);
     if (id === undefined) {
-      id = `${spec.unsupported === undefined ? spec.kind : 'text'}${this.typeIds.size}`;
+      id = `${spec.kind === 'unsupported' ? 'text' : spec.kind}${this.typeIds.size}`;
       this.typeIds.set(json, id);
       this.types[id] = type;
     }

@@ -18,10 +18,17 @@ export interface OptionRow {
   readonly description: string;
   /** Set when logferry accepts the key but does not act on it: the reason. */
   readonly unsupported: string | undefined;
+  /** Values logferry does not implement, each with why (and whether `run` refuses them). */
+  readonly unsupportedValues: readonly string[];
 }
 
+/** Options of kind `unsupported` take any text; others keep their type even when not acted on. */
 function typeOf(spec: AnySpec): string {
-  return spec.unsupported !== undefined ? 'string' : spec.kind;
+  return spec.kind === 'unsupported' ? 'string' : spec.kind;
+}
+
+function unsupportedValuesOf(key: string, spec: AnySpec): string[] {
+  return (spec.unsupportedValues ?? []).map((u) => `${key} ${u.values} (${u.severity === 'error' ? '`run` refuses it' : 'ignored'}: ${u.reason})`);
 }
 
 export function optionRows(table: OptionTable, except: OptionTable = {}): OptionRow[] {
@@ -32,17 +39,19 @@ export function optionRows(table: OptionTable, except: OptionTable = {}): Option
       aliases: spec.aliases ?? [],
       type: typeOf(spec),
       default: spec.defaultText,
-      values: spec.unsupported === undefined ? (spec.values ?? []) : [],
+      values: spec.kind === 'unsupported' ? [] : (spec.values ?? []),
       required: spec.required,
       repeatable: spec.multiple && !spec.prefix,
       description: spec.doc,
       unsupported: spec.unsupported,
+      unsupportedValues: unsupportedValuesOf(key, spec),
     }));
 }
 
-/** The flags column: required, repeatable, not supported. */
+/** The flags column: required, repeatable, not supported (the key, or some of its values). */
 export function flagsOf(row: OptionRow): string {
-  return [row.required ? 'required' : '', row.repeatable ? 'repeatable' : '', row.unsupported !== undefined ? 'not supported' : ''].filter((f) => f).join(', ');
+  const unsupported = row.unsupported !== undefined ? 'not supported' : row.unsupportedValues.length > 0 ? 'some values not supported' : '';
+  return [row.required ? 'required' : '', row.repeatable ? 'repeatable' : '', unsupported].filter((f) => f).join(', ');
 }
 
 /** The description, with the other spellings and the reason logferry does not act on the key. */
@@ -50,5 +59,6 @@ export function describeRow(row: OptionRow): string {
   const aliases = row.aliases.length > 0 ? ` (also written ${row.aliases.join(', ')})` : '';
   const values = row.values.length > 0 ? `. Values: ${row.values.join(', ')}` : '';
   const unsupported = row.unsupported !== undefined ? `. Not supported by logferry: ${row.unsupported}` : '';
-  return `${row.description}${aliases}${values}${unsupported}`;
+  const unsupportedValues = row.unsupportedValues.map((v) => `. Not supported by logferry: ${v}`).join('');
+  return `${row.description}${aliases}${values}${unsupported}${unsupportedValues}`;
 }

@@ -1,6 +1,6 @@
 import { didYouMean } from '../diagnostics/did-you-mean.js';
 import { compileRegex, type CompiledRegex } from '../parsers/regex.js';
-import type { Cardinality, OptionSpec, ParseOutcome, Presence, Reference } from './spec.js';
+import type { AnySpec, Cardinality, OptionSpec, ParseOutcome, Presence, Reference, UnsupportedValue } from './spec.js';
 import { splitSlistTokens } from './tokenize.js';
 import { atof, atoi, parseBool, sizeToBytes, splitSecondsNanos, timeToSeconds } from './units.js';
 
@@ -235,3 +235,24 @@ export const opt = {
     return build<T, C>(kind, config, parse, config.values ? { values: config.values } : {});
   },
 };
+
+/** The parsed value type of one entry of a spec (an item of a repeatable key). */
+type EntryValueOf<S> = S extends OptionSpec<infer T, Cardinality, Presence> ? T : never;
+
+/**
+ * Marks an option of any kind as accepted but not acted on: it keeps its type, default and value
+ * checks (the plan and its snapshot are unchanged), and setting it gives an `unsupported-key`
+ * warning with `reason`. For keys whose whole behaviour is missing; see `unsupportedWhen` for values.
+ */
+export function notActedOn<S extends AnySpec>(spec: S, reason: string): S {
+  return { ...spec, unsupported: reason };
+}
+
+/**
+ * Declares values of an option (or conditions on its parsed value) that logferry does not
+ * implement. The plan reports a matching value at its key with the given severity ('error' when
+ * `run` refuses it), so `validate` and `run` agree; the runtime does not check them again.
+ */
+export function unsupportedWhen<S extends AnySpec>(spec: S, ...uses: readonly UnsupportedValue<EntryValueOf<S>>[]): S {
+  return { ...spec, unsupportedValues: [...(spec.unsupportedValues ?? []), ...uses] };
+}

@@ -28,8 +28,13 @@ export interface OptionSpec<T = unknown, C extends Cardinality = Cardinality, P 
   /** Allowed values for enums (lowercase). */
   readonly values?: readonly string[];
   readonly references?: Reference;
-  /** Set for Fluent Bit options logferry accepts but does not implement: the reason. */
+  /**
+   * Set for Fluent Bit options logferry accepts but does not act on: the reason. Setting the key
+   * gives an `unsupported-key` warning (the value is still parsed unless the kind is `unsupported`).
+   */
   readonly unsupported?: string;
+  /** Values of the option (or conditions on its value) logferry does not implement. */
+  readonly unsupportedValues?: readonly UnsupportedValue<T>[];
   /** Other spellings Fluent Bit accepts for this key (e.g. `whitelist_key`). */
   readonly aliases?: readonly string[];
   /** The key is a prefix (Fluent Bit STR_PREFIX, e.g. `parser_` matches parser_1, parser_2...). */
@@ -38,6 +43,21 @@ export interface OptionSpec<T = unknown, C extends Cardinality = Cardinality, P 
   /** Phantom fields carrying the type parameters; never set at runtime. */
   readonly __cardinality?: C;
   readonly __presence?: P;
+}
+
+/**
+ * A value of an option, or a condition on its parsed value, that logferry does not implement. The
+ * plan reports it at the key's line; the runtime never decides about it again.
+ */
+export interface UnsupportedValue<T = unknown> {
+  /** True for the parsed values logferry does not implement (method syntax: bivariant, as `parse`). */
+  when(value: T): boolean;
+  /** The values it covers, as docs and messages show them ("msgpack", "On", "a value containing $"). */
+  readonly values: string;
+  /** Why, and what logferry does instead. */
+  readonly reason: string;
+  /** 'error' when `run` refuses such a configuration; 'warning' when it runs without the behaviour. */
+  readonly severity: 'error' | 'warning';
 }
 
 export type AnySpec = OptionSpec<unknown, Cardinality, Presence>;

@@ -126,13 +126,31 @@ describe('filter tables: shape', () => {
     );
   });
 
-  it('declares only the deprecated Unescape_Key as unsupported', () => {
+  it('declares as unsupported the deprecated Unescape_Key and the kubernetes keys the filter never reads', () => {
     const unsupported = FILTERS.flatMap((def) =>
       Object.entries(def.ownOptions)
         .filter(([, s]) => s.unsupported)
         .map(([k]) => `${def.name}.${k}`),
     );
-    expect(unsupported).toEqual(['parser.unescape_key']);
+    const podAssociation = [
+      'aws_pod_association_host',
+      'aws_pod_association_endpoint',
+      'aws_pod_association_port',
+      'aws_pod_service_map_ttl',
+      'aws_pod_service_map_refresh_interval',
+      'aws_pod_service_preload_cache_dir',
+      'aws_pod_association_host_server_ca_file',
+      'aws_pod_association_host_client_cert_file',
+      'aws_pod_association_host_client_key_file',
+      'aws_pod_association_host_tls_debug',
+      'aws_pod_association_host_tls_verify',
+    ];
+    const kubernetesKeys = ['tls.debug', 'kube_namespace_file', 'dns_retries', 'dns_wait_time', ...podAssociation, 'set_platform'];
+    expect(unsupported.sort()).toEqual(['parser.unescape_key', ...kubernetesKeys.map((k) => `kubernetes.${k}`)].sort());
+    // Turning the association on is a value the filter does not implement (both spellings).
+    for (const key of ['aws_use_pod_association', 'use_pod_association']) {
+      expect(spec(kubernetes, key).unsupportedValues?.map((u) => [u.when(true), u.when(false)])).toEqual([[true, false]]);
+    }
     expect(spec(parser, 'unescape_key').unsupported).toMatch(/deprecated/);
   });
 });

@@ -141,12 +141,14 @@ describe('tail', () => {
     expect(parse(tail, 'tag_regex', '(?<a>').ok).toBe(false);
   });
 
-  it('treats Windows-only keys as unsupported', () => {
+  it('treats Windows-only keys and the encodings and tuning it does not implement as unsupported', () => {
     expect(o['windows.path_encoding'].unsupported).toBeTruthy();
-    expect(o['unicode.encoding'].unsupported).toBeUndefined();
-    expect(o['generic.encoding'].unsupported).toBeUndefined();
+    expect(o['unicode.encoding'].unsupported).toMatch(/UTF-8/);
+    expect(o['generic.encoding'].unsupported).toMatch(/UTF-8/);
     expect(o.inotify_watcher.unsupported).toBeUndefined();
-    expect(o.file_cache_advise.unsupported).toBeUndefined();
+    expect(o.file_cache_advise.unsupported).toBeTruthy();
+    // Still typed and checked: a bad encoding is an error, as in Fluent Bit.
+    expect(parse(tail, 'unicode.encoding', 'latin1').ok).toBe(false);
   });
 
   it('accepts a plain configuration', () => {

@@ -10,6 +10,7 @@ import type { VariableScope } from '../resolve/env.js';
 import { interpretSection, runCheck, type RepeatPolicy } from './interpret.js';
 import { NATIVE_PROCESSORS } from './processors.js';
 import { checkReferences } from './references.js';
+import { reportUnsupportedValues } from './unsupported-values.js';
 import type { MultilineParserPlan, ParserPlan, PlanInstance, ProcessorSignal } from './types.js';
 
 const COMMON: Record<PluginKind, OptionTable> = { input: INPUT_COMMON, filter: FILTER_COMMON, output: OUTPUT_COMMON };
@@ -103,6 +104,17 @@ function pluginName(section: Section, kind: PluginKind, ctx: InstanceContext, ex
 function resolvePlugin(kind: PluginKind, name: string, span: Span, section: Section, report: (d: Diagnostic) => void): PluginDefinition | undefined {
   const lower = name.toLowerCase();
   const definition = findPlugin(kind, lower);
+  if (definition && !definition.create) {
+    // Validated only (the AWS Go outputs): `run` refuses to start it, so validate says so here.
+    report(
+      makeDiagnostic({
+        code: 'unsupported-plugin',
+        message: `${kind} plugin '${name}' is validated by logferry but does not run in it; \`logferry run\` refuses this configuration`,
+        span,
+        hint: `its keys are checked as Fluent Bit reads them; \`logferry explain ${lower}\` names the plugin logferry runs instead`,
+      }),
+    );
+  }
   if (definition) return definition;
   const unsupported = UNSUPPORTED_PLUGINS[kind][lower];
   if (unsupported !== undefined) {
@@ -194,6 +206,7 @@ function interpretInstance(
   if (definition) {
     runCheck(definition, section, interpreted, ctx.report);
     checkReferences(definition.options, section, interpreted, ctx.parsers, ctx.multiline, ctx.report);
+    reportUnsupportedValues(definition.options, interpreted.entries, where, ctx.report);
   }
   // Fluent Bit numbers instances per kind and plugin: an input lib.0 and an output lib.0 coexist.
   const n = counters.get(`${kind}:${lower}`) ?? 0;

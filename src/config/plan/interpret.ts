@@ -95,8 +95,8 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
       report({ code: 'unsupported-key', message: `'${entry.key}' in ${where} is not supported by logferry: ${spec.unsupported}`, span: entry.keySpan });
     }
     if (entry.nested) {
-      // A nested YAML map (processors accept them); only options logferry does not act on may take one.
-      if (!spec.unsupported) {
+      // A nested YAML map (processors accept them); only untyped options logferry does not act on may take one.
+      if (spec.kind !== 'unsupported') {
         report({ code: 'invalid-value', message: `'${entry.key}' in ${where} must be a value, not a map`, span: entry.valueSpan });
       }
       continue;

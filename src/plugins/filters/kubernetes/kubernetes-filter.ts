@@ -109,7 +109,6 @@ export class KubernetesFilter implements FilterRuntime {
       counters: ctx.counters,
       log: ctx.log,
     });
-    if (o.aws_use_pod_association) ctx.log.warn('aws_use_pod_association is not supported yet and is ignored');
   }
 
   private createClient(kubelet: boolean): KubeClient | undefined {

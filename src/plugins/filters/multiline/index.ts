@@ -1,5 +1,5 @@
 import { defineFilter } from '../../../options/define.js';
-import { opt } from '../../../options/kinds.js';
+import { opt, unsupportedWhen } from '../../../options/kinds.js';
 import { EMITTER_OPTIONS } from '../shared/emitter.js';
 
 /** `multiline`: join lines of a record field into one record with multiline parsers. */
@@ -24,7 +24,12 @@ export default defineFilter({
       doc: 'Buffer records and re-emit joined ones through an emitter input (needed for inputs other than tail)',
     }),
     flush_ms: opt.millis({ default: '2000', doc: 'Milliseconds to wait for more lines before a pending record is flushed (buffered mode)' }),
-    debug_flush: opt.bool({ default: 'false', doc: 'Print each flushed multiline record to stdout (debugging)' }),
+    debug_flush: unsupportedWhen(opt.bool({ default: 'false', doc: 'Print each flushed multiline record to stdout (debugging)' }), {
+      when: (v) => v,
+      values: 'On',
+      reason: 'flushed records are not printed',
+      severity: 'warning',
+    }),
     ...EMITTER_OPTIONS,
   },
   check(options, ctx) {

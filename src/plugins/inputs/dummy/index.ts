@@ -1,6 +1,6 @@
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../parsers/json-depth.js';
 import { defineInput } from '../../../options/define.js';
-import { opt } from '../../../options/kinds.js';
+import { opt, unsupportedWhen } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
 
 type JsonObject = Readonly<Record<string, unknown>>;
@@ -51,7 +51,12 @@ export default defineInput({
     copies: opt.int({ default: '1', doc: 'Records emitted per event' }),
     start_time_sec: opt.int({ default: '-1', doc: 'Fixed timestamp seconds for the records (-1 = current time)' }),
     start_time_nsec: opt.int({ default: '-1', doc: 'Fixed timestamp nanoseconds for the records (-1 = current time)' }),
-    fixed_timestamp: opt.bool({ default: 'off', doc: 'Build the event once and re-emit it with the same timestamp every time' }),
+    fixed_timestamp: unsupportedWhen(opt.bool({ default: 'off', doc: 'Build the event once and re-emit it with the same timestamp every time' }), {
+      when: (v) => v,
+      values: 'On',
+      reason: 'events carry the current time, or start_time_sec/start_time_nsec when one is set',
+      severity: 'warning',
+    }),
     flush_on_startup: opt.bool({ default: 'false', doc: 'Emit the first event at startup instead of after one interval' }),
     test_hang_on_exit: opt.unsupported({
       doc: 'Hang on shutdown (Fluent Bit self-test of its hot-reload watchdog)',

@@ -1,5 +1,5 @@
 import { defineInput } from '../../../options/define.js';
-import { opt } from '../../../options/kinds.js';
+import { notActedOn, opt, unsupportedWhen } from '../../../options/kinds.js';
 
 /** Encodings accepted by `generic.encoding` (converter names and their aliases, matched case-insensitively). */
 const GENERIC_ENCODINGS = [
@@ -19,6 +19,10 @@ const GENERIC_ENCODINGS = [
   'Win1256', 'CP1256',
 ] as const;
 
+const LEGACY_MULTILINE = 'the legacy multiline mode is not implemented: lines are not joined; use multiline.parser';
+const READ_AS_UTF8 = 'files are read as UTF-8 without conversion';
+const on = (v: boolean) => v;
+
 /** `tail`: follows files matching glob patterns and emits one record per line (Fluent Bit `in_tail`). */
 export default defineInput({
   name: 'tail',
@@ -34,22 +38,38 @@ export default defineInput({
       doc: 'Start files that appear after startup (with no DB offset) at the beginning',
     }),
     refresh_interval: opt.interval({ default: '60', doc: 'How often the path patterns are rescanned, in seconds (digits after a dot are nanoseconds)' }),
-    watcher_interval: opt.time({ default: '2s', doc: 'How often symlinked paths are checked for rotation' }),
+    watcher_interval: notActedOn(opt.time({ default: '2s', doc: 'How often symlinked paths are checked for rotation' }), 'rotation is detected from change events and refresh_interval rescans'),
     progress_check_interval: opt.time({ default: '2s', doc: 'How often followed files are checked for data the watcher may have missed' }),
     progress_check_interval_nsec: opt.int({ default: '0', doc: 'Nanoseconds added to progress_check_interval' }),
     rotate_wait: opt.time({ default: '5', doc: 'How long a rotated file is still read before it is closed (must be above 0)' }),
     ignore_older: opt.time({ default: '0', doc: 'Skip files last modified longer ago than this (0 = never skip); accepts m, h, d suffixes' }),
     ignore_active_older_files: opt.bool({ default: 'false', doc: 'Also stop following open files once they become older than ignore_older' }),
-    buffer_chunk_size: opt.size({ default: '32768', doc: 'Initial per-file read buffer, and the step by which it grows' }),
+    buffer_chunk_size: notActedOn(
+      opt.size({ default: '32768', doc: 'Initial per-file read buffer, and the step by which it grows' }),
+      'the read buffer grows as needed up to buffer_max_size (still checked against it)',
+    ),
     buffer_max_size: opt.size({ default: '32768', doc: 'Largest per-file read buffer; a longer line is skipped or stops the file (must be >= buffer_chunk_size)' }),
-    static_batch_size: opt.size({ default: '50M', doc: 'Bytes read per pass from files that already had content at startup' }),
-    event_batch_size: opt.size({ default: '50M', doc: 'Bytes read per pass from files followed through change events' }),
+    static_batch_size: notActedOn(opt.size({ default: '50M', doc: 'Bytes read per pass from files that already had content at startup' }), 'files are read in blocks of its own size, taking turns'),
+    event_batch_size: notActedOn(opt.size({ default: '50M', doc: 'Bytes read per pass from files followed through change events' }), 'files are read in blocks of its own size, taking turns'),
     skip_long_lines: opt.bool({ default: 'false', doc: 'Skip lines longer than buffer_max_size instead of dropping the whole file' }),
     skip_empty_lines: opt.bool({ default: 'false', doc: 'Emit no record for empty lines' }),
-    truncate_long_lines: opt.bool({ default: 'false', doc: 'Cut lines longer than buffer_max_size (after UTF-8 conversion) instead of skipping them' }),
+    truncate_long_lines: unsupportedWhen(opt.bool({ default: 'false', doc: 'Cut lines longer than buffer_max_size (after UTF-8 conversion) instead of skipping them' }), {
+      when: on,
+      values: 'On',
+      reason: 'long lines are not cut: they are skipped (skip_long_lines On) or stop the file',
+      severity: 'warning',
+    }),
     exit_on_eof: opt.bool({ default: 'false', doc: 'Stop the agent when a followed file reaches its end (testing aid)' }),
-    keep_file_handle: opt.bool({ default: 'true', doc: 'Keep files open between reads; false reopens the file for every read (network shares)' }),
-    file_cache_advise: opt.bool({ default: 'true', doc: 'Advise the kernel not to keep read file pages in its cache (Linux)' }),
+    keep_file_handle: unsupportedWhen(opt.bool({ default: 'true', doc: 'Keep files open between reads; false reopens the file for every read (network shares)' }), {
+      when: (v) => !v,
+      values: 'Off',
+      reason: 'files stay open between reads',
+      severity: 'warning',
+    }),
+    file_cache_advise: notActedOn(
+      opt.bool({ default: 'true', doc: 'Advise the kernel not to keep read file pages in its cache (Linux)' }),
+      'no advice is given: the kernel caches read pages as usual',
+    ),
     inotify_watcher: opt.bool({ default: 'true', doc: 'Watch files with inotify; false polls them with stat' }),
     parser: opt.string({ references: 'parser', doc: '[PARSER] applied to each line' }),
     tag_regex: opt.regex({ doc: 'Regex on the file path whose named groups can be used in the Tag as <name>' }),
@@ -69,18 +89,32 @@ export default defineInput({
       references: 'multiline_parser',
       doc: 'Comma-separated multiline parsers (built-in such as docker, cri, or [MULTILINE_PARSER] names); may repeat',
     }),
-    multiline: opt.bool({ default: 'false', doc: 'Legacy multiline mode driven by parser_firstline (not with multiline.parser)' }),
-    multiline_flush: opt.time({ default: '4', doc: 'Legacy multiline: seconds to wait before a pending multiline record is emitted' }),
-    parser_firstline: opt.string({ references: 'parser', doc: 'Legacy multiline: [PARSER] that recognises the first line of a record' }),
-    parser_: opt.string({ prefix: true, references: 'parser', doc: 'Legacy multiline: extra [PARSER]s for continuation lines (parser_1, parser_2, ...)' }),
+    multiline: unsupportedWhen(opt.bool({ default: 'false', doc: 'Legacy multiline mode driven by parser_firstline (not with multiline.parser)' }), {
+      when: on,
+      values: 'On',
+      reason: LEGACY_MULTILINE,
+      severity: 'warning',
+    }),
+    multiline_flush: notActedOn(opt.time({ default: '4', doc: 'Legacy multiline: seconds to wait before a pending multiline record is emitted' }), LEGACY_MULTILINE),
+    parser_firstline: notActedOn(opt.string({ references: 'parser', doc: 'Legacy multiline: [PARSER] that recognises the first line of a record' }), LEGACY_MULTILINE),
+    parser_: notActedOn(
+      opt.string({ prefix: true, references: 'parser', doc: 'Legacy multiline: extra [PARSER]s for continuation lines (parser_1, parser_2, ...)' }),
+      LEGACY_MULTILINE,
+    ),
     docker_mode: opt.bool({ default: 'false', doc: 'Legacy: join Docker JSON log lines that Docker split at 16 KB' }),
     docker_mode_flush: opt.int({ default: '4', doc: 'Legacy docker_mode: seconds to wait before a partial line is emitted (values below 1 mean 1)' }),
     docker_mode_parser: opt.string({ references: 'parser', doc: 'Legacy docker_mode: [PARSER] that recognises the first line of a record' }),
-    'unicode.encoding': opt.enum({
-      values: ['auto', 'UTF-16LE', 'UTF16-LE', 'UTF-16BE', 'UTF16-BE'] as const,
-      doc: 'Convert files in this UTF-16 encoding (or auto-detect) to UTF-8',
-    }),
-    'generic.encoding': opt.enum({ values: GENERIC_ENCODINGS, doc: 'Convert files in this legacy code page (ShiftJIS, GBK, Win1252, ...) to UTF-8' }),
+    'unicode.encoding': notActedOn(
+      opt.enum({
+        values: ['auto', 'UTF-16LE', 'UTF16-LE', 'UTF-16BE', 'UTF16-BE'] as const,
+        doc: 'Convert files in this UTF-16 encoding (or auto-detect) to UTF-8',
+      }),
+      READ_AS_UTF8,
+    ),
+    'generic.encoding': notActedOn(
+      opt.enum({ values: GENERIC_ENCODINGS, doc: 'Convert files in this legacy code page (ShiftJIS, GBK, Win1252, ...) to UTF-8' }),
+      READ_AS_UTF8,
+    ),
     'windows.path_encoding': opt.unsupported({
       doc: 'How path patterns are decoded on Windows (ansi or utf-8)',
       reason: 'Windows-only; paths are always UTF-8 in logferry',

@@ -52,20 +52,8 @@ function parserFactory(ctx: InputContext, name: string | undefined, key: string)
   return () => createParser(plan);
 }
 
-/** Options logferry's tail reads but does not act on (yet), with what happens instead. */
-function warnUnimplemented(ctx: InputContext, o: ReturnType<typeof optionsOf<typeof tail>>): void {
-  const ignored: [boolean, string][] = [
-    [o.truncate_long_lines, 'truncate_long_lines is not implemented: long lines are skipped (skip_long_lines) or stop the file'],
-    [o.multiline, 'the legacy multiline mode (multiline, parser_firstline) is not implemented: use multiline.parser'],
-    [o['unicode.encoding'] !== undefined || o['generic.encoding'] !== undefined, 'unicode.encoding and generic.encoding are not implemented: files are read as UTF-8'],
-    [!o.keep_file_handle, 'keep_file_handle off is not implemented: files stay open'],
-  ];
-  for (const [set, message] of ignored) if (set) ctx.log.warn(message);
-}
-
 export function tailSettings(ctx: InputContext): TailSettings {
   const o = optionsOf(ctx.instance, tail);
-  warnUnimplemented(ctx, o);
   const mlNames = o['multiline.parser'].flat();
   let multiline: Multiline | undefined;
   if (mlNames.length > 0) {

@@ -94,7 +94,6 @@ export class CloudWatchLogsOutput implements OutputRuntime {
     }
     this.fixedStream = this.o.log_stream_name;
     this.emf = { namespace: this.o.metric_namespace, dimensions: parseDimensions(this.o.metric_dimensions) };
-    if (this.o.add_entity === true) ctx.log.warn('add_entity is not supported by logferry yet; events are sent without entity');
     this.client = new CloudWatchLogsClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
     withoutSdkLogging(this.client);
     if (this.o.log_format !== undefined && this.o.log_format !== '') addRequestHeader(this.client as never, 'x-amzn-logs-format', this.o.log_format);

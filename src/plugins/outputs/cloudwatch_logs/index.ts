@@ -1,5 +1,5 @@
 import { defineOutput, type CheckContext } from '../../../options/define.js';
-import { opt } from '../../../options/kinds.js';
+import { opt, unsupportedWhen } from '../../../options/kinds.js';
 import { emfKind } from './emf-inputs.js';
 import { parseNameTemplate } from './names.js';
 import { AWS_UNSUPPORTED_NET } from '../shared/net-options.js';
@@ -74,7 +74,12 @@ export default defineOutput({
     },
     metric_namespace: opt.string({ doc: 'Namespace of the embedded metric format (EMF) events that records of cpu and mem inputs become (default fluent-bit-metrics)' }),
     metric_dimensions: opt.string({ doc: 'Dimension sets of those EMF events: record keys separated by commas, sets by semicolons (a,b;c)' }),
-    add_entity: opt.bool({ default: 'false', doc: 'Attach entity information (service, environment) to PutLogEvents calls' }),
+    add_entity: unsupportedWhen(opt.bool({ default: 'false', doc: 'Attach entity information (service, environment) to PutLogEvents calls' }), {
+      when: (v) => v,
+      values: 'On',
+      reason: 'events are sent without entity information',
+      severity: 'warning',
+    }),
     workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
   },
   check(o, ctx) {

@@ -1,7 +1,18 @@
 import { defineOutput } from '../../../options/define.js';
-import { opt } from '../../../options/kinds.js';
+import { notActedOn, opt, unsupportedWhen } from '../../../options/kinds.js';
 
 const DYNAMIC_ACTIONS = ['error', 'drop', 'fallback'] as const;
+
+/** Destinations built from record accessors (`$key`) are not implemented: run refuses them. */
+const RECORD_ACCESSOR_DESTINATION = {
+  when: (v: string) => v.includes('$'),
+  values: 'containing $ (a record accessor)',
+  reason: 'destinations built from record accessors are not implemented yet; use a fixed path and file, or rewrite_tag and one output per tag',
+  severity: 'error',
+} as const;
+
+/** The dynamic-destination limits only act on record-accessor destinations, which logferry refuses. */
+const NO_DYNAMIC_LIMITS = 'logferry does not limit or redirect dynamic destinations: every strftime destination is opened, and record accessors in path or file are refused';
 
 /** Delimiter words Fluent Bit recognises; any other value is ignored (the format's own delimiter stays). */
 export const DELIMITERS: Readonly<Record<string, string>> = { '\\t': '\t', tab: '\t', space: ' ', comma: ',' };
@@ -12,18 +23,27 @@ export default defineOutput({
   description: 'Write records to files',
   create: async (ctx) => new (await import('./file-output.js')).FileOutput(ctx),
   options: {
-    path: opt.string({ doc: 'Directory of the output files; may contain record accessors after a fixed prefix' }),
-    file: opt.string({ doc: 'File name (default: the tag made safe: . and .. components and bytes outside A-Za-z0-9._- become _), inside path when set; may contain record accessors' }),
+    path: unsupportedWhen(opt.string({ doc: 'Directory of the output files; may contain record accessors after a fixed prefix' }), RECORD_ACCESSOR_DESTINATION),
+    file: unsupportedWhen(
+      opt.string({ doc: 'File name (default: the tag made safe: . and .. components and bytes outside A-Za-z0-9._- become _), inside path when set; may contain record accessors' }),
+      RECORD_ACCESSOR_DESTINATION,
+    ),
     enable_strftime: opt.bool({ default: 'false', doc: 'Expand strftime % placeholders in path and file with the record time (UTC)' }),
-    max_dynamic_files: opt.int({ default: '1024', min: 0, doc: 'Most distinct destinations that record accessors may open (0 = no limit)' }),
-    on_missing_field: opt.enum({ values: DYNAMIC_ACTIONS, default: 'error', doc: 'When a dynamic path or file cannot be built from a record: error, drop or fallback' }),
-    on_limit_reached: opt.enum({ values: DYNAMIC_ACTIONS, default: 'error', doc: 'When max_dynamic_files would be exceeded: error, drop or fallback' }),
-    fallback_path: opt.string({ doc: 'Directory used when a fallback action applies' }),
-    fallback_file: opt.string({ doc: 'File used when a fallback action applies (required with dynamic destinations)' }),
-    format: opt.enum({
-      values: ['out_file', 'plain', 'csv', 'ltsv', 'msgpack', 'template'] as const,
-      doc: 'Line format: out_file (tag: [time, record], the default), plain (record JSON), csv, ltsv, msgpack or template',
-    }),
+    max_dynamic_files: notActedOn(opt.int({ default: '1024', min: 0, doc: 'Most distinct destinations that record accessors may open (0 = no limit)' }), NO_DYNAMIC_LIMITS),
+    on_missing_field: notActedOn(
+      opt.enum({ values: DYNAMIC_ACTIONS, default: 'error', doc: 'When a dynamic path or file cannot be built from a record: error, drop or fallback' }),
+      NO_DYNAMIC_LIMITS,
+    ),
+    on_limit_reached: notActedOn(opt.enum({ values: DYNAMIC_ACTIONS, default: 'error', doc: 'When max_dynamic_files would be exceeded: error, drop or fallback' }), NO_DYNAMIC_LIMITS),
+    fallback_path: notActedOn(opt.string({ doc: 'Directory used when a fallback action applies' }), NO_DYNAMIC_LIMITS),
+    fallback_file: notActedOn(opt.string({ doc: 'File used when a fallback action applies (required with dynamic destinations)' }), NO_DYNAMIC_LIMITS),
+    format: unsupportedWhen(
+      opt.enum({
+        values: ['out_file', 'plain', 'csv', 'ltsv', 'msgpack', 'template'] as const,
+        doc: 'Line format: out_file (tag: [time, record], the default), plain (record JSON), csv, ltsv, msgpack or template',
+      }),
+      { when: (f) => f === 'msgpack', values: 'msgpack', reason: 'writing raw msgpack is not implemented yet; use plain for one JSON record per line', severity: 'error' },
+    ),
     delimiter: opt.string({ doc: 'Field delimiter for csv and ltsv: tab (or \\t), space or comma' }),
     label_delimiter: opt.string({ doc: 'Key/value delimiter for ltsv: tab (or \\t), space or comma' }),
     template: opt.string({ default: '{time} {message}', doc: 'Line template for the template format; {key} is replaced by the record value' }),

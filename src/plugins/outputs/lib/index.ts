@@ -1,5 +1,5 @@
 import { defineOutput } from '../../../options/define.js';
-import { opt } from '../../../options/kinds.js';
+import { notActedOn, opt } from '../../../options/kinds.js';
 
 /** `lib`: hands records to a callback of the embedding program (Fluent Bit `out_lib`). */
 export default defineOutput({
@@ -7,12 +7,18 @@ export default defineOutput({
   create: async (ctx) => new (await import('./lib-output.js')).LibOutput(ctx),
   description: 'Hand records to a callback registered by the embedding program',
   options: {
-    format: opt.enum({ values: ['msgpack', 'json'] as const, doc: 'Encoding of the data given to the callback: msgpack (default) or json' }),
+    format: notActedOn(
+      opt.enum({ values: ['msgpack', 'json'] as const, doc: 'Encoding of the data given to the callback: msgpack (default) or json' }),
+      'the embedding program receives records as objects, not encoded',
+    ),
     max_records: opt.int({ doc: 'Deliver at most this many records of each flushed chunk; the rest are dropped (unset or 0 = all)' }),
-    data_mode: opt.enum({
-      values: ['single_record', 'chunk'] as const,
-      default: 'single_record',
-      doc: 'Call the callback once per record (single_record) or once per chunk (chunk)',
-    }),
+    data_mode: notActedOn(
+      opt.enum({
+        values: ['single_record', 'chunk'] as const,
+        default: 'single_record',
+        doc: 'Call the callback once per record (single_record) or once per chunk (chunk)',
+      }),
+      'the embedding program receives each flushed batch (onLibRecords)',
+    ),
   },
 });

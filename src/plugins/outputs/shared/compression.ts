@@ -4,15 +4,22 @@
  */
 import * as zlib from 'node:zlib';
 import { PipelineError } from '../../../errors.js';
-import { opt } from '../../../options/kinds.js';
+import { opt, unsupportedWhen } from '../../../options/kinds.js';
 
 export type AwsCompression = 'gzip' | 'zstd' | 'snappy';
 export type Compress = (data: Buffer) => Buffer;
 
-const compression = opt.enum({
-  values: ['gzip', 'zstd', 'snappy'] as const,
-  doc: 'Compress each record individually before sending: gzip, zstd or snappy',
-});
+/** node:zlib has zstd from Node.js 22.15 on. */
+const hasZstd = typeof (zlib as unknown as { zstdCompressSync?: unknown }).zstdCompressSync === 'function';
+
+const compression = unsupportedWhen(
+  opt.enum({
+    values: ['gzip', 'zstd', 'snappy'] as const,
+    doc: 'Compress each record individually before sending: gzip, zstd or snappy',
+  }),
+  { when: (c) => c === 'snappy', values: 'snappy', reason: 'logferry has no snappy implementation; use gzip', severity: 'error' },
+  { when: (c) => c === 'zstd' && !hasZstd, values: `zstd on Node.js ${process.version}`, reason: 'zstd needs Node.js 22.15 or later (node:zlib zstd); use gzip or a newer Node.js', severity: 'error' },
+);
 
 /** The `compression` option of kinesis_firehose and kinesis_streams. */
 export const awsCompressionOption = {
@@ -47,12 +54,14 @@ export function compressor(kind: AwsCompression | undefined, label: string): Com
       return (data) => zlib.gzipSync(data);
     case 'zstd': {
       const zstd = (zlib as unknown as { zstdCompressSync?: (b: Buffer) => Buffer }).zstdCompressSync;
+      // Declared unsupported in the option table (a plan error) when Node.js lacks it: unreachable from `run`.
       if (typeof zstd !== 'function') {
         throw new PipelineError(`${label}: compression zstd needs Node.js 22.15 or later (node:zlib zstd); this is ${process.version}. Use gzip or a newer Node.js`);
       }
       return (data) => zstd(data);
     }
     default:
+      // snappy: declared unsupported in the option table (a plan error), so unreachable from `run`.
       throw new PipelineError(`${label}: compression ${kind} is not available in logferry (no snappy implementation); use gzip`);
   }
 }

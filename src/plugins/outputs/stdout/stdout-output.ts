@@ -35,10 +35,8 @@ export class StdoutOutput implements OutputRuntime {
   constructor(private readonly ctx: OutputContext) {
     const o = ctx.instance.options;
     this.format = o['format'] as string | undefined;
-    if (this.format === 'otlp_json' || this.format === 'otlp_json_pretty') {
-      ctx.log.warn(`format ${this.format} is not supported yet; printing json_lines`);
-      this.format = 'json_lines';
-    }
+    // Declared unsupported in the table (a plan warning): printed as json_lines.
+    if (this.format === 'otlp_json' || this.format === 'otlp_json_pretty') this.format = 'json_lines';
     this.json = { dateKey: dateKeyOption(o['json_date_key']), dateFormat: (o['json_date_format'] as JsonDateFormat | undefined) ?? 'double' };
   }
 

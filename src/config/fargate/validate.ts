@@ -2,10 +2,10 @@
  * Entry points for `logferry validate`: a Kubernetes manifest holding ConfigMaps, and a set of
  * classic files checked together as one Fargate configuration (`--fargate`).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { makeDiagnostic, sortDiagnostics, type Diagnostic, type Span } from '../../diagnostics/diagnostic.js';
 import type { Plan } from '../plan/types.js';
+import { DEFAULT_READ_LIMITS, readBounded } from '../resolve/read-text.js';
 import { checkFargateConfig } from './check.js';
 import { checkManifest } from './configmap.js';
 import { isYamlPath, readManifest } from './manifest.js';
@@ -38,9 +38,10 @@ function displayName(cwd: string, abs: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
+/** The file's text, within the configuration size limit; undefined when it cannot be read (the caller reports it). */
 function readText(abs: string): string | undefined {
   try {
-    return readFileSync(abs, 'utf8');
+    return readBounded(abs, DEFAULT_READ_LIMITS);
   } catch {
     return undefined;
   }

@@ -78,6 +78,13 @@ describe('logferry validate on hostile input: bounded, with diagnostics', () => 
     expect(report.diagnostics[0]!.message).toContain(`goes past 8 MiB at line ${past}`);
   });
 
+  it('reads --fargate files and manifests within the same size limit, saying why', async () => {
+    const big = dir.write('output.conf', `${OUTPUT}${'    # padding\n'.repeat(700_000)}`);
+    const report = JSON.parse((await runCli(['validate', '--fargate', '--format', 'json', big])).stdout) as JsonReport;
+    const past = Math.floor((8 * 1024 * 1024 - OUTPUT.length) / 14) + 7;
+    expect(report.diagnostics.map((d) => [d.code, d.message])).toContainEqual(['unreadable-file', `cannot read '${big}': the configuration goes past 8 MiB at line ${past}`]);
+  });
+
   it('refuses a Regex too long to translate in bounded time, quoting only part of it', async () => {
     dir.write('parsers.conf', `[PARSER]\n    Name  big\n    Format regex\n    Regex ^(?<a>${'a'.repeat(100_000)})$\n`);
     const alternatives = Array.from({ length: 2049 }, (_, i) => `w${i}`).join('|');

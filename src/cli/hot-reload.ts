@@ -9,6 +9,7 @@
 import type { Plan } from '../config/plan/types.js';
 import type { ValidationResult } from '../config/validate.js';
 import { formatText } from '../diagnostics/format-text.js';
+import { maskDiagnostic } from '../diagnostics/secrets.js';
 import type { Logger } from '../engine/logger.js';
 import type { ReloadControl, ReloadOutcome } from '../engine/monitor/reload-api.js';
 import type { Pipeline } from '../engine/pipeline.js';
@@ -70,7 +71,7 @@ export class HotReload implements ReloadControl {
     if (result.diagnostics.length > 0) this.options.stderr(formatText(result.diagnostics, result.sources, result.files.length));
     if (!result.ok) {
       log.error('reloaded config is invalid. Reloading is halted');
-      return { status: 'invalid', files: result.files, diagnostics: result.diagnostics };
+      return { status: 'invalid', files: result.files, diagnostics: result.diagnostics.map(maskDiagnostic) };
     }
     const grace = service['hot_reload.ensure_thread_safety'] ? -1 : service.grace;
     const timeout = service['hot_reload.timeout'];

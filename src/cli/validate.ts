@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatJson } from '../diagnostics/format-json.js';
 import { formatText } from '../diagnostics/format-text.js';
 import { formatSarif } from '../diagnostics/format-sarif.js';
@@ -26,6 +26,22 @@ options:
   --main KEY           the data key of a ConfigMap's main Fluent Bit file (default: fluent-bit.conf)
   --deny-warnings      exit 1 on warnings too
 exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or unreadable input`;
+
+/** What checking one input gives: the files read, their text, and the problems found. */
+type Checked = Pick<FargateValidation, 'files' | 'sources' | 'diagnostics'>;
+
+/**
+ * Runs one check; an exception (a bug) becomes an internal-error diagnostic on the file, so the
+ * report is still complete JSON or SARIF and the exit status still 1.
+ */
+function guarded<T>(file: string, check: () => T): T | Checked {
+  try {
+    return check();
+  } catch (err) {
+    const message = `logferry failed while checking this file: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
+    return { files: [file], sources: new Map(), diagnostics: [makeDiagnostic({ code: 'internal-error', message, file })] };
+  }
+}
 
 export async function validateCommand(args: string[], io: CommandIo): Promise<number> {
   let parsed;
@@ -69,7 +85,9 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
   }
 
   // Kubernetes manifests with ConfigMaps; with --fargate, the other files form one Fargate configuration.
-  const manifests = new Map<string, FargateValidation | undefined>(positionals.map((f) => [f, validateManifestFile(f, { cwd: io.cwd, fargate: values.fargate, env, main: values.main })]));
+  const manifests = new Map<string, Checked | undefined>(
+    positionals.map((f) => [f, guarded(f, () => validateManifestFile(f, { cwd: io.cwd, fargate: values.fargate, env, main: values.main }))]),
+  );
   const fargateSet = values.fargate ? positionals.filter((f) => !manifests.get(f)) : [];
   const notManifest = fargateSet.find(isYamlPath);
   if (notManifest !== undefined) {
@@ -80,17 +98,16 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
   const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
-  const add = (result: { files: readonly string[]; sources: ReadonlyMap<string, string>; diagnostics: readonly Diagnostic[] }) => {
+  const add = (result: Checked) => {
     for (const f of result.files) if (!files.includes(f)) files.push(f);
     for (const [k, v] of result.sources) sources.set(k, v);
     diagnostics.push(...result.diagnostics);
   };
   for (const file of positionals) {
     if (fargateSet.includes(file)) continue;
-    const result = manifests.get(file) ?? validateConfig(file, { env, cwd: io.cwd });
-    add(result);
+    add(manifests.get(file) ?? guarded(file, () => validateConfig(file, { env, cwd: io.cwd })));
   }
-  if (fargateSet.length > 0) add(validateFargateFiles(fargateSet, { cwd: io.cwd }));
+  if (fargateSet.length > 0) add(guarded(fargateSet[0]!, () => validateFargateFiles(fargateSet, { cwd: io.cwd })));
   if (values.format === 'json') io.stdout(formatJson(files, diagnostics));
   else if (values.format === 'sarif') io.stdout(formatSarif(diagnostics, { toolVersion: packageVersion() }));
   else io.stdout(formatText(diagnostics, sources, files.length));

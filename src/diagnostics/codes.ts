@@ -42,6 +42,7 @@ export const DIAGNOSTIC_CODES = {
   'fargate-env-not-allowed': { severity: 'error', doc: 'Fargate: a ${VAR} reference; the aws-logging ConfigMap may not use variables.' },
   'fargate-too-large': { severity: 'error', doc: 'Fargate: the data values of the aws-logging ConfigMap total more than 5,300 characters.' },
   'fargate-namespace': { severity: 'warning', doc: 'Fargate: the ConfigMap is not aws-logging in the namespace aws-observability (labelled aws-observability: enabled); Fargate ignores it.' },
+  'internal-error': { severity: 'error', doc: 'logferry failed while checking this file (a bug in logferry: please report it with the file); what it had found so far is listed.' },
   'fargate-missing-match': { severity: 'error', doc: 'Fargate: a [FILTER] or [OUTPUT] without Match; Fargate requires Name and Match in each.' },
 } as const satisfies Record<string, { severity: 'error' | 'warning' | 'info'; doc: string }>;
 

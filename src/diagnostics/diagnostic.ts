@@ -38,11 +38,21 @@ export interface DiagnosticInit {
   severity?: Severity;
 }
 
+/** Longest message or hint kept: one quoting a megabyte value would otherwise print all of it. */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+/** `text` with its middle left out when it is longer than `max` characters. */
+export function elide(text: string, max = MAX_MESSAGE_LENGTH): string {
+  if (text.length <= max) return text;
+  const keep = Math.floor((max - 40) / 2);
+  return `${text.slice(0, keep)}[... ${(text.length - 2 * keep).toLocaleString('en-US')} characters ...]${text.slice(-keep)}`;
+}
+
 export function makeDiagnostic(init: DiagnosticInit): Diagnostic {
   const d: Diagnostic = {
     severity: init.severity ?? defaultSeverity(init.code),
     code: init.code,
-    message: init.message,
+    message: elide(init.message),
     file: init.span?.file ?? init.file ?? '<unknown>',
     line: init.span?.start.line ?? 1,
     column: init.span?.start.column ?? 1,
@@ -51,7 +61,7 @@ export function makeDiagnostic(init: DiagnosticInit): Diagnostic {
     d.endLine = init.span.end.line;
     d.endColumn = init.span.end.column;
   }
-  if (init.hint !== undefined) d.hint = init.hint;
+  if (init.hint !== undefined) d.hint = elide(init.hint);
   return d;
 }
 

@@ -32,15 +32,22 @@ export function matchCase(written: string, canonical: string): string {
   return canonical;
 }
 
+/** Longest word a suggestion is looked for. */
+const MAX_WORD = 100;
+
 /**
  * The closest candidate to `word`, if it is close enough to be a plausible typo:
  * distance at most max(1, floor(len/3)), and strictly closer than any other candidate at that distance.
  */
 export function didYouMean(word: string, candidates: Iterable<string>): string | undefined {
+  // No name is this long: a value pasted where a name goes. The distance would cost its length squared.
+  if (word.length > MAX_WORD) return undefined;
   const limit = Math.max(1, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    // The distance is at least the difference in length.
+    if (Math.abs(c.length - word.length) > limit) continue;
     const d = editDistance(word, c);
     if (d < bestDistance) {
       best = c;

@@ -1,4 +1,5 @@
 import type { Diagnostic } from './diagnostic.js';
+import { maskDiagnostic } from './secrets.js';
 
 export interface JsonReport {
   files: string[];
@@ -6,6 +7,6 @@ export interface JsonReport {
 }
 
 export function formatJson(files: readonly string[], diagnostics: readonly Diagnostic[]): string {
-  const report: JsonReport = { files: [...files], diagnostics: [...diagnostics] };
+  const report: JsonReport = { files: [...files], diagnostics: diagnostics.map(maskDiagnostic) };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

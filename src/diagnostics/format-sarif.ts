@@ -7,6 +7,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes.js';
 import type { Diagnostic, Severity } from './diagnostic.js';
+import { maskDiagnostic } from './secrets.js';
 
 export interface SarifOptions {
   readonly toolVersion: string;
@@ -63,7 +64,7 @@ export function toSarif(diagnostics: readonly Diagnostic[], options: SarifOption
     shortDescription: { text: DIAGNOSTIC_CODES[id].doc },
     defaultConfiguration: { level: LEVEL[DIAGNOSTIC_CODES[id].severity] },
   }));
-  const results = diagnostics.map((d): SarifResult => {
+  const results = diagnostics.map(maskDiagnostic).map((d): SarifResult => {
     const result: SarifResult = {
       ruleId: d.code,
       ruleIndex: codes.indexOf(d.code),

@@ -1,4 +1,5 @@
 import type { Diagnostic } from './diagnostic.js';
+import { maskDiagnostic, maskSecrets } from './secrets.js';
 
 /** Source text per file name, used to print the offending line under a diagnostic. */
 export type SourceMap = ReadonlyMap<string, string>;
@@ -22,18 +23,30 @@ function visible(line: string): string {
   return line.replace(/\t/g, ' ');
 }
 
-/** One diagnostic as a compiler prints it: header, gutter with the source line, carets, help. */
-export function formatDiagnostic(d: Diagnostic, sources: SourceMap): string {
+/** Longest excerpt of a source line printed: a longer line is shown around the column. */
+const EXCERPT = 200;
+
+/**
+ * One diagnostic as a compiler prints it: header, gutter with the source line, carets, help.
+ * Values of secret-bearing keys are masked in the line, the message and the hint.
+ */
+export function formatDiagnostic(diagnostic: Diagnostic, sources: SourceMap): string {
+  const d = maskDiagnostic(diagnostic);
   const out = [`${d.file}:${d.line}:${d.column}: ${d.severity}[${d.code}]: ${d.message}`];
-  const text = sourceLine(sources.get(d.file), d.line);
-  if (text !== undefined) {
+  const line = sourceLine(sources.get(d.file), d.line);
+  if (line !== undefined) {
+    // A long line: the part from a little before the column, `...` marking what is left out.
+    const from = line.length > EXCERPT ? Math.max(0, Math.min(d.column - 1 - 20, line.length - EXCERPT)) : 0;
+    const cut = from > 0 || line.length - from > EXCERPT;
+    const text = maskSecrets(cut ? `${from > 0 ? '...' : ''}${line.slice(from, from + EXCERPT)}${line.length - from > EXCERPT ? '...' : ''}` : line);
+    const column = d.column - from + (from > 0 ? 3 : 0);
     const gutter = String(d.line);
     const pad = ' '.repeat(gutter.length);
-    const lastCol = d.endLine === d.line && d.endColumn !== undefined ? d.endColumn : text.length + 1;
-    const width = Math.max(1, Math.min(lastCol, text.length + 1) - d.column);
+    const lastCol = d.endLine === d.line && d.endColumn !== undefined ? d.endColumn - from + (from > 0 ? 3 : 0) : text.length + 1;
+    const width = Math.max(1, Math.min(lastCol, text.length + 1) - column);
     out.push(`${pad} |`);
     out.push(`${gutter} | ${visible(text)}`);
-    out.push(`${pad} | ${' '.repeat(Math.max(0, d.column - 1))}${'^'.repeat(width)}`);
+    out.push(`${pad} | ${' '.repeat(Math.max(0, column - 1))}${'^'.repeat(width)}`);
   }
   if (d.hint) out.push(`  help: ${d.hint}`);
   return out.join('\n');

@@ -67,6 +67,27 @@ export function namedGroups(pattern: string): string[] {
   return names;
 }
 
+/**
+ * Longest pattern logferry translates. Onigmo has no limit, but the translation to a JavaScript
+ * RegExp (oniguruma-to-es) takes seconds and hundreds of megabytes on patterns of megabytes.
+ */
+export const MAX_REGEX_LENGTH = 32 * 1024;
+/** Most `|` alternatives logferry translates: the translation's cost grows with their square. */
+export const MAX_REGEX_ALTERNATIVES = 2048;
+
+/** Why a pattern is too big to translate in bounded time, if it is. */
+function tooBig(pattern: string): string | undefined {
+  if (pattern.length > MAX_REGEX_LENGTH) {
+    return `the pattern is ${pattern.length.toLocaleString('en-US')} characters long; logferry translates patterns up to ${MAX_REGEX_LENGTH.toLocaleString('en-US')}`;
+  }
+  let bars = 0;
+  for (let i = pattern.indexOf('|'); i >= 0; i = pattern.indexOf('|', i + 1)) bars++;
+  if (bars >= MAX_REGEX_ALTERNATIVES) {
+    return `the pattern has ${(bars + 1).toLocaleString('en-US')} alternatives; logferry translates patterns with up to ${MAX_REGEX_ALTERNATIVES.toLocaleString('en-US')}`;
+  }
+  return undefined;
+}
+
 const cache = new Map<string, RegexResult>();
 
 /** Compiles a Fluent Bit regex once; results (including failures) are memoised by source text. */
@@ -75,6 +96,8 @@ export function compileRegex(source: string): RegexResult {
   if (hit) return hit;
   const { pattern, flags } = splitRegexFlags(source);
   let result: RegexResult;
+  const big = tooBig(pattern);
+  if (big !== undefined) return { ok: false, message: big };
   try {
     const regexp = toRegExp(pattern, { flags, target: 'auto' });
     result = { ok: true, regex: { source, pattern, flags, regexp, groupNames: namedGroups(pattern) } };

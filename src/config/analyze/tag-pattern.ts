@@ -21,30 +21,40 @@ export function intersects(a: string, b: string): boolean {
   const sb = b.length - b.lastIndexOf('*') - 1;
   const m = Math.min(sa, sb);
   if (m > 0 && a.slice(a.length - m) !== b.slice(b.length - m)) return false;
-  // Search the product of the two patterns: search the product of the two patterns (memo: 0 unknown, 1 no, 2 yes).
+  // Search the product of the two patterns, with an explicit stack (patterns can be long: no
+  // recursion). Past MAX_PRODUCT states the answer is "may intersect", which only silences a warning.
   const width = b.length + 1;
-  const memo = new Uint8Array((a.length + 1) * width);
-  const rec = (i: number, j: number): boolean => {
+  const size = (a.length + 1) * width;
+  if (size > MAX_PRODUCT) return true;
+  const seen = new Uint8Array(size);
+  const stack = [0];
+  seen[0] = 1;
+  const push = (i: number, j: number) => {
     const key = i * width + j;
-    const hit = memo[key]!;
-    if (hit !== 0) return hit === 2;
-    memo[key] = 1;
-    let r = false;
-    if (i === a.length && j === b.length) r = true;
-    else if (i < a.length && a[i] === '*' && rec(i + 1, j)) r = true;
-    else if (j < b.length && b[j] === '*' && rec(i, j + 1)) r = true;
-    else if (i < a.length && j < b.length) {
-      const ca = a[i];
-      const cb = b[j];
-      if (ca === '*' && cb !== '*') r = rec(i, j + 1);
-      else if (cb === '*' && ca !== '*') r = rec(i + 1, j);
-      else if (ca === cb) r = rec(i + 1, j + 1);
+    if (seen[key] === 0) {
+      seen[key] = 1;
+      stack.push(key);
     }
-    memo[key] = r ? 2 : 1;
-    return r;
   };
-  return rec(0, 0);
+  while (stack.length > 0) {
+    const key = stack.pop()!;
+    const i = Math.floor(key / width);
+    const j = key % width;
+    if (i === a.length && j === b.length) return true;
+    const ca = i < a.length ? a[i] : undefined;
+    const cb = j < b.length ? b[j] : undefined;
+    // A star matches nothing (skip it) or one more character of the other side (stay on it).
+    if (ca === '*') push(i + 1, j);
+    if (cb === '*') push(i, j + 1);
+    if (ca === '*' && cb !== undefined && cb !== '*') push(i, j + 1);
+    if (cb === '*' && ca !== undefined && ca !== '*') push(i + 1, j);
+    if (ca !== undefined && ca !== '*' && ca === cb) push(i + 1, j + 1);
+  }
+  return false;
 }
+
+/** Most states the two-pattern search visits (a byte each). */
+const MAX_PRODUCT = 1 << 24;
 
 /** Wildcard pattern against a literal tag: greedy match with backtracking to the last `*`. */
 function globMatch(pattern: string, tag: string): boolean {

@@ -8,6 +8,7 @@
  */
 import { isMap, isScalar, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { makeDiagnostic, type Diagnostic, type Span } from '../../diagnostics/diagnostic.js';
+import { findTooDeep } from '../yaml/depth.js';
 import { anchorMap, LineIndex, scalarMap, type PositionMap } from './position-map.js';
 import { decodeBlockScalar, decodeFlowScalar, type DecodedScalar, type ScalarStyle } from './scalar-text.js';
 
@@ -67,6 +68,8 @@ export function isYamlPath(path: string): boolean {
  * configuration. Never throws.
  */
 export function readManifest(file: string, text: string): Manifest | undefined {
+  // Too deep for the yaml library: not read as a manifest, so the configuration reader reports it.
+  if (findTooDeep(text)) return undefined;
   let docs: Document.Parsed[];
   try {
     docs = parseAllDocuments(text, { version: '1.1' }) as Document.Parsed[];

@@ -2,10 +2,10 @@
  * Entry points for `logferry validate`: a Kubernetes manifest holding ConfigMaps, and a set of
  * classic files checked together as one Fargate configuration (`--fargate`).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { makeDiagnostic, sortDiagnostics, type Diagnostic, type Span } from '../../diagnostics/diagnostic.js';
 import type { Plan } from '../plan/types.js';
+import { ConfigReadError, DEFAULT_READ_LIMITS, readBounded } from '../resolve/read-text.js';
 import { checkFargateConfig } from './check.js';
 import { checkManifest } from './configmap.js';
 import { isYamlPath, readManifest } from './manifest.js';
@@ -38,11 +38,12 @@ function displayName(cwd: string, abs: string): string {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
-function readText(abs: string): string | undefined {
+/** The file's text, within the configuration size limit, or why it cannot be read. */
+function readText(abs: string): string | { readonly why: string } {
   try {
-    return readFileSync(abs, 'utf8');
-  } catch {
-    return undefined;
+    return readBounded(abs, DEFAULT_READ_LIMITS);
+  } catch (err) {
+    return { why: err instanceof ConfigReadError ? err.message : ((err as NodeJS.ErrnoException).code ?? String(err)) };
   }
 }
 
@@ -61,7 +62,7 @@ export function validateManifestFile(path: string, options: FargateOptions = {})
   const cwd = options.cwd ?? process.cwd();
   const abs = resolve(cwd, path);
   const text = readText(abs);
-  if (text === undefined) return undefined;
+  if (typeof text !== 'string') return undefined;
   const manifest = readManifest(displayName(cwd, abs), text);
   if (!manifest) return undefined;
   const checked = checkManifest(manifest, { fargate: options.fargate === true, rootDir: dirname(abs), env: options.env ?? process.env, main: options.main });
@@ -81,8 +82,8 @@ export function validateFargateFiles(paths: readonly string[], options: FargateO
     const abs = resolve(cwd, path);
     const name = displayName(cwd, abs);
     const text = readText(abs);
-    if (text === undefined) {
-      diagnostics.push(makeDiagnostic({ code: 'unreadable-file', message: `cannot read '${name}'`, file: name }));
+    if (typeof text !== 'string') {
+      diagnostics.push(makeDiagnostic({ code: 'unreadable-file', message: `cannot read '${name}': ${text.why}`, file: name }));
       continue;
     }
     sources.set(name, text);

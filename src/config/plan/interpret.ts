@@ -2,6 +2,7 @@ import type { Diagnostic, DiagnosticInit, Span } from '../../diagnostics/diagnos
 import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../../diagnostics/codes.js';
 import { didYouMean, matchCase } from '../../diagnostics/did-you-mean.js';
+import { maskExpanded } from '../../diagnostics/secrets.js';
 import { lookupOption, type CheckContext, type PluginDefinition, type SectionDefinition } from '../../options/define.js';
 import type { AnySpec, OptionTable } from '../../options/spec.js';
 import type { Entry, Section } from '../document/model.js';
@@ -152,12 +153,13 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
     }
     const parsed = spec.parse(text);
     if (!parsed.ok) {
-      report({ code: parsed.code ?? 'invalid-value', message: `${entry.key}: ${parsed.message}`, span: entry.valueSpan, hint: parsed.hint });
+      const hint = parsed.hint === undefined ? undefined : maskExpanded(parsed.hint, entry.value, text);
+      report({ code: parsed.code ?? 'invalid-value', message: maskExpanded(`${entry.key}: ${parsed.message}`, entry.value, text), span: entry.valueSpan, hint });
       setKeys.add(canonical);
       continue;
     }
     if (parsed.warning) {
-      report({ code: 'invalid-value', severity: 'warning', message: `${entry.key}: ${parsed.warning}`, span: entry.valueSpan });
+      report({ code: 'invalid-value', severity: 'warning', message: maskExpanded(`${entry.key}: ${parsed.warning}`, entry.value, text), span: entry.valueSpan });
     }
     setKeys.add(canonical);
     entries.push({ key: canonical, written: entry.key, value: parsed.value, span: entry.span });
@@ -201,6 +203,8 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
 /** Runs a table's cross-key rules, only when every value parsed and required keys are present (no cascades). */
 export function runCheck(def: SectionDefinition | PluginDefinition, section: Section, interpreted: Interpreted, report: (d: Diagnostic) => void): void {
   if (!def.check || interpreted.errors > 0) return;
+  // A damaged section skips the missing-required report; its rules would read the missing value.
+  if (Object.entries(def.options).some(([key, spec]) => spec.required && interpreted.values[key] === undefined)) return;
   def.check(interpreted.values as never, checkContext(section, interpreted, def.options, report));
 }
 

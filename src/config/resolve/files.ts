@@ -2,9 +2,10 @@
  * Where the config loader reads files: the disk, or an in-memory set of files (the data keys of a
  * Kubernetes ConfigMap, which a pod sees as files of one directory).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, join, posix } from 'node:path';
 import fg from 'fast-glob';
+import { checkText, DEFAULT_READ_LIMITS, readBounded, type ReadLimits } from './read-text.js';
 
 export interface FileStat {
   /** Identifies the file whatever path reaches it (device and inode on disk). */
@@ -15,8 +16,11 @@ export interface FileStat {
 export interface FileSource {
   /** Undefined when nothing is at the absolute path. */
   stat(abs: string): FileStat | undefined;
-  /** The text of a file; throws a NodeJS.ErrnoException-like error when it cannot be read. */
-  read(abs: string): string;
+  /**
+   * The text of a file, within `limits`; throws a ConfigReadError for what the limits refuse and a
+   * NodeJS.ErrnoException-like error when it cannot be read.
+   */
+  read(abs: string, limits?: ReadLimits): string;
   /** Absolute paths of the files matching `pattern` (absolute, or relative to `base`), sorted. */
   glob(base: string, pattern: string): string[];
 }
@@ -30,10 +34,11 @@ export const DISK_FILES: FileSource = {
       return undefined;
     }
   },
-  read: (abs) => readFileSync(abs, 'utf8'),
+  read: (abs, limits = DEFAULT_READ_LIMITS) => readBounded(abs, limits),
   glob(base, pattern) {
     const full = isAbsolute(pattern) ? pattern : `${fg.escapePath(base.split('\\').join('/'))}/${pattern}`;
-    return fg.sync(full, { onlyFiles: true, dot: true, absolute: true }).sort();
+    // glob(3) as Fluent Bit calls it (no GLOB_BRACE): braces and extglob groups are plain characters.
+    return fg.sync(full, { onlyFiles: true, dot: true, absolute: true, braceExpansion: false, extglob: false }).sort();
   },
 };
 
@@ -63,9 +68,10 @@ export function memoryFiles(files: ReadonlyMap<string, string>): FileSource {
   for (const abs of files.keys()) for (let d = posix.dirname(abs); !dirs.has(d) && d !== posix.dirname(d); d = posix.dirname(d)) dirs.add(d);
   return {
     stat: (abs) => (files.has(abs) ? { id: abs, directory: false } : dirs.has(abs) ? { id: abs, directory: true } : undefined),
-    read(abs) {
+    read(abs, limits = DEFAULT_READ_LIMITS) {
       const text = files.get(abs);
       if (text === undefined) throw Object.assign(new Error(`ENOENT: ${abs}`), { code: dirs.has(abs) ? 'EISDIR' : 'ENOENT' });
+      checkText(text, limits);
       return text;
     },
     glob(base, pattern) {

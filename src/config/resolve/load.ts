@@ -6,9 +6,13 @@ import { parseYaml } from '../yaml/parse.js';
 import { VariableScope } from './env.js';
 import { DISK_FILES, type FileSource } from './files.js';
 import { formatOfPath } from './format.js';
+import { ConfigReadError, MAX_CONFIG_BYTES } from './read-text.js';
 
 /** Fluent Bit refuses to load more than this many files (main + includes) at once. */
 export const MAX_CONFIG_FILES = 1000;
+
+/** Longest include path or glob (PATH_MAX, the buffer Fluent Bit builds include paths in). */
+export const MAX_INCLUDE_PATH = 4096;
 
 export interface LoadOptions {
   /** Environment used for `${VAR}` lookups (default: process.env). */
@@ -77,6 +81,8 @@ export function loadConfig(mainPath: string, options: LoadOptions = {}): LoadedC
   const scope = new VariableScope(options.env ?? process.env);
   const variables: Variable[] = [];
   const report = (d: DiagnosticInit) => diagnostics.push(makeDiagnostic(d));
+  /** Bytes of configuration text that may still be read (MAX_CONFIG_BYTES for all files together). */
+  let budget = MAX_CONFIG_BYTES;
 
   const display = (abs: string) => {
     const rel = relative(cwd, abs);
@@ -115,11 +121,12 @@ export function loadConfig(mainPath: string, options: LoadOptions = {}): LoadedC
         seen.push({ id: st.id, name });
       }
       try {
-        text = fs.read(abs);
+        text = fs.read(abs, { maxBytes: budget, lineLimit: src.format === 'classic' });
       } catch (err) {
-        report({ code: 'unreadable-file', message: `cannot read '${name}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`, span: via, file: name });
+        reportUnreadable(name, err, via);
         return [];
       }
+      budget -= Buffer.byteLength(text, 'utf8');
     }
     files.push(name);
     sources.set(name, text);
@@ -130,6 +137,16 @@ export function loadConfig(mainPath: string, options: LoadOptions = {}): LoadedC
       scope.set(v.name, v.value);
     }
     return inline({ ...parsed.file, sections: oneService(parsed.file.sections, tree) }, src, [...stack, name], tree);
+  };
+
+  /** A file the reader refused or could not read: at the line the problem is on, else at the include. */
+  const reportUnreadable = (name: string, err: unknown, via: Span | undefined) => {
+    if (err instanceof ConfigReadError) {
+      const at = err.line === undefined ? undefined : { line: err.line, column: 1, offset: 0 };
+      report({ code: 'unreadable-file', message: `cannot read '${name}': ${err.message}`, span: at ? { file: name, start: at, end: at } : via, file: name, hint: err.hint });
+      return;
+    }
+    report({ code: 'unreadable-file', message: `cannot read '${name}': ${(err as NodeJS.ErrnoException).code ?? String(err)}`, span: via, file: name });
   };
 
   /** YAML: a second `service` in the same tree of includes stops Fluent Bit ("duplicated definition"). */
@@ -174,8 +191,18 @@ export function loadConfig(mainPath: string, options: LoadOptions = {}): LoadedC
     const where = yaml
       ? `${display(base) || '.'}/ (the including file's directory)`
       : `${display(rootDir) || '.'}/ (the main file's directory, not the including file's)`;
+    if (path.length > MAX_INCLUDE_PATH) {
+      report({ code: 'include-not-found', message: `${what.slice(0, 60)}...: the path is ${path.length.toLocaleString('en-US')} characters long; paths are at most ${MAX_INCLUDE_PATH} (PATH_MAX)`, span });
+      return [];
+    }
     if (path.includes('*')) {
-      const matches = fs.glob(base, path);
+      let matches: string[];
+      try {
+        matches = fs.glob(base, path);
+      } catch (err) {
+        report({ code: 'include-not-found', message: `${what}: the pattern cannot be read: ${err instanceof Error ? err.message : String(err)}`, span });
+        return [];
+      }
       if (matches.length === 0) {
         report({
           code: 'include-not-found',

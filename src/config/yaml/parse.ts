@@ -4,6 +4,7 @@ import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import type { Entry, ParsedFile, Section, SectionKind, Variable } from '../document/model.js';
 import { eachMap, isEmpty, keyOf, readEntries, rejectAlias, shapeOf, spanBetween, type MapRules, type ReadContext } from './entries.js';
 import { readMultilineRules } from './rules.js';
+import { findTooDeep, MAX_YAML_DEPTH } from './depth.js';
 import { readProcessors } from './processors.js';
 import { scalarText, SpanMaker } from './source.js';
 
@@ -38,6 +39,16 @@ export function parseYaml(fileName: string, text: string): YamlParseResult {
   const includes: { path: string; span: Span }[] = [];
   const file: ParsedFile = { file: fileName, format: 'yaml', sections, variables, includes };
 
+  const deep = findTooDeep(text);
+  if (deep) {
+    report({
+      code: 'syntax-error',
+      message: `YAML nested more than ${MAX_YAML_DEPTH} levels deep; logferry reads no further`,
+      span: { file: fileName, start: deep, end: { ...deep, offset: deep.offset + 1, column: deep.column + 1 } },
+      hint: "Fluent Bit's YAML is a few levels deep (pipeline, a plugin, its processors); a collection where Fluent Bit expects a value is an error there too",
+    });
+    return { file, diagnostics };
+  }
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
     docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, lineCounter: lines, prettyErrors: false });

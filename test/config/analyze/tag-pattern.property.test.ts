@@ -86,3 +86,15 @@ function findWitness(a: string, b: string): string | undefined {
   }
   return undefined;
 }
+
+describe('long patterns', () => {
+  // Found by the validate fuzz property: a 300,000-character Tag recursed once per character and
+  // overflowed the stack (an internal error of validate).
+  it('are compared without recursion, answering "may intersect" past the search bound', () => {
+    const long = 'x'.repeat(20_000);
+    expect(intersects(`x*${long}`, `*${long}`)).toBe(true);
+    const mid = 'ab'.repeat(1500);
+    expect(intersects(`*${mid}`, `${mid}*`)).toBe(true);
+    expect(intersects(`*${mid}c`, `${mid}*d`)).toBe(false);
+  });
+});

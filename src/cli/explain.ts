@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { allTopics, lookupTopic, PLUGIN_KINDS } from '../docs/catalog.js';
+import { codesMarkdown, codesText } from '../docs/render-codes.js';
 import { markdownOf, referenceMarkdown } from '../docs/render-markdown.js';
 import { topicText } from '../docs/render-text.js';
 import type { PluginKind } from '../options/define.js';
@@ -7,6 +8,7 @@ import { commandLine, EXIT, type CommandIo } from './io.js';
 
 export const EXPLAIN_USAGE = `usage: logferry explain [--kind input|filter|output] [--format text|markdown] <plugin|section>
        logferry explain --all [--format text|markdown]
+       logferry explain --codes [--format text|markdown]
 
 Prints the keys of a plugin (tail, kubernetes, cloudwatch_logs, ...) or of a section (service,
 parser, multiline_parser): type, default as Fluent Bit writes it, whether it is required or may
@@ -16,7 +18,9 @@ both (stdout is a filter and an output; 'parser' alone is the [PARSER] section).
 options:
   --kind input|filter|output   which plugin kind the name is
   --format text|markdown       output format (default: text)
-  --all                        every section and plugin (docs/plugins.md is --all --format markdown)`;
+  --all                        every section and plugin (docs/plugins.md is --all --format markdown)
+  --codes                      every diagnostic code of validate, with how to fix it and examples
+                               (docs/diagnostics.md is --codes --format markdown)`;
 
 const aKind = (kind: PluginKind) => `${kind === 'filter' ? 'a' : 'an'} ${kind}`;
 
@@ -29,6 +33,7 @@ export function explainCommand(args: string[], io: CommandIo): number {
         kind: { type: 'string' },
         format: { type: 'string', default: 'text' },
         all: { type: 'boolean', default: false },
+        codes: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }),
@@ -43,6 +48,11 @@ export function explainCommand(args: string[], io: CommandIo): number {
   const kind = values.kind as PluginKind | undefined;
   if (kind !== undefined && !PLUGIN_KINDS.includes(kind)) return usage(`--kind must be input, filter or output, not '${values.kind}'`);
   const markdown = values.format === 'markdown';
+  if (values.codes) {
+    if (positionals.length > 0 || values.all) return usage('--codes takes no name');
+    io.stdout(markdown ? codesMarkdown() : codesText());
+    return EXIT.ok;
+  }
   if (values.all) {
     if (positionals.length > 0) return usage('--all takes no name');
     io.stdout(markdown ? referenceMarkdown() : allTopics().map(topicText).join('\n'));

@@ -1,15 +1,12 @@
 import { parseArgs } from 'node:util';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatJson } from '../diagnostics/format-json.js';
-import { formatText } from '../diagnostics/format-text.js';
-import { formatSarif } from '../diagnostics/format-sarif.js';
 import { isYamlPath } from '../config/fargate/manifest.js';
 import { validateFargateFiles, validateManifestFile, type FargateValidation } from '../config/fargate/validate.js';
 import { validateConfig } from '../config/validate.js';
 import { envWithOverrides, EXIT, isFile, type CommandIo } from './io.js';
-import { packageVersion } from './version.js';
+import { isValidateFormat, VALIDATE_FORMATS, writeReport, writeUnreadable } from './validate-report.js';
 
-export const VALIDATE_USAGE = `usage: logferry validate [--format text|json|sarif] [--env KEY=VALUE]... [--deny-warnings] [--fargate] [--main KEY] <config>...
+export const VALIDATE_USAGE = `usage: logferry validate [--format text|json|sarif|github] [--sarif-root DIR] [--env KEY=VALUE]... [--deny-warnings] [--fargate] [--main KEY] <config>...
 
 Checks Fluent Bit configurations, classic (.conf, with @INCLUDE and Parsers_File) or YAML
 (.yaml/.yml, with includes and processors), and prints every problem with its file, line and
@@ -18,7 +15,9 @@ aws-logging is checked with the EKS on Fargate rules; a ConfigMap with a data ke
 (or fluent-bit.yaml) is checked as that configuration, its other keys being the files it includes.
 
 options:
-  --format text|json|sarif  output format (default: text; sarif: SARIF 2.1.0 for code scanning)
+  --format text|json|sarif|github  output format (default: text; sarif: SARIF 2.1.0 for code
+                       scanning; github: GitHub Actions annotations, paths relative to GITHUB_WORKSPACE)
+  --sarif-root DIR     directory SARIF file URIs are relative to (default: the working directory)
   --fargate            apply the EKS on Fargate rules: the .conf files given form one Fargate
                        configuration (their [FILTER]/[OUTPUT]/[PARSER] sections play filters.conf,
                        output.conf and parsers.conf); every ConfigMap of a manifest is checked
@@ -55,6 +54,7 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
         'deny-warnings': { type: 'boolean', default: false },
         fargate: { type: 'boolean', default: false },
         main: { type: 'string' },
+        'sarif-root': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -67,8 +67,9 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
     io.stdout(`${VALIDATE_USAGE}\n`);
     return EXIT.ok;
   }
-  if (values.format !== 'text' && values.format !== 'json' && values.format !== 'sarif') {
-    io.stderr(`logferry validate: --format must be text, json or sarif, not '${values.format}'\n`);
+  const format = values.format;
+  if (!isValidateFormat(format)) {
+    io.stderr(`logferry validate: --format must be ${VALIDATE_FORMATS.join(', ')}, not '${format}'\n`);
     return EXIT.usage;
   }
   if (positionals.length === 0) {
@@ -77,11 +78,11 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
   }
   const env = envWithOverrides('validate', values.env, io);
   if (typeof env === 'number') return env;
-  for (const file of positionals) {
-    if (!isFile(file, io)) {
-      io.stderr(`logferry validate: cannot read '${file}': not a file\n`);
-      return EXIT.usage;
-    }
+  const unreadable = positionals.filter((file) => !isFile(file, io)).map((file) => ({ file, reason: 'not a file' }));
+  for (const u of unreadable) io.stderr(`logferry validate: cannot read '${u.file}': ${u.reason}\n`);
+  if (unreadable.length > 0) {
+    writeUnreadable(format, unreadable, values['sarif-root'], io);
+    return EXIT.usage;
   }
 
   // Kubernetes manifests with ConfigMaps; with --fargate, the other files form one Fargate configuration.
@@ -108,9 +109,7 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
     add(manifests.get(file) ?? guarded(file, () => validateConfig(file, { env, cwd: io.cwd })));
   }
   if (fargateSet.length > 0) add(guarded(fargateSet[0]!, () => validateFargateFiles(fargateSet, { cwd: io.cwd })));
-  if (values.format === 'json') io.stdout(formatJson(files, diagnostics));
-  else if (values.format === 'sarif') io.stdout(formatSarif(diagnostics, { toolVersion: packageVersion() }));
-  else io.stdout(formatText(diagnostics, sources, files.length));
+  writeReport({ format, files, diagnostics, sources, sarifRoot: values['sarif-root'] }, io);
 
   const errors = diagnostics.some((d) => d.severity === 'error');
   const warnings = diagnostics.some((d) => d.severity === 'warning');

@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import AjvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
-import { describe, expect, it } from 'vitest';
-import { DIAGNOSTIC_CODES } from '../../src/diagnostics/codes.js';
-import { artifactUri, type SarifLog } from '../../src/diagnostics/format-sarif.js';
-import { runCli } from '../support/cli.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DIAGNOSTIC_CODES, DIAGNOSTICS_DOC_URL, PROJECT_URL } from '../../src/diagnostics/codes.js';
+import { artifactLocation, SARIF_AUTOMATION_ID, type SarifLog } from '../../src/diagnostics/format-sarif.js';
+import { REPO_ROOT, runCli } from '../support/cli.js';
 
 /**
  * The SARIF 2.1.0 JSON schema as shipped by @microsoft/jest-sarif (Microsoft's SARIF SDK for
@@ -26,9 +29,9 @@ function validator() {
   return ajv.compile(schema);
 }
 
-async function sarifOf(args: string[]): Promise<{ code: number; log: SarifLog }> {
+async function sarifOf(args: string[], stderr = ''): Promise<{ code: number; log: SarifLog }> {
   const run = await runCli(['validate', '--format', 'sarif', ...args]);
-  expect(run.stderr).toBe('');
+  expect(run.stderr).toBe(stderr);
   return { code: run.code, log: JSON.parse(run.stdout) as SarifLog };
 }
 
@@ -49,15 +52,42 @@ describe('validate --format sarif', () => {
     const broken = JSON.parse(JSON.stringify(log)) as { runs: { results: Record<string, unknown>[] }[] };
     broken.runs[0]!.results[0]!['level'] = 'fatal';
     expect(validate(broken)).toBe(false);
+    // Every rule a result uses carries what code scanning shows at the top of an alert.
+    const rules = log.runs[0]!.tool.driver.rules;
+    const used = new Set(log.runs[0]!.results.map((r) => r.ruleId));
+    expect([...used].sort()).toEqual(['configmap-not-checked', 'fargate-namespace', 'missing-required', 'no-match', 'unknown-key', 'unrouted-input']);
+    for (const id of used) {
+      const rule = rules.find((r) => r.id === id)!;
+      expect(rule.fullDescription.text.length).toBeGreaterThan(rule.shortDescription.text.length);
+      expect(rule.help.text).toMatch(/\nWrong:\n {4}.+\n\nRight:\n {4}/s);
+      expect(rule.help.markdown).toMatch(/\nWrong:\n\n```(ini|yaml)\n.+\n```\n\nRight:\n\n```(ini|yaml)\n/s);
+      expect(rule.helpUri).toBe(`${DIAGNOSTICS_DOC_URL}#${id}`);
+    }
   });
 
-  it('lists every diagnostic code as a rule and points each result at its file and region', async () => {
+  it('describes every code as a rule with help, a link to its docs section and a PascalCase name', async () => {
+    const { log } = await sarifOf(['fixtures/configs/valid/dummy-stdout.conf']);
+    const driver = log.runs[0]!.tool.driver;
+    expect(driver.informationUri).toBe(PROJECT_URL);
+    expect(driver.rules.map((r) => r.id)).toEqual(Object.keys(DIAGNOSTIC_CODES));
+    const docs = readFileSync(join(REPO_ROOT, 'docs', 'diagnostics.md'), 'utf8');
+    for (const rule of driver.rules) {
+      expect(rule.shortDescription.text).toBe(DIAGNOSTIC_CODES[rule.id].doc);
+      expect(rule.fullDescription.text).toBe(`${DIAGNOSTIC_CODES[rule.id].doc} ${DIAGNOSTIC_CODES[rule.id].fix}`);
+      expect(rule.help.text.startsWith(DIAGNOSTIC_CODES[rule.id].fix)).toBe(true);
+      expect(rule.name).toMatch(/^[A-Z][A-Za-z]+$/);
+      // The anchor exists: GitHub makes `## unknown-key` into #unknown-key.
+      expect(docs).toContain(`\n## ${rule.helpUri.slice(rule.helpUri.indexOf('#') + 1)}\n`);
+    }
+    expect(driver.rules.find((r) => r.id === 'unknown-key')!.name).toBe('UnknownKey');
+    expect(log.runs[0]!.automationDetails).toEqual({ id: SARIF_AUTOMATION_ID });
+    expect(log.runs[0]!.invocations).toEqual([{ executionSuccessful: true }]);
+  });
+
+  it('points each result at its file (relative to %SRCROOT%, the working directory) and region', async () => {
     const { log } = await sarifOf(['fixtures/configs/invalid/unknown-key-typo.conf', 'fixtures/fargate/invalid/configmap-not-checked.yaml']);
-    expect(log.version).toBe('2.1.0');
     const run = log.runs[0]!;
-    expect(run.tool.driver.name).toBe('logferry');
-    expect(run.tool.driver.rules.map((r) => r.id)).toEqual(Object.keys(DIAGNOSTIC_CODES));
-    for (const rule of run.tool.driver.rules) expect(rule.shortDescription.text).toBe(DIAGNOSTIC_CODES[rule.id as keyof typeof DIAGNOSTIC_CODES].doc);
+    expect(run.originalUriBaseIds).toEqual({ '%SRCROOT%': { uri: `${pathToFileURL(REPO_ROOT).href}/` } });
     expect(run.results).toEqual([
       {
         ruleId: 'unknown-key',
@@ -67,7 +97,7 @@ describe('validate --format sarif', () => {
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: 'fixtures/configs/invalid/unknown-key-typo.conf' },
+              artifactLocation: { uri: 'fixtures/configs/invalid/unknown-key-typo.conf', uriBaseId: '%SRCROOT%' },
               region: { startLine: 4, startColumn: 5, endLine: 4, endColumn: 17 },
             },
           },
@@ -77,6 +107,18 @@ describe('validate --format sarif', () => {
     ]);
   });
 
+  it('--sarif-root makes URIs relative to another directory; a file outside it stays an absolute, valid URL', async () => {
+    const { log } = await sarifOf(['--sarif-root', 'fixtures/configs', 'fixtures/configs/invalid/unknown-key-typo.conf', 'fixtures/fargate/invalid/configmap-not-checked.yaml']);
+    const run = log.runs[0]!;
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).toBe(`${pathToFileURL(join(REPO_ROOT, 'fixtures', 'configs')).href}/`);
+    const locations = run.results.map((r) => r.locations![0]!.physicalLocation.artifactLocation);
+    expect(locations).toEqual([
+      { uri: 'invalid/unknown-key-typo.conf', uriBaseId: '%SRCROOT%' },
+      { uri: pathToFileURL(join(REPO_ROOT, 'fixtures/fargate/invalid/configmap-not-checked.yaml')).href },
+    ]);
+    expect(validator()(log)).toBe(true);
+  });
+
   it('prints a clean config as a run without results', async () => {
     const { code, log } = await sarifOf(['fixtures/configs/valid/dummy-stdout.conf']);
     expect(code).toBe(0);
@@ -84,8 +126,42 @@ describe('validate --format sarif', () => {
     expect(validator()(log)).toBe(true);
   });
 
-  it('writes relative paths as relative URIs and absolute paths as file URLs', () => {
-    expect(artifactUri('fixtures/a b/c#d.conf')).toBe('fixtures/a%20b/c%23d.conf');
-    expect(artifactUri('/etc/fluent-bit/fluent bit.conf')).toBe('file:///etc/fluent-bit/fluent%20bit.conf');
+  describe('an input that cannot be read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logferry-sarif-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('still writes a valid log, with executionSuccessful false and a notification per input (exit 2)', async () => {
+      const { code, log } = await sarifOf(
+        ['fixtures/configs/valid/dummy-stdout.conf', 'no/such.conf', dir],
+        `logferry validate: cannot read 'no/such.conf': not a file\nlogferry validate: cannot read '${dir}': not a file\n`,
+      );
+      expect(code).toBe(2);
+      expect(validator()(log)).toBe(true);
+      expect(log.runs[0]!.results).toEqual([]);
+      expect(log.runs[0]!.invocations).toEqual([
+        {
+          executionSuccessful: false,
+          toolExecutionNotifications: [
+            {
+              level: 'error',
+              message: { text: "cannot read 'no/such.conf': not a file" },
+              locations: [{ physicalLocation: { artifactLocation: { uri: 'no/such.conf', uriBaseId: '%SRCROOT%' } } }],
+            },
+            {
+              level: 'error',
+              message: { text: `cannot read '${dir}': not a file` },
+              locations: [{ physicalLocation: { artifactLocation: { uri: pathToFileURL(dir).href } } }],
+            },
+          ],
+        },
+      ]);
+    });
+  });
+
+  it('writes paths under the root as encoded relative URIs and others as file URLs', () => {
+    expect(artifactLocation('fixtures/a b/c#d.conf', '/repo')).toEqual({ uri: 'fixtures/a%20b/c%23d.conf', uriBaseId: '%SRCROOT%' });
+    expect(artifactLocation('/repo/x.conf', '/elsewhere', '/repo')).toEqual({ uri: 'x.conf', uriBaseId: '%SRCROOT%' });
+    expect(artifactLocation('/etc/fluent-bit/fluent bit.conf', '/repo')).toEqual({ uri: 'file:///etc/fluent-bit/fluent%20bit.conf' });
+    expect(artifactLocation('../up.conf', '/repo/sub', '/repo/sub')).toEqual({ uri: 'file:///repo/up.conf' });
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DIAGNOSTIC_CODES } from '../../src/diagnostics/codes.js';
 import { PLUGINS, UNSUPPORTED_PLUGINS } from '../../src/plugins/registry.js';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 
@@ -82,5 +83,19 @@ describe('logferry explain', () => {
     expect(run.stdout).toMatch(/^# kinesis_firehose\n\n.*\(output plugin\)\n\n\| Key \| Type \| Default \| Flags \| Description \|/);
     expect(run.stdout).toContain('| `delivery_stream` | string |  | required |');
     expect(run.stdout).toContain('## Keys every output accepts');
+  });
+
+  it('--codes --format markdown is docs/diagnostics.md (regenerate with npm run docs), a section per code', async () => {
+    const run = await runCli(['explain', '--codes', '--format', 'markdown']);
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(REPO_ROOT, 'docs', 'diagnostics.md'), 'utf8')).toBe(run.stdout);
+    for (const [code, info] of Object.entries(DIAGNOSTIC_CODES)) {
+      const section = run.stdout.slice(run.stdout.indexOf(`\n## ${code}\n`));
+      expect(section).toContain(info.fix);
+    }
+    const text = await runCli(['explain', '--codes']);
+    expect(text.stdout).toMatch(/^syntax-error \(error\)\n {2}A line the classic reader cannot read/);
+    expect(text.stdout).toContain('  Wrong:\n      [INPUT\n');
+    expect((await runCli(['explain', '--codes', 'tail'])).code).toBe(2);
   });
 });

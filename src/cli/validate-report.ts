@@ -3,7 +3,7 @@
  * format name to its formatter, so the usage text, the option check and the output agree.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { escapeData, formatGithub } from '../diagnostics/format-github.js';
+import { formatGithub, githubUnreadable } from '../diagnostics/format-github.js';
 import { formatJson } from '../diagnostics/format-json.js';
 import { formatSarif, type UnreadableInput } from '../diagnostics/format-sarif.js';
 import { formatText } from '../diagnostics/format-text.js';
@@ -24,13 +24,15 @@ export interface ValidateReport {
   readonly sources: ReadonlyMap<string, string>;
   /** `--sarif-root`: the directory SARIF artifact URIs are relative to. */
   readonly sarifRoot?: string | undefined;
+  /** Inputs that could not be read (SARIF notifications, GitHub `::error` commands). */
+  readonly unreadable?: readonly UnreadableInput[];
 }
 
 export function writeReport(report: ValidateReport, io: CommandIo): void {
-  const { files, diagnostics } = report;
+  const { files, diagnostics, unreadable = [] } = report;
   if (report.format === 'json') io.stdout(formatJson(files, diagnostics));
-  else if (report.format === 'sarif') io.stdout(formatSarif(diagnostics, { toolVersion: packageVersion(), cwd: io.cwd, root: report.sarifRoot }));
-  else if (report.format === 'github') io.stdout(formatGithub(diagnostics, files.length, { cwd: io.cwd, workspace: io.env['GITHUB_WORKSPACE'] }));
+  else if (report.format === 'sarif') io.stdout(formatSarif(diagnostics, { toolVersion: packageVersion(), cwd: io.cwd, root: report.sarifRoot, unreadable }));
+  else if (report.format === 'github') io.stdout(formatGithub(diagnostics, files.length, { cwd: io.cwd, workspace: io.env['GITHUB_WORKSPACE'], unreadable }));
   else io.stdout(formatText(diagnostics, report.sources, files.length));
 }
 
@@ -41,5 +43,5 @@ export function writeReport(report: ValidateReport, io: CommandIo): void {
  */
 export function writeUnreadable(format: ValidateFormat, unreadable: readonly UnreadableInput[], sarifRoot: string | undefined, io: CommandIo): void {
   if (format === 'sarif') io.stdout(formatSarif([], { toolVersion: packageVersion(), cwd: io.cwd, root: sarifRoot, unreadable }));
-  if (format === 'github') for (const u of unreadable) io.stdout(`::error title=logferry::${escapeData(`cannot read '${u.file}': ${u.reason}`)}\n`);
+  if (format === 'github') for (const u of unreadable) io.stdout(`${githubUnreadable(u.file, u.reason)}\n`);
 }

@@ -51,7 +51,14 @@ export function githubCommand(diagnostic: Diagnostic, options: GithubOptions): s
   return `::${COMMAND[d.severity]} ${props}::${escapeData(message)}`;
 }
 
-/** Every diagnostic as a workflow command, then the summary line (plain log text). */
-export function formatGithub(diagnostics: readonly Diagnostic[], fileCount: number, options: GithubOptions): string {
-  return `${[...diagnostics.map((d) => githubCommand(d, options)), summarize(diagnostics, fileCount)].join('\n')}\n`;
+/** An input that could not be read, as an `::error` command without a file (there is no line to point at). */
+export function githubUnreadable(file: string, reason: string): string {
+  return `::error title=logferry::${escapeData(`cannot read '${file}': ${reason}`)}`;
+}
+
+/** Unreadable inputs and every diagnostic as workflow commands, then the summary line (plain log text). */
+export function formatGithub(diagnostics: readonly Diagnostic[], fileCount: number, options: GithubOptions & { readonly unreadable?: readonly { file: string; reason: string }[] }): string {
+  const lines = (options.unreadable ?? []).map((u) => githubUnreadable(u.file, u.reason));
+  lines.push(...diagnostics.map((d) => githubCommand(d, options)), summarize(diagnostics, fileCount));
+  return `${lines.join('\n')}\n`;
 }

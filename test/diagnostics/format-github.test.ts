@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeDiagnostic } from '../../src/diagnostics/diagnostic.js';
-import { escapeData, escapeProperty, githubCommand } from '../../src/diagnostics/format-github.js';
+import { escapeData, escapeProperty, formatGithub, githubCommand } from '../../src/diagnostics/format-github.js';
 import { GOLDEN_ENV, REPO_ROOT, runCli } from '../support/cli.js';
 
 /** What the Actions runner does to a command's message and property values (its unescaping). */
@@ -55,5 +55,15 @@ describe('validate --format github', () => {
       span: { file: '/etc/fb.conf', start: { line: 2, column: 3, offset: 0 }, end: { line: 4, column: 1, offset: 9 } },
     });
     expect(githubCommand(d, { cwd: '/repo', workspace: '/repo' })).toBe('::error file=/etc/fb.conf,line=2,col=3,endLine=4,title=logferry syntax-error::m');
+  });
+
+  it('lists unreadable inputs before the diagnostics of the files that could be read', () => {
+    const d = makeDiagnostic({ code: 'no-output', message: 'no output', file: 'a.conf' });
+    expect(formatGithub([d], 1, { cwd: '/repo', unreadable: [{ file: 'b,%.conf', reason: 'not a file' }] }).split('\n')).toEqual([
+      "::error title=logferry::cannot read 'b,%25.conf': not a file",
+      '::warning file=a.conf,line=1,col=1,title=logferry no-output::no output',
+      'ok: 0 errors, 1 warning in 1 file',
+      '',
+    ]);
   });
 });

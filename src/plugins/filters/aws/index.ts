@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -28,7 +29,7 @@ export function parseTagKeys(text: string): ParseOutcome<readonly string[]> {
  */
 export default defineFilter({
   name: 'aws',
-  create: async (ctx) => new (await import('./aws-filter.js')).AwsFilter(ctx),
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./aws-filter.js')).AwsFilter(options, ctx),
   description: 'Add EC2 instance metadata (instance id, zone, tags, ...) read from the instance metadata service to records',
   options: {
     imds_version: opt.enum({ values: ['v1', 'v2'], default: 'v2', doc: 'Instance metadata service version: v1 (plain GETs) or v2 (session token)' }),

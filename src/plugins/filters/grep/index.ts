@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { didYouMean } from '../../../diagnostics/did-you-mean.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
@@ -62,7 +63,7 @@ function parseLogicalOp(text: string): ParseOutcome<GrepLogicalOp> {
 /** `grep`: keep or drop records by matching record values against regular expressions. */
 export default defineFilter({
   name: 'grep',
-  create: async (ctx) => new (await import('./grep-filter.js')).GrepFilter(ctx),
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./grep-filter.js')).GrepFilter(options, ctx),
   description: 'Keep or drop records whose field values match regular expressions',
   options: {
     regex: opt.custom('grep-rule', { multiple: true, doc: 'KEY REGEX: keep records whose KEY value matches REGEX' }, parseGrepRule),

@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter, type CheckContext } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 
@@ -58,7 +59,7 @@ const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 /** `kubernetes`: add pod metadata (labels, annotations, ids) to container log records. */
 export default defineFilter({
   name: 'kubernetes',
-  create: async (ctx) => new (await import('./kubernetes-filter.js')).KubernetesFilter(ctx),
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./kubernetes-filter.js')).KubernetesFilter(options, ctx),
   description: 'Enrich container log records with Kubernetes pod metadata',
   options: {
     buffer_size: opt.size({ default: '32K', doc: 'Largest API server response accepted (0 = unlimited; larger responses fail the lookup)' }),

@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { didYouMean } from '../../../diagnostics/did-you-mean.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
@@ -273,7 +274,7 @@ function rule<K extends ModifyRuleKey>(key: K, doc: string) {
 /** `modify`: set, rename, copy, move and remove record keys, optionally under conditions. */
 export default defineFilter({
   name: 'modify',
-  create: async (ctx) => new (await import('./modify-filter.js')).ModifyFilter(ctx),
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./modify-filter.js')).ModifyFilter(options, ctx),
   description: 'Add, set, rename, copy, move or remove record keys, optionally only when conditions hold',
   options: {
     set: rule('set', 'KEY VALUE: set KEY to VALUE, replacing an existing value'),

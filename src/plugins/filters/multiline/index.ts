@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { EMITTER_OPTIONS } from '../shared/emitter.js';
@@ -5,7 +6,7 @@ import { EMITTER_OPTIONS } from '../shared/emitter.js';
 /** `multiline`: join lines of a record field into one record with multiline parsers. */
 export default defineFilter({
   name: 'multiline',
-  create: async (ctx) => new (await import('./multiline-filter.js')).MultilineFilter(ctx),
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./multiline-filter.js')).MultilineFilter(options, ctx),
   description: 'Concatenate multiline messages (stack traces, split container logs) in a record field',
   options: {
     'multiline.parser': opt.list({

@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -42,7 +43,7 @@ export function parseKeyPattern(text: string): ParseOutcome<KeyPattern> {
 /** `record_modifier`: append fixed fields, or remove / keep only some keys. */
 export default defineFilter({
   name: 'record_modifier',
-  create: async (ctx) => new (await import('./record-modifier-filter.js')).RecordModifierFilter(ctx),
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./record-modifier-filter.js')).RecordModifierFilter(options, ctx),
   description: 'Append fields to records, or remove keys or keep only listed keys',
   options: {
     record: opt.custom('record', { multiple: true, doc: 'KEY VALUE: append KEY with the string VALUE to every record' }, parseRecordRule),

@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -58,7 +59,7 @@ function parseWindow(text: string): ParseOutcome<number> {
 /** `throttle`: drop records above an average rate over a sliding window. */
 export default defineFilter({
   name: 'throttle',
-  create: async (ctx) => new (await import('./throttle-filter.js')).ThrottleFilter(ctx),
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./throttle-filter.js')).ThrottleFilter(options, ctx),
   description: 'Drop records when the average rate over a sliding window exceeds a limit',
   options: {
     rate: opt.custom('double', { default: '1', doc: 'Records allowed per Interval, averaged over the window' }, parseRate),

@@ -1,3 +1,4 @@
+import type { InputRuntime } from '../../../engine/plugin.js';
 import { defineInput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { checkTimerInterval } from '../shared/interval-check.js';
@@ -6,7 +7,7 @@ import { cpuInterval } from './interval.js';
 /** `cpu`: CPU usage of the machine or of one process, from /proc (Fluent Bit `in_cpu`, Linux only). */
 export default defineInput({
   name: 'cpu',
-  create: async (ctx) => new (await import('./cpu-input.js')).CpuInput(ctx),
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./cpu-input.js')).CpuInput(options, ctx),
   description: 'CPU usage of the host, per CPU, or of one process (Linux /proc)',
   options: {
     pid: opt.int({ default: '-1', doc: 'Measure only this process (/proc/<pid>/stat); -1 measures the whole host' }),

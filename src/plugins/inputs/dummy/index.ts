@@ -1,3 +1,4 @@
+import type { InputRuntime } from '../../../engine/plugin.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../engine/record-depth.js';
 import { defineInput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
@@ -39,7 +40,7 @@ const DEFAULT_METADATA = '{}';
 /** `dummy`: generates records from a JSON template (Fluent Bit `in_dummy`). */
 export default defineInput({
   name: 'dummy',
-  create: async (ctx) => new (await import('./dummy-input.js')).DummyInput(ctx),
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./dummy-input.js')).DummyInput(options, ctx),
   description: 'Generate dummy records (testing and benchmarks)',
   options: {
     dummy: opt.custom('json', { default: DEFAULT_BODY, doc: 'The record to emit, as a JSON object' }, jsonObject(DEFAULT_BODY)),

@@ -1,3 +1,4 @@
+import type { InputRuntime } from '../../../engine/plugin.js';
 import { defineInput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { checkTimerInterval } from '../shared/interval-check.js';
@@ -6,7 +7,7 @@ import { memInterval } from './interval.js';
 /** `mem`: memory and swap usage of the host, optionally one process's RSS, from /proc (Fluent Bit `in_mem`, Linux only). */
 export default defineInput({
   name: 'mem',
-  create: async (ctx) => new (await import('./mem-input.js')).MemInput(ctx),
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./mem-input.js')).MemInput(options, ctx),
   description: 'Memory and swap usage of the host in kB, and optionally the resident memory of one process (Linux /proc)',
   options: {
     interval_sec: opt.int({ default: '1', doc: 'Seconds between readings (0 or below means 1)' }),

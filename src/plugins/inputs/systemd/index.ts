@@ -1,3 +1,4 @@
+import type { InputRuntime } from '../../../engine/plugin.js';
 import { defineInput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -31,7 +32,7 @@ function parseDbSync(text: string): ParseOutcome<'extra' | 'full' | 'normal' | '
 /** `systemd`: reads the systemd journal through `journalctl` (Fluent Bit `in_systemd`). */
 export default defineInput({
   name: 'systemd',
-  create: async (ctx) => new (await import('./systemd-input.js')).SystemdInput(ctx),
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./systemd-input.js')).SystemdInput(options, ctx),
   description: 'Read the systemd journal (through journalctl) and emit one record per entry',
   options: {
     path: opt.string({ doc: 'Journal directory to read (default: the local system journal)' }),

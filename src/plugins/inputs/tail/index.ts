@@ -1,3 +1,4 @@
+import type { InputRuntime } from '../../../engine/plugin.js';
 import { defineInput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 
@@ -22,7 +23,7 @@ const GENERIC_ENCODINGS = [
 /** `tail`: follows files matching glob patterns and emits one record per line (Fluent Bit `in_tail`). */
 export default defineInput({
   name: 'tail',
-  create: async (ctx) => new (await import('./tail-input.js')).TailInput(ctx),
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./tail-input.js')).TailInput(options, ctx),
   description: 'Follow files matching glob patterns and emit their lines as records',
   options: {
     path: opt.list({ required: true, doc: 'Comma-separated glob patterns of the files to follow' }),

@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput, type CheckContext } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { emfKind } from './emf-inputs.js';
@@ -31,7 +32,7 @@ const autoRetryRequests = opt.bool({
 export default defineOutput({
   name: 'cloudwatch_logs',
   description: 'Send records to Amazon CloudWatch Logs',
-  create: async (ctx) => new (await import('./cloudwatch-output.js')).CloudWatchLogsOutput(ctx),
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./cloudwatch-output.js')).CloudWatchLogsOutput(options, ctx),
   options: {
     region: opt.string({ required: true, doc: 'AWS region of the log group' }),
     log_group_name: opt.string({ required: true, doc: 'Log group to write to (also the fallback when log_group_template cannot be resolved)' }),

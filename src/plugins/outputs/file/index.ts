@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 
@@ -10,7 +11,7 @@ export const DELIMITERS: Readonly<Record<string, string>> = { '\\t': '\t', tab: 
 export default defineOutput({
   name: 'file',
   description: 'Write records to files',
-  create: async (ctx) => new (await import('./file-output.js')).FileOutput(ctx),
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./file-output.js')).FileOutput(options, ctx),
   options: {
     path: opt.string({ doc: 'Directory of the output files; may contain record accessors after a fixed prefix' }),
     file: opt.string({ doc: 'File name (default: the tag made safe: . and .. components and bytes outside A-Za-z0-9._- become _), inside path when set; may contain record accessors' }),

@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -13,7 +14,7 @@ import { AWS_UNSUPPORTED_NET } from '../shared/net-options.js';
 export default defineOutput({
   name: 'kinesis',
   description: 'Send records to an Amazon Kinesis data stream (AWS Go plugin amazon-kinesis-streams-for-fluent-bit)',
-  create: async (ctx) => (await import('./go-records.js')).createGoKinesisOutput(ctx),
+  create: async (options, ctx): Promise<OutputRuntime> => (await import('./go-records.js')).createGoKinesisOutput(options, ctx),
   options: {
     region: opt.string({ required: true, doc: 'AWS region of the Kinesis data stream' }),
     stream: opt.string({ required: true, doc: 'Name of the Kinesis data stream' }),

@@ -1,10 +1,11 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 
 /** `lib`: hands records to a callback of the embedding program (Fluent Bit `out_lib`). */
 export default defineOutput({
   name: 'lib',
-  create: async (ctx) => new (await import('./lib-output.js')).LibOutput(ctx),
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./lib-output.js')).LibOutput(options, ctx),
   description: 'Hand records to a callback registered by the embedding program',
   options: {
     format: opt.enum({ values: ['msgpack', 'json'] as const, doc: 'Encoding of the data given to the callback: msgpack (default) or json' }),

@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { JSON_DATE_FORMATS } from '../stdout/index.js';
@@ -5,7 +6,7 @@ import { JSON_DATE_FORMATS } from '../stdout/index.js';
 /** `null`: discards every record (Fluent Bit `out_null`). */
 export default defineOutput({
   name: 'null',
-  create: async (ctx) => new (await import('./null-output.js')).NullOutput(ctx),
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./null-output.js')).NullOutput(options, ctx),
   description: 'Discard records',
   options: {
     format: opt.enum({

@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 
@@ -7,7 +8,7 @@ export const JSON_DATE_FORMATS = ['double', 'java_sql_timestamp', 'iso8601', 'ep
 /** `stdout`: prints records to standard output (Fluent Bit `out_stdout`). */
 export default defineOutput({
   name: 'stdout',
-  create: async (ctx) => new (await import('./stdout-output.js')).StdoutOutput(ctx),
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./stdout-output.js')).StdoutOutput(options, ctx),
   description: 'Print records to standard output',
   options: {
     format: opt.enum({

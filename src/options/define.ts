@@ -71,9 +71,14 @@ export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
   readonly checkRoutes?: (options: OptionsOf<T>, inputs: readonly PlanInstance<'input'>[], ctx: CheckContext) => void;
 }
 
-/** The runtime factory of a plugin (see PluginDefinition.create). */
+/**
+ * The runtime factory of a plugin (see PluginDefinition.create). Write `create` after `options` in
+ * the object given to defineInput/defineFilter/defineOutput: TypeScript types its parameters from
+ * the table only once it has read the table (a table holding methods, such as a `parse` override,
+ * is read in order).
+ */
 type CreateOf<K extends PluginKind, T extends OptionTable> = {
-  readonly create?: (options: OptionsOf<T>, ctx: ContextOf<K, T>) => RuntimeOf<K> | Promise<RuntimeOf<K>>;
+  create?(options: OptionsOf<T>, ctx: ContextOf<K, T>): RuntimeOf<K> | Promise<RuntimeOf<K>>;
 };
 
 function define<K extends PluginKind, Common extends OptionTable, Own extends OptionTable>(

@@ -6,7 +6,6 @@ import { EMITTER_OPTIONS } from '../shared/emitter.js';
 /** `multiline`: join lines of a record field into one record with multiline parsers. */
 export default defineFilter({
   name: 'multiline',
-  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./multiline-filter.js')).MultilineFilter(options, ctx),
   description: 'Concatenate multiline messages (stack traces, split container logs) in a record field',
   options: {
     'multiline.parser': opt.list({
@@ -28,6 +27,7 @@ export default defineFilter({
     debug_flush: opt.bool({ default: 'false', doc: 'Print each flushed multiline record to stdout (debugging)' }),
     ...EMITTER_OPTIONS,
   },
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./multiline-filter.js')).MultilineFilter(options, ctx),
   check(options, ctx) {
     if (options.mode === 'parser' && options['multiline.parser'].flat().length === 0) {
       ctx.report('missing-required', "Mode parser needs at least one 'multiline.parser'", {

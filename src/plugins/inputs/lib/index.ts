@@ -7,7 +7,7 @@ import { defineInput } from '../../../options/define.js';
  */
 export default defineInput({
   name: 'lib',
-  create: async (options, ctx): Promise<InputRuntime> => new (await import('./lib-input.js')).LibInput(options, ctx),
   description: 'Receive records pushed by the embedding program through the library API',
   options: {},
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./lib-input.js')).LibInput(options, ctx),
 });

@@ -23,7 +23,6 @@ const GENERIC_ENCODINGS = [
 /** `tail`: follows files matching glob patterns and emits one record per line (Fluent Bit `in_tail`). */
 export default defineInput({
   name: 'tail',
-  create: async (options, ctx): Promise<InputRuntime> => new (await import('./tail-input.js')).TailInput(options, ctx),
   description: 'Follow files matching glob patterns and emit their lines as records',
   options: {
     path: opt.list({ required: true, doc: 'Comma-separated glob patterns of the files to follow' }),
@@ -87,6 +86,7 @@ export default defineInput({
       reason: 'Windows-only; paths are always UTF-8 in logferry',
     }),
   },
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./tail-input.js')).TailInput(options, ctx),
   check(o, ctx) {
     const gzPath = o.path.find((p) => p.endsWith('.gz'));
     if (gzPath !== undefined) {

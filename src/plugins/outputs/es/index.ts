@@ -9,7 +9,7 @@ import { ES_OPTIONS, checkBulkOptions } from './options.js';
 export default defineOutput({
   name: 'es',
   description: 'Index records into Elasticsearch (or Amazon OpenSearch Service) with the Bulk API',
-  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./es-output.js')).BulkOutput(options, ctx, 'es'),
   options: ES_OPTIONS,
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./es-output.js')).BulkOutput(options, ctx, 'es'),
   check: checkBulkOptions,
 });

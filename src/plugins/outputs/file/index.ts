@@ -11,7 +11,6 @@ export const DELIMITERS: Readonly<Record<string, string>> = { '\\t': '\t', tab: 
 export default defineOutput({
   name: 'file',
   description: 'Write records to files',
-  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./file-output.js')).FileOutput(options, ctx),
   options: {
     path: opt.string({ doc: 'Directory of the output files; may contain record accessors after a fixed prefix' }),
     file: opt.string({ doc: 'File name (default: the tag made safe: . and .. components and bytes outside A-Za-z0-9._- become _), inside path when set; may contain record accessors' }),
@@ -36,6 +35,7 @@ export default defineOutput({
     rotate_gzip: opt.bool({ default: 'true', doc: 'Compress rotated files with gzip' }),
     workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
   },
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./file-output.js')).FileOutput(options, ctx),
   check(o, ctx) {
     const fatal = 'Fluent Bit refuses to start';
     for (const key of ['on_missing_field', 'on_limit_reached'] as const) {

@@ -5,7 +5,6 @@ import { opt } from '../../../options/kinds.js';
 /** `lib`: hands records to a callback of the embedding program (Fluent Bit `out_lib`). */
 export default defineOutput({
   name: 'lib',
-  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./lib-output.js')).LibOutput(options, ctx),
   description: 'Hand records to a callback registered by the embedding program',
   options: {
     format: opt.enum({ values: ['msgpack', 'json'] as const, doc: 'Encoding of the data given to the callback: msgpack (default) or json' }),
@@ -16,4 +15,5 @@ export default defineOutput({
       doc: 'Call the callback once per record (single_record) or once per chunk (chunk)',
     }),
   },
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./lib-output.js')).LibOutput(options, ctx),
 });

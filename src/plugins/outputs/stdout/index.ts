@@ -8,7 +8,6 @@ export const JSON_DATE_FORMATS = ['double', 'java_sql_timestamp', 'iso8601', 'ep
 /** `stdout`: prints records to standard output (Fluent Bit `out_stdout`). */
 export default defineOutput({
   name: 'stdout',
-  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./stdout-output.js')).StdoutOutput(options, ctx),
   description: 'Print records to standard output',
   options: {
     format: opt.enum({
@@ -19,4 +18,5 @@ export default defineOutput({
     json_date_key: opt.string({ default: 'date', doc: 'Key of the record time in JSON formats; false or off leaves it out' }),
     workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
   },
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./stdout-output.js')).StdoutOutput(options, ctx),
 });

@@ -1,11 +1,11 @@
 import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
+import { DELIMITERS } from './delimiters.js';
 
 const DYNAMIC_ACTIONS = ['error', 'drop', 'fallback'] as const;
 
-/** Delimiter words Fluent Bit recognises; any other value is ignored (the format's own delimiter stays). */
-export const DELIMITERS: Readonly<Record<string, string>> = { '\\t': '\t', tab: '\t', space: ' ', comma: ',' };
+export { DELIMITERS };
 
 /** `file`: writes records to files, one file per tag by default (Fluent Bit `out_file`). */
 export default defineOutput({

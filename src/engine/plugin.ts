@@ -33,9 +33,10 @@ export type OptionEntry<T extends OptionTable> = {
 
 /**
  * What every runtime gets besides its options (which `create` receives typed and defaulted):
- * names, logging, counters and lookups, never the plan itself. `T` is the plugin's options table.
+ * names, logging, counters and lookups, never the plan itself. The part that does not depend on
+ * the plugin's table: what code shared by several plugins takes.
  */
-export interface PluginContext<T extends OptionTable = OptionTable> {
+export interface PluginServices {
   /** Fluent Bit's instance name: `<plugin>.<n>` (tail.0). */
   readonly id: string;
   /** `Alias` if set, else `id`: the name used in metrics and logs. */
@@ -49,6 +50,10 @@ export interface PluginContext<T extends OptionTable = OptionTable> {
   readonly parsers: ParserLookup;
   /** The [SERVICE] options. */
   readonly service: ServiceOptions;
+}
+
+/** The context of a runtime: its services, plus its own entries. `T` is the plugin's options table. */
+export interface PluginContext<T extends OptionTable = OptionTable> extends PluginServices {
   /**
    * The section's accepted entries in file order, for plugins whose rules apply in the order
    * written across several keys (grep's Regex/Exclude, modify's rules and conditions).

@@ -5,8 +5,7 @@
 import type { Plan, PlanInstance } from '../config/plan/types.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
-import type { OptionEntry, PluginContext, PluginHost } from './plugin.js';
-import type { OptionTable } from '../options/spec.js';
+import type { PluginContext, PluginHost } from './plugin.js';
 
 /** What the engine (or a test running a plugin alone) lends one instance. */
 export interface ContextParts {
@@ -16,7 +15,6 @@ export interface ContextParts {
 }
 
 export function pluginContext(instance: PlanInstance, plan: Plan, parts: ContextParts): PluginContext {
-  const entries: readonly OptionEntry<OptionTable>[] = instance.entries;
   return {
     id: instance.id,
     displayName: instance.displayName,
@@ -25,7 +23,7 @@ export function pluginContext(instance: PlanInstance, plan: Plan, parts: Context
     host: parts.host,
     parsers: plan,
     service: plan.service,
-    entries,
+    entries: instance.entries,
     isSet: (key) => instance.setKeys.has(key),
   };
 }

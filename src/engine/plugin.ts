@@ -5,7 +5,6 @@
  * ok / retry / error. Buffering, routing, timers and retries belong to the engine.
  */
 import type { Plan, ServiceOptions } from '../config/plan/types.js';
-import type { Cardinality, OptionSpec, OptionTable, Presence } from '../options/spec.js';
 import type { EventBatch, LogEvent } from './event.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
@@ -23,13 +22,11 @@ export interface PluginHost {
 /** Where a plugin looks up the [PARSER] and [MULTILINE_PARSER] definitions it names. */
 export type ParserLookup = Pick<Plan, 'parsers' | 'multilineParsers'>;
 
-/** The value one written entry of `spec` holds (the element of a repeatable key, one pair's value of a prefix key). */
-type EntryValueOf<S> = S extends OptionSpec<infer V, Cardinality, Presence> ? V : never;
-
-/** One accepted entry of the section, in file order, typed by the plugin's options table. */
-export type OptionEntry<T extends OptionTable> = {
-  readonly [Key in keyof T & string]: { readonly key: Key; readonly value: EntryValueOf<T[Key]> };
-}[keyof T & string];
+/** One accepted entry of the section, in file order: its canonical (table) key and parsed value. */
+export interface OptionEntry {
+  readonly key: string;
+  readonly value: unknown;
+}
 
 /**
  * What every runtime gets besides its options (which `create` receives typed and defaulted):
@@ -52,18 +49,18 @@ export interface PluginServices {
   readonly service: ServiceOptions;
 }
 
-/** The context of a runtime: its services, plus its own entries. `T` is the plugin's options table. */
-export interface PluginContext<T extends OptionTable = OptionTable> extends PluginServices {
+/** The context of a runtime: its services, plus its own entries. */
+export interface PluginContext extends PluginServices {
   /**
    * The section's accepted entries in file order, for plugins whose rules apply in the order
    * written across several keys (grep's Regex/Exclude, modify's rules and conditions).
    */
-  readonly entries: readonly OptionEntry<T>[];
+  readonly entries: readonly OptionEntry[];
   /** True when the user wrote this key (as opposed to it having its default). */
-  isSet(key: keyof T & string): boolean;
+  isSet(key: string): boolean;
 }
 
-export interface InputContext<T extends OptionTable = OptionTable> extends PluginContext<T> {
+export interface InputContext extends PluginContext {
   /** The tag of this input's records: its `Tag`, else its instance name (Fluent Bit's default). */
   readonly tag: string;
   /**
@@ -103,7 +100,7 @@ export interface EmitterSettings {
   readonly memBufLimit: number;
 }
 
-export interface FilterContext<T extends OptionTable = OptionTable> extends PluginContext<T> {
+export interface FilterContext extends PluginContext {
   /**
    * The emitter of this filter: what is passed to the function it returns goes through routing
    * from the start under its new tag. The emitter is created when it first receives events.
@@ -117,7 +114,7 @@ export interface FilterRuntime {
   stop?(): Promise<void>;
 }
 
-export type OutputContext<T extends OptionTable = OptionTable> = PluginContext<T>;
+export type OutputContext = PluginContext;
 
 /** Where a flush stands in the engine's retries of its chunk (Retry_Limit), given with each batch. */
 export interface FlushAttempt {

@@ -23,16 +23,12 @@ export interface CheckContext {
 
 /** The runtime a plugin kind creates, and the context it gets (`T`: the plugin's options table). */
 export type RuntimeOf<K extends PluginKind> = K extends 'input' ? InputRuntime : K extends 'filter' ? FilterRuntime : OutputRuntime;
-export type ContextOf<K extends PluginKind, T extends OptionTable = OptionTable> = K extends 'input'
-  ? InputContext<T>
-  : K extends 'filter'
-    ? FilterContext<T>
-    : OutputContext<T>;
+export type ContextOf<K extends PluginKind> = K extends 'input' ? InputContext : K extends 'filter' ? FilterContext : OutputContext;
 
 /** The typed options a plugin's runtime receives: `PluginOptions<typeof definition>`. */
 export type PluginOptions<D extends { readonly options: OptionTable }> = OptionsOf<D['options']>;
 /** The context a plugin's runtime receives: `PluginContextOf<typeof definition>`. */
-export type PluginContextOf<D extends { readonly kind: PluginKind; readonly options: OptionTable }> = ContextOf<D['kind'], D['options']>;
+export type PluginContextOf<D extends { readonly kind: PluginKind }> = ContextOf<D['kind']>;
 
 /** Merge order: the plugin's own entries override the common group's (e.g. a different `workers` default). */
 type Merged<Common, Own> = Omit<Common, keyof Own> & Own;
@@ -60,7 +56,7 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, T extends O
    * inside), so that validating a configuration loads no engine code. Absent while a plugin is
    * only validated, not run. (Method syntax: bivariant, as `check`.)
    */
-  create?(options: OptionsOf<T>, ctx: ContextOf<K, T>): RuntimeOf<K> | Promise<RuntimeOf<K>>;
+  create?(options: OptionsOf<T>, ctx: ContextOf<K>): RuntimeOf<K> | Promise<RuntimeOf<K>>;
 }
 
 export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
@@ -78,7 +74,7 @@ export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
  * is read in order).
  */
 type CreateOf<K extends PluginKind, T extends OptionTable> = {
-  create?(options: OptionsOf<T>, ctx: ContextOf<K, T>): RuntimeOf<K> | Promise<RuntimeOf<K>>;
+  create?(options: OptionsOf<T>, ctx: ContextOf<K>): RuntimeOf<K> | Promise<RuntimeOf<K>>;
 };
 
 function define<K extends PluginKind, Common extends OptionTable, Own extends OptionTable>(

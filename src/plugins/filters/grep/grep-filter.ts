@@ -20,7 +20,7 @@ export class GrepFilter implements FilterRuntime {
   ) {
     this.op = o.logical_op;
     for (const e of ctx.entries) {
-      if (e.key === 'regex' || e.key === 'exclude') this.rules.push({ exclude: e.key === 'exclude', rule: e.value });
+      if (e.key === 'regex' || e.key === 'exclude') this.rules.push({ exclude: e.key === 'exclude', rule: e.value as GrepRule });
     }
   }
 

@@ -6,9 +6,11 @@ registerPlugin(
     name: 'add_team',
     description: 'Adds the owning team to every record',
     options: { team: opt.string({ required: true, doc: 'Team name to add' }) },
-    create: (ctx) => ({
+    // `options` is typed from the table above (options.team: string), parsed and defaulted once;
+    // the second argument is the instance's context (name, logger, counters, host, parsers).
+    create: (options) => ({
       filter: (_tag: string, events: LogEvent[]) => {
-        for (const e of events) e.record['team'] = ctx.instance.options['team'];
+        for (const e of events) e.record['team'] = options.team;
         return events;
       },
     }),

@@ -14,10 +14,19 @@
 export { validateConfig, loadConfig, type ConfigSource, type ConfigOptions } from './embed/config-source.js';
 export { createPipeline, EmbeddedPipeline, type CreatePipelineOptions, type OutputBatch, type RecordsListener, type StopOptions } from './embed/embedded-pipeline.js';
 export { registerPlugin } from './plugins/registry.js';
-export { defineInput, defineFilter, defineOutput, type PluginDefinition, type PluginKind, type CheckContext } from './options/define.js';
+export {
+  defineInput,
+  defineFilter,
+  defineOutput,
+  type PluginDefinition,
+  type PluginKind,
+  type PluginOptions,
+  type PluginContextOf,
+  type CheckContext,
+} from './options/define.js';
 export { opt } from './options/kinds.js';
 export type { OptionsOf } from './options/spec.js';
-export { optionsOf, type Plan, type PlanInstance, type ServiceOptions } from './config/plan/types.js';
+export type { Plan, PlanInstance, ServiceOptions } from './config/plan/types.js';
 export type { Diagnostic, Severity, Span, Position } from './diagnostics/diagnostic.js';
 export { formatText as formatDiagnostics } from './diagnostics/format-text.js';
 export { LogferryError, ConfigError, PipelineError, DeliveryError } from './errors.js';
@@ -30,6 +39,10 @@ export type {
   OutputContext,
   OutputRuntime,
   FlushResult,
+  FlushAttempt,
+  PluginContext,
+  PluginServices,
+  EmitterSettings,
   PluginHost,
 } from './engine/plugin.js';
 export type { MetricsSnapshot, StorageStatus, InputStorageStatus } from './engine/metrics.js';

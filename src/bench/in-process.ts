@@ -23,6 +23,7 @@ import { createParser } from '../parsers/runtime/create-parser.js';
 import { apacheLines, BLOCK_BYTES, criLines, dockerLines, jsonLines, toBlocks, type Blocks } from './generate.js';
 import { envInt, load1, round, selfRssPeakMb, timed, timedAsync, type Pass } from './measure.js';
 import type { BenchContext, BenchResult, Scenario } from './types.js';
+import { pluginContext } from '../engine/plugin-context.js';
 
 const NOW = BigInt(Date.UTC(2024, 5, 1)) * 1_000_000n;
 
@@ -280,7 +281,8 @@ async function filterAlone(ctx: BenchContext, name: string, section: string, mak
   if (result.plan === undefined || instance?.definition?.create === undefined) throw new Error(`${name}: ${JSON.stringify(result.diagnostics)}`);
   const quiet = () => {};
   const host: PluginHost = { stdout: process.stdout, attachLibInput: quiet, deliverLib: quiet };
-  const runtime = await instance.definition.create({ instance, plan: result.plan, counters: new Counters(), log: createLogger('error', quiet), host, emit: quiet });
+  const parts = { counters: new Counters(), log: createLogger('error', quiet), host };
+  const runtime = await instance.definition.create(instance.options, { ...pluginContext(instance, result.plan, parts), emitter: () => quiet });
   const load = load1();
   let ns = 0n;
   const cpu0 = process.cpuUsage();

@@ -2,7 +2,7 @@ import type { PlanInstance } from '../config/plan/types.js';
 import type { Chunk } from './chunk.js';
 import type { Logger } from './logger.js';
 import { flushScope, type Counters } from './metrics.js';
-import type { FlushResult, OutputRuntime } from './plugin.js';
+import type { FlushAttempt, FlushResult, OutputRuntime } from './plugin.js';
 
 export interface RetryPolicy {
   /** Retries allowed per chunk (Infinity = no limit, 0 = none). */
@@ -77,11 +77,18 @@ export class OutputSlot<S extends ChunkSource> {
     readonly counters: Counters,
     private readonly log: Logger,
     private readonly retry: RetryPolicy,
-    private readonly workers: number,
+    /** `workers`: flushes at a time; unset or 0 (no worker threads in Fluent Bit) is one at a time. */
+    workers: number | undefined,
     private readonly hooks: SlotHooks<S>,
-    /** storage.total_limit_size: cap on filesystem chunk bytes queued here (0 = none). */
-    private readonly fsLimit = 0,
-  ) {}
+    /** storage.total_limit_size: cap on filesystem chunk bytes queued here (unset or 0 = none). */
+    fsLimit?: number,
+  ) {
+    this.workers = workers === undefined || workers < 1 ? 1 : workers;
+    this.fsLimit = fsLimit === undefined || fsLimit < 0 ? 0 : fsLimit;
+  }
+
+  private readonly workers: number;
+  private readonly fsLimit: number;
 
   get name(): string {
     return this.instance.displayName;
@@ -194,7 +201,7 @@ export class OutputSlot<S extends ChunkSource> {
     try {
       const scope = { dropped: 0, delivered: 0 };
       try {
-        result = await flushScope.run(scope, () => this.runtime.flush({ tag: chunk.tag, events, id: chunk.key, inputPlugin: chunk.source.plugin }));
+        result = await flushScope.run(scope, () => this.runtime.flush({ tag: chunk.tag, events, id: chunk.key, inputPlugin: chunk.source.plugin }, attemptOf(task, this.retry.limit)));
       } finally {
         task.dropped += scope.dropped;
         task.delivered += scope.delivered;
@@ -261,4 +268,9 @@ export class OutputSlot<S extends ChunkSource> {
     }
     this.pump();
   }
+}
+
+/** The attempt a flush of `task` is: failures so far + 1, and the retries Retry_Limit leaves after it. */
+function attemptOf(task: { readonly attempt: number }, limit: number): FlushAttempt {
+  return { attempt: task.attempt + 1, retriesLeft: Math.max(0, limit - task.attempt) };
 }

@@ -9,7 +9,8 @@ import { FsStorage } from './storage/fs-storage.js';
 import { RejectedStore } from './storage/rejected.js';
 import { inputStorageType, type StorageType } from '../config/plan/storage-type.js';
 import type { EventBatch } from './event.js';
-import type { FilterRuntime, InputContext, InputRuntime, PluginHost } from './plugin.js';
+import type { EmitterSettings, FilterRuntime, InputContext, InputRuntime, PluginHost } from './plugin.js';
+import { inputTag, pluginContext } from './plugin-context.js';
 import { eventSize } from './record-size.js';
 import { TOO_DEEP_REASON } from './record-depth.js';
 import { join, isAbsolute } from 'node:path';
@@ -174,17 +175,16 @@ export class Pipeline {
     for (const instance of plan.outputs) {
       const counters = new Counters();
       const log = this.log.child(instance.displayName, normalizeLevel(instance.options.log_level, normalizeLevel(plan.service.log_level)));
-      const runtime = await instance.definition!.create!({ instance, plan, log, counters, host: this.host });
-      const workers = Math.max(1, Number(instance.options.workers ?? 1) || 1);
+      const runtime = await instance.definition!.create!(instance.options, pluginContext(instance, plan, { log, counters, host: this.host }));
       const slot: Slot = new OutputSlot(
         instance,
         runtime,
         counters,
         log,
         { limit: instance.options.retry_limit, delayMs: retryDelay },
-        workers,
+        instance.options.workers,
         { done: (chunk, s, outcome, reason) => this.outputDone(chunk, s, outcome, reason), sent: (chunk) => this.afterSend(chunk) },
-        Number(instance.options['storage.total_limit_size'] ?? 0) || 0,
+        instance.options['storage.total_limit_size'],
       );
       this.outputs.push(slot);
     }
@@ -193,13 +193,9 @@ export class Pipeline {
       if (instance.options.active === false) continue;
       const counters = new Counters();
       const log = this.log.child(instance.displayName, normalizeLevel(instance.options.log_level, normalizeLevel(plan.service.log_level)));
-      const runtime = await instance.definition!.create!({
-        instance,
-        plan,
-        log,
-        counters,
-        host: this.host,
-        emit: (tag, events) => this.emitFromFilter(instance, tag, events),
+      const runtime = await instance.definition!.create!(instance.options, {
+        ...pluginContext(instance, plan, { log, counters, host: this.host }),
+        emitter: (settings) => (tag, events) => this.emitFromFilter(instance, settings, tag, events),
       });
       this.filters.push({ instance, runtime, counters });
     }
@@ -226,15 +222,12 @@ export class Pipeline {
       }
       this.inputs.push(slot);
       const ctx: InputContext = {
-        instance,
-        plan,
-        log,
-        counters,
-        host: this.host,
+        ...pluginContext(instance, plan, { log, counters, host: this.host }),
+        tag: inputTag(instance),
         emit: (tag, events, committed) => this.ingest(slot, tag, events, committed),
         done: () => this.options.onDone?.(instance.displayName),
       };
-      slot.runtime = await instance.definition!.create!(ctx);
+      slot.runtime = await instance.definition!.create!(instance.options, ctx);
       if (slot.memLimit <= 0 && slot.storageType === 'memory' && slot.runtime.pausesWithoutLoss === true) slot.readAhead = READ_AHEAD_BYTES;
     }
     for (const slot of this.inputs) await slot.runtime!.start();
@@ -756,12 +749,11 @@ export class Pipeline {
     if (entries.length > 0) backlog.log.info(`${entries.length} chunk(s) with ${records} record(s) left by a previous run queued for delivery`);
   }
 
-  private emitFromFilter(instance: PlanInstance<'filter'>, tag: string, events: LogEvent[]): void {
-    const name = String(instance.options['emitter_name'] ?? `emitter_for_${instance.displayName}`);
+  private emitFromFilter(instance: PlanInstance<'filter'>, settings: EmitterSettings, tag: string, events: LogEvent[]): void {
+    const name = settings.name ?? `emitter_for_${instance.displayName}`;
     let slot = this.emitters.get(name);
     if (!slot) {
-      const limit = Number(instance.options['emitter_mem_buf_limit'] ?? 0) || 0;
-      slot = new InputSlot(name, limit, new Counters(), this.log.child(name), 'emitter');
+      slot = new InputSlot(name, settings.memBufLimit, new Counters(), this.log.child(name), 'emitter');
       this.emitters.set(name, slot);
     }
     this.ingest(slot, tag, events, undefined);

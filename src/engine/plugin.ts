@@ -4,7 +4,7 @@
  * and can be paused; filters transform batches at ingestion; outputs send one batch and answer
  * ok / retry / error. Buffering, routing, timers and retries belong to the engine.
  */
-import type { Plan, PlanInstance } from '../config/plan/types.js';
+import type { Plan, ServiceOptions } from '../config/plan/types.js';
 import type { EventBatch, LogEvent } from './event.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
@@ -19,19 +19,50 @@ export interface PluginHost {
   deliverLib(instanceName: string, batch: EventBatch): void | Promise<void>;
 }
 
-export interface PluginContext<K extends 'input' | 'filter' | 'output'> {
-  /** The section this runtime was created from. */
-  readonly instance: PlanInstance<K>;
-  /** The whole plan (parsers, multiline parsers, [SERVICE] options). */
-  readonly plan: Plan;
+/** Where a plugin looks up the [PARSER] and [MULTILINE_PARSER] definitions it names. */
+export type ParserLookup = Pick<Plan, 'parsers' | 'multilineParsers'>;
+
+/** One accepted entry of the section, in file order: its canonical (table) key and parsed value. */
+export interface OptionEntry {
+  readonly key: string;
+  readonly value: unknown;
+}
+
+/**
+ * What every runtime gets besides its options (which `create` receives typed and defaulted):
+ * names, logging, counters and lookups, never the plan itself. The part that does not depend on
+ * the plugin's table: what code shared by several plugins takes.
+ */
+export interface PluginServices {
+  /** Fluent Bit's instance name: `<plugin>.<n>` (tail.0). */
+  readonly id: string;
+  /** `Alias` if set, else `id`: the name used in metrics and logs. */
+  readonly displayName: string;
   /** Log lines of this instance, prefixed with its name. Never pass record data. */
   readonly log: Logger;
   /** Counters of this instance (shown in metrics), for events a plugin counts itself. */
   readonly counters: Counters;
   readonly host: PluginHost;
+  /** [PARSER] and [MULTILINE_PARSER] definitions (built-in multiline parsers included). */
+  readonly parsers: ParserLookup;
+  /** The [SERVICE] options. */
+  readonly service: ServiceOptions;
 }
 
-export interface InputContext extends PluginContext<'input'> {
+/** The context of a runtime: its services, plus its own entries. */
+export interface PluginContext extends PluginServices {
+  /**
+   * The section's accepted entries in file order, for plugins whose rules apply in the order
+   * written across several keys (grep's Regex/Exclude, modify's rules and conditions).
+   */
+  readonly entries: readonly OptionEntry[];
+  /** True when the user wrote this key (as opposed to it having its default). */
+  isSet(key: string): boolean;
+}
+
+export interface InputContext extends PluginContext {
+  /** The tag of this input's records: its `Tag`, else its instance name (Fluent Bit's default). */
+  readonly tag: string;
   /**
    * Appends events of one tag to the engine. Filters run now (at ingestion, as in Fluent Bit),
    * then the events are buffered for their outputs. `committed` is called once the events are
@@ -61,9 +92,20 @@ export interface InputRuntime {
   stop(): Promise<void>;
 }
 
-export interface FilterContext extends PluginContext<'filter'> {
-  /** Emits events under another tag (rewrite_tag's emitter): they go through routing from the start. */
-  emit(tag: string, events: LogEvent[]): void;
+/** The internal `emitter` input a filter re-injects records through (rewrite_tag, multiline buffered). */
+export interface EmitterSettings {
+  /** Its name (Emitter_Name); undefined: `emitter_for_<filter display name>`, as Fluent Bit names it. */
+  readonly name: string | undefined;
+  /** Pause it when this many bytes are buffered in memory (0: no limit). */
+  readonly memBufLimit: number;
+}
+
+export interface FilterContext extends PluginContext {
+  /**
+   * The emitter of this filter: what is passed to the function it returns goes through routing
+   * from the start under its new tag. The emitter is created when it first receives events.
+   */
+  emitter(settings: EmitterSettings): (tag: string, events: LogEvent[]) => void;
 }
 
 export interface FilterRuntime {
@@ -72,7 +114,15 @@ export interface FilterRuntime {
   stop?(): Promise<void>;
 }
 
-export type OutputContext = PluginContext<'output'>;
+export type OutputContext = PluginContext;
+
+/** Where a flush stands in the engine's retries of its chunk (Retry_Limit), given with each batch. */
+export interface FlushAttempt {
+  /** 1 on the first attempt of the chunk; answers `wait` are not attempts and do not count. */
+  readonly attempt: number;
+  /** Attempts the engine still makes if this one answers `retry`: 0 on the last one, Infinity with Retry_Limit no_limits. */
+  readonly retriesLeft: number;
+}
 
 /**
  * What an output answers for one batch (Fluent Bit's FLB_OK / FLB_RETRY / FLB_ERROR), or `wait`:
@@ -89,7 +139,7 @@ export type FlushResult =
 
 export interface OutputRuntime {
   /** Sends one batch. Throwing counts as `retry` with the error's message as reason. */
-  flush(batch: EventBatch): Promise<FlushResult>;
+  flush(batch: EventBatch, attempt: FlushAttempt): Promise<FlushResult>;
   /**
    * The engine is done with chunk `id` (EventBatch.id) for this output: delivered, dropped for
    * whatever reason (Retry_Limit, storage.total_limit_size, shutdown) or kept on disk. What the

@@ -21,9 +21,14 @@ export interface CheckContext {
   isSet(key: string): boolean;
 }
 
-/** The runtime a plugin kind creates, and the context it gets. */
+/** The runtime a plugin kind creates, and the context it gets (`T`: the plugin's options table). */
 export type RuntimeOf<K extends PluginKind> = K extends 'input' ? InputRuntime : K extends 'filter' ? FilterRuntime : OutputRuntime;
 export type ContextOf<K extends PluginKind> = K extends 'input' ? InputContext : K extends 'filter' ? FilterContext : OutputContext;
+
+/** The typed options a plugin's runtime receives: `PluginOptions<typeof definition>`. */
+export type PluginOptions<D extends { readonly options: OptionTable }> = OptionsOf<D['options']>;
+/** The context a plugin's runtime receives: `PluginContextOf<typeof definition>`. */
+export type PluginContextOf<D extends { readonly kind: PluginKind }> = ContextOf<D['kind']>;
 
 /** Merge order: the plugin's own entries override the common group's (e.g. a different `workers` default). */
 type Merged<Common, Own> = Omit<Common, keyof Own> & Own;
@@ -46,10 +51,12 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, T extends O
    */
   checkRoutes?(options: OptionsOf<T>, inputs: readonly PlanInstance<'input'>[], ctx: CheckContext): void;
   /**
-   * Builds the runtime. Loaded lazily (`await import('./x.js')` inside), so that validating a
-   * configuration loads no engine code. Absent while a plugin is only validated, not run.
+   * Builds the runtime from the section's options, parsed and defaulted by the plan with the
+   * plugin's table (`OptionsOf<T>`), and a narrow context. Loaded lazily (`await import('./x.js')`
+   * inside), so that validating a configuration loads no engine code. Absent while a plugin is
+   * only validated, not run. (Method syntax: bivariant, as `check`.)
    */
-  create?(ctx: ContextOf<K>): RuntimeOf<K> | Promise<RuntimeOf<K>>;
+  create?(options: OptionsOf<T>, ctx: ContextOf<K>): RuntimeOf<K> | Promise<RuntimeOf<K>>;
 }
 
 export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
@@ -60,13 +67,20 @@ export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
   readonly checkRoutes?: (options: OptionsOf<T>, inputs: readonly PlanInstance<'input'>[], ctx: CheckContext) => void;
 }
 
-/** The runtime factory of a plugin (see PluginDefinition.create). */
-type CreateOf<K extends PluginKind> = { readonly create?: (ctx: ContextOf<K>) => RuntimeOf<K> | Promise<RuntimeOf<K>> };
+/**
+ * The runtime factory of a plugin (see PluginDefinition.create). Write `create` after `options` in
+ * the object given to defineInput/defineFilter/defineOutput: TypeScript types its parameters from
+ * the table only once it has read the table (a table holding methods, such as a `parse` override,
+ * is read in order).
+ */
+type CreateOf<K extends PluginKind, T extends OptionTable> = {
+  create?(options: OptionsOf<T>, ctx: ContextOf<K>): RuntimeOf<K> | Promise<RuntimeOf<K>>;
+};
 
 function define<K extends PluginKind, Common extends OptionTable, Own extends OptionTable>(
   kind: K,
   common: Common,
-  config: PluginConfig<Own, Merged<Common, Own>> & CreateOf<K>,
+  config: PluginConfig<Own, Merged<Common, Own>> & CreateOf<K, Merged<Common, Own>>,
 ): PluginDefinition<K, Merged<Common, Own>> {
   const options = { ...common, ...config.options } as unknown as Merged<Common, Own>;
   const def: PluginDefinition<K, Merged<Common, Own>> = {
@@ -82,15 +96,15 @@ function define<K extends PluginKind, Common extends OptionTable, Own extends Op
   return Object.freeze(def);
 }
 
-export function defineInput<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof INPUT_COMMON, Own>> & CreateOf<'input'>) {
+export function defineInput<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof INPUT_COMMON, Own>> & CreateOf<'input', Merged<typeof INPUT_COMMON, Own>>) {
   return define('input', INPUT_COMMON, config);
 }
 
-export function defineFilter<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof FILTER_COMMON, Own>> & CreateOf<'filter'>) {
+export function defineFilter<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof FILTER_COMMON, Own>> & CreateOf<'filter', Merged<typeof FILTER_COMMON, Own>>) {
   return define('filter', FILTER_COMMON, config);
 }
 
-export function defineOutput<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof OUTPUT_COMMON, Own>> & CreateOf<'output'>) {
+export function defineOutput<const Own extends OptionTable>(config: PluginConfig<Own, Merged<typeof OUTPUT_COMMON, Own>> & CreateOf<'output', Merged<typeof OUTPUT_COMMON, Own>>) {
   return define('output', OUTPUT_COMMON, config);
 }
 

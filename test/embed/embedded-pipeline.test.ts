@@ -113,9 +113,9 @@ describe('custom plugins', () => {
           name: 'stamp',
           description: 'adds a key',
           options: { key: opt.string({ required: true, doc: 'key to add' }) },
-          create: (ctx) => ({
+          create: (options) => ({
             filter: (_tag, events) => {
-              for (const e of events) e.record[String(ctx.instance.options['key'])] = true;
+              for (const e of events) e.record[options.key] = true;
               return events;
             },
           }),

@@ -198,7 +198,7 @@ describe('pipeline routing and delivery', () => {
         name: 'half_then_fail',
         description: 'test output: delivers the first record, fails the others',
         options: {},
-        create: (ctx) => ({
+        create: (_options, ctx) => ({
           flush: async () => {
             ctx.counters.delivered(1);
             return { status: 'retry', reason: 'the rest failed' };

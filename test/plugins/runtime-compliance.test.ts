@@ -22,7 +22,9 @@ import type { EventBatch, LogEvent } from '../../src/engine/event.js';
 import { createLogger } from '../../src/engine/logger.js';
 import { Counters, flushScope } from '../../src/engine/metrics.js';
 import { Pipeline } from '../../src/engine/pipeline.js';
-import type { FilterRuntime, InputContext, InputRuntime, OutputRuntime } from '../../src/engine/plugin.js';
+import type { FilterContext, FilterRuntime, FlushAttempt, InputContext, InputRuntime, OutputRuntime } from '../../src/engine/plugin.js';
+import { inputTag, pluginContext } from '../../src/engine/plugin-context.js';
+import type { PlanInstance } from '../../src/config/plan/types.js';
 import type { ContextOf, PluginDefinition, PluginKind, RuntimeOf } from '../../src/options/define.js';
 import { allPlugins } from '../../src/plugins/registry.js';
 import { bulkServer, type BulkServer } from './outputs/es/bulk-server.js';
@@ -164,26 +166,31 @@ async function createRuntime<K extends PluginKind>(kind: K, name: string, config
   if (!instance?.definition?.create) throw new Error(`${kind} ${name}: no runnable instance in ${configText}`);
   const probe: Probe = { counters: new Counters(), emitted: [], stopped: false, label: `${kind} ${name}` };
   probes.push(probe);
-  const ctx: Omit<InputContext, 'instance'> & { instance: typeof instance } = {
-    instance,
-    plan,
+  const parts = {
     log: createLogger('warn', () => undefined, instance.displayName),
     counters: probe.counters,
     host: {
       stdout: stdoutInto(s.stdout),
       attachLibInput: () => undefined,
-      deliverLib: (_name, batch) => {
+      deliverLib: (_name: string, batch: EventBatch) => {
         s.lib.push({ tag: batch.tag, events: [...batch.events] });
       },
     },
-    emit: (tag, events, committed) => {
-      probe.emitted.push({ tag, events: [...events], afterStop: probe.stopped });
-      committed?.();
-    },
+  };
+  const emit = (tag: string, events: LogEvent[], committed?: () => void) => {
+    probe.emitted.push({ tag, events: [...events], afterStop: probe.stopped });
+    committed?.();
+  };
+  // The input and filter contexts in one object, as Pipeline.start builds each.
+  const ctx: InputContext & FilterContext = {
+    ...pluginContext(instance, plan, parts),
+    tag: instance.kind === 'input' ? inputTag(instance as PlanInstance<'input'>) : instance.id,
+    emit,
     done: () => undefined,
+    emitter: () => emit,
   };
   const definition = instance.definition as PluginDefinition<K>;
-  return { runtime: await definition.create!(ctx as unknown as ContextOf<K>), probe };
+  return { runtime: await definition.create!(instance.options as Parameters<NonNullable<typeof definition.create>>[0], ctx as ContextOf<K>), probe };
 }
 
 function stdoutInto(chunks: string[]): NodeJS.WritableStream {
@@ -198,6 +205,8 @@ async function stopTwice(runtime: { stop?(): Promise<void> }): Promise<void> {
 }
 
 const NOW = BigInt(Date.now()) * 1_000_000n;
+/** The first attempt of a chunk with the default Retry_Limit (1): one retry left. */
+const FIRST_ATTEMPT: FlushAttempt = { attempt: 1, retriesLeft: 1 };
 const batchOf = (tag: string, marker: string | undefined): EventBatch => ({
   tag,
   id: `compliance-${marker ?? 'empty'}`,
@@ -286,11 +295,11 @@ describe('every registered plugin keeps the runtime contract', () => {
       const out: OutputRuntime = runtime;
 
       const before = received();
-      const empty = await flushScope.run({ dropped: 0, delivered: 0 }, () => out.flush(batchOf('compliance.out', undefined)));
+      const empty = await flushScope.run({ dropped: 0, delivered: 0 }, () => out.flush(batchOf('compliance.out', undefined), FIRST_ATTEMPT));
       expect(empty).toEqual({ status: 'ok' });
       expect(received(), 'an empty batch reaches nothing').toBe(before);
       const scope = { dropped: 0, delivered: 0 };
-      const one = await flushScope.run(scope, () => out.flush(batchOf('compliance.out', marker)));
+      const one = await flushScope.run(scope, () => out.flush(batchOf('compliance.out', marker), FIRST_ATTEMPT));
       out.forget?.(batchOf('compliance.out', marker).id!);
       await stopTwice(out);
       probe.stopped = true;

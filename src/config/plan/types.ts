@@ -30,8 +30,8 @@ export interface PlanInstance<K extends PluginKind = PluginKind> {
   /** The plugin's definition (undefined when unsupported). */
   readonly definition: PluginDefinition<K> | undefined;
   /**
-   * Typed options by lowercase Fluent Bit key. The common keys are always typed; narrow the
-   * rest with `optionsOf(instance, definition)`.
+   * Typed options by lowercase Fluent Bit key, parsed and defaulted with the plugin's table. The
+   * common keys are typed here; a runtime gets all of them typed as the first argument of `create`.
    */
   readonly options: OptionsOf<CommonOf<K>> & Readonly<Record<string, unknown>>;
   readonly setKeys: ReadonlySet<string>;
@@ -71,9 +71,4 @@ export interface Plan {
   readonly parsers: ReadonlyMap<string, ParserPlan>;
   /** Multiline parsers by lowercase name, built-ins included. */
   readonly multilineParsers: ReadonlyMap<string, MultilineParserPlan>;
-}
-
-/** Narrows an instance's options to a plugin's full table. */
-export function optionsOf<D extends PluginDefinition>(instance: PlanInstance, _definition: D): OptionsOf<D['options']> {
-  return instance.options as unknown as OptionsOf<D['options']>;
 }

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FilterContext } from '../../../src/engine/plugin.js';
-import { parseModifyRule, type ModifyRuleKey } from '../../../src/plugins/filters/modify/index.js';
+import { modifyProgram, parseModifyRule, type ModifyRuleKey } from '../../../src/plugins/filters/modify/index.js';
 import { applyRules, ModifyFilter } from '../../../src/plugins/filters/modify/modify-filter.js';
 import { setField } from '../../../src/parsers/runtime/types.js';
 import { filterSection, runFilters } from './filter-harness.js';
@@ -111,7 +110,7 @@ describe('modify filter: rules planned once per record shape', () => {
           if (!parsed.ok) throw new Error(parsed.message);
           return { key: op, value: parsed.value };
         });
-        const filter = new ModifyFilter({ instance: { entries: rules } } as unknown as FilterContext);
+        const filter = new ModifyFilter(modifyProgram(rules));
         // twice over, so that shapes come back after others (recent plans, then the plan map)
         const events = [...records, ...records].map((pairs) => ({ time: 0n, record: build(pairs) }));
         const out = filter.filter('t', events);
@@ -131,7 +130,7 @@ describe('modify filter: rules planned once per record shape', () => {
       if (!parsed.ok) throw new Error(parsed.message);
       return { key: op!.toLowerCase(), value: parsed.value };
     });
-    const filter = new ModifyFilter({ instance: { entries: rules } } as unknown as FilterContext);
+    const filter = new ModifyFilter(modifyProgram(rules));
     const make = (i: number) => ({ [`k${i % 500}`]: i, log: `line ${i}`, stream: i % 3 === 0 ? 'stderr' : 'stdout' });
     const events = Array.from({ length: 40_000 }, (_, i) => ({ time: 0n, record: make(i) }));
     const out = filter.filter('t', events);

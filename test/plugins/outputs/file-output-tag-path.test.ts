@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OutputContext } from '../../../src/engine/plugin.js';
-import { createLogger } from '../../../src/engine/logger.js';
-import { Counters } from '../../../src/engine/metrics.js';
 import { FileOutput } from '../../../src/plugins/outputs/file/file-output.js';
+import file from '../../../src/plugins/outputs/file/index.js';
+import type { PluginOptions } from '../../../src/options/define.js';
+import { pluginArgs } from '../../support/plugin-args.js';
 import { tagFileName } from '../../../src/plugins/outputs/file/tag-file-name.js';
 import { REPO_ROOT } from '../../support/cli.js';
 import { capture, planFrom } from '../../support/pipeline.js';
@@ -27,16 +27,11 @@ function inside(rel: string): boolean {
 }
 
 /** A file output (Mkdir On, plain lines) run directly, outside a pipeline. */
-function fileOutput(path: string): { ctx: OutputContext; output: FileOutput } {
+function fileOutput(path: string): { options: { -readonly [K in keyof PluginOptions<typeof file>]: PluginOptions<typeof file>[K] }; output: FileOutput } {
   const plan = planFrom(`[INPUT]\n    Name lib\n    Tag in\n[OUTPUT]\n    Name file\n    Match *\n    Path ${path}\n    Mkdir On\n    Format plain\n`);
-  const ctx: OutputContext = {
-    instance: plan.outputs[0]!,
-    plan,
-    log: createLogger('off'),
-    counters: new Counters(),
-    host: { stdout: process.stdout, attachLibInput: () => undefined, deliverLib: () => undefined },
-  };
-  return { ctx, output: new FileOutput(ctx) };
+  const args = pluginArgs(file, plan.outputs[0], plan);
+  const options = { ...args.options };
+  return { options, output: new FileOutput(options, args.ctx) };
 }
 
 /** Lines whose content becomes the tag (rewrite_tag `$log ^(.+)$ $1`), each trying to leave Path. */
@@ -78,7 +73,7 @@ describe('file output names files after sanitised tags (Fluent Bit sanitize_tag_
   });
 
   it('writes under Path for any tag (property)', async () => {
-    const { ctx, output } = fileOutput(join(root, 'out'));
+    const { options, output } = fileOutput(join(root, 'out'));
     const piece = fc.oneof(fc.constantFrom('/', '\\', '.', '..', '../', '/..', '\0', '%Y', ' ', '~'), fc.string({ unit: 'grapheme', maxLength: 4 }));
     const tags = fc.array(piece, { minLength: 1, maxLength: 10 }).map((parts) => parts.join(''));
     let run = 0;
@@ -86,8 +81,7 @@ describe('file output names files after sanitised tags (Fluent Bit sanitize_tag_
       fc.asyncProperty(tags, async (tag) => {
         // Each tag gets its own Path so one tag's file never blocks another's directory.
         const base = join(root, String(run++));
-        const o = ctx.instance.options as Record<string, unknown>;
-        o['path'] = join(base, 'out');
+        options.path = join(base, 'out');
         const record = { n: run };
         expect(await output.flush({ tag, events: [{ time: 1n, record }] })).toEqual({ status: 'ok' });
         const files = filesUnder(base);

@@ -1,10 +1,10 @@
-import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import type { FilterRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { ShapePlanner } from '../shared/shape-plan.js';
 import { ImdsClient, ImdsStatusError, ImdsUnreachableError, imdsEndpoint } from './imds-client.js';
-import definition from './index.js';
+import type definition from './index.js';
 
 /** Paths as Fluent Bit requests them (include/fluent-bit/aws/flb_aws_imds.h). */
 const PATH = {
@@ -76,12 +76,14 @@ export class AwsFilter implements FilterRuntime {
   private failedBefore = false;
   private stopped = false;
 
-  constructor(private readonly ctx: FilterContext) {
-    const o = optionsOf(ctx.instance, definition);
+  constructor(
+    o: PluginOptions<typeof definition>,
+    private readonly ctx: PluginContextOf<typeof definition>,
+  ) {
     this.client = new ImdsClient(imdsEndpoint(), o.imds_version);
     this.retryMs = o.retry_interval_s * 1000;
-    const include = ctx.instance.setKeys.has('tags_include') ? o.tags_include : undefined;
-    const exclude = include === undefined && ctx.instance.setKeys.has('tags_exclude') ? o.tags_exclude : undefined;
+    const include = ctx.isSet('tags_include') ? o.tags_include : undefined;
+    const exclude = include === undefined && ctx.isSet('tags_exclude') ? o.tags_exclude : undefined;
     const field = (name: Field, wanted: boolean, read: () => Promise<string>): Group => ({
       name,
       wanted,

@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -28,7 +29,6 @@ export function parseTagKeys(text: string): ParseOutcome<readonly string[]> {
  */
 export default defineFilter({
   name: 'aws',
-  create: async (ctx) => new (await import('./aws-filter.js')).AwsFilter(ctx),
   description: 'Add EC2 instance metadata (instance id, zone, tags, ...) read from the instance metadata service to records',
   options: {
     imds_version: opt.enum({ values: ['v1', 'v2'], default: 'v2', doc: 'Instance metadata service version: v1 (plain GETs) or v2 (session token)' }),
@@ -46,6 +46,7 @@ export default defineFilter({
     retry_interval_s: opt.int({ default: '300', doc: 'Seconds between attempts to fetch metadata that could not be read (0: at every batch)' }),
     enable_entity: opt.bool({ default: 'false', doc: 'Also add aws_entity_ec2_instance_id and aws_entity_account_id (for CloudWatch entities)' }),
   },
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./aws-filter.js')).AwsFilter(options, ctx),
   check(options, ctx) {
     if (ctx.isSet('tags_include') && ctx.isSet('tags_exclude')) {
       const message = options.tags_enabled

@@ -1,8 +1,8 @@
-import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent } from '../../../engine/event.js';
-import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import type { FilterRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { accessorMatches } from '../shared/accessor.js';
-import definition, { type GrepLogicalOp, type GrepRule } from './index.js';
+import type { default as definition, GrepLogicalOp, GrepRule } from './index.js';
 
 interface Rule {
   readonly exclude: boolean;
@@ -14,10 +14,12 @@ export class GrepFilter implements FilterRuntime {
   private readonly rules: Rule[] = [];
   private readonly op: GrepLogicalOp;
 
-  constructor(ctx: FilterContext) {
-    const o = optionsOf(ctx.instance, definition);
+  constructor(
+    o: PluginOptions<typeof definition>,
+    ctx: PluginContextOf<typeof definition>,
+  ) {
     this.op = o.logical_op;
-    for (const e of ctx.instance.entries) {
+    for (const e of ctx.entries) {
       if (e.key === 'regex' || e.key === 'exclude') this.rules.push({ exclude: e.key === 'exclude', rule: e.value as GrepRule });
     }
   }

@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { didYouMean } from '../../../diagnostics/did-you-mean.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
@@ -62,7 +63,6 @@ function parseLogicalOp(text: string): ParseOutcome<GrepLogicalOp> {
 /** `grep`: keep or drop records by matching record values against regular expressions. */
 export default defineFilter({
   name: 'grep',
-  create: async (ctx) => new (await import('./grep-filter.js')).GrepFilter(ctx),
   description: 'Keep or drop records whose field values match regular expressions',
   options: {
     regex: opt.custom('grep-rule', { multiple: true, doc: 'KEY REGEX: keep records whose KEY value matches REGEX' }, parseGrepRule),
@@ -73,6 +73,7 @@ export default defineFilter({
       parseLogicalOp,
     ),
   },
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./grep-filter.js')).GrepFilter(options, ctx),
   check(options, ctx) {
     if (options.logical_op !== 'legacy' && options.regex.length > 0 && options.exclude.length > 0) {
       ctx.report('conflicting-keys', `Logical_Op ${options.logical_op.toUpperCase()} cannot combine Regex and Exclude rules`, {

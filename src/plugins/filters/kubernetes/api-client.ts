@@ -10,7 +10,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { join } from 'node:path';
 import type { Logger } from '../../../engine/logger.js';
-import type { KubeApiEndpoint } from './index.js';
+import type { KubeApiEndpoint } from './kube-url.js';
 
 export type KubeRequestErrorKind = 'timeout' | 'status' | 'too-large' | 'bad-json' | 'network';
 

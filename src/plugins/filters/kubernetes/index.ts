@@ -1,27 +1,9 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter, type CheckContext } from '../../../options/define.js';
 import { notActedOn, opt, unsupportedWhen } from '../../../options/kinds.js';
+import { parseKubeUrl } from './kube-url.js';
 
-/**
- * What Fluent Bit reads from `Kube_URL` (`flb_kube_conf_create`): the scheme must be exactly
- * `http://` or `https://`; the host runs to the first `:` (or the end), and the port is atoi of the
- * rest (443 when absent). A path is not supported: without a port it becomes part of the host name.
- */
-export interface KubeApiEndpoint {
-  readonly https: boolean;
-  readonly host: string;
-  readonly port: number;
-}
-
-export function parseKubeUrl(url: string): KubeApiEndpoint | undefined {
-  const scheme = /^https?:\/\//.exec(url);
-  if (!scheme) return undefined;
-  const rest = url.slice(scheme[0].length);
-  const colon = rest.indexOf(':');
-  const https = scheme[0] === 'https://';
-  if (colon < 0) return { https, host: rest, port: 443 };
-  const digits = /^[ \t\n\v\f\r]*[+-]?\d+/.exec(rest.slice(colon + 1));
-  return { https, host: rest.slice(0, colon), port: digits ? Number.parseInt(digits[0], 10) : 0 };
-}
+export { parseKubeUrl, type KubeApiEndpoint } from './kube-url.js';
 
 function checkKubeUrl(url: string, ctx: CheckContext): void {
   const endpoint = parseKubeUrl(url);
@@ -68,7 +50,6 @@ const POD_ASSOCIATION = {
 /** `kubernetes`: add pod metadata (labels, annotations, ids) to container log records. */
 export default defineFilter({
   name: 'kubernetes',
-  create: async (ctx) => new (await import('./kubernetes-filter.js')).KubernetesFilter(ctx),
   description: 'Enrich container log records with Kubernetes pod metadata',
   options: {
     buffer_size: opt.size({ default: '32K', doc: 'Largest API server response accepted (0 = unlimited; larger responses fail the lookup)' }),
@@ -158,6 +139,7 @@ export default defineFilter({
     aws_pod_association_host_tls_verify: notActedOn(opt.bool({ default: 'true', doc: "Verify the pod-to-service map host's certificate" }), NO_POD_ASSOCIATION),
     set_platform: notActedOn(opt.string({ doc: 'Force the platform to k8s or eks instead of detecting it (testing)' }), NO_POD_ASSOCIATION),
   },
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./kubernetes-filter.js')).KubernetesFilter(options, ctx),
   check(options, ctx) {
     // Kube_URL is only read when the filter talks to the API server.
     if (ctx.isSet('kube_url') && !options.use_tag_for_meta) checkKubeUrl(options.kube_url, ctx);

@@ -5,14 +5,14 @@
  * blocks or drops records: they pass untouched (as Fluent Bit's FLB_FILTER_NOTOUCH), the error is
  * counted (`api_errors`) and logged with its reason.
  */
-import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
-import type { OptionsOf } from '../../../options/spec.js';
+import type { FilterRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { createParser, type RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { KubeClient, Limiter, TokenSource } from './api-client.js';
-import definition, { parseKubeUrl } from './index.js';
+import type definition from './index.js';
+import { parseKubeUrl } from './kube-url.js';
 import { TtlCache } from './meta-cache.js';
 import { MetadataSource, type Lookup } from './metadata-source.js';
 import { mergeLog, type MergeOptions } from './merge-log.js';
@@ -65,7 +65,7 @@ function asctime(d: Date): string {
 }
 
 export class KubernetesFilter implements FilterRuntime {
-  private readonly o: OptionsOf<(typeof definition)['options']>;
+  private readonly o: PluginOptions<typeof definition>;
   private readonly tags: KubeTagParser;
   private readonly switches: MetaSwitches;
   private readonly merge: MergeOptions;
@@ -82,10 +82,10 @@ export class KubernetesFilter implements FilterRuntime {
   private readonly tuning: KubernetesTuning;
 
   constructor(
-    private readonly ctx: FilterContext,
+    o: PluginOptions<typeof definition>,
+    private readonly ctx: PluginContextOf<typeof definition>,
     tuning: Partial<KubernetesTuning> = {},
   ) {
-    const o = optionsOf(ctx.instance, definition);
     this.o = o;
     this.tuning = { ...DEFAULT_TUNING, ...tuning };
     this.tags = new KubeTagParser(o.kube_tag_prefix, o.regex_parser !== undefined ? this.parser(o.regex_parser) : undefined);
@@ -234,7 +234,7 @@ export class KubernetesFilter implements FilterRuntime {
   /** A [PARSER] by name, created once; unknown names are warned about once and ignored. */
   private parser(name: string): RecordParser | undefined {
     if (this.parsers.has(name)) return this.parsers.get(name);
-    const plan = this.ctx.plan.parsers.get(name);
+    const plan = this.ctx.parsers.parsers.get(name);
     if (plan === undefined) this.warnOnce(`parser '${name}' is not defined; ignored`);
     const parser = plan !== undefined ? createParser(plan) : undefined;
     this.parsers.set(name, parser);

@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { didYouMean } from '../../../diagnostics/did-you-mean.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
@@ -251,8 +252,8 @@ export interface ModifyProgram {
 /**
  * Fluent Bit applies modify rules in file order across all rule keys (`Rename a b` then `Set b x`
  * differs from the reverse). The typed options keep one array per key, which loses that order, so
- * the plan builder will provide the section's parsed entries in file order (canonical key + parsed
- * value, as `Interpreted.entries`), and the engine builds its program from them with this helper.
+ * the runtime's context gives the section's parsed entries in file order (canonical key + parsed
+ * value, `PluginContext.entries`), and `create` builds the program from them with this helper.
  * Entries of other keys (match, alias, ...) are skipped.
  */
 export function modifyProgram(entries: Iterable<{ readonly key: string; readonly value: unknown }>): ModifyProgram {
@@ -273,7 +274,6 @@ function rule<K extends ModifyRuleKey>(key: K, doc: string) {
 /** `modify`: set, rename, copy, move and remove record keys, optionally under conditions. */
 export default defineFilter({
   name: 'modify',
-  create: async (ctx) => new (await import('./modify-filter.js')).ModifyFilter(ctx),
   description: 'Add, set, rename, copy, move or remove record keys, optionally only when conditions hold',
   options: {
     set: rule('set', 'KEY VALUE: set KEY to VALUE, replacing an existing value'),
@@ -294,6 +294,7 @@ export default defineFilter({
       parseModifyCondition,
     ),
   },
+  create: async (_options, ctx): Promise<FilterRuntime> => new (await import('./modify-filter.js')).ModifyFilter(modifyProgram(ctx.entries)),
   check(options, ctx) {
     if (options.add_if_not_present.length > 0) {
       ctx.report('unknown-key', "Fluent Bit's modify filter no longer accepts Add_if_not_present and refuses to start", {

@@ -1,9 +1,9 @@
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { readAccessor } from '../shared/accessor.js';
 import { ShapePlanner } from '../shared/shape-plan.js';
-import { modifyProgram, type ModifyCondition, type ModifyRule } from './index.js';
+import type { ModifyCondition, ModifyProgram, ModifyRule } from './index.js';
 
 /** `helper_msgpack_object_matches_regex`: strings as they are, booleans as `true`/`false`, nothing else. */
 function valueMatches(value: unknown, regexp: RegExp): boolean {
@@ -151,8 +151,8 @@ export class ModifyFilter implements FilterRuntime {
   private readonly rules: readonly ModifyRule[];
   private readonly planner: ShapePlanner;
 
-  constructor(ctx: FilterContext) {
-    const program = modifyProgram(ctx.instance.entries);
+  /** `program`: the section's conditions and rules in file order (modifyProgram). */
+  constructor(program: ModifyProgram) {
     this.conditions = program.conditions;
     this.rules = program.rules;
     this.planner = new ShapePlanner((shape) => applyRules(shape, program.rules));

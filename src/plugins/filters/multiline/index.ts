@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt, unsupportedWhen } from '../../../options/kinds.js';
 import { EMITTER_OPTIONS } from '../shared/emitter.js';
@@ -5,7 +6,6 @@ import { EMITTER_OPTIONS } from '../shared/emitter.js';
 /** `multiline`: join lines of a record field into one record with multiline parsers. */
 export default defineFilter({
   name: 'multiline',
-  create: async (ctx) => new (await import('./multiline-filter.js')).MultilineFilter(ctx),
   description: 'Concatenate multiline messages (stack traces, split container logs) in a record field',
   options: {
     'multiline.parser': opt.list({
@@ -32,6 +32,7 @@ export default defineFilter({
     }),
     ...EMITTER_OPTIONS,
   },
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./multiline-filter.js')).MultilineFilter(options, ctx),
   check(options, ctx) {
     if (options.mode === 'parser' && options['multiline.parser'].flat().length === 0) {
       ctx.report('missing-required', "Mode parser needs at least one 'multiline.parser'", {

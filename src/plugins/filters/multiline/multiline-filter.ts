@@ -1,9 +1,10 @@
-import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
 import { setField } from '../../../parsers/runtime/types.js';
-import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import type { FilterRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { createMultiline, MIN_FLUSH_INTERVAL_MS, type Multiline } from '../../../parsers/multiline/index.js';
-import definition from './index.js';
+import type definition from './index.js';
+import { emitterSettings } from '../shared/emitter.js';
 
 /** A message being rejoined in partial_message mode (`struct split_message_packer`). */
 interface Packer {
@@ -51,10 +52,14 @@ export class MultilineFilter implements FilterRuntime {
   private readonly partial: Map<string, Packer> | undefined;
   private readonly keyContent: string | undefined;
   private readonly flushMs: number;
+  private readonly emitToEmitter: (tag: string, events: LogEvent[]) => void;
 
-  constructor(private readonly ctx: FilterContext) {
-    const o = optionsOf(ctx.instance, definition);
+  constructor(
+    o: PluginOptions<typeof definition>,
+    private readonly ctx: PluginContextOf<typeof definition>,
+  ) {
     this.buffered = o.buffer;
+    this.emitToEmitter = ctx.emitter(emitterSettings(o));
     const keyContent = o['multiline.key_content'];
     this.keyContent = keyContent;
     this.flushMs = o.flush_ms;
@@ -65,7 +70,7 @@ export class MultilineFilter implements FilterRuntime {
       return;
     }
     const names = o['multiline.parser'].flat();
-    this.ml = createMultiline(names, ctx.plan, keyContent === undefined ? {} : { keyContent });
+    this.ml = createMultiline(names, ctx.parsers, keyContent === undefined ? {} : { keyContent });
     if (this.buffered) {
       let every = o.flush_ms;
       if (every < MIN_FLUSH_INTERVAL_MS) {
@@ -107,7 +112,7 @@ export class MultilineFilter implements FilterRuntime {
     this.ctx.counters.add('emitted', events.length);
     this.emitting = true;
     try {
-      this.ctx.emit(tag, events);
+      this.emitToEmitter(tag, events);
     } finally {
       this.emitting = false;
     }

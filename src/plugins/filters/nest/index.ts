@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter, type CheckContext } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -36,7 +37,6 @@ export function parseWildcard(text: string): ParseOutcome<NestWildcard> {
 /** `nest`: move keys into a nested map, or lift a nested map's keys to the top level. */
 export default defineFilter({
   name: 'nest',
-  create: async (ctx) => new (await import('./nest-filter.js')).NestFilter(ctx),
   description: 'Nest matching keys under a new map, or lift the keys of a nested map to the top level',
   options: {
     operation: opt.custom('enum', { required: true, values: ['nest', 'lift'], doc: 'nest (move keys into a map) or lift (move a map\'s keys up)' }, parseNestOperation),
@@ -46,6 +46,7 @@ export default defineFilter({
     add_prefix: opt.string({ doc: 'Prefix added to the affected keys' }),
     remove_prefix: opt.string({ doc: 'Prefix removed from the affected keys that start with it' }),
   },
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./nest-filter.js')).NestFilter(options, ctx),
   check(options, ctx) {
     // A missing Operation is reported by the plan builder (required key).
     const operation = options.operation as NestOperation | undefined;

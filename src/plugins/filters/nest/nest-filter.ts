@@ -1,8 +1,8 @@
-import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import type { FilterRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { setField } from '../../../parsers/runtime/types.js';
-import definition, { type NestOperation, type NestWildcard } from './index.js';
+import type { default as definition, NestOperation, NestWildcard } from './index.js';
 
 /** Sets a key at the end of the record (Fluent Bit would append a duplicate key, read last). */
 function append(record: LogRecord, key: string, value: unknown): void {
@@ -23,8 +23,10 @@ export class NestFilter implements FilterRuntime {
   private readonly addPrefix: string | undefined;
   private readonly removePrefix: string | undefined;
 
-  constructor(ctx: FilterContext) {
-    const o = optionsOf(ctx.instance, definition);
+  constructor(
+    o: PluginOptions<typeof definition>,
+    ctx: PluginContextOf<typeof definition>,
+  ) {
     this.op = o.operation;
     this.wildcards = o.wildcard;
     // Fluent Bit keeps one key for both options; the plan reports which one is used.

@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -14,7 +15,6 @@ function parseKeyName(text: string): ParseOutcome<string> {
 /** `parser`: parse one field of each record with the first [PARSER] that succeeds. */
 export default defineFilter({
   name: 'parser',
-  create: async (ctx) => new (await import('./parser-filter.js')).ParserFilter(ctx),
   description: 'Parse a field of each record with named parsers and replace or extend the record',
   options: {
     key_name: opt.custom('string', { required: true, doc: 'Field to parse (a string value; $a[\'b\'] reaches nested keys)' }, parseKeyName),
@@ -23,4 +23,5 @@ export default defineFilter({
     preserve_key: opt.bool({ default: 'false', doc: 'With Reserve_Data, keep the original Key_Name field too' }),
     unescape_key: opt.unsupported({ doc: 'Deprecated, no effect', reason: 'deprecated in Fluent Bit, which ignores it' }),
   },
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./parser-filter.js')).ParserFilter(options, ctx),
 });

@@ -1,10 +1,10 @@
-import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import type { FilterRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { createParser, type RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { parseRecordAccessor, readAccessor, type RecordAccessor } from '../shared/accessor.js';
-import definition from './index.js';
+import type definition from './index.js';
 
 /**
  * Fluent Bit's parser filter (`plugins/filter_parser/filter_parser.c`): the first parser that reads
@@ -19,8 +19,10 @@ export class ParserFilter implements FilterRuntime {
   private readonly reserve: boolean;
   private readonly preserve: boolean;
 
-  constructor(private readonly ctx: FilterContext) {
-    const o = optionsOf(ctx.instance, definition);
+  constructor(
+    o: PluginOptions<typeof definition>,
+    private readonly ctx: PluginContextOf<typeof definition>,
+  ) {
     this.key = o.key_name;
     if (o.key_name.startsWith('$')) {
       const acc = parseRecordAccessor(o.key_name);
@@ -29,7 +31,7 @@ export class ParserFilter implements FilterRuntime {
     this.reserve = o.reserve_data;
     this.preserve = o.preserve_key;
     for (const name of o.parser) {
-      const plan = ctx.plan.parsers.get(name) ?? ctx.plan.parsers.get(name.toLowerCase());
+      const plan = ctx.parsers.parsers.get(name) ?? ctx.parsers.parsers.get(name.toLowerCase());
       if (plan) this.parsers.push(createParser(plan));
       else ctx.log.warn(`parser '${name}' is not defined; it is skipped`);
     }

@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -42,7 +43,6 @@ export function parseKeyPattern(text: string): ParseOutcome<KeyPattern> {
 /** `record_modifier`: append fixed fields, or remove / keep only some keys. */
 export default defineFilter({
   name: 'record_modifier',
-  create: async (ctx) => new (await import('./record-modifier-filter.js')).RecordModifierFilter(ctx),
   description: 'Append fields to records, or remove keys or keep only listed keys',
   options: {
     record: opt.custom('record', { multiple: true, doc: 'KEY VALUE: append KEY with the string VALUE to every record' }, parseRecordRule),
@@ -54,6 +54,7 @@ export default defineFilter({
     ),
     uuid_key: opt.string({ doc: 'Add a random UUID (version 4) under this key to every record' }),
   },
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./record-modifier-filter.js')).RecordModifierFilter(options, ctx),
   check(options, ctx) {
     if (options.remove_key.length > 0 && options.allowlist_key.length > 0) {
       ctx.report('conflicting-keys', 'Remove_key and Allowlist_key cannot be used together', {

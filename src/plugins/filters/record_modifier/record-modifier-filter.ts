@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import type { FilterRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { ShapePlanner } from '../shared/shape-plan.js';
-import definition, { type KeyPattern } from './index.js';
+import type { default as definition, KeyPattern } from './index.js';
 
 interface Pattern {
   readonly key: string;
@@ -32,8 +32,10 @@ export class RecordModifierFilter implements FilterRuntime {
   private readonly uuidKey: string | undefined;
   private readonly planner: ShapePlanner;
 
-  constructor(ctx: FilterContext) {
-    const o = optionsOf(ctx.instance, definition);
+  constructor(
+    o: PluginOptions<typeof definition>,
+    ctx: PluginContextOf<typeof definition>,
+  ) {
     const records = o.record;
     const remove = o.remove_key.length > 0;
     const list: readonly KeyPattern[] = remove ? o.remove_key : o.allowlist_key;

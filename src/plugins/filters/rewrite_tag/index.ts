@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -62,12 +63,12 @@ export function parseRewriteRule(text: string): ParseOutcome<RewriteTagRule> {
 /** `rewrite_tag`: re-emit matching records with a new tag (through an internal emitter input). */
 export default defineFilter({
   name: 'rewrite_tag',
-  create: async (ctx) => new (await import('./rewrite-tag-filter.js')).RewriteTagFilter(ctx),
   description: 'Re-emit records whose field matches a regular expression under a new tag',
   options: {
     rule: opt.custom('rewrite-rule', { multiple: true, doc: '$KEY REGEX NEW_TAG KEEP: the first matching rule re-emits the record as NEW_TAG' }, parseRewriteRule),
     ...EMITTER_OPTIONS,
   },
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./rewrite-tag-filter.js')).RewriteTagFilter(options, ctx),
   check(options, ctx) {
     if (options.rule.length === 0) {
       ctx.report('missing-required', 'rewrite_tag has no Rule; it passes every record through unchanged', {

@@ -1,9 +1,10 @@
-import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import type { FilterRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { cloneBounded, stringifyBounded } from '../../../engine/record-depth.js';
 import { readAccessor, type TemplatePart } from '../shared/accessor.js';
-import definition, { type RewriteTagRule } from './index.js';
+import { emitterSettings } from '../shared/emitter.js';
+import type { default as definition, RewriteTagRule } from './index.js';
 
 /** How a record value reads inside a new tag (`ra_translate_keymap`); undefined adds nothing. */
 function valueText(value: unknown): string | undefined {
@@ -69,8 +70,14 @@ export class RewriteTagFilter implements FilterRuntime {
   private emitting = false;
   private cycleReported = false;
 
-  constructor(private readonly ctx: FilterContext) {
-    this.rules = optionsOf(ctx.instance, definition).rule;
+  private readonly emit: (tag: string, events: LogEvent[]) => void;
+
+  constructor(
+    o: PluginOptions<typeof definition>,
+    private readonly ctx: PluginContextOf<typeof definition>,
+  ) {
+    this.rules = o.rule;
+    this.emit = ctx.emitter(emitterSettings(o));
   }
 
   filter(tag: string, events: LogEvent[]): LogEvent[] {
@@ -119,7 +126,7 @@ export class RewriteTagFilter implements FilterRuntime {
       this.ctx.counters.add('emitted', [...emitted.values()].reduce((n, l) => n + l.length, 0));
       this.emitting = true;
       try {
-        for (const [newTag, list] of emitted) this.ctx.emit(newTag, list);
+        for (const [newTag, list] of emitted) this.emit(newTag, list);
       } finally {
         this.emitting = false;
       }

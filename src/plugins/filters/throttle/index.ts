@@ -1,3 +1,4 @@
+import type { FilterRuntime } from '../../../engine/plugin.js';
 import { defineFilter } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -58,7 +59,6 @@ function parseWindow(text: string): ParseOutcome<number> {
 /** `throttle`: drop records above an average rate over a sliding window. */
 export default defineFilter({
   name: 'throttle',
-  create: async (ctx) => new (await import('./throttle-filter.js')).ThrottleFilter(ctx),
   description: 'Drop records when the average rate over a sliding window exceeds a limit',
   options: {
     rate: opt.custom('double', { default: '1', doc: 'Records allowed per Interval, averaged over the window' }, parseRate),
@@ -66,4 +66,5 @@ export default defineFilter({
     interval: opt.custom('duration', { default: '1', doc: 'Length of one pane: seconds with an optional s, m, h or d suffix' }, parseThrottleInterval),
     print_status: opt.bool({ default: 'false', doc: 'Log the current rate at every interval' }),
   },
+  create: async (options, ctx): Promise<FilterRuntime> => new (await import('./throttle-filter.js')).ThrottleFilter(options, ctx),
 });

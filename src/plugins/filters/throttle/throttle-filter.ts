@@ -1,7 +1,7 @@
-import { optionsOf } from '../../../config/plan/types.js';
 import type { LogEvent } from '../../../engine/event.js';
-import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
-import definition from './index.js';
+import type { FilterRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type definition from './index.js';
 
 /**
  * Fluent Bit's throttle (`plugins/filter_throttle/throttle.c`, `window.c`): a ring of Window panes;
@@ -16,8 +16,10 @@ export class ThrottleFilter implements FilterRuntime {
   private readonly rate: number;
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly ctx: FilterContext) {
-    const o = optionsOf(ctx.instance, definition);
+  constructor(
+    o: PluginOptions<typeof definition>,
+    private readonly ctx: PluginContextOf<typeof definition>,
+  ) {
     this.rate = o.rate;
     this.panes = new Array<number>(o.window).fill(0);
     this.timer = setInterval(() => this.advance(o.print_status, o.interval), o.interval);

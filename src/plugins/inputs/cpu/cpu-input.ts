@@ -1,5 +1,7 @@
 import { nowNanos } from '../../../engine/event.js';
-import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { InputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type cpu from './index.js';
 import { PipelineError } from '../../../errors.js';
 import { CollectorTimer } from '../shared/collector-timer.js';
 import { CLOCK_TICKS, PROC_ROOT, readProc } from '../shared/proc.js';
@@ -39,21 +41,21 @@ export class CpuInput implements InputRuntime {
   private stopped = false;
 
   constructor(
-    private readonly ctx: InputContext,
+    o: PluginOptions<typeof cpu>,
+    private readonly ctx: PluginContextOf<typeof cpu>,
     env: ProcEnvironment = {},
   ) {
-    const o = ctx.instance.options;
-    this.tag = o.tag ?? ctx.instance.id;
-    this.pid = Number(o['pid']);
+    this.tag = ctx.tag;
+    this.pid = o.pid;
     this.root = env.procRoot ?? PROC_ROOT;
     this.ticks = env.clockTicks ?? CLOCK_TICKS;
-    const interval = cpuInterval(Number(o['interval_sec']), Number(o['interval_nsec']));
+    const interval = cpuInterval(o.interval_sec, o.interval_nsec);
     this.seconds = interval.sec + 1e-9 * interval.nsec;
     this.timer = new CollectorTimer(interval.sec, interval.nsec, () => this.collect(), env.clock);
   }
 
   async start(): Promise<void> {
-    const name = this.ctx.instance.displayName;
+    const name = this.ctx.displayName;
     const stat = readProc(this.root, 'stat');
     if (!stat.ok) throw new PipelineError(`input ${name}: could not obtain CPU data: ${stat.message}`);
     this.cpus = countCpus(stat.text);

@@ -1,5 +1,7 @@
 import { nanosFromSeconds, nowNanos, type LogEvent } from '../../../engine/event.js';
-import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { InputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type dummy from './index.js';
 
 /**
  * Emits copies of the `Dummy` record on a timer (Fluent Bit `in_dummy`): every 1/Rate seconds, or
@@ -13,35 +15,37 @@ export class DummyInput implements InputRuntime {
   private readonly intervalMs: number;
   private readonly fixedTime: bigint | undefined;
 
-  constructor(private readonly ctx: InputContext) {
-    const o = ctx.instance.options;
-    this.tag = o.tag ?? ctx.instance.id;
-    const sec = Number(o['interval_sec']);
-    const nsec = Number(o['interval_nsec']);
-    const rate = Math.max(1, Number(o['rate']));
+  constructor(
+    private readonly o: PluginOptions<typeof dummy>,
+    private readonly ctx: PluginContextOf<typeof dummy>,
+  ) {
+    this.tag = ctx.tag;
+    const sec = o.interval_sec;
+    const nsec = o.interval_nsec;
+    const rate = Math.max(1, o.rate);
     this.intervalMs = sec >= 0 && nsec >= 0 && (sec > 0 || nsec > 0) ? sec * 1000 + nsec / 1e6 : 1000 / rate;
-    const startSec = Number(o['start_time_sec']);
-    const startNsec = Number(o['start_time_nsec']);
+    const startSec = o.start_time_sec;
+    const startNsec = o.start_time_nsec;
     this.fixedTime = startSec >= 0 || startNsec >= 0 ? nanosFromSeconds(Math.max(0, startSec), Math.max(0, startNsec)) : undefined;
   }
 
   async start(): Promise<void> {
-    if (this.ctx.instance.options['flush_on_startup'] === true) this.tick();
+    if (this.o.flush_on_startup) this.tick();
     this.timer = setInterval(() => this.tick(), Math.max(1, this.intervalMs));
   }
 
   private tick(): void {
     if (this.paused) return;
-    const o = this.ctx.instance.options;
-    const samples = Number(o['samples']);
+    const o = this.o;
+    const samples = o.samples;
     if (samples > 0 && this.sent >= samples) {
       clearInterval(this.timer);
       this.timer = undefined;
       return;
     }
     this.sent++;
-    const template = o['dummy'] as Record<string, unknown>;
-    const copies = Math.max(0, Number(o['copies']));
+    const template = o.dummy;
+    const copies = Math.max(0, o.copies);
     const time = this.fixedTime ?? nowNanos();
     const events: LogEvent[] = [];
     for (let i = 0; i < copies; i++) events.push({ time, record: structuredClone(template) });

@@ -1,3 +1,4 @@
+import type { InputRuntime } from '../../../engine/plugin.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../../../parsers/json-depth.js';
 import { defineInput } from '../../../options/define.js';
 import { opt, unsupportedWhen } from '../../../options/kinds.js';
@@ -39,7 +40,6 @@ const DEFAULT_METADATA = '{}';
 /** `dummy`: generates records from a JSON template (Fluent Bit `in_dummy`). */
 export default defineInput({
   name: 'dummy',
-  create: async (ctx) => new (await import('./dummy-input.js')).DummyInput(ctx),
   description: 'Generate dummy records (testing and benchmarks)',
   options: {
     dummy: opt.custom('json', { default: DEFAULT_BODY, doc: 'The record to emit, as a JSON object' }, jsonObject(DEFAULT_BODY)),
@@ -63,6 +63,7 @@ export default defineInput({
       reason: 'a Fluent Bit internal test hook',
     }),
   },
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./dummy-input.js')).DummyInput(options, ctx),
   check(o, ctx) {
     if (o.interval_sec < 0 || o.interval_nsec < 0) {
       ctx.report('invalid-value', 'interval_sec and interval_nsec must not be negative; Fluent Bit ignores both and uses rate', {

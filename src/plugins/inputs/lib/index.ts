@@ -1,3 +1,4 @@
+import type { InputRuntime } from '../../../engine/plugin.js';
 import { defineInput } from '../../../options/define.js';
 
 /**
@@ -6,7 +7,7 @@ import { defineInput } from '../../../options/define.js';
  */
 export default defineInput({
   name: 'lib',
-  create: async (ctx) => new (await import('./lib-input.js')).LibInput(ctx),
   description: 'Receive records pushed by the embedding program through the library API',
   options: {},
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./lib-input.js')).LibInput(options, ctx),
 });

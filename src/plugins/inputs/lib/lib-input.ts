@@ -1,5 +1,7 @@
 import type { LogEvent } from '../../../engine/event.js';
-import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { InputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type lib from './index.js';
 import { MAX_RECORD_DEPTH, nestsDeeperThan, TOO_DEEP_REASON } from '../../../engine/record-depth.js';
 
 /** Records pushed by the embedding program (`pipeline.push`), under the input's Tag by default. */
@@ -10,9 +12,12 @@ export class LibInput implements InputRuntime {
   /** Pushed while paused (Mem_Buf_Limit): emitted in order on resume, like Fluent Bit's lib pipe. */
   private held: { tag: string | undefined; events: LogEvent[] }[] = [];
 
-  constructor(private readonly ctx: InputContext) {
-    this.tag = ctx.instance.options.tag ?? ctx.instance.id;
-    ctx.host.attachLibInput(ctx.instance.displayName, (tag, events) => this.push(tag, events));
+  constructor(
+    _options: PluginOptions<typeof lib>,
+    private readonly ctx: PluginContextOf<typeof lib>,
+  ) {
+    this.tag = ctx.tag;
+    ctx.host.attachLibInput(ctx.displayName, (tag, events) => this.push(tag, events));
   }
 
   private push(tag: string | undefined, pushed: LogEvent[]): void {

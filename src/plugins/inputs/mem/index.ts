@@ -1,3 +1,4 @@
+import type { InputRuntime } from '../../../engine/plugin.js';
 import { defineInput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { checkTimerInterval } from '../shared/interval-check.js';
@@ -6,13 +7,13 @@ import { memInterval } from './interval.js';
 /** `mem`: memory and swap usage of the host, optionally one process's RSS, from /proc (Fluent Bit `in_mem`, Linux only). */
 export default defineInput({
   name: 'mem',
-  create: async (ctx) => new (await import('./mem-input.js')).MemInput(ctx),
   description: 'Memory and swap usage of the host in kB, and optionally the resident memory of one process (Linux /proc)',
   options: {
     interval_sec: opt.int({ default: '1', doc: 'Seconds between readings (0 or below means 1)' }),
     interval_nsec: opt.int({ default: '0', doc: 'Nanoseconds added to interval_sec between readings' }),
     pid: opt.int({ default: '0', doc: 'Also report the resident memory of this process (proc_bytes, proc_hr); 0 = none' }),
   },
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./mem-input.js')).MemInput(options, ctx),
   check(o, ctx) {
     if (o.interval_sec <= 0 && o.interval_nsec > 0) {
       ctx.report('invalid-value', `interval_sec ${o.interval_sec} becomes 1 in Fluent Bit's mem input, so readings come every ${1 + o.interval_nsec / 1e9} s`, {

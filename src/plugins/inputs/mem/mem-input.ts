@@ -1,5 +1,7 @@
 import { nowNanos } from '../../../engine/event.js';
-import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { InputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type mem from './index.js';
 import { CollectorTimer } from '../shared/collector-timer.js';
 import { PROC_ROOT, pageSize, readProc } from '../shared/proc.js';
 import { memRecord, parseMeminfo, parseProcessMemory, type ProcessMemory } from './mem-stats.js';
@@ -34,15 +36,15 @@ export class MemInput implements InputRuntime {
   private failing = false;
 
   constructor(
-    private readonly ctx: InputContext,
+    o: PluginOptions<typeof mem>,
+    private readonly ctx: PluginContextOf<typeof mem>,
     env: MemEnvironment = {},
   ) {
-    const o = ctx.instance.options;
-    this.tag = o.tag ?? ctx.instance.id;
-    this.pid = Number(o['pid']);
+    this.tag = ctx.tag;
+    this.pid = o.pid;
     this.root = env.procRoot ?? PROC_ROOT;
     this.pageSize = env.pageSize;
-    const interval = memInterval(Number(o['interval_sec']), Number(o['interval_nsec']));
+    const interval = memInterval(o.interval_sec, o.interval_nsec);
     this.timer = new CollectorTimer(interval.sec, interval.nsec, () => this.collect(), env.clock);
   }
 

@@ -1,3 +1,4 @@
+import type { InputRuntime } from '../../../engine/plugin.js';
 import { defineInput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -31,7 +32,6 @@ function parseDbSync(text: string): ParseOutcome<'extra' | 'full' | 'normal' | '
 /** `systemd`: reads the systemd journal through `journalctl` (Fluent Bit `in_systemd`). */
 export default defineInput({
   name: 'systemd',
-  create: async (ctx) => new (await import('./systemd-input.js')).SystemdInput(ctx),
   description: 'Read the systemd journal (through journalctl) and emit one record per entry',
   options: {
     path: opt.string({ doc: 'Journal directory to read (default: the local system journal)' }),
@@ -45,6 +45,7 @@ export default defineInput({
     db: opt.string({ doc: 'SQLite file that remembers the journal cursor of the last entry safely buffered' }),
     'db.sync': opt.custom('enum', { values: SYNC_MODES, doc: 'SQLite synchronous mode of the cursor database: extra, full, normal or off (default: SQLite full)' }, parseDbSync),
   },
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./systemd-input.js')).SystemdInput(options, ctx),
   check(o, ctx) {
     if (o.max_fields < 1) {
       ctx.report('invalid-value', `max_fields ${o.max_fields} keeps no field of any entry`, { key: 'max_fields', severity: 'warning', hint: 'use 1 or more (default 8000)' });

@@ -17,8 +17,10 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PipelineError } from '../../../errors.js';
 import type { LogEvent } from '../../../engine/event.js';
-import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
-import { CursorDb, isCursor, type CursorDbSync } from './cursor-db.js';
+import type { InputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import { CursorDb, isCursor } from './cursor-db.js';
+import type systemd from './index.js';
 import { CursorQueue } from './cursor-queue.js';
 import { entryRecord, entryTime, hasAllMatches, makeTagger, type EntryOptions, type JournalJson } from './journal-entry.js';
 import { andRecheck, journalctlArgs, type JournalctlQuery } from './journalctl.js';
@@ -64,37 +66,39 @@ export class SystemdInput implements InputRuntime {
   /** Read_From_Tail: when the first journalctl started (seconds, as journalctl's `--since=@`). */
   private tailSince: string | undefined;
 
-  constructor(private readonly ctx: InputContext) {
-    const o = ctx.instance.options;
-    const matches = (o['systemd_filter'] as readonly string[] | undefined) ?? [];
+  constructor(
+    private readonly o: PluginOptions<typeof systemd>,
+    private readonly ctx: PluginContextOf<typeof systemd>,
+  ) {
+    const matches = o.systemd_filter;
     this.query = {
-      path: o['path'] as string | undefined,
+      path: o.path,
       matches,
-      filterType: o['systemd_filter_type'] === 'and' ? 'and' : 'or',
+      filterType: o.systemd_filter_type === 'and' ? 'and' : 'or',
     };
     this.recheck = andRecheck(this.query);
     this.entryOptions = {
-      stripUnderscores: o['strip_underscores'] === true,
-      lowercase: o['lowercase'] === true,
-      maxFields: Math.max(1, Number(o['max_fields'] ?? 8000)),
+      stripUnderscores: o.strip_underscores,
+      lowercase: o.lowercase,
+      maxFields: Math.max(1, o.max_fields),
     };
-    this.maxEntries = Math.max(1, Number(o['max_entries'] ?? 5000));
-    this.fromTail = o['read_from_tail'] === true;
-    this.tagOf = makeTagger(o.tag ?? ctx.instance.id);
+    this.maxEntries = Math.max(1, o.max_entries);
+    this.fromTail = o.read_from_tail;
+    this.tagOf = makeTagger(ctx.tag);
     this.queue = new CursorQueue((cursor) => this.persist(cursor));
   }
 
   async start(): Promise<void> {
-    const o = this.ctx.instance.options;
+    const o = this.o;
     if (this.query.path !== undefined) {
       const st = await stat(this.query.path).catch((err: NodeJS.ErrnoException) => {
         throw new PipelineError(`systemd: given path ${this.query.path} is invalid: ${err.message}`, { cause: err });
       });
       if (!st.isDirectory()) throw new PipelineError(`systemd: given path is not a directory: ${this.query.path}`);
     }
-    const dbPath = o['db'] as string | undefined;
+    const dbPath = o.db;
     if (dbPath !== undefined) {
-      this.db = await CursorDb.open(dbPath, (o['db.sync'] as CursorDbSync | undefined) ?? 'default');
+      this.db = await CursorDb.open(dbPath, o['db.sync'] ?? 'default');
       if (this.db.repaired > 0) this.ctx.log.warn(`db: table in_systemd_cursor had more than one row; kept the newest (${this.db.repaired} deleted)`);
       const stored = this.db.stored;
       if (stored !== undefined && isCursor(stored)) {

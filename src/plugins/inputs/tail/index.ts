@@ -1,3 +1,4 @@
+import type { InputRuntime } from '../../../engine/plugin.js';
 import { defineInput } from '../../../options/define.js';
 import { notActedOn, opt, unsupportedWhen } from '../../../options/kinds.js';
 
@@ -26,7 +27,6 @@ const on = (v: boolean) => v;
 /** `tail`: follows files matching glob patterns and emits one record per line (Fluent Bit `in_tail`). */
 export default defineInput({
   name: 'tail',
-  create: async (ctx) => new (await import('./tail-input.js')).TailInput(ctx),
   description: 'Follow files matching glob patterns and emit their lines as records',
   options: {
     path: opt.list({ required: true, doc: 'Comma-separated glob patterns of the files to follow' }),
@@ -120,6 +120,7 @@ export default defineInput({
       reason: 'Windows-only; paths are always UTF-8 in logferry',
     }),
   },
+  create: async (options, ctx): Promise<InputRuntime> => new (await import('./tail-input.js')).TailInput(options, ctx),
   check(o, ctx) {
     const gzPath = o.path.find((p) => p.endsWith('.gz'));
     if (gzPath !== undefined) {

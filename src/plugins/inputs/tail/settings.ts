@@ -3,15 +3,17 @@
  * times in milliseconds. Unknown parser names are logged and ignored, as Fluent Bit does; an
  * unknown multiline parser is an error (Fluent Bit refuses to start).
  */
-import { optionsOf } from '../../../config/plan/types.js';
-import type { InputContext } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { PipelineError } from '../../../errors.js';
 import { createMultiline, MultilineSetupError, type Multiline } from '../../../parsers/multiline/index.js';
 import { createParser, type RecordParser } from '../../../parsers/runtime/index.js';
 import { compileFnmatch } from './fnmatch.js';
 import type { RecordKeys } from './line-handlers.js';
 import type { OffsetsDbOptions } from './offsets-db.js';
-import tail from './index.js';
+import type tail from './index.js';
+
+type TailOptions = PluginOptions<typeof tail>;
+type TailContext = PluginContextOf<typeof tail>;
 
 export interface TailSettings {
   readonly patterns: readonly string[];
@@ -42,9 +44,9 @@ export interface TailSettings {
   readonly dockerMode: { readonly flushSec: number; readonly firstLine: (() => RecordParser) | undefined } | undefined;
 }
 
-function parserFactory(ctx: InputContext, name: string | undefined, key: string): (() => RecordParser) | undefined {
+function parserFactory(ctx: TailContext, name: string | undefined, key: string): (() => RecordParser) | undefined {
   if (name === undefined) return undefined;
-  const plan = ctx.plan.parsers.get(name);
+  const plan = ctx.parsers.parsers.get(name);
   if (plan === undefined) {
     ctx.log.error(`${key}: parser '${name}' is not registered`);
     return undefined;
@@ -52,13 +54,12 @@ function parserFactory(ctx: InputContext, name: string | undefined, key: string)
   return () => createParser(plan);
 }
 
-export function tailSettings(ctx: InputContext): TailSettings {
-  const o = optionsOf(ctx.instance, tail);
+export function tailSettings(o: TailOptions, ctx: TailContext): TailSettings {
   const mlNames = o['multiline.parser'].flat();
   let multiline: Multiline | undefined;
   if (mlNames.length > 0) {
     try {
-      multiline = createMultiline(mlNames, ctx.plan, { bufferLimit: ctx.plan.service.multiline_buffer_limit });
+      multiline = createMultiline(mlNames, ctx.parsers, { bufferLimit: ctx.service.multiline_buffer_limit });
     } catch (err) {
       if (err instanceof MultilineSetupError) throw new PipelineError(`tail: ${err.message}`, { cause: err });
       throw err;
@@ -69,7 +70,7 @@ export function tailSettings(ctx: InputContext): TailSettings {
     patterns: o.path,
     exclude: (o.exclude_path ?? []).map(compileFnmatch),
     keys: { key: o.key, pathKey: o.path_key, offsetKey: o.offset_key },
-    tag: o.tag ?? ctx.instance.id,
+    tag: ctx.tag,
     tagRegex: o.tag_regex?.regexp,
     readFromHead: o.read_from_head,
     readNewFromHead: o.read_newly_discovered_files_from_head || o.read_from_head,

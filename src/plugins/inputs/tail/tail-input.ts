@@ -15,7 +15,9 @@
  *   pipeline has released the last batches (their offsets are stored first).
  */
 import { nowNanos, type LogEvent } from '../../../engine/event.js';
-import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { InputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type tail from './index.js';
 import { globBase, inspect, scan, type FoundFile } from './discovery.js';
 import { AheadPool } from './block-reader.js';
 import { CheckResult, FileTracker, type OpenOptions, type TrackerHost } from './file-tracker.js';
@@ -40,8 +42,8 @@ export class TailInput implements InputRuntime, TrackerHost {
   /** What is not read stays in the files. */
   readonly pausesWithoutLoss = true;
   readonly settings: TailSettings;
-  readonly log: InputContext['log'];
-  readonly counters: InputContext['counters'];
+  readonly log: PluginContextOf<typeof tail>['log'];
+  readonly counters: PluginContextOf<typeof tail>['counters'];
   db: OffsetsDb | undefined;
   /** Followed files by `dev:ino`. */
   private readonly files = new Map<string, FileTracker>();
@@ -72,10 +74,13 @@ export class TailInput implements InputRuntime, TrackerHost {
   private pollMs = 0;
   private stopPromise: Promise<void> | undefined;
 
-  constructor(private readonly ctx: InputContext) {
+  constructor(
+    options: PluginOptions<typeof tail>,
+    private readonly ctx: PluginContextOf<typeof tail>,
+  ) {
     this.log = ctx.log;
     this.counters = ctx.counters;
-    this.settings = tailSettings(ctx);
+    this.settings = tailSettings(options, ctx);
     this.watcher = new DirWatcher((dir, name, type) => this.onWatchEvent(dir, name, type), ctx.log, this.settings.inotify);
   }
 

@@ -9,9 +9,10 @@ import {
   type PutLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { EventBatch } from '../../../engine/event.js';
-import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import type { FlushAttempt, FlushResult, OutputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { DeliveryError, PipelineError } from '../../../errors.js';
-import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError, type AwsOptions } from '../shared/aws-client.js';
+import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { recordJson, valueText } from '../shared/record-json.js';
 import { withRequestBody } from '../shared/record-batch-body.js';
@@ -20,26 +21,10 @@ import { emfKind } from './emf-inputs.js';
 import { emfMessage, parseDimensions, type EmfSettings } from './emf.js';
 import { parseNameTemplate, renderName, type NameTemplate } from './names.js';
 import { putLogEventsBody } from './put-body.js';
+import type cloudwatchLogs from './index.js';
 
 /** Fluent Bit forgets a created stream 4 hours after its last use (and creates it again if needed). */
 const STREAM_TTL_MS = 4 * 3600 * 1000;
-
-interface CloudWatchOptions extends AwsOptions {
-  readonly log_group_name: string;
-  readonly log_group_template?: string;
-  readonly log_stream_name?: string;
-  readonly log_stream_prefix?: string;
-  readonly log_stream_template?: string;
-  readonly log_key?: string;
-  readonly log_format?: string;
-  readonly auto_create_group: boolean;
-  readonly log_retention_days: number;
-  readonly log_group_class: LogGroupClass;
-  readonly metric_namespace?: string;
-  readonly metric_dimensions?: string;
-  readonly add_entity?: boolean;
-  readonly retry_limit: number;
-}
 
 /** A chunk's batches and which of them CloudWatch Logs has (sent or finally dropped). */
 interface ChunkState {
@@ -62,7 +47,6 @@ const streamKey = (group: string, stream: string): string => `${group}\u0000${st
  * sending out of order beats dropping.
  */
 export class CloudWatchLogsOutput implements OutputRuntime {
-  private readonly o: CloudWatchOptions;
   private readonly client: CloudWatchLogsClient;
   private readonly groupTemplate: NameTemplate | undefined;
   private readonly streamTemplate: NameTemplate | undefined;
@@ -78,9 +62,11 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   private truncationLogged = false;
   private stopped = false;
 
-  constructor(private readonly ctx: OutputContext) {
-    this.o = ctx.instance.options as unknown as CloudWatchOptions;
-    const name = ctx.instance.displayName;
+  constructor(
+    private readonly o: PluginOptions<typeof cloudwatchLogs>,
+    private readonly ctx: PluginContextOf<typeof cloudwatchLogs>,
+  ) {
+    const name = ctx.displayName;
     const template = (text: string | undefined, key: string): NameTemplate | undefined => {
       if (text === undefined) return undefined;
       const r = parseNameTemplate(text);
@@ -97,13 +83,13 @@ export class CloudWatchLogsOutput implements OutputRuntime {
     this.client = new CloudWatchLogsClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
     withoutSdkLogging(this.client);
     if (this.o.log_format !== undefined && this.o.log_format !== '') addRequestHeader(this.client as never, 'x-amzn-logs-format', this.o.log_format);
-    this.progress = new ChunkProgress(Number(this.o.retry_limit ?? 1), (Number(ctx.plan.service['scheduler.cap']) + 180) * 1000);
+    this.progress = new ChunkProgress();
   }
 
-  async flush(batch: EventBatch): Promise<FlushResult> {
+  async flush(batch: EventBatch, attempt: FlushAttempt): Promise<FlushResult> {
     if (this.stopped) return { status: 'retry', reason: 'output stopped' };
     const id = chunkKey(batch);
-    const { state, seq, left: attemptsLeft } = this.progress.begin(id, () => this.prepare(batch));
+    const { state, seq } = this.progress.begin(id, () => this.prepare(batch));
     let failure: DeliveryError | undefined;
     let waitingFor: string | undefined;
     const blocked = new Set<string>();
@@ -115,7 +101,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       // Keep each stream in order: while an earlier chunk still owes this stream events, wait for
       // it, as long as Retry_Limit leaves this chunk two more attempts (one to send, one should
       // sending fail); else sending out of order beats dropping. Waiting uses up no attempt.
-      if (attemptsLeft >= 2 && this.earlierChunkOwes(seq, key)) {
+      if (attempt.retriesLeft >= 2 && this.earlierChunkOwes(seq, key)) {
         blocked.add(key);
         waitingFor ??= `${b.group}/${b.stream}`;
         continue;
@@ -137,15 +123,14 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       else state.open.delete(key);
     }
     if (state.open.size === 0) {
-      this.progress.end(id, true);
+      this.progress.end(id, true, attempt);
       return { status: 'ok' };
     }
     if (failure) {
-      this.progress.end(id, false);
+      this.progress.end(id, false, attempt);
       return { status: 'retry', reason: failure.message };
     }
     // Nothing failed: the rest waits for an earlier chunk, which uses up no attempt.
-    this.progress.waited(id);
     return { status: 'wait', reason: `waiting for an earlier chunk of log stream ${waitingFor ?? '?'} to be delivered first` };
   }
 

@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput, type CheckContext } from '../../../options/define.js';
 import { opt, unsupportedWhen } from '../../../options/kinds.js';
 import { emfKind } from './emf-inputs.js';
@@ -31,7 +32,6 @@ const autoRetryRequests = opt.bool({
 export default defineOutput({
   name: 'cloudwatch_logs',
   description: 'Send records to Amazon CloudWatch Logs',
-  create: async (ctx) => new (await import('./cloudwatch-output.js')).CloudWatchLogsOutput(ctx),
   options: {
     region: opt.string({ required: true, doc: 'AWS region of the log group' }),
     log_group_name: opt.string({ required: true, doc: 'Log group to write to (also the fallback when log_group_template cannot be resolved)' }),
@@ -82,6 +82,7 @@ export default defineOutput({
     }),
     workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
   },
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./cloudwatch-output.js')).CloudWatchLogsOutput(options, ctx),
   check(o, ctx) {
     if (o.log_key !== undefined) {
       reportEmfKeys(o, ctx, 'has no effect with log_key: Fluent Bit sends the log_key value of every record, cpu and mem records included, never EMF', 'remove log_key to send cpu and mem records as EMF');

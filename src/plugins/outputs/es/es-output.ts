@@ -2,44 +2,18 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import { nowNanos, type EventBatch } from '../../../engine/event.js';
-import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import type { FlushAttempt, FlushResult, OutputRuntime, PluginServices } from '../../../engine/plugin.js';
+import type { PluginOptions } from '../../../options/define.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';
-import { BulkFormatter, type BulkItem, type BulkOptions } from './bulk.js';
+import type opensearch from '../opensearch/index.js';
+import { BulkFormatter, type BulkItem } from './bulk.js';
+import type es from './index.js';
 import type { BulkFlavour } from './options.js';
 import { RequestSigner } from './sigv4.js';
 
-interface RuntimeOptions extends BulkOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly path?: string | undefined;
-  readonly pipeline?: string | undefined;
-  readonly http_user?: string | undefined;
-  readonly http_passwd: string;
-  readonly http_api_key?: string | undefined;
-  readonly compress?: string | undefined;
-  readonly aws_auth: boolean;
-  readonly aws_region?: string | undefined;
-  readonly aws_sts_endpoint?: string | undefined;
-  readonly aws_role_arn?: string | undefined;
-  readonly aws_external_id?: string | undefined;
-  readonly aws_service_name: string;
-  readonly aws_profile?: string | undefined;
-  readonly buffer_size: number;
-  readonly trace_output: boolean;
-  readonly trace_error: boolean;
-  readonly retry_limit: number;
-  readonly tls: boolean;
-  readonly 'tls.verify': boolean;
-  readonly 'tls.verify_hostname': boolean;
-  readonly 'tls.vhost'?: string | undefined;
-  readonly 'tls.ca_file'?: string | undefined;
-  readonly 'tls.crt_file'?: string | undefined;
-  readonly 'tls.key_file'?: string | undefined;
-  readonly 'tls.key_passwd'?: string | undefined;
-  readonly 'net.io_timeout': number;
-  readonly 'net.keepalive': boolean;
-}
+/** The options of an es or opensearch instance, as their tables type them. */
+type RuntimeOptions = PluginOptions<typeof es> | PluginOptions<typeof opensearch>;
 
 /** A chunk's bulk items and which of them are done (indexed, or dropped for good). */
 interface ChunkState {
@@ -107,13 +81,13 @@ export class BulkOutput implements OutputRuntime {
   private stopped = false;
 
   constructor(
-    private readonly ctx: OutputContext,
+    o: RuntimeOptions,
+    private readonly ctx: PluginServices,
     private readonly flavour: BulkFlavour,
   ) {
-    const o = ctx.instance.options as unknown as RuntimeOptions;
     this.o = o;
     this.formatter = new BulkFormatter(o, flavour);
-    this.progress = new ChunkProgress(Number(o.retry_limit ?? 1), (Number(ctx.plan.service['scheduler.cap']) + 180) * 1000);
+    this.progress = new ChunkProgress();
     const prefix = o.path === undefined || o.path === '' ? '' : o.path.startsWith('/') ? o.path : `/${o.path}`;
     // es writes `<path>/_bulk?pipeline=`, opensearch `<path>/_bulk/?pipeline=`.
     this.path = `${prefix}/_bulk${o.pipeline && flavour === 'opensearch' ? '/' : ''}`;
@@ -136,21 +110,25 @@ export class BulkOutput implements OutputRuntime {
     this.agent = o.tls ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
   }
 
-  async flush(batch: EventBatch): Promise<FlushResult> {
+  async flush(batch: EventBatch, attempt: FlushAttempt): Promise<FlushResult> {
     if (this.stopped) return { status: 'retry', reason: 'output stopped' };
     const key = chunkKey(batch);
     const { state } = this.progress.begin(key, () => this.prepare(batch));
     const pending: number[] = [];
     for (let i = 0; i < state.items.length; i++) if (state.done[i] === 0) pending.push(i);
     if (pending.length === 0) {
-      this.progress.end(key, true);
+      this.progress.end(key, true, attempt);
       return { status: 'ok' };
     }
     const result = await this.send(state, pending);
     const complete = state.left === 0;
-    this.progress.end(key, complete || result.status === 'error');
+    this.progress.end(key, complete || result.status === 'error', attempt);
     if (result.status === 'error' || complete) return result.status === 'error' ? result : { status: 'ok' };
     return result;
+  }
+
+  forget(id: string): void {
+    this.progress.forget(id);
   }
 
   async stop(): Promise<void> {
@@ -191,7 +169,8 @@ export class BulkOutput implements OutputRuntime {
     let headers: Record<string, string> = { 'Content-Type': 'application/x-ndjson', 'User-Agent': 'logferry' };
     if (o.http_user !== undefined && o.http_user !== '') {
       headers['Authorization'] = `Basic ${Buffer.from(`${o.http_user}:${o.http_passwd}`).toString('base64')}`;
-    } else if (o.http_api_key !== undefined && o.http_api_key !== '') {
+    } else if ('http_api_key' in o && o.http_api_key !== undefined && o.http_api_key !== '') {
+      // es only (opensearch has no API key option)
       headers['Authorization'] = `ApiKey ${o.http_api_key}`;
     }
     headers['Content-Length'] = String(body.length);

@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { ES_OPTIONS, checkBulkOptions } from './options.js';
 
@@ -8,7 +9,7 @@ import { ES_OPTIONS, checkBulkOptions } from './options.js';
 export default defineOutput({
   name: 'es',
   description: 'Index records into Elasticsearch (or Amazon OpenSearch Service) with the Bulk API',
-  create: async (ctx) => new (await import('./es-output.js')).BulkOutput(ctx, 'es'),
   options: ES_OPTIONS,
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./es-output.js')).BulkOutput(options, ctx, 'es'),
   check: checkBulkOptions,
 });

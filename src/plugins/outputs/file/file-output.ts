@@ -8,8 +8,10 @@ import type { EventBatch, LogEvent } from '../../../engine/event.js';
 import { splitNanos } from '../../../engine/event.js';
 import { printObject } from '../../../engine/format/msgpack-text.js';
 import { stringifyBounded } from '../../../engine/record-depth.js';
-import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
-import { DELIMITERS } from './index.js';
+import type { FlushResult, OutputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import { DELIMITERS } from './delimiters.js';
+import type file from './index.js';
 import { tagFileName } from './tag-file-name.js';
 
 type Format = 'out_file' | 'plain' | 'csv' | 'ltsv' | 'template';
@@ -120,28 +122,26 @@ export class FileOutput implements OutputRuntime {
   private readonly fmt: { delimiter: string; labelDelimiter: string; template: string };
   private readonly sizes = new Map<string, number>();
 
-  constructor(private readonly ctx: OutputContext) {
-    const o = ctx.instance.options;
-    const format = (o['format'] as string | undefined) ?? 'out_file';
+  constructor(
+    private readonly o: PluginOptions<typeof file>,
+    private readonly ctx: PluginContextOf<typeof file>,
+  ) {
     // format msgpack and record accessors in path/file are declared unsupported in the table (plan errors).
-    this.format = format as Format;
-    const delim = (key: string, fallback: string) => {
-      const v = o[key];
-      return typeof v === 'string' ? (DELIMITERS[v.toLowerCase()] ?? fallback) : fallback;
-    };
+    this.format = (o.format ?? 'out_file') as Format;
+    const delim = (v: string | undefined, fallback: string) => (v === undefined ? fallback : (DELIMITERS[v.toLowerCase()] ?? fallback));
     this.fmt = {
-      delimiter: delim('delimiter', this.format === 'ltsv' ? '\t' : ','),
-      labelDelimiter: delim('label_delimiter', ':'),
-      template: String(o['template'] ?? '{time} {message}'),
+      delimiter: delim(o.delimiter, this.format === 'ltsv' ? '\t' : ','),
+      labelDelimiter: delim(o.label_delimiter, ':'),
+      template: o.template,
     };
   }
 
   private destination(tag: string, time: bigint): string {
-    const o = this.ctx.instance.options;
-    const strf = o['enable_strftime'] === true;
+    const o = this.o;
+    const strf = o.enable_strftime;
     // The tag may come from record content (rewrite_tag): its file name never leaves the directory.
-    let file = typeof o['file'] === 'string' ? (o['file'] as string) : tagFileName(tag);
-    let dir = typeof o['path'] === 'string' ? (o['path'] as string) : undefined;
+    let file = o.file ?? tagFileName(tag);
+    let dir = o.path;
     if (strf) {
       file = strftimeUtc(file, time);
       if (dir) dir = strftimeUtc(dir, time);
@@ -168,35 +168,35 @@ export class FileOutput implements OutputRuntime {
   }
 
   private async write(dest: string, tag: string, events: LogEvent[]): Promise<void> {
-    const o = this.ctx.instance.options;
-    if (o['mkdir'] === true) await mkdir(dirname(dest), { recursive: true, mode: 0o755 });
+    const o = this.o;
+    if (o.mkdir) await mkdir(dirname(dest), { recursive: true, mode: 0o755 });
     let size = this.sizes.get(dest) ?? (await stat(dest).then((s) => s.size, () => 0));
     let text = '';
     for (const e of events) {
-      text += formatLine(this.format, tag, e, this.fmt, this.format === 'csv' && o['csv_column_names'] === true && size === 0 && text.length === 0);
+      text += formatLine(this.format, tag, e, this.fmt, this.format === 'csv' && o.csv_column_names && size === 0 && text.length === 0);
     }
     await appendFile(dest, text);
     size += Buffer.byteLength(text);
     this.sizes.set(dest, size);
-    if (o['rotate'] === true && size >= Number(o['rotate_max_size'])) await this.rotate(dest);
+    if (o.rotate && size >= o.rotate_max_size) await this.rotate(dest);
   }
 
   /** Renames the file to `<file>.<YYYYmmdd_HHMMSS>_<8 hex>`, gzips it if asked, keeps the newest rotate_max_files. */
   private async rotate(dest: string): Promise<void> {
-    const o = this.ctx.instance.options;
+    const o = this.o;
     const stamp = strftimeUtc('%Y%m%d_%H%M%S', BigInt(Date.now()) * 1_000_000n);
     const rotated = `${dest}.${stamp}_${randomBytes(4).toString('hex')}`;
     await rename(dest, rotated);
     this.sizes.set(dest, 0);
     this.ctx.log.info(`rotated ${dest} to ${rotated}`);
-    if (o['rotate_gzip'] === true) {
+    if (o.rotate_gzip) {
       await pipeline(createReadStream(rotated), createGzip(), createWriteStream(`${rotated}.gz`));
       await unlink(rotated);
     }
     const dir = dirname(dest);
     const prefix = `${basename(dest)}.`;
     const old = (await readdir(dir)).filter((f) => f.startsWith(prefix) && /^\d{8}_\d{6}_[0-9a-f]{8}(\.gz)?$/.test(f.slice(prefix.length))).sort();
-    const keep = Math.max(1, Number(o['rotate_max_files']));
+    const keep = Math.max(1, o.rotate_max_files);
     for (const f of old.slice(0, Math.max(0, old.length - keep))) await unlink(join(dir, f)).catch(() => undefined);
   }
 }

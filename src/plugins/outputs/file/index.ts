@@ -1,5 +1,7 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { notActedOn, opt, unsupportedWhen } from '../../../options/kinds.js';
+import { DELIMITERS } from './delimiters.js';
 
 const DYNAMIC_ACTIONS = ['error', 'drop', 'fallback'] as const;
 
@@ -14,14 +16,12 @@ const RECORD_ACCESSOR_DESTINATION = {
 /** The dynamic-destination limits only act on record-accessor destinations, which logferry refuses. */
 const NO_DYNAMIC_LIMITS = 'logferry does not limit or redirect dynamic destinations: every strftime destination is opened, and record accessors in path or file are refused';
 
-/** Delimiter words Fluent Bit recognises; any other value is ignored (the format's own delimiter stays). */
-export const DELIMITERS: Readonly<Record<string, string>> = { '\\t': '\t', tab: '\t', space: ' ', comma: ',' };
+export { DELIMITERS };
 
 /** `file`: writes records to files, one file per tag by default (Fluent Bit `out_file`). */
 export default defineOutput({
   name: 'file',
   description: 'Write records to files',
-  create: async (ctx) => new (await import('./file-output.js')).FileOutput(ctx),
   options: {
     path: unsupportedWhen(opt.string({ doc: 'Directory of the output files; may contain record accessors after a fixed prefix' }), RECORD_ACCESSOR_DESTINATION),
     file: unsupportedWhen(
@@ -55,6 +55,7 @@ export default defineOutput({
     rotate_gzip: opt.bool({ default: 'true', doc: 'Compress rotated files with gzip' }),
     workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
   },
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./file-output.js')).FileOutput(options, ctx),
   check(o, ctx) {
     const fatal = 'Fluent Bit refuses to start';
     for (const key of ['on_missing_field', 'on_limit_reached'] as const) {

@@ -3,10 +3,10 @@ import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import type { EventBatch } from '../../../engine/event.js';
 import { dateKeyOption, formatJsonRecord, type JsonDateFormat, type JsonRecordOptions } from '../../../engine/format/json.js';
-import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
-import { optionsOf } from '../../../config/plan/types.js';
+import type { FlushResult, OutputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';
-import definition from './index.js';
+import type definition from './index.js';
 
 const MIME: Readonly<Record<string, string>> = { json: 'application/json', json_stream: 'application/json', json_lines: 'application/x-ndjson' };
 
@@ -23,13 +23,14 @@ export function httpBody(batch: EventBatch, format: string, json: JsonRecordOpti
  * succeed and is an error (dropped, counted); anything else, and network errors, are retried.
  */
 export class HttpOutput implements OutputRuntime {
-  private readonly o;
   private readonly json: JsonRecordOptions;
   private readonly headers: [string, string][];
   private readonly tlsOptions: AgentOptions;
 
-  constructor(ctx: OutputContext) {
-    this.o = optionsOf(ctx.instance, definition);
+  constructor(
+    private readonly o: PluginOptions<typeof definition>,
+    _ctx: PluginContextOf<typeof definition>,
+  ) {
     this.json = { dateKey: dateKeyOption(this.o.json_date_key), dateFormat: this.o.json_date_format as JsonDateFormat };
     this.headers = [];
     for (const h of this.o.header ?? []) {

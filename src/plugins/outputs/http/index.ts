@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { JSON_DATE_FORMATS } from '../stdout/index.js';
@@ -13,7 +14,6 @@ const format = opt.enum({
 export default defineOutput({
   name: 'http',
   description: 'Post records to an HTTP endpoint',
-  create: async (ctx) => new (await import('./http-output.js')).HttpOutput(ctx),
   options: {
     ...HTTP_UNSUPPORTED_NET,
     host: opt.string({ default: '127.0.0.1', doc: 'Host of the HTTP endpoint' }),
@@ -47,6 +47,7 @@ export default defineOutput({
     aws_service: opt.unsupported({ doc: 'AWS service name for SigV4', reason: 'requests are not signed' }),
     workers: opt.int({ default: '2', min: 0, doc: 'Worker threads flushing this output' }),
   },
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./http-output.js')).HttpOutput(options, ctx),
   check(o, ctx) {
     for (const h of o.header ?? []) {
       if (!/^\S+\s+\S/.test(h)) {

@@ -10,31 +10,16 @@
 import * as zlib from 'node:zlib';
 import { splitNanos, type LogEvent } from '../../../engine/event.js';
 import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
-import type { OutputContext } from '../../../engine/plugin.js';
-import { connectionKeys } from '../shared/aws-client.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type kinesis from './index.js';
 import { recordJson } from '../shared/record-json.js';
 import { formatTimeKey } from '../shared/time-key.js';
 import { MAX_RECORD_BYTES } from '../kinesis_streams/batcher.js';
 import { KinesisStreamsOutput, type KinesisEncoder, type KinesisEntry } from '../kinesis_streams/streams-output.js';
 
 /** The kinesis (Go) options as the plan types them. */
-export interface GoKinesisOptions {
-  readonly region: string;
-  readonly stream: string;
-  readonly partition_key?: string;
-  readonly data_keys?: string;
-  readonly log_key?: string;
-  readonly role_arn?: string;
-  readonly endpoint?: string;
-  readonly sts_endpoint?: string;
-  readonly append_newline: boolean;
-  readonly time_key?: string;
-  readonly time_key_format: string;
-  readonly compression?: 'zlib' | 'gzip';
-  readonly replace_dots?: string;
-  readonly http_request_timeout?: number;
-  readonly retry_limit: number;
-}
+/** The kinesis (Go plugin) options as its table types them. */
+export type GoKinesisOptions = PluginOptions<typeof kinesis>;
 
 const TRUNCATED = Buffer.from('[Truncated...]');
 const PARTITION_KEY_MAX = 256;
@@ -180,16 +165,15 @@ export function goEncoder(o: GoKinesisOptions, warn: (message: string) => void):
 }
 
 /** The kinesis (Go plugin) runtime for an instance. */
-export function createGoKinesisOutput(ctx: OutputContext): KinesisStreamsOutput {
-  const o = ctx.instance.options as unknown as GoKinesisOptions;
+export function createGoKinesisOutput(o: GoKinesisOptions, ctx: PluginContextOf<typeof kinesis>): KinesisStreamsOutput {
   const timeout = o.http_request_timeout;
   return new KinesisStreamsOutput(ctx, {
-    label: `kinesis ${ctx.instance.displayName}`,
+    label: `kinesis ${ctx.displayName}`,
     stream: o.stream,
     // The Go plugin has no profile, external_id or auto_retry_requests: the SDK's default chain and retries.
     // Connections as the other AWS outputs make them (net.* timeouts and keepalive, tls.*).
-    aws: { ...connectionKeys(ctx.instance.options), region: o.region, endpoint: o.endpoint, role_arn: o.role_arn, sts_endpoint: o.sts_endpoint },
-    retryLimit: Number(o.retry_limit ?? 1),
+    // Its table has none of those keys; Port is not used with its endpoint.
+    aws: { ...o, port: undefined },
     ...(timeout !== undefined && timeout > 0 ? { requestTimeoutMs: timeout * 1000 } : {}),
     encode: goEncoder(o, (m) => ctx.log.warn(m)),
   });

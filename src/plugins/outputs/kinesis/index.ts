@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
@@ -13,7 +14,6 @@ import { AWS_UNSUPPORTED_NET } from '../shared/net-options.js';
 export default defineOutput({
   name: 'kinesis',
   description: 'Send records to an Amazon Kinesis data stream (AWS Go plugin amazon-kinesis-streams-for-fluent-bit)',
-  create: async (ctx) => (await import('./go-records.js')).createGoKinesisOutput(ctx),
   options: {
     region: opt.string({ required: true, doc: 'AWS region of the Kinesis data stream' }),
     stream: opt.string({ required: true, doc: 'Name of the Kinesis data stream' }),
@@ -48,6 +48,7 @@ export default defineOutput({
     replace_dots: opt.string({ doc: 'Replace dots in key names (at every map depth) with this text' }),
     http_request_timeout: goCount('Timeout of one PutRecords call in seconds (0 = none)'),
   },
+  create: async (options, ctx): Promise<OutputRuntime> => (await import('./go-records.js')).createGoKinesisOutput(options, ctx),
   check(o, ctx) {
     if (o.partition_key === 'log') {
       ctx.report('invalid-value', "'log' cannot be set as the partition key", { key: 'partition_key', hint: 'the kinesis Go plugin refuses to start with partition_key log' });

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import type { EventBatch, LogEvent } from '../../../engine/event.js';
-import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import type { FlushAttempt, FlushResult, OutputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { PipelineError } from '../../../errors.js';
-import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
+import { awsClientConfig, toDeliveryError, withoutSdkLogging } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
 import { putRecordBatchBody, recordBatchExchange } from '../shared/record-batch-body.js';
@@ -11,16 +12,7 @@ import { recordLine } from '../shared/record-json.js';
 import { aggregateRecords } from '../shared/record-batches.js';
 import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
 import { MAX_RECORD_BYTES, cutRecordBatches } from './batcher.js';
-
-interface FirehoseOptions extends AwsOptions {
-  readonly delivery_stream: string;
-  readonly time_key?: string;
-  readonly time_key_format: string;
-  readonly log_key?: string;
-  readonly compression?: 'gzip' | 'zstd' | 'snappy';
-  readonly simple_aggregation: boolean;
-  readonly retry_limit: number;
-}
+import type firehose from './index.js';
 
 /** A chunk's Firehose records and which of them Firehose has accepted (or were finally dropped). */
 interface ChunkState {
@@ -42,23 +34,24 @@ const CONCURRENT_REQUESTS = 4;
  * accepted are never sent again. Up to 4 requests of a chunk are in flight at once.
  */
 export class FirehoseOutput implements OutputRuntime {
-  private readonly o: FirehoseOptions;
   private readonly client: FirehoseClient;
   private readonly compress: Compress | undefined;
   private readonly progress: ChunkProgress<ChunkState>;
   private stopped = false;
 
-  constructor(private readonly ctx: OutputContext) {
-    this.o = ctx.instance.options as unknown as FirehoseOptions;
-    const name = ctx.instance.displayName;
+  constructor(
+    private readonly o: PluginOptions<typeof firehose>,
+    private readonly ctx: PluginContextOf<typeof firehose>,
+  ) {
+    const name = ctx.displayName;
     if (this.o.time_key !== undefined && this.o.log_key !== undefined) throw new PipelineError(`kinesis_firehose ${name}: time_key and log_key cannot be used together`);
     this.compress = compressor(this.o.compression, `kinesis_firehose ${name}`);
     this.client = new FirehoseClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
     withoutSdkLogging(this.client);
-    this.progress = new ChunkProgress(Number(this.o.retry_limit ?? 1), (Number(ctx.plan.service['scheduler.cap']) + 180) * 1000);
+    this.progress = new ChunkProgress();
   }
 
-  async flush(batch: EventBatch): Promise<FlushResult> {
+  async flush(batch: EventBatch, attempt: FlushAttempt): Promise<FlushResult> {
     if (this.stopped) return { status: 'retry', reason: 'output stopped' };
     const { state } = this.progress.begin(chunkKey(batch), () => this.prepare(batch.events));
     const batches = cutRecordBatches(unsettled(state), (i) => state.records[i]!.length);
@@ -77,7 +70,7 @@ export class FirehoseOutput implements OutputRuntime {
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENT_REQUESTS, batches.length) }, lane));
     const complete = state.left === 0;
-    this.progress.end(chunkKey(batch), complete);
+    this.progress.end(chunkKey(batch), complete, attempt);
     if (complete) return { status: 'ok' };
     return { status: 'retry', reason: failure ?? `${state.left} records not delivered` };
   }
@@ -102,6 +95,10 @@ export class FirehoseOutput implements OutputRuntime {
       dropSettled(state, indexes, this.ctx, `delivery stream ${this.o.delivery_stream}`, d.message);
       return undefined;
     }
+  }
+
+  forget(id: string): void {
+    this.progress.forget(id);
   }
 
   async stop(): Promise<void> {

@@ -3,7 +3,7 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 // Fluent Bit sends it. @smithy/node-http-handler comes with every AWS SDK v3 client.
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { EventBatch, LogEvent } from '../../../engine/event.js';
-import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import type { FlushAttempt, FlushResult, OutputRuntime, PluginServices } from '../../../engine/plugin.js';
 import { putRecordsBody, recordBatchExchange } from '../shared/record-batch-body.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
@@ -31,8 +31,6 @@ export interface KinesisStreamsSettings {
   readonly label: string;
   readonly stream: string;
   readonly aws: AwsOptions;
-  /** The instance's Retry_Limit (Infinity for no_limits). */
-  readonly retryLimit: number;
   /** Timeout of one request in ms (default 60 s). */
   readonly requestTimeoutMs?: number;
   readonly encode: KinesisEncoder;
@@ -62,17 +60,17 @@ export class KinesisStreamsOutput implements OutputRuntime {
   private stopped = false;
 
   constructor(
-    private readonly ctx: OutputContext,
+    private readonly ctx: PluginServices,
     private readonly settings: KinesisStreamsSettings,
   ) {
     const config = awsClientConfig(settings.aws, randomName(32));
     if (settings.requestTimeoutMs !== undefined) config.requestHandler.requestTimeout = settings.requestTimeoutMs;
     this.client = new KinesisClient({ ...config, requestHandler: new NodeHttpHandler(config.requestHandler) });
     withoutSdkLogging(this.client);
-    this.progress = new ChunkProgress(settings.retryLimit, (Number(ctx.plan.service['scheduler.cap']) + 180) * 1000);
+    this.progress = new ChunkProgress();
   }
 
-  async flush(batch: EventBatch): Promise<FlushResult> {
+  async flush(batch: EventBatch, attempt: FlushAttempt): Promise<FlushResult> {
     if (this.stopped) return { status: 'retry', reason: 'output stopped' };
     const key = chunkKey(batch);
     const { state } = this.progress.begin(key, () => this.prepare(batch));
@@ -85,7 +83,7 @@ export class KinesisStreamsOutput implements OutputRuntime {
       if (problem.stop) break;
     }
     const complete = state.left === 0;
-    this.progress.end(key, complete);
+    this.progress.end(key, complete, attempt);
     if (complete) return { status: 'ok' };
     return { status: 'retry', reason: failure ?? `${state.left} records not delivered` };
   }
@@ -116,6 +114,10 @@ export class KinesisStreamsOutput implements OutputRuntime {
       dropSettled(state, indexes, this.ctx, `stream ${stream}`, d.message);
       return undefined;
     }
+  }
+
+  forget(id: string): void {
+    this.progress.forget(id);
   }
 
   async stop(): Promise<void> {

@@ -1,10 +1,10 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { notActedOn, opt } from '../../../options/kinds.js';
 
 /** `lib`: hands records to a callback of the embedding program (Fluent Bit `out_lib`). */
 export default defineOutput({
   name: 'lib',
-  create: async (ctx) => new (await import('./lib-output.js')).LibOutput(ctx),
   description: 'Hand records to a callback registered by the embedding program',
   options: {
     format: notActedOn(
@@ -21,4 +21,5 @@ export default defineOutput({
       'the embedding program receives each flushed batch (onLibRecords)',
     ),
   },
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./lib-output.js')).LibOutput(options, ctx),
 });

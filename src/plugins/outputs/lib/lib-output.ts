@@ -1,25 +1,31 @@
 import type { EventBatch } from '../../../engine/event.js';
-import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import type { FlushResult, OutputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type lib from './index.js';
 
 /**
  * Hands batches to the embedding program (`onLibRecords`); `max_records` caps each chunk, the rest
  * counted as dropped. A rejection means retry, unless the error has `retryable: false` (then dropped).
  */
 export class LibOutput implements OutputRuntime {
-  private readonly maxRecords: number;
+  /** Unset or 0: every record. */
+  private readonly maxRecords: number | undefined;
 
-  constructor(private readonly ctx: OutputContext) {
-    this.maxRecords = Number(ctx.instance.options['max_records'] ?? 0) || 0;
+  constructor(
+    o: PluginOptions<typeof lib>,
+    private readonly ctx: PluginContextOf<typeof lib>,
+  ) {
+    this.maxRecords = o.max_records;
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {
     let out = batch;
-    if (this.maxRecords > 0 && batch.events.length > this.maxRecords) {
+    if (this.maxRecords !== undefined && this.maxRecords > 0 && batch.events.length > this.maxRecords) {
       this.ctx.counters.drop('max_records', batch.events.length - this.maxRecords);
       out = { tag: batch.tag, events: batch.events.slice(0, this.maxRecords) };
     }
     try {
-      await this.ctx.host.deliverLib(this.ctx.instance.displayName, out);
+      await this.ctx.host.deliverLib(this.ctx.displayName, out);
       return { status: 'ok' };
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);

@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { JSON_DATE_FORMATS } from '../stdout/index.js';
@@ -5,7 +6,6 @@ import { JSON_DATE_FORMATS } from '../stdout/index.js';
 /** `null`: discards every record (Fluent Bit `out_null`). */
 export default defineOutput({
   name: 'null',
-  create: async (ctx) => new (await import('./null-output.js')).NullOutput(ctx),
   description: 'Discard records',
   options: {
     format: opt.enum({
@@ -16,4 +16,5 @@ export default defineOutput({
     json_date_key: opt.string({ default: 'date', doc: 'Key of the record time when format is a JSON format; false or off leaves it out' }),
     workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
   },
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./null-output.js')).NullOutput(options, ctx),
 });

@@ -1,7 +1,9 @@
 import type { EventBatch } from '../../../engine/event.js';
 import { dateKeyOption, type JsonDateFormat } from '../../../engine/format/json.js';
-import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import type { FlushResult, OutputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { renderBatch } from '../stdout/stdout-output.js';
+import type nullOutput from './index.js';
 
 /** Discards records; with a JSON `format` it encodes them first (to measure the encoder), as Fluent Bit does. */
 export class NullOutput implements OutputRuntime {
@@ -9,11 +11,10 @@ export class NullOutput implements OutputRuntime {
   private readonly dateKey: string | undefined;
   private readonly dateFormat: JsonDateFormat;
 
-  constructor(ctx: OutputContext) {
-    const o = ctx.instance.options;
-    this.format = o['format'] as string | undefined;
-    this.dateKey = dateKeyOption(o['json_date_key']);
-    this.dateFormat = (o['json_date_format'] as JsonDateFormat | undefined) ?? 'double';
+  constructor(o: PluginOptions<typeof nullOutput>, _ctx: PluginContextOf<typeof nullOutput>) {
+    this.format = o.format;
+    this.dateKey = dateKeyOption(o.json_date_key);
+    this.dateFormat = o.json_date_format ?? 'double';
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {

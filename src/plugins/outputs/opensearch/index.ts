@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { OPENSEARCH_OPTIONS, checkBulkOptions } from '../es/options.js';
 
@@ -8,7 +9,7 @@ import { OPENSEARCH_OPTIONS, checkBulkOptions } from '../es/options.js';
 export default defineOutput({
   name: 'opensearch',
   description: 'Index records into OpenSearch (or Amazon OpenSearch Service / Serverless) with the Bulk API',
-  create: async (ctx) => new (await import('../es/es-output.js')).BulkOutput(ctx, 'opensearch'),
   options: OPENSEARCH_OPTIONS,
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('../es/es-output.js')).BulkOutput(options, ctx, 'opensearch'),
   check: checkBulkOptions,
 });

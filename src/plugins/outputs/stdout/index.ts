@@ -1,3 +1,4 @@
+import type { OutputRuntime } from '../../../engine/plugin.js';
 import { defineOutput } from '../../../options/define.js';
 import { opt, unsupportedWhen } from '../../../options/kinds.js';
 
@@ -7,7 +8,6 @@ export const JSON_DATE_FORMATS = ['double', 'java_sql_timestamp', 'iso8601', 'ep
 /** `stdout`: prints records to standard output (Fluent Bit `out_stdout`). */
 export default defineOutput({
   name: 'stdout',
-  create: async (ctx) => new (await import('./stdout-output.js')).StdoutOutput(ctx),
   description: 'Print records to standard output',
   options: {
     format: unsupportedWhen(
@@ -26,4 +26,5 @@ export default defineOutput({
     json_date_key: opt.string({ default: 'date', doc: 'Key of the record time in JSON formats; false or off leaves it out' }),
     workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
   },
+  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./stdout-output.js')).StdoutOutput(options, ctx),
 });

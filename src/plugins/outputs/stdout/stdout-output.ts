@@ -1,7 +1,9 @@
 import type { EventBatch } from '../../../engine/event.js';
-import { dateKeyOption, formatJsonRecord, type JsonDateFormat, type JsonRecordOptions } from '../../../engine/format/json.js';
+import { dateKeyOption, formatJsonRecord, type JsonRecordOptions } from '../../../engine/format/json.js';
 import { printEvent } from '../../../engine/format/msgpack-text.js';
-import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import type { FlushResult, OutputRuntime } from '../../../engine/plugin.js';
+import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type stdout from './index.js';
 
 /** Renders a batch the way Fluent Bit's stdout prints it for each `format`. */
 export function renderBatch(batch: EventBatch, format: string | undefined, json: JsonRecordOptions): string {
@@ -32,12 +34,14 @@ export class StdoutOutput implements OutputRuntime {
   private readonly format: string | undefined;
   private readonly json: JsonRecordOptions;
 
-  constructor(private readonly ctx: OutputContext) {
-    const o = ctx.instance.options;
-    this.format = o['format'] as string | undefined;
+  constructor(
+    o: PluginOptions<typeof stdout>,
+    private readonly ctx: PluginContextOf<typeof stdout>,
+  ) {
+    this.format = o.format;
     // Declared unsupported in the table (a plan warning): printed as json_lines.
     if (this.format === 'otlp_json' || this.format === 'otlp_json_pretty') this.format = 'json_lines';
-    this.json = { dateKey: dateKeyOption(o['json_date_key']), dateFormat: (o['json_date_format'] as JsonDateFormat | undefined) ?? 'double' };
+    this.json = { dateKey: dateKeyOption(o.json_date_key), dateFormat: o.json_date_format ?? 'double' };
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {

@@ -3,8 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Counters } from '../../../../src/engine/metrics.js';
 import { createLogger } from '../../../../src/engine/logger.js';
-import type { FilterContext } from '../../../../src/engine/plugin.js';
+import kubernetes from '../../../../src/plugins/filters/kubernetes/index.js';
 import { KubernetesFilter, type KubernetesTuning } from '../../../../src/plugins/filters/kubernetes/kubernetes-filter.js';
+import { pluginArgs } from '../../../support/plugin-args.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
 import type { TlsFiles } from './kube-server.js';
 
@@ -63,15 +64,8 @@ export function directFilter(config: string, tuning: Partial<KubernetesTuning>):
   const plan = planFrom(config);
   const logs: string[] = [];
   const counters = new Counters();
-  const ctx: FilterContext = {
-    instance: plan.filters[0]!,
-    plan,
-    log: createLogger('debug', (l) => logs.push(l), 'kubernetes.0'),
-    counters,
-    host: { stdout: process.stdout, attachLibInput: () => undefined, deliverLib: () => undefined },
-    emit: () => undefined,
-  };
-  return { filter: new KubernetesFilter(ctx, tuning), counters, logs };
+  const { options, ctx } = pluginArgs(kubernetes, plan.filters[0], plan, { log: createLogger('debug', (l) => logs.push(l), 'kubernetes.0'), counters });
+  return { filter: new KubernetesFilter(options, { ...ctx, emitter: () => () => undefined }, tuning), counters, logs };
 }
 
 /** Waits until `check` holds (polling), failing after `ms`. */

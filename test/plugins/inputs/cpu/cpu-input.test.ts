@@ -4,12 +4,13 @@ import type { EventBatch } from '../../../../src/engine/event.js';
 import { CpuInput } from '../../../../src/plugins/inputs/cpu/cpu-input.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
 import { fakeClock, inputContext, procStat, useFakeProc } from './harness.js';
+import cpu from '../../../../src/plugins/inputs/cpu/index.js';
 
 const proc = useFakeProc();
 
 function cpuInput(extra = '') {
-  const h = inputContext(`[INPUT]\n    Name cpu\n    Tag  host.cpu\n${extra}`);
-  const input = new CpuInput(h.ctx, { procRoot: proc.path, clockTicks: 100, clock: fakeClock });
+  const h = inputContext(`[INPUT]\n    Name cpu\n    Tag  host.cpu\n${extra}`, cpu);
+  const input = new CpuInput(h.options, h.ctx, { procRoot: proc.path, clockTicks: 100, clock: fakeClock });
   return { ...h, input };
 }
 

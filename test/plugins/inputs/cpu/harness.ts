@@ -8,6 +8,8 @@ import type { LogEvent } from '../../../../src/engine/event.js';
 import { createLogger } from '../../../../src/engine/logger.js';
 import { Counters } from '../../../../src/engine/metrics.js';
 import type { InputContext } from '../../../../src/engine/plugin.js';
+import type { PluginDefinition, PluginOptions } from '../../../../src/options/define.js';
+import { pluginArgs } from '../../../support/plugin-args.js';
 import { planFrom } from '../../../support/pipeline.js';
 import { useTempDir, type TempDir } from '../../../support/temp-dir.js';
 
@@ -26,8 +28,10 @@ export function useFakeProc(): TempDir {
 /** The monotonic clock the inputs' timers read, following the fake Date. */
 export const fakeClock = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
-export interface InputHarness {
+export interface InputHarness<O = unknown> {
   readonly ctx: InputContext;
+  /** The instance's options, typed by the plugin's table. */
+  readonly options: O;
   readonly emitted: { tag: string; events: LogEvent[] }[];
   readonly records: () => Record<string, unknown>[];
   readonly logs: string[];
@@ -35,26 +39,20 @@ export interface InputHarness {
 }
 
 /** An InputContext for the first [INPUT] of `inputSection` (a config fragment), capturing emits and logs. */
-export function inputContext(inputSection: string): InputHarness {
+export function inputContext<D extends PluginDefinition<'input'>>(inputSection: string, definition: D): InputHarness<PluginOptions<D>> {
   const plan = planFrom(`${inputSection}\n[OUTPUT]\n    Name null\n    Match *\n`);
   const instance = plan.inputs[0] as PlanInstance<'input'>;
   const emitted: { tag: string; events: LogEvent[] }[] = [];
   const logs: string[] = [];
   const counters = new Counters();
+  const args = pluginArgs(definition, instance, plan, { log: createLogger('debug', (l) => logs.push(l), instance.displayName), counters });
   const ctx: InputContext = {
-    instance,
-    plan,
-    log: createLogger('debug', (l) => logs.push(l), instance.displayName),
-    counters,
-    host: {
-      stdout: process.stdout,
-      attachLibInput() {},
-      deliverLib() {},
-    },
+    ...args.ctx,
+    tag: instance.options.tag ?? instance.id,
     emit: (tag, events) => emitted.push({ tag, events }),
     done() {},
   };
-  return { ctx, emitted, logs, counters, records: () => emitted.flatMap((e) => e.events.map((x) => x.record)) };
+  return { ctx, options: args.options, emitted, logs, counters, records: () => emitted.flatMap((e) => e.events.map((x) => x.record)) };
 }
 
 /** /proc/stat text: the total line, then one line per CPU (user nice system idle iowait, then zeros). */

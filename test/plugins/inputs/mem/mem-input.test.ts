@@ -6,6 +6,7 @@ import { MemInput } from '../../../../src/plugins/inputs/mem/mem-input.js';
 import { humanReadableSize, memRecord, parseMeminfo, parseProcessMemory } from '../../../../src/plugins/inputs/mem/mem-stats.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
 import { fakeClock, inputContext, useFakeProc } from '../cpu/harness.js';
+import mem from '../../../../src/plugins/inputs/mem/index.js';
 
 const MEMINFO = `MemTotal:       24684092 kB
 MemFree:        23437316 kB
@@ -64,8 +65,8 @@ describe('mem input on a fixed /proc (fake clock)', () => {
   const proc = useFakeProc();
 
   function memInput(extra = '') {
-    const h = inputContext(`[INPUT]\n    Name mem\n    Tag  host.mem\n${extra}`);
-    const input = new MemInput(h.ctx, { procRoot: proc.path, pageSize: 4096, clock: fakeClock });
+    const h = inputContext(`[INPUT]\n    Name mem\n    Tag  host.mem\n${extra}`, mem);
+    const input = new MemInput(h.options, h.ctx, { procRoot: proc.path, pageSize: 4096, clock: fakeClock });
     return { ...h, input };
   }
 

@@ -13,7 +13,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../../src/engine/event.js';
 import { createLogger } from '../../../../src/engine/logger.js';
 import { Counters } from '../../../../src/engine/metrics.js';
+import tail from '../../../../src/plugins/inputs/tail/index.js';
 import { TailInput } from '../../../../src/plugins/inputs/tail/tail-input.js';
+import { pluginArgs } from '../../../support/plugin-args.js';
 import { planFrom } from '../../../support/pipeline.js';
 import { KubeServer } from '../../filters/kubernetes/kube-server.js';
 import { tailConfig, tailSession, waitFor } from './harness.js';
@@ -143,12 +145,10 @@ describe('tail: a record the engine throws on', () => {
     const counters = new Counters();
     const logs: string[] = [];
     const plan = planFrom(tailConfig({ Path: file, Read_from_Head: 'On', DB: db }));
-    const input = new TailInput({
-      instance: plan.inputs[0]!,
-      plan,
-      log: createLogger('info', (l) => logs.push(l), 'tail.0'),
-      counters,
-      host: { stdout: process.stdout, attachLibInput: () => undefined, deliverLib: () => undefined },
+    const { options, ctx } = pluginArgs(tail, plan.inputs[0], plan, { log: createLogger('info', (l) => logs.push(l), 'tail.0'), counters });
+    const input = new TailInput(options, {
+      ...ctx,
+      tag: plan.inputs[0]!.options.tag ?? 'tail.0',
       emit: (_tag: string, events: LogEvent[], committed?: () => void) => {
         if (events.some((e) => e.record['log'] === 'poison')) throw new RangeError('Maximum call stack size exceeded');
         for (const e of events) taken.push(e.record['log'] as string);

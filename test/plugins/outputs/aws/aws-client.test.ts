@@ -61,27 +61,28 @@ describe('per-chunk progress', () => {
     const events: object[] = [];
     expect(chunkKey({ events, id: 'mem:3' })).toBe('mem:3');
     expect(chunkKey({ events })).toBe(events);
-    const p = new ChunkProgress<{ n: number }>(1, 60_000);
+    // Retry_Limit 1: the engine's first attempt leaves one retry, the second none.
+    const p = new ChunkProgress<{ n: number }>();
     const a = p.begin('a', () => ({ n: 1 }));
-    expect(a).toMatchObject({ seq: 0, attempt: 1, last: false, left: 1 });
+    expect(a).toMatchObject({ seq: 0 });
     a.state.n = 2;
-    p.end('a', false);
+    p.end('a', false, { attempt: 1, retriesLeft: 1 });
     const again = p.begin('a', () => ({ n: 9 }));
-    expect(again).toMatchObject({ seq: 0, attempt: 2, last: true, left: 0, state: { n: 2 } });
-    p.end('a', false);
+    expect(again).toMatchObject({ seq: 0, state: { n: 2 } });
+    p.end('a', false, { attempt: 2, retriesLeft: 0 });
     expect(p.size).toBe(0);
     p.begin('b', () => ({ n: 1 }));
-    p.end('b', true);
+    p.end('b', true, { attempt: 1, retriesLeft: 1 });
     expect(p.size).toBe(0);
   });
 
-  it('forgets a chunk the engine has not brought back for longer than any retry wait', () => {
-    let now = 0;
-    const p = new ChunkProgress<number>(Number.POSITIVE_INFINITY, 1000, () => now);
-    expect(p.begin('old', () => 1)).toMatchObject({ last: false, left: Number.POSITIVE_INFINITY });
-    p.end('old', false);
-    now = 5000;
+  it('forgets a chunk the engine says it is done with (dropped, kept on disk), not before', () => {
+    const p = new ChunkProgress<number>();
+    p.begin('old', () => 1);
+    p.end('old', false, { attempt: 1, retriesLeft: Number.POSITIVE_INFINITY });
     p.begin('new', () => 2);
+    expect([...p.pending()].map((e) => e.state)).toEqual([1, 2]);
+    p.forget('old');
     expect([...p.pending()].map((e) => e.state)).toEqual([2]);
   });
 });

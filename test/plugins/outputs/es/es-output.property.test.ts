@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutputContext } from '../../../../src/engine/plugin.js';
-import { createLogger } from '../../../../src/engine/logger.js';
 import { Counters } from '../../../../src/engine/metrics.js';
 import { BulkOutput } from '../../../../src/plugins/outputs/es/es-output.js';
+import es from '../../../../src/plugins/outputs/es/index.js';
+import { pluginArgs } from '../../../support/plugin-args.js';
 import { planFrom } from '../../../support/pipeline.js';
 import { bulkServer, type BulkServer, type ItemOutcome } from './bulk-server.js';
 
@@ -36,14 +36,8 @@ afterAll(() => server.close());
 function output(): { out: BulkOutput; counters: Counters } {
   const plan = planFrom(`[INPUT]\n    Name lib\n[OUTPUT]\n    Name es\n    Match *\n    Port ${server.port}\n    Retry_Limit no_limits\n    Suppress_Type_Name On\n`);
   const counters = new Counters();
-  const ctx: OutputContext = {
-    instance: plan.outputs[0]!,
-    plan,
-    log: createLogger('off'),
-    counters,
-    host: { stdout: process.stdout, attachLibInput: () => undefined, deliverLib: () => undefined },
-  };
-  return { out: new BulkOutput(ctx, 'es'), counters };
+  const { options, ctx } = pluginArgs(es, plan.outputs[0], plan, { counters });
+  return { out: new BulkOutput(options, ctx, 'es'), counters };
 }
 
 describe('es output retries (property)', () => {
@@ -60,7 +54,7 @@ describe('es output retries (property)', () => {
           const batch = { tag: 'app', id: 'chunk-1', events: plan.map((_, n) => ({ time: 1_700_000_000_000_000_000n, record: { n } })) };
           let result;
           for (let i = 0; i < 10; i++) {
-            result = await out.flush(batch);
+            result = await out.flush(batch, { attempt: i + 1, retriesLeft: Number.POSITIVE_INFINITY });
             if (result.status === 'ok') break;
           }
           await out.stop();

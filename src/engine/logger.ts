@@ -21,6 +21,14 @@ export interface Logger {
 
 export type LogSink = (line: string) => void;
 
+/** Lines written so far by every logger of the process, by level (Fluent Bit's `fluentbit_logger_logs_total`). */
+const written: Record<Exclude<LogLevel, 'off'>, number> = { error: 0, warn: 0, info: 0, debug: 0, trace: 0 };
+
+/** Lines the process' loggers have written, by level. */
+export function loggedLines(): Readonly<Record<Exclude<LogLevel, 'off'>, number>> {
+  return { ...written };
+}
+
 /** `warning` (Fluent Bit's alias) becomes `warn`. */
 export function normalizeLevel(level: string | undefined, fallback: LogLevel = 'info'): LogLevel {
   const l = (level ?? '').toLowerCase();
@@ -29,8 +37,9 @@ export function normalizeLevel(level: string | undefined, fallback: LogLevel = '
 }
 
 export function createLogger(level: LogLevel, sink: LogSink = (l) => process.stderr.write(l), name?: string): Logger {
-  const at = (lvl: LogLevel, tag: string) => (message: string) => {
+  const at = (lvl: Exclude<LogLevel, 'off'>, tag: string) => (message: string) => {
     if (RANK[lvl] > RANK[level] || level === 'off') return;
+    written[lvl]++;
     sink(`[${logTimestamp(new Date())}] [${tag}]${name ? ` [${name}]` : ''} ${message}\n`);
   };
   return {

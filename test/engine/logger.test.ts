@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLogger, logTimestamp } from '../../src/engine/logger.js';
+import { createLogger, loggedLines, logTimestamp } from '../../src/engine/logger.js';
 
 /** Fluent Bit's log line (`flb_log.c`): `[2026/12/07 07:40:44.019] [ info] [name] message`. */
 const FLUENT_BIT_LINE = /^\[(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)\.(\d{3})\] \[(error| warn| info|debug|trace)\] (?:\[([^\]]+)\] )?(.*)\n$/;
@@ -35,5 +35,17 @@ describe('agent log lines', () => {
         expect(back.getTime()).toBe(d.getTime());
       }),
     );
+  });
+
+  it('counts the lines written by level (fluentbit_logger_logs_total), not those below Log_Level', () => {
+    const before = loggedLines();
+    const log = createLogger('warn', () => {});
+    log.error('e');
+    log.warn('w');
+    log.child('x').warn('w');
+    log.info('not written');
+    log.debug('not written');
+    const after = loggedLines();
+    expect(Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[k as keyof typeof before]]))).toEqual({ error: 1, warn: 2, info: 0, debug: 0, trace: 0 });
   });
 });

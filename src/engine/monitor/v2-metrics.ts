@@ -3,12 +3,13 @@
  * contexts, `flb_metrics_fluentbit_add` and the storage layer's), with the names, labels and help
  * texts Fluent Bit 4.2.8 serves (`fixtures/fluent-bit-4.2.8/` holds its answer), from the running
  * pipeline. Not served: what logferry does not measure (routing per input and output pair, ring
- * buffers of threaded inputs, upstream connections, chunk capacity, end-to-end latency, log lines
- * by level); the monitoring test lists them.
+ * buffers of threaded inputs, upstream connections, chunk capacity, end-to-end latency); the
+ * monitoring test lists them.
  */
 import type { Labels, MetricFamily, Sample } from './cmetrics.js';
 import type { MonitoredPipeline } from './source.js';
 import { FILTER_KEYS, INPUT_KEYS, OUTPUT_KEYS, PLUGIN_KEYS, pluginsByName } from './v1-json.js';
+import { loggedLines } from '../logger.js';
 import type { InputStorageStatus } from '../metrics.js';
 
 export interface V2Context {
@@ -79,6 +80,12 @@ export function fluentBitFamilies(source: MonitoredPipeline, ctx: V2Context): Me
   const started = source.startedAt ?? ctx.now;
   const families: MetricFamily[] = [
     { name: 'fluentbit_uptime', help: 'Number of seconds that logferry has been running.', type: 'counter', samples: [{ labels: host, value: Math.max(0, Math.floor(ctx.now / 1000) - Math.floor(started / 1000)) }] },
+    {
+      name: 'fluentbit_logger_logs_total',
+      help: 'Total number of logs',
+      type: 'counter',
+      samples: Object.entries(loggedLines()).map(([level, value]) => ({ labels: [['message_type', level]], value })),
+    },
   ];
 
   for (const section of ['input', 'filter', 'output'] as const) {

@@ -16,7 +16,7 @@ const family = fc.record({
 describe('cmetrics encodings', () => {
   it('the Prometheus text reads back to the same samples, whatever the label values (escaped)', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(family, { selector: (f) => f.name, minLength: 1, maxLength: 4 }), (families: MetricFamily[]) => {
+      fc.property(fc.uniqueArray(family, { selector: (f) => f.name, minLength: 1, maxLength: 4 }), (families) => {
         const p = parsePrometheus(encodePrometheus(families));
         for (const f of families) {
           expect(p.type.get(f.name)).toBe(f.type);

@@ -50,7 +50,6 @@ const DASHBOARD_AND_ALERTS = [
 
 /** Fluent Bit 4.2.8 families logferry does not serve, and why. */
 const NOT_SERVED: Readonly<Record<string, string>> = {
-  fluentbit_logger_logs_total: 'log lines are not counted by level',
   fluentbit_routing_logs_records_total: 'records are counted per instance, not per input and output pair',
   fluentbit_routing_logs_bytes_total: 'bytes are counted per instance, not per input and output pair',
   fluentbit_input_ring_buffer_writes_total: 'no threaded inputs, so no ring buffer',
@@ -143,6 +142,9 @@ describe('monitoring v2 against Fluent Bit 4.2.8 (real CLI, golden answer)', () 
     expect(p.value('fluentbit_input_records_total', { name: 'tail.0' })).toBe(1);
     expect(p.value('fluentbit_input_files_opened_total', { name: 'tail.0' })).toBe(1);
     expect(p.value('fluentbit_filter_records_total', { name: 'grep.0' })).toBeGreaterThanOrEqual(2);
+    // The agent logged its banner, start and listen lines at info, nothing at error.
+    expect(p.value('fluentbit_logger_logs_total', { message_type: 'info' })).toBeGreaterThanOrEqual(3);
+    expect(p.value('fluentbit_logger_logs_total', { message_type: 'error' })).toBe(0);
   }, 30_000);
 
   it('/api/v2/metrics lines have the form of Fluent Bit 4.2.8’s cmetrics text', async () => {

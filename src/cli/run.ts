@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Plan } from '../config/plan/types.js';
 import { formatText } from '../diagnostics/format-text.js';
 import { validateConfig, type ValidationResult } from '../config/validate.js';
-import { createLogger, normalizeLevel } from '../engine/logger.js';
+import { createLogger, normalizeLevel, startBanner } from '../engine/logger.js';
 import { MonitorServer } from '../engine/monitor/server.js';
 import { Pipeline } from '../engine/pipeline.js';
 import { HotReload } from './hot-reload.js';
@@ -128,6 +128,7 @@ export interface RunHooks {
  */
 async function runAgent(plan: Plan, load: () => ValidationResult, io: CommandIo, signals: NodeJS.EventEmitter, hooks: RunHooks): Promise<number> {
   const log = createLogger(normalizeLevel(plan.service.log_level), (line) => io.stderr(line));
+  log.child('logferry').info(startBanner(packageVersion(), process.pid));
   let requestStop: (code: number) => void = () => {};
   const finished = new Promise<number>((resolve) => {
     requestStop = resolve;

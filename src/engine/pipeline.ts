@@ -417,7 +417,7 @@ export class Pipeline {
           );
           return;
         }
-        countFilter(f, before, out.length);
+        countFilter(f, before, events, out);
         events = out;
         (job as { events: LogEvent[] }).events = events;
         job.next++;
@@ -430,7 +430,7 @@ export class Pipeline {
   }
 
   private afterAsyncFilter(slot: InputSlot, job: IngestJob, f: FilterSlot, before: number, result: LogEvent[]): void {
-    countFilter(f, before, result.length);
+    countFilter(f, before, job.events, result);
     (job as { events: LogEvent[] }).events = result;
     job.next++;
     this.runJobs(slot);
@@ -794,7 +794,24 @@ function isEvent(value: unknown): value is LogEvent {
   return typeof value === 'object' && value !== null && typeof (value as LogEvent).time === 'bigint' && typeof (value as LogEvent).record === 'object';
 }
 
-function countFilter(f: FilterSlot, before: number, after: number): void {
-  if (after < before) f.counters.add('drop_records', before - after);
-  else if (after > before) f.counters.add('add_records', after - before);
+/**
+ * Fluent Bit's filter counters (`flb_filter_do`): the `before` records in, the `bytes` of what a
+ * filter that changed them gave back, and the records (and bytes) it added or dropped.
+ */
+function countFilter(f: FilterSlot, before: number, input: readonly LogEvent[], output: readonly LogEvent[]): void {
+  const after = output.length;
+  f.counters.add('records', before);
+  const outBytes = output === input ? 0 : eventsSize(output);
+  f.counters.add('bytes', outBytes);
+  if (after < before) {
+    f.counters.add('drop_records', before - after);
+    f.counters.add('drop_bytes', Math.max(0, eventsSize(input) - outBytes));
+  } else if (after > before) f.counters.add('add_records', after - before);
+}
+
+/** Bytes of the events' records (any too deep to measure count 0). */
+function eventsSize(events: readonly LogEvent[]): number {
+  let bytes = 0;
+  for (const e of events) bytes += Math.max(0, eventSize(e.record));
+  return bytes;
 }

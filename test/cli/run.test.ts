@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flagsToConfig, runCommand } from '../../src/cli/run.js';
+import { packageVersion } from '../../src/cli/version.js';
 import { REPO_ROOT } from '../support/cli.js';
 
 function io() {
@@ -62,9 +63,16 @@ describe('logferry run', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(code).toBe(0);
+    // Fluent Bit's log line form, and its start banner first and once (the package version, no commit).
+    const logLines = stderr.trim().split('\n');
+    for (const l of logLines) expect(l).toMatch(/^\[\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d{3}\] \[(error| warn| info|debug|trace)\] /);
+    expect(logLines[0]).toBe(`${logLines[0]!.slice(0, 26)}[ info] [logferry] version=${packageVersion()}, commit=none, pid=${child.pid}`);
+    expect(logLines.filter((l) => l.includes('commit=none'))).toHaveLength(1);
     const records = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.map((r) => [r['stream'], r['log'], r['cluster']])).toEqual([
       ['stdout', '{"level":"info","msg":"server listening on :8080"}', 'quickstart'],

@@ -76,6 +76,10 @@ export function prometheusText(source: MonitoredPipeline, extras: PrometheusExtr
     '# HELP fluentbit_hot_reloaded_times Total number of hot reloads.',
     '# TYPE fluentbit_hot_reloaded_times gauge',
     `fluentbit_hot_reloaded_times ${extras.hotReloads}`,
+    // Fluent Bit's v1 line names its edition ("Community"); logferry's names logferry.
+    '# HELP fluentbit_build_info Build version information.',
+    '# TYPE fluentbit_build_info gauge',
+    `fluentbit_build_info{version="${escapeLabelValue(extras.version)}",edition="logferry"} 1`,
     '# HELP logferry_build_info Build version information.',
     '# TYPE logferry_build_info gauge',
     `logferry_build_info{version="${escapeLabelValue(extras.version)}"} 1`,

@@ -5,14 +5,18 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { PipelineError } from '../../errors.js';
 import type { Logger } from '../logger.js';
 import { createGuardedServer, type ConnectionLimits } from './connections.js';
+import { encodePrometheus, encodeText } from './cmetrics.js';
 import { HealthWindow, outputTotals } from './health.js';
+import { measureEventLoopLag, ProcessMetrics } from './process-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE, prometheusText } from './prometheus.js';
 import { pageRequestRefusal, refusedReply, reloadReply, type ReloadControl } from './reload-api.js';
 import type { MonitoredPipeline } from './source.js';
 import { buildInfoJson, metricsJson, storageJson, uptimeJson } from './v1-json.js';
+import { fluentBitFamilies, osName } from './v2-metrics.js';
 
 const JSON_TYPE = 'application/json';
 
@@ -34,6 +38,7 @@ export class MonitorServer {
   private server: Server | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly health = new HealthWindow();
+  private readonly process = new ProcessMetrics();
   private sampled: MonitoredPipeline | undefined;
   private readonly now: () => number;
 
@@ -65,6 +70,7 @@ export class MonitorServer {
     const address = server.address() as AddressInfo;
     this.options.log.info(`[http_server] listen iface=${listen} tcp_port=${address.port}`);
     this.sample();
+    this.process.start();
     this.timer = setInterval(() => this.sample(), 1000);
     this.timer.unref();
     return address;
@@ -74,6 +80,7 @@ export class MonitorServer {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.process.stop();
     const server = this.server;
     this.server = undefined;
     if (!server) return;
@@ -111,9 +118,14 @@ export class MonitorServer {
           // Fluent Bit registers it only with storage.metrics on (the default).
           if (!service['storage.metrics']) break;
           return sendJson(res, 200, storageJson(pipeline.storageStatus()));
-        case '/api/v1/health': {
-          // Registered only with Health_Check On; otherwise the path is unknown (404).
-          if (!service.health_check) break;
+        case '/api/v1/health':
+        case '/api/v2/health': {
+          if (!service.health_check) {
+            // v1: registered only with Health_Check On, otherwise unknown (404). Fluent Bit 4.2.8 has
+            // no /api/v2/health: its `/` handler answers the path (200, build info), so a probe on it works.
+            if (path === '/api/v1/health') break;
+            return sendJson(res, 200, buildInfoJson(this.options.version));
+          }
           if (pipeline !== this.sampled) this.sample();
           const state = this.health.state(outputTotals(pipeline.metrics()), {
             errors: service.hc_errors_count,
@@ -122,6 +134,13 @@ export class MonitorServer {
           });
           return send(res, state.healthy ? 200 : 500, 'text/plain', state.healthy ? 'ok\n' : 'error\n');
         }
+        case '/api/v2/metrics':
+        case '/api/v2/metrics/prometheus':
+          this.metricsV2(pipeline, path === '/api/v2/metrics/prometheus', res).catch((err: unknown) => {
+            this.options.log.error(`[http_server] ${req.method} ${path} failed: ${(err as Error).message}`);
+            if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
+          });
+          return;
         case '/api/v2/reload':
           this.reload(req, res).catch((err: unknown) => {
             this.options.log.error(`[http_server] reload failed: ${(err as Error).message}`);
@@ -134,6 +153,21 @@ export class MonitorServer {
       this.options.log.error(`[http_server] ${req.method} ${path} failed: ${(err as Error).message}`);
       send(res, 500, 'text/plain', 'internal error\n');
     }
+  }
+
+  /**
+   * `/api/v2/metrics` (cmetrics' text) and `/api/v2/metrics/prometheus`: Fluent Bit's families,
+   * then the Node.js process' own (`process_*`, `nodejs_*`).
+   */
+  private async metricsV2(pipeline: MonitoredPipeline, prometheus: boolean, res: ServerResponse): Promise<void> {
+    const lag = await measureEventLoopLag();
+    const now = this.now();
+    const families = [
+      ...fluentBitFamilies(pipeline, { version: this.options.version, hotReloads: this.options.reload?.count ?? 0, hostname: hostname(), os: osName(), now }),
+      ...this.process.families(lag, now),
+    ];
+    if (prometheus) return send(res, 200, PROMETHEUS_CONTENT_TYPE, encodePrometheus(families));
+    send(res, 200, 'text/plain', encodeText(families, now));
   }
 
   /**

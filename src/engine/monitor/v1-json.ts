@@ -11,7 +11,7 @@ export const FILTER_KEYS = ['drop_records', 'add_records'] as const;
 export const OUTPUT_KEYS = ['proc_records', 'proc_bytes', 'errors', 'retries', 'retries_failed', 'dropped_records', 'retried_records'] as const;
 
 /** Keys some plugins add (in_tail's `tail_config.c`, filter_rewrite_tag), with the counter each comes from. */
-const PLUGIN_KEYS: Readonly<Record<string, readonly (readonly [key: string, counter: string])[]>> = {
+export const PLUGIN_KEYS: Readonly<Record<string, readonly (readonly [key: string, counter: string])[]>> = {
   'input:tail': [
     ['files_opened', 'files_opened'],
     ['files_closed', 'files_closed'],
@@ -19,6 +19,13 @@ const PLUGIN_KEYS: Readonly<Record<string, readonly (readonly [key: string, coun
   ],
   'filter:rewrite_tag': [['emit_records', 'emitted']],
 };
+
+/** The `plugin` of each instance by section and display name (`input:tail.0` -> `input:tail`). */
+export function pluginsByName(plan: MonitoredPipeline['plan']): Map<string, string> {
+  const plugins = new Map<string, string>();
+  for (const i of [...plan.inputs, ...plan.filters, ...plan.outputs]) plugins.set(`${i.kind}:${i.displayName}`, `${i.kind}:${i.plugin}`);
+  return plugins;
+}
 
 export interface V1Metrics {
   input: Record<string, Counts>;
@@ -28,8 +35,7 @@ export interface V1Metrics {
 
 /** `/api/v1/metrics`: `{input: {name: {records, bytes}}, filter: {...}, output: {...}}`. */
 export function metricsJson(source: Pick<MonitoredPipeline, 'plan'>, snapshot: MetricsSnapshot): V1Metrics {
-  const plugins = new Map<string, string>();
-  for (const i of [...source.plan.inputs, ...source.plan.filters, ...source.plan.outputs]) plugins.set(`${i.kind}:${i.displayName}`, `${i.kind}:${i.plugin}`);
+  const plugins = pluginsByName(source.plan);
   const section = (kind: 'input' | 'filter' | 'output', keys: readonly string[], items: MetricsSnapshot['input']) => {
     const out: Record<string, Counts> = {};
     for (const [name, { counters }] of Object.entries(items)) {

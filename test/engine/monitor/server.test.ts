@@ -1,13 +1,18 @@
 import { createServer } from 'node:net';
+import { hostname } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../src/engine/logger.js';
 import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../../../src/engine/monitor/connections.js';
 import { MonitorServer } from '../../../src/engine/monitor/server.js';
+import { osName } from '../../../src/engine/monitor/v2-metrics.js';
 import type { ReloadControl, ReloadOutcome } from '../../../src/engine/monitor/reload-api.js';
 import type { Pipeline } from '../../../src/engine/pipeline.js';
 import { packageVersion } from '../../../src/cli/version.js';
 import { capture, planFrom, type Captured } from '../../support/pipeline.js';
 import { probe, rawRequest, slowClients } from '../../support/http-clients.js';
+import { parsePrometheus } from '../../support/prometheus.js';
 
 const SERVICE = (extra = '') => `[SERVICE]\n    Flush 0.05\n    Grace 1\n    HTTP_Server On\n    HTTP_Listen 127.0.0.1\n    HTTP_Port 0\n${extra}\n`;
 const CONFIG = (service = '', output = '') =>
@@ -57,33 +62,6 @@ async function get(url: string, init?: RequestInit): Promise<{ status: number; t
 async function delivered(p: Pipeline): Promise<void> {
   const deadline = Date.now() + 5000;
   while (p.metrics().buffered_records > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-}
-
-/** Parses the exposition format back: samples by `name{labels}`, plus HELP and TYPE per name. */
-function parsePrometheus(text: string) {
-  const samples = new Map<string, { labels: Record<string, string>; value: number; timestamp?: number }[]>();
-  const help = new Map<string, string>();
-  const type = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    let m = /^# (HELP|TYPE) (\S+) (.*)$/.exec(line);
-    if (m) {
-      (m[1] === 'HELP' ? help : type).set(m[2]!, m[3]!);
-      continue;
-    }
-    m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: (\d+))?$/.exec(line);
-    if (!m) throw new Error(`not a sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    const re = /([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)"(?:,|$)/y;
-    let l: RegExpExecArray | null;
-    while (m[2] && (l = re.exec(m[2]))) labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    const list = samples.get(m[1]!) ?? [];
-    list.push({ labels, value: Number(m[3]), ...(m[4] ? { timestamp: Number(m[4]) } : {}) });
-    samples.set(m[1]!, list);
-  }
-  const value = (name: string, labels: Record<string, string> = {}) =>
-    samples.get(name)?.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
-  return { samples, help, type, value };
 }
 
 describe('HTTP monitoring server', () => {
@@ -159,6 +137,8 @@ describe('HTTP monitoring server', () => {
     for (const name of p.samples.keys()) expect(p.type.has(name), name).toBe(true);
     expect(p.value('fluentbit_uptime')).toBeGreaterThanOrEqual(0);
     expect(p.value('logferry_build_info', { version: packageVersion() })).toBe(1);
+    // Fluent Bit's v1 line, its edition naming logferry.
+    expect(p.samples.get('fluentbit_build_info')).toEqual([{ labels: { version: packageVersion(), edition: 'logferry' }, value: 1 }]);
 
     expect(p.value('logferry_dropped_records_total', { name: 'sink', reason: 'retries exhausted: receiver down' })).toBe(2);
     expect(p.value('logferry_dropped_records_total', { name: 'router', reason: "no output matches tag 'nowhere'" })).toBe(1);
@@ -191,26 +171,104 @@ describe('HTTP monitoring server', () => {
     await delivered(run.pipeline);
   });
 
-  it('health: 200 ok, then 500 error once failed retries in HC_Period exceed HC_Retry_Failure_Count', async () => {
+  it('v2 Prometheus: Fluent Bit 4.2 families (filter records and bytes, storage, build info) and the process’ own metrics', async () => {
+    const { run, base } = await start(CONFIG());
+    run.pipeline.push([{ m: 1 }, { m: 2, drop: 'yes' }, { m: 3 }]);
+    await delivered(run.pipeline);
+    const res = await get(`${base}/api/v2/metrics/prometheus`);
+    expect(res.status).toBe(200);
+    expect(res.type).toBe('text/plain; version=0.0.4');
+    const p = parsePrometheus(res.text);
+    const grep = { name: 'grep.0' };
+    expect(p.value('fluentbit_filter_records_total', grep)).toBe(3);
+    expect(p.value('fluentbit_filter_drop_records_total', grep)).toBe(1);
+    expect(p.value('fluentbit_filter_add_records_total', grep)).toBe(0);
+    // What grep gave back is what the output then took; the dropped record's bytes are the rest.
+    expect(p.value('fluentbit_filter_bytes_total', grep)).toBe(p.value('fluentbit_output_proc_bytes_total', { name: 'sink' }));
+    expect(p.value('fluentbit_filter_drop_bytes_total', grep)).toBeGreaterThan(0);
+    expect(p.value('fluentbit_input_records_total', { name: 'lib.0' })).toBe(3);
+    expect(p.value('fluentbit_output_proc_records_total', { name: 'sink' })).toBe(2);
+    expect(p.samples.get('fluentbit_build_info')).toEqual([
+      { labels: { hostname: hostname(), version: packageVersion(), os: osName(), edition: 'logferry' }, value: Math.floor(run.pipeline.startedAt! / 1000) },
+    ]);
+    expect(p.value('fluentbit_hot_reloaded_times', { hostname: hostname() })).toBe(0);
+    expect(p.value('fluentbit_storage_chunks')).toBe(0);
+    expect(p.value('fluentbit_input_storage_chunks', { name: 'lib.0' })).toBe(0);
+    expect(p.value('fluentbit_input_ingestion_paused', { name: 'lib.0' })).toBe(0);
+    // v2 lines carry no timestamp; every sample belongs to a family with HELP and TYPE.
+    for (const [name, list] of p.samples) {
+      expect(p.type.has(name.replace(/_(bucket|sum|count)$/, '')) || p.type.has(name), name).toBe(true);
+      for (const sample of list) expect(sample.timestamp, name).toBeUndefined();
+    }
+
+    // The server runs in this process: its process metrics are this process'.
+    const rss = p.value('process_resident_memory_bytes')!;
+    expect(rss).toBeGreaterThan(process.memoryUsage().rss / 2);
+    expect(rss).toBeLessThan(process.memoryUsage().rss * 2);
+    expect(p.value('nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    expect(p.value('nodejs_heap_size_used_bytes')).toBeLessThanOrEqual(p.value('nodejs_heap_size_total_bytes')!);
+    expect(Math.abs(p.value('process_start_time_seconds')! - (Date.now() / 1000 - process.uptime()))).toBeLessThan(5);
+    expect(p.value('process_cpu_seconds_total')).toBeCloseTo(p.value('process_cpu_user_seconds_total')! + p.value('process_cpu_system_seconds_total')!, 6);
+    expect(p.value('nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+    expect(p.value('nodejs_version_info', { version: process.version })).toBe(1);
+
+    // A forced full collection shows in nodejs_gc_duration_seconds{kind="major"}, buckets cumulative.
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+    await new Promise((r) => setTimeout(r, 50));
+    const after = parsePrometheus((await get(`${base}/api/v2/metrics/prometheus`)).text);
+    const major = { kind: 'major' };
+    expect(after.value('nodejs_gc_duration_seconds_count', major)).toBeGreaterThanOrEqual(1);
+    const buckets = after.samples.get('nodejs_gc_duration_seconds_bucket')!.filter((s) => s.labels['kind'] === 'major');
+    expect(buckets.map((b) => b.labels['le'])).toEqual(['0.001', '0.01', '0.1', '1.0', '2.0', '5.0', '+Inf']);
+    expect(buckets.map((b) => b.value)).toEqual([...buckets.map((b) => b.value)].sort((a, b) => a - b));
+    expect(buckets.at(-1)!.value).toBe(after.value('nodejs_gc_duration_seconds_count', major));
+    expect(after.type.get('nodejs_gc_duration_seconds')).toBe('histogram');
+  });
+
+  it('v2 text (/api/v2/metrics): cmetrics’ `time name{labels} = value` lines, the samples of the Prometheus form', async () => {
+    const { run, base } = await start(CONFIG());
+    run.pipeline.push([{ m: 1 }]);
+    await delivered(run.pipeline);
+    const text = await get(`${base}/api/v2/metrics`);
+    const prom = parsePrometheus((await get(`${base}/api/v2/metrics/prometheus`)).text);
+    expect(text.status).toBe(200);
+    const lines = text.text.trimEnd().split('\n');
+    const fluentBit = lines.filter((l) => / fluentbit_/.test(l));
+    for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z [a-z_0-9]+(\{[^}]*\})? = \S/);
+    const key = (name: string, labels: Record<string, string>) => `${name}${JSON.stringify(labels)}`;
+    const fromText = fluentBit.map((l) => {
+      const m = /Z (\w+)(?:\{(.*)\})? = (\S+)$/.exec(l)!;
+      return key(m[1]!, Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1]!, x[2]!])));
+    });
+    const fromProm = [...prom.samples].filter(([n]) => n.startsWith('fluentbit_')).flatMap(([n, list]) => list.map((s) => key(n, s.labels)));
+    expect(fromText.sort()).toEqual(fromProm.sort());
+  });
+
+  it('health (v1 and v2): 200 ok, then 500 error once failed retries in HC_Period exceed HC_Retry_Failure_Count', async () => {
     const { run, base } = await start(CONFIG('    Health_Check On\n    HC_Errors_Count 5\n    HC_Retry_Failure_Count 1\n    HC_Period 60\n', '    Retry_Limit no_retries\n'), {
       receiver: () => {
         throw new Error('boom');
       },
     });
-    expect(await get(`${base}/api/v1/health`)).toMatchObject({ status: 200, text: 'ok\n' });
+    const health = async () => [await get(`${base}/api/v1/health`), await get(`${base}/api/v2/health`)];
+    expect(await health()).toMatchObject([{ status: 200, text: 'ok\n' }, { status: 200, text: 'ok\n' }]);
     run.pipeline.push([{ a: 1 }]);
     await delivered(run.pipeline);
     // One failure is not above the limit of 1.
-    expect(await get(`${base}/api/v1/health`)).toMatchObject({ status: 200, text: 'ok\n' });
+    expect(await health()).toMatchObject([{ status: 200, text: 'ok\n' }, { status: 200, text: 'ok\n' }]);
     run.pipeline.push([{ a: 2 }]);
     await delivered(run.pipeline);
     expect(run.pipeline.metrics().output['sink']?.counters['retries_failed']).toBe(2);
-    expect(await get(`${base}/api/v1/health`)).toMatchObject({ status: 500, text: 'error\n' });
+    expect(await health()).toMatchObject([{ status: 500, text: 'error\n' }, { status: 500, text: 'error\n' }]);
   });
 
   it('health is not served without Health_Check On, and unknown paths are 404', async () => {
     const { base } = await start(CONFIG());
     expect((await get(`${base}/api/v1/health`)).status).toBe(404);
+    // Fluent Bit 4.2.8 has no /api/v2/health: its `/` handler answers it (200, the build info).
+    expect(await get(`${base}/api/v2/health`)).toEqual(await get(`${base}/`));
+    expect((await get(`${base}/api/v2/health`)).status).toBe(200);
     expect((await get(`${base}/api/v1/nope`)).status).toBe(404);
     expect((await get(`${base}/api/v1/metrics/`)).status).toBe(404);
   });

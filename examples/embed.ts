@@ -49,7 +49,7 @@ await pipeline.start();
 pipeline.push('orders', [{ level: 'info', msg: 'order 1 paid' }, { level: 'debug', msg: 'cache warm' }]);
 await pipeline.stop();
 console.log(received); // [ { level: 'info', msg: 'order 1 paid', team: 'checkout' } ]
-console.log(pipeline.metrics().filter['grep.0']); // { counters: { drop_records: 1 }, dropped: {} }
+console.log(pipeline.metrics().filter['grep.0']?.counters); // { records: 2, bytes: 59, drop_records: 1, drop_bytes: 58 }
 
 try {
   await pipeline.reload({ text: '[INPUT]\n    Name lib\n[OUTPUT]\n    Name lib\n    Matchh *\n' });

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isCompared, logferryCommand, ROOT, scenario, SCENARIOS, type BenchResult, type ComparedResult, type Scenario } from '../bench/index.js';
 import { ProgressBar } from '../bench/progress.js';
 import { markdownReport, parseRun, si, svgChart, tabulate } from '../bench/report.js';
@@ -103,23 +102,21 @@ function reportCommand(files: readonly string[], values: { out?: string | undefi
 }
 
 export async function benchCommand(argv: string[], io: CommandIo): Promise<number> {
-  const parsed = commandLine('bench', BENCH_USAGE, io, () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        compare: { type: 'string' },
-        json: { type: 'boolean' },
-        lines: { type: 'string' },
-        list: { type: 'boolean' },
-        out: { type: 'string' },
-        labels: { type: 'string' },
-        note: { type: 'string' },
-        'ipc-progress': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
+  const parsed = commandLine('bench', BENCH_USAGE, io, {
+    args: argv,
+    allowPositionals: true,
+    options: {
+      compare: { type: 'string' },
+      json: { type: 'boolean' },
+      lines: { type: 'string' },
+      list: { type: 'boolean' },
+      out: { type: 'string' },
+      labels: { type: 'string' },
+      note: { type: 'string' },
+      'ipc-progress': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals[0] === 'report') return reportCommand(positionals.slice(1), values, io);

@@ -122,6 +122,11 @@ function longFlag(name: string): Flag | string {
   return `unknown option '--${name}'${suggestion ? `; did you mean '--${suggestion}'?` : ''}`;
 }
 
+/** How messages name an option, however it was spelt. */
+function canonical(flag: Flag): string {
+  return flag.short ? `-${flag.short}` : `--${flag.long[0]}`;
+}
+
 /** Reads a Fluent Bit command line; a string is the problem that stops it. */
 export function parseFluentBitArgs(argv: readonly string[]): FluentBitArgs | string {
   const args: FluentBitArgs = { dryRun: false, version: false, help: false, verbosity: 0, service: [], sections: [], env: [], unsupported: [] };
@@ -143,7 +148,7 @@ export function parseFluentBitArgs(argv: readonly string[]): FluentBitArgs | str
         if (next === undefined) return `${shown} needs a value (${flag.value})`;
         value = next;
       } else if (eq >= 0) return `${shown} takes no value`;
-      const problem = flag.apply(args, value, shown);
+      const problem = flag.apply(args, value, canonical(flag));
       if (problem) return problem;
       continue;
     }
@@ -161,7 +166,7 @@ export function parseFluentBitArgs(argv: readonly string[]): FluentBitArgs | str
         value = next;
         j = arg.length;
       }
-      const problem = flag.apply(args, value, shown);
+      const problem = flag.apply(args, value, canonical(flag));
       if (problem) return problem;
     }
   }

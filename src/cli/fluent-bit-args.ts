@@ -173,13 +173,18 @@ export function parseFluentBitArgs(argv: readonly string[]): FluentBitArgs | str
   return args;
 }
 
+/** The command line's [SERVICE] keys (lowercase) and values: -v/-q as Log_Level, then the rest in order. */
+export function flagsServiceEntries(args: FluentBitArgs): [string, string][] {
+  const level: [string, string][] = args.verbosity === 0 ? [] : [['log_level', args.verbosity < 0 ? 'off' : args.verbosity === 1 ? 'debug' : 'trace']];
+  return [...level, ...args.service];
+}
+
 /**
  * The command line's sections as a classic configuration: `[SERVICE]` first (a configuration file's
  * own `[SERVICE]` keys, read after it, win, as in Fluent Bit), then the plugins in order.
  */
-export function flagsConfigText(args: FluentBitArgs): string {
-  const serviceEntries: [string, string][] = [...args.service];
-  if (args.verbosity !== 0) serviceEntries.unshift(['log_level', args.verbosity < 0 ? 'off' : args.verbosity === 1 ? 'debug' : 'trace']);
+export function flagsConfigText(args: FluentBitArgs, leaveOut: ReadonlySet<string> = new Set()): string {
+  const serviceEntries = flagsServiceEntries(args).filter(([key]) => !leaveOut.has(key));
   const blocks = [
     ...(serviceEntries.length > 0 ? [{ header: 'SERVICE', entries: serviceEntries }] : []),
     ...args.sections,

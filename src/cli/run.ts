@@ -2,7 +2,11 @@ import { appendFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Plan } from '../config/plan/types.js';
 import { withHostname } from '../config/resolve/env.js';
-import { loadConfig } from '../config/resolve/load.js';
+import type { Entry } from '../config/document/model.js';
+import { loadConfig, type LoadedConfig } from '../config/resolve/load.js';
+import serviceSection from '../config/sections/service.js';
+import type { OptionTable } from '../options/spec.js';
+import { makeDiagnostic } from '../diagnostics/diagnostic.js';
 import { formatText } from '../diagnostics/format-text.js';
 import { validateLoaded, type ValidationResult } from '../config/validate.js';
 import { createLogger, normalizeLevel } from '../engine/logger.js';
@@ -10,7 +14,7 @@ import { MonitorServer } from '../engine/monitor/server.js';
 import { Pipeline } from '../engine/pipeline.js';
 import { HotReload } from './hot-reload.js';
 import { textStyle } from './colour.js';
-import { flagsConfigText, flagsHelp, parseFluentBitArgs, type FluentBitArgs } from './fluent-bit-args.js';
+import { flagsConfigText, flagsHelp, flagsServiceEntries, parseFluentBitArgs, type FluentBitArgs } from './fluent-bit-args.js';
 import { envWithOverrides, EXIT, isFile, shortUsage, usageError, type CommandIo } from './io.js';
 import { packageVersion } from './version.js';
 
@@ -38,17 +42,46 @@ export type AgentDialect = 'run' | 'fluent-bit';
  * command-line plugins come first), or the command line alone.
  */
 export function loadFlagsConfig(args: FluentBitArgs, env: Readonly<Record<string, string | undefined>>, cwd: string): ValidationResult {
-  const text = flagsConfigText(args);
-  const fromFlags = () => loadConfig(join(cwd, '<command line>'), { env: withHostname(env), cwd, text, format: 'classic' });
-  if (args.config === undefined) return validateLoaded(fromFlags());
+  const fromFlags = (text: string) => loadConfig(join(cwd, '<command line>'), { env: withHostname(env), cwd, text, format: 'classic' });
+  if (args.config === undefined) return validateLoaded(fromFlags(flagsConfigText(args)));
   const file = loadConfig(args.config, { env: withHostname(env), cwd });
+  const overridden = overriddenByFile(args, file);
+  const text = flagsConfigText(args, new Set(overridden.keys()));
   if (text.length === 0) return validateLoaded(file);
-  const flags = fromFlags();
+  const flags = fromFlags(text);
   // loadExtra (Parsers_File) reports into the file's arrays: extend them rather than copy.
   file.files.push(...flags.files);
   for (const [name, source] of flags.sources) file.sources.set(name, source);
   file.diagnostics.push(...flags.diagnostics);
   return validateLoaded({ ...file, sections: [...flags.sections, ...file.sections] });
+}
+
+/**
+ * The command line's [SERVICE] keys the file sets too (Fluent Bit reads the file's after them, so
+ * the file's win): left out of the command line's configuration, each with a warning at the file's
+ * key. Repeatable keys (-R's Parsers_File) add to the file's instead.
+ */
+function overriddenByFile(args: FluentBitArgs, file: LoadedConfig): Map<string, string> {
+  const fileKeys = new Map<string, Entry>();
+  for (const section of file.sections) {
+    if (section.kind !== 'service') continue;
+    for (const entry of section.entries) if (!fileKeys.has(entry.key.toLowerCase())) fileKeys.set(entry.key.toLowerCase(), entry);
+  }
+  const overridden = new Map<string, string>();
+  for (const [key, value] of flagsServiceEntries(args)) {
+    const entry = fileKeys.get(key);
+    if (!entry || (serviceSection.options as OptionTable)[key]?.multiple) continue;
+    overridden.set(key, value);
+    file.diagnostics.push(
+      makeDiagnostic({
+        code: 'duplicate-key',
+        severity: 'warning',
+        message: `the command line's ${key} ${value} is overridden by '${entry.key} ${entry.value}' in [SERVICE], as in Fluent Bit`,
+        span: entry.keySpan,
+      }),
+    );
+  }
+  return overridden;
 }
 
 export async function runCommand(argv: string[], io: CommandIo, signals: NodeJS.EventEmitter = process, hooks: RunHooks = {}): Promise<number> {

@@ -153,8 +153,11 @@ describe("Fluent Bit's command line", () => {
   it("merges command-line plugins with -c's file; the file's [SERVICE] wins, as in Fluent Bit", () => {
     const conf = tmp.write('a.conf', '[SERVICE]\n    Flush 2\n[INPUT]\n    Name dummy\n    Tag file\n[OUTPUT]\n    Name null\n    Match *\n');
     const args = parsed(['-c', conf, '-f', '7', '-H', '-P', '2099', '-i', 'dummy', '-t', 'cli', '-vv']);
-    const { plan, ok } = loadFlagsConfig(args, {}, tmp.path);
+    const { plan, ok, diagnostics } = loadFlagsConfig(args, {}, tmp.path);
     expect(ok).toBe(true);
+    expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ['duplicate-key', 2, "the command line's flush 7 is overridden by 'Flush 2' in [SERVICE], as in Fluent Bit"],
+    ]);
     expect([plan.service.flush, plan.service.http_server, plan.service.http_port, plan.service.log_level]).toEqual([2000, true, 2099, 'trace']);
     expect(plan.inputs.map((i) => i.options['tag'])).toEqual(['cli', 'file']);
     expect(flagsConfigText(parsed(['-q']))).toBe('[SERVICE]\n    log_level off\n');

@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { resolve } from 'node:path';
 import { DEFAULT_CLI_PORT, localhostTls, parseFaults, startAwsLocal, type AwsLocalOptions, type FaultSpec } from '../aws-local/index.js';
 import { deliveryStreamFile, jsonLinesNames, kinesisStreamFile, logGroupDir, logStreamFile, parseFirehoseLine, parseKinesisLine, parseLogEventLine, readJsonLines } from '../aws-local/data-dir.js';
-import { commandLine, EXIT, type CommandIo } from './io.js';
+import { commandLine, EXIT, usageError, type CommandIo } from './io.js';
 
 export const AWS_LOCAL_USAGE = `usage: logferry aws-local [--port N] [--host H] [--data-dir D] [--faults SPEC] [--seed N]
                           [--no-create-streams] [--delivery-stream NAME]... [--tls]
@@ -158,10 +158,7 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
   });
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  const usage = (message: string) => {
-    io.stderr(`logferry aws-local: ${message}\n${AWS_LOCAL_USAGE}\n`);
-    return EXIT.usage;
-  };
+  const usage = (message: string) => usageError('aws-local', AWS_LOCAL_USAGE, io, message);
   const dataDir = resolve(io.cwd, values['data-dir']);
   const [sub, name, ...extra] = positionals;
   if (sub === 'tail' || sub === 'firehose' || sub === 'kinesis') {

@@ -4,7 +4,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { isCompared, logferryCommand, ROOT, scenario, SCENARIOS, type BenchResult, type ComparedResult, type Scenario } from '../bench/index.js';
 import { ProgressBar } from '../bench/progress.js';
 import { markdownReport, parseRun, si, svgChart, tabulate } from '../bench/report.js';
-import { commandLine, EXIT, type CommandIo } from './io.js';
+import { commandLine, EXIT, usageError, type CommandIo } from './io.js';
 
 export const BENCH_USAGE = `usage: logferry bench [<scenario>... | all] [--compare <fluent-bit binary>] [--json] [--lines N]
        logferry bench report <run.jsonl> [<other.jsonl>] [--out docs/benchmarks.md] [--labels A,B] [--note TEXT]
@@ -80,8 +80,7 @@ function runIsolated(s: Scenario, args: readonly string[], io: CommandIo, progre
 
 function reportCommand(files: readonly string[], values: { out?: string | undefined; labels?: string | undefined; note?: string | undefined }, io: CommandIo): number {
   if (files.length < 1 || files.length > 2) {
-    io.stderr(`logferry bench report: give one or two JSON-lines files\n${BENCH_USAGE}\n`);
-    return EXIT.usage;
+    return usageError('bench', BENCH_USAGE, io, 'report: give one or two JSON-lines files');
   }
   const labels = values.labels?.split(',');
   let runs;

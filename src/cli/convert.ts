@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { convertConfig } from '../config/format/convert.js';
 import { formatText } from '../diagnostics/format-text.js';
-import { commandLine, envWithOverrides, EXIT, isFile, type CommandIo } from './io.js';
+import { commandLine, envWithOverrides, EXIT, isFile, usageError, type CommandIo } from './io.js';
 
 export const CONVERT_USAGE = `usage: logferry convert <config> --to yaml|classic [-o FILE] [--env KEY=VALUE]...
 
@@ -72,6 +72,5 @@ export async function convertCommand(args: string[], io: CommandIo): Promise<num
 }
 
 function usage(io: CommandIo, message: string): number {
-  io.stderr(`logferry convert: ${message}\n${CONVERT_USAGE}\n`);
-  return EXIT.usage;
+  return usageError('convert', CONVERT_USAGE, io, message);
 }

@@ -35,6 +35,8 @@ describe('usage errors', () => {
     const explain = await runCli(['explain', '--kindd', 'input', 'tail']);
     expect(explain.stderr).toMatch(/did you mean '--kind'\?/);
     expect(explain.code).toBe(2);
+    const schema = await runCli(['schema', 'extra']);
+    expect(schema.stderr).toBe("logferry schema: unexpected argument 'extra'\nusage: logferry schema\nRun 'logferry schema --help' for more.\n");
   });
 
   it('keeps a valid command line working', async () => {

@@ -49,6 +49,10 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     case 'bench':
       return (await import('./bench.js')).benchCommand(rest, io);
     case 'version':
+    case '--version':
+    case '-V':
+      // Alone (as Fluent Bit's -V is): answered here, without loading the agent. With other options: below.
+      if (command !== 'version' && rest.length > 0) return (await import('./run.js')).agentCommand(argv, io, 'fluent-bit');
       io.stdout(`logferry ${packageVersion()}\n`);
       return EXIT.ok;
     case undefined:

@@ -1,5 +1,5 @@
 import { didYouMean } from '../diagnostics/did-you-mean.js';
-import { EXIT, processIo, type CommandIo } from './io.js';
+import { EXIT, isFile, processIo, type CommandIo } from './io.js';
 import { validateCommand } from './validate.js';
 import { packageVersion } from './version.js';
 
@@ -66,7 +66,7 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       }
       // Options first: Fluent Bit's command line (the official chart and AWS's manifests run it).
       if (command.startsWith('-') && command !== '-') return (await import('./run.js')).agentCommand(argv, io, 'fluent-bit');
-      const suggestion = didYouMean(command, COMMANDS);
+      const suggestion = isFile(command, io) ? `logferry validate ${command}' or 'logferry -c ${command}` : didYouMean(command, COMMANDS);
       io.stderr(
         `logferry: unknown command '${command}'${suggestion ? `; did you mean '${suggestion}'?` : ''}\n` +
           `usage: logferry <command> [options]   (commands: ${COMMANDS.join(', ')})\nRun 'logferry help' for more.\n`,

@@ -12,6 +12,13 @@ describe('usage errors', () => {
     expect(r.stderr.split('\n').length).toBeLessThanOrEqual(4);
   });
 
+  it('suggests validate or -c for a file given without a command', async () => {
+    const r = await runCli(['fixtures/configs/valid/dummy-stdout.conf']);
+    expect(r.stderr).toMatch(
+      /^logferry: unknown command 'fixtures\/configs\/valid\/dummy-stdout.conf'; did you mean 'logferry validate fixtures\/configs\/valid\/dummy-stdout.conf' or 'logferry -c fixtures\/configs\/valid\/dummy-stdout.conf'\?\n/,
+    );
+  });
+
   it('says nothing it cannot back: a word far from every command gets no suggestion', async () => {
     const r = await runCli(['zzzzzzzz']);
     expect(r.stderr).toMatch(/^logferry: unknown command 'zzzzzzzz'\n/);

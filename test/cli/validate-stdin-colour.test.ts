@@ -76,8 +76,22 @@ describe('colour', () => {
     }
   });
 
-  it('colours a pipe with FORCE_COLOR (real process), never JSON', async () => {
-    expect(spawnValidate([TYPO], '', { FORCE_COLOR: '1' }).stdout).toContain('\u001b[1;31merror[');
+  // util-linux script(1) gives the process a pseudo-terminal: the real TTY detection.
+  const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+  it.skipIf(!hasScript)('colours a real terminal, and not with NO_COLOR (real process under script(1))', () => {
+    const onTerminal = (env: Record<string, string>) => {
+      const { NO_COLOR: _n, FORCE_COLOR: _f, ...inherited } = process.env;
+      const command = `${process.execPath} --import tsx src/cli/entry.ts validate ${TYPO}`;
+      return spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...inherited, ...env } }).stdout;
+    };
+    expect(onTerminal({})).toContain('\u001b[1;31merror[unknown-key]');
+    const plain = onTerminal({ NO_COLOR: '1' });
+    expect(plain).toContain('error[unknown-key]');
+    expect(plain).not.toContain('\u001b[');
+  });
+
+  it('colours a pipe with FORCE_COLOR, never JSON', async () => {
+    expect((await runCli(['validate', TYPO], { FORCE_COLOR: '1' })).stdout).toContain('\u001b[1;31merror[');
     const json = await runCli(['validate', '--format', 'json', TYPO], { FORCE_COLOR: '1' }, REPO_ROOT, { isTTY: tty });
     expect(json.stdout).not.toContain('\u001b[');
   });

@@ -122,6 +122,14 @@ function longFlag(name: string): Flag | string {
   return `unknown option '--${name}'${suggestion ? `; did you mean '--${suggestion}'?` : ''}`;
 }
 
+/** An option's value, or what is wrong with it. */
+function checkedValue(flag: Flag, shown: string, value: string | undefined): { ok: string } | { problem: string } {
+  if (value === undefined) return { problem: `${shown} needs a value (${flag.value})` };
+  // The values become lines of a classic configuration: a line break would start another.
+  if (/[\r\n]/.test(value)) return { problem: `${shown}: a value cannot hold a line break` };
+  return { ok: value };
+}
+
 /** How messages name an option, however it was spelt. */
 function canonical(flag: Flag): string {
   return flag.short ? `-${flag.short}` : `--${flag.long[0]}`;
@@ -142,13 +150,10 @@ export function parseFluentBitArgs(argv: readonly string[]): FluentBitArgs | str
       const flag = longFlag(name);
       if (typeof flag === 'string') return flag;
       const shown = `--${flag.long[0]}`;
-      let value = '';
-      if (flag.value) {
-        const next = eq < 0 ? argv[++i] : arg.slice(eq + 1);
-        if (next === undefined) return `${shown} needs a value (${flag.value})`;
-        value = next;
-      } else if (eq >= 0) return `${shown} takes no value`;
-      const problem = flag.apply(args, value, canonical(flag));
+      if (!flag.value && eq >= 0) return `${shown} takes no value`;
+      const value = flag.value ? checkedValue(flag, shown, eq < 0 ? argv[++i] : arg.slice(eq + 1)) : { ok: '' };
+      if ('problem' in value) return value.problem;
+      const problem = flag.apply(args, value.ok, canonical(flag));
       if (problem) return problem;
       continue;
     }
@@ -159,14 +164,10 @@ export function parseFluentBitArgs(argv: readonly string[]): FluentBitArgs | str
       const flag = FLAGS.find((f) => f.short === letter);
       if (!flag) return `unknown option '-${letter}'${arg.length > 2 ? ` (in '${arg}')` : ''}`;
       const shown = `-${letter}`;
-      let value = '';
-      if (flag.value) {
-        const next = j + 1 < arg.length ? arg.slice(j + 1) : argv[++i];
-        if (next === undefined) return `${shown} needs a value (${flag.value})`;
-        value = next;
-        j = arg.length;
-      }
-      const problem = flag.apply(args, value, canonical(flag));
+      const value = flag.value ? checkedValue(flag, shown, j + 1 < arg.length ? arg.slice(j + 1) : argv[++i]) : { ok: '' };
+      if ('problem' in value) return value.problem;
+      if (flag.value) j = arg.length;
+      const problem = flag.apply(args, value.ok, canonical(flag));
       if (problem) return problem;
     }
   }

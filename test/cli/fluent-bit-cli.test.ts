@@ -93,6 +93,7 @@ describe("Fluent Bit's command line", () => {
     expect(parseFluentBitArgs(['-x'])).toBe("unknown option '-x'");
     expect(parseFluentBitArgs(['--dry-run=yes'])).toBe('--dry-run takes no value');
     expect(parseFluentBitArgs(['-i', 'dummy', '-m', '*'])).toMatch(/sets the Match of a filter or output/);
+    expect(parseFluentBitArgs(['-i', 'dummy', '-p', 'tag=a\n[OUTPUT]'])).toBe('-p: a value cannot hold a line break');
   });
 
   it('gives the same result for every spelling of an option with a value (property)', () => {

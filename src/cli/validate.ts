@@ -84,7 +84,7 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
     return EXIT.usage;
   }
 
-  const files: string[] = [...unreadable];
+  const files: string[] = [];
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
   const add = (result: Checked) => {
@@ -92,10 +92,12 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
     for (const [k, v] of result.sources) sources.set(k, v);
     diagnostics.push(...result.diagnostics);
   };
-  for (const file of unreadable) {
-    diagnostics.push(makeDiagnostic({ code: 'unreadable-file', message: `cannot read '${file}': ${whyUnreadable(file, io)}`, file }));
-  }
-  for (const file of positionals) {
+  // In the order given.
+  for (const file of parsed.positionals) {
+    if (unreadable.includes(file)) {
+      add({ files: [file], sources: new Map(), diagnostics: [makeDiagnostic({ code: 'unreadable-file', message: `cannot read '${file}': ${whyUnreadable(file, io)}`, file })] });
+      continue;
+    }
     if (fargateSet.includes(file)) continue;
     add(manifests.get(file) ?? guarded(file, () => validateConfig(file, { env, cwd: io.cwd })));
   }

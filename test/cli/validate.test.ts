@@ -68,7 +68,7 @@ describe('logferry validate', () => {
     expect(run.stdout).toMatch(/failed: 3 errors, 0 warnings in 3 files\n$/);
     const json = await runCli(['validate', '--format', 'json', VALID, 'no/such/file.conf']);
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout)).toMatchObject({ files: ['no/such/file.conf', VALID], diagnostics: [{ code: 'unreadable-file', file: 'no/such/file.conf' }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({ files: [VALID, 'no/such/file.conf'], diagnostics: [{ code: 'unreadable-file', file: 'no/such/file.conf' }] });
   });
 
   it('prints help and the version', async () => {

@@ -76,7 +76,7 @@ function overriddenByFile(args: FluentBitArgs, file: LoadedConfig): Map<string, 
       makeDiagnostic({
         code: 'duplicate-key',
         severity: 'warning',
-        message: `the command line's ${key} ${value} is overridden by '${entry.key} ${entry.value}' in [SERVICE], as in Fluent Bit`,
+        message: `the command line's ${key} ${value} is overridden by '${entry.key} ${entry.value}' in ${file.format === 'yaml' ? 'service' : '[SERVICE]'}, as in Fluent Bit`,
         span: entry.keySpan,
       }),
     );

@@ -83,6 +83,10 @@ export function argumentProblem(config: ParseArgsConfig): string | undefined {
       return `unknown option '${token.rawName}'${suggestion ? `; did you mean '--${suggestion}'?` : ''}`;
     }
     if (spec.type === 'string' && token.value === undefined) return `${token.rawName} needs a value`;
+    // Node takes no value starting with '-' unless written --name=value: what follows is the next option.
+    if (spec.type === 'string' && !token.inlineValue && token.value !== undefined && token.value.length > 1 && token.value.startsWith('-')) {
+      return `${token.rawName} needs a value (one starting with '-' is written ${token.rawName}=${token.value})`;
+    }
     if (spec.type === 'boolean' && token.inlineValue) return `${token.rawName} takes no value`;
   }
   return undefined;
@@ -100,7 +104,7 @@ export function commandLine<T extends ParseArgsConfig>(command: string, usage: s
     parsed = parseArgs(config);
   } catch (err) {
     // Not met by argumentProblem: Node's message up to its advice.
-    return usageError(command, usage, io, (err as Error).message.split('. ')[0]!);
+    return usageError(command, usage, io, (err as Error).message.split(/\.( |\n)/)[0]!);
   }
   if ((parsed.values as { help?: boolean }).help) {
     io.stdout(`${usage}\n`);

@@ -37,6 +37,9 @@ describe('usage errors', () => {
 
   it('names a missing value, a value given to a flag and an unexpected argument', async () => {
     expect((await runCli(['validate', 'x.conf', '--format'])).stderr).toMatch(/^logferry validate: --format needs a value\n/);
+    expect((await runCli(['validate', '--format', '--deny-warnings', 'x.conf'])).stderr).toMatch(
+      /^logferry validate: --format needs a value \(one starting with '-' is written --format=--deny-warnings\)\n/,
+    );
     expect((await runCli(['validate', '--deny-warnings=yes', 'x.conf'])).stderr).toMatch(/^logferry validate: --deny-warnings takes no value\n/);
     expect((await runCli(['demo', 'extra'])).stderr).toMatch(/^logferry demo: unexpected argument 'extra'\n/);
     const explain = await runCli(['explain', '--kindd', 'input', 'tail']);

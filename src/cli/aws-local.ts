@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_CLI_PORT, localhostTls, parseFaults, startAwsLocal, type AwsLocalOptions, type FaultSpec } from '../aws-local/index.js';
 import { deliveryStreamFile, jsonLinesNames, kinesisStreamFile, logGroupDir, logStreamFile, parseFirehoseLine, parseKinesisLine, parseLogEventLine, readJsonLines } from '../aws-local/data-dir.js';
-import { commandLine, EXIT, type CommandIo } from './io.js';
+import { commandLine, EXIT, usageError, type CommandIo } from './io.js';
 
 export const AWS_LOCAL_USAGE = `usage: logferry aws-local [--port N] [--host H] [--data-dir D] [--faults SPEC] [--seed N]
                           [--no-create-streams] [--delivery-stream NAME]... [--tls]
@@ -139,32 +138,27 @@ async function serve(options: AwsLocalOptions, io: CommandIo, signals: NodeJS.Ev
 
 /** `logferry aws-local ...`; `signals` is where SIGINT/SIGTERM come from (tests pass an emitter). */
 export async function awsLocalCommand(argv: string[], io: CommandIo, signals: NodeJS.EventEmitter = process): Promise<number> {
-  const parsed = commandLine('aws-local', AWS_LOCAL_USAGE, io, () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string', default: '127.0.0.1' },
-        'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
-        faults: { type: 'string', default: '' },
-        seed: { type: 'string' },
-        'no-create-streams': { type: 'boolean', default: false },
-        'delivery-stream': { type: 'string', multiple: true, default: [] },
-        'kinesis-stream': { type: 'string', multiple: true, default: [] },
-        tls: { type: 'boolean', default: false },
-        stream: { type: 'string', multiple: true, default: [] },
-        follow: { type: 'boolean', short: 'f', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }),
-  );
+  const parsed = commandLine('aws-local', AWS_LOCAL_USAGE, io, {
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'data-dir': { type: 'string', default: DEFAULT_DATA_DIR },
+      faults: { type: 'string', default: '' },
+      seed: { type: 'string' },
+      'no-create-streams': { type: 'boolean', default: false },
+      'delivery-stream': { type: 'string', multiple: true, default: [] },
+      'kinesis-stream': { type: 'string', multiple: true, default: [] },
+      tls: { type: 'boolean', default: false },
+      stream: { type: 'string', multiple: true, default: [] },
+      follow: { type: 'boolean', short: 'f', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  const usage = (message: string) => {
-    io.stderr(`logferry aws-local: ${message}\n${AWS_LOCAL_USAGE}\n`);
-    return EXIT.usage;
-  };
+  const usage = (message: string) => usageError('aws-local', AWS_LOCAL_USAGE, io, message);
   const dataDir = resolve(io.cwd, values['data-dir']);
   const [sub, name, ...extra] = positionals;
   if (sub === 'tail' || sub === 'firehose' || sub === 'kinesis') {

@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { isCompared, logferryCommand, ROOT, scenario, SCENARIOS, type BenchResult, type ComparedResult, type Scenario } from '../bench/index.js';
 import { ProgressBar } from '../bench/progress.js';
 import { markdownReport, parseRun, si, svgChart, tabulate } from '../bench/report.js';
-import { commandLine, EXIT, type CommandIo } from './io.js';
+import { commandLine, EXIT, usageError, type CommandIo } from './io.js';
 
 export const BENCH_USAGE = `usage: logferry bench [<scenario>... | all] [--compare <fluent-bit binary>] [--json] [--lines N]
        logferry bench report <run.jsonl> [<other.jsonl>] [--out docs/benchmarks.md] [--labels A,B] [--note TEXT]
@@ -81,8 +80,7 @@ function runIsolated(s: Scenario, args: readonly string[], io: CommandIo, progre
 
 function reportCommand(files: readonly string[], values: { out?: string | undefined; labels?: string | undefined; note?: string | undefined }, io: CommandIo): number {
   if (files.length < 1 || files.length > 2) {
-    io.stderr(`logferry bench report: give one or two JSON-lines files\n${BENCH_USAGE}\n`);
-    return EXIT.usage;
+    return usageError('bench', BENCH_USAGE, io, 'report: give one or two JSON-lines files');
   }
   const labels = values.labels?.split(',');
   let runs;
@@ -103,23 +101,21 @@ function reportCommand(files: readonly string[], values: { out?: string | undefi
 }
 
 export async function benchCommand(argv: string[], io: CommandIo): Promise<number> {
-  const parsed = commandLine('bench', BENCH_USAGE, io, () =>
-    parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        compare: { type: 'string' },
-        json: { type: 'boolean' },
-        lines: { type: 'string' },
-        list: { type: 'boolean' },
-        out: { type: 'string' },
-        labels: { type: 'string' },
-        note: { type: 'string' },
-        'ipc-progress': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
+  const parsed = commandLine('bench', BENCH_USAGE, io, {
+    args: argv,
+    allowPositionals: true,
+    options: {
+      compare: { type: 'string' },
+      json: { type: 'boolean' },
+      lines: { type: 'string' },
+      list: { type: 'boolean' },
+      out: { type: 'string' },
+      labels: { type: 'string' },
+      note: { type: 'string' },
+      'ipc-progress': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (positionals[0] === 'report') return reportCommand(positionals.slice(1), values, io);

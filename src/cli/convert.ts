@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { convertConfig } from '../config/format/convert.js';
 import { formatText } from '../diagnostics/format-text.js';
-import { commandLine, envWithOverrides, EXIT, isFile, type CommandIo } from './io.js';
+import { commandLine, envWithOverrides, EXIT, isFile, usageError, type CommandIo } from './io.js';
 
 export const CONVERT_USAGE = `usage: logferry convert <config> --to yaml|classic [-o FILE] [--env KEY=VALUE]...
 
@@ -27,18 +26,16 @@ options:
 exit status: 0 converted (warnings allowed), 1 the configuration could not be read, 2 usage error`;
 
 export async function convertCommand(args: string[], io: CommandIo): Promise<number> {
-  const parsed = commandLine('convert', CONVERT_USAGE, io, () =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        to: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        env: { type: 'string', multiple: true, default: [] },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }),
-  );
+  const parsed = commandLine('convert', CONVERT_USAGE, io, {
+    args,
+    allowPositionals: true,
+    options: {
+      to: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      env: { type: 'string', multiple: true, default: [] },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   if (values.to !== 'yaml' && values.to !== 'classic') return usage(io, `--to must be yaml or classic${values.to === undefined ? '' : `, not '${values.to}'`}`);
@@ -75,6 +72,5 @@ export async function convertCommand(args: string[], io: CommandIo): Promise<num
 }
 
 function usage(io: CommandIo, message: string): number {
-  io.stderr(`logferry convert: ${message}\n${CONVERT_USAGE}\n`);
-  return EXIT.usage;
+  return usageError('convert', CONVERT_USAGE, io, message);
 }

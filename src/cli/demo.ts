@@ -10,7 +10,6 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { startAwsLocal } from '../aws-local/index.js';
 import { withOptions } from '../config/plan/override.js';
 import type { Plan, PlanInstance } from '../config/plan/types.js';
@@ -67,9 +66,7 @@ function writeDemoLogs(dir: string): number {
 }
 
 export async function demoCommand(args: string[], io: CommandIo, signals: NodeJS.EventEmitter = process): Promise<number> {
-  const parsed = commandLine('demo', DEMO_USAGE, io, () =>
-    parseArgs({ args, options: { 'keep-going': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }),
-  );
+  const parsed = commandLine('demo', DEMO_USAGE, io, { args, options: { 'keep-going': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
   if (typeof parsed === 'number') return parsed;
   const keepGoing = parsed.values['keep-going'];
   const root = mkdtempSync(join(tmpdir(), 'logferry-demo-'));

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { allTopics, lookupTopic, PLUGIN_KINDS } from '../docs/catalog.js';
 import { codesMarkdown, codesText } from '../docs/render-codes.js';
 import { markdownOf, referenceMarkdown } from '../docs/render-markdown.js';
@@ -25,19 +24,17 @@ options:
 const aKind = (kind: PluginKind) => `${kind === 'filter' ? 'a' : 'an'} ${kind}`;
 
 export function explainCommand(args: string[], io: CommandIo): number {
-  const parsed = commandLine('explain', EXPLAIN_USAGE, io, () =>
-    parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        kind: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        all: { type: 'boolean', default: false },
-        codes: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }),
-  );
+  const parsed = commandLine('explain', EXPLAIN_USAGE, io, {
+    args,
+    allowPositionals: true,
+    options: {
+      kind: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      all: { type: 'boolean', default: false },
+      codes: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const usage = (message: string) => {

@@ -1,5 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../diagnostics/did-you-mean.js';
 /** Exit codes of every logferry command. */
 export const EXIT = {
   ok: 0,
@@ -15,6 +17,12 @@ export interface CommandIo {
   stderr(text: string): void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** All of standard input (`validate -`); absent: there is none to read. */
+  readonly readStdin?: () => Promise<string>;
+  /** Whether stdout / stderr are terminals (colour); absent: neither is. */
+  readonly isTTY?: { readonly stdout: boolean; readonly stderr: boolean };
+  /** Changes the process's working directory (`--workdir`); absent in-process (tests): only `cwd` changes. */
+  readonly chdir?: (dir: string) => void;
 }
 
 export function processIo(): CommandIo {
@@ -23,27 +31,82 @@ export function processIo(): CommandIo {
     stderr: (t) => void process.stderr.write(t),
     env: process.env,
     cwd: process.cwd(),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    isTTY: { stdout: process.stdout.isTTY === true, stderr: process.stderr.isTTY === true },
+    chdir: (dir) => process.chdir(dir),
   };
 }
 
+/** The first paragraph of a command's usage (its synopsis) and where the rest is: what a usage error prints. */
+export function shortUsage(command: string, usage: string): string {
+  const synopsis = usage.split('\n\n')[0]!;
+  return `${synopsis}\nRun '${commandName(command)} --help' for more.`;
+}
+
+/** `logferry validate`, or `logferry` for the command line without a command. */
+function commandName(command: string): string {
+  return command ? `logferry ${command}` : 'logferry';
+}
+
 /**
- * Runs a command's argument parser: on a parse error prints it with the usage (exit 2), on
- * `--help` prints the usage (exit 0); otherwise returns the parsed arguments.
+ * Prints a usage error: the problem, then the synopsis (not the whole help). Returns the usage exit code.
  */
-export function commandLine<T extends { readonly values: { readonly help?: boolean | undefined } }>(
-  command: string,
-  usage: string,
-  io: CommandIo,
-  parse: () => T,
-): T | number {
-  let parsed: T;
-  try {
-    parsed = parse();
-  } catch (err) {
-    io.stderr(`logferry ${command}: ${(err as Error).message}\n${usage}\n`);
-    return EXIT.usage;
+export function usageError(command: string, usage: string, io: CommandIo, message: string): number {
+  io.stderr(`${commandName(command)}: ${message}\n${shortUsage(command, usage)}\n`);
+  return EXIT.usage;
+}
+
+/**
+ * What is wrong with a command line, said as a person would: an unknown option with the closest
+ * known one, an option missing its value, a flag given a value, an unexpected argument. Node's
+ * parseArgs messages ("Unknown option '--formt'. To specify a positional argument starting with a
+ * '-', place it at the end ... as in '-- \"--formt\"") are for programmers.
+ */
+export function argumentProblem(config: ParseArgsConfig): string | undefined {
+  const options = config.options ?? {};
+  const names = Object.keys(options);
+  const { tokens } = parseArgs({ ...config, strict: false, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      if (!config.allowPositionals) return `unexpected argument '${token.value}'`;
+      continue;
+    }
+    if (token.kind !== 'option') continue;
+    const spec = options[token.name];
+    if (!spec) {
+      const long = token.rawName.startsWith('--');
+      const suggestion = long ? didYouMean(token.name, names) : undefined;
+      return `unknown option '${token.rawName}'${suggestion ? `; did you mean '--${suggestion}'?` : ''}`;
+    }
+    if (spec.type === 'string' && token.value === undefined) return `${token.rawName} needs a value`;
+    // Node takes no value starting with '-' unless written --name=value: what follows is the next option.
+    if (spec.type === 'string' && !token.inlineValue && token.value !== undefined && token.value.length > 1 && token.value.startsWith('-')) {
+      return `${token.rawName} needs a value (one starting with '-' is written ${token.rawName}=${token.value})`;
+    }
+    if (spec.type === 'boolean' && token.inlineValue) return `${token.rawName} takes no value`;
   }
-  if (parsed.values.help) {
+  return undefined;
+}
+
+/**
+ * Parses a command's arguments with `config`: on a problem prints it with a suggestion and the
+ * synopsis (exit 2), on `--help` prints the usage (exit 0); otherwise returns the parsed arguments.
+ */
+export function commandLine<T extends ParseArgsConfig>(command: string, usage: string, io: CommandIo, config: T): ReturnType<typeof parseArgs<T>> | number {
+  const problem = argumentProblem(config);
+  if (problem !== undefined) return usageError(command, usage, io, problem);
+  let parsed: ReturnType<typeof parseArgs<T>>;
+  try {
+    parsed = parseArgs(config);
+  } catch (err) {
+    // Not met by argumentProblem: Node's message up to its advice.
+    return usageError(command, usage, io, (err as Error).message.split(/\.( |\n)/)[0]!);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
     io.stdout(`${usage}\n`);
     return EXIT.ok;
   }

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { EXIT, processIo, type CommandIo } from './io.js';
+import { didYouMean } from '../diagnostics/did-you-mean.js';
+import { EXIT, isFile, processIo, type CommandIo } from './io.js';
 import { validateCommand } from './validate.js';
+import { packageVersion } from './version.js';
 
 const USAGE = `usage: logferry <command> [options]
 
@@ -17,12 +18,13 @@ commands:
   help                   show this help
   version                print the version
 
-Run 'logferry <command> --help' for the options of a command.`;
+Without a command, logferry reads Fluent Bit's command line and runs as fluent-bit would:
+  logferry --workdir=/fluent-bit/etc --config=/fluent-bit/etc/conf/fluent-bit.conf
+  logferry -c fluent-bit.conf -R parsers.conf -D      (dry run: check and exit 0 or 1)
+Run 'logferry <command> --help' for the options of a command ('logferry run --help': Fluent Bit's).`;
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+/** The commands, for suggestions (USAGE lists them for people). */
+const COMMANDS = ['demo', 'run', 'validate', 'test', 'convert', 'explain', 'schema', 'aws-local', 'bench', 'help', 'version'] as const;
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: CommandIo = processIo()): Promise<number> {
@@ -48,17 +50,28 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
       return (await import('./bench.js')).benchCommand(rest, io);
     case 'version':
     case '--version':
-    case '-v':
-      io.stdout(`logferry ${version()}\n`);
+    case '-V':
+      // Alone (as Fluent Bit's -V is): answered here, without loading the agent. With other options: below.
+      if (command !== 'version' && rest.length > 0) return (await import('./run.js')).agentCommand(argv, io, 'fluent-bit');
+      io.stdout(`logferry ${packageVersion()}\n`);
       return EXIT.ok;
     case undefined:
     case 'help':
-    case '--help':
-    case '-h':
       io.stdout(`${USAGE}\n`);
       return command === undefined ? EXIT.usage : EXIT.ok;
-    default:
-      io.stderr(`logferry: unknown command '${command}'\n${USAGE}\n`);
+    default: {
+      if ((command === '--help' || command === '-h') && rest.length === 0) {
+        io.stdout(`${USAGE}\n`);
+        return EXIT.ok;
+      }
+      // Options first: Fluent Bit's command line (the official chart and AWS's manifests run it).
+      if (command.startsWith('-') && command !== '-') return (await import('./run.js')).agentCommand(argv, io, 'fluent-bit');
+      const suggestion = isFile(command, io) ? `logferry validate ${command}' or 'logferry -c ${command}` : didYouMean(command, COMMANDS);
+      io.stderr(
+        `logferry: unknown command '${command}'${suggestion ? `; did you mean '${suggestion}'?` : ''}\n` +
+          `usage: logferry <command> [options]   (commands: ${COMMANDS.join(', ')})\nRun 'logferry help' for more.\n`,
+      );
       return EXIT.usage;
+    }
   }
 }

@@ -1,118 +1,154 @@
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { appendFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Plan } from '../config/plan/types.js';
+import { withHostname } from '../config/resolve/env.js';
+import type { Entry } from '../config/document/model.js';
+import { loadConfig, type LoadedConfig } from '../config/resolve/load.js';
+import serviceSection from '../config/sections/service.js';
+import type { OptionTable } from '../options/spec.js';
+import { makeDiagnostic } from '../diagnostics/diagnostic.js';
 import { formatText } from '../diagnostics/format-text.js';
-import { validateConfig, type ValidationResult } from '../config/validate.js';
+import { validateLoaded, type ValidationResult } from '../config/validate.js';
 import { createLogger, normalizeLevel, startBanner } from '../engine/logger.js';
 import { MonitorServer } from '../engine/monitor/server.js';
 import { Pipeline } from '../engine/pipeline.js';
 import { HotReload } from './hot-reload.js';
-import { commandLine, envWithOverrides, EXIT, isFile, type CommandIo } from './io.js';
+import { textStyle } from './colour.js';
+import { flagsConfigText, flagsHelp, flagsServiceEntries, parseFluentBitArgs, type FluentBitArgs } from './fluent-bit-args.js';
+import { envWithOverrides, EXIT, isFile, shortUsage, usageError, type CommandIo } from './io.js';
 import { packageVersion } from './version.js';
 
-export const RUN_USAGE = `usage: logferry run -c <config> [--env KEY=VALUE]...
-       logferry run -i <input> [-p key=value]... [-t tag] [-F <filter> -m <match> -p ...] -o <output> [-m <match>] [-p ...] [-f seconds]
+export const RUN_USAGE = `usage: logferry run -c <config> [--env KEY=VALUE]... [option]...
+       logferry run -i <input> [-p key=value]... [-t tag] [-F <filter> -m <match> -p ...] -o <output> [-m <match>] [-p ...]
+       logferry [option]...   (no command: the fluent-bit command line, e.g. --workdir=/fluent-bit/etc -c conf/fluent-bit.conf)
 
 Runs the agent on a Fluent Bit configuration until SIGTERM/SIGINT (or until an input asks to stop,
 e.g. tail Exit_On_Eof). The configuration is validated first: on errors nothing is read and the
 exit status is 1. With [SERVICE] Hot_Reload On, SIGHUP (or POST /api/v2/reload on the HTTP
 server) reads the configuration again and, if it is valid, replaces the running pipeline.
+Options are Fluent Bit's (4.2.8): plugin flags add sections after those of -c's file, service flags
+are overridden by its [SERVICE]; -D checks and exits. Without a command, failures exit 1 as
+Fluent Bit's do; 'logferry run' exits 2 on a usage error or an unreadable file.
 
 options:
-  -c, --config FILE     configuration file
-  --env KEY=VALUE       set a variable for \${KEY} expansion (repeatable)
-  -i, --input NAME      add an input plugin (Fluent Bit's command-line form)
-  -F, --filter NAME     add a filter plugin
-  -o, --output NAME     add an output plugin
-  -p, --prop KEY=VALUE  set a property of the last plugin added
-  -t, --tag TAG         set the Tag of the last input
-  -m, --match PATTERN   set the Match of the last filter or output
-  -f, --flush SECONDS   [SERVICE] Flush
-  -R, --parser FILE     [SERVICE] Parsers_File (repeatable)`;
+${flagsHelp()}`;
 
+/** How failures end the command: 'run' has logferry's exit codes, 'fluent-bit' Fluent Bit's (always 1). */
+export type AgentDialect = 'run' | 'fluent-bit';
 
-/** Fluent Bit's command-line plugin flags, in order, turned into a classic configuration text. */
-export function flagsToConfig(argv: readonly string[]): { text: string; rest: string[] } | { error: string } {
-  const service: string[] = [];
-  const sections: string[][] = [];
-  const rest: string[] = [];
-  const take = (i: number, flag: string): string | { error: string } => argv[i + 1] ?? { error: `${flag} needs a value` };
-  const lastSection = () => sections[sections.length - 1];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const header = a === '-i' || a === '--input' ? 'INPUT' : a === '-F' || a === '--filter' ? 'FILTER' : a === '-o' || a === '--output' ? 'OUTPUT' : undefined;
-    if (header) {
-      const v = take(i++, a);
-      if (typeof v !== 'string') return v;
-      sections.push([`[${header}]`, `    Name ${v}`]);
-    } else if (a === '-p' || a === '--prop' || a === '-t' || a === '--tag' || a === '-m' || a === '--match') {
-      const v = take(i++, a);
-      if (typeof v !== 'string') return v;
-      const s = lastSection();
-      if (!s) return { error: `${a} must follow -i, -F or -o` };
-      if (a === '-p' || a === '--prop') {
-        const eq = v.indexOf('=');
-        if (eq <= 0) return { error: `${a} needs key=value, got '${v}'` };
-        s.push(`    ${v.slice(0, eq)} ${v.slice(eq + 1)}`);
-      } else {
-        s.push(`    ${a === '-t' || a === '--tag' ? 'Tag' : 'Match'} ${v}`);
-      }
-    } else if (a === '-f' || a === '--flush' || a === '-R' || a === '--parser') {
-      const v = take(i++, a);
-      if (typeof v !== 'string') return v;
-      service.push(`    ${a === '-f' || a === '--flush' ? 'Flush' : 'Parsers_File'} ${v}`);
-    } else {
-      rest.push(a);
-    }
+/**
+ * Loads the configuration a command line names: the -c file (if any) with the command line's
+ * sections before its own (Fluent Bit reads the command line first: the file's [SERVICE] keys win,
+ * command-line plugins come first), or the command line alone.
+ */
+export function loadFlagsConfig(args: FluentBitArgs, env: Readonly<Record<string, string | undefined>>, cwd: string): ValidationResult {
+  const fromFlags = (text: string) => loadConfig(join(cwd, '<command line>'), { env: withHostname(env), cwd, text, format: 'classic' });
+  if (args.config === undefined) return validateLoaded(fromFlags(flagsConfigText(args)));
+  const file = loadConfig(args.config, { env: withHostname(env), cwd });
+  const overridden = overriddenByFile(args, file);
+  const text = flagsConfigText(args, new Set(overridden.keys()));
+  if (text.length === 0) return validateLoaded(file);
+  const flags = fromFlags(text);
+  // loadExtra (Parsers_File) reports into the file's arrays: extend them rather than copy.
+  file.files.push(...flags.files);
+  for (const [name, source] of flags.sources) file.sources.set(name, source);
+  file.diagnostics.push(...flags.diagnostics);
+  return validateLoaded({ ...file, sections: [...flags.sections, ...file.sections] });
+}
+
+/**
+ * The command line's [SERVICE] keys the file sets too (Fluent Bit reads the file's after them, so
+ * the file's win): left out of the command line's configuration, each with a warning at the file's
+ * key. Repeatable keys (-R's Parsers_File) add to the file's instead.
+ */
+function overriddenByFile(args: FluentBitArgs, file: LoadedConfig): Map<string, string> {
+  const fileKeys = new Map<string, Entry>();
+  for (const section of file.sections) {
+    if (section.kind !== 'service') continue;
+    for (const entry of section.entries) if (!fileKeys.has(entry.key.toLowerCase())) fileKeys.set(entry.key.toLowerCase(), entry);
   }
-  const parts = service.length > 0 ? [['[SERVICE]', ...service], ...sections] : sections;
-  return { text: parts.map((p) => p.join('\n')).join('\n\n') + '\n', rest };
+  const overridden = new Map<string, string>();
+  for (const [key, value] of flagsServiceEntries(args)) {
+    const entry = fileKeys.get(key);
+    if (!entry || (serviceSection.options as OptionTable)[key]?.multiple) continue;
+    overridden.set(key, value);
+    file.diagnostics.push(
+      makeDiagnostic({
+        code: 'duplicate-key',
+        severity: 'warning',
+        message: `the command line's ${key} ${value} is overridden by '${entry.key} ${entry.value}' in ${file.format === 'yaml' ? 'service' : '[SERVICE]'}, as in Fluent Bit`,
+        span: entry.keySpan,
+      }),
+    );
+  }
+  return overridden;
 }
 
 export async function runCommand(argv: string[], io: CommandIo, signals: NodeJS.EventEmitter = process, hooks: RunHooks = {}): Promise<number> {
-  const converted = flagsToConfig(argv);
-  if ('error' in converted) {
-    io.stderr(`logferry run: ${converted.error}\n${RUN_USAGE}\n`);
-    return EXIT.usage;
+  return agentCommand(argv, io, 'run', signals, hooks);
+}
+
+/** `logferry run ...` and `logferry <Fluent Bit's options>`: validate, then run (or with -D, only validate). */
+export async function agentCommand(argv: readonly string[], io: CommandIo, dialect: AgentDialect, signals: NodeJS.EventEmitter = process, hooks: RunHooks = {}): Promise<number> {
+  const name = dialect === 'run' ? 'logferry run' : 'logferry';
+  const failed = (code: number) => (dialect === 'run' ? code : EXIT.problems);
+  const usage = (problem: string) => {
+    if (dialect === 'run') return usageError('run', RUN_USAGE, io, problem);
+    io.stderr(`logferry: ${problem}\n${shortUsage('run', RUN_USAGE)}\n`);
+    return EXIT.problems;
+  };
+  const args = parseFluentBitArgs(argv);
+  if (typeof args === 'string') return usage(args);
+  for (const warning of args.unsupported) io.stderr(`${name}: warning: ${warning}\n`);
+  if (args.version) {
+    io.stdout(`logferry ${packageVersion()}\n`);
+    return EXIT.ok;
   }
-  const parsed = commandLine('run', RUN_USAGE, io, () =>
-    parseArgs({
-      args: converted.rest,
-      options: {
-        config: { type: 'string', short: 'c' },
-        env: { type: 'string', multiple: true, default: [] },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }),
-  );
-  if (typeof parsed === 'number') return parsed;
-  const { values } = parsed;
-  const env = envWithOverrides('run', values.env, io);
-  if (typeof env === 'number') return env;
-  const fromFlags = converted.text.trim().length > 0;
-  if (values.config && fromFlags) {
-    io.stderr('logferry run: use either -c <config> or plugin flags (-i/-F/-o), not both\n');
-    return EXIT.usage;
-  }
-  let result: ValidationResult;
-  if (values.config) {
-    if (!isFile(values.config, io)) {
-      io.stderr(`logferry run: cannot read '${values.config}': not a file\n`);
-      return EXIT.usage;
+  if (args.help) {
+    const last = args.sections[args.sections.length - 1];
+    if (!last) {
+      io.stdout(`${RUN_USAGE}\n`);
+      return EXIT.ok;
     }
-    result = validateConfig(values.config, { env, cwd: io.cwd });
-  } else if (fromFlags) {
-    result = validateConfig(join(io.cwd, '<command line>'), { env, cwd: io.cwd, text: converted.text });
-  } else {
-    io.stderr(`logferry run: no configuration: give -c <config> or -i/-o flags\n${RUN_USAGE}\n`);
-    return EXIT.usage;
+    // Fluent Bit's `-i tail -h` prints the plugin's options: logferry explain does.
+    const kind = last.header === 'CUSTOM' ? [] : ['--kind', last.header.toLowerCase()];
+    return (await import('./explain.js')).explainCommand([...kind, last.entries[0]![1]], io);
   }
-  if (result.diagnostics.length > 0) io.stderr(formatText(result.diagnostics, result.sources, result.files.length));
+  if (args.workdir !== undefined) {
+    const dir = resolve(io.cwd, args.workdir);
+    if (!isDirectory(dir)) {
+      io.stderr(`${name}: cannot change to --workdir '${args.workdir}': not a directory\n`);
+      return failed(EXIT.usage);
+    }
+    io.chdir?.(dir);
+    io = { ...io, cwd: dir };
+  }
+  const env = envWithOverrides(dialect, args.env, io);
+  if (typeof env === 'number') return failed(env);
+  if (args.config !== undefined && !isFile(args.config, io)) {
+    io.stderr(`${name}: could not open configuration file '${args.config}' (in ${io.cwd})\n`);
+    return failed(EXIT.usage);
+  }
+  if (args.config === undefined && args.sections.length === 0 && !args.dryRun) {
+    return usage('no configuration: give -c <config> or -i <input> -o <output> (-V prints the version)');
+  }
+  const load = () => loadFlagsConfig(args, env, io.cwd);
+  const result = load();
+  if (result.diagnostics.length > 0) io.stderr(formatText(result.diagnostics, result.sources, result.files.length, textStyle(io, 'stderr')));
   if (!result.ok) return EXIT.problems;
-  const configPath = values.config;
-  const load = () =>
-    configPath ? validateConfig(configPath, { env, cwd: io.cwd }) : validateConfig(join(io.cwd, '<command line>'), { env, cwd: io.cwd, text: converted.text });
+  if (args.dryRun) {
+    io.stderr('configuration test is successful\n');
+    return EXIT.ok;
+  }
   return runAgent(result.plan, load, io, signals, hooks);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** What the agent may do to the process beyond its io (tests replace it). */
@@ -127,7 +163,8 @@ export interface RunHooks {
  * enabled, runs alongside and reports the current pipeline.
  */
 async function runAgent(plan: Plan, load: () => ValidationResult, io: CommandIo, signals: NodeJS.EventEmitter, hooks: RunHooks): Promise<number> {
-  const log = createLogger(normalizeLevel(plan.service.log_level), (line) => io.stderr(line));
+  const sink = agentLogSink(plan, io);
+  const log = createLogger(normalizeLevel(plan.service.log_level), sink);
   log.child('logferry').info(startBanner(packageVersion(), process.pid));
   let requestStop: (code: number) => void = () => {};
   const finished = new Promise<number>((resolve) => {
@@ -135,7 +172,7 @@ async function runAgent(plan: Plan, load: () => ValidationResult, io: CommandIo,
   });
   const create = (p: Plan): Pipeline => {
     const pipeline: Pipeline = new Pipeline(p, {
-      logSink: (line) => io.stderr(line),
+      logSink: sink,
       onDone: () => {
         if (reload.pipeline === pipeline) requestStop(EXIT.ok);
       },
@@ -153,7 +190,7 @@ async function runAgent(plan: Plan, load: () => ValidationResult, io: CommandIo,
     load,
     create,
     log: log.child('reload'),
-    stderr: (text) => io.stderr(text),
+    stderr: sink,
     swapped: async (previous, current) => {
       // Fluent Bit starts a new HTTP server with the new context; logferry keeps its server unless
       // HTTP_Server, HTTP_Listen or HTTP_Port changed.
@@ -201,6 +238,23 @@ async function runAgent(plan: Plan, load: () => ValidationResult, io: CommandIo,
     signals.removeListener('SIGHUP', onHangup);
     await monitor?.close();
   }
+}
+
+/**
+ * Where the agent logs: [SERVICE] Log_File (or -l), appended to, as Fluent Bit does, else stderr.
+ * The file is the one of the first configuration: a reload does not move the log.
+ */
+function agentLogSink(plan: Plan, io: CommandIo): (line: string) => void {
+  const file = plan.service.log_file;
+  if (!file) return (line) => io.stderr(line);
+  const path = resolve(io.cwd, file);
+  return (line) => {
+    try {
+      appendFileSync(path, line);
+    } catch {
+      io.stderr(line); // an unwritable log file loses no line
+    }
+  };
 }
 
 function httpKey(plan: Plan): string {

@@ -1,5 +1,5 @@
 import { configSchema } from '../docs/json-schema.js';
-import { EXIT, type CommandIo } from './io.js';
+import { EXIT, usageError, type CommandIo } from './io.js';
 
 export const SCHEMA_USAGE = `usage: logferry schema
 
@@ -13,8 +13,7 @@ export function schemaCommand(args: string[], io: CommandIo): number {
     return EXIT.ok;
   }
   if (args.length > 0) {
-    io.stderr(`logferry schema: unexpected argument '${args[0]}'\n${SCHEMA_USAGE}\n`);
-    return EXIT.usage;
+    return usageError('schema', SCHEMA_USAGE, io, `unexpected argument '${args[0]}'`);
   }
   io.stdout(`${JSON.stringify(configSchema(), null, 2)}\n`);
   return EXIT.ok;

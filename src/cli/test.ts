@@ -1,10 +1,9 @@
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatMismatch } from '../config-test/compare.js';
 import { runTestFile } from '../config-test/run.js';
 import { readTestFile, TestFileError } from '../config-test/spec.js';
 import { formatText } from '../diagnostics/format-text.js';
-import { commandLine, EXIT, type CommandIo } from './io.js';
+import { commandLine, EXIT, usageError, type CommandIo } from './io.js';
 
 export const TEST_USAGE = `usage: logferry test [--verbose] <test.yaml>...
 
@@ -19,13 +18,10 @@ options:
 exit status: 0 every case passed, 1 a case failed or a configuration has errors, 2 usage or an unreadable test file`;
 
 export async function testCommand(args: string[], io: CommandIo): Promise<number> {
-  const parsed = commandLine('test', TEST_USAGE, io, () =>
-    parseArgs({ args, allowPositionals: true, options: { verbose: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }),
-  );
+  const parsed = commandLine('test', TEST_USAGE, io, { args, allowPositionals: true, options: { verbose: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } });
   if (typeof parsed === 'number') return parsed;
   if (parsed.positionals.length === 0) {
-    io.stderr(`logferry test: give at least one test file\n${TEST_USAGE}\n`);
-    return EXIT.usage;
+    return usageError('test', TEST_USAGE, io, 'give at least one test file');
   }
   let passed = 0;
   let failed = 0;

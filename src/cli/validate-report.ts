@@ -3,10 +3,11 @@
  * format name to its formatter, so the usage text, the option check and the output agree.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatGithub, githubUnreadable } from '../diagnostics/format-github.js';
+import { formatGithub } from '../diagnostics/format-github.js';
 import { formatJson } from '../diagnostics/format-json.js';
 import { formatSarif, type UnreadableInput } from '../diagnostics/format-sarif.js';
 import { formatText } from '../diagnostics/format-text.js';
+import type { TextStyle } from '../diagnostics/text-style.js';
 import type { CommandIo } from './io.js';
 import { packageVersion } from './version.js';
 
@@ -24,24 +25,19 @@ export interface ValidateReport {
   readonly sources: ReadonlyMap<string, string>;
   /** `--sarif-root`: the directory SARIF artifact URIs are relative to. */
   readonly sarifRoot?: string | undefined;
-  /** Inputs that could not be read (SARIF notifications, GitHub `::error` commands). */
+  /**
+   * Inputs that could not be read. Each is also an `unreadable-file` diagnostic (every format shows
+   * it); SARIF adds `executionSuccessful: false` and a notification per input.
+   */
   readonly unreadable?: readonly UnreadableInput[];
+  /** Colour of the text format (a terminal); none elsewhere. */
+  readonly style?: TextStyle | undefined;
 }
 
 export function writeReport(report: ValidateReport, io: CommandIo): void {
   const { files, diagnostics, unreadable = [] } = report;
   if (report.format === 'json') io.stdout(formatJson(files, diagnostics));
   else if (report.format === 'sarif') io.stdout(formatSarif(diagnostics, { toolVersion: packageVersion(), cwd: io.cwd, root: report.sarifRoot, unreadable }));
-  else if (report.format === 'github') io.stdout(formatGithub(diagnostics, files.length, { cwd: io.cwd, workspace: io.env['GITHUB_WORKSPACE'], unreadable }));
-  else io.stdout(formatText(diagnostics, report.sources, files.length));
-}
-
-/**
- * Inputs that cannot be read, in the formats a CI step reads from stdout: a SARIF log with
- * `executionSuccessful: false` (so an upload step after a failed check still has a file) and
- * workflow `::error` commands. Text and JSON say it on stderr only, as before.
- */
-export function writeUnreadable(format: ValidateFormat, unreadable: readonly UnreadableInput[], sarifRoot: string | undefined, io: CommandIo): void {
-  if (format === 'sarif') io.stdout(formatSarif([], { toolVersion: packageVersion(), cwd: io.cwd, root: sarifRoot, unreadable }));
-  if (format === 'github') for (const u of unreadable) io.stdout(`${githubUnreadable(u.file, u.reason)}\n`);
+  else if (report.format === 'github') io.stdout(formatGithub(diagnostics, files.length, { cwd: io.cwd, workspace: io.env['GITHUB_WORKSPACE'] }));
+  else io.stdout(formatText(diagnostics, report.sources, files.length, report.style));
 }

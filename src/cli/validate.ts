@@ -1,10 +1,12 @@
-import { parseArgs } from 'node:util';
+import { statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { isYamlPath } from '../config/fargate/manifest.js';
-import { validateFargateFiles, validateManifestFile, type FargateValidation } from '../config/fargate/validate.js';
+import { validateFargateFiles, validateManifestFile, validateManifestText, type FargateValidation } from '../config/fargate/validate.js';
 import { validateConfig } from '../config/validate.js';
-import { envWithOverrides, EXIT, isFile, type CommandIo } from './io.js';
-import { isValidateFormat, VALIDATE_FORMATS, writeReport, writeUnreadable } from './validate-report.js';
+import { textStyle } from './colour.js';
+import { commandLine, envWithOverrides, EXIT, isFile, usageError, type CommandIo } from './io.js';
+import { isValidateFormat, VALIDATE_FORMATS, writeReport } from './validate-report.js';
 
 export const VALIDATE_USAGE = `usage: logferry validate [--format text|json|sarif|github] [--sarif-root DIR] [--env KEY=VALUE]... [--deny-warnings] [--fargate] [--main KEY] <config>...
 
@@ -43,51 +45,36 @@ function guarded<T>(file: string, check: () => T): T | Checked {
 }
 
 export async function validateCommand(args: string[], io: CommandIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        env: { type: 'string', multiple: true, default: [] },
-        'deny-warnings': { type: 'boolean', default: false },
-        fargate: { type: 'boolean', default: false },
-        main: { type: 'string' },
-        'sarif-root': { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    io.stderr(`logferry validate: ${(err as Error).message}\n${VALIDATE_USAGE}\n`);
-    return EXIT.usage;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(`${VALIDATE_USAGE}\n`);
-    return EXIT.ok;
-  }
+  const parsed = commandLine('validate', VALIDATE_USAGE, io, {
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      env: { type: 'string', multiple: true, default: [] },
+      'deny-warnings': { type: 'boolean', default: false },
+      fargate: { type: 'boolean', default: false },
+      main: { type: 'string' },
+      'sarif-root': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const format = values.format;
-  if (!isValidateFormat(format)) {
-    io.stderr(`logferry validate: --format must be ${VALIDATE_FORMATS.join(', ')}, not '${format}'\n`);
-    return EXIT.usage;
-  }
-  if (positionals.length === 0) {
-    io.stderr(`logferry validate: no config file given\n${VALIDATE_USAGE}\n`);
-    return EXIT.usage;
-  }
+  if (!isValidateFormat(format)) return usageError('validate', VALIDATE_USAGE, io, `--format must be ${VALIDATE_FORMATS.join(', ')}, not '${format}'`);
+  if (parsed.positionals.length === 0) return usageError('validate', VALIDATE_USAGE, io, "no config file given ('-' reads standard input)");
+  if (parsed.positionals.filter((f) => f === STDIN).length > 1) return usageError('validate', VALIDATE_USAGE, io, "'-' (standard input) can be given once");
   const env = envWithOverrides('validate', values.env, io);
   if (typeof env === 'number') return env;
-  const unreadable = positionals.filter((file) => !isFile(file, io)).map((file) => ({ file, reason: 'not a file' }));
-  for (const u of unreadable) io.stderr(`logferry validate: cannot read '${u.file}': ${u.reason}\n`);
-  if (unreadable.length > 0) {
-    writeUnreadable(format, unreadable, values['sarif-root'], io);
-    return EXIT.usage;
-  }
+  // Every argument is checked: one that cannot be read is a diagnostic, and the exit status 2.
+  const unreadable = parsed.positionals.filter((f) => f !== STDIN && !isFile(f, io));
+  const positionals = parsed.positionals.filter((f) => !unreadable.includes(f));
+  const stdin = positionals.includes(STDIN) ? await checkStdin(io, env, values) : undefined;
+  if (typeof stdin === 'number') return stdin;
 
   // Kubernetes manifests with ConfigMaps; with --fargate, the other files form one Fargate configuration.
   const manifests = new Map<string, Checked | undefined>(
-    positionals.map((f) => [f, guarded(f, () => validateManifestFile(f, { cwd: io.cwd, fargate: values.fargate, env, main: values.main }))]),
+    positionals.map((f) => [f, f === STDIN ? stdin : guarded(f, () => validateManifestFile(f, { cwd: io.cwd, fargate: values.fargate, env, main: values.main }))]),
   );
   const fargateSet = values.fargate ? positionals.filter((f) => !manifests.get(f)) : [];
   const notManifest = fargateSet.find(isYamlPath);
@@ -104,14 +91,55 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
     for (const [k, v] of result.sources) sources.set(k, v);
     diagnostics.push(...result.diagnostics);
   };
-  for (const file of positionals) {
+  // In the order given.
+  const unreadableInputs = unreadable.map((file) => ({ file, reason: whyUnreadable(file, io) }));
+  for (const file of parsed.positionals) {
+    const u = unreadableInputs.find((i) => i.file === file);
+    if (u) {
+      add({ files: [file], sources: new Map(), diagnostics: [makeDiagnostic({ code: 'unreadable-file', message: `cannot read '${file}': ${u.reason}`, file })] });
+      continue;
+    }
     if (fargateSet.includes(file)) continue;
     add(manifests.get(file) ?? guarded(file, () => validateConfig(file, { env, cwd: io.cwd })));
   }
   if (fargateSet.length > 0) add(guarded(fargateSet[0]!, () => validateFargateFiles(fargateSet, { cwd: io.cwd })));
-  writeReport({ format, files, diagnostics, sources, sarifRoot: values['sarif-root'] }, io);
+  writeReport({ format, files, diagnostics, sources, sarifRoot: values['sarif-root'], unreadable: unreadableInputs, style: textStyle(io, 'stdout') }, io);
 
   const errors = diagnostics.some((d) => d.severity === 'error');
   const warnings = diagnostics.some((d) => d.severity === 'warning');
+  if (unreadable.length > 0) return EXIT.usage;
   return errors || (values['deny-warnings'] && warnings) ? EXIT.problems : EXIT.ok;
+}
+
+/** The argument naming standard input. */
+const STDIN = '-';
+/** How standard input is shown in diagnostics. */
+const STDIN_NAME = '<stdin>';
+
+/**
+ * Checks standard input (`kubectl get cm aws-logging -n aws-observability -o yaml | logferry validate -`):
+ * a Kubernetes manifest as a manifest file is, else a Fluent Bit configuration, YAML when its first
+ * line is a `key:` (service:, pipeline:, ...), classic otherwise. Relative paths in it resolve
+ * against the working directory.
+ */
+async function checkStdin(io: CommandIo, env: Readonly<Record<string, string | undefined>>, values: { fargate: boolean; main?: string | undefined }): Promise<Checked | number> {
+  const text = io.readStdin ? await io.readStdin() : '';
+  const manifest = guarded(STDIN_NAME, () => validateManifestText(STDIN_NAME, text, io.cwd, { fargate: values.fargate, env, main: values.main }));
+  if (manifest) return manifest;
+  if (values.fargate) {
+    io.stderr(`logferry validate: --fargate: standard input holds no Kubernetes ConfigMap; pipe the aws-logging manifest (kubectl get cm aws-logging -n aws-observability -o yaml)\n`);
+    return EXIT.usage;
+  }
+  const firstLine = text.split('\n').find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
+  const format = /^[A-Za-z_][\w.-]*\s*:/.test(firstLine) ? 'yaml' : 'classic';
+  return guarded(STDIN_NAME, () => validateConfig(join(io.cwd, STDIN_NAME), { env, cwd: io.cwd, text, format }));
+}
+
+/** Why an argument is not a readable file, in a few words. */
+function whyUnreadable(file: string, io: CommandIo): string {
+  try {
+    return statSync(resolve(io.cwd, file)).isDirectory() ? 'it is a directory' : 'not a regular file';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((err as NodeJS.ErrnoException).code ?? String(err));
+  }
 }

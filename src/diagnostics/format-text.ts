@@ -1,5 +1,6 @@
 import type { Diagnostic } from './diagnostic.js';
 import { maskDiagnostic, maskSecrets } from './secrets.js';
+import { PLAIN_STYLE, type TextStyle } from './text-style.js';
 
 /** Source text per file name, used to print the offending line under a diagnostic. */
 export type SourceMap = ReadonlyMap<string, string>;
@@ -30,9 +31,9 @@ const EXCERPT = 200;
  * One diagnostic as a compiler prints it: header, gutter with the source line, carets, help.
  * Values of secret-bearing keys are masked in the line, the message and the hint.
  */
-export function formatDiagnostic(diagnostic: Diagnostic, sources: SourceMap): string {
+export function formatDiagnostic(diagnostic: Diagnostic, sources: SourceMap, style: TextStyle = PLAIN_STYLE): string {
   const d = maskDiagnostic(diagnostic);
-  const out = [`${d.file}:${d.line}:${d.column}: ${d.severity}[${d.code}]: ${d.message}`];
+  const out = [`${style.emphasis(`${d.file}:${d.line}:${d.column}:`)} ${style.severity(d.severity, `${d.severity}[${d.code}]`)}: ${d.message}`];
   const line = sourceLine(sources.get(d.file), d.line);
   if (line !== undefined) {
     // A long line: the part from a little before the column, `...` marking what is left out.
@@ -44,25 +45,25 @@ export function formatDiagnostic(diagnostic: Diagnostic, sources: SourceMap): st
     const pad = ' '.repeat(gutter.length);
     const lastCol = d.endLine === d.line && d.endColumn !== undefined ? d.endColumn - from + (from > 0 ? 3 : 0) : text.length + 1;
     const width = Math.max(1, Math.min(lastCol, text.length + 1) - column);
-    out.push(`${pad} |`);
-    out.push(`${gutter} | ${visible(text)}`);
-    out.push(`${pad} | ${' '.repeat(Math.max(0, column - 1))}${'^'.repeat(width)}`);
+    out.push(style.gutter(`${pad} |`));
+    out.push(`${style.gutter(`${gutter} |`)} ${visible(text)}`);
+    out.push(`${style.gutter(`${pad} |`)} ${' '.repeat(Math.max(0, column - 1))}${style.severity(d.severity, '^'.repeat(width))}`);
   }
-  if (d.hint) out.push(`  help: ${d.hint}`);
+  if (d.hint) out.push(`  ${style.emphasis('help:')} ${d.hint}`);
   return out.join('\n');
 }
 
-export function summarize(diagnostics: readonly Diagnostic[], fileCount: number): string {
+export function summarize(diagnostics: readonly Diagnostic[], fileCount: number, style: TextStyle = PLAIN_STYLE): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   const files = plural(fileCount, 'file');
-  if (errors === 0 && warnings === 0) return `ok: ${files} checked, no problems`;
-  return `${errors > 0 ? 'failed' : 'ok'}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${files}`;
+  if (errors === 0 && warnings === 0) return `${style.severity('ok', 'ok')}: ${files} checked, no problems`;
+  return `${errors > 0 ? style.severity('error', 'failed') : style.severity('ok', 'ok')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${files}`;
 }
 
-export function formatText(diagnostics: readonly Diagnostic[], sources: SourceMap, fileCount: number): string {
-  const blocks = diagnostics.map((d) => formatDiagnostic(d, sources));
-  blocks.push(summarize(diagnostics, fileCount));
+export function formatText(diagnostics: readonly Diagnostic[], sources: SourceMap, fileCount: number, style: TextStyle = PLAIN_STYLE): string {
+  const blocks = diagnostics.map((d) => formatDiagnostic(d, sources, style));
+  blocks.push(summarize(diagnostics, fileCount, style));
   return `${blocks.join('\n\n')}\n`;
 }

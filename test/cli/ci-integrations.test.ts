@@ -87,7 +87,7 @@ describe('action.yml', () => {
     expect(run.code).toBe(2);
     const log = JSON.parse(readFileSync(join(run.dir, 'logferry.sarif'), 'utf8')) as SarifLog;
     expect(log.runs[0]!.invocations[0]!.executionSuccessful).toBe(false);
-    expect(log.runs[0]!.invocations[0]!.toolExecutionNotifications!.map((n) => n.message.text)).toEqual(["cannot read 'missing.conf': not a file"]);
+    expect(log.runs[0]!.invocations[0]!.toolExecutionNotifications!.map((n) => n.message.text)).toEqual(["cannot read 'missing.conf': no such file"]);
   });
 });
 

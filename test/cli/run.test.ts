@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flagsToConfig, runCommand } from '../../src/cli/run.js';
+import { flagsConfigText, parseFluentBitArgs } from '../../src/cli/fluent-bit-args.js';
+import { runCommand } from '../../src/cli/run.js';
 import { packageVersion } from '../../src/cli/version.js';
 import { REPO_ROOT } from '../support/cli.js';
 
@@ -16,12 +17,11 @@ function io() {
 
 describe('logferry run', () => {
   it("turns Fluent Bit's command-line flags into a configuration", () => {
-    const r = flagsToConfig(['-i', 'dummy', '-t', 'd', '-p', 'rate=5', '-o', 'stdout', '-m', '*', '-f', '1']);
-    expect(r).toEqual({
-      text: '[SERVICE]\n    Flush 1\n\n[INPUT]\n    Name dummy\n    Tag d\n    rate 5\n\n[OUTPUT]\n    Name stdout\n    Match *\n',
-      rest: [],
-    });
-    expect(flagsToConfig(['-p', 'a=b'])).toEqual({ error: '-p must follow -i, -F or -o' });
+    const r = parseFluentBitArgs(['-i', 'dummy', '-t', 'd', '-p', 'rate=5', '-o', 'stdout', '-m', '*', '-f', '1']);
+    expect(typeof r !== 'string' && flagsConfigText(r)).toBe(
+      '[SERVICE]\n    flush 1\n\n[INPUT]\n    Name dummy\n    Tag d\n    rate 5\n\n[OUTPUT]\n    Name stdout\n    Match *\n',
+    );
+    expect(parseFluentBitArgs(['-p', 'a=b'])).toBe('-p must follow -i, -F or -o (the plugin it sets a property of)');
   });
 
   it('prints the diagnostics and exits 1 before running an invalid configuration', async () => {
@@ -33,7 +33,7 @@ describe('logferry run', () => {
   });
 
   it('exits 2 on usage errors', async () => {
-    for (const args of [[], ['-c'], ['-c', 'nope.conf'], ['-c', 'x.conf', '-i', 'dummy']]) {
+    for (const args of [[], ['-c'], ['-c', 'nope.conf'], ['-c', 'x.conf', '-i', 'dummy'], ['--confg', 'x.conf']]) {
       const { io: cio } = io();
       expect(await runCommand(args, cio, new EventEmitter()), args.join(' ')).toBe(2);
     }

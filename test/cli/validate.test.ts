@@ -50,13 +50,25 @@ describe('logferry validate', () => {
     expect((await runCli(['validate', '--deny-warnings', 'fixtures/configs/invalid/unrouted-input.conf'])).code).toBe(1);
   });
 
-  it('exits 2 for usage errors and unreadable input, with a message on stderr', async () => {
-    for (const args of [['validate'], ['validate', '--format', 'xml', VALID], ['validate', '--env', 'NOEQUALS', VALID], ['validate', 'no/such/file.conf'], ['validate', 'fixtures'], ['frobnicate']]) {
+  it('exits 2 for usage errors, with a message on stderr', async () => {
+    for (const args of [['validate'], ['validate', '--format', 'xml', VALID], ['validate', '--env', 'NOEQUALS', VALID], ['frobnicate']]) {
       const run = await runCli(args);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr.length, args.join(' ')).toBeGreaterThan(0);
       expect(run.stdout).toBe('');
     }
+  });
+
+  it('exits 2 for an unreadable argument, reported as a diagnostic after checking every other one', async () => {
+    const run = await runCli(['validate', 'no/such/file.conf', 'fixtures', 'fixtures/configs/invalid/unknown-key-typo.conf']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain("no/such/file.conf:1:1: error[unreadable-file]: cannot read 'no/such/file.conf': no such file");
+    expect(run.stdout).toContain("fixtures:1:1: error[unreadable-file]: cannot read 'fixtures': it is a directory");
+    expect(run.stdout).toContain("error[unknown-key]: unknown key 'Mem_Buf_Limt'");
+    expect(run.stdout).toMatch(/failed: 3 errors, 0 warnings in 3 files\n$/);
+    const json = await runCli(['validate', '--format', 'json', VALID, 'no/such/file.conf']);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ files: [VALID, 'no/such/file.conf'], diagnostics: [{ code: 'unreadable-file', file: 'no/such/file.conf' }] });
   });
 
   it('prints help and the version', async () => {

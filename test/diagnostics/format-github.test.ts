@@ -32,7 +32,7 @@ describe('validate --format github', () => {
   it('reports an unreadable input as an ::error command (exit 2)', async () => {
     const run = await runCli(['validate', '--format', 'github', 'no/such.conf']);
     expect(run.code).toBe(2);
-    expect(run.stdout).toBe("::error title=logferry::cannot read 'no/such.conf': not a file\n");
+    expect(run.stdout.split('\n')[0]).toBe("::error file=no/such.conf,line=1,col=1,title=logferry unreadable-file::cannot read 'no/such.conf': no such file");
   });
 
   it('escapes as the Actions toolkit does: the runner gets back every message and property exactly', () => {

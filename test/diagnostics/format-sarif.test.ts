@@ -131,25 +131,26 @@ describe('validate --format sarif', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it('still writes a valid log, with executionSuccessful false and a notification per input (exit 2)', async () => {
-      const { code, log } = await sarifOf(
-        ['fixtures/configs/valid/dummy-stdout.conf', 'no/such.conf', dir],
-        `logferry validate: cannot read 'no/such.conf': not a file\nlogferry validate: cannot read '${dir}': not a file\n`,
-      );
+      // Every argument is checked: the readable one too, and each unreadable one is also a result.
+      const { code, log } = await sarifOf(['fixtures/configs/valid/dummy-stdout.conf', 'no/such.conf', dir]);
       expect(code).toBe(2);
       expect(validator()(log)).toBe(true);
-      expect(log.runs[0]!.results).toEqual([]);
+      expect(log.runs[0]!.results.map((r) => [r.ruleId, r.message.text])).toEqual([
+        ['unreadable-file', "cannot read 'no/such.conf': no such file"],
+        ['unreadable-file', `cannot read '${dir}': it is a directory`],
+      ]);
       expect(log.runs[0]!.invocations).toEqual([
         {
           executionSuccessful: false,
           toolExecutionNotifications: [
             {
               level: 'error',
-              message: { text: "cannot read 'no/such.conf': not a file" },
+              message: { text: "cannot read 'no/such.conf': no such file" },
               locations: [{ physicalLocation: { artifactLocation: { uri: 'no/such.conf', uriBaseId: '%SRCROOT%' } } }],
             },
             {
               level: 'error',
-              message: { text: `cannot read '${dir}': not a file` },
+              message: { text: `cannot read '${dir}': it is a directory` },
               locations: [{ physicalLocation: { artifactLocation: { uri: pathToFileURL(dir).href } } }],
             },
           ],

@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CommandIo } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -13,8 +14,13 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the real CLI in-process with the repository root as working directory. */
-export async function runCli(args: string[], env: Readonly<Record<string, string>> = GOLDEN_ENV, cwd = REPO_ROOT): Promise<CliRun> {
+/** Runs the real CLI in-process with the repository root as working directory; `extra`: standard input, terminals. */
+export async function runCli(
+  args: string[],
+  env: Readonly<Record<string, string>> = GOLDEN_ENV,
+  cwd = REPO_ROOT,
+  extra: Pick<CommandIo, 'readStdin' | 'isTTY'> = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
@@ -26,6 +32,7 @@ export async function runCli(args: string[], env: Readonly<Record<string, string
     },
     env,
     cwd,
+    ...extra,
   });
   return { code, stdout, stderr };
 }

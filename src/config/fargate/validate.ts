@@ -63,9 +63,17 @@ export function validateManifestFile(path: string, options: FargateOptions = {})
   const abs = resolve(cwd, path);
   const text = readText(abs);
   if (typeof text !== 'string') return undefined;
-  const manifest = readManifest(displayName(cwd, abs), text);
+  return validateManifestText(displayName(cwd, abs), text, dirname(abs), options);
+}
+
+/**
+ * Validates a manifest's text already read (`logferry validate -` reads standard input), shown as
+ * `name`; `rootDir` plays the directory of the file. Undefined when the text holds no ConfigMap.
+ */
+export function validateManifestText(name: string, text: string, rootDir: string, options: FargateOptions = {}): FargateValidation | undefined {
+  const manifest = readManifest(name, text);
   if (!manifest) return undefined;
-  const checked = checkManifest(manifest, { fargate: options.fargate === true, rootDir: dirname(abs), env: options.env ?? process.env, main: options.main });
+  const checked = checkManifest(manifest, { fargate: options.fargate === true, rootDir, env: options.env ?? process.env, main: options.main });
   return result(checked.plans, checked.diagnostics, new Map([[manifest.file, text]]));
 }
 

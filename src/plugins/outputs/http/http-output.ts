@@ -3,10 +3,9 @@ import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import type { EventBatch } from '../../../engine/event.js';
 import { dateKeyOption, formatJsonRecord, type JsonDateFormat, type JsonRecordOptions } from '../../../engine/format/json.js';
-import type { FlushResult, OutputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';
-import type definition from './index.js';
+import type { HttpOptions } from './options.js';
 
 const MIME: Readonly<Record<string, string>> = { json: 'application/json', json_stream: 'application/json', json_lines: 'application/x-ndjson' };
 
@@ -28,8 +27,8 @@ export class HttpOutput implements OutputRuntime {
   private readonly tlsOptions: AgentOptions;
 
   constructor(
-    private readonly o: PluginOptions<typeof definition>,
-    _ctx: PluginContextOf<typeof definition>,
+    private readonly o: HttpOptions,
+    _ctx: OutputContext,
   ) {
     this.json = { dateKey: dateKeyOption(this.o.json_date_key), dateFormat: this.o.json_date_format as JsonDateFormat };
     this.headers = [];

@@ -4,7 +4,7 @@ import { opt, unsupportedWhen } from '../../../options/kinds.js';
 import type { OptionTable } from '../../../options/spec.js';
 import { emfKind } from './emf-inputs.js';
 import { parseNameTemplate } from './names.js';
-import { AWS_UNSUPPORTED_NET } from '../shared/net-options.js';
+import { AWS_CREDENTIAL_KEYS } from '../shared/aws-options.js';
 
 /** An `ineffective-option` warning for each EMF key that is set: `<key> <why>`. */
 function reportEmfKeys(o: { readonly metric_namespace?: string | undefined; readonly metric_dimensions?: string | undefined }, ctx: CheckContext, why: string, hint: string): void {
@@ -40,11 +40,7 @@ export const CLOUDWATCH_LOGS_OPTIONS = {
   log_key: opt.string({ doc: 'Send only the value of this record key instead of the whole record as JSON' }),
   log_format: opt.string({ doc: 'Format announced to CloudWatch in the x-amzn-logs-format header, e.g. json/emf' }),
   extra_user_agent: opt.string({ doc: 'Text appended to the User-Agent header (meant for AWS-provided configurations)' }),
-  role_arn: opt.string({ doc: 'IAM role to assume for the API calls' }),
-  external_id: opt.string({ doc: 'External ID passed to STS when assuming role_arn' }),
-  sts_endpoint: opt.string({ doc: 'Custom STS endpoint used to assume role_arn' }),
-  ...AWS_UNSUPPORTED_NET,
-  profile: opt.string({ doc: 'Profile of the shared AWS config/credentials files to use' }),
+  ...AWS_CREDENTIAL_KEYS,
   endpoint: opt.string({ doc: 'Custom CloudWatch Logs endpoint (default logs.<region>.amazonaws.com; https:// is stripped)' }),
   auto_create_group: opt.bool({ default: 'false', doc: 'Create the log group when it does not exist (streams are always created)' }),
   auto_retry_requests: {

@@ -88,8 +88,11 @@ export type EsOptions = OptionsOfTable<'output', typeof ES_OPTIONS>;
 /** The typed options an `opensearch` instance's runtime receives (common keys included). */
 export type OpensearchOptions = OptionsOfTable<'output', typeof OPENSEARCH_OPTIONS>;
 
+/** The keys both tables share, as the plan types them: what the Bulk body builder (bulk.ts) reads. */
+export type BulkOptions = OptionsOf<typeof common>;
+
 /** What the checks read: the keys both tables share, and es's API key (absent from opensearch). */
-type CheckedOptions = OptionsOf<typeof common> & Partial<Pick<OptionsOf<typeof esOnly>, 'http_api_key'>>;
+type CheckedOptions = BulkOptions & Partial<Pick<OptionsOf<typeof esOnly>, 'http_api_key'>>;
 
 /** Cross-key rules of es_conf.c / os_conf.c that stop Fluent Bit from starting, and its warnings. */
 export function checkBulkOptions(o: CheckedOptions, ctx: CheckContext): void {

@@ -2,7 +2,7 @@ import { request as httpRequest, validateHeaderValue, type IncomingMessage } fro
 import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import type { EventBatch } from '../../../engine/event.js';
-import { dateKeyOption, formatJsonRecord, type JsonDateFormat, type JsonRecordOptions } from '../../../engine/format/json.js';
+import { dateKeyOption, formatJsonRecord, type JsonRecordOptions } from '../../../engine/format/json.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';
 import type { HttpOptions } from './options.js';
@@ -30,7 +30,7 @@ export class HttpOutput implements OutputRuntime {
     private readonly o: HttpOptions,
     _ctx: OutputContext,
   ) {
-    this.json = { dateKey: dateKeyOption(this.o.json_date_key), dateFormat: this.o.json_date_format as JsonDateFormat };
+    this.json = { dateKey: dateKeyOption(this.o.json_date_key), dateFormat: this.o.json_date_format };
     this.headers = [];
     for (const h of this.o.header ?? []) {
       const m = /^(\S+)\s+(.*)$/.exec(h.trim());

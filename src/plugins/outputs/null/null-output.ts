@@ -13,7 +13,7 @@ export class NullOutput implements OutputRuntime {
   constructor(o: NullOptions, _ctx: OutputContext) {
     this.format = o.format;
     this.dateKey = dateKeyOption(o.json_date_key);
-    this.dateFormat = o.json_date_format ?? 'double';
+    this.dateFormat = o.json_date_format;
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {

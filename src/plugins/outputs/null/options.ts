@@ -8,7 +8,7 @@ export const NULL_OPTIONS = {
     values: ['msgpack', 'json', 'json_lines', 'json_stream'] as const,
     doc: 'Encode records in this format before discarding them (benchmarks the encoder); msgpack skips encoding',
   }),
-  json_date_format: opt.enum({ values: JSON_DATE_FORMATS, doc: 'How the record time is written when format is a JSON format (default double)' }),
+  json_date_format: opt.enum({ values: JSON_DATE_FORMATS, default: 'double', doc: 'How the record time is written when format is a JSON format' }),
   json_date_key: opt.string({ default: 'date', doc: 'Key of the record time when format is a JSON format; false or off leaves it out' }),
   workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
 } as const;

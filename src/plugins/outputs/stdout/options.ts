@@ -18,7 +18,7 @@ export const STDOUT_OPTIONS = {
       severity: 'warning',
     },
   ),
-  json_date_format: opt.enum({ values: JSON_DATE_FORMATS, doc: 'How the record time is written in JSON formats (default double)' }),
+  json_date_format: opt.enum({ values: JSON_DATE_FORMATS, default: 'double', doc: 'How the record time is written in JSON formats' }),
   json_date_key: opt.string({ default: 'date', doc: 'Key of the record time in JSON formats; false or off leaves it out' }),
   workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),
 } as const;

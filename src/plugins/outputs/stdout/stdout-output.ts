@@ -40,7 +40,7 @@ export class StdoutOutput implements OutputRuntime {
     this.format = o.format;
     // Declared unsupported in the table (a plan warning): printed as json_lines.
     if (this.format === 'otlp_json' || this.format === 'otlp_json_pretty') this.format = 'json_lines';
-    this.json = { dateKey: dateKeyOption(o.json_date_key), dateFormat: o.json_date_format ?? 'double' };
+    this.json = { dateKey: dateKeyOption(o.json_date_key), dateFormat: o.json_date_format };
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {

@@ -23,7 +23,8 @@ export function parseRetryLimit(text: string): ParseOutcome<number> {
 
 const LOG_LEVELS = ['off', 'error', 'warn', 'warning', 'info', 'debug', 'trace'] as const;
 
-const TLS = {
+/** The `tls.*` keys of network inputs and outputs (flb_tls); tls-agent.ts types its options from them. */
+export const TLS_KEYS = {
   tls: opt.bool({ default: 'off', doc: 'Enable TLS' }),
   'tls.verify': opt.bool({ default: 'on', doc: 'Verify the peer certificate' }),
   'tls.verify_hostname': opt.bool({ default: 'off', doc: 'Verify that the certificate matches the host name' }),
@@ -44,6 +45,27 @@ const CONDITION = {
   condition: opt.unsupported({ doc: 'Conditional processing rule (newer Fluent Bit builds)', reason: 'conditional processing is not implemented; the section always applies' }),
 } as const;
 
+/** The upstream `net.*` keys of every output (flb_upstream config map); aws-client.ts types its options from them. */
+export const NET_KEYS = {
+  'net.dns.mode': opt.enum({ values: ['udp', 'tcp'] as const, doc: 'DNS transport' }),
+  'net.dns.resolver': opt.enum({ values: ['legacy', 'async'] as const, doc: 'DNS resolver' }),
+  'net.dns.prefer_ipv4': opt.bool({ default: 'false', doc: 'Prefer IPv4 addresses' }),
+  'net.dns.prefer_ipv6': opt.bool({ default: 'false', doc: 'Prefer IPv6 addresses' }),
+  'net.keepalive': opt.bool({ default: 'true', doc: 'Reuse connections' }),
+  'net.keepalive_idle_timeout': opt.time({ default: '30s', doc: 'Close idle keepalive connections after this long' }),
+  'net.keepalive_max_recycle': opt.int({ default: '2000', doc: 'Requests per keepalive connection before it is closed' }),
+  'net.tcp_keepalive': opt.bool({ default: 'off', doc: 'Enable TCP keepalive probes' }),
+  'net.tcp_keepalive_time': opt.int({ default: '-1', doc: 'Idle seconds before TCP keepalive probes' }),
+  'net.tcp_keepalive_interval': opt.int({ default: '-1', doc: 'Seconds between TCP keepalive probes' }),
+  'net.tcp_keepalive_probes': opt.int({ default: '-1', doc: 'Unanswered probes before the connection is dropped' }),
+  'net.io_timeout': opt.time({ default: '0s', doc: 'Timeout of one network read or write (0 = none)' }),
+  'net.connect_timeout': opt.time({ default: '10s', doc: 'Connection timeout' }),
+  'net.connect_timeout_log_error': opt.bool({ default: 'true', doc: 'Log connection timeouts as errors' }),
+  'net.source_address': opt.string({ doc: 'Local address to connect from' }),
+  'net.max_worker_connections': opt.int({ default: '0', doc: 'Connections per worker (0 = unlimited)' }),
+  'net.proxy_env_ignore': opt.bool({ default: 'false', doc: 'Ignore HTTP_PROXY/HTTPS_PROXY' }),
+} as const;
+
 export const INPUT_COMMON = {
   name: opt.string({ required: true, doc: 'Plugin name' }),
   ...CONDITION,
@@ -60,7 +82,7 @@ export const INPUT_COMMON = {
   host: opt.string({ doc: 'Host (network inputs)' }),
   port: opt.int({ min: 0, max: 65535, doc: 'Port (network inputs)' }),
   ipv6: opt.bool({ default: 'off', doc: 'Use IPv6 (network inputs)' }),
-  ...TLS,
+  ...TLS_KEYS,
 } as const;
 
 export const FILTER_COMMON = {
@@ -91,22 +113,6 @@ export const OUTPUT_COMMON = {
   retry_limit: opt.custom('retry', { default: '1', doc: 'Retries per chunk: a number, no_limits/False (unlimited) or no_retries' }, parseRetryLimit),
   workers: opt.int({ min: 0, doc: 'Worker threads (plugin-specific default)' }),
   'storage.total_limit_size': opt.size({ doc: 'Cap on filesystem chunk bytes queued for this output; oldest dropped (off = unlimited)' }),
-  'net.dns.mode': opt.enum({ values: ['udp', 'tcp'] as const, doc: 'DNS transport' }),
-  'net.dns.resolver': opt.enum({ values: ['legacy', 'async'] as const, doc: 'DNS resolver' }),
-  'net.dns.prefer_ipv4': opt.bool({ default: 'false', doc: 'Prefer IPv4 addresses' }),
-  'net.dns.prefer_ipv6': opt.bool({ default: 'false', doc: 'Prefer IPv6 addresses' }),
-  'net.keepalive': opt.bool({ default: 'true', doc: 'Reuse connections' }),
-  'net.keepalive_idle_timeout': opt.time({ default: '30s', doc: 'Close idle keepalive connections after this long' }),
-  'net.keepalive_max_recycle': opt.int({ default: '2000', doc: 'Requests per keepalive connection before it is closed' }),
-  'net.tcp_keepalive': opt.bool({ default: 'off', doc: 'Enable TCP keepalive probes' }),
-  'net.tcp_keepalive_time': opt.int({ default: '-1', doc: 'Idle seconds before TCP keepalive probes' }),
-  'net.tcp_keepalive_interval': opt.int({ default: '-1', doc: 'Seconds between TCP keepalive probes' }),
-  'net.tcp_keepalive_probes': opt.int({ default: '-1', doc: 'Unanswered probes before the connection is dropped' }),
-  'net.io_timeout': opt.time({ default: '0s', doc: 'Timeout of one network read or write (0 = none)' }),
-  'net.connect_timeout': opt.time({ default: '10s', doc: 'Connection timeout' }),
-  'net.connect_timeout_log_error': opt.bool({ default: 'true', doc: 'Log connection timeouts as errors' }),
-  'net.source_address': opt.string({ doc: 'Local address to connect from' }),
-  'net.max_worker_connections': opt.int({ default: '0', doc: 'Connections per worker (0 = unlimited)' }),
-  'net.proxy_env_ignore': opt.bool({ default: 'false', doc: 'Ignore HTTP_PROXY/HTTPS_PROXY' }),
-  ...TLS,
+  ...NET_KEYS,
+  ...TLS_KEYS,
 } as const;

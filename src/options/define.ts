@@ -33,6 +33,16 @@ export type PluginContextOf<D extends { readonly kind: PluginKind }> = ContextOf
 /** Merge order: the plugin's own entries override the common group's (e.g. a different `workers` default). */
 type Merged<Common, Own> = Omit<Common, keyof Own> & Own;
 
+/** The keys every plugin of a kind accepts (options/common.ts), merged into its table by `define*`. */
+type CommonOf<K extends PluginKind> = K extends 'input' ? typeof INPUT_COMMON : K extends 'filter' ? typeof FILTER_COMMON : typeof OUTPUT_COMMON;
+
+/**
+ * The typed options a runtime receives, computed from the plugin's own table (its `options.ts`)
+ * without importing the definition: `OptionsOfTable<'output', typeof STDOUT_OPTIONS>` is
+ * `PluginOptions<typeof definition>`, so a runtime and its index.ts do not import each other.
+ */
+export type OptionsOfTable<K extends PluginKind, Own extends OptionTable> = OptionsOf<Merged<CommonOf<K>, Own>>;
+
 export interface PluginDefinition<K extends PluginKind = PluginKind, T extends OptionTable = OptionTable> {
   readonly kind: K;
   /** Fluent Bit's plugin name (lowercase). */

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dynamicImports, forbiddenChains, reachable } from './import-graph.js';
+import { cycleThrough, dynamicImports, everyImport, forbiddenChains, reachable, staticImports } from './import-graph.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const PLUGIN_KINDS = ['inputs', 'filters', 'outputs'] as const;
@@ -91,6 +91,15 @@ describe('import rules of docs/architecture.md', () => {
   });
 });
 
+describe('plugin import cycles', () => {
+  // A runtime that imports its definition back (even for a type only) closes a cycle through the
+  // definition's import(): tools that count type imports report it, and the definition and its
+  // runtime can no longer be read apart. Runtimes type their options from <plugin>/options.ts.
+  it.each(pluginDefinitions().map((file) => [relative(ROOT, file), file] as const))('%s is on no import cycle, type imports included', (_name, file) => {
+    expect(cycleThrough(file, everyImport, ROOT)).toBeUndefined();
+  });
+});
+
 describe('the import-graph walker', () => {
   const dir = mkdtempSync(join(tmpdir(), 'logferry-imports-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,6 +139,22 @@ describe('the import-graph walker', () => {
     });
     const graph = reachable([join(dir, 'short/a.ts')]);
     expect(forbiddenChains(graph, (f) => f.endsWith('c.ts'), dir)).toEqual(['short/a.ts -> short/c.ts']);
+  });
+
+  it('with type imports, finds a cycle closed by a runtime importing its definition for a type', () => {
+    write({
+      'cycle/index.ts': "import { TABLE } from './options.js';\nexport default { options: TABLE, create: async () => import('./runtime.js') };\n",
+      'cycle/options.ts': 'export const TABLE = {};\n',
+      'cycle/runtime.ts': "import type definition from './index.js';\nimport { TABLE } from './options.js';\nexport type D = typeof definition;\nexport const t = TABLE;\n",
+      'acyclic/index.ts': "export default { create: async () => import('./runtime.js') };\n",
+      'acyclic/options.ts': 'export type Options = {};\n',
+      'acyclic/runtime.ts': "import type { Options } from './options.js';\nexport type O = Options;\n",
+    });
+    expect(staticImports(join(dir, 'cycle/runtime.ts')).map((f) => relative(dir, f))).toEqual(['cycle/options.ts']);
+    expect(staticImports(join(dir, 'cycle/runtime.ts'), { types: true }).map((f) => relative(dir, f))).toEqual(['cycle/index.ts', 'cycle/options.ts']);
+    expect(cycleThrough(join(dir, 'cycle/index.ts'), everyImport, dir)).toBe('cycle/index.ts -> cycle/runtime.ts -> cycle/index.ts');
+    expect(cycleThrough(join(dir, 'cycle/index.ts'), staticImports, dir)).toBeUndefined();
+    expect(cycleThrough(join(dir, 'acyclic/index.ts'), everyImport, dir)).toBeUndefined();
   });
 
   it('refuses an import it cannot resolve instead of skipping it', () => {

@@ -3,7 +3,8 @@
  * side-effect `import '...'` and `export ... from` with a relative specifier. `import type`,
  * `export type` and imports whose every name is `type` vanish at runtime and are not edges;
  * dynamic `import()` is not an edge either (that is how a plugin definition defers its runtime).
- * Package and `node:` specifiers are not followed.
+ * Package and `node:` specifiers are not followed. `everyImport` is the wider graph tools that
+ * count type imports see (type-only and dynamic imports included), used to find import cycles.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
@@ -50,13 +51,16 @@ export function resolveSpecifier(fromFile: string, specifier: string): string {
   throw new Error(`${fromFile}: cannot resolve import '${specifier}'`);
 }
 
-/** The files `file` loads at runtime through static imports (relative ones only). */
-export function staticImports(file: string): string[] {
+/**
+ * The files `file` loads at runtime through static imports (relative ones only); with
+ * `{ types: true }` also the files it imports types from (`import type`, `export type`).
+ */
+export function staticImports(file: string, kinds: { readonly types?: boolean } = {}): string[] {
   const targets: string[] = [];
   for (const node of parse(file).statements) {
     if (!ts.isImportDeclaration(node) && !ts.isExportDeclaration(node)) continue;
     const spec = node.moduleSpecifier;
-    if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith('.') || !loadsAtRuntime(node)) continue;
+    if (!spec || !ts.isStringLiteral(spec) || !spec.text.startsWith('.') || !(kinds.types === true || loadsAtRuntime(node))) continue;
     targets.push(resolveSpecifier(file, spec.text));
   }
   return targets;
@@ -108,4 +112,19 @@ export function forbiddenChains(graph: ReadonlyMap<string, string | undefined>, 
     .filter(forbidden)
     .map((f) => chainTo(graph, f, root))
     .sort();
+}
+
+/** Every file `file` names in an import: static ones, type-only ones and dynamic `import()`. */
+export function everyImport(file: string): string[] {
+  return [...new Set([...staticImports(file, { types: true }), ...dynamicImports(file)])];
+}
+
+/**
+ * A shortest import chain from `file` back to itself (`a.ts -> b.ts -> a.ts`, paths relative to
+ * `root`), or undefined when `file` is on no import cycle of the graph `importsOf` describes.
+ */
+export function cycleThrough(file: string, importsOf: (file: string) => string[], root: string): string | undefined {
+  const start = resolve(file);
+  const graph = reachable(importsOf(start), importsOf);
+  return graph.has(start) ? `${relative(root, start)} -> ${chainTo(graph, start, root)}` : undefined;
 }

@@ -4,7 +4,7 @@ import type { Entry, Section } from '../../src/config/document/model.js';
 import { interpretSection } from '../../src/config/plan/interpret.js';
 import { VariableScope } from '../../src/config/resolve/env.js';
 import type { CheckContext } from '../../src/options/define.js';
-import type { OptionTable } from '../../src/options/spec.js';
+import type { OptionsOf, OptionTable } from '../../src/options/spec.js';
 
 /** Key -> value text, or several texts for a repeated key. */
 export type Given = Readonly<Record<string, string | readonly string[]>>;
@@ -40,6 +40,11 @@ export function typedOptions(table: OptionTable, given: Given): { options: Recor
     },
   });
   return { options: interpreted.values, setKeys: interpreted.setKeys };
+}
+
+/** The typed options of a table (or table fragment) with the given keys, as a runtime receives them. */
+export function tableOptions<T extends OptionTable>(table: T, given: Given = {}): OptionsOf<T> {
+  return typedOptions(table, given).options as OptionsOf<T>;
 }
 
 /** Runs a table's `check` on the given keys and returns what it reported. */

@@ -3,7 +3,7 @@ import { makeDiagnostic } from '../../diagnostics/diagnostic.js';
 import type { CheckContext } from '../../options/define.js';
 import { checkContextAt } from '../plan/interpret.js';
 import type { CompiledRegex } from '../../parsers/regex.js';
-import type { RewriteTagRule } from '../../plugins/filters/rewrite_tag/index.js';
+import type { RewriteTagRule } from '../../plugins/filters/rewrite_tag/options.js';
 import type { Plan, PlanInstance } from '../plan/types.js';
 import { composeTailTag, globToTagPattern, intersects } from './tag-pattern.js';
 

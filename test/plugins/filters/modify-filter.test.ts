@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { modifyProgram, parseModifyRule, type ModifyRuleKey } from '../../../src/plugins/filters/modify/index.js';
+import { modifyProgram, parseModifyRule, type ModifyRuleKey } from '../../../src/plugins/filters/modify/options.js';
 import { applyRules, ModifyFilter } from '../../../src/plugins/filters/modify/modify-filter.js';
 import { setField } from '../../../src/parsers/runtime/types.js';
 import { filterSection, runFilters } from './filter-harness.js';

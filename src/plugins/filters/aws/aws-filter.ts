@@ -1,10 +1,9 @@
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { ShapePlanner } from '../shared/shape-plan.js';
 import { ImdsClient, ImdsStatusError, ImdsUnreachableError, imdsEndpoint } from './imds-client.js';
-import type definition from './index.js';
+import type { AwsOptions } from './options.js';
 
 /** Paths as Fluent Bit requests them (include/fluent-bit/aws/flb_aws_imds.h). */
 const PATH = {
@@ -77,8 +76,8 @@ export class AwsFilter implements FilterRuntime {
   private stopped = false;
 
   constructor(
-    o: PluginOptions<typeof definition>,
-    private readonly ctx: PluginContextOf<typeof definition>,
+    o: AwsOptions,
+    private readonly ctx: FilterContext,
   ) {
     this.client = new ImdsClient(imdsEndpoint(), o.imds_version);
     this.retryMs = o.retry_interval_s * 1000;

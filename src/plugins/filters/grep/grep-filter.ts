@@ -1,8 +1,7 @@
 import type { LogEvent } from '../../../engine/event.js';
-import type { FilterRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { accessorMatches } from '../shared/accessor.js';
-import type { default as definition, GrepLogicalOp, GrepRule } from './index.js';
+import type { GrepOptions, GrepLogicalOp, GrepRule } from './options.js';
 
 interface Rule {
   readonly exclude: boolean;
@@ -15,8 +14,8 @@ export class GrepFilter implements FilterRuntime {
   private readonly op: GrepLogicalOp;
 
   constructor(
-    o: PluginOptions<typeof definition>,
-    ctx: PluginContextOf<typeof definition>,
+    o: GrepOptions,
+    ctx: FilterContext,
   ) {
     this.op = o.logical_op;
     for (const e of ctx.entries) {

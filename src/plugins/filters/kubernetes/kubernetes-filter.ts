@@ -6,12 +6,11 @@
  * counted (`api_errors`) and logged with its reason.
  */
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { createParser, type RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { KubeClient, Limiter, TokenSource } from './api-client.js';
-import type definition from './index.js';
+import type { KubernetesOptions } from './options.js';
 import { parseKubeUrl } from './kube-url.js';
 import { TtlCache } from './meta-cache.js';
 import { MetadataSource, type Lookup } from './metadata-source.js';
@@ -65,7 +64,7 @@ function asctime(d: Date): string {
 }
 
 export class KubernetesFilter implements FilterRuntime {
-  private readonly o: PluginOptions<typeof definition>;
+  private readonly o: KubernetesOptions;
   private readonly tags: KubeTagParser;
   private readonly switches: MetaSwitches;
   private readonly merge: MergeOptions;
@@ -82,8 +81,8 @@ export class KubernetesFilter implements FilterRuntime {
   private readonly tuning: KubernetesTuning;
 
   constructor(
-    o: PluginOptions<typeof definition>,
-    private readonly ctx: PluginContextOf<typeof definition>,
+    o: KubernetesOptions,
+    private readonly ctx: FilterContext,
     tuning: Partial<KubernetesTuning> = {},
   ) {
     this.o = o;

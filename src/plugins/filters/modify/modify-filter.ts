@@ -3,7 +3,7 @@ import type { FilterRuntime } from '../../../engine/plugin.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { readAccessor } from '../shared/accessor.js';
 import { ShapePlanner } from '../shared/shape-plan.js';
-import type { ModifyCondition, ModifyProgram, ModifyRule } from './index.js';
+import type { ModifyCondition, ModifyProgram, ModifyRule } from './options.js';
 
 /** `helper_msgpack_object_matches_regex`: strings as they are, booleans as `true`/`false`, nothing else. */
 function valueMatches(value: unknown, regexp: RegExp): boolean {

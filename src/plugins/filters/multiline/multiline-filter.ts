@@ -1,9 +1,8 @@
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
 import { setField } from '../../../parsers/runtime/types.js';
-import type { FilterRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { createMultiline, MIN_FLUSH_INTERVAL_MS, type Multiline } from '../../../parsers/multiline/index.js';
-import type definition from './index.js';
+import type { MultilineOptions } from './options.js';
 import { emitterSettings } from '../shared/emitter.js';
 
 /** A message being rejoined in partial_message mode (`struct split_message_packer`). */
@@ -55,8 +54,8 @@ export class MultilineFilter implements FilterRuntime {
   private readonly emitToEmitter: (tag: string, events: LogEvent[]) => void;
 
   constructor(
-    o: PluginOptions<typeof definition>,
-    private readonly ctx: PluginContextOf<typeof definition>,
+    o: MultilineOptions,
+    private readonly ctx: FilterContext,
   ) {
     this.buffered = o.buffer;
     this.emitToEmitter = ctx.emitter(emitterSettings(o));

@@ -1,8 +1,7 @@
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { setField } from '../../../parsers/runtime/types.js';
-import type { default as definition, NestOperation, NestWildcard } from './index.js';
+import type { NestOptions, NestOperation, NestWildcard } from './options.js';
 
 /** Sets a key at the end of the record (Fluent Bit would append a duplicate key, read last). */
 function append(record: LogRecord, key: string, value: unknown): void {
@@ -24,8 +23,8 @@ export class NestFilter implements FilterRuntime {
   private readonly removePrefix: string | undefined;
 
   constructor(
-    o: PluginOptions<typeof definition>,
-    ctx: PluginContextOf<typeof definition>,
+    o: NestOptions,
+    ctx: FilterContext,
   ) {
     this.op = o.operation;
     this.wildcards = o.wildcard;

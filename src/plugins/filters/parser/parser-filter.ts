@@ -1,10 +1,9 @@
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { createParser, type RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { parseRecordAccessor, readAccessor, type RecordAccessor } from '../shared/accessor.js';
-import type definition from './index.js';
+import type { ParserOptions } from './options.js';
 
 /**
  * Fluent Bit's parser filter (`plugins/filter_parser/filter_parser.c`): the first parser that reads
@@ -20,8 +19,8 @@ export class ParserFilter implements FilterRuntime {
   private readonly preserve: boolean;
 
   constructor(
-    o: PluginOptions<typeof definition>,
-    private readonly ctx: PluginContextOf<typeof definition>,
+    o: ParserOptions,
+    private readonly ctx: FilterContext,
   ) {
     this.key = o.key_name;
     if (o.key_name.startsWith('$')) {

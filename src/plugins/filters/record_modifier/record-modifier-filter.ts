@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { ShapePlanner } from '../shared/shape-plan.js';
-import type { default as definition, KeyPattern } from './index.js';
+import type { RecordModifierOptions, KeyPattern } from './options.js';
 
 interface Pattern {
   readonly key: string;
@@ -33,8 +32,8 @@ export class RecordModifierFilter implements FilterRuntime {
   private readonly planner: ShapePlanner;
 
   constructor(
-    o: PluginOptions<typeof definition>,
-    ctx: PluginContextOf<typeof definition>,
+    o: RecordModifierOptions,
+    ctx: FilterContext,
   ) {
     const records = o.record;
     const remove = o.remove_key.length > 0;

@@ -1,10 +1,9 @@
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
-import type { FilterRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { cloneBounded, stringifyBounded } from '../../../engine/record-depth.js';
 import { readAccessor, type TemplatePart } from '../shared/accessor.js';
 import { emitterSettings } from '../shared/emitter.js';
-import type { default as definition, RewriteTagRule } from './index.js';
+import type { RewriteTagOptions, RewriteTagRule } from './options.js';
 
 /** How a record value reads inside a new tag (`ra_translate_keymap`); undefined adds nothing. */
 function valueText(value: unknown): string | undefined {
@@ -73,8 +72,8 @@ export class RewriteTagFilter implements FilterRuntime {
   private readonly emit: (tag: string, events: LogEvent[]) => void;
 
   constructor(
-    o: PluginOptions<typeof definition>,
-    private readonly ctx: PluginContextOf<typeof definition>,
+    o: RewriteTagOptions,
+    private readonly ctx: FilterContext,
   ) {
     this.rules = o.rule;
     this.emit = ctx.emitter(emitterSettings(o));

@@ -1,7 +1,6 @@
 import type { LogEvent } from '../../../engine/event.js';
-import type { FilterRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
-import type definition from './index.js';
+import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import type { ThrottleOptions } from './options.js';
 
 /**
  * Fluent Bit's throttle (`plugins/filter_throttle/throttle.c`, `window.c`): a ring of Window panes;
@@ -17,8 +16,8 @@ export class ThrottleFilter implements FilterRuntime {
   private readonly timer: NodeJS.Timeout;
 
   constructor(
-    o: PluginOptions<typeof definition>,
-    private readonly ctx: PluginContextOf<typeof definition>,
+    o: ThrottleOptions,
+    private readonly ctx: FilterContext,
   ) {
     this.rate = o.rate;
     this.panes = new Array<number>(o.window).fill(0);

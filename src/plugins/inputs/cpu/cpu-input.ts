@@ -1,7 +1,6 @@
 import { nowNanos } from '../../../engine/event.js';
-import type { InputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
-import type cpu from './index.js';
+import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { CpuOptions } from './options.js';
 import { PipelineError } from '../../../errors.js';
 import { CollectorTimer } from '../shared/collector-timer.js';
 import { CLOCK_TICKS, PROC_ROOT, readProc } from '../shared/proc.js';
@@ -41,8 +40,8 @@ export class CpuInput implements InputRuntime {
   private stopped = false;
 
   constructor(
-    o: PluginOptions<typeof cpu>,
-    private readonly ctx: PluginContextOf<typeof cpu>,
+    o: CpuOptions,
+    private readonly ctx: InputContext,
     env: ProcEnvironment = {},
   ) {
     this.tag = ctx.tag;

@@ -1,7 +1,6 @@
 import { nanosFromSeconds, nowNanos, type LogEvent } from '../../../engine/event.js';
-import type { InputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
-import type dummy from './index.js';
+import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { DummyOptions } from './options.js';
 
 /**
  * Emits copies of the `Dummy` record on a timer (Fluent Bit `in_dummy`): every 1/Rate seconds, or
@@ -16,8 +15,8 @@ export class DummyInput implements InputRuntime {
   private readonly fixedTime: bigint | undefined;
 
   constructor(
-    private readonly o: PluginOptions<typeof dummy>,
-    private readonly ctx: PluginContextOf<typeof dummy>,
+    private readonly o: DummyOptions,
+    private readonly ctx: InputContext,
   ) {
     this.tag = ctx.tag;
     const sec = o.interval_sec;

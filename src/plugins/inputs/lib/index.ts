@@ -1,5 +1,6 @@
 import type { InputRuntime } from '../../../engine/plugin.js';
 import { defineInput } from '../../../options/define.js';
+import { LIB_OPTIONS } from './options.js';
 
 /**
  * `lib`: records pushed in by the embedding program through the library API (Fluent Bit `in_lib`).
@@ -8,6 +9,6 @@ import { defineInput } from '../../../options/define.js';
 export default defineInput({
   name: 'lib',
   description: 'Receive records pushed by the embedding program through the library API',
-  options: {},
+  options: LIB_OPTIONS,
   create: async (options, ctx): Promise<InputRuntime> => new (await import('./lib-input.js')).LibInput(options, ctx),
 });

@@ -1,7 +1,6 @@
 import type { LogEvent } from '../../../engine/event.js';
-import type { InputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
-import type lib from './index.js';
+import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { LibOptions } from './options.js';
 import { MAX_RECORD_DEPTH, nestsDeeperThan, TOO_DEEP_REASON } from '../../../engine/record-depth.js';
 
 /** Records pushed by the embedding program (`pipeline.push`), under the input's Tag by default. */
@@ -13,8 +12,8 @@ export class LibInput implements InputRuntime {
   private held: { tag: string | undefined; events: LogEvent[] }[] = [];
 
   constructor(
-    _options: PluginOptions<typeof lib>,
-    private readonly ctx: PluginContextOf<typeof lib>,
+    _options: LibOptions,
+    private readonly ctx: InputContext,
   ) {
     this.tag = ctx.tag;
     ctx.host.attachLibInput(ctx.displayName, (tag, events) => this.push(tag, events));

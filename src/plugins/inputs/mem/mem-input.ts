@@ -1,7 +1,6 @@
 import { nowNanos } from '../../../engine/event.js';
-import type { InputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
-import type mem from './index.js';
+import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { MemOptions } from './options.js';
 import { CollectorTimer } from '../shared/collector-timer.js';
 import { PROC_ROOT, pageSize, readProc } from '../shared/proc.js';
 import { memRecord, parseMeminfo, parseProcessMemory, type ProcessMemory } from './mem-stats.js';
@@ -36,8 +35,8 @@ export class MemInput implements InputRuntime {
   private failing = false;
 
   constructor(
-    o: PluginOptions<typeof mem>,
-    private readonly ctx: PluginContextOf<typeof mem>,
+    o: MemOptions,
+    private readonly ctx: InputContext,
     env: MemEnvironment = {},
   ) {
     this.tag = ctx.tag;

@@ -17,10 +17,9 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { PipelineError } from '../../../errors.js';
 import type { LogEvent } from '../../../engine/event.js';
-import type { InputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
 import { CursorDb, isCursor } from './cursor-db.js';
-import type systemd from './index.js';
+import type { SystemdOptions } from './options.js';
 import { CursorQueue } from './cursor-queue.js';
 import { entryRecord, entryTime, hasAllMatches, makeTagger, type EntryOptions, type JournalJson } from './journal-entry.js';
 import { andRecheck, journalctlArgs, type JournalctlQuery } from './journalctl.js';
@@ -67,8 +66,8 @@ export class SystemdInput implements InputRuntime {
   private tailSince: string | undefined;
 
   constructor(
-    private readonly o: PluginOptions<typeof systemd>,
-    private readonly ctx: PluginContextOf<typeof systemd>,
+    private readonly o: SystemdOptions,
+    private readonly ctx: InputContext,
   ) {
     const matches = o.systemd_filter;
     this.query = {

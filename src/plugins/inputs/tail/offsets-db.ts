@@ -7,6 +7,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { openSqlite, SYNC_LEVEL } from '../shared/sqlite.js';
+import type { TailOptions } from './options.js';
 
 /** The table exactly as Fluent Bit creates it. */
 export const CREATE_FILES_TABLE =
@@ -20,9 +21,9 @@ export const CREATE_FILES_TABLE =
   ');';
 
 export interface OffsetsDbOptions {
-  readonly sync: 'extra' | 'full' | 'normal' | 'off';
+  readonly sync: TailOptions['db.sync'];
   readonly locking: boolean;
-  readonly journalMode: 'delete' | 'truncate' | 'persist' | 'memory' | 'wal' | 'off';
+  readonly journalMode: TailOptions['db.journal_mode'];
   readonly compareFilename: boolean;
 }
 

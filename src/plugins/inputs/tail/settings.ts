@@ -3,17 +3,15 @@
  * times in milliseconds. Unknown parser names are logged and ignored, as Fluent Bit does; an
  * unknown multiline parser is an error (Fluent Bit refuses to start).
  */
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { PipelineError } from '../../../errors.js';
 import { createMultiline, MultilineSetupError, type Multiline } from '../../../parsers/multiline/index.js';
 import { createParser, type RecordParser } from '../../../parsers/runtime/index.js';
 import { compileFnmatch } from './fnmatch.js';
 import type { RecordKeys } from './line-handlers.js';
 import type { OffsetsDbOptions } from './offsets-db.js';
-import type tail from './index.js';
+import type { InputContext } from '../../../engine/plugin.js';
+import type { TailOptions } from './options.js';
 
-type TailOptions = PluginOptions<typeof tail>;
-type TailContext = PluginContextOf<typeof tail>;
 
 export interface TailSettings {
   readonly patterns: readonly string[];
@@ -44,7 +42,7 @@ export interface TailSettings {
   readonly dockerMode: { readonly flushSec: number; readonly firstLine: (() => RecordParser) | undefined } | undefined;
 }
 
-function parserFactory(ctx: TailContext, name: string | undefined, key: string): (() => RecordParser) | undefined {
+function parserFactory(ctx: InputContext, name: string | undefined, key: string): (() => RecordParser) | undefined {
   if (name === undefined) return undefined;
   const plan = ctx.parsers.parsers.get(name);
   if (plan === undefined) {
@@ -54,7 +52,7 @@ function parserFactory(ctx: TailContext, name: string | undefined, key: string):
   return () => createParser(plan);
 }
 
-export function tailSettings(o: TailOptions, ctx: TailContext): TailSettings {
+export function tailSettings(o: TailOptions, ctx: InputContext): TailSettings {
   const mlNames = o['multiline.parser'].flat();
   let multiline: Multiline | undefined;
   if (mlNames.length > 0) {

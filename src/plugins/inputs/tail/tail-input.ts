@@ -15,9 +15,8 @@
  *   pipeline has released the last batches (their offsets are stored first).
  */
 import { nowNanos, type LogEvent } from '../../../engine/event.js';
-import type { InputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
-import type tail from './index.js';
+import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { TailOptions } from './options.js';
 import { globBase, inspect, scan, type FoundFile } from './discovery.js';
 import { AheadPool } from './block-reader.js';
 import { CheckResult, FileTracker, type OpenOptions, type TrackerHost } from './file-tracker.js';
@@ -42,8 +41,8 @@ export class TailInput implements InputRuntime, TrackerHost {
   /** What is not read stays in the files. */
   readonly pausesWithoutLoss = true;
   readonly settings: TailSettings;
-  readonly log: PluginContextOf<typeof tail>['log'];
-  readonly counters: PluginContextOf<typeof tail>['counters'];
+  readonly log: InputContext['log'];
+  readonly counters: InputContext['counters'];
   db: OffsetsDb | undefined;
   /** Followed files by `dev:ino`. */
   private readonly files = new Map<string, FileTracker>();
@@ -75,8 +74,8 @@ export class TailInput implements InputRuntime, TrackerHost {
   private stopPromise: Promise<void> | undefined;
 
   constructor(
-    options: PluginOptions<typeof tail>,
-    private readonly ctx: PluginContextOf<typeof tail>,
+    options: TailOptions,
+    private readonly ctx: InputContext,
   ) {
     this.log = ctx.log;
     this.counters = ctx.counters;

@@ -9,8 +9,7 @@ import {
   type PutLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { EventBatch } from '../../../engine/event.js';
-import type { FlushAttempt, FlushResult, OutputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { DeliveryError, PipelineError } from '../../../errors.js';
 import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
@@ -21,7 +20,7 @@ import { emfKind } from './emf-inputs.js';
 import { emfMessage, parseDimensions, type EmfSettings } from './emf.js';
 import { parseNameTemplate, renderName, type NameTemplate } from './names.js';
 import { putLogEventsBody } from './put-body.js';
-import type cloudwatchLogs from './index.js';
+import type { CloudwatchLogsOptions } from './options.js';
 
 /** Fluent Bit forgets a created stream 4 hours after its last use (and creates it again if needed). */
 const STREAM_TTL_MS = 4 * 3600 * 1000;
@@ -63,8 +62,8 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   private stopped = false;
 
   constructor(
-    private readonly o: PluginOptions<typeof cloudwatchLogs>,
-    private readonly ctx: PluginContextOf<typeof cloudwatchLogs>,
+    private readonly o: CloudwatchLogsOptions,
+    private readonly ctx: OutputContext,
   ) {
     const name = ctx.displayName;
     const template = (text: string | undefined, key: string): NameTemplate | undefined => {

@@ -11,29 +11,7 @@ import { parseAccessorTemplate, parseKeyOrAccessor, readAccessor, type RecordAcc
 import { formatTimeKey } from '../shared/time-key.js';
 import { recordJson } from '../shared/record-json.js';
 import { esDocumentId, opensearchDocumentId, packDocument } from './document-id.js';
-import type { BulkFlavour } from './options.js';
-
-/** The options the body builder reads (either plugin's typed options). */
-export interface BulkOptions {
-  readonly index: string;
-  readonly type: string;
-  readonly suppress_type_name: boolean;
-  readonly logstash_format: boolean;
-  readonly logstash_prefix: string;
-  readonly logstash_prefix_separator: string;
-  readonly logstash_prefix_key?: string | undefined;
-  readonly logstash_dateformat: string;
-  readonly time_key: string;
-  readonly time_key_format: string;
-  readonly time_key_nanos: boolean;
-  readonly include_tag_key: boolean;
-  readonly tag_key: string;
-  readonly generate_id: boolean;
-  readonly write_operation: 'create' | 'index' | 'update' | 'upsert';
-  readonly id_key?: string | undefined;
-  readonly replace_dots: boolean;
-  readonly current_time_index: boolean;
-}
+import type { BulkFlavour, BulkOptions } from './options.js';
 
 /** One record's two lines (each ending in a newline). */
 export interface BulkItem {

@@ -3,17 +3,14 @@ import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions } from 
 import { gzipSync } from 'node:zlib';
 import { nowNanos, type EventBatch } from '../../../engine/event.js';
 import type { FlushAttempt, FlushResult, OutputRuntime, PluginServices } from '../../../engine/plugin.js';
-import type { PluginOptions } from '../../../options/define.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';
-import type opensearch from '../opensearch/index.js';
 import { BulkFormatter, type BulkItem } from './bulk.js';
-import type es from './index.js';
-import type { BulkFlavour } from './options.js';
+import type { BulkFlavour, EsOptions, OpensearchOptions } from './options.js';
 import { RequestSigner } from './sigv4.js';
 
 /** The options of an es or opensearch instance, as their tables type them. */
-type RuntimeOptions = PluginOptions<typeof es> | PluginOptions<typeof opensearch>;
+type RuntimeOptions = EsOptions | OpensearchOptions;
 
 /** A chunk's bulk items and which of them are done (indexed, or dropped for good). */
 interface ChunkState {

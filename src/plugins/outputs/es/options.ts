@@ -4,9 +4,9 @@
  * (plugins/out_es/es.c + es_conf.c, plugins/out_opensearch/opensearch.c + os_conf.c), less the
  * Elastic Cloud, API key and upstream keys, and with `aws_profile` defaulting to `default`.
  */
-import type { CheckContext } from '../../../options/define.js';
+import type { CheckContext, OptionsOfTable } from '../../../options/define.js';
 import { opt, parseStrictBool } from '../../../options/kinds.js';
-import type { ParseOutcome } from '../../../options/spec.js';
+import type { OptionsOf, ParseOutcome } from '../../../options/spec.js';
 import { ES_UNSUPPORTED_NET } from '../shared/net-options.js';
 
 export type BulkFlavour = 'es' | 'opensearch';
@@ -83,17 +83,16 @@ const opensearchOnly = {
 export const ES_OPTIONS = { ...common, ...ES_UNSUPPORTED_NET, ...esOnly } as const;
 export const OPENSEARCH_OPTIONS = { ...common, ...ES_UNSUPPORTED_NET, ...opensearchOnly } as const;
 
-/** What the checks read (the typed options of either table). */
-interface CheckedOptions {
-  readonly write_operation: (typeof WRITE_OPERATIONS)[number];
-  readonly id_key?: string | undefined;
-  readonly generate_id: boolean;
-  readonly aws_auth: boolean;
-  readonly aws_region?: string | undefined;
-  readonly compress?: string | undefined;
-  readonly http_user?: string | undefined;
-  readonly http_api_key?: string | undefined;
-}
+/** The typed options an `es` instance's runtime receives (common keys included). */
+export type EsOptions = OptionsOfTable<'output', typeof ES_OPTIONS>;
+/** The typed options an `opensearch` instance's runtime receives (common keys included). */
+export type OpensearchOptions = OptionsOfTable<'output', typeof OPENSEARCH_OPTIONS>;
+
+/** The keys both tables share, as the plan types them: what the Bulk body builder (bulk.ts) reads. */
+export type BulkOptions = OptionsOf<typeof common>;
+
+/** What the checks read: the keys both tables share, and es's API key (absent from opensearch). */
+type CheckedOptions = BulkOptions & Partial<Pick<OptionsOf<typeof esOnly>, 'http_api_key'>>;
 
 /** Cross-key rules of es_conf.c / os_conf.c that stop Fluent Bit from starting, and its warnings. */
 export function checkBulkOptions(o: CheckedOptions, ctx: CheckContext): void {

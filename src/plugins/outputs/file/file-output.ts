@@ -8,10 +8,9 @@ import type { EventBatch, LogEvent } from '../../../engine/event.js';
 import { splitNanos } from '../../../engine/event.js';
 import { printObject } from '../../../engine/format/msgpack-text.js';
 import { stringifyBounded } from '../../../engine/record-depth.js';
-import type { FlushResult, OutputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { DELIMITERS } from './delimiters.js';
-import type file from './index.js';
+import type { FileOptions } from './options.js';
 import { tagFileName } from './tag-file-name.js';
 
 type Format = 'out_file' | 'plain' | 'csv' | 'ltsv' | 'template';
@@ -123,8 +122,8 @@ export class FileOutput implements OutputRuntime {
   private readonly sizes = new Map<string, number>();
 
   constructor(
-    private readonly o: PluginOptions<typeof file>,
-    private readonly ctx: PluginContextOf<typeof file>,
+    private readonly o: FileOptions,
+    private readonly ctx: OutputContext,
   ) {
     // format msgpack and record accessors in path/file are declared unsupported in the table (plan errors).
     this.format = (o.format ?? 'out_file') as Format;

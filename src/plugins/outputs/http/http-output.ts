@@ -2,11 +2,10 @@ import { request as httpRequest, validateHeaderValue, type IncomingMessage } fro
 import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import type { EventBatch } from '../../../engine/event.js';
-import { dateKeyOption, formatJsonRecord, type JsonDateFormat, type JsonRecordOptions } from '../../../engine/format/json.js';
-import type { FlushResult, OutputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import { dateKeyOption, formatJsonRecord, type JsonRecordOptions } from '../../../engine/format/json.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';
-import type definition from './index.js';
+import type { HttpOptions } from './options.js';
 
 const MIME: Readonly<Record<string, string>> = { json: 'application/json', json_stream: 'application/json', json_lines: 'application/x-ndjson' };
 
@@ -28,10 +27,10 @@ export class HttpOutput implements OutputRuntime {
   private readonly tlsOptions: AgentOptions;
 
   constructor(
-    private readonly o: PluginOptions<typeof definition>,
-    _ctx: PluginContextOf<typeof definition>,
+    private readonly o: HttpOptions,
+    _ctx: OutputContext,
   ) {
-    this.json = { dateKey: dateKeyOption(this.o.json_date_key), dateFormat: this.o.json_date_format as JsonDateFormat };
+    this.json = { dateKey: dateKeyOption(this.o.json_date_key), dateFormat: this.o.json_date_format };
     this.headers = [];
     for (const h of this.o.header ?? []) {
       const m = /^(\S+)\s+(.*)$/.exec(h.trim());

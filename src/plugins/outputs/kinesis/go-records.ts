@@ -10,8 +10,8 @@
 import * as zlib from 'node:zlib';
 import { splitNanos, type LogEvent } from '../../../engine/event.js';
 import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
-import type kinesis from './index.js';
+import type { OutputContext } from '../../../engine/plugin.js';
+import type { KinesisOptions } from './options.js';
 import { recordJson } from '../shared/record-json.js';
 import { formatTimeKey } from '../shared/time-key.js';
 import { MAX_RECORD_BYTES } from '../kinesis_streams/batcher.js';
@@ -19,7 +19,7 @@ import { KinesisStreamsOutput, type KinesisEncoder, type KinesisEntry } from '..
 
 /** The kinesis (Go) options as the plan types them. */
 /** The kinesis (Go plugin) options as its table types them. */
-export type GoKinesisOptions = PluginOptions<typeof kinesis>;
+export type GoKinesisOptions = KinesisOptions;
 
 const TRUNCATED = Buffer.from('[Truncated...]');
 const PARTITION_KEY_MAX = 256;
@@ -165,7 +165,7 @@ export function goEncoder(o: GoKinesisOptions, warn: (message: string) => void):
 }
 
 /** The kinesis (Go plugin) runtime for an instance. */
-export function createGoKinesisOutput(o: GoKinesisOptions, ctx: PluginContextOf<typeof kinesis>): KinesisStreamsOutput {
+export function createGoKinesisOutput(o: GoKinesisOptions, ctx: OutputContext): KinesisStreamsOutput {
   const timeout = o.http_request_timeout;
   return new KinesisStreamsOutput(ctx, {
     label: `kinesis ${ctx.displayName}`,

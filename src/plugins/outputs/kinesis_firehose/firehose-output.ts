@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import type { EventBatch, LogEvent } from '../../../engine/event.js';
-import type { FlushAttempt, FlushResult, OutputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
@@ -12,7 +11,7 @@ import { recordLine } from '../shared/record-json.js';
 import { aggregateRecords } from '../shared/record-batches.js';
 import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
 import { MAX_RECORD_BYTES, cutRecordBatches } from './batcher.js';
-import type firehose from './index.js';
+import type { KinesisFirehoseOptions } from './options.js';
 
 /** A chunk's Firehose records and which of them Firehose has accepted (or were finally dropped). */
 interface ChunkState {
@@ -40,8 +39,8 @@ export class FirehoseOutput implements OutputRuntime {
   private stopped = false;
 
   constructor(
-    private readonly o: PluginOptions<typeof firehose>,
-    private readonly ctx: PluginContextOf<typeof firehose>,
+    private readonly o: KinesisFirehoseOptions,
+    private readonly ctx: OutputContext,
   ) {
     const name = ctx.displayName;
     if (this.o.time_key !== undefined && this.o.log_key !== undefined) throw new PipelineError(`kinesis_firehose ${name}: time_key and log_key cannot be used together`);

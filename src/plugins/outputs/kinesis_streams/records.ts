@@ -4,18 +4,18 @@
  * empty records and records of MAX_EVENT_SIZE or more discarded; optionally packed
  * (simple_aggregation) and compressed; a random partition key per record.
  */
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
 import { PipelineError } from '../../../errors.js';
 import { compressor } from '../shared/compression.js';
 import { aggregateRecords } from '../shared/record-batches.js';
 import { recordLine } from '../shared/record-json.js';
 import { MAX_EVENT_BYTES } from './batcher.js';
 import { RandomPartitionKeys } from './partition-key.js';
-import type kinesisStreams from './index.js';
+import type { OutputContext } from '../../../engine/plugin.js';
+import type { KinesisStreamsOptions } from './options.js';
 import { KinesisStreamsOutput, type KinesisEncoder, type KinesisEntry } from './streams-output.js';
 
 /** The kinesis_streams options as its table types them. */
-export type StreamsOptions = PluginOptions<typeof kinesisStreams>;
+export type StreamsOptions = KinesisStreamsOptions;
 
 export const TOO_LARGE = 'record larger than 1 MiB less 20 bytes for the partition key (Kinesis limit)';
 
@@ -59,7 +59,7 @@ export function fluentBitEncoder(o: StreamsOptions, label: string): KinesisEncod
 }
 
 /** The kinesis_streams runtime for an instance. */
-export function createStreamsOutput(o: StreamsOptions, ctx: PluginContextOf<typeof kinesisStreams>): KinesisStreamsOutput {
+export function createStreamsOutput(o: StreamsOptions, ctx: OutputContext): KinesisStreamsOutput {
   const label = `kinesis_streams ${ctx.displayName}`;
   if (o.time_key !== undefined && o.log_key !== undefined) throw new PipelineError(`${label}: time_key and log_key cannot be used together`);
   return new KinesisStreamsOutput(ctx, { label, stream: o.stream, aws: o, encode: fluentBitEncoder(o, label) });

@@ -1,7 +1,6 @@
 import type { EventBatch } from '../../../engine/event.js';
-import type { FlushResult, OutputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
-import type lib from './index.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import type { LibOptions } from './options.js';
 
 /**
  * Hands batches to the embedding program (`onLibRecords`); `max_records` caps each chunk, the rest
@@ -12,8 +11,8 @@ export class LibOutput implements OutputRuntime {
   private readonly maxRecords: number | undefined;
 
   constructor(
-    o: PluginOptions<typeof lib>,
-    private readonly ctx: PluginContextOf<typeof lib>,
+    o: LibOptions,
+    private readonly ctx: OutputContext,
   ) {
     this.maxRecords = o.max_records;
   }

@@ -1,9 +1,8 @@
 import type { EventBatch } from '../../../engine/event.js';
 import { dateKeyOption, type JsonDateFormat } from '../../../engine/format/json.js';
-import type { FlushResult, OutputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { renderBatch } from '../stdout/stdout-output.js';
-import type nullOutput from './index.js';
+import type { NullOptions } from './options.js';
 
 /** Discards records; with a JSON `format` it encodes them first (to measure the encoder), as Fluent Bit does. */
 export class NullOutput implements OutputRuntime {
@@ -11,10 +10,10 @@ export class NullOutput implements OutputRuntime {
   private readonly dateKey: string | undefined;
   private readonly dateFormat: JsonDateFormat;
 
-  constructor(o: PluginOptions<typeof nullOutput>, _ctx: PluginContextOf<typeof nullOutput>) {
+  constructor(o: NullOptions, _ctx: OutputContext) {
     this.format = o.format;
     this.dateKey = dateKeyOption(o.json_date_key);
-    this.dateFormat = o.json_date_format ?? 'double';
+    this.dateFormat = o.json_date_format;
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {

@@ -8,27 +8,24 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AgentOptions as HttpAgentOptions } from 'node:http';
 import type { AgentOptions } from 'node:https';
 import { DeliveryError } from '../../../errors.js';
+import type { OUTPUT_COMMON } from '../../../options/common.js';
+import type { OptionsOf } from '../../../options/spec.js';
+import type { CloudwatchLogsOptions } from '../cloudwatch_logs/options.js';
+import type { AWS_CREDENTIAL_KEYS } from './aws-options.js';
 import { tlsAgentOptions, type TlsKeys } from './tls-agent.js';
 
-/** The options every AWS output table has (as the plan types them), with the common `tls.*` keys. */
-export interface AwsOptions extends TlsKeys {
-  readonly region: string;
-  readonly endpoint?: string | undefined;
-  readonly profile?: string | undefined;
-  readonly role_arn?: string | undefined;
-  readonly external_id?: string | undefined;
-  readonly sts_endpoint?: string | undefined;
-  readonly extra_user_agent?: string | undefined;
-  readonly auto_retry_requests?: boolean | undefined;
-  /** The common `Port` key: Fluent Bit connects to the endpoint on it (443 when unset or 0). */
-  readonly port?: number | undefined;
-  /** The common `net.*` keys the AWS outputs act on (ms for the times); the rest are declared unsupported (net-options.ts). */
-  readonly 'net.connect_timeout'?: number | undefined;
-  readonly 'net.io_timeout'?: number | undefined;
-  readonly 'net.keepalive'?: boolean | undefined;
-  readonly 'net.source_address'?: string | undefined;
-  readonly 'net.max_worker_connections'?: number | undefined;
-}
+/**
+ * What the AWS client reads of an instance's options, as the plan types them: the common `tls.*`,
+ * `Port` and the `net.*` keys the AWS outputs act on (the rest are declared unsupported,
+ * net-options.ts), the shared credential keys (aws-options.ts; the Go kinesis table has only some),
+ * and `region`, `endpoint`, `extra_user_agent`, `auto_retry_requests`, whose docs and parsing differ
+ * per table (cloudwatch_logs has them all; a table without one leaves it unset).
+ */
+export type AwsOptions = TlsKeys &
+  Pick<OptionsOf<typeof OUTPUT_COMMON>, 'port' | 'net.connect_timeout' | 'net.io_timeout' | 'net.keepalive' | 'net.source_address' | 'net.max_worker_connections'> &
+  Partial<Pick<OptionsOf<typeof AWS_CREDENTIAL_KEYS>, 'role_arn' | 'external_id' | 'sts_endpoint' | 'profile'>> &
+  Pick<CloudwatchLogsOptions, 'region'> &
+  Partial<Pick<CloudwatchLogsOptions, 'endpoint' | 'extra_user_agent' | 'auto_retry_requests'>>;
 
 /** The part of an SDK client configuration logferry sets (shared by CloudWatch Logs and Firehose). */
 export interface AwsClientConfig {
@@ -59,7 +56,7 @@ export function endpointUrl(value: string | undefined, port?: number): string | 
  * credentials, `external_id` if set, STS at `sts_endpoint` if set); else `profile` reads the shared
  * config files; else the SDK's default chain (environment, files, container, instance metadata).
  */
-export function credentialsFor(o: AwsOptions, sessionName: string): AwsCredentialIdentityProvider {
+export function credentialsFor(o: Pick<AwsOptions, 'region' | 'profile' | 'role_arn' | 'external_id' | 'sts_endpoint'>, sessionName: string): AwsCredentialIdentityProvider {
   const base = o.profile !== undefined ? fromIni({ profile: o.profile }) : fromNodeProviderChain();
   if (o.role_arn === undefined) return base;
   const sts = endpointUrl(o.sts_endpoint);
@@ -90,13 +87,6 @@ export function awsClientConfig(o: AwsOptions, sessionName: string): AwsClientCo
   };
 }
 
-/** The `net.*` and `tls.*` keys of an instance's options, for runtimes that build AwsOptions field by field. */
-export function connectionKeys(options: Readonly<Record<string, unknown>>): Partial<AwsOptions> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(options)) if (k.startsWith('net.') || k.startsWith('tls.')) out[k] = v;
-  return out as Partial<AwsOptions>;
-}
-
 /** Waiting for an answer when net.io_timeout is 0 (Fluent Bit: no limit; a hung request would hold the chunk). */
 const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 
@@ -107,14 +97,13 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
  */
 function connectionSettings(o: AwsOptions): AwsClientConfig['requestHandler'] {
   const net: HttpAgentOptions = {
-    keepAlive: o['net.keepalive'] !== false,
+    keepAlive: o['net.keepalive'],
     ...(o['net.source_address'] ? { localAddress: o['net.source_address'] } : {}),
-    ...(o['net.max_worker_connections'] !== undefined && o['net.max_worker_connections'] > 0 ? { maxSockets: o['net.max_worker_connections'] } : {}),
+    ...(o['net.max_worker_connections'] > 0 ? { maxSockets: o['net.max_worker_connections'] } : {}),
   };
-  const io = o['net.io_timeout'] ?? 0;
   return {
-    connectionTimeout: o['net.connect_timeout'] ?? 10_000,
-    requestTimeout: io > 0 ? io : DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: o['net.connect_timeout'],
+    requestTimeout: o['net.io_timeout'] > 0 ? o['net.io_timeout'] : DEFAULT_REQUEST_TIMEOUT_MS,
     // Without it the SDK's handler only logs a warning when requestTimeout passes and keeps waiting.
     throwOnRequestTimeout: true,
     httpAgent: net,

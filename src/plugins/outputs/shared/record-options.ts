@@ -5,7 +5,7 @@
 import type { CheckContext } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import { awsCompressionOption } from './compression.js';
-import { AWS_UNSUPPORTED_NET } from './net-options.js';
+import { AWS_CREDENTIAL_KEYS } from './aws-options.js';
 
 /** `endpoint` and `record` name the service in the docs (e.g. 'Custom Firehose endpoint …', 'Firehose'). */
 export function awsRecordOptions(docs: { endpoint: string; record: string }) {
@@ -18,11 +18,7 @@ export function awsRecordOptions(docs: { endpoint: string; record: string }) {
     log_key: opt.string({ doc: 'Send only the value of this record key instead of the whole record as JSON (not with time_key)' }),
     compression: awsCompressionOption,
     endpoint: opt.string({ doc: docs.endpoint }),
-    role_arn: opt.string({ doc: 'IAM role to assume for the API calls' }),
-    external_id: opt.string({ doc: 'External ID passed to STS when assuming role_arn' }),
-    sts_endpoint: opt.string({ doc: 'Custom STS endpoint used to assume role_arn' }),
-    ...AWS_UNSUPPORTED_NET,
-    profile: opt.string({ doc: 'Profile of the shared AWS config/credentials files to use' }),
+    ...AWS_CREDENTIAL_KEYS,
     auto_retry_requests: opt.bool({ default: 'true', doc: 'Retry a failed API request once immediately, before the normal retry schedule' }),
     simple_aggregation: opt.bool({ default: 'false', doc: `Pack several records into one ${docs.record} record to cut the number of records sent` }),
     workers: opt.int({ default: '1', min: 0, doc: 'Worker threads flushing this output' }),

@@ -8,20 +8,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AgentOptions } from 'node:https';
 import type { SecureVersion } from 'node:tls';
+import type { TLS_KEYS } from '../../../options/common.js';
+import type { OptionsOf } from '../../../options/spec.js';
 
-export interface TlsKeys {
-  readonly 'tls.verify'?: boolean | undefined;
-  readonly 'tls.verify_hostname'?: boolean | undefined;
-  readonly 'tls.vhost'?: string | undefined;
-  readonly 'tls.ca_file'?: string | undefined;
-  readonly 'tls.ca_path'?: string | undefined;
-  readonly 'tls.crt_file'?: string | undefined;
-  readonly 'tls.key_file'?: string | undefined;
-  readonly 'tls.key_passwd'?: string | undefined;
-  readonly 'tls.min_version'?: string | undefined;
-  readonly 'tls.max_version'?: string | undefined;
-  readonly 'tls.ciphers'?: string | undefined;
-}
+/** The common `tls.*` keys as the plan types them (defaults applied). */
+export type TlsKeys = OptionsOf<typeof TLS_KEYS>;
 
 const VERSIONS: readonly SecureVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
@@ -88,6 +79,6 @@ export function tlsAgentOptions(o: TlsKeys): AgentOptions {
 }
 
 /** Per-request TLS options of an output that connects to `host` with the common `tls` key (none when it is off; SNI defaults to host). */
-export function hostTlsOptions(o: TlsKeys & { readonly tls: boolean; readonly host: string }): AgentOptions {
+export function hostTlsOptions(o: TlsKeys & { readonly host: string }): AgentOptions {
   return o.tls ? { servername: o.host, ...tlsAgentOptions(o) } : {};
 }

@@ -1,9 +1,8 @@
 import type { EventBatch } from '../../../engine/event.js';
 import { dateKeyOption, formatJsonRecord, type JsonRecordOptions } from '../../../engine/format/json.js';
 import { printEvent } from '../../../engine/format/msgpack-text.js';
-import type { FlushResult, OutputRuntime } from '../../../engine/plugin.js';
-import type { PluginContextOf, PluginOptions } from '../../../options/define.js';
-import type stdout from './index.js';
+import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import type { StdoutOptions } from './options.js';
 
 /** Renders a batch the way Fluent Bit's stdout prints it for each `format`. */
 export function renderBatch(batch: EventBatch, format: string | undefined, json: JsonRecordOptions): string {
@@ -35,13 +34,13 @@ export class StdoutOutput implements OutputRuntime {
   private readonly json: JsonRecordOptions;
 
   constructor(
-    o: PluginOptions<typeof stdout>,
-    private readonly ctx: PluginContextOf<typeof stdout>,
+    o: StdoutOptions,
+    private readonly ctx: OutputContext,
   ) {
     this.format = o.format;
     // Declared unsupported in the table (a plan warning): printed as json_lines.
     if (this.format === 'otlp_json' || this.format === 'otlp_json_pretty') this.format = 'json_lines';
-    this.json = { dateKey: dateKeyOption(o.json_date_key), dateFormat: o.json_date_format ?? 'double' };
+    this.json = { dateKey: dateKeyOption(o.json_date_key), dateFormat: o.json_date_format };
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {

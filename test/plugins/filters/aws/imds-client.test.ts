@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ImdsClient, ImdsStatusError, ImdsUnreachableError, imdsEndpoint } from '../../../../src/plugins/filters/aws/imds-client.js';
-import { parseTagKeys } from '../../../../src/plugins/filters/aws/index.js';
+import { parseTagKeys } from '../../../../src/plugins/filters/aws/options.js';
 import { filterSection, runFilters } from '../filter-harness.js';
 
 type Seen = { method: string; path: string; token: string | undefined; ttl: string | undefined };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import systemd, { parseJournalMatch } from '../../../../src/plugins/inputs/systemd/index.js';
+import systemd from '../../../../src/plugins/inputs/systemd/index.js';
+import { parseJournalMatch } from '../../../../src/plugins/inputs/systemd/options.js';
 import { entryRecord, entryTime, hasAllMatches, makeTagger } from '../../../../src/plugins/inputs/systemd/journal-entry.js';
 import { andRecheck, journalctlArgs } from '../../../../src/plugins/inputs/systemd/journalctl.js';
 import { isCursor } from '../../../../src/plugins/inputs/systemd/cursor-db.js';

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../../src/errors.js';
-import { awsClientConfig, endpointUrl, toDeliveryError } from '../../../../src/plugins/outputs/shared/aws-client.js';
+import { OUTPUT_COMMON } from '../../../../src/options/common.js';
+import { awsClientConfig, endpointUrl, toDeliveryError, type AwsOptions } from '../../../../src/plugins/outputs/shared/aws-client.js';
+import { tableOptions } from '../../../support/check.js';
 import { ChunkProgress, chunkKey } from '../../../../src/plugins/outputs/shared/chunk-progress.js';
 import { formatTimeKey } from '../../../../src/plugins/outputs/kinesis_firehose/time-key.js';
 
 const sdkError = (name: string, status: number | undefined, fault?: 'client' | 'server') =>
   Object.assign(new Error(`${name} happened`), { name, ...(fault ? { $fault: fault } : {}), $metadata: status === undefined ? {} : { httpStatusCode: status } });
+
+/** An AWS output's options as the plan gives them: the common keys' defaults, with `given` set. */
+const aws = (given: Partial<AwsOptions> & Pick<AwsOptions, 'region'>): AwsOptions => ({ ...tableOptions(OUTPUT_COMMON), ...given });
 
 describe('shared AWS client setup', () => {
   it('takes the endpoint as a URL or as a host (https), as Fluent Bit takes a host', () => {
@@ -17,16 +22,16 @@ describe('shared AWS client setup', () => {
   });
 
   it('auto_retry_requests is one SDK retry (2 attempts), off is none; extra_user_agent is appended', () => {
-    expect(awsClientConfig({ region: 'r' }, 's')).toMatchObject({ region: 'r', maxAttempts: 2 });
-    expect(awsClientConfig({ region: 'r', auto_retry_requests: false, extra_user_agent: 'ci/1' }, 's')).toMatchObject({ maxAttempts: 1, customUserAgent: 'ci/1' });
-    expect(awsClientConfig({ region: 'r' }, 's')).not.toHaveProperty('endpoint');
+    expect(awsClientConfig(aws({ region: 'r' }), 's')).toMatchObject({ region: 'r', maxAttempts: 2 });
+    expect(awsClientConfig(aws({ region: 'r', auto_retry_requests: false, extra_user_agent: 'ci/1' }), 's')).toMatchObject({ maxAttempts: 1, customUserAgent: 'ci/1' });
+    expect(awsClientConfig(aws({ region: 'r' }), 's')).not.toHaveProperty('endpoint');
   });
 
   it('net.connect_timeout, net.io_timeout (enforced, 60 s when 0), net.keepalive, net.source_address and net.max_worker_connections shape the connections', () => {
-    const byDefault = awsClientConfig({ region: 'r' }, 's').requestHandler;
+    const byDefault = awsClientConfig(aws({ region: 'r' }), 's').requestHandler;
     expect(byDefault).toMatchObject({ connectionTimeout: 10_000, requestTimeout: 60_000, throwOnRequestTimeout: true, httpAgent: { keepAlive: true } });
     expect(byDefault.httpAgent).not.toHaveProperty('maxSockets');
-    const set = awsClientConfig({ region: 'r', 'net.connect_timeout': 3000, 'net.io_timeout': 7000, 'net.keepalive': false, 'net.source_address': '127.0.0.2', 'net.max_worker_connections': 4, 'tls.verify': false }, 's').requestHandler;
+    const set = awsClientConfig(aws({ region: 'r', 'net.connect_timeout': 3000, 'net.io_timeout': 7000, 'net.keepalive': false, 'net.source_address': '127.0.0.2', 'net.max_worker_connections': 4, 'tls.verify': false }), 's').requestHandler;
     expect(set).toMatchObject({ connectionTimeout: 3000, requestTimeout: 7000, httpAgent: { keepAlive: false, localAddress: '127.0.0.2', maxSockets: 4 } });
     expect(set.httpsAgent).toMatchObject({ keepAlive: false, localAddress: '127.0.0.2', maxSockets: 4, rejectUnauthorized: false });
   });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BulkFormatter, type BulkOptions } from '../../../../src/plugins/outputs/es/bulk.js';
+import { BulkFormatter } from '../../../../src/plugins/outputs/es/bulk.js';
+import type { BulkOptions } from '../../../../src/plugins/outputs/es/options.js';
 import { BASE } from './bulk-options.js';
 
 /** Records as JSON gives them, without the keys the output adds. */

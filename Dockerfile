@@ -15,11 +15,10 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY grammar ./grammar
 COPY scripts ./scripts
 COPY src ./src
-# The start-up snapshot (dist/snapshot, for bin/logferry validate) warms up on this configuration.
-COPY fixtures/container-insights ./fixtures/container-insights
 RUN npm run build
 
-# 2. Production dependencies only. better-sqlite3 (the tail DB) is a native module: it is fetched
+# 2. Production dependencies only, the optional better-sqlite3 included (the tail and systemd DB
+#    need it; npm ci installs optional dependencies). It is a native module: it is fetched
 #    prebuilt or compiled (python3, make, g++) for this base image's Node.js and glibc, so the
 #    runtime stage, on the same base image, can take node_modules as they are.
 FROM ${NODE_IMAGE} AS prod-deps

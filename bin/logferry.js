@@ -1,5 +1,13 @@
 #!/usr/bin/env node
+// logferry's command (the package's `bin`): plain JavaScript, so `npx logferry` works wherever
+// Node does (Windows included), with no shell in between.
+import module from 'node:module';
 import { existsSync } from 'node:fs';
+
+// Node 22.1+ keeps the code it compiles on disk (in the OS temporary folder, keyed by Node's
+// version and each file's content), so a second `logferry validate` skips compiling the bundle.
+// Node 20 has no compile cache and runs without it. bench/NOTES.md has the figures.
+module.enableCompileCache?.();
 
 // The AWS SDK writes a multi-line warning to stderr on Node 20 (its releases after January 2027
 // will need Node 22). The versions package-lock.json pins run on Node 20, and the agent's stderr

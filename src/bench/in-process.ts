@@ -4,7 +4,8 @@
  * a filesystem backlog restart. Inputs are generated (seeded) before the clock starts.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -449,27 +450,25 @@ async function bestSpawnMs(command: readonly string[], n: number, cwd: string, e
 }
 
 /**
- * `logferry validate` as a new process, the way a user starts it: the package's `bin/logferry`
- * (which starts from the V8 snapshot `npm run build` makes), or the TypeScript entry when the
- * bench runs from source; and Node's own start (`node -e 0`) on the same machine for scale.
+ * `logferry validate` as a new process, the way a user starts it: the package's `bin/logferry.js`
+ * (the bundled CLI, with Node's compile cache where Node has one), or the TypeScript entry when
+ * the bench runs from source; and Node's own start (`node -e 0`) on the same machine for scale.
  */
 async function cliValidateMs(ctx: BenchContext, config: string, n: number): Promise<{ ms_cli: number; ms_node: number; cli: string }> {
   const env = { ...process.env, ...CONTAINER_INSIGHTS_ENV };
-  const wrapper = join(ctx.root, 'bin', 'logferry');
-  const fromBuild = ctx.logferry[1]?.endsWith('logferry.js') === true && existsSync(wrapper);
-  const command = fromBuild ? [wrapper] : [...ctx.logferry];
-  const snapshot = fromBuild && existsSync(join(ctx.root, 'dist', 'snapshot', 'logferry.blob'));
+  const fromBuild = ctx.logferry[1]?.endsWith('logferry.js') === true;
+  const compileCache = typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
   return {
-    ms_cli: await bestSpawnMs([...command, 'validate', config], n, ctx.root, env),
+    ms_cli: await bestSpawnMs([...ctx.logferry, 'validate', config], n, ctx.root, env),
     ms_node: await bestSpawnMs([process.execPath, '-e', '0'], n, ctx.root, env),
-    cli: fromBuild ? (snapshot ? 'bin/logferry (start-up snapshot)' : 'bin/logferry (no snapshot built)') : 'source (tsx)',
+    cli: fromBuild ? `bin/logferry.js (bundled${compileCache ? ', compile cache' : ''})` : 'source (tsx)',
   };
 }
 
 const validateScenarios: Scenario[] = [
   {
     name: 'validate',
-    doc: "validating AWS's Container Insights set (in process; ms_cli: bin/logferry validate as a new process, Node start included; ms_node: node -e 0)",
+    doc: "validating AWS's Container Insights set (in process; ms_cli: bin/logferry.js validate as a new process, Node start included; ms_node: node -e 0)",
     kind: 'in-process',
     async run(ctx) {
       const path = join(ctx.root, 'fixtures/container-insights/fluent-bit.conf');

@@ -5,8 +5,8 @@ const NS_PER_MS = 1_000_000n;
 
 /**
  * Wall clock at the first call, anchored to the monotonic high-resolution clock. Taken lazily, not
- * at module load: the CLI's start-up snapshot (scripts/build-snapshot.mjs) loads modules at build
- * time, and a monotonic clock reading from then means nothing after a reboot.
+ * at module load: a module loaded ahead of use (a bundle, a start-up snapshot made at build time)
+ * would otherwise keep a monotonic clock reading that means nothing after a reboot.
  */
 let epochOffset: Nanos | undefined;
 

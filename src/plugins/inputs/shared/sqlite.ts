@@ -1,7 +1,8 @@
 /**
  * Opening the SQLite databases inputs keep their positions in (tail `DB`, systemd `DB`), as Fluent
- * Bit does with its own sqlite: better-sqlite3 is loaded lazily (only configurations with a DB need
- * the native module), and any failure is a PipelineError naming the input and the file.
+ * Bit does with its own sqlite: better-sqlite3 is an optional dependency loaded lazily (only
+ * configurations with a DB need the native module, so installing logferry needs no compiler), and
+ * any failure is a PipelineError naming the input, the key and the file.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { PipelineError } from '../../../errors.js';
@@ -18,7 +19,7 @@ export async function openSqlite<T>(path: string, what: string, setup: (db: Bett
   try {
     Database = (await import('better-sqlite3')).default;
   } catch (err) {
-    throw new PipelineError(`${what}: cannot load better-sqlite3: ${(err as Error).message}`, { cause: err });
+    throw new PipelineError(sqliteMissing(path, what, err), { cause: err });
   }
   let db: BetterSqlite3.Database | undefined;
   try {
@@ -28,4 +29,18 @@ export async function openSqlite<T>(path: string, what: string, setup: (db: Bett
     db?.close();
     throw new PipelineError(`${what} '${path}' cannot be used: ${(err as Error).message}`, { cause: err });
   }
+}
+
+/**
+ * Why `what` (`tail DB`) cannot open `path` without better-sqlite3, and how to get it: it is an
+ * optional dependency, so `npm install --omit=optional` or a failed native build leaves it out.
+ */
+function sqliteMissing(path: string, what: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  const why = code === 'ERR_MODULE_NOT_FOUND' ? 'is not installed' : `cannot be loaded (${(err as Error).message.split('\n')[0]})`;
+  return (
+    `${what} '${path}' needs the optional dependency better-sqlite3, which ${why}: ` +
+    'install it next to logferry with `npm install better-sqlite3` (where no prebuilt binary fits your platform it compiles, ' +
+    'which needs python3, make and a C++ compiler), or remove DB to keep positions in memory only'
+  );
 }

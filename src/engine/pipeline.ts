@@ -50,6 +50,11 @@ class InputSlot {
   /** Directory name of this input's chunk files (Fluent Bit's instance name, e.g. tail.0). */
   stream = '';
   pauseOnChunksOverlimit = false;
+  /**
+   * `Routable false`: the input's records go through its filters (what a filter re-emits under a
+   * new tag is routed), then are discarded instead of buffered, as flb_input_chunk_append_raw does.
+   */
+  routable = true;
   /** Bytes of this input's chunks not yet released (Mem_Buf_Limit accounting). */
   bytes = 0;
   paused = false;
@@ -217,6 +222,7 @@ export class Pipeline {
       slot.storageType = inputStorageType(plan.service, instance);
       slot.stream = instance.id;
       slot.pauseOnChunksOverlimit = instance.options['storage.pause_on_chunks_overlimit'] === true;
+      slot.routable = instance.options.routable;
       if (slot.storageType === 'filesystem' && !this.storage) {
         throw new PipelineError(`input ${instance.displayName} uses storage.type filesystem but [SERVICE] storage.path is not set`);
       }
@@ -438,6 +444,12 @@ export class Pipeline {
 
   private append(slot: InputSlot, tag: string, events: LogEvent[], committed: (() => void) | undefined, outputs: readonly Slot[]): void {
     if (events.length === 0) {
+      committed?.();
+      return;
+    }
+    if (!slot.routable) {
+      // Fluent Bit discards them silently; logferry counts them.
+      slot.counters.drop('input not routable (Routable false)', events.length);
       committed?.();
       return;
     }

@@ -3,9 +3,12 @@
  * (`flb_input_set_property`, `flb_filter_set_property`, `flb_output_set_property`, the upstream
  * `net.*` config map). Declared once here and merged into each plugin by `define*`.
  */
-import { opt } from './kinds.js';
+import { notActedOn, opt, unsupportedWhen } from './kinds.js';
 import type { ParseOutcome } from './spec.js';
 import { atoi } from './units.js';
+
+/** log_suppress_interval's reason: logferry writes every log line. */
+const NO_LOG_SUPPRESSION = 'repeated log messages are not suppressed: every message is logged';
 
 /** `Retry_Limit`: a number, `no_limits`/`false`/`off` (unlimited, as `Infinity`) or `no_retries` (0). */
 export function parseRetryLimit(text: string): ParseOutcome<number> {
@@ -28,7 +31,7 @@ export const TLS_KEYS = {
   tls: opt.bool({ default: 'off', doc: 'Enable TLS' }),
   'tls.verify': opt.bool({ default: 'on', doc: 'Verify the peer certificate' }),
   'tls.verify_hostname': opt.bool({ default: 'off', doc: 'Verify that the certificate matches the host name' }),
-  'tls.debug': opt.int({ default: '1', doc: 'TLS debug level (0-4)' }),
+  'tls.debug': notActedOn(opt.int({ default: '1', doc: 'TLS debug level (0-4)' }), 'TLS debug logging is not implemented: TLS errors are logged with their reason at any level'),
   'tls.vhost': opt.string({ doc: 'Host name sent in SNI' }),
   'tls.ca_path': opt.string({ doc: 'Directory of CA certificates' }),
   'tls.ca_file': opt.string({ doc: 'CA certificate file' }),
@@ -72,12 +75,17 @@ export const INPUT_COMMON = {
   alias: opt.string({ doc: 'Instance name used in metrics and logs instead of <plugin>.<n>' }),
   tag: opt.string({ doc: 'Tag of the records this input emits (default: the instance name, e.g. tail.0)' }),
   log_level: opt.enum({ values: LOG_LEVELS, doc: 'Log level of this instance' }),
-  log_suppress_interval: opt.time({ doc: 'Suppress repeated log messages for this long' }),
+  log_suppress_interval: notActedOn(opt.time({ doc: 'Suppress repeated log messages for this long' }), NO_LOG_SUPPRESSION),
   routable: opt.bool({ default: 'true', doc: 'Whether records of this input are routed to outputs' }),
   mem_buf_limit: opt.size({ default: '0', doc: 'Pause the input when this much is buffered in memory (0 = unlimited)' }),
   'storage.type': opt.enum({ values: ['memory', 'filesystem', 'memrb'] as const, default: 'memory', doc: 'Buffer in memory or on the filesystem ([SERVICE] storage.path)' }),
   'storage.pause_on_chunks_overlimit': opt.bool({ default: 'off', doc: 'With filesystem storage, pause when storage.max_chunks_up is reached' }),
-  threaded: opt.bool({ default: 'off', doc: 'Run the input in its own thread' }),
+  threaded: unsupportedWhen(opt.bool({ default: 'off', doc: 'Run the input in its own thread' }), {
+    when: (v) => v,
+    values: 'On',
+    reason: "inputs run on the agent's event loop, not in a thread of their own; the records are the same",
+    severity: 'warning',
+  }),
   listen: opt.string({ doc: 'Listen address (network inputs)' }),
   host: opt.string({ doc: 'Host (network inputs)' }),
   port: opt.int({ min: 0, max: 65535, doc: 'Port (network inputs)' }),
@@ -96,7 +104,7 @@ export const FILTER_COMMON = {
   match_regex: opt.regex({ doc: 'Regex on the tag, anchored at the start (tried before Match)' }),
   alias: opt.string({ doc: 'Instance name used in metrics and logs' }),
   log_level: opt.enum({ values: LOG_LEVELS, doc: 'Log level of this instance' }),
-  log_suppress_interval: opt.time({ doc: 'Suppress repeated log messages for this long' }),
+  log_suppress_interval: notActedOn(opt.time({ doc: 'Suppress repeated log messages for this long' }), NO_LOG_SUPPRESSION),
 } as const;
 
 export const OUTPUT_COMMON = {
@@ -106,7 +114,7 @@ export const OUTPUT_COMMON = {
   match_regex: opt.regex({ doc: 'Regex on the tag, anchored at the start (tried before Match)' }),
   alias: opt.string({ doc: 'Instance name used in metrics and logs' }),
   log_level: opt.enum({ values: LOG_LEVELS, doc: 'Log level of this instance' }),
-  log_suppress_interval: opt.time({ doc: 'Suppress repeated log messages for this long' }),
+  log_suppress_interval: notActedOn(opt.time({ doc: 'Suppress repeated log messages for this long' }), NO_LOG_SUPPRESSION),
   host: opt.string({ doc: 'Remote host' }),
   port: opt.int({ min: 0, max: 65535, doc: 'Remote port' }),
   ipv6: opt.bool({ default: 'off', doc: 'Use IPv6' }),

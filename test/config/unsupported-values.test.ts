@@ -58,6 +58,9 @@ const CASES: { name: string; text: string; line: number; severity: 'error' | 'wa
   { name: 'stdout otlp_json', text: output('stdout', 'Format otlp_json'), line: 7, severity: 'warning', says: /Format otlp_json or otlp_json_pretty .*json_lines/ },
   { name: 'kinesis_firehose compression snappy', text: output('kinesis_firehose', 'Compression snappy', '    Region us-east-1\n    Delivery_Stream s\n'), line: 9, severity: 'error', says: /Compression snappy .*no snappy/ },
   { name: 'lib data_mode', text: output('lib', 'Data_Mode chunk'), line: 7, severity: 'warning', says: /Data_Mode/ },
+  { name: 'input threaded on', text: `[INPUT]\n    Name dummy\n    Tag t\n    Threaded On\n${OUTPUT}`, line: 4, severity: 'warning', says: /Threaded On .*event loop/ },
+  { name: 'filter log_suppress_interval', text: filter('grep', 'Log_Suppress_Interval 10s\n    Regex log x'), line: 7, severity: 'warning', says: /Log_Suppress_Interval.*not suppressed/ },
+  { name: 'output tls.debug', text: output('http', 'tls.debug 4', '    Host 127.0.0.1\n'), line: 8, severity: 'warning', says: /tls.debug.*TLS debug logging/ },
 ];
 
 describe('validate reports what run does not implement, at the key', () => {

@@ -40,6 +40,21 @@ describe('pipeline routing and delivery', () => {
     expect(run.pipeline.routingDrops()).toEqual({ "no output matches tag 'b'": 2 });
   });
 
+  it('Routable false: the input\'s records go through its filters, what they re-emit is routed, the rest is discarded and counted', async () => {
+    const plan = planFrom(
+      SERVICE +
+        LIB_IN('app', '    Routable false') +
+        '[FILTER]\n    Name rewrite_tag\n    Match app\n    Rule $keep ^yes$ kept false\n\n' +
+        LIB_OUT('*'),
+    );
+    const run = capture(plan);
+    await run.pipeline.start();
+    run.pipeline.push([{ keep: 'yes', n: 1 }, { keep: 'no', n: 2 }]);
+    await run.pipeline.stop();
+    expect(run.records()).toEqual([{ keep: 'yes', n: 1 }]);
+    expect(run.pipeline.metrics().input['lib.0']!.dropped).toEqual({ 'input not routable (Routable false)': 1 });
+  });
+
   it('one input and one output without Match: the output gets everything', async () => {
     const run = capture(planFrom(SERVICE + LIB_IN('x') + '[OUTPUT]\n    Name lib\n'));
     await run.pipeline.start();

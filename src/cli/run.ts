@@ -1,6 +1,6 @@
 import { appendFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Plan } from '../config/plan/types.js';
+import type { Plan, ServiceOptions } from '../config/plan/types.js';
 import { withHostname } from '../config/resolve/env.js';
 import type { Entry } from '../config/document/model.js';
 import { loadConfig, type LoadedConfig } from '../config/resolve/load.js';
@@ -132,7 +132,7 @@ export async function agentCommand(argv: readonly string[], io: CommandIo, diale
   if (args.config === undefined && args.sections.length === 0 && !args.dryRun) {
     return usage('no configuration: give -c <config> or -i <input> -o <output> (-V prints the version)');
   }
-  const load = () => loadFlagsConfig(args, env, io.cwd);
+  const load = () => withEnvLogLevel(loadFlagsConfig(args, env, io.cwd), env);
   const result = load();
   if (result.diagnostics.length > 0) io.stderr(formatText(result.diagnostics, result.sources, result.files.length, textStyle(io, 'stderr')));
   if (!result.ok) return EXIT.problems;
@@ -156,6 +156,19 @@ export interface RunHooks {
   /** Ends the process at once (the hot reload watchdog, as Fluent Bit's abort()). */
   exit?: (code: number) => void;
 }
+
+/**
+ * `FLB_LOG_LEVEL` in the environment overrides `Log_Level` and `-v`/`-q` when it names a level, as
+ * Fluent Bit's set_log_level_from_env does (flb_config.c, called after the command line is read);
+ * any other value is ignored.
+ */
+function withEnvLogLevel(result: ValidationResult, env: Readonly<Record<string, string | undefined>>): ValidationResult {
+  const level = env['FLB_LOG_LEVEL']?.toLowerCase();
+  if (level === undefined || !ENV_LOG_LEVELS.has(level)) return result;
+  return { ...result, plan: { ...result.plan, service: { ...result.plan.service, log_level: level as ServiceOptions['log_level'] } } };
+}
+
+const ENV_LOG_LEVELS: ReadonlySet<string> = new Set(['off', 'error', 'warn', 'warning', 'info', 'debug', 'trace']);
 
 /**
  * Runs pipelines until SIGTERM/SIGINT or an input asks to stop: the first from `plan`, the next ones

@@ -32,6 +32,22 @@ describe('logferry run', () => {
     expect(out.stdout).toBe('');
   });
 
+  it('FLB_LOG_LEVEL overrides Log_Level and -v, as Fluent Bit reads it after the command line; a value that is no level is ignored', async () => {
+    const args = ['-v', '-i', 'dummy', '-p', 'samples=1', '-o', 'null', '-m', '*', '-f', '0.05'];
+    const levels = async (env: Record<string, string>) => {
+      const { io: cio, out } = io();
+      const signals = new EventEmitter();
+      const stop = setTimeout(() => signals.emit('SIGTERM'), 400);
+      const code = await runCommand(args, { ...cio, env: { ...cio.env, ...env } }, signals);
+      clearTimeout(stop);
+      expect(code).toBe(0);
+      return new Set([...out.stderr.matchAll(/^\[[^\]]+\] \[ *(\w+)\]/gm)].map((m) => m[1]));
+    };
+    expect(await levels({})).toContain('info');
+    expect([...(await levels({ FLB_LOG_LEVEL: 'error' }))]).toEqual([]);
+    expect(await levels({ FLB_LOG_LEVEL: 'loud' })).toContain('info');
+  });
+
   it('exits 2 on usage errors', async () => {
     for (const args of [[], ['-c'], ['-c', 'nope.conf'], ['-c', 'x.conf', '-i', 'dummy'], ['--confg', 'x.conf']]) {
       const { io: cio } = io();

@@ -3,7 +3,8 @@
  * memory: only regular files are opened (a FIFO or /dev/zero is refused, not read), at most
  * `maxBytes` are kept, and Fluent Bit's classic line limit is applied while reading.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { fileKind } from '../../file-kind.js';
 
 /**
  * Fluent Bit's classic reader doubles its line buffer up to 32 MiB and stops when a line (with its
@@ -43,15 +44,6 @@ export class ConfigReadError extends Error {
 
 const CHUNK = 1024 * 1024;
 const MiB = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MiB`;
-
-function kindOf(st: Stats): string {
-  if (st.isDirectory()) return 'a directory';
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isCharacterDevice()) return 'a character device';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isSocket()) return 'a socket';
-  return 'not a regular file';
-}
 
 export function lineTooLong(line: number): ConfigReadError {
   return new ConfigReadError(
@@ -122,7 +114,7 @@ export function readBounded(abs: string, limits: ReadLimits): string {
   const fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw new ConfigReadError(`${kindOf(st)}, not a regular file`, undefined, 'Fluent Bit reads configuration from regular files');
+    if (!st.isFile()) throw new ConfigReadError(`${fileKind(st)}, not a regular file`, undefined, 'Fluent Bit reads configuration from regular files');
     const scanner = new LineScanner(limits);
     const kept: Buffer[] = [];
     let keptBytes = 0;

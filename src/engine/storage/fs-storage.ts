@@ -4,8 +4,9 @@
  * with the chunk; what is left at start is the backlog. Damaged files are moved to `quarantine/`
  * (or deleted with storage.delete_irrecoverable_chunks), never left to stall the pipeline.
  */
-import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync, type Dirent, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync, type Dirent } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileKind } from '../../file-kind.js';
 import type { LogEvent, LogRecord } from '../event.js';
 import type { Logger } from '../logger.js';
 import { cutDeep } from '../record-depth.js';
@@ -263,15 +264,6 @@ function readBacklogFile(path: string, dirent: Dirent): Buffer | string {
     const e = err as NodeJS.ErrnoException;
     return `${e.code ? `cannot read it (${errorText(e)})` : e.message}: skipped, left in place`;
   }
-}
-
-function fileKind(f: Dirent | Stats): string {
-  if (f.isDirectory()) return 'a directory';
-  if (f.isFIFO()) return 'a FIFO';
-  if (f.isSocket()) return 'a socket';
-  if (f.isSymbolicLink()) return 'a symbolic link';
-  if (f.isCharacterDevice() || f.isBlockDevice()) return 'a device';
-  return 'unknown type';
 }
 
 function entryOf(file: ChunkFile, stream: string, decoded: DecodedChunk): BacklogEntry {

@@ -1,4 +1,4 @@
-import type { LogEvent } from '../event.js';
+import type { EventBatch, LogEvent } from '../event.js';
 import { splitNanos } from '../event.js';
 import { stringifyBounded } from '../record-depth.js';
 
@@ -53,10 +53,26 @@ export interface JsonRecordOptions {
 
 /** One record as a JSON object, the date key first (Fluent Bit's `flb_pack_msgpack_to_json_format`). */
 export function formatJsonRecord(event: LogEvent, options: JsonRecordOptions): string {
-  const body = stringifyBounded(event.record) ?? '{}';
+  return withDateKey(stringifyBounded(event.record) ?? '{}', event.time, options);
+}
+
+/** A record's JSON text with the date key spliced in first, when there is one. */
+function withDateKey(body: string, time: bigint, options: JsonRecordOptions): string {
   if (options.dateKey === undefined) return body;
-  const date = `${JSON.stringify(options.dateKey)}:${formatDate(event.time, options.dateFormat)}`;
+  const date = `${JSON.stringify(options.dateKey)}:${formatDate(time, options.dateFormat)}`;
   return body.length <= 2 ? `{${date}}` : `{${date},${body.slice(1)}`;
+}
+
+/**
+ * Every record of a batch as formatJsonRecord writes it. A chunk's records are not decoded: their
+ * JSON text is the chunk's own (src/record/encoded.ts), the text JSON.stringify wrote.
+ */
+export function formatJsonRecords(batch: EventBatch, options: JsonRecordOptions): string[] {
+  const r = batch.records;
+  if (!r) return batch.events.map((e) => formatJsonRecord(e, options));
+  const out = new Array<string>(r.count);
+  for (let i = 0; i < r.count; i++) out[i] = withDateKey(r.json(i), options.dateKey === undefined ? 0n : r.time(i), options);
+  return out;
 }
 
 /** `json_date_key false|off` turns the date key off. */

@@ -2,7 +2,8 @@ import { request as httpRequest, validateHeaderValue, type IncomingMessage } fro
 import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import type { EventBatch } from '../../../engine/event.js';
-import { dateKeyOption, formatJsonRecord, type JsonRecordOptions } from '../../../engine/format/json.js';
+import { dateKeyOption, formatJsonRecords, type JsonRecordOptions } from '../../../engine/format/json.js';
+import { recordCount } from '../../../record/batch.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';
 import type { HttpOptions } from './options.js';
@@ -11,8 +12,8 @@ const MIME: Readonly<Record<string, string>> = { json: 'application/json', json_
 
 /** The request body for a batch in Fluent Bit's http `format`. */
 export function httpBody(batch: EventBatch, format: string, json: JsonRecordOptions): string {
-  const parts = batch.events.map((e) => formatJsonRecord(e, json));
-  if (format === 'json_lines') return parts.map((p) => `${p}\n`).join('');
+  const parts = formatJsonRecords(batch, json);
+  if (format === 'json_lines') return parts.length === 0 ? '' : `${parts.join('\n')}\n`;
   if (format === 'json_stream') return parts.join('');
   return `[${parts.join(',')}]`;
 }
@@ -47,7 +48,7 @@ export class HttpOutput implements OutputRuntime {
 
   async flush(batch: EventBatch): Promise<FlushResult> {
     // Nothing to send: no request (an empty JSON array or body would reach the endpoint as a record-less POST).
-    if (batch.events.length === 0) return { status: 'ok' };
+    if (recordCount(batch) === 0) return { status: 'ok' };
     let body: Buffer = Buffer.from(httpBody(batch, this.o.format, this.json));
     const headers: [string, string][] = [['Content-Type', MIME[this.o.format] ?? 'application/json'], ['User-Agent', 'logferry']];
     if (this.o.compress === 'gzip') {

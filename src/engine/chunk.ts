@@ -3,6 +3,10 @@ import type { ChunkFile } from './storage/fs-storage.js';
 
 /** Fluent Bit locks a chunk once its content passes this size (about 2 MB). */
 export const CHUNK_MAX_BYTES = 2_048_000;
+/** A chunk's buffer starts this small (many tags, few records each), then takes its full size at once. */
+const CHUNK_START_BYTES = 16 * 1024;
+/** Room past CHUNK_MAX_BYTES for the append that fills a chunk (a bigger append grows it again). */
+const CHUNK_SLACK_BYTES = 128 * 1024;
 
 /**
  * Records of one (input, tag) pair on their way to outputs, encoded (src/record/encoded.ts): the
@@ -14,7 +18,7 @@ export const CHUNK_MAX_BYTES = 2_048_000;
  * disk) to bound memory.
  */
 export class Chunk<Source, Target> {
-  private up: RecordWriter | undefined = new RecordWriter(1024);
+  private up: RecordWriter | undefined = new RecordWriter(CHUNK_START_BYTES, CHUNK_MAX_BYTES + CHUNK_SLACK_BYTES);
   /** Records in the chunk (also while it is down). */
   records = 0;
   bytes = 0;
@@ -48,13 +52,11 @@ export class Chunk<Source, Target> {
     return this.up !== undefined;
   }
 
-  /** Appends encoded records (copied into the chunk's buffer). */
-  append(records: EncodedRecords, committed: (() => void) | undefined): void {
+  /** Appends encoded records (copied into the chunk's buffer); the engine locks it once full. */
+  append(records: EncodedRecords): void {
     this.writer().appendRecords(records);
     this.records += records.count;
     this.bytes += records.byteLength;
-    if (committed) this.onRelease.push(committed);
-    if (this.bytes >= CHUNK_MAX_BYTES) this.lock();
   }
 
   /** No more appends: the buffer shrinks to what the records take. */

@@ -1,6 +1,6 @@
 import type { Plan, PlanInstance } from '../config/plan/types.js';
 import { PipelineError } from '../errors.js';
-import { Chunk } from './chunk.js';
+import { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
 import { nowNanos, type LogEvent } from './event.js';
 import { createLogger, normalizeLevel, type Logger, type LogSink } from './logger.js';
 import { Counters, type InputStorageStatus, type MetricsSnapshot, type StorageStatus } from './metrics.js';
@@ -469,11 +469,52 @@ export class Pipeline {
       committed?.();
       return;
     }
-    let chunk = slot.open.get(tag);
-    if (!chunk) {
-      chunk = this.newChunk(slot, tag);
-      slot.open.set(tag, chunk);
+    // The input's position waits for every part of this append (written to disk, or released).
+    let waiting = 1;
+    const partDone = committed && (() => --waiting === 0 && committed());
+    let from = 0;
+    while (from < records.count) {
+      let chunk = slot.open.get(tag);
+      if (!chunk) {
+        chunk = this.newChunk(slot, tag);
+        slot.open.set(tag, chunk);
+      }
+      // An append larger than the room left is split at a record, so that no chunk grows much past
+      // CHUNK_MAX_BYTES (an input may emit megabytes at once).
+      const room = CHUNK_MAX_BYTES - chunk.bytes;
+      const base = records.start(from);
+      let to = from;
+      while (to < records.count && records.end(to) - base <= room) to++;
+      if (to === from) {
+        if (chunk.records > 0) {
+          this.lockOpen(slot, chunk);
+          continue;
+        }
+        to = from + 1;
+      }
+      const part = from === 0 && to === records.count ? records : records.slice(from, to);
+      from = to;
+      if (!this.appendPart(slot, chunk, part)) {
+        waiting++;
+        if (partDone) chunk.onRelease.push(partDone);
+      }
+      if (chunk.bytes >= CHUNK_MAX_BYTES) this.lockOpen(slot, chunk);
     }
+    if (this.scratch.capacity > SCRATCH_KEEP_BYTES) this.scratch = new RecordWriter(SCRATCH_BYTES);
+    // Written to disk: the input may persist its position now (tail DB), before delivery.
+    partDone?.();
+    this.applyLimits(slot);
+  }
+
+  /** The open chunk of its tag is full: it waits for the next flush. */
+  private lockOpen(slot: InputSlot, chunk: PipelineChunk): void {
+    chunk.lock();
+    if (slot.open.get(chunk.tag) === chunk) slot.open.delete(chunk.tag);
+    slot.ready.push(chunk);
+  }
+
+  /** Appends records to a chunk (and its file). Returns whether they are on disk (safe before delivery). */
+  private appendPart(slot: InputSlot, chunk: PipelineChunk, records: EncodedRecords): boolean {
     let safe = false;
     if (chunk.file && !chunk.pinned) {
       try {
@@ -486,20 +527,13 @@ export class Pipeline {
         slot.log.error(`cannot write chunk file ${chunk.file.path}: ${(err as Error).message}; buffering in memory until delivered`);
       }
     }
-    chunk.append(records, safe ? undefined : committed);
-    if (chunk.locked) {
-      slot.open.delete(tag);
-      slot.ready.push(chunk);
-    }
+    chunk.append(records);
     const bytes = records.byteLength;
     slot.bytes += bytes;
     slot.counters.add('bytes', bytes);
     this.bufferedRecords += records.count;
-    if (this.scratch.capacity > SCRATCH_KEEP_BYTES) this.scratch = new RecordWriter(SCRATCH_BYTES);
-    // Written to disk: the input may persist its position now (tail DB), before delivery.
-    if (safe) committed?.();
     if (chunk.file) this.enforceChunksUp();
-    this.applyLimits(slot);
+    return safe;
   }
 
   /**

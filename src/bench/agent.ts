@@ -215,7 +215,7 @@ function criFinal(line: string): boolean {
  * record per complete message; a message the file leaves open (its last line is P) is flushed at
  * shutdown, not counted.
  */
-const criFile = (json: boolean, multiline: boolean) => (dir: string, lines: number): TailFile => {
+export const criFile = (json: boolean, multiline: boolean) => (dir: string, lines: number): TailFile => {
   const path = join(dir, 'containers.log');
   let complete = 0;
   function* counted(): Generator<string> {

@@ -16,6 +16,7 @@ import { createLogger } from '../engine/logger.js';
 import { Counters } from '../engine/metrics.js';
 import type { PluginHost } from '../engine/plugin.js';
 import { Pipeline } from '../engine/pipeline.js';
+import { EncodedRecords } from '../record/encoded.js';
 import { FsStorage } from '../engine/storage/fs-storage.js';
 import { startKubeLocal, type KubeObject } from '../kube-local/index.js';
 import { LineSplitter } from '../parsers/lines.js';
@@ -525,7 +526,7 @@ const backlog: Scenario = {
               record: { time: '2024-06-01T00:00:00.000000000Z', stream: 'stdout', _p: 'F', log: `request ${records} handled status=200 latency_ms=${records % 97} path=/api/v1/orders/${records}` },
             });
           }
-          file.append(events);
+          file.append(EncodedRecords.from(events));
           inChunk += events.length * 150;
           written += events.length * 150;
         }

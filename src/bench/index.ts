@@ -3,13 +3,14 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PIPELINE_SCENARIOS } from './agent.js';
 import { IN_PROCESS_SCENARIOS } from './in-process.js';
+import { memoryScenario } from './memory.js';
 import { SUSTAINED_SCENARIOS } from './sustained.js';
 import type { Scenario } from './types.js';
 
 export type { BenchContext, BenchResult, ComparedResult, Scenario } from './types.js';
 export { isCompared } from './types.js';
 
-export const SCENARIOS: readonly Scenario[] = [...IN_PROCESS_SCENARIOS, ...PIPELINE_SCENARIOS, ...SUSTAINED_SCENARIOS];
+export const SCENARIOS: readonly Scenario[] = [...IN_PROCESS_SCENARIOS, ...PIPELINE_SCENARIOS, memoryScenario, ...SUSTAINED_SCENARIOS];
 
 export function scenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

@@ -1,18 +1,24 @@
-import type { LogEvent } from './event.js';
+import { RecordWriter, type EncodedRecords } from '../record/encoded.js';
 import type { ChunkFile } from './storage/fs-storage.js';
 
 /** Fluent Bit locks a chunk once its content passes this size (about 2 MB). */
 export const CHUNK_MAX_BYTES = 2_048_000;
+/** A chunk's buffer starts this small (many tags, few records each), then takes its full size at once. */
+const CHUNK_START_BYTES = 16 * 1024;
+/** Room past CHUNK_MAX_BYTES for the append that fills a chunk (a bigger append grows it again). */
+const CHUNK_SLACK_BYTES = 128 * 1024;
 
 /**
- * Events of one (input, tag) pair on their way to outputs. A chunk takes appends until it is
+ * Records of one (input, tag) pair on their way to outputs, encoded (src/record/encoded.ts): the
+ * bytes are outside the V8 heap and `bytes` is their real size. A chunk takes appends until it is
  * full or dispatched; it is released when every output it routes to is done with it.
  *
- * With filesystem storage a chunk also has a file: every append is written there before the
- * input's position is committed, and a chunk may be "down" (events only on disk) to bound memory.
+ * With filesystem storage a chunk also has a file holding the same bytes: every append is written
+ * there before the input's position is committed, and a chunk may be "down" (records only on
+ * disk) to bound memory.
  */
 export class Chunk<Source, Target> {
-  private up: LogEvent[] | undefined = [];
+  private up: RecordWriter | undefined = new RecordWriter(CHUNK_START_BYTES, CHUNK_MAX_BYTES + CHUNK_SLACK_BYTES);
   /** Records in the chunk (also while it is down). */
   records = 0;
   bytes = 0;
@@ -25,7 +31,7 @@ export class Chunk<Source, Target> {
   readonly onRelease: (() => void)[] = [];
   /** Outputs sending it right now (a down chunk is loaded for them and put down again after). */
   holders = 0;
-  /** Some events could not be written to the file: the chunk stays in memory. */
+  /** Some records could not be written to the file: the chunk stays in memory. */
   pinned = false;
   /** An output left it undelivered at shutdown: the file stays for the next start. */
   kept = false;
@@ -46,29 +52,39 @@ export class Chunk<Source, Target> {
     return this.up !== undefined;
   }
 
-  append(events: readonly LogEvent[], bytes: number, committed: (() => void) | undefined): void {
-    const target = this.load();
-    for (const e of events) target.push(e);
-    this.records += events.length;
-    this.bytes += bytes;
-    if (committed) this.onRelease.push(committed);
-    if (this.bytes >= CHUNK_MAX_BYTES) this.locked = true;
+  /** Appends encoded records (copied into the chunk's buffer); the engine locks it once full. */
+  append(records: EncodedRecords): void {
+    this.writer().appendRecords(records);
+    this.records += records.count;
+    this.bytes += records.byteLength;
   }
 
-  /** The events, read back from the file if the chunk is down. */
-  load(): LogEvent[] {
-    if (this.up === undefined) this.up = this.file!.read();
+  /** No more appends: the buffer shrinks to what the records take. */
+  lock(): void {
+    this.locked = true;
+    this.up?.compact();
+  }
+
+  /** The records, read back from the file if the chunk is down. */
+  load(): EncodedRecords {
+    return this.writer().view();
+  }
+
+  private writer(): RecordWriter {
+    if (this.up === undefined) {
+      this.up = RecordWriter.adopt(this.file!.read());
+    }
     return this.up;
   }
 
-  /** Frees the events from memory (filesystem chunks only). Returns whether it went down. */
+  /** Frees the records from memory (filesystem chunks only). Returns whether it went down. */
   putDown(): boolean {
     if (!this.file || this.pinned || this.up === undefined || this.holders > 0 || !this.locked) return false;
     this.up = undefined;
     return true;
   }
 
-  /** Creates a chunk for events already on disk (the backlog), down. */
+  /** Creates a chunk for records already on disk (the backlog), down. */
   static fromDisk<S, T>(id: number, source: S, tag: string, file: ChunkFile, records: number, bytes: number): Chunk<S, T> {
     const c = new Chunk<S, T>(id, source, tag, file);
     c.up = undefined;

@@ -16,7 +16,13 @@ export interface LogEvent {
 /** Events of one tag, the way inputs append them and the router routes them (Fluent Bit chunks). */
 export interface EventBatch {
   tag: string;
+  /** The records as objects. For a chunk's batch, decoded from `records` on first read. */
   events: LogEvent[];
+  /**
+   * The records as the chunk holds them (src/record/encoded.ts), when the batch is a chunk: an
+   * output that sends JSON builds its payload from these without decoding `events`.
+   */
+  readonly records?: EncodedRecords;
   /**
    * The chunk's name, the same on every retry of it (and across restarts with filesystem
    * storage): an output that sends a chunk in several requests can remember what already went.
@@ -30,6 +36,8 @@ export interface EventBatch {
    */
   inputPlugin?: string;
 }
+
+import type { EncodedRecords } from '../record/encoded.js';
 
 const NS_PER_S = 1_000_000_000n;
 

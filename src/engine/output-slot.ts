@@ -1,5 +1,6 @@
 import type { PlanInstance } from '../config/plan/types.js';
 import type { Chunk } from './chunk.js';
+import { ChunkBatch } from '../record/batch.js';
 import type { Logger } from './logger.js';
 import { flushScope, type Counters } from './metrics.js';
 import type { FlushAttempt, FlushResult, OutputRuntime } from './plugin.js';
@@ -181,9 +182,9 @@ export class OutputSlot<S extends ChunkSource> {
 
   private async send(task: Task<S>): Promise<void> {
     const { chunk } = task;
-    let events;
+    let records;
     try {
-      events = chunk.load();
+      records = chunk.load();
     } catch (err) {
       // A filesystem chunk whose file vanished or broke after it was accepted.
       this.running--;
@@ -201,7 +202,7 @@ export class OutputSlot<S extends ChunkSource> {
     try {
       const scope = { dropped: 0, delivered: 0 };
       try {
-        result = await flushScope.run(scope, () => this.runtime.flush({ tag: chunk.tag, events, id: chunk.key, inputPlugin: chunk.source.plugin }, attemptOf(task, this.retry.limit)));
+        result = await flushScope.run(scope, () => this.runtime.flush(new ChunkBatch(chunk.tag, records, chunk.key, chunk.source.plugin), attemptOf(task, this.retry.limit)));
       } finally {
         task.dropped += scope.dropped;
         task.delivered += scope.delivered;

@@ -1,6 +1,6 @@
 import type { Plan, PlanInstance } from '../config/plan/types.js';
 import { PipelineError } from '../errors.js';
-import { Chunk } from './chunk.js';
+import { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
 import { nowNanos, type LogEvent } from './event.js';
 import { createLogger, normalizeLevel, type Logger, type LogSink } from './logger.js';
 import { Counters, type InputStorageStatus, type MetricsSnapshot, type StorageStatus } from './metrics.js';
@@ -12,7 +12,8 @@ import type { EventBatch } from './event.js';
 import type { EmitterSettings, FilterRuntime, InputContext, InputRuntime, PluginHost } from './plugin.js';
 import { inputTag, pluginContext } from './plugin-context.js';
 import { eventSize } from './record-size.js';
-import { TOO_DEEP_REASON } from './record-depth.js';
+import { MAX_RECORD_DEPTH, nestsDeeperThan, TOO_DEEP_REASON } from './record-depth.js';
+import { encodeEvent, RecordEncodeError, RecordWriter, type EncodedRecords } from '../record/encoded.js';
 import { join, isAbsolute } from 'node:path';
 import { RouteRule, Router } from './router.js';
 
@@ -26,6 +27,9 @@ type Slot = OutputSlot<InputSlot>;
  * Pausing these inputs loses nothing, so the bound only paces reading.
  */
 const READ_AHEAD_BYTES = 8 * 1024 * 1024;
+/** The writer each append encodes into first; one that grew past SCRATCH_KEEP_BYTES is replaced. */
+const SCRATCH_BYTES = 64 * 1024;
+const SCRATCH_KEEP_BYTES = 4 * 1024 * 1024;
 type PipelineChunk = Chunk<InputSlot, Slot>;
 
 interface FilterSlot {
@@ -121,6 +125,7 @@ export class Pipeline {
   private startTime: number | undefined;
   /** Chunks handed to outputs and not yet released. */
   private readonly inFlight = new Set<PipelineChunk>();
+  private scratch = new RecordWriter(SCRATCH_BYTES);
   private storage: FsStorage | undefined;
   private rejected: RejectedStore | undefined;
   /** Filesystem chunks whose events are in memory, oldest first (storage.max_chunks_up). */
@@ -459,72 +464,102 @@ export class Pipeline {
       committed?.();
       return;
     }
-    const admitted = this.admit(slot, events);
-    if (admitted.events.length === 0) {
+    const records = this.encode(slot, events);
+    if (records.count === 0) {
       committed?.();
       return;
     }
-    events = admitted.events;
-    const bytes = admitted.bytes;
-    let chunk = slot.open.get(tag);
-    if (!chunk) {
-      chunk = this.newChunk(slot, tag);
-      slot.open.set(tag, chunk);
+    // The input's position waits for every part of this append (written to disk, or released).
+    let waiting = 1;
+    const partDone = committed && (() => --waiting === 0 && committed());
+    let from = 0;
+    while (from < records.count) {
+      let chunk = slot.open.get(tag);
+      if (!chunk) {
+        chunk = this.newChunk(slot, tag);
+        slot.open.set(tag, chunk);
+      }
+      // An append larger than the room left is split at a record, so that no chunk grows much past
+      // CHUNK_MAX_BYTES (an input may emit megabytes at once).
+      const room = CHUNK_MAX_BYTES - chunk.bytes;
+      const base = records.start(from);
+      let to = from;
+      while (to < records.count && records.end(to) - base <= room) to++;
+      if (to === from) {
+        if (chunk.records > 0) {
+          this.lockOpen(slot, chunk);
+          continue;
+        }
+        to = from + 1;
+      }
+      const part = from === 0 && to === records.count ? records : records.slice(from, to);
+      from = to;
+      if (!this.appendPart(slot, chunk, part)) {
+        waiting++;
+        if (partDone) chunk.onRelease.push(partDone);
+      }
+      if (chunk.bytes >= CHUNK_MAX_BYTES) this.lockOpen(slot, chunk);
     }
+    if (this.scratch.capacity > SCRATCH_KEEP_BYTES) this.scratch = new RecordWriter(SCRATCH_BYTES);
+    // Written to disk: the input may persist its position now (tail DB), before delivery.
+    partDone?.();
+    this.applyLimits(slot);
+  }
+
+  /** The open chunk of its tag is full: it waits for the next flush. */
+  private lockOpen(slot: InputSlot, chunk: PipelineChunk): void {
+    chunk.lock();
+    if (slot.open.get(chunk.tag) === chunk) slot.open.delete(chunk.tag);
+    slot.ready.push(chunk);
+  }
+
+  /** Appends records to a chunk (and its file). Returns whether they are on disk (safe before delivery). */
+  private appendPart(slot: InputSlot, chunk: PipelineChunk, records: EncodedRecords): boolean {
     let safe = false;
     if (chunk.file && !chunk.pinned) {
       try {
-        chunk.file.append(events);
+        chunk.file.append(records);
         safe = true;
       } catch (err) {
-        // Disk full or gone: these events live in memory only, so the input's position waits for delivery.
+        // Disk full or gone: these records live in memory only, so the input's position waits for delivery.
         chunk.pinned = true;
         slot.counters.add('storage_write_errors');
         slot.log.error(`cannot write chunk file ${chunk.file.path}: ${(err as Error).message}; buffering in memory until delivered`);
       }
     }
-    chunk.append(events, bytes, safe ? undefined : committed);
-    if (chunk.locked) {
-      slot.open.delete(tag);
-      slot.ready.push(chunk);
-    }
+    chunk.append(records);
+    const bytes = records.byteLength;
     slot.bytes += bytes;
     slot.counters.add('bytes', bytes);
-    this.bufferedRecords += events.length;
-    // Written to disk: the input may persist its position now (tail DB), before delivery.
-    if (safe) committed?.();
+    this.bufferedRecords += records.count;
     if (chunk.file) this.enforceChunksUp();
-    this.applyLimits(slot);
+    return safe;
   }
 
   /**
-   * The events a chunk may take, and their bytes. A record nested deeper than MAX_RECORD_DEPTH, or
-   * one that cannot be measured at all, is dropped on its own (counted, logged once per reason):
-   * the rest of its batch goes on, and so does the input that read it.
+   * Encodes the events once (src/record/encoded.ts), into the scratch writer: the chunk copies the
+   * bytes and the chunk file writes the same bytes. A record nested deeper than MAX_RECORD_DEPTH,
+   * or one that cannot be encoded, is dropped on its own (counted, logged once per reason): the
+   * rest of its batch goes on, and so does the input that read it.
    */
-  private admit(slot: InputSlot, events: LogEvent[]): { events: LogEvent[]; bytes: number } {
-    let bytes = 0;
-    let kept: LogEvent[] | undefined;
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
-      let size: number;
-      let reason = TOO_DEEP_REASON;
+  private encode(slot: InputSlot, events: readonly LogEvent[]): EncodedRecords {
+    const w = this.scratch;
+    w.reset();
+    for (const e of events) {
+      let reason: string;
       try {
-        size = eventSize(e.record);
+        if (!nestsDeeperThan(e.record, MAX_RECORD_DEPTH)) {
+          w.append(encodeEvent(e));
+          continue;
+        }
+        reason = TOO_DEEP_REASON;
       } catch (err) {
-        size = -1;
-        reason = `record cannot be buffered: ${(err as Error)?.message ?? String(err)}`;
+        reason = err instanceof RecordEncodeError ? err.message : `record cannot be encoded: ${(err as Error)?.message ?? String(err)}`;
       }
-      if (size >= 0) {
-        bytes += size;
-        kept?.push(e);
-        continue;
-      }
-      kept ??= events.slice(0, i);
       if (slot.counters.droppedFor(reason) === 0) slot.log.warn(`a record was dropped: ${reason} (counted in metrics; logged once per reason)`);
       slot.counters.drop(reason, 1);
     }
-    return { events: kept ?? events, bytes };
+    return w.view();
   }
 
   /** Records of a tag no output matches: counted, and logged at warn the first time per tag. */
@@ -609,7 +644,7 @@ export class Pipeline {
 
   private dispatch(chunk: PipelineChunk): void {
     if (chunk.dispatched || chunk.records === 0) return;
-    chunk.locked = true;
+    chunk.lock();
     chunk.dispatched = true;
     const outputs = this.router!.route(chunk.tag).outputs;
     for (const o of outputs) chunk.pending.add(o);

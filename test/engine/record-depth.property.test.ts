@@ -12,6 +12,7 @@ import { printEvent } from '../../src/engine/format/msgpack-text.js';
 import { cloneBounded, cutDeep, MAX_JSON_DEPTH, MAX_RECORD_DEPTH, nestsDeeperThan, stringifyBounded, TOO_DEEP } from '../../src/engine/record-depth.js';
 import { eventSize } from '../../src/engine/record-size.js';
 import { decodeChunk, encodeEvents } from '../../src/engine/storage/chunk-file.js';
+import { RecordEncodeError } from '../../src/record/encoded.js';
 import { parseJsonContainer, parseJsonObject } from '../../src/parsers/runtime/json-object.js';
 import { mergeLog } from '../../src/plugins/filters/kubernetes/merge-log.js';
 import { BulkFormatter } from '../../src/plugins/outputs/es/bulk.js';
@@ -74,7 +75,12 @@ function walkAll(e: LogEvent): void {
   formatJsonRecord(e, { dateKey: 'date', dateFormat: 'double' });
   recordLine(e, { time_key_format: '%s' });
   for (const format of ['plain', 'csv', 'ltsv', 'template', 'out_file'] as const) formatLine(format, 'tag', e, { delimiter: ',', labelDelimiter: ':', template: '{time} {deep}' }, true);
-  decodeChunk(Buffer.concat([Buffer.from('x'), encodeEvents([e], true)]));
+  try {
+    // Too deep for JSON.stringify is a RecordEncodeError (the engine drops such a record, counted).
+    decodeChunk(Buffer.concat([Buffer.from('x'), encodeEvents([e], true)]));
+  } catch (err) {
+    if (!(err instanceof RecordEncodeError)) throw err;
+  }
   BULK.format('tag', [e], 0n);
   packDocument(e.record, '@timestamp', 't', undefined, true);
   goJson(e.record);

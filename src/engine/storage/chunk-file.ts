@@ -1,28 +1,31 @@
 /**
  * The on-disk form of a chunk (filesystem storage). logferry's own format, not chunkio's:
  *
- *   "LFCHUNK2\n"  header frame  header frame (a copy)  data frame  data frame ...
+ *   "LFCHUNK3\n"  header frame  header frame (a copy)  data frame  data frame ...
  *   frame = 24-byte frame header, payload
  *   frame header = mark FF FE 4C 46, u32le payload length (bit 31: last frame of its append,
  *                  bit 30: the payload CRC is set), u32le index of its first record in the chunk,
  *                  u32le records, u32le CRC-32 of the payload (0 when checksums are off),
  *                  u32le CRC-32 of the 20 bytes before it
  *   header payload = JSON {tag, created, checksum}
- *   data payload   = JSON array of [time in ns as a string, record] pairs
+ *   data payload   = encoded records, exactly the bytes the chunk holds in memory
+ *                    (src/record/encoded.ts: `["<time ns>",<record JSON>]\n` each)
  *
- * An append is split into frames of at most FRAME_LIMITS (records, characters), written with a
- * single write, so that a damaged byte costs one small frame: the payload is UTF-8 JSON, which
- * never holds the bytes FF or FE, so after a damaged frame the reader finds the next one by its
- * mark, and the record indexes tell how many records the damage cost. A crash leaves at most one
- * torn append at the end; its frames are dropped (the input had not committed its position for
- * them, it reads them again). Files written by the previous version ("LFCHUNK1\n", one frame per
- * append, no marks) are still read.
+ * An append is split into frames of at most FRAME_LIMITS (records, bytes), written with a single
+ * write, so that a damaged byte costs one small frame: the payload is UTF-8 JSON, which never
+ * holds the bytes FF or FE, so after a damaged frame the reader finds the next one by its mark,
+ * and the record indexes tell how many records the damage cost. A crash leaves at most one torn
+ * append at the end; its frames are dropped (the input had not committed its position for them,
+ * it reads them again). Files written by earlier versions are still read: "LFCHUNK2\n" (the same
+ * frames, data payload a JSON array of [time, record] pairs) and "LFCHUNK1\n" (one frame per
+ * append, no marks); their records are encoded again as they are read.
  */
 import { crc32 } from 'node:zlib';
 import type { LogEvent } from '../event.js';
-import { stringifyBounded } from '../record-depth.js';
+import { EncodedRecords, RecordWriter } from '../../record/encoded.js';
 
-export const CHUNK_MAGIC = Buffer.from('LFCHUNK2\n', 'latin1');
+export const CHUNK_MAGIC = Buffer.from('LFCHUNK3\n', 'latin1');
+const V2_MAGIC = Buffer.from('LFCHUNK2\n', 'latin1');
 const V1_MAGIC = Buffer.from('LFCHUNK1\n', 'latin1');
 const MARK_BYTES = Buffer.from([0xff, 0xfe, 0x4c, 0x46]);
 const FRAME_MARK = MARK_BYTES.readUInt32LE(0);
@@ -33,11 +36,11 @@ const LENGTH_MASK = 0x3fffffff;
 /** No payload is larger than this; a bigger length field means the file is damaged. */
 const MAX_FRAME = 512 * 1024 * 1024;
 
-/** Most records and characters of JSON in one data frame (a single larger record gets a frame alone). */
-export const FRAME_LIMITS = { records: 256, chars: 64 * 1024 } as const;
+/** Most records and bytes in one data frame (a single larger record gets a frame alone). */
+export const FRAME_LIMITS = { records: 256, bytes: 64 * 1024 } as const;
 export interface FrameLimits {
   readonly records: number;
-  readonly chars: number;
+  readonly bytes: number;
 }
 
 export interface ChunkHeader {
@@ -50,7 +53,7 @@ export interface ChunkHeader {
 
 export interface DecodedChunk {
   readonly header: ChunkHeader;
-  readonly events: LogEvent[];
+  readonly records: EncodedRecords;
   /** Records the damage cost (known from the frames' record indexes). */
   readonly lost: number;
   /** What was wrong with the file (torn last append, damaged frames...); undefined when intact. */
@@ -64,26 +67,26 @@ export function encodeChunkStart(header: ChunkHeader): Buffer {
 }
 
 /**
- * One append: the events as data frames of at most `limits`; `first` is the index in the chunk of
- * the first of them (the records already in the file).
+ * One append: the records as data frames of at most `limits`, their bytes as they are; `first` is
+ * the index in the chunk of the first of them (the records already in the file).
  */
-export function encodeEvents(events: readonly LogEvent[], checksum: boolean, first = 0, limits: FrameLimits = FRAME_LIMITS): Buffer {
+export function encodeRecords(records: EncodedRecords, checksum: boolean, first = 0, limits: FrameLimits = FRAME_LIMITS): Buffer {
   const frames: Buffer[] = [];
-  let text = '';
-  let count = 0;
-  for (const e of events) {
-    const pair = '["' + e.time.toString() + '",' + stringifyRecord(e.record) + ']';
-    if (count > 0 && (count >= limits.records || text.length + pair.length > limits.chars)) {
-      frames.push(encodeFrame(Buffer.from('[' + text + ']'), checksum, first, count, false));
-      first += count;
-      text = '';
-      count = 0;
-    }
-    text += count > 0 ? ',' + pair : pair;
-    count++;
+  let from = 0;
+  while (from < records.count) {
+    let to = from + 1;
+    const base = records.start(from);
+    while (to < records.count && to - from < limits.records && records.end(to) - base <= limits.bytes) to++;
+    const payload = records.bytes.subarray(base, records.end(to - 1));
+    frames.push(encodeFrame(payload, checksum, first + from, to - from, to === records.count));
+    from = to;
   }
-  frames.push(encodeFrame(Buffer.from('[' + text + ']'), checksum, first, count, true));
   return frames.length === 1 ? frames[0]! : Buffer.concat(frames);
+}
+
+/** encodeRecords of events encoded now (tests, and tools that write chunk files). */
+export function encodeEvents(events: readonly LogEvent[], checksum: boolean, first = 0, limits: FrameLimits = FRAME_LIMITS): Buffer {
+  return encodeRecords(EncodedRecords.from(events), checksum, first, limits);
 }
 
 function encodeFrame(payload: Buffer, checksum: boolean, first: number, records: number, last: boolean): Buffer {
@@ -103,21 +106,44 @@ export function decodeChunk(buf: Buffer): DecodedChunk | { readonly error: strin
   const magic = buf.subarray(0, CHUNK_MAGIC.length);
   const v1 = magic.equals(V1_MAGIC) ? decodeV1(buf) : undefined;
   if (v1 && !('error' in v1)) return v1;
-  // One damaged byte in the magic does not make the rest unreadable.
-  let differ = CHUNK_MAGIC.length - magic.length;
-  for (let i = 0; i < magic.length; i++) if (magic[i] !== CHUNK_MAGIC[i]) differ++;
+  // One damaged byte in the magic does not make the rest unreadable. Versions 2 and 3 have the same
+  // frames (their data payloads tell them apart), so either magic will do.
+  const differ = Math.min(magicDistance(magic, CHUNK_MAGIC), magicDistance(magic, V2_MAGIC));
   if (differ > 1) return { error: 'not a logferry chunk file (bad magic)' };
   const v2 = decodeV2(buf, differ === 1 ? 'damaged magic' : undefined);
   return v1 && 'error' in v2 ? v1 : v2;
 }
 
 type Frame =
-  | { readonly kind: 'ok'; readonly end: number; readonly first: number; readonly records: number; readonly last: boolean; readonly value: unknown }
+  | { readonly kind: 'ok'; readonly end: number; readonly first: number; readonly records: number; readonly last: boolean; readonly value: ChunkHeader | EncodedRecords | undefined }
   /** The file ends inside a frame whose header is intact (or inside the header): a torn write. */
   | { readonly kind: 'torn' }
   /** Known extent and record count, unreadable payload. */
   | { readonly kind: 'bad-payload'; readonly end: number; readonly first: number; readonly records: number; readonly why: string }
   | { readonly kind: 'bad-header'; readonly why: string };
+
+function magicDistance(magic: Buffer, expected: Buffer): number {
+  let differ = expected.length - magic.length;
+  for (let i = 0; i < magic.length; i++) if (magic[i] !== expected[i]) differ++;
+  return differ;
+}
+
+/**
+ * A frame's payload: the chunk header, or data as encoded records (version 3: the bytes as they
+ * are, checked to be [time, record] lines) or a JSON array of pairs (version 2: encoded again).
+ */
+function readPayload(payload: Buffer): ChunkHeader | EncodedRecords | undefined {
+  if (payload[0] === 0x5b /* [ */ && payload[1] === 0x22 /* " */) {
+    const records = EncodedRecords.parse(payload);
+    if (!records) throw new Error('data does not end with a newline');
+    const events = toEvents(JSON.parse(`[${payload.toString('utf8', 0, payload.length - 1).replaceAll('\n', ',')}]`));
+    return events && events.length === records.count ? records : undefined;
+  }
+  const value: unknown = JSON.parse(payload.toString());
+  if (isHeader(value)) return value;
+  const events = toEvents(value);
+  return events ? EncodedRecords.from(events) : undefined;
+}
 
 function readFrame(buf: Buffer, pos: number): Frame {
   if (pos + FRAME_HEADER > buf.length) return buf.length - pos >= 4 && buf.readUInt32LE(pos) !== FRAME_MARK ? { kind: 'bad-header', why: 'no frame mark' } : { kind: 'torn' };
@@ -132,9 +158,9 @@ function readFrame(buf: Buffer, pos: number): Frame {
   if (end > buf.length) return { kind: 'torn' };
   const payload = buf.subarray(pos + FRAME_HEADER, end);
   if ((word & HAS_CRC) !== 0 && buf.readUInt32LE(pos + 16) !== crc32(payload)) return { kind: 'bad-payload', end, first, records, why: 'checksum mismatch' };
-  let value: unknown;
+  let value: ChunkHeader | EncodedRecords | undefined;
   try {
-    value = JSON.parse(payload.toString());
+    value = readPayload(payload);
   } catch (err) {
     return { kind: 'bad-payload', end, first, records, why: `unreadable: ${(err as Error).message}` };
   }
@@ -143,16 +169,16 @@ function readFrame(buf: Buffer, pos: number): Frame {
 
 function decodeV2(buf: Buffer, magicDamage: string | undefined): DecodedChunk | { readonly error: string } {
   let header: ChunkHeader | undefined;
-  const events: LogEvent[] = [];
+  const out = new RecordWriter(buf.length);
   const problems: string[] = magicDamage ? [magicDamage] : [];
   /** Frames of the append being read, kept once its last frame (or damage after it) is seen. */
-  let append: LogEvent[] = [];
+  let append: EncodedRecords[] = [];
   let next = 0;
   let lost = 0;
   let unknownLoss = false;
   let pos = CHUNK_MAGIC.length;
   const keepAppend = () => {
-    for (const e of append) events.push(e);
+    for (const r of append) out.appendRecords(r);
     append = [];
   };
   while (pos < buf.length) {
@@ -165,17 +191,17 @@ function decodeV2(buf: Buffer, magicDamage: string | undefined): DecodedChunk | 
     }
     let bad: string;
     if (frame.kind === 'ok') {
-      if (isHeader(frame.value)) {
+      if (frame.value !== undefined && !(frame.value instanceof EncodedRecords)) {
         header ??= frame.value;
         pos = frame.end;
         continue;
       }
-      const decoded = toEvents(frame.value);
-      if (decoded && decoded.length === frame.records) {
+      const decoded = frame.value;
+      if (decoded && decoded.count === frame.records) {
         lost += Math.max(0, frame.first - next);
         unknownLoss = false;
         next = frame.first + frame.records;
-        for (const e of decoded) append.push(e);
+        append.push(decoded);
         if (frame.last) keepAppend();
         pos = frame.end;
         continue;
@@ -207,7 +233,9 @@ function decodeV2(buf: Buffer, magicDamage: string | undefined): DecodedChunk | 
   }
   if (!header) return { error: `unreadable header${problems.length > 0 ? `: ${problems.join('; ')}` : ''}` };
   if (unknownLoss) problems.push('the records of the damaged frame at the end are not counted (its header is unreadable)');
-  return problems.length === 0 ? { header, events, lost } : { header, events, lost, damage: problems.join('; ') };
+  out.compact();
+  const records = out.view();
+  return problems.length === 0 ? { header, records, lost } : { header, records, lost, damage: problems.join('; ') };
 }
 
 function isHeader(value: unknown): value is ChunkHeader {
@@ -258,7 +286,8 @@ function decodeV1(buf: Buffer): DecodedChunk | { readonly error: string } {
     pos = frame.end;
   }
   // The old format has no record indexes: what the damage cost is not known.
-  return damage === undefined ? { header, events, lost: 0 } : { header, events, lost: 0, damage };
+  const records = EncodedRecords.from(events);
+  return damage === undefined ? { header, records, lost: 0 } : { header, records, lost: 0, damage };
 }
 
 function readV1Frame(buf: Buffer, pos: number): { payload: Buffer; crc: number; end: number } | { error: string } {
@@ -288,13 +317,4 @@ function toEvents(value: unknown): LogEvent[] | undefined {
     out[i] = { time, record: record as Record<string, unknown> };
   }
   return out;
-}
-
-/** JSON of a record; bigint values (rare: msgpack inputs) become strings of their decimal digits. */
-export function stringifyRecord(record: Record<string, unknown>): string {
-  try {
-    return stringifyBounded(record) ?? '{}';
-  } catch {
-    return stringifyBounded(record, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)) ?? '{}';
-  }
 }

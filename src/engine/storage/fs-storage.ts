@@ -7,11 +7,9 @@
 import { closeSync, constants, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync, type Dirent } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileKind } from '../../file-kind.js';
-import type { LogEvent, LogRecord } from '../event.js';
+import type { EncodedRecords } from '../../record/encoded.js';
 import type { Logger } from '../logger.js';
-import { cutDeep } from '../record-depth.js';
-import { eventSize } from '../record-size.js';
-import { decodeChunk, encodeChunkStart, encodeEvents, type DecodedChunk } from './chunk-file.js';
+import { decodeChunk, encodeChunkStart, encodeRecords, type DecodedChunk } from './chunk-file.js';
 import { ChunkRemover, errorText, type RemovalFs } from './removal.js';
 
 export const CHUNK_SUFFIX = '.flb';
@@ -50,13 +48,16 @@ export class ChunkFile {
     this.fd = fd;
   }
 
-  /** Appends events as bounded frames; returns once the bytes are written (and synced with storage.sync full). */
-  append(events: readonly LogEvent[]): void {
+  /**
+   * Appends records, their bytes as they are, in bounded frames; returns once the bytes are
+   * written (and synced with storage.sync full).
+   */
+  append(records: EncodedRecords): void {
     if (this.fd === undefined) this.fd = openSync(this.path, 'a');
-    const bytes = encodeEvents(events, this.storage.options.checksum, this.records);
+    const bytes = encodeRecords(records, this.storage.options.checksum, this.records);
     let off = 0;
     while (off < bytes.length) off += writeSync(this.fd, bytes, off, bytes.length - off);
-    this.records += events.length;
+    this.records += records.count;
     if (this.storage.options.sync === 'full') fsyncSync(this.fd);
   }
 
@@ -68,11 +69,11 @@ export class ChunkFile {
     }
   }
 
-  /** Reads the events back (a chunk that was put down to save memory). */
-  read(): LogEvent[] {
+  /** Reads the records back (a chunk that was put down to save memory). */
+  read(): EncodedRecords {
     const decoded = decodeChunk(readRegular(this.path));
     if ('error' in decoded) throw new Error(`${this.path}: ${decoded.error}`);
-    return decoded.events;
+    return decoded.records;
   }
 
   /** The chunk is delivered: the file goes (or is emptied while its removal is retried). */
@@ -90,7 +91,7 @@ export interface BacklogEntry {
   readonly tag: string;
   readonly created: number;
   readonly records: number;
-  /** Buffer bytes of its events (the same measure as for new chunks). */
+  /** Bytes of its encoded records (the same measure as for new chunks). */
   readonly bytes: number;
 }
 
@@ -169,10 +170,10 @@ export class FsStorage {
         if (decoded.damage !== undefined) {
           const { entry, text } = this.recover(path, stream, decoded);
           if (entry) entries.push(entry);
-          problems.push({ path, message: `damaged chunk file ${path}: ${decoded.damage}; ${text}`, damaged: true, recovered: decoded.events.length, lost: decoded.lost });
+          problems.push({ path, message: `damaged chunk file ${path}: ${decoded.damage}; ${text}`, damaged: true, recovered: decoded.records.count, lost: decoded.lost });
           continue;
         }
-        if (decoded.events.length === 0) {
+        if (decoded.records.count === 0) {
           this.remover.remove(path);
           continue;
         }
@@ -193,12 +194,12 @@ export class FsStorage {
    * inspection. When either step fails the original stays and is read from where it is.
    */
   private recover(path: string, stream: string, decoded: DecodedChunk): { entry?: BacklogEntry; text: string } {
-    const counts = `${decoded.events.length} record(s) recovered` + (decoded.lost > 0 ? `, ${decoded.lost} lost (counted as dropped)` : '');
+    const counts = `${decoded.records.count} record(s) recovered` + (decoded.lost > 0 ? `, ${decoded.lost} lost (counted as dropped)` : '');
     let file: ChunkFile | undefined;
-    if (decoded.events.length > 0) {
+    if (decoded.records.count > 0) {
       try {
         file = this.create(stream, decoded.header.tag);
-        file.append(decoded.events);
+        file.append(decoded.records);
         file.seal();
       } catch (err) {
         if (file) this.remover.remove(file.path);
@@ -267,13 +268,8 @@ function readBacklogFile(path: string, dirent: Dirent): Buffer | string {
 }
 
 function entryOf(file: ChunkFile, stream: string, decoded: DecodedChunk): BacklogEntry {
-  let bytes = 0;
-  for (const e of decoded.events) {
-    // Deeper than MAX_RECORD_DEPTH (written before that bound): counted as the outputs write it, cut.
-    const size = eventSize(e.record);
-    bytes += size >= 0 ? size : eventSize(cutDeep(e.record) as LogRecord);
-  }
-  return { file, stream, tag: decoded.header.tag, created: decoded.header.created, records: decoded.events.length, bytes };
+  const r = decoded.records;
+  return { file, stream, tag: decoded.header.tag, created: decoded.header.created, records: r.count, bytes: r.byteLength };
 }
 
 function listDirs(root: string): string[] {

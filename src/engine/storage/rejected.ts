@@ -6,8 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LogEvent } from '../event.js';
-import { stringifyRecord } from './chunk-file.js';
+import type { EncodedRecords } from '../../record/encoded.js';
 import { DIR_MODE, FILE_MODE } from './fs-storage.js';
 
 export class RejectedStore {
@@ -15,13 +14,13 @@ export class RejectedStore {
 
   constructor(readonly dir: string) {}
 
-  write(output: string, tag: string, reason: string, events: readonly LogEvent[]): string {
+  write(output: string, tag: string, reason: string, records: EncodedRecords): string {
     mkdirSync(this.dir, { recursive: true, mode: DIR_MODE });
     this.seq++;
     const name = `${String(Date.now()).padStart(13, '0')}-${process.pid}-${this.seq}-${output.replace(/[^\w.-]/g, '_')}.jsonl`;
     const head = `{"tag":${JSON.stringify(tag)},"output":${JSON.stringify(output)},"reason":${JSON.stringify(reason)},"time":"`;
     let text = '';
-    for (const e of events) text += head + e.time.toString() + '","record":' + stringifyRecord(e.record) + '}\n';
+    for (let i = 0; i < records.count; i++) text += head + records.time(i).toString() + '","record":' + records.json(i) + '}\n';
     const path = join(this.dir, name);
     writeFileSync(path, text, { mode: FILE_MODE });
     return path;

@@ -13,7 +13,7 @@ const record = fc.dictionary(
 const event: fc.Arbitrary<LogEvent> = fc.record({ time: fc.bigInt({ min: 0n, max: 4_000_000_000_000_000_000n }), record });
 const appends = fc.array(fc.array(event, { minLength: 1, maxLength: 7 }), { maxLength: 6 });
 /** Small frames, so that appends span several of them. */
-const SMALL: FrameLimits = { records: 3, chars: 1_000_000 };
+const SMALL: FrameLimits = { records: 3, bytes: 1_000_000 };
 
 interface Layout {
   buf: Buffer;
@@ -52,7 +52,7 @@ function file(batches: LogEvent[][], checksum: boolean): Layout {
 function decoded(buf: Buffer) {
   const d = decodeChunk(buf);
   if ('error' in d) throw new Error(d.error);
-  return d;
+  return { ...d, events: d.records.events() };
 }
 
 describe('chunk file format', () => {
@@ -87,7 +87,7 @@ describe('chunk file format', () => {
         }
         if ('error' in d) throw new Error(d.error);
         const whole = appendEnds.filter((e) => e <= cut).length;
-        expect(d.events).toEqual(batches.slice(0, whole).flat());
+        expect(d.records.events()).toEqual(batches.slice(0, whole).flat());
         expect(d.lost).toBe(0);
         // A cut between the two header copies loses nothing either.
         expect(d.damage !== undefined).toBe(!headerEnds.includes(cut) && !appendEnds.includes(cut));
@@ -168,8 +168,30 @@ describe('chunk file format', () => {
     expect(decodeChunk(Buffer.from('hello world'))).toEqual({ error: 'not a logferry chunk file (bad magic)' });
   });
 
-  it('keeps bigint values as their decimal text instead of failing the append', () => {
-    const buf = Buffer.concat([encodeChunkStart({ tag: 't', created: 1, checksum: false }), encodeEvents([{ time: 5n, record: { big: 2n ** 70n } }], false)]);
-    expect(decoded(buf).events).toEqual([{ time: 5n, record: { big: '1180591620717411303424' } }]);
+  it('writes bigint values as numbers (as the outputs always wrote them) instead of failing the append', () => {
+    const buf = Buffer.concat([encodeChunkStart({ tag: 't', created: 1, checksum: false }), encodeEvents([{ time: 5n, record: { big: 2n ** 70n, small: 7n } }], false)]);
+    expect(decoded(buf).events).toEqual([{ time: 5n, record: { big: Number(2n ** 70n), small: 7 } }]);
+  });
+
+  it('still reads files written by the previous version (LFCHUNK2: the same frames, JSON arrays of pairs)', () => {
+    const frame = (payload: string, first: number, records: number) => {
+      const p = Buffer.from(payload);
+      const h = Buffer.alloc(24);
+      h.writeUInt32LE(0x464cfeff, 0);
+      h.writeUInt32LE((p.length | 0x40000000 | 0x80000000) >>> 0, 4);
+      h.writeUInt32LE(first, 8);
+      h.writeUInt32LE(records, 12);
+      h.writeUInt32LE(crc32(p), 16);
+      h.writeUInt32LE(crc32(h.subarray(0, 20)), 20);
+      return Buffer.concat([h, p]);
+    };
+    const header = frame('{"tag":"v2","created":7,"checksum":true}', 0, 0);
+    const v2 = Buffer.concat([Buffer.from('LFCHUNK2\n', 'latin1'), header, header, frame('[["1",{"a":1}],["2",{"a":2}]]', 0, 2), frame('[["3",{"a":3}]]', 2, 1)]);
+    const d = decoded(v2);
+    expect(d.header).toEqual({ tag: 'v2', created: 7, checksum: true });
+    expect(d.events).toEqual([1n, 2n, 3n].map((time) => ({ time, record: { a: Number(time) } })));
+    expect(d.damage).toBeUndefined();
+    // Encoded again as they are read: the same bytes a new chunk of these records would hold.
+    expect(d.records.bytes.toString()).toBe('["1",{"a":1}]\n["2",{"a":2}]\n["3",{"a":3}]\n');
   });
 });

@@ -25,7 +25,7 @@ import { tailSettings, type TailSettings } from './settings.js';
 import { DirWatcher } from './watcher.js';
 
 /** Bytes read from one file per turn. */
-export const READ_BLOCK = 1024 * 1024;
+export const READ_BLOCK = 256 * 1024;
 /** Files that may read ahead at once (two blocks of memory each). */
 const AHEAD_FILES = 2;
 /** Poll period when change notification is not available. */

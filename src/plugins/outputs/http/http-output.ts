@@ -2,19 +2,20 @@ import { request as httpRequest, validateHeaderValue, type IncomingMessage } fro
 import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import type { EventBatch } from '../../../engine/event.js';
-import { dateKeyOption, formatJsonRecord, type JsonRecordOptions } from '../../../engine/format/json.js';
+import { dateKeyOption, jsonRecordsBody, type JsonRecordOptions } from '../../../engine/format/json.js';
+import { recordCount } from '../../../record/batch.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
+import { BodyBuffers } from '../shared/body-buffers.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';
 import type { HttpOptions } from './options.js';
 
 const MIME: Readonly<Record<string, string>> = { json: 'application/json', json_stream: 'application/json', json_lines: 'application/x-ndjson' };
 
 /** The request body for a batch in Fluent Bit's http `format`. */
-export function httpBody(batch: EventBatch, format: string, json: JsonRecordOptions): string {
-  const parts = batch.events.map((e) => formatJsonRecord(e, json));
-  if (format === 'json_lines') return parts.map((p) => `${p}\n`).join('');
-  if (format === 'json_stream') return parts.join('');
-  return `[${parts.join(',')}]`;
+export function httpBody(batch: EventBatch, format: string, json: JsonRecordOptions, allocate?: (size: number) => Buffer): Buffer {
+  if (format === 'json_lines') return jsonRecordsBody(batch, json, { open: '', separator: '\n', close: '', lastSeparator: true }, allocate);
+  if (format === 'json_stream') return jsonRecordsBody(batch, json, { open: '', separator: '', close: '' }, allocate);
+  return jsonRecordsBody(batch, json, { open: '[', separator: ',', close: ']' }, allocate);
 }
 
 /**
@@ -25,6 +26,7 @@ export class HttpOutput implements OutputRuntime {
   private readonly json: JsonRecordOptions;
   private readonly headers: [string, string][];
   private readonly tlsOptions: AgentOptions;
+  private readonly bodies = new BodyBuffers();
 
   constructor(
     private readonly o: HttpOptions,
@@ -47,12 +49,15 @@ export class HttpOutput implements OutputRuntime {
 
   async flush(batch: EventBatch): Promise<FlushResult> {
     // Nothing to send: no request (an empty JSON array or body would reach the endpoint as a record-less POST).
-    if (batch.events.length === 0) return { status: 'ok' };
-    let body: Buffer = Buffer.from(httpBody(batch, this.o.format, this.json));
+    if (recordCount(batch) === 0) return { status: 'ok' };
+    let space: Buffer | undefined;
+    let body: Buffer = httpBody(batch, this.o.format, this.json, (size) => (space = this.bodies.take(size)));
     const headers: [string, string][] = [['Content-Type', MIME[this.o.format] ?? 'application/json'], ['User-Agent', 'logferry']];
     if (this.o.compress === 'gzip') {
       body = gzipSync(body);
       headers.push(['Content-Encoding', 'gzip']);
+      if (space) this.bodies.give(space);
+      space = undefined;
     }
     if (this.o.header_tag) {
       // A tag rewritten from record content can hold CR/LF or other bytes no header may carry:
@@ -69,7 +74,7 @@ export class HttpOutput implements OutputRuntime {
     const where = `${this.o.host}:${this.o.port}`;
     let res: { status: number; payload: string };
     try {
-      res = await this.send(body, headers);
+      res = await this.send(body, headers, space);
     } catch (err) {
       return { status: 'retry', reason: `${where}: ${(err as Error).message}` };
     }
@@ -80,7 +85,8 @@ export class HttpOutput implements OutputRuntime {
     return { status: 'retry', reason };
   }
 
-  private send(body: Buffer, headers: [string, string][]): Promise<{ status: number; payload: string }> {
+  /** Sends the request; `space` (the buffer under `body`) is given back once the request is closed. */
+  private send(body: Buffer, headers: [string, string][], space: Buffer | undefined): Promise<{ status: number; payload: string }> {
     const o = this.o;
     const path = o.uri.startsWith('/') ? o.uri : `/${o.uri}`;
     const request = o.tls ? httpsRequest : httpRequest;
@@ -104,6 +110,7 @@ export class HttpOutput implements OutputRuntime {
       );
       req.on('timeout', () => req.destroy(new Error(`no response within ${o['http.response_timeout']} ms`)));
       req.on('error', reject);
+      if (space) req.on('close', () => this.bodies.give(space));
       req.end(body);
     });
   }

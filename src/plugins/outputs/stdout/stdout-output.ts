@@ -1,5 +1,5 @@
 import type { EventBatch } from '../../../engine/event.js';
-import { dateKeyOption, formatJsonRecord, type JsonRecordOptions } from '../../../engine/format/json.js';
+import { dateKeyOption, formatJsonRecords, type JsonRecordOptions } from '../../../engine/format/json.js';
 import { printEvent } from '../../../engine/format/msgpack-text.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import type { StdoutOptions } from './options.js';
@@ -8,11 +8,11 @@ import type { StdoutOptions } from './options.js';
 export function renderBatch(batch: EventBatch, format: string | undefined, json: JsonRecordOptions): string {
   switch (format) {
     case 'json':
-      return `[${batch.events.map((e) => formatJsonRecord(e, json)).join(',')}]\n`;
+      return `[${formatJsonRecords(batch, json).join(',')}]\n`;
     case 'json_lines':
-      return batch.events.map((e) => `${formatJsonRecord(e, json)}\n`).join('');
+      return formatJsonRecords(batch, json).map((line) => `${line}\n`).join('');
     case 'json_stream':
-      return `${batch.events.map((e) => formatJsonRecord(e, json)).join('')}\n`;
+      return `${formatJsonRecords(batch, json).join('')}\n`;
     default:
       return batch.events.map((e, i) => printEvent(i, batch.tag, e)).join('');
   }

@@ -1,0 +1,276 @@
+/**
+ * Records as bytes: how the engine holds buffered records, off the V8 heap, as Fluent Bit's chunks
+ * hold msgpack. One encoded record is
+ *
+ *   ["<time in ns>",<record as JSON>]\n        (UTF-8)
+ *
+ * JSON text was chosen over msgpack by measurement (bench/NOTES.md, "Records as bytes"): both cost
+ * about the same to encode, and the outputs that speak JSON (cloudwatch_logs, firehose, kinesis,
+ * es, http, stdout and file in their JSON formats) send the record's text as it is instead of
+ * encoding every record again. JSON.stringify never writes a raw newline (it escapes control
+ * characters), so `\n` ends each record, and UTF-8 JSON never holds the bytes FF or FE, which the
+ * chunk files use as frame marks. The time is a decimal string: nanosecond-exact, any sign.
+ *
+ * Key order is kept (JSON.stringify and JSON.parse both follow the object's own order). What JSON
+ * cannot hold is normalised as the outputs always wrote it: bigint values become numbers,
+ * undefined values in objects vanish (null in arrays), NaN and Infinity become null.
+ */
+import type { LogEvent, LogRecord } from '../engine/event.js';
+
+const NEWLINE = 10;
+const QUOTE = 34;
+
+/** Encoded records: a view of bytes and where each record ends. Immutable once made. */
+export class EncodedRecords {
+  /**
+   * @param bytes exactly the records' bytes
+   * @param ends  ends[i] is the offset just past record i's newline; ends.length >= count
+   */
+  constructor(
+    readonly bytes: Buffer,
+    private readonly ends: Uint32Array<ArrayBufferLike>,
+    readonly count: number,
+  ) {}
+
+  static readonly EMPTY = new EncodedRecords(Buffer.alloc(0), new Uint32Array(0), 0);
+
+  /** Encodes events (outputs and tests given plain events; the engine encodes with RecordWriter). */
+  static from(events: readonly LogEvent[]): EncodedRecords {
+    const w = new RecordWriter(events.length * 64);
+    for (const e of events) w.append(encodeEvent(e));
+    return w.view();
+  }
+
+  /**
+   * Records from bytes holding whole encoded records (a chunk file's frames): splits them at each
+   * newline. undefined when the bytes do not end with a newline.
+   */
+  static parse(bytes: Buffer): EncodedRecords | undefined {
+    if (bytes.length === 0) return EncodedRecords.EMPTY;
+    if (bytes[bytes.length - 1] !== NEWLINE) return undefined;
+    let ends: Uint32Array<ArrayBufferLike> = new Uint32Array(Math.max(16, bytes.length >>> 7));
+    let n = 0;
+    let pos = bytes.indexOf(NEWLINE);
+    while (pos >= 0) {
+      if (n === ends.length) ends = grow(ends, n + 1);
+      ends[n++] = pos + 1;
+      pos = bytes.indexOf(NEWLINE, pos + 1);
+    }
+    return new EncodedRecords(bytes, ends, n);
+  }
+
+  get byteLength(): number {
+    return this.bytes.length;
+  }
+
+  /** Offset of record i's first byte. */
+  start(i: number): number {
+    return i === 0 ? 0 : this.ends[i - 1]!;
+  }
+
+  end(i: number): number {
+    return this.ends[i]!;
+  }
+
+  /** Offset of the quote closing record i's time. */
+  private timeEnd(i: number): number {
+    return this.bytes.indexOf(QUOTE, this.start(i) + 2);
+  }
+
+  /** Record i's time in nanoseconds. */
+  time(i: number): bigint {
+    const s = this.start(i);
+    return BigInt(this.bytes.toString('latin1', s + 2, this.timeEnd(i)));
+  }
+
+  /** Byte range of record i's JSON object (without the time and framing). */
+  jsonRange(i: number): [number, number] {
+    return [this.timeEnd(i) + 2, this.ends[i]! - 2];
+  }
+
+  /** Record i's JSON text, as JSON.stringify wrote it. */
+  json(i: number): string {
+    const [a, b] = this.jsonRange(i);
+    return this.bytes.toString('utf8', a, b);
+  }
+
+  /** Record i's JSON bytes (a view, not a copy). */
+  jsonBytes(i: number): Buffer {
+    const [a, b] = this.jsonRange(i);
+    return this.bytes.subarray(a, b);
+  }
+
+  /** Record i decoded. */
+  event(i: number): LogEvent {
+    const pair = JSON.parse(this.bytes.toString('utf8', this.start(i), this.ends[i]! - 1)) as [string, LogRecord];
+    return { time: BigInt(pair[0]), record: pair[1] };
+  }
+
+  /** Every record decoded: fresh objects each call (an output may change them freely). */
+  events(): LogEvent[] {
+    if (this.count === 0) return [];
+    const text = this.bytes.toString('utf8', 0, this.bytes.length - 1);
+    const pairs = JSON.parse(`[${text.replaceAll('\n', ',')}]`) as [string, LogRecord][];
+    const out = new Array<LogEvent>(pairs.length);
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i]!;
+      out[i] = { time: BigInt(p[0]), record: p[1] };
+    }
+    return out;
+  }
+
+  /** Where each record ends (a view of the first `count` entries). */
+  endOffsets(): Uint32Array<ArrayBufferLike> {
+    return this.ends.subarray(0, this.count);
+  }
+
+  /** Records [from, to) as their own view (no copy). */
+  slice(from: number, to: number = this.count): EncodedRecords {
+    const base = this.start(from);
+    const ends = new Uint32Array(to - from);
+    for (let i = from; i < to; i++) ends[i - from] = this.ends[i]! - base;
+    return new EncodedRecords(this.bytes.subarray(base, this.start(to)), ends, to - from);
+  }
+}
+
+/** Why a record could not be encoded (counted as dropped with this reason). */
+export class RecordEncodeError extends Error {
+  override readonly name = 'RecordEncodeError';
+}
+
+function bigintAsNumber(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? Number(value) : value;
+}
+
+/** The record's JSON text (bigint values as numbers). Throws RecordEncodeError when it has none. */
+export function recordText(record: LogRecord): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(record);
+  } catch (err) {
+    if (err instanceof RangeError) throw new RecordEncodeError('record cannot be encoded: nested too deep for JSON');
+    try {
+      json = JSON.stringify(record, bigintAsNumber);
+    } catch (again) {
+      throw new RecordEncodeError(`record cannot be encoded: ${(again as Error)?.message ?? String(again)}`);
+    }
+  }
+  if (json === undefined || json.charCodeAt(0) !== 123 /* { */) throw new RecordEncodeError('record cannot be encoded: not a map');
+  return json;
+}
+
+/** One encoded record as text (see the file comment). */
+export function encodeEvent(e: LogEvent): string {
+  return `["${e.time}",${recordText(e.record)}]\n`;
+}
+
+/**
+ * A growing buffer of encoded records (the open chunk of a tag). Allocated outside the V8 heap
+ * (Buffer.allocUnsafeSlow, not pooled). It starts small; when it fills it doubles, or jumps at
+ * once to `growTo` (a chunk's full size): a chunk then moves its bytes once instead of eleven
+ * times, and memory the allocator maps but nothing writes costs no resident memory.
+ */
+export class RecordWriter {
+  private buf: Buffer;
+  private used = 0;
+  private ends: Uint32Array<ArrayBufferLike>;
+  private n = 0;
+
+  constructor(
+    capacity = 4096,
+    private readonly growTo = 0,
+  ) {
+    this.buf = Buffer.allocUnsafeSlow(Math.max(64, capacity));
+    this.ends = new Uint32Array(64);
+  }
+
+  /** A writer holding `records` without copying their bytes (records read back from a file). */
+  static adopt(records: EncodedRecords): RecordWriter {
+    const w = new RecordWriter(0);
+    w.buf = records.bytes;
+    w.used = records.byteLength;
+    w.ends = records.endOffsets().slice();
+    w.n = records.count;
+    return w;
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  get byteLength(): number {
+    return this.used;
+  }
+
+  /** Appends one encoded record (text from encodeEvent); returns its bytes. */
+  append(text: string): number {
+    const room = this.buf.length - this.used;
+    let written: number;
+    if (text.length * 3 <= room) {
+      written = this.buf.write(text, this.used, 'utf8');
+    } else {
+      const need = Buffer.byteLength(text);
+      if (need > room) this.reserve(need);
+      written = this.buf.write(text, this.used, 'utf8');
+    }
+    this.used += written;
+    if (this.n === this.ends.length) this.ends = grow(this.ends, this.n + 1);
+    this.ends[this.n++] = this.used;
+    return written;
+  }
+
+  /** Appends records already encoded (a copy of their bytes). */
+  appendRecords(records: EncodedRecords): void {
+    if (records.count === 0) return;
+    if (records.byteLength > this.buf.length - this.used) this.reserve(records.byteLength);
+    records.bytes.copy(this.buf, this.used);
+    if (this.n + records.count > this.ends.length) this.ends = grow(this.ends, this.n + records.count);
+    for (let i = 0; i < records.count; i++) this.ends[this.n + i] = this.used + records.end(i);
+    this.n += records.count;
+    this.used += records.byteLength;
+  }
+
+  /** Forgets every record (a scratch writer reused per batch). */
+  reset(): void {
+    this.used = 0;
+    this.n = 0;
+  }
+
+  /** The records so far (a view: later appends do not change it, unless the writer is reset). */
+  view(): EncodedRecords {
+    return new EncodedRecords(this.buf.subarray(0, this.used), this.ends.subarray(0, this.n), this.n);
+  }
+
+  /**
+   * Shrinks the buffers to what the records take (no more appends are expected). A large buffer
+   * is left as it is: the allocator maps it, and its unwritten tail takes no resident memory.
+   */
+  compact(): void {
+    if (this.buf.length < COMPACT_BELOW && this.buf.length > this.used + 256) {
+      const exact = Buffer.allocUnsafeSlow(this.used);
+      this.buf.copy(exact, 0, 0, this.used);
+      this.buf = exact;
+    }
+    if (this.ends.length > this.n + 16) this.ends = this.ends.slice(0, this.n);
+  }
+
+  /** Bytes held in memory, used or not. */
+  get capacity(): number {
+    return this.buf.length + this.ends.byteLength;
+  }
+
+  private reserve(extra: number): void {
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.used + extra, this.growTo));
+    this.buf.copy(next, 0, 0, this.used);
+    this.buf = next;
+  }
+}
+
+/** Buffers at least this large come from mmap (glibc's threshold starts at 128 KiB): not compacted. */
+const COMPACT_BELOW = 256 * 1024;
+
+function grow(a: Uint32Array<ArrayBufferLike>, min: number): Uint32Array<ArrayBufferLike> {
+  const next = new Uint32Array(Math.max(a.length * 2, min));
+  next.set(a);
+  return next;
+}

@@ -286,12 +286,18 @@ function readTag(tag, blobs, notes) {
   const downstream = configMaps(text(core, 'src/flb_downstream.c') ?? '', globalDefs, notes, `${tag} src/flb_downstream.c`);
   const oauth2 = configMaps(text(core, 'src/flb_oauth2.c') ?? '', globalDefs, notes, `${tag} src/flb_oauth2.c`);
   const first = (maps) => [...maps.values()][0] ?? [];
+  const mapC = preprocess(text(core, 'src/flb_config_map.c') ?? '');
   result.common = {};
   result.prefixes = {};
   for (const kind of ['input', 'filter', 'output']) {
     const src = preprocess(text(core, `src/flb_${kind}.c`) ?? '');
     const keys = new Map();
-    for (const m of src.matchAll(/prop_key_check\(\s*"([^"]+)"/g)) keys.set(m[1].toLowerCase(), { key: m[1].toLowerCase(), type: 'str', default: null, multiple: false });
+    const literal = (key) => keys.set(key.toLowerCase(), { key: key.toLowerCase(), type: 'str', default: null, multiple: false });
+    for (const m of src.matchAll(/prop_key_check\(\s*"([^"]+)"/g)) literal(m[1]);
+    // Keys compared by name where the properties are read (filters' `active`), and the keys
+    // flb_config_map_properties_check lets through for every plugin (`active`, `condition`).
+    for (const m of src.matchAll(/strcasecmp\(\s*(?:kv->key|k)\s*,\s*"([^"]+)"\s*\)/g)) literal(m[1]);
+    for (const m of mapC.matchAll(/strcasecmp\(\s*kv->key\s*,\s*"([^"]+)"\s*\)/g)) literal(m[1]);
     for (const [, entries] of configMaps(src, globalDefs, notes, `${tag} src/flb_${kind}.c`)) for (const e of entries) keys.set(e.key, e);
     result.common[kind] = [...keys.values()];
     const prefixes = {};

@@ -253,6 +253,8 @@ function readTag(tag, blobs, notes) {
     byDir.get(dir).push(path);
   }
   const result = { plugins: Object.fromEntries(KINDS.map((k) => [k, {}])) };
+  const httpServerC = text(core, 'src/http_server/flb_http_server_config_map.c');
+  const httpServer = httpServerC ? [...configMaps(httpServerC, globalDefs, notes, `${tag} src/http_server/flb_http_server_config_map.c`).values()].flat() : [];
   for (const [dir, paths] of byDir) {
     const defs = new Map(globalDefs);
     for (const p of paths) defines(blobs.get(plugins.get(p)), defs);
@@ -276,6 +278,8 @@ function readTag(tag, blobs, notes) {
           if (!keys) notes.add(`${tag} ${p}: config map '${mapName}' of ${m[1]} '${name}' not found`);
         }
         const flags = /\.flags\s*=\s*([^,}]+)/.exec(body)?.[1] ?? '';
+        // Plugins flagged as HTTP servers (5.0+) take the keys of the core's HTTP server table too.
+        if (keys && /FLB_(INPUT|OUTPUT)_HTTP_SERVER/.test(flags)) keys = [...keys, ...httpServer];
         result.plugins[m[1]][name] = { keys: keys ?? null, net: /FLB_(INPUT|OUTPUT)_NET|FLB_IO_TLS|FLB_IO_OPT_TLS/.test(flags) };
       }
     }
@@ -339,6 +343,13 @@ function readTag(tag, blobs, notes) {
   result.parser = [...parser].map((k) => str(k, k.startsWith('decode_field')));
   result.multiline_parser = [...multiline].map((k) => str(k, k === 'rule'));
 
+  // Plugin aliases (src/flb_plugin_alias.c: `elasticsearch` for the es output).
+  result.aliases = [];
+  const aliasC = preprocess(text(core, 'src/flb_plugin_alias.c') ?? '');
+  for (const m of aliasC.matchAll(/\{\s*FLB_PLUGIN_(INPUT|FILTER|OUTPUT|PROCESSOR|CUSTOM)\s*,\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\}/g)) {
+    result.aliases.push({ kind: m[1].toLowerCase(), alias: m[2].toLowerCase(), name: m[3].toLowerCase() });
+  }
+
   // YAML
   const yamlC = text(core, 'src/config_format/flb_cf_yaml.c');
   result.yaml = yamlC ? YAML_SECTIONS.filter((s) => yamlC.includes(`"${s}"`)) : [];
@@ -374,6 +385,7 @@ function main() {
     service: {},
     parser: {},
     multiline_parser: {},
+    aliases: Object.fromEntries(KINDS.map((k) => [k, {}])),
     yaml: {},
     notes: [],
   };
@@ -398,6 +410,10 @@ function main() {
     addKeys(out.service, r.service, bit);
     addKeys(out.parser, r.parser, bit);
     addKeys(out.multiline_parser, r.multiline_parser, bit);
+    for (const a of r.aliases) {
+      const entry = (out.aliases[a.kind][a.alias] ??= { name: a.name, in: 0 });
+      entry.in |= bit;
+    }
     for (const s of r.yaml) out.yaml[s] = (out.yaml[s] ?? 0) | bit;
   });
   out.notes = [...notes].sort();

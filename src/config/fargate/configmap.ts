@@ -2,6 +2,7 @@
  * The ConfigMap-level rules of Fargate logging: name and namespace, data keys, flb_log_cw and the
  * size limit; then the embedded configuration is checked by `checkFargateConfig`.
  */
+import type { FluentBitTarget } from '../versions/target.js';
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Plan } from '../plan/types.js';
 import { checkFargateConfig, type ConfigPart } from './check.js';
@@ -25,6 +26,8 @@ export interface ManifestOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The data key of that configuration's main file (default: fluent-bit.conf, fluent-bit.yaml). */
   readonly main?: string | undefined;
+  /** The Fluent Bit that runs a ConfigMap's configuration (`validate --target`). */
+  readonly target?: FluentBitTarget | undefined;
 }
 
 /**
@@ -63,7 +66,7 @@ export function checkManifest(manifest: Manifest, options: ManifestOptions): Man
       plans.push(checked.plan);
       diagnostics.push(...checked.diagnostics);
     } else if (mainKeyOf(cm, options.main) !== undefined) {
-      const checked = checkConfigMapConfig(manifest, cm, mainKeyOf(cm, options.main)!, options.env ?? {});
+      const checked = checkConfigMapConfig(manifest, cm, mainKeyOf(cm, options.main)!, options.env ?? {}, options.target);
       plans.push(checked.plan);
       diagnostics.push(...checked.diagnostics);
     } else if (cm.namespace === FARGATE_NAMESPACE) {

@@ -112,12 +112,11 @@ function checkPluginExists(kind: CoreKind, name: string, at: Entry, ctx: Context
   const elsewhere = tables.pluginReleases(kind, name);
   if (elsewhere !== 0) {
     ctx.report({ code: 'fluent-bit-version', message: `${kind} plugin '${at.value}' ${tables.describeReleases(elsewhere)}; ${ctx.against}`, span: at.valueSpan });
-  } else if (findPlugin(kind, name)) {
+  } else if (findPlugin(kind, name) && target.source !== 'default') {
     // A plugin logferry knows that no Fluent Bit release has: AWS's Go outputs, on a plain Fluent Bit.
-    // The default target cannot know whether an aws-for-fluent-bit image runs the file: a warning then.
+    // The default target cannot know whether an aws-for-fluent-bit image runs the file: silent then.
     ctx.report({
       code: 'fluent-bit-version',
-      severity: target.source === 'default' ? 'warning' : 'error',
       message: `${kind} plugin '${at.value}' is not part of Fluent Bit (AWS adds it in its aws-for-fluent-bit images); ${ctx.against}`,
       span: at.valueSpan,
       hint: 'use --target aws-for-fluent-bit-2.32 (or eks-fargate) if one of those runs the file',

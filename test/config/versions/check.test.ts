@@ -51,12 +51,12 @@ describe('checking a configuration for a Fluent Bit release', () => {
     );
   });
 
-  it("AWS's Go outputs: fine for the aws-for-fluent-bit image, an error for a chosen Fluent Bit, a warning for the default target", () => {
+  it("AWS's Go outputs: fine for the aws-for-fluent-bit image, an error for a chosen Fluent Bit, nothing for the default target", () => {
     const conf = `[INPUT]\n    Name dummy\n[OUTPUT]\n    Name  kinesis\n    Match *\n    region us-east-1\n    stream s\n`;
     const go = (name: string, source: FluentBitTarget['source'] = 'option') => check('a.conf', conf, name, source).filter((d) => d.includes('fluent-bit-version'));
     expect(go('aws-for-fluent-bit-2.32')).toEqual([]);
     expect(go('4.2')).toEqual([expect.stringMatching(/^4:error:fluent-bit-version output plugin 'kinesis' is not part of Fluent Bit \(AWS adds it/)]);
-    expect(go('fluent-bit-5.1', 'default')).toEqual([expect.stringMatching(/^4:warning:fluent-bit-version output plugin 'kinesis' is not part of Fluent Bit/)]);
+    expect(go('fluent-bit-5.1', 'default')).toEqual([]);
   });
 
   it('eks-fargate: only the plugins the Fargate rules allow', () => {

@@ -64,6 +64,13 @@ function prefixVariants(source: KeyVariants, key: string): KeyVariant[] {
 /** The tables of one release. */
 export class ReleaseTables {
   readonly version: string;
+  /** Tables already built, by what they are of: each is built once per release. */
+  private readonly built = new Map<string, KeyTable>();
+  private memo(id: string, build: () => KeyTable): KeyTable {
+    let table = this.built.get(id);
+    if (!table) this.built.set(id, (table = build()));
+    return table;
+  }
   constructor(
     readonly data: VersionData,
     readonly index: number,
@@ -103,24 +110,27 @@ export class ReleaseTables {
 
   /** The plugin's own keys. */
   pluginKeys(kind: FluentBitKind, name: string): KeyTable {
-    const p = this.data.plugins[kind][this.canonical(kind, name)];
-    return keyTable(p ? [p.keys] : [], this.index);
+    const canonical = this.canonical(kind, name);
+    return this.memo(`${kind}:${canonical}`, () => {
+      const p = this.data.plugins[kind][canonical];
+      return keyTable(p ? [p.keys] : [], this.index);
+    });
   }
 
   /** The keys the core takes for every plugin of the kind. */
   commonKeys(kind: CoreKind): KeyTable {
-    return keyTable([this.data.common[kind]], this.index);
+    return this.memo(`common:${kind}`, () => keyTable([this.data.common[kind]], this.index));
   }
 
   /** The `net.`/`oauth2.` family a key belongs to, if any, with that family's table. */
   prefixFamily(kind: CoreKind, key: string): { prefix: string; table: KeyTable } | undefined {
     const k = key.toLowerCase();
     const prefix = Object.keys(this.data.prefixes[kind]).find((p) => k.startsWith(p));
-    return prefix === undefined ? undefined : { prefix, table: keyTable([this.data.prefixes[kind][prefix]!], this.index) };
+    return prefix === undefined ? undefined : { prefix, table: this.memo(`${kind}${prefix}`, () => keyTable([this.data.prefixes[kind][prefix]!], this.index)) };
   }
 
   section(name: 'service' | 'parser' | 'multiline_parser'): KeyTable {
-    return keyTable([this.data[name]], this.index);
+    return this.memo(`section:${name}`, () => keyTable([this.data[name]], this.index));
   }
 
   /** Releases whose YAML reader knows a section name (0: none). */

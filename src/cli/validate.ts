@@ -122,7 +122,7 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
     if (fargateSet.includes(file)) continue;
     add(manifests.get(file) ?? guarded(file, () => validateConfig(file, { env, cwd: io.cwd, target: targets.get(file) })));
   }
-  if (fargateSet.length > 0) add(guarded(fargateSet[0]!, () => validateFargateFiles(fargateSet, { cwd: io.cwd })));
+  if (fargateSet.length > 0) add(guarded(fargateSet[0]!, () => validateFargateFiles(fargateSet, { cwd: io.cwd, target: targets.get(fargateSet[0]!) })));
   const target = { label: targetSummary([...targets.values()]), chosen: [...targets.values()].some((t) => t.source !== 'default') };
   writeReport({ format, files, diagnostics, sources, sarifRoot: values['sarif-root'], unreadable: unreadableInputs, style: textStyle(io, 'stdout'), target }, io);
 

@@ -62,7 +62,7 @@ export function checkManifest(manifest: Manifest, options: ManifestOptions): Man
   }
   for (const cm of manifest.configMaps) {
     if (cm.name === FARGATE_CONFIGMAP || options.fargate) {
-      const checked = checkConfigMap(manifest, cm, options.rootDir);
+      const checked = checkConfigMap(manifest, cm, options.rootDir, options.target);
       plans.push(checked.plan);
       diagnostics.push(...checked.diagnostics);
     } else if (mainKeyOf(cm, options.main) !== undefined) {
@@ -92,7 +92,7 @@ export function checkManifest(manifest: Manifest, options: ManifestOptions): Man
   return { plans, diagnostics };
 }
 
-function checkConfigMap(manifest: Manifest, cm: ConfigMapDocument, rootDir: string): { plan: Plan; diagnostics: Diagnostic[] } {
+function checkConfigMap(manifest: Manifest, cm: ConfigMapDocument, rootDir: string, target: FluentBitTarget | undefined): { plan: Plan; diagnostics: Diagnostic[] } {
   const out: Diagnostic[] = [];
   if (cm.name !== FARGATE_CONFIGMAP) {
     out.push(makeDiagnostic({ code: 'fargate-namespace', message: `the ConfigMap is named '${cm.name ?? ''}', not ${FARGATE_CONFIGMAP}; Fargate ignores it`, span: cm.nameSpan, hint: NAMESPACE_HINT }));
@@ -168,6 +168,7 @@ function checkConfigMap(manifest: Manifest, cm: ConfigMapDocument, rootDir: stri
     sources: new Map([[manifest.file, manifest.text]]),
     anchor: cm.dataSpan,
     outputAt: outputKey?.keySpan ?? cm.dataSpan,
+    target,
   });
   return { plan: checked.plan, diagnostics: [...out, ...checked.diagnostics] };
 }

@@ -122,6 +122,7 @@ export function validateFargateFiles(paths: readonly string[], options: FargateO
     sources,
     anchor: top,
     outputAt: top,
+    target: options.target,
   });
   return result([checked.plan], [...diagnostics, ...checked.diagnostics], sources);
 }

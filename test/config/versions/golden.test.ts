@@ -52,13 +52,14 @@ describe('agreement with Fluent Bit 4.2.8', () => {
   }
 });
 
-describe('the AWS fixtures pass with the aws-for-fluent-bit target', () => {
-  it.each(['fixtures/container-insights/fluent-bit.conf', 'fixtures/fargate/valid/cloudwatch.yaml', 'fixtures/fargate/valid/kinesis.yaml'])('%s', async (file) => {
+describe('the AWS fixtures pass with the aws-for-fluent-bit and eks-fargate targets', () => {
+  const fargate = cases('fixtures/fargate/valid', '.yaml').map((n) => ['eks-fargate', `fixtures/fargate/valid/${n}.yaml`] as const);
+  it.each([['aws-for-fluent-bit-2.32', 'fixtures/container-insights/fluent-bit.conf'] as const, ...fargate])('%s: %s', async (target, file) => {
     const vars = ['AWS_REGION=us-east-1', 'CLUSTER_NAME=demo', 'HOST_NAME=node-1', 'READ_FROM_HEAD=Off', 'READ_FROM_TAIL=On', 'HTTP_SERVER=On', 'HTTP_PORT=2020'];
-    const run = await runCli(['validate', '--target', 'aws-for-fluent-bit-2.32', '--format', 'json', '--deny-warnings', ...vars.flatMap((v) => ['--env', v]), file]);
+    const run = await runCli(['validate', '--target', target, '--format', 'json', '--deny-warnings', ...vars.flatMap((v) => ['--env', v]), file]);
     const report = JSON.parse(run.stdout) as { diagnostics: { severity: string; message: string }[]; target: string };
     expect(report.diagnostics).toEqual([]);
-    expect(report.target).toBe('aws-for-fluent-bit-2.32 (Fluent Bit 1.9.10)');
+    expect(report.target).toBe(`${target} (Fluent Bit 1.9.10)`);
     expect(run.code).toBe(0);
   });
 });

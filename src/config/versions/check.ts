@@ -93,7 +93,12 @@ function checkInstance(kind: CoreKind, section: Section, ctx: Context): void {
     const childName = nameOf(child);
     if (!childName || childName.value.includes('${')) continue;
     const lower = childName.value.toLowerCase();
-    if (ctx.tables.hasPlugin('processor', lower) || ctx.tables.hasPlugin('filter', lower)) continue;
+    if (ctx.tables.hasPlugin('processor', lower)) continue; // a native processor: its own properties are not read here
+    // A filter used as a processor takes the filter's keys.
+    if (ctx.tables.hasPlugin('filter', lower)) {
+      checkKeys('filter', lower, child, findPlugin('filter', lower) !== undefined, ctx);
+      continue;
+    }
     const elsewhere = ctx.tables.pluginReleases('processor', lower) || ctx.tables.pluginReleases('filter', lower);
     if (elsewhere !== 0) ctx.report({ code: 'fluent-bit-version', message: `processor '${childName.value}' ${ctx.tables.describeReleases(elsewhere)}; ${ctx.against}`, span: childName.valueSpan });
   }

@@ -75,6 +75,11 @@ describe('checking a configuration for a Fluent Bit release', () => {
       "9:error:fluent-bit-version 'processors' appeared in Fluent Bit 2.1; the target is Fluent Bit 2.0.14",
     ]);
     expect(check('a.yaml', yaml, '3.2').filter((d) => d.includes('fluent-bit-version'))).toEqual([]);
+    // A filter logferry does not run, used as a processor, takes the release's filter keys.
+    const typo = yaml.replace('- name: grep\n            regex: log x', '- name: type_converter\n            int_kee: a b c').replace('parsers:\n  - name: p\n    format: json\n', '');
+    expect(check('b.yaml', typo, '3.2').filter((d) => d.includes("'int_kee'"))).toEqual([
+      "7:error:unknown-key unknown key 'int_kee' for filter plugin 'type_converter' in Fluent Bit 3.2.10; did you mean 'int_key'?",
+    ]);
   });
 });
 

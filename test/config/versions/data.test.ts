@@ -1,8 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { versionData } from '../../../src/config/versions/data.js';
 import { ReleaseTables } from '../../../src/config/versions/tables.js';
 import { describeTarget, releaseOf, resolveTarget } from '../../../src/config/versions/target.js';
+import { REPO_ROOT } from '../../support/cli.js';
 
 /** The tables of a release, failing the test when the version is unknown. */
 function release(version: string): ReleaseTables {
@@ -101,6 +106,20 @@ describe('Fluent Bit version tables: facts from the source', () => {
       }),
       { numRuns: Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 100) },
     );
+  });
+});
+
+describe('the generator', () => {
+  // Needs a clone of fluent/fluent-bit with the tags (LOGFERRY_FB_SRC=/path/to/fluent-bit) and ~15 s.
+  it.skipIf(process.env['LOGFERRY_FB_SRC'] === undefined)('reproduces the committed tables from the Fluent Bit tags', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'logferry-fb-versions-'));
+    try {
+      const out = join(dir, 'options.json');
+      execFileSync(process.execPath, ['scripts/fluent-bit-versions.mjs', '--repo', process.env['LOGFERRY_FB_SRC']!, '--out', out], { cwd: REPO_ROOT, stdio: 'pipe' });
+      expect(readFileSync(out, 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'src/config/versions/fluent-bit-options.json'), 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

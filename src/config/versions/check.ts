@@ -58,6 +58,11 @@ function checkYamlSection(section: Section, ctx: Context): void {
   if (processor && !ctx.tables.hasYaml('processors')) {
     ctx.report({ code: 'fluent-bit-version', message: `'processors' ${ctx.tables.describeReleases(ctx.tables.yamlReleases('processors'))}; ${ctx.against}`, span: processor.span });
   }
+  // Conditional routing: an input's `routes` (a nested value, as `processors`).
+  const routes = section.entries.find((e) => e.key.toLowerCase() === 'routes');
+  if (routes && !ctx.tables.hasYaml('routes')) {
+    ctx.report({ code: 'fluent-bit-version', message: `'routes' ${ctx.tables.describeReleases(ctx.tables.yamlReleases('routes'))}; ${ctx.against}`, span: routes.keySpan });
+  }
 }
 
 /**
@@ -144,7 +149,7 @@ function checkKeys(kind: CoreKind, name: string, section: Section, runnable: boo
   const seen = new Map<string, Entry>();
   for (const entry of section.entries) {
     const key = entry.key.toLowerCase();
-    if (key === 'name' || key === 'processors' || common.find(key)) continue;
+    if (key === 'name' || key === 'processors' || (key === 'routes' && section.format === 'yaml') || common.find(key)) continue;
     const family = tables.prefixFamily(kind, key);
     const table = family?.table ?? (checked ? own : undefined);
     if (!table) continue;

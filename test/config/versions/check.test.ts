@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Entry, Section } from '../../../src/config/document/model.js';
+import { loadConfig } from '../../../src/config/resolve/load.js';
 import { validateConfig } from '../../../src/config/validate.js';
+import { checkTarget } from '../../../src/config/versions/check.js';
 import { resolveTarget, type FluentBitTarget } from '../../../src/config/versions/target.js';
 import { runCli } from '../../support/cli.js';
 import { useTempDir } from '../../support/temp-dir.js';
@@ -80,6 +83,23 @@ describe('checking a configuration for a Fluent Bit release', () => {
     expect(check('b.yaml', typo, '3.2').filter((d) => d.includes("'int_kee'"))).toEqual([
       "7:error:unknown-key unknown key 'int_kee' for filter plugin 'type_converter' in Fluent Bit 3.2.10; did you mean 'int_key'?",
     ]);
+  });
+});
+
+describe('YAML routes (4.2): an input whose reader kept its nested routes', () => {
+  it("is an error for a release before 4.2, at the 'routes' key", () => {
+    const path = dir.write('r.yaml', 'pipeline:\n  inputs:\n    - name: dummy\n  outputs:\n    - name: stdout\n      match: "*"\n');
+    const loaded = loadConfig(path, { env: { HOSTNAME: 'h' } });
+    // The reader of this branch refuses a nested `routes`; the routing work keeps it as a nested entry.
+    const input = loaded.sections.find((x) => x.kind === 'input')!;
+    const at = input.entries[0]!;
+    const routes: Entry = { ...at, key: 'routes', value: 'logs: []', nested: true };
+    const withRoutes: Section = { ...input, entries: [...input.entries, routes] };
+    const config = { ...loaded, sections: loaded.sections.map((x) => (x === input ? withRoutes : x)) };
+    expect(checkTarget(config, target('4.1')).map((d) => `${d.line}:${d.code} ${d.message}`)).toEqual([
+      `${at.keySpan.start.line}:fluent-bit-version 'routes' appeared in Fluent Bit 4.2; the target is Fluent Bit 4.1.2`,
+    ]);
+    expect(checkTarget(config, target('4.2'))).toEqual([]);
   });
 });
 

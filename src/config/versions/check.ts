@@ -12,7 +12,7 @@ import { parseBool } from '../../options/units.js';
 import { findPlugin } from '../../plugins/registry.js';
 import type { Entry, Section, SectionKind } from '../document/model.js';
 import type { LoadedConfig } from '../resolve/load.js';
-import type { CoreKind, FluentBitKind } from './data.js';
+import type { CoreKind } from './data.js';
 import type { KeyTable, ReleaseTables } from './tables.js';
 import { describeTarget, type FluentBitTarget } from './target.js';
 
@@ -197,6 +197,3 @@ function checkValue(entry: Entry, type: string, kind: CoreKind, name: string, ct
     hint: 'Fluent Bit refuses to start ("invalid value for boolean property")',
   });
 }
-
-/** The kinds whose plugins the version data lists. */
-export const FLUENT_BIT_KINDS: readonly FluentBitKind[] = ['input', 'filter', 'output', 'processor', 'custom'];

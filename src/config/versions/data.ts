@@ -8,6 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 
 /** The plugin kinds Fluent Bit registers (processors and customs included). */
 export type FluentBitKind = 'input' | 'filter' | 'output' | 'processor' | 'custom';
+/** The kinds whose plugins the version data lists. */
+export const FLUENT_BIT_KINDS: readonly FluentBitKind[] = ['input', 'filter', 'output', 'processor', 'custom'];
+
 /** Kinds with common keys handled by Fluent Bit's core before the plugin's own table. */
 export type CoreKind = 'input' | 'filter' | 'output';
 

@@ -4,9 +4,8 @@
  * from the version tables.
  */
 import { didYouMean } from '../../diagnostics/did-you-mean.js';
-import type { CoreKind, FluentBitKind } from './data.js';
+import { FLUENT_BIT_KINDS, type CoreKind, type FluentBitKind } from './data.js';
 import type { KeyInfo, KeyTable, ReleaseTables } from './tables.js';
-import { FLUENT_BIT_KINDS } from './check.js';
 
 const SECTIONS = { service: 'service', parser: 'parser', multiline_parser: 'multiline_parser' } as const;
 

@@ -26,8 +26,8 @@ export interface FluentBitTarget {
   readonly extraPlugins: Readonly<Partial<Record<CoreKind, readonly string[]>>>;
   /** When set, the only plugins the target accepts (EKS on Fargate's list). */
   readonly onlyPlugins?: Readonly<Partial<Record<CoreKind, readonly string[]>>>;
-  /** Where the choice came from. */
-  readonly source: 'default' | 'option' | 'environment' | string;
+  /** Where the choice came from: 'default', 'option', 'environment', or the path of the file naming it. */
+  readonly source: string;
 }
 
 interface NamedTarget {
@@ -58,6 +58,9 @@ export function targetNames(): { name: string; doc: string }[] {
   return [...lines, ...Object.entries(NAMED).map(([name, t]) => ({ name, doc: t.doc }))];
 }
 
+/** Tables by release index: each release's key tables are built once per process. */
+const RELEASES = new Map<number, ReleaseTables>();
+
 /** The release tables of a version `X.Y` or `X.Y.Z` (a leading `v` is accepted), or why not. */
 export function releaseOf(text: string): ReleaseTables | { error: string } {
   const data = versionData();
@@ -67,7 +70,9 @@ export function releaseOf(text: string): ReleaseTables | { error: string } {
   if (!m) return { error: `'${text}' is not a Fluent Bit version (X.Y or X.Y.Z, ${known})` };
   const index = lines.indexOf(`${Number(m[1])}.${Number(m[2])}`);
   if (index < 0) return { error: `logferry has no tables for Fluent Bit ${m[1]}.${m[2]}; it knows ${lines.join(', ')}` };
-  return new ReleaseTables(data, index);
+  let tables = RELEASES.get(index);
+  if (!tables) RELEASES.set(index, (tables = new ReleaseTables(data, index)));
+  return tables;
 }
 
 /**

@@ -60,7 +60,7 @@ function tree(tag, paths) {
   const files = new Map();
   for (const line of git('ls-tree', '-r', tag, '--', ...paths).split('\n')) {
     const m = /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line);
-    if (m && /\.(c|h)$/.test(m[2])) files.set(m[2], m[1]);
+    if (m && /\.(c|h|h\.in)$/.test(m[2])) files.set(m[2], m[1]);
   }
   return files;
 }
@@ -183,6 +183,8 @@ function expand(text, defs) {
       const actual = splitTop(text.slice(open + 1, end));
       let body = d.body;
       d.params.forEach((p, i) => {
+        // `#p` makes a string of the argument (STR_HELPER); `##` pastes it.
+        body = body.replace(new RegExp(`(?<!#)#\\s*\\b${p}\\b`, 'g'), JSON.stringify(actual[i] ?? ''));
         body = body.replace(new RegExp(`##\\s*\\b${p}\\b|\\b${p}\\b\\s*##|\\b${p}\\b`, 'g'), actual[i] ?? '');
       });
       text = text.slice(0, m.index) + body + text.slice(end + 1);
@@ -218,7 +220,8 @@ function configMapEntries(body, notes, where) {
       notes.add(`${where}: could not read config map entry '${item.replace(/\s+/g, ' ').slice(0, 80)}'`);
       continue;
     }
-    const def = fields.length > 2 ? cString(fields[2]) : null;
+    const def = fields.length > 2 ? cString(fields[2].replace(/^\(\s*char\s*\*\s*\)/, '')) : null;
+    if (def === undefined) notes.add(`${where}: default of '${name}' is not a string: ${fields[2].replace(/\s+/g, ' ').slice(0, 60)}`);
     const multiple = fields.length > 3 && /FLB_CONFIG_MAP_MULT/.test(fields[3]);
     entries.push({ key: name.toLowerCase(), type, default: def === undefined ? null : def, multiple });
   }
@@ -253,8 +256,9 @@ function readTag(tag, blobs, notes) {
     byDir.get(dir).push(path);
   }
   const result = { plugins: Object.fromEntries(KINDS.map((k) => [k, {}])) };
-  const httpServerC = text(core, 'src/http_server/flb_http_server_config_map.c');
-  const httpServer = httpServerC ? [...configMaps(httpServerC, globalDefs, notes, `${tag} src/http_server/flb_http_server_config_map.c`).values()].flat() : [];
+  const httpServerPath = 'src/http_server/flb_http_server_config_map.c';
+  const httpServerC = text(core, httpServerPath) ?? '';
+  const httpServer = [...configMaps(httpServerC, defines(httpServerC, new Map(globalDefs)), notes, `${tag} ${httpServerPath}`).values()].flat();
   for (const [dir, paths] of byDir) {
     const defs = new Map(globalDefs);
     for (const p of paths) defines(blobs.get(plugins.get(p)), defs);
@@ -286,9 +290,14 @@ function readTag(tag, blobs, notes) {
   }
 
   // Common keys of inputs, filters, outputs (and processors' own properties where a table exists).
-  const upstream = configMaps(text(core, 'src/flb_upstream.c') ?? '', globalDefs, notes, `${tag} src/flb_upstream.c`);
-  const downstream = configMaps(text(core, 'src/flb_downstream.c') ?? '', globalDefs, notes, `${tag} src/flb_downstream.c`);
-  const oauth2 = configMaps(text(core, 'src/flb_oauth2.c') ?? '', globalDefs, notes, `${tag} src/flb_oauth2.c`);
+  /** The config maps of a core file, with its own #defines on top of the headers'. */
+  const coreMaps = (path) => {
+    const src = text(core, path) ?? '';
+    return configMaps(src, defines(src, new Map(globalDefs)), notes, `${tag} ${path}`);
+  };
+  const upstream = coreMaps('src/flb_upstream.c');
+  const downstream = coreMaps('src/flb_downstream.c');
+  const oauth2 = coreMaps('src/flb_oauth2.c');
   const first = (maps) => [...maps.values()][0] ?? [];
   const mapC = preprocess(text(core, 'src/flb_config_map.c') ?? '');
   result.common = {};
@@ -302,7 +311,7 @@ function readTag(tag, blobs, notes) {
     // flb_config_map_properties_check lets through for every plugin (`active`, `condition`).
     for (const m of src.matchAll(/strcasecmp\(\s*(?:kv->key|k)\s*,\s*"([^"]+)"\s*\)/g)) literal(m[1]);
     for (const m of mapC.matchAll(/strcasecmp\(\s*kv->key\s*,\s*"([^"]+)"\s*\)/g)) literal(m[1]);
-    for (const [, entries] of configMaps(src, globalDefs, notes, `${tag} src/flb_${kind}.c`)) for (const e of entries) keys.set(e.key, e);
+    for (const [, entries] of coreMaps(`src/flb_${kind}.c`)) for (const e of entries) keys.set(e.key, e);
     result.common[kind] = [...keys.values()];
     const prefixes = {};
     if (/"net\."/.test(src)) prefixes['net.'] = kind === 'input' ? first(downstream) : first(upstream);

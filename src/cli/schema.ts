@@ -1,7 +1,7 @@
 import { releaseSchema } from '../config/versions/schema.js';
 import { resolveTarget } from '../config/versions/target.js';
 import { configSchema } from '../docs/json-schema.js';
-import { EXIT, usageError, type CommandIo } from './io.js';
+import { commandLine, EXIT, usageError, type CommandIo } from './io.js';
 
 export const SCHEMA_USAGE = `usage: logferry schema [--fluent-bit-version X.Y[.Z]]
 
@@ -14,14 +14,14 @@ with a first line '# yaml-language-server: $schema=fluent-bit.schema.json'.
                              logferry does not run), their keys, and the YAML sections it reads`;
 
 export function schemaCommand(args: string[], io: CommandIo): number {
-  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
-    io.stdout(`${SCHEMA_USAGE}\n`);
-    return EXIT.ok;
-  }
-  const version = args[0] === '--fluent-bit-version' && args.length === 2 ? args[1]! : /^--fluent-bit-version=(.+)$/.exec(args[0] ?? '')?.[1];
-  if (args.length > (version !== undefined && !args[0]!.includes('=') ? 2 : version !== undefined ? 1 : 0)) {
-    return usageError('schema', SCHEMA_USAGE, io, `unexpected argument '${args[version !== undefined ? (args[0]!.includes('=') ? 1 : 2) : 0]}'`);
-  }
+  const parsed = commandLine('schema', SCHEMA_USAGE, io, {
+    args,
+    allowPositionals: true,
+    options: { 'fluent-bit-version': { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (typeof parsed === 'number') return parsed;
+  if (parsed.positionals.length > 0) return usageError('schema', SCHEMA_USAGE, io, `unexpected argument '${parsed.positionals[0]}'`);
+  const version = parsed.values['fluent-bit-version'];
   if (version === undefined) {
     io.stdout(`${JSON.stringify(configSchema(), null, 2)}\n`);
     return EXIT.ok;

@@ -169,6 +169,8 @@ function checkKeys(kind: CoreKind, name: string, section: Section, runnable: boo
       }
       continue;
     }
+    // logferry's own tables judge the rest of a plugin it runs, and the net./oauth2. keys of every
+    // plugin (its common tables interpret them), so those are not reported twice.
     if (runnable || family) continue;
     const first = seen.get(key);
     if (first && !info.multiple) {

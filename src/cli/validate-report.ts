@@ -32,12 +32,17 @@ export interface ValidateReport {
   readonly unreadable?: readonly UnreadableInput[];
   /** Colour of the text format (a terminal); none elsewhere. */
   readonly style?: TextStyle | undefined;
+  /**
+   * The Fluent Bit the files were checked for: the JSON report always states it; the text summary
+   * when it was chosen (option, environment, file), so the default keeps the summary short.
+   */
+  readonly target?: { readonly label: string; readonly chosen: boolean } | undefined;
 }
 
 export function writeReport(report: ValidateReport, io: CommandIo): void {
   const { files, diagnostics, unreadable = [] } = report;
-  if (report.format === 'json') io.stdout(formatJson(files, diagnostics));
+  if (report.format === 'json') io.stdout(formatJson(files, diagnostics, report.target?.label));
   else if (report.format === 'sarif') io.stdout(formatSarif(diagnostics, { toolVersion: packageVersion(), cwd: io.cwd, root: report.sarifRoot, unreadable }));
   else if (report.format === 'github') io.stdout(formatGithub(diagnostics, files.length, { cwd: io.cwd, workspace: io.env['GITHUB_WORKSPACE'] }));
-  else io.stdout(formatText(diagnostics, report.sources, files.length, report.style));
+  else io.stdout(formatText(diagnostics, report.sources, files.length, report.style, report.target?.chosen ? report.target.label : undefined));
 }

@@ -4,11 +4,13 @@ import { makeDiagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { isYamlPath } from '../config/fargate/manifest.js';
 import { validateFargateFiles, validateManifestFile, validateManifestText, type FargateValidation } from '../config/fargate/validate.js';
 import { validateConfig } from '../config/validate.js';
+import { chooseTarget, DEFAULT_TARGET, describeTarget, TARGET_ENV, TARGET_FILE, type FluentBitTarget } from '../config/versions/target.js';
 import { textStyle } from './colour.js';
 import { commandLine, envWithOverrides, EXIT, isFile, usageError, type CommandIo } from './io.js';
 import { isValidateFormat, VALIDATE_FORMATS, writeReport } from './validate-report.js';
 
-export const VALIDATE_USAGE = `usage: logferry validate [--format text|json|sarif|github] [--sarif-root DIR] [--env KEY=VALUE]... [--deny-warnings] [--fargate] [--main KEY] <config>...
+export const VALIDATE_USAGE = `usage: logferry validate [--format text|json|sarif|github] [--sarif-root DIR] [--env KEY=VALUE]... [--deny-warnings] [--fargate] [--main KEY]
+                         [--fluent-bit-version X.Y[.Z] | --target NAME] <config>...
 
 Checks Fluent Bit configurations, classic (.conf, with @INCLUDE and Parsers_File) or YAML
 (.yaml/.yml, with includes and processors), and prints every problem with its file, line and
@@ -26,6 +28,15 @@ options:
   --env KEY=VALUE      set a variable for \${KEY} expansion (repeatable; overrides the environment)
   --main KEY           the data key of a ConfigMap's main Fluent Bit file (default: fluent-bit.conf)
   --deny-warnings      exit 1 on warnings too
+  --fluent-bit-version X.Y[.Z]
+                       the Fluent Bit release that runs the file (1.9 to 5.1): a plugin, key or YAML
+                       section it does not have is an error
+  --target NAME        the same by image: aws-for-fluent-bit-2.32 (Fluent Bit 1.9.10 with AWS's Go
+                       outputs), eks-fargate (1.9.10, the plugins EKS on Fargate supports),
+                       fluent-bit-4.2, fluent-bit-5.1, ...
+                       Without either: \$${TARGET_ENV}, else the first line of a
+                       ${TARGET_FILE} file in the config's directory or a parent,
+                       else ${DEFAULT_TARGET} (the default)
 exit status: 0 no errors, 1 errors (or warnings with --deny-warnings), 2 usage or unreadable input`;
 
 /** What checking one input gives: the files read, their text, and the problems found. */
@@ -55,6 +66,8 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
       fargate: { type: 'boolean', default: false },
       main: { type: 'string' },
       'sarif-root': { type: 'string' },
+      'fluent-bit-version': { type: 'string' },
+      target: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -66,15 +79,22 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
   if (parsed.positionals.filter((f) => f === STDIN).length > 1) return usageError('validate', VALIDATE_USAGE, io, "'-' (standard input) can be given once");
   const env = envWithOverrides('validate', values.env, io);
   if (typeof env === 'number') return env;
+  if (values.target !== undefined && values['fluent-bit-version'] !== undefined) return usageError('validate', VALIDATE_USAGE, io, 'give --fluent-bit-version or --target, not both');
+  const targets = new Map<string, FluentBitTarget>();
+  for (const file of parsed.positionals) {
+    const target = chooseTarget(values.target ?? values['fluent-bit-version'], io.env, file === STDIN ? join(io.cwd, STDIN_NAME) : resolve(io.cwd, file));
+    if ('error' in target) return usageError('validate', VALIDATE_USAGE, io, target.error);
+    targets.set(file, target);
+  }
   // Every argument is checked: one that cannot be read is a diagnostic, and the exit status 2.
   const unreadable = parsed.positionals.filter((f) => f !== STDIN && !isFile(f, io));
   const positionals = parsed.positionals.filter((f) => !unreadable.includes(f));
-  const stdin = positionals.includes(STDIN) ? await checkStdin(io, env, values) : undefined;
+  const stdin = positionals.includes(STDIN) ? await checkStdin(io, env, values, targets.get(STDIN)) : undefined;
   if (typeof stdin === 'number') return stdin;
 
   // Kubernetes manifests with ConfigMaps; with --fargate, the other files form one Fargate configuration.
   const manifests = new Map<string, Checked | undefined>(
-    positionals.map((f) => [f, f === STDIN ? stdin : guarded(f, () => validateManifestFile(f, { cwd: io.cwd, fargate: values.fargate, env, main: values.main }))]),
+    positionals.map((f) => [f, f === STDIN ? stdin : guarded(f, () => validateManifestFile(f, { cwd: io.cwd, fargate: values.fargate, env, main: values.main, target: targets.get(f) }))]),
   );
   const fargateSet = values.fargate ? positionals.filter((f) => !manifests.get(f)) : [];
   const notManifest = fargateSet.find(isYamlPath);
@@ -100,10 +120,11 @@ export async function validateCommand(args: string[], io: CommandIo): Promise<nu
       continue;
     }
     if (fargateSet.includes(file)) continue;
-    add(manifests.get(file) ?? guarded(file, () => validateConfig(file, { env, cwd: io.cwd })));
+    add(manifests.get(file) ?? guarded(file, () => validateConfig(file, { env, cwd: io.cwd, target: targets.get(file) })));
   }
-  if (fargateSet.length > 0) add(guarded(fargateSet[0]!, () => validateFargateFiles(fargateSet, { cwd: io.cwd })));
-  writeReport({ format, files, diagnostics, sources, sarifRoot: values['sarif-root'], unreadable: unreadableInputs, style: textStyle(io, 'stdout') }, io);
+  if (fargateSet.length > 0) add(guarded(fargateSet[0]!, () => validateFargateFiles(fargateSet, { cwd: io.cwd, target: targets.get(fargateSet[0]!) })));
+  const target = { label: targetSummary([...targets.values()]), chosen: [...targets.values()].some((t) => t.source !== 'default') };
+  writeReport({ format, files, diagnostics, sources, sarifRoot: values['sarif-root'], unreadable: unreadableInputs, style: textStyle(io, 'stdout'), target }, io);
 
   const errors = diagnostics.some((d) => d.severity === 'error');
   const warnings = diagnostics.some((d) => d.severity === 'warning');
@@ -122,9 +143,14 @@ const STDIN_NAME = '<stdin>';
  * line is a `key:` (service:, pipeline:, ...), classic otherwise. Relative paths in it resolve
  * against the working directory.
  */
-async function checkStdin(io: CommandIo, env: Readonly<Record<string, string | undefined>>, values: { fargate: boolean; main?: string | undefined }): Promise<Checked | number> {
+async function checkStdin(
+  io: CommandIo,
+  env: Readonly<Record<string, string | undefined>>,
+  values: { fargate: boolean; main?: string | undefined },
+  target: FluentBitTarget | undefined,
+): Promise<Checked | number> {
   const text = io.readStdin ? await io.readStdin() : '';
-  const manifest = guarded(STDIN_NAME, () => validateManifestText(STDIN_NAME, text, io.cwd, { fargate: values.fargate, env, main: values.main }));
+  const manifest = guarded(STDIN_NAME, () => validateManifestText(STDIN_NAME, text, io.cwd, { fargate: values.fargate, env, main: values.main, target }));
   if (manifest) return manifest;
   if (values.fargate) {
     io.stderr(`logferry validate: --fargate: standard input holds no Kubernetes ConfigMap; pipe the aws-logging manifest (kubectl get cm aws-logging -n aws-observability -o yaml)\n`);
@@ -132,7 +158,13 @@ async function checkStdin(io: CommandIo, env: Readonly<Record<string, string | u
   }
   const firstLine = text.split('\n').find((l) => l.trim() !== '' && !l.trimStart().startsWith('#')) ?? '';
   const format = /^[A-Za-z_][\w.-]*\s*:/.test(firstLine) ? 'yaml' : 'classic';
-  return guarded(STDIN_NAME, () => validateConfig(join(io.cwd, STDIN_NAME), { env, cwd: io.cwd, text, format }));
+  return guarded(STDIN_NAME, () => validateConfig(join(io.cwd, STDIN_NAME), { env, cwd: io.cwd, text, format, target }));
+}
+
+/** "Fluent Bit 5.1.1 (the default)" or "aws-for-fluent-bit-2.32 (Fluent Bit 1.9.10), from .fluent-bit-version": the targets the files were checked for. */
+function targetSummary(targets: readonly FluentBitTarget[]): string {
+  const described = targets.map((t) => `${describeTarget(t)}${t.source === 'default' ? ' (the default)' : t.source === 'option' ? '' : `, from ${t.source}`}`);
+  return [...new Set(described)].join('; ');
 }
 
 /** Why an argument is not a readable file, in a few words. */

@@ -5,10 +5,15 @@ import { buildPlan } from './plan/build.js';
 import type { Plan } from './plan/types.js';
 import { withHostname } from './resolve/env.js';
 import { loadConfig, type LoadedConfig, type LoadOptions } from './resolve/load.js';
+import { checkTarget } from './versions/check.js';
+import type { FluentBitTarget } from './versions/target.js';
 
 const STRUCTURAL = new Set<string>(['syntax-error', 'unknown-section', 'include-not-found', 'include-loop', 'unreadable-file', 'missing-name']);
 
-export interface ValidateOptions extends LoadOptions {}
+export interface ValidateOptions extends LoadOptions {
+  /** The Fluent Bit that will run the file: its plugins, keys and YAML sections are checked too. */
+  target?: FluentBitTarget | undefined;
+}
 
 export interface ValidationResult {
   /** The plan, also when there are errors (then it is partial: sections with errors are left out or incomplete). */
@@ -28,16 +33,16 @@ export interface ValidationResult {
  * configuration.
  */
 export function validateConfig(path: string, options: ValidateOptions = {}): ValidationResult {
-  return validateLoaded(loadConfig(path, { ...options, env: withHostname(options.env ?? process.env) }));
+  return validateLoaded(loadConfig(path, { ...options, env: withHostname(options.env ?? process.env) }), options.target);
 }
 
 /** Validates a configuration already read (by `loadConfig`, or assembled, as from a ConfigMap's data keys). */
-export function validateLoaded(config: LoadedConfig): ValidationResult {
+export function validateLoaded(config: LoadedConfig, target?: FluentBitTarget): ValidationResult {
   const { plan, diagnostics } = buildPlan(config);
   // Routing is only analysed when every section is known: a missing include, an ignored section or
   // a section without Name could hold the input or output the analysis would miss.
   const incomplete = [...config.diagnostics, ...diagnostics].some((d) => d.severity === 'error' && STRUCTURAL.has(d.code));
-  const all = [...config.diagnostics, ...diagnostics, ...(incomplete ? [] : analyzeRouting(plan))];
+  const all = [...config.diagnostics, ...diagnostics, ...(incomplete ? [] : analyzeRouting(plan)), ...(target ? checkTarget(config, target) : [])];
   const sorted = sortDiagnostics(dedupe(all), config.files);
   return { plan, diagnostics: sorted, files: config.files, sources: config.sources, ok: !sorted.some((d) => d.severity === 'error') };
 }

@@ -59,7 +59,7 @@ export const DIAGNOSTIC_CODES = {
   },
   'unsupported-plugin': {
     severity: 'warning',
-    doc: 'A Fluent Bit plugin that logferry does not run yet: its keys are not checked, or (AWS Go outputs) they are checked but `run` refuses it.',
+    doc: 'A Fluent Bit plugin that logferry does not run yet: its keys are checked against the target Fluent Bit release only (validate), or (AWS Go outputs) by logferry\'s table, but `run` refuses it.',
     fix: 'Keep it if only Fluent Bit runs the file; for logferry `run`, use a supported plugin (`logferry explain --all`).',
     example: {
       wrong: '[OUTPUT]\n    Name   cloudwatch\n    Match  *\n    region us-east-1\n    log_group_name app',
@@ -94,6 +94,15 @@ export const DIAGNOSTIC_CODES = {
     example: {
       wrong: '[OUTPUT]\n    Name   cloudwatch_logs\n    Match  *\n    region us-east-1',
       right: '[OUTPUT]\n    Name              cloudwatch_logs\n    Match             *\n    region            us-east-1\n    log_group_name    app\n    log_stream_prefix app-',
+    },
+  },
+  'fluent-bit-version': {
+    severity: 'error',
+    doc: 'A plugin, key or YAML section the target Fluent Bit release does not have (it appeared later, was removed, or is not in that image); for [SERVICE] and parser keys, which Fluent Bit ignores, a warning.',
+    fix: 'Use what the release has (`logferry explain <plugin> --fluent-bit-version X.Y` lists its keys), or set the target that runs the file: --target, --fluent-bit-version, LOGFERRY_FLUENT_BIT_VERSION or a .fluent-bit-version file.',
+    example: {
+      wrong: '[OUTPUT]\n    Name  opentelemetry\n    Match *\n    Host  collector\n    uri   /v1/metrics',
+      right: '[OUTPUT]\n    Name        opentelemetry\n    Match       *\n    Host        collector\n    metrics_uri /v1/metrics',
     },
   },
   'invalid-value': {

@@ -53,7 +53,12 @@ export function formatDiagnostic(diagnostic: Diagnostic, sources: SourceMap, sty
   return out.join('\n');
 }
 
-export function summarize(diagnostics: readonly Diagnostic[], fileCount: number, style: TextStyle = PLAIN_STYLE): string {
+export function summarize(diagnostics: readonly Diagnostic[], fileCount: number, style: TextStyle = PLAIN_STYLE, target?: string): string {
+  const line = summaryLine(diagnostics, fileCount, style);
+  return target ? `${line}; target: ${target}` : line;
+}
+
+function summaryLine(diagnostics: readonly Diagnostic[], fileCount: number, style: TextStyle): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
@@ -62,8 +67,8 @@ export function summarize(diagnostics: readonly Diagnostic[], fileCount: number,
   return `${errors > 0 ? style.severity('error', 'failed') : style.severity('ok', 'ok')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${files}`;
 }
 
-export function formatText(diagnostics: readonly Diagnostic[], sources: SourceMap, fileCount: number, style: TextStyle = PLAIN_STYLE): string {
+export function formatText(diagnostics: readonly Diagnostic[], sources: SourceMap, fileCount: number, style: TextStyle = PLAIN_STYLE, target?: string): string {
   const blocks = diagnostics.map((d) => formatDiagnostic(d, sources, style));
-  blocks.push(summarize(diagnostics, fileCount, style));
+  blocks.push(summarize(diagnostics, fileCount, style, target));
   return `${blocks.join('\n\n')}\n`;
 }

@@ -49,7 +49,7 @@ export function keyPattern(key: string, prefix = false): string {
   return `^(?:${[...alternatives].join('|')})${prefix ? '.+' : ''}$`;
 }
 
-function oneOfWords(words: readonly string[]): string {
+export function oneOfWords(words: readonly string[]): string {
   return `^(?:${words.map(anyCase).join('|')})$`;
 }
 
@@ -59,7 +59,12 @@ const NUMBER_TEXT = '^\\s*[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?\\s*$';
 function scalarSchema(spec: AnySpec): JsonSchema {
   if (spec.kind === 'unsupported') return { type: ['string', 'number', 'boolean'] };
   if (spec.values) return { anyOf: [{ enum: [...spec.values] }, { type: 'string', pattern: oneOfWords(spec.values) }, VARIABLE] };
-  switch (spec.kind) {
+  return valueSchema(spec.kind);
+}
+
+/** The schema of a value of a type (logferry's kinds; Fluent Bit's config map types bool/int/double/size/time too). */
+export function valueSchema(kind: string): JsonSchema {
+  switch (kind) {
     case 'bool':
       return { anyOf: [{ type: 'boolean' }, { type: 'string', pattern: oneOfWords(BOOL_WORDS) }, VARIABLE] };
     case 'int':
@@ -156,7 +161,7 @@ class SchemaBuilder {
 }
 
 const NAME_KEYS = ['name', 'Name', 'NAME'];
-const NAME_PATTERN = keyPattern('name');
+export const NAME_PATTERN = keyPattern('name');
 /** The `name` key, in the spellings people write (the schema cannot say "any case" for a required key). */
 const HAS_NAME: JsonSchema = { anyOf: NAME_KEYS.map((k) => ({ required: [k] })) };
 

@@ -46,7 +46,7 @@ describe('usage errors', () => {
     expect(explain.stderr).toMatch(/did you mean '--kind'\?/);
     expect(explain.code).toBe(2);
     const schema = await runCli(['schema', 'extra']);
-    expect(schema.stderr).toBe("logferry schema: unexpected argument 'extra'\nusage: logferry schema\nRun 'logferry schema --help' for more.\n");
+    expect(schema.stderr).toBe("logferry schema: unexpected argument 'extra'\nusage: logferry schema [--fluent-bit-version X.Y[.Z]]\nRun 'logferry schema --help' for more.\n");
   });
 
   it('keeps a valid command line working', async () => {

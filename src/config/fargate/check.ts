@@ -4,6 +4,8 @@
  * engine on the embedded sections, plus the Fargate rules, with positions mapped into the files
  * that hold the texts.
  */
+import { checkTarget } from '../versions/check.js';
+import type { FluentBitTarget } from '../versions/target.js';
 import { makeDiagnostic, sortDiagnostics, type Diagnostic, type Span } from '../../diagnostics/diagnostic.js';
 import { analyzeRouting } from '../analyze/routing.js';
 import { parseClassic } from '../classic/parse.js';
@@ -48,6 +50,8 @@ export interface FargateConfig {
   readonly anchor: Span;
   /** Where a missing output is reported. */
   readonly outputAt: Span;
+  /** The Fluent Bit that runs it (`validate --target eks-fargate`). */
+  readonly target?: FluentBitTarget | undefined;
 }
 
 export interface FargateCheck {
@@ -102,6 +106,7 @@ export function checkFargateConfig(config: FargateConfig): FargateCheck {
   const all = [...diagnostics, ...built.diagnostics];
   const incomplete = all.some((d) => d.severity === 'error' && STRUCTURAL.has(d.code));
   if (!incomplete) all.push(...analyzeRouting(built.plan));
+  if (config.target) all.push(...checkTarget(loaded, config.target));
   return { plan: built.plan, diagnostics: sortDiagnostics(tidy(all, config.anchor), config.files) };
 }
 

@@ -5,6 +5,7 @@
  * read like a file given to `logferry validate`, from memory, and every position is mapped back
  * into the manifest.
  */
+import type { FluentBitTarget } from '../versions/target.js';
 import { posix } from 'node:path';
 import { sortDiagnostics, type Diagnostic, type Span } from '../../diagnostics/diagnostic.js';
 import type { Entry, Section } from '../document/model.js';
@@ -44,6 +45,7 @@ export function checkConfigMapConfig(
   cm: ConfigMapDocument,
   mainKey: string,
   env: Readonly<Record<string, string | undefined>>,
+  target?: FluentBitTarget,
 ): ConfigMapConfigCheck {
   const texts = new Map<string, string>();
   const maps = new Map<string, PositionMap>();
@@ -75,7 +77,7 @@ export function checkConfigMapConfig(
     variables: loaded.variables.map((v) => ({ ...v, span: span(v.span) })),
     loadExtra: (path, at, what) => loaded.loadExtra(path, at, what)?.map(section),
   };
-  const checked = validateLoaded(inManifest);
+  const checked = validateLoaded(inManifest, target);
   const keys = [...maps.keys()].join(', ');
   const diagnostics = checked.diagnostics.map((d) => {
     const map = maps.get(d.file);

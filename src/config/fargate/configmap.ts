@@ -2,6 +2,7 @@
  * The ConfigMap-level rules of Fargate logging: name and namespace, data keys, flb_log_cw and the
  * size limit; then the embedded configuration is checked by `checkFargateConfig`.
  */
+import type { FluentBitTarget } from '../versions/target.js';
 import { makeDiagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Plan } from '../plan/types.js';
 import { checkFargateConfig, type ConfigPart } from './check.js';
@@ -25,6 +26,8 @@ export interface ManifestOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The data key of that configuration's main file (default: fluent-bit.conf, fluent-bit.yaml). */
   readonly main?: string | undefined;
+  /** The Fluent Bit that runs a ConfigMap's configuration (`validate --target`). */
+  readonly target?: FluentBitTarget | undefined;
 }
 
 /**
@@ -59,11 +62,11 @@ export function checkManifest(manifest: Manifest, options: ManifestOptions): Man
   }
   for (const cm of manifest.configMaps) {
     if (cm.name === FARGATE_CONFIGMAP || options.fargate) {
-      const checked = checkConfigMap(manifest, cm, options.rootDir);
+      const checked = checkConfigMap(manifest, cm, options.rootDir, options.target);
       plans.push(checked.plan);
       diagnostics.push(...checked.diagnostics);
     } else if (mainKeyOf(cm, options.main) !== undefined) {
-      const checked = checkConfigMapConfig(manifest, cm, mainKeyOf(cm, options.main)!, options.env ?? {});
+      const checked = checkConfigMapConfig(manifest, cm, mainKeyOf(cm, options.main)!, options.env ?? {}, options.target);
       plans.push(checked.plan);
       diagnostics.push(...checked.diagnostics);
     } else if (cm.namespace === FARGATE_NAMESPACE) {
@@ -89,7 +92,7 @@ export function checkManifest(manifest: Manifest, options: ManifestOptions): Man
   return { plans, diagnostics };
 }
 
-function checkConfigMap(manifest: Manifest, cm: ConfigMapDocument, rootDir: string): { plan: Plan; diagnostics: Diagnostic[] } {
+function checkConfigMap(manifest: Manifest, cm: ConfigMapDocument, rootDir: string, target: FluentBitTarget | undefined): { plan: Plan; diagnostics: Diagnostic[] } {
   const out: Diagnostic[] = [];
   if (cm.name !== FARGATE_CONFIGMAP) {
     out.push(makeDiagnostic({ code: 'fargate-namespace', message: `the ConfigMap is named '${cm.name ?? ''}', not ${FARGATE_CONFIGMAP}; Fargate ignores it`, span: cm.nameSpan, hint: NAMESPACE_HINT }));
@@ -165,6 +168,7 @@ function checkConfigMap(manifest: Manifest, cm: ConfigMapDocument, rootDir: stri
     sources: new Map([[manifest.file, manifest.text]]),
     anchor: cm.dataSpan,
     outputAt: outputKey?.keySpan ?? cm.dataSpan,
+    target,
   });
   return { plan: checked.plan, diagnostics: [...out, ...checked.diagnostics] };
 }

@@ -2,6 +2,7 @@
  * Entry points for `logferry validate`: a Kubernetes manifest holding ConfigMaps, and a set of
  * classic files checked together as one Fargate configuration (`--fargate`).
  */
+import type { FluentBitTarget } from '../versions/target.js';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { makeDiagnostic, sortDiagnostics, type Diagnostic, type Span } from '../../diagnostics/diagnostic.js';
 import type { Plan } from '../plan/types.js';
@@ -31,6 +32,8 @@ export interface FargateOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The data key of that configuration's main file (default: fluent-bit.conf, fluent-bit.yaml). */
   readonly main?: string | undefined;
+  /** The Fluent Bit that runs a ConfigMap's configuration (`validate --target`). */
+  readonly target?: FluentBitTarget | undefined;
 }
 
 function displayName(cwd: string, abs: string): string {
@@ -73,7 +76,7 @@ export function validateManifestFile(path: string, options: FargateOptions = {})
 export function validateManifestText(name: string, text: string, rootDir: string, options: FargateOptions = {}): FargateValidation | undefined {
   const manifest = readManifest(name, text);
   if (!manifest) return undefined;
-  const checked = checkManifest(manifest, { fargate: options.fargate === true, rootDir, env: options.env ?? process.env, main: options.main });
+  const checked = checkManifest(manifest, { fargate: options.fargate === true, rootDir, env: options.env ?? process.env, main: options.main, target: options.target });
   return result(checked.plans, checked.diagnostics, new Map([[manifest.file, text]]));
 }
 
@@ -119,6 +122,7 @@ export function validateFargateFiles(paths: readonly string[], options: FargateO
     sources,
     anchor: top,
     outputAt: top,
+    target: options.target,
   });
   return result([checked.plan], [...diagnostics, ...checked.diagnostics], sources);
 }

@@ -121,7 +121,7 @@ function resolvePlugin(kind: PluginKind, name: string, span: Span, section: Sect
     report(
       makeDiagnostic({
         code: 'unsupported-plugin',
-        message: `${kind} plugin '${name}' (${unsupported}) is not supported by logferry yet; its keys are not checked and it will not run`,
+        message: `${kind} plugin '${name}' (${unsupported}) is not supported by logferry yet: only the target Fluent Bit's tables check its keys, and it will not run`,
         span,
       }),
     );

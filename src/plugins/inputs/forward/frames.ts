@@ -13,7 +13,7 @@
  * Fluent Bit); an entry that is not one is dropped and counted, the rest of the frame goes on.
  */
 import { gunzipSync } from 'node:zlib';
-import { unpack } from 'msgpackr';
+import { Unpackr } from 'msgpackr';
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
 import { EventTime, timeOf } from '../../shared/forward/event-time.js';
 import { MsgpackError, valueEnd } from '../../shared/forward/msgpack-bytes.js';
@@ -72,16 +72,18 @@ function rawBytes(v: Buffer): Buffer | undefined {
   return undefined;
 }
 
+/** Maps as Map (a `__proto__` key stays a key; keys that are not strings become text), integers as Numbers. */
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false, int64AsType: 'number' });
+
 function decode(bytes: Buffer, what: string): unknown {
   try {
-    return unpack(bytes);
+    return unpackr.unpack(bytes);
   } catch (err) {
     throw new FrameError(`${what}: ${(err as Error).message}`);
   }
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v) && !(v instanceof Uint8Array) && !(v instanceof EventTime) && !(v instanceof Date);
+const isMap = (v: unknown): v is Map<unknown, unknown> => v instanceof Map;
 
 /**
  * A decoded msgpack value as a JSON value (records hold JSON values only): bin becomes its text,
@@ -97,21 +99,25 @@ export function jsonValue(v: unknown): unknown {
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8');
   if (v instanceof EventTime) return v.sec + v.nsec / 1e9;
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
-  if (typeof v === 'object') {
+  if (v instanceof Map) {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = jsonValue(x);
+    for (const [k, x] of v) {
+      const key = typeof k === 'string' ? k : String(jsonValue(k));
+      // An own property even for `__proto__`, as JSON.parse makes it.
+      Object.defineProperty(out, key, { value: jsonValue(x), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return null;
 }
 
 /** The options map (or nil) at `index`, and its chunk (which must be a string when present). */
-function optionsOf(elements: readonly Buffer[], index: number): { options: Record<string, unknown>; chunk?: string } {
-  if (elements.length <= index) return { options: {} };
+function optionsOf(elements: readonly Buffer[], index: number): { options: ReadonlyMap<unknown, unknown>; chunk?: string } {
+  if (elements.length <= index) return { options: new Map() };
   const o = decode(elements[index]!, 'options');
-  if (o === null || o === undefined) return { options: {} }; // old Docker sends nil options
+  if (o === null || o === undefined) return { options: new Map() }; // old Docker sends nil options
   if (!isMap(o)) throw new FrameError('invalid options field: not a map');
-  const chunk = o['chunk'];
+  const chunk = o.get('chunk');
   if (chunk !== undefined && typeof chunk !== 'string') throw new FrameError('invalid options field: chunk is not a string');
   return chunk === undefined ? { options: o } : { options: o, chunk };
 }
@@ -169,8 +175,8 @@ function packedEvents(payload: Buffer, drops: Drops): LogEvent[] {
   return events;
 }
 
-function decompressed(data: Buffer, options: Record<string, unknown>, limits: FrameLimits): { data: Buffer; compressed: boolean } {
-  const declared = options['compressed'];
+function decompressed(data: Buffer, options: ReadonlyMap<unknown, unknown>, limits: FrameLimits): { data: Buffer; compressed: boolean } {
+  const declared = options.get('compressed');
   if (declared === 'zstd' || startsWith(data, ZSTD_MAGIC)) throw new FrameError('zstd-compressed entries are not supported (gzip is)');
   if (declared !== 'gzip' && !startsWith(data, GZIP_MAGIC)) return { data, compressed: false };
   try {
@@ -190,7 +196,7 @@ export function decodeFrame(frame: Buffer, limits: FrameLimits): Frame {
   const raw = rawBytes(second);
   if (raw !== undefined) {
     const { options, chunk } = optionsOf(elements, 2);
-    const signal = options['fluent_signal'];
+    const signal = options.get('fluent_signal');
     if (signal !== undefined && signal !== 0 && signal !== 1) throw new FrameError(`fluent_signal ${String(signal)}: metrics and traces are not supported, only logs`);
     const { data, compressed } = decompressed(raw, options, limits);
     return { tag, mode: compressed ? 'compressed' : 'packed', events: packedEvents(data, drops), dropped: drops.counts, ...(chunk !== undefined ? { chunk } : {}) };

@@ -185,6 +185,8 @@ export class ForwardServer {
   readonly messages: ReceivedMessage[] = [];
   readonly handshakes: { hostname: string; ok: boolean }[] = [];
   behaviour: ServerBehaviour;
+  /** Connections accepted so far. */
+  connections = 0;
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -212,6 +214,7 @@ export class ForwardServer {
 
   private async serve(socket: Socket): Promise<void> {
     this.sockets.add(socket);
+    this.connections++;
     socket.on('close', () => this.sockets.delete(socket));
     let buf: Buffer = Buffer.alloc(0);
     let wake: (() => void) | undefined;

@@ -12,18 +12,19 @@ import { createLogger } from '../../../src/engine/logger.js';
 import { Counters } from '../../../src/engine/metrics.js';
 import type { PlanInstance } from '../../../src/config/plan/types.js';
 import { pluginContext } from '../../../src/engine/plugin-context.js';
+import type { OutputRuntime } from '../../../src/engine/plugin.js';
 import { ForwardOutput } from '../../../src/plugins/outputs/forward/forward-output.js';
 import type { ForwardOutputOptions } from '../../../src/plugins/outputs/forward/options.js';
 import { planFrom } from '../../support/pipeline.js';
 import { startInput, type RunningInput } from './input-harness.js';
-import { selfSignedCert } from './wire.js';
+import { LOCAL_TLS } from './wire.js';
 
-function output(keys: Record<string, string>): ForwardOutput {
+function output(keys: Record<string, string>): OutputRuntime {
   const lines = Object.entries(keys).map(([k, v]) => `    ${k} ${v}\n`);
   const plan = planFrom(`[INPUT]\n    Name dummy\n\n[OUTPUT]\n    Name forward\n    Match *\n${lines.join('')}`);
   const instance = plan.outputs[0] as PlanInstance<'output'>;
   const ctx = pluginContext(instance, plan, { log: createLogger('off'), counters: new Counters(), host: { stdout: process.stdout, attachLibInput: () => undefined, deliverLib: () => undefined } });
-  return new ForwardOutput(instance.options as ForwardOutputOptions, ctx);
+  return new ForwardOutput(instance.options as unknown as ForwardOutputOptions, ctx);
 }
 
 const FIRST = { attempt: 1, retriesLeft: 1 };
@@ -43,7 +44,7 @@ async function roundTrip(inputKeys: Record<string, string>, outputKeys: (i: Runn
     await i.waitFor(batch.events.length);
     return i.emitted.flatMap((b) => asRows({ tag: b.tag, events: b.events }));
   } finally {
-    await o.stop();
+    await o.stop?.();
     await i.input.stop();
   }
 }
@@ -52,7 +53,7 @@ const sample: EventBatch = { tag: 'rt.tag', events: [{ time: 1_700_000_000_987_6
 
 describe('forward output into forward input', () => {
   it('over TLS (the output checks the certificate with tls.ca_file)', async () => {
-    const { cert, key } = selfSignedCert(dir);
+    const { cert, key } = LOCAL_TLS;
     const got = await roundTrip(
       { tls: 'on', 'tls.verify': 'off', 'tls.crt_file': cert, 'tls.key_file': key, shared_key: 'k' },
       (i) => ({ host: 'localhost', port: String((i.where as { port: number }).port), tls: 'on', 'tls.ca_file': cert, 'tls.verify_hostname': 'on', shared_key: 'k', require_ack_response: 'on' }),

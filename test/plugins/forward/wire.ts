@@ -4,7 +4,6 @@
  * node:crypto) for the input, and a small forward server for the output.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { pack, unpack } from 'msgpackr';
 import { EventTime } from '../../../src/plugins/shared/forward/event-time.js';
 import { decodeRaw, valueEnd, type RawValue } from '../../../src/plugins/shared/forward/msgpack-bytes.js';
+import { REPO_ROOT } from '../../support/cli.js';
 
 /** msgpack of a plain value (tags, records, options). */
 export const p = (v: unknown): Buffer => pack(v);
@@ -301,10 +301,5 @@ export class ForwardServer {
   }
 }
 
-/** A self-signed certificate for localhost in `dir` (openssl), for the TLS tests. */
-export function selfSignedCert(dir: string): { cert: string; key: string } {
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
-  return { cert, key };
-}
+/** The repository's self-signed certificate for localhost and 127.0.0.1 (fixtures/tls), for the TLS tests. */
+export const LOCAL_TLS = { cert: join(REPO_ROOT, 'fixtures/tls/localhost.crt'), key: join(REPO_ROOT, 'fixtures/tls/localhost.key') } as const;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
-import { FluentdClient, arr, bin32, eventTime, p, selfSignedCert, str32 } from '../forward/wire.js';
+import { FluentdClient, arr, bin32, eventTime, p, LOCAL_TLS, str32 } from '../forward/wire.js';
 import { startInput, type RunningInput } from '../forward/input-harness.js';
 
 const running: RunningInput[] = [];
@@ -207,7 +207,7 @@ describe('forward input: transports', () => {
   });
 
   it('TLS with tls.crt_file and tls.key_file', async () => {
-    const { cert, key } = selfSignedCert(dir);
+    const { cert, key } = LOCAL_TLS;
     const i = await input({ tls: 'on', 'tls.verify': 'off', 'tls.crt_file': cert, 'tls.key_file': key });
     const c = await client(i, { ca: readFileSync(cert) });
     await c.send(arr(p('tls'), p(2), p({ secure: true })));

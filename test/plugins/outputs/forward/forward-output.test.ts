@@ -9,6 +9,7 @@ import { createLogger } from '../../../../src/engine/logger.js';
 import { Counters } from '../../../../src/engine/metrics.js';
 import type { PlanInstance } from '../../../../src/config/plan/types.js';
 import { pluginContext } from '../../../../src/engine/plugin-context.js';
+import type { OutputRuntime } from '../../../../src/engine/plugin.js';
 import { ForwardOutput } from '../../../../src/plugins/outputs/forward/forward-output.js';
 import type { ForwardOutputOptions } from '../../../../src/plugins/outputs/forward/options.js';
 import { validateClassic } from '../../../../src/config/validate.js';
@@ -16,9 +17,9 @@ import { planFrom } from '../../../support/pipeline.js';
 import { ForwardServer, type ServerBehaviour } from '../../forward/wire.js';
 
 const servers: ForwardServer[] = [];
-const outputs: ForwardOutput[] = [];
+const outputs: OutputRuntime[] = [];
 afterEach(async () => {
-  for (const o of outputs.splice(0)) await o.stop();
+  for (const o of outputs.splice(0)) await o.stop?.();
   for (const s of servers.splice(0)) await s.close();
 });
 
@@ -28,7 +29,7 @@ async function server(behaviour: ServerBehaviour = {}): Promise<ForwardServer> {
   return s;
 }
 
-function output(keys: Record<string, string>): ForwardOutput {
+function output(keys: Record<string, string>): OutputRuntime {
   const lines = Object.entries(keys).map(([k, v]) => `    ${k} ${v}\n`);
   const plan = planFrom(`[INPUT]\n    Name dummy\n\n[OUTPUT]\n    Name forward\n    Match *\n${lines.join('')}`);
   const instance = plan.outputs[0] as PlanInstance<'output'>;
@@ -37,7 +38,7 @@ function output(keys: Record<string, string>): ForwardOutput {
     counters: new Counters(),
     host: { stdout: process.stdout, attachLibInput: () => undefined, deliverLib: () => undefined },
   });
-  const o = new ForwardOutput(instance.options as ForwardOutputOptions, ctx);
+  const o = new ForwardOutput(instance.options as unknown as ForwardOutputOptions, ctx);
   outputs.push(o);
   return o;
 }

@@ -1,5 +1,5 @@
 import type { CheckContext, OptionsOfTable } from '../../../options/define.js';
-import { opt } from '../../../options/kinds.js';
+import { notActedOn, opt } from '../../../options/kinds.js';
 import type { OptionTable, ParseOutcome } from '../../../options/spec.js';
 
 /** `Unix_Perm`: octal permission bits (Fluent Bit: strtol(text, NULL, 8) & 07777). */
@@ -12,7 +12,8 @@ function octalMode(text: string): ParseOutcome<number> {
 /** The options of `forward` (its own keys; defineInput merges the common ones). */
 export const FORWARD_INPUT_OPTIONS = {
   listen: opt.string({ default: '0.0.0.0', doc: 'Address to listen on (ignored with unix_path)' }),
-  port: opt.int({ min: 0, max: 65535, default: '24224', doc: 'TCP port to listen on (ignored with unix_path)' }),
+  port: opt.int({ min: 0, max: 65535, default: '24224', doc: 'TCP port to listen on (ignored with unix_path; 0: a free port the system picks)' }),
+  host: notActedOn(opt.string({ doc: 'Host (network inputs)' }), 'the forward input listens on Listen; Fluent Bit does not read Host for it either'),
   tag_prefix: opt.string({ doc: "Prefix of the sender's tag (takes precedence over Tag)" }),
   shared_key: opt.string({ doc: 'Shared key of the secure forward handshake (HELO, PING, PONG)' }),
   self_hostname: opt.string({ default: 'localhost', doc: 'Host name this side gives in the handshake' }),
@@ -34,6 +35,9 @@ export function checkForwardInput(o: ForwardInputOptions, ctx: CheckContext): vo
   }
   if ((o['security.users'] ?? []).length > 0 && o.shared_key === undefined && !o.empty_shared_key) {
     ctx.report('invalid-value', 'security.users is set but no shared_key or empty_shared_key: Fluent Bit refuses to start', { key: 'security.users' });
+  }
+  if (o.port === 0 && o.unix_path === undefined) {
+    ctx.report('invalid-value', 'Port 0: Fluent Bit reads it as unset and listens on 24224; logferry listens on a free port the system picks', { key: 'port', severity: 'warning' });
   }
   if (o.tls && (o['tls.crt_file'] === undefined || o['tls.key_file'] === undefined)) {
     ctx.report('invalid-value', 'tls On needs tls.crt_file and tls.key_file: a TLS server has no certificate without them', { key: 'tls' });

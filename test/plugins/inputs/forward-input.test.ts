@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { validateClassic } from '../../../src/config/validate.js';
 import { FluentdClient, arr, bin32, eventTime, p, LOCAL_TLS, str32 } from '../forward/wire.js';
 import { startInput, type RunningInput } from '../forward/input-harness.js';
 
@@ -339,5 +340,18 @@ describe('forward input: properties', () => {
       { numRuns: Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 40) },
     );
     expect(i.counters.get('errors')).toBe(0);
+  });
+});
+
+describe('forward input: configuration', () => {
+  const diagnostics = (keys: string) =>
+    validateClassic(`${process.cwd()}/x.conf`, { text: `[INPUT]\n    Name forward\n${keys}\n[OUTPUT]\n    Name null\n    Match *\n`, env: {} }).diagnostics.filter((d) => d.code !== 'unmatched-input' && d.code !== 'no-route');
+  it('what Fluent Bit refuses is an error: security.users without a shared key, tls without a certificate', () => {
+    expect(diagnostics('    security.users bob pw\n').map((d) => [d.severity, d.message])).toContainEqual(['error', "security.users is set but no 'shared_key' or 'empty_shared_key': Fluent Bit refuses to start"]);
+    expect(diagnostics('    tls on\n').map((d) => d.severity)).toContain('error');
+  });
+  it('Port 0 is a warning (Fluent Bit would listen on 24224); Host is declared as not read', () => {
+    const d = diagnostics('    Port 0\n    Host example\n');
+    expect(d.map((x) => [x.code, x.severity])).toEqual(expect.arrayContaining([['invalid-value', 'warning'], ['unsupported-key', 'warning']]));
   });
 });

@@ -31,10 +31,10 @@ export type ForwardInputOptions = OptionsOfTable<'input', typeof FORWARD_INPUT_O
 /** Cross-key rules of the `forward` input (the definition's `check`), as in_fw_init refuses them. */
 export function checkForwardInput(o: ForwardInputOptions, ctx: CheckContext): void {
   for (const pair of o['security.users'] ?? []) {
-    if (!/^\S+\s+\S/.test(pair.trim())) ctx.report('invalid-value', `security.users '${pair}' must be a user name and a password separated by a space`, { key: 'security.users' });
+    if (!/^\S+\s+\S/.test(pair.trim())) ctx.report('invalid-value', 'security.users must be a user name and a password separated by a space', { key: 'security.users' });
   }
   if ((o['security.users'] ?? []).length > 0 && o.shared_key === undefined && !o.empty_shared_key) {
-    ctx.report('invalid-value', 'security.users is set but no shared_key or empty_shared_key: Fluent Bit refuses to start', { key: 'security.users' });
+    ctx.report('invalid-value', "security.users is set but no 'shared_key' or 'empty_shared_key': Fluent Bit refuses to start", { key: 'security.users' });
   }
   if (o.port === 0 && o.unix_path === undefined) {
     ctx.report('invalid-value', 'Port 0: Fluent Bit reads it as unset and listens on 24224; logferry listens on a free port the system picks', { key: 'port', severity: 'warning' });

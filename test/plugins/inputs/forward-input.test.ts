@@ -345,7 +345,7 @@ describe('forward input: properties', () => {
 
 describe('forward input: configuration', () => {
   const diagnostics = (keys: string) =>
-    validateClassic(`${process.cwd()}/x.conf`, { text: `[INPUT]\n    Name forward\n${keys}\n[OUTPUT]\n    Name null\n    Match *\n`, env: {} }).diagnostics.filter((d) => d.code !== 'unmatched-input' && d.code !== 'no-route');
+    validateClassic(`${process.cwd()}/x.conf`, { text: `[INPUT]\n    Name forward\n${keys}\n[OUTPUT]\n    Name null\n    Match *\n`, env: {} }).diagnostics;
   it('what Fluent Bit refuses is an error: security.users without a shared key, tls without a certificate', () => {
     expect(diagnostics('    security.users bob pw\n').map((d) => [d.severity, d.message])).toContainEqual(['error', "security.users is set but no 'shared_key' or 'empty_shared_key': Fluent Bit refuses to start"]);
     expect(diagnostics('    tls on\n').map((d) => d.severity)).toContain('error');

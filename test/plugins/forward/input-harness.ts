@@ -26,7 +26,8 @@ const until = async (ok: () => boolean): Promise<void> => {
   while (!ok()) await new Promise((r) => setTimeout(r, 5));
 };
 
-export async function startInput(keys: Record<string, string> = {}): Promise<RunningInput> {
+/** `onEmit` runs after each emit (e.g. to pause the input as Mem_Buf_Limit would). */
+export async function startInput(keys: Record<string, string> = {}, onEmit?: (input: ForwardInput) => void): Promise<RunningInput> {
   const lines = Object.entries({ listen: '127.0.0.1', port: '0', ...keys }).map(([k, v]) => `    ${k} ${v}\n`);
   const plan = planFrom(`[INPUT]\n    Name forward\n${lines.join('')}\n[OUTPUT]\n    Name null\n    Match *\n`);
   const instance = plan.inputs[0] as PlanInstance<'input'>;
@@ -40,7 +41,10 @@ export async function startInput(keys: Record<string, string> = {}): Promise<Run
       host: { stdout: process.stdout, attachLibInput: () => undefined, deliverLib: () => undefined },
     }),
     tag: inputTag(instance),
-    emit: (tag: string, events: LogEvent[]) => emitted.push({ tag, events: [...events] }),
+    emit: (tag: string, events: LogEvent[]) => {
+      emitted.push({ tag, events: [...events] });
+      onEmit?.(input);
+    },
     done: () => undefined,
   };
   const input = new ForwardInput(instance.options as ForwardInputOptions, ctx);

@@ -232,6 +232,17 @@ describe('forward input: backpressure', () => {
     expect(i.records().map((r) => r[2])).toEqual([{ n: 1 }, { n: 2 }]);
   });
 
+  it('stopped while paused, it still emits the frames it had already received', async () => {
+    const i = await startInput({}, (fwd) => fwd.pause());
+    const c = await FluentdClient.connect(i.where);
+    await c.send(Buffer.concat([arr(p('st'), p(1), p({ n: 1 })), arr(p('st'), p(2), p({ n: 2 }))]));
+    await i.waitFor(1);
+    expect(i.records()).toHaveLength(1);
+    await i.input.stop();
+    expect(i.records().map((r) => r[2])).toEqual([{ n: 1 }, { n: 2 }]);
+    c.socket.destroy();
+  });
+
   it('a client that closes while the input is paused: what it sent is still read on resume', async () => {
     const i = await input();
     i.input.pause();

@@ -33,6 +33,8 @@ export class ForwardConnection {
   /** The client closed its side; frames already received are still read (after a pause). */
   private remoteClosed = false;
   private finished = false;
+  /** Read frames even while the input is paused (it is stopping). */
+  private draining = false;
   readonly peer: string;
 
   constructor(
@@ -66,6 +68,13 @@ export class ForwardConnection {
     this.process();
   }
 
+  /** The input stops: the frames already received are read (paused or not), then the connection is closed. */
+  drain(): void {
+    this.draining = true;
+    this.readFrames();
+    this.close();
+  }
+
   close(): void {
     this.done = true;
     this.pending = Buffer.alloc(0);
@@ -90,7 +99,7 @@ export class ForwardConnection {
   }
 
   private readFrames(): void {
-    while (!this.done && !this.host.isPaused() && this.pending.length > 0) {
+    while (!this.done && (this.draining || !this.host.isPaused()) && this.pending.length > 0) {
       let end: number;
       try {
         end = valueEnd(this.pending, 0);

@@ -151,8 +151,9 @@ export class ForwardInput implements InputRuntime, ConnectionHost {
 
   async stop(): Promise<void> {
     if (this.stopped) return;
+    // Frames already received are emitted (even while paused), then every connection is closed.
+    for (const c of [...this.connections]) c.drain();
     this.stopped = true;
-    for (const c of this.connections) c.close();
     this.connections.clear();
     const server = this.server;
     if (server) await new Promise<void>((r) => server.close(() => r()));

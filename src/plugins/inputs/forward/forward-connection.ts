@@ -7,7 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { pack } from 'msgpackr';
-import { MsgpackError, decodeRaw, valueEnd } from '../../shared/forward/msgpack-bytes.js';
+import { MsgpackError, decodeRaw, newScan, scanValue } from '../../shared/forward/msgpack-bytes.js';
 import { answerPing, helo, type ServerSecrets } from '../../shared/forward/secure-forward.js';
 import { FrameError, decodeFrame, type Frame, type FrameLimits } from './frames.js';
 
@@ -27,6 +27,8 @@ export interface ConnectionHost {
 
 export class ForwardConnection {
   private pending: Buffer = Buffer.alloc(0);
+  /** How far the frame at the start of `pending` has been scanned. */
+  private scan = newScan();
   private handshake: { nonce: Buffer; auth: Buffer } | undefined;
   /** Closed by this side (a refused frame, the input stopping): nothing more is read. */
   private done = false;
@@ -102,7 +104,7 @@ export class ForwardConnection {
     while (!this.done && (this.draining || !this.host.isPaused()) && this.pending.length > 0) {
       let end: number;
       try {
-        end = valueEnd(this.pending, 0);
+        end = scanValue(this.pending, this.scan);
       } catch (err) {
         this.fail(err instanceof MsgpackError ? `malformed msgpack: ${err.message}` : String(err));
         return;
@@ -114,6 +116,7 @@ export class ForwardConnection {
       if (end < 0) return;
       const bytes = this.pending.subarray(0, end);
       this.pending = this.pending.subarray(end);
+      this.scan = newScan();
       if (this.handshake) this.checkPing(bytes, this.handshake);
       else this.frame(bytes);
     }

@@ -75,46 +75,62 @@ function readLength(buf: Buffer, at: number, bytes: number): number {
   return bytes === 1 ? buf[at]! : bytes === 2 ? buf.readUInt16BE(at) : buf.readUInt32BE(at);
 }
 
+/** Where a scan of one msgpack value stands: the next byte to read and the values still to skip. */
+export interface ScanState {
+  pos: number;
+  pending: number;
+}
+
+/** A scan of the value at the start of a buffer (pass it again as the buffer grows). */
+export function newScan(): ScanState {
+  return { pos: 0, pending: 1 };
+}
+
 /**
- * Where the msgpack value starting at `start` ends, or -1 when `buf` does not hold all of it yet.
- * Reads headers only (no allocation), so a frame arriving in many pieces is cheap to wait for.
+ * Where the msgpack value being scanned ends, or -1 when `buf` does not hold all of it yet; `state`
+ * keeps how far the scan got, so a frame arriving in many pieces is scanned once in all (headers
+ * only, no allocation) when the same state is passed with the grown buffer.
  */
-export function valueEnd(buf: Buffer, start: number): number {
-  let pos = start;
-  let pending = 1; // values still to skip
-  while (pending > 0) {
-    if (pos >= buf.length) return -1;
+export function scanValue(buf: Buffer, state: ScanState): number {
+  let { pos, pending } = state;
+  while (pending > 0 && pos < buf.length) {
     const b = buf[pos]!;
-    pending--;
-    if (b <= 0x7f || b >= 0xe0) pos += 1;
+    let next: number;
+    let add = 0;
+    if (b <= 0x7f || b >= 0xe0) next = pos + 1;
     else if (b <= 0x8f) {
-      pending += 2 * (b & 0x0f);
-      pos += 1;
+      add = 2 * (b & 0x0f);
+      next = pos + 1;
     } else if (b <= 0x9f) {
-      pending += b & 0x0f;
-      pos += 1;
-    } else if (b <= 0xbf) pos += 1 + (b & 0x1f);
+      add = b & 0x0f;
+      next = pos + 1;
+    } else if (b <= 0xbf) next = pos + 1 + (b & 0x1f);
     else {
       const fixed = fixedTail(b);
-      if (fixed >= 0) {
-        pos += 1 + fixed;
-        continue;
+      if (fixed >= 0) next = pos + 1 + fixed;
+      else {
+        const n = lengthBytes(b);
+        if (n === 0) throw new MsgpackError(`byte 0x${b.toString(16)} at offset ${pos} is not msgpack`);
+        if (pos + 1 + n > buf.length) break; // the length field has not arrived yet
+        const len = readLength(buf, pos + 1, n);
+        next = pos + 1 + n;
+        if (b === 0xdc || b === 0xdd) add = len;
+        else if (b === 0xde || b === 0xdf) add = 2 * len;
+        else if (b >= 0xc7 && b <= 0xc9) next += 1 + len; // ext: type byte, then data
+        else next += len;
       }
-      const n = lengthBytes(b);
-      if (n === 0) throw new MsgpackError(`byte 0x${b.toString(16)} at offset ${pos} is not msgpack`);
-      if (pos + 1 + n > buf.length) return -1;
-      const len = readLength(buf, pos + 1, n);
-      if (b === 0xdc || b === 0xdd) {
-        pending += len;
-        pos += 1 + n;
-      } else if (b === 0xde || b === 0xdf) {
-        pending += 2 * len;
-        pos += 1 + n;
-      } else if (b >= 0xc7 && b <= 0xc9) pos += 1 + n + 1 + len; // ext: type byte, then data
-      else pos += 1 + n + len;
     }
+    pos = next;
+    pending += add - 1;
   }
-  return pos > buf.length ? -1 : pos;
+  state.pos = pos;
+  state.pending = pending;
+  return pending === 0 && pos <= buf.length ? pos : -1;
+}
+
+/** Where the msgpack value starting at `start` ends, or -1 when `buf` does not hold all of it yet. */
+export function valueEnd(buf: Buffer, start: number): number {
+  return scanValue(buf, { pos: start, pending: 1 });
 }
 
 /** Decodes one complete msgpack value (from `valueEnd`), keeping str and bin as bytes. */

@@ -9,6 +9,7 @@ export const FORWARD_OUTPUT_OPTIONS = {
   ...FORWARD_UNSUPPORTED_NET,
   host: opt.string({ default: '127.0.0.1', doc: 'Host of the Fluentd or Fluent Bit server' }),
   port: opt.int({ min: 0, max: 65535, default: '24224', doc: 'Port of the server' }),
+  ipv6: notActedOn(opt.bool({ default: 'off', doc: 'Use IPv6' }), "the address family follows what the system resolver returns for Host (an IPv6 address connects over IPv6)"),
   unix_path: opt.string({ doc: 'Connect to this Unix socket instead of Host and Port' }),
   upstream: opt.unsupported({
     doc: 'Upstream file listing several servers (load balancing and failover)',

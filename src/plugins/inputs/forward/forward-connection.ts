@@ -85,7 +85,7 @@ export class ForwardConnection {
 
   /** Once the client has gone and every complete frame is read: what is left is a cut frame. */
   private finishIfDrained(): void {
-    if (this.finished || !this.remoteClosed || (this.host.isPaused() && !this.done)) return;
+    if (this.finished || !this.remoteClosed || (this.host.isPaused() && !this.done && this.pending.length > 0)) return;
     this.finished = true;
     if (this.pending.length > 0) {
       this.host.failed(this.peer, `the client closed the connection in the middle of a frame (${this.pending.length} bytes not read)`);
@@ -129,11 +129,11 @@ export class ForwardConnection {
     } catch (err) {
       answer = { ok: false, reason: `invalid PING message: ${(err as Error).message}` };
     }
-    if (answer.pong) this.socket.write(answer.pong);
     if (!answer.ok) {
-      this.fail(`handshake refused: ${answer.reason ?? 'invalid PING'}`);
+      this.fail(`handshake refused: ${answer.reason ?? 'invalid PING'}`, answer.pong);
       return;
     }
+    this.socket.write(answer.pong!);
     this.handshake = undefined;
   }
 
@@ -152,8 +152,16 @@ export class ForwardConnection {
     if (frame.chunk !== undefined) this.socket.write(pack({ ack: frame.chunk }));
   }
 
-  private fail(reason: string): void {
+  /** Counts and logs `reason`, then closes the connection (after sending `last`, e.g. a refusal PONG). */
+  private fail(reason: string, last?: Buffer): void {
     this.host.failed(this.peer, reason);
-    this.close();
+    if (last === undefined) {
+      this.close();
+      return;
+    }
+    this.done = true;
+    this.pending = Buffer.alloc(0);
+    this.socket.end(last);
+    setTimeout(() => this.socket.destroy(), 5_000).unref();
   }
 }

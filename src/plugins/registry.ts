@@ -5,6 +5,7 @@ import tail from './inputs/tail/index.js';
 import systemd from './inputs/systemd/index.js';
 import cpu from './inputs/cpu/index.js';
 import mem from './inputs/mem/index.js';
+import forwardInput from './inputs/forward/index.js';
 import aws from './filters/aws/index.js';
 import grep from './filters/grep/index.js';
 import kubernetes from './filters/kubernetes/index.js';
@@ -27,6 +28,7 @@ import cloudwatchGo from './outputs/cloudwatch/index.js';
 import libOutput from './outputs/lib/index.js';
 import nullOutput from './outputs/null/index.js';
 import opensearch from './outputs/opensearch/index.js';
+import forwardOutput from './outputs/forward/index.js';
 import stdout from './outputs/stdout/index.js';
 
 export { UNSUPPORTED_PLUGINS } from './unsupported.js';
@@ -42,6 +44,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
   libInput,
   cpu,
   mem,
+  forwardInput,
   kubernetes,
   parser,
   grep,
@@ -63,6 +66,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
   http,
   es,
   opensearch,
+  forwardOutput,
   nullOutput,
   libOutput,
 ];

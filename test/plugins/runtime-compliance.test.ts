@@ -30,6 +30,7 @@ import { allPlugins } from '../../src/plugins/registry.js';
 import { bulkServer, type BulkServer } from './outputs/es/bulk-server.js';
 import { LOCAL_CREDENTIALS } from './outputs/aws/use-aws-local.js';
 import { planFrom } from '../support/pipeline.js';
+import { ForwardServer } from './forward/wire.js';
 
 /** The local stand-ins, started once for the file. */
 interface StandIns {
@@ -38,6 +39,8 @@ interface StandIns {
   readonly kube: KubeLocal;
   readonly bulk: BulkServer;
   readonly http: { readonly port: number; readonly bodies: string[] };
+  /** A forward protocol server (the forward output's peer). */
+  readonly forward: ForwardServer;
   /** What `stdout` outputs wrote. */
   readonly stdout: string[];
   /** Batches `lib` outputs handed to the embedding program. */
@@ -64,6 +67,7 @@ const REGION = { region: 'us-east-1' };
 const awsOut = (s: StandIns) => ({ ...REGION, endpoint: s.aws.endpoint });
 
 const INPUTS: Readonly<Record<string, Setup>> = {
+  forward: { keys: () => ({ listen: '127.0.0.1', port: '0' }) },
   tail: { keys: (s) => ({ path: join(s.dir, 'tail-*.log') }) },
   systemd: {
     keys: (s) => ({ path: join(s.dir, 'journal') }),
@@ -91,6 +95,7 @@ const OUTPUTS: Readonly<Record<string, OutputSetup>> = {
   cloudwatch: { keys: (s) => ({ ...awsOut(s), log_group_name: 'compliance', log_stream_name: 'go' }), received: awsText },
   file: { keys: (s) => ({ path: join(s.dir, 'file-out') }), received: (s) => filesText(join(s.dir, 'file-out')) },
   http: { keys: (s) => ({ host: '127.0.0.1', port: String(s.http.port) }), received: (s) => s.http.bodies.join('\n') },
+  forward: { keys: (s) => ({ host: '127.0.0.1', port: String(s.forward.port), require_ack_response: 'on' }), received: (s) => JSON.stringify(s.forward.entries) },
   es: { keys: (s) => ({ host: '127.0.0.1', port: String(s.bulk.port) }), received: bulkText },
   opensearch: { keys: (s) => ({ host: '127.0.0.1', port: String(s.bulk.port) }), received: bulkText },
   stdout: { keys: () => ({}), received: (s) => s.stdout.join('') },
@@ -248,6 +253,7 @@ beforeAll(async () => {
     kube: await startKubeLocal([{ metadata: { name: 'web-1', namespace: 'default' } }]),
     bulk: await bulkServer(),
     http: { port: (server.address() as AddressInfo).port, bodies },
+    forward: await ForwardServer.start(),
     stdout: [],
     lib: [],
   };
@@ -258,7 +264,7 @@ afterAll(async () => {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
-  await Promise.all([standIns?.aws.close(), standIns?.kube.close(), standIns?.bulk.close(), ...servers.map((s) => new Promise((r) => s.close(r)))]);
+  await Promise.all([standIns?.aws.close(), standIns?.kube.close(), standIns?.bulk.close(), standIns?.forward.close(), ...servers.map((s) => new Promise((r) => s.close(r)))]);
   if (standIns) rmSync(standIns.dir, { recursive: true, force: true });
 });
 

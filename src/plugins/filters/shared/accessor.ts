@@ -215,3 +215,22 @@ export function accessorMatches(record: Readonly<Record<string, unknown>>, acces
   regexp.lastIndex = 0;
   return regexp.test(value);
 }
+
+/** Text of a record value as flb_ra_translate writes it; undefined for maps, arrays and null. */
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** A template (without capture groups) for one record, as flb_ra_translate fills it: a missing or non-scalar key gives ''. */
+export function renderAccessorTemplate(parts: readonly TemplatePart[], tag: string, record: Readonly<Record<string, unknown>>): string {
+  let out = '';
+  for (const p of parts) {
+    if (p.type === 'text') out += p.value;
+    else if (p.type === 'tag') out += tag;
+    else if (p.type === 'tag-part') out += tag.split('.')[p.index] ?? '';
+    else if (p.type === 'key') out += scalarText(readAccessor(record, p.accessor)) ?? '';
+  }
+  return out;
+}

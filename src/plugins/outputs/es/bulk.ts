@@ -7,7 +7,7 @@
  */
 import { splitNanos, type LogEvent } from '../../../engine/event.js';
 import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
-import { parseAccessorTemplate, parseKeyOrAccessor, readAccessor, type RecordAccessor, type TemplatePart } from '../../filters/shared/accessor.js';
+import { parseAccessorTemplate, parseKeyOrAccessor, readAccessor, renderAccessorTemplate, type RecordAccessor, type TemplatePart } from '../../filters/shared/accessor.js';
 import { formatTimeKey } from '../shared/time-key.js';
 import { recordJson } from '../shared/record-json.js';
 import { esDocumentId, opensearchDocumentId, packDocument } from './document-id.js';
@@ -26,24 +26,6 @@ export interface SkippedRecord {
 
 /** Characters Fluent Bit refuses in an index or _id taken from a record (they would break the action line). */
 const UNSAFE = /["\\\u0000-\u001f]/;
-
-/** Text of a record value as flb_ra_translate writes it; undefined for maps, arrays and null. */
-function scalarText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  return undefined;
-}
-
-function renderTemplate(parts: readonly TemplatePart[], tag: string, record: Record<string, unknown>): string {
-  let out = '';
-  for (const p of parts) {
-    if (p.type === 'text') out += p.value;
-    else if (p.type === 'tag') out += tag;
-    else if (p.type === 'tag-part') out += tag.split('.')[p.index] ?? '';
-    else if (p.type === 'key') out += scalarText(readAccessor(record, p.accessor)) ?? '';
-  }
-  return out;
-}
 
 /**
  * A record (or nested value) as JSON with dots in keys replaced (keys in order, duplicates kept);
@@ -147,14 +129,14 @@ export class BulkFormatter {
     if (o.logstash_format) {
       let prefix = o.logstash_prefix;
       if (this.prefixKey !== undefined) {
-        const v = renderTemplate(this.prefixKey, tag, record);
+        const v = renderAccessorTemplate(this.prefixKey, tag, record);
         if (v.length > 0 && !UNSAFE.test(v)) prefix = v.slice(0, 128);
       }
       return `${prefix}${o.logstash_prefix_separator}${formatTimeKey(o.logstash_dateformat, time)}`;
     }
     if (o.current_time_index) return formatTimeKey(o.index, time);
     if (this.indexTemplate !== undefined) {
-      const v = renderTemplate(this.indexTemplate, tag, record);
+      const v = renderAccessorTemplate(this.indexTemplate, tag, record);
       return v.length > 0 && !UNSAFE.test(v) ? v : staticIndex;
     }
     // es writes Index as it is (no strftime) in the action lines that carry an _id.

@@ -2,8 +2,8 @@
  * The common `net.*` keys (options/common.ts) network outputs do not act on, declared in their
  * tables so that setting one gives an `unsupported-key` warning instead of being ignored. The AWS
  * outputs act on the connect and I/O timeouts, keepalive, source address and connections per
- * worker (aws-client.ts); es/opensearch on the I/O timeout and keepalive; http on none (its own
- * http.response_timeout bounds a request).
+ * worker (aws-client.ts); forward on the same but connections per worker; es/opensearch on the I/O
+ * timeout and keepalive; http on none (its own http.response_timeout bounds a request).
  */
 import { opt } from '../../../options/kinds.js';
 
@@ -43,4 +43,10 @@ export const HTTP_UNSUPPORTED_NET = {
   ...ES_UNSUPPORTED_NET,
   'net.io_timeout': opt.unsupported({ doc: 'Timeout of one network read or write (0 = none)', reason: 'http.response_timeout bounds each request' }),
   'net.keepalive': opt.unsupported({ doc: 'Reuse connections', reason: "connections are reused as Node's default agent does" }),
+} as const;
+
+/** forward: every net.* key but net.connect_timeout, net.io_timeout, net.keepalive and net.source_address. */
+export const FORWARD_UNSUPPORTED_NET = {
+  ...AWS_UNSUPPORTED_NET,
+  'net.max_worker_connections': MAX_WORKER_CONNECTIONS,
 } as const;

@@ -5,6 +5,8 @@ import tail from './inputs/tail/index.js';
 import systemd from './inputs/systemd/index.js';
 import cpu from './inputs/cpu/index.js';
 import mem from './inputs/mem/index.js';
+import tcp from './inputs/tcp/index.js';
+import httpInput from './inputs/http/index.js';
 import aws from './filters/aws/index.js';
 import grep from './filters/grep/index.js';
 import kubernetes from './filters/kubernetes/index.js';
@@ -42,6 +44,8 @@ export const PLUGINS: readonly PluginDefinition[] = [
   libInput,
   cpu,
   mem,
+  tcp,
+  httpInput,
   kubernetes,
   parser,
   grep,

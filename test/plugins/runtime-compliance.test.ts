@@ -42,6 +42,8 @@ interface StandIns {
   readonly stdout: string[];
   /** Batches `lib` outputs handed to the embedding program. */
   readonly lib: EventBatch[];
+  /** Ports free on 127.0.0.1 for the listening inputs (tcp, http), by plugin name. */
+  readonly ports: Readonly<Record<string, number>>;
 }
 
 /** What a plugin needs beyond its name: values for its required keys, pointers to a stand-in. */
@@ -69,6 +71,8 @@ const INPUTS: Readonly<Record<string, Setup>> = {
     keys: (s) => ({ path: join(s.dir, 'journal') }),
     missing: () => (spawnSync('journalctl', ['--version'], { stdio: 'ignore' }).status === 0 ? undefined : /journalctl': not found on PATH/),
   },
+  tcp: { keys: (s) => ({ listen: '127.0.0.1', port: String(s.ports['tcp']) }) },
+  http: { keys: (s) => ({ listen: '127.0.0.1', port: String(s.ports['http']) }) },
 };
 
 const FILTERS: Readonly<Record<string, Setup>> = {
@@ -250,8 +254,18 @@ beforeAll(async () => {
     http: { port: (server.address() as AddressInfo).port, bodies },
     stdout: [],
     lib: [],
+    ports: { tcp: await freePort(), http: await freePort() },
   };
 });
+
+/** A port free on 127.0.0.1 now (the system's choice, released for the input to bind). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((r) => probe.close(r));
+  return port;
+}
 
 afterAll(async () => {
   for (const [k, v] of Object.entries(saved)) {

@@ -1,5 +1,5 @@
 import type { CheckContext, OptionsOfTable } from '../../../options/define.js';
-import { notActedOn, opt, unsupportedWhen } from '../../../options/kinds.js';
+import { notActedOn, opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
 import { parseKeyOrAccessor, type RecordAccessor } from '../../filters/shared/accessor.js';
 import { DOWNSTREAM_NET_KEYS } from '../shared/listener-options.js';
@@ -15,17 +15,10 @@ export const HTTP_INPUT_OPTIONS = {
   ...DOWNSTREAM_NET_KEYS,
   listen: opt.string({ default: '0.0.0.0', doc: 'Address to listen on' }),
   port: opt.int({ default: '9880', min: 0, max: 65535, doc: 'TCP port to listen on (0 = 9880)' }),
-  http2: unsupportedWhen(opt.bool({ default: 'true', doc: "Serve HTTP/2 as well as HTTP/1.1 (Off: Fluent Bit's legacy HTTP/1 server)" }), {
-    when: (v) => v,
-    values: 'On',
-    reason: 'only HTTP/1.1 is served (no HTTP/2, prior knowledge or h2 over TLS); answers are those of Fluent Bit\'s default server',
-    severity: 'warning',
-  }, {
-    when: (v) => !v,
-    values: 'Off',
-    reason: "logferry answers as Fluent Bit's default server, not its legacy one (which also accepts 'application/json; charset=...' and words its errors differently)",
-    severity: 'warning',
-  }),
+  http2: notActedOn(
+    opt.bool({ default: 'true', doc: "Serve HTTP/2 as well as HTTP/1.1 (Off: Fluent Bit's legacy HTTP/1 server)" }),
+    "only HTTP/1.1 is served, answering as Fluent Bit's default server does (its legacy server, http2 Off, also accepts 'application/json; charset=...' and words some errors differently)",
+  ),
   buffer_max_size: opt.size({ default: '4M', doc: 'Largest request (headers and body); beyond it the answer is 413 and the connection is closed' }),
   buffer_chunk_size: notActedOn(opt.size({ default: '512K', doc: 'Initial allocation of the request buffer' }), 'requests are read as they arrive, up to Buffer_Max_Size; there is no allocation step to tune'),
   success_header: opt.custom(

@@ -11,16 +11,19 @@ export type JsonMessage = { readonly ok: true; readonly value: Readonly<Record<s
 
 export interface JsonScan {
   readonly messages: JsonMessage[];
-  /** Bytes used: complete values, and everything after an invalid one. */
+  /** Bytes used: complete values, and an invalid one through the end of its line. */
   readonly consumed: number;
-  /** Set when the bytes are not JSON: what follows the last complete value is skipped (as Fluent Bit clears its buffer). */
+  /** Set when the bytes are not JSON: they are skipped through the next newline. */
   readonly invalid?: string;
+  /** With `invalid`: no newline followed, so the next bytes up to a newline are still the invalid message. */
+  readonly lineUnfinished?: boolean;
 }
 
 const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 const OPEN = new Set([0x7b, 0x5b]); // { [
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+const LF = 0x0a;
 
 /** End (exclusive) of the string starting at `start` (a quote), or -1 when it is not closed yet. */
 function stringEnd(buf: Buffer, start: number): number {
@@ -67,8 +70,10 @@ function describe(value: unknown): string {
 /**
  * Reads the complete top-level JSON values of `buf`. Objects and arrays are messages; a scalar is
  * refused (Fluent Bit cannot encode it as a record); a value nesting deeper than MAX_JSON_DEPTH is
- * refused (Fluent Bit packs it but cannot unpack it). Text that is not JSON ends the scan: it and
- * everything after it are consumed and reported as `invalid`.
+ * refused (Fluent Bit packs it but cannot unpack it). Text that is not JSON ends the scan: it is
+ * consumed through the end of its line and reported as `invalid`. (Fluent Bit drops the whole
+ * read it found it in, so what it loses depends on how the sender's writes were coalesced; the
+ * line is the unit a sender means.)
  */
 export function scanJson(buf: Buffer): JsonScan {
   const messages: JsonMessage[] = [];
@@ -84,7 +89,8 @@ export function scanJson(buf: Buffer): JsonScan {
     try {
       value = JSON.parse(text);
     } catch (err) {
-      return { messages, consumed: buf.length, invalid: (err as Error).message };
+      const eol = buf.indexOf(LF, pos);
+      return eol < 0 ? { messages, consumed: buf.length, invalid: (err as Error).message, lineUnfinished: true } : { messages, consumed: eol + 1, invalid: (err as Error).message };
     }
     pos = end;
     if (typeof value !== 'object' || value === null) messages.push({ ok: false, reason: `a top-level JSON ${describe(value)} is not an object or an array` });

@@ -10,7 +10,7 @@ const LF = 0x0a;
 
 /** Drop reasons (metrics `dropped_records` by reason). */
 export const TCP_DROPS = {
-  invalid: 'invalid JSON (the rest of what was read is skipped)',
+  invalid: 'invalid JSON (skipped through the end of its line)',
   beyond: 'message beyond Buffer_Size (connection closed)',
   cut: 'connection closed in the middle of a message',
 } as const;
@@ -19,8 +19,8 @@ export const TCP_DROPS = {
  * Fluent Bit `in_tcp`: accepts connections on Listen:Port (TLS with the tls.* keys) and reads
  * JSON maps (`Format json`; an array is one record `{"msg": [...]}`) or separator-delimited text
  * (`Format none`, records `{"log": text}`), stamped with the time they are read. A connection
- * whose pending message outgrows Buffer_Size is closed; invalid JSON is skipped (counted, logged)
- * and the connection goes on. Pausing stops reading every socket (the senders wait in TCP), where
+ * whose pending message outgrows Buffer_Size is closed; an invalid JSON line is skipped (counted,
+ * logged) and the connection goes on. Pausing stops reading every socket (the senders wait in TCP), where
  * Fluent Bit closes the connections.
  */
 export class TcpInput implements InputRuntime {
@@ -53,15 +53,23 @@ export class TcpInput implements InputRuntime {
   private accept(socket: Socket): void {
     const from = remoteAddress(socket);
     let pending: Buffer = Buffer.alloc(0);
+    /** The rest of an invalid JSON line is still arriving: skipped through its newline. */
+    let skipping = false;
     if (this.paused) socket.pause();
     socket.on('data', (data: Buffer) => {
       pending = pending.length === 0 ? data : Buffer.concat([pending, data]);
       // As Fluent Bit after each read: one CR or LF at the start of the buffer is skipped.
-      if (pending[0] === CR || pending[0] === LF) pending = pending.subarray(1);
+      if (!skipping && (pending[0] === CR || pending[0] === LF)) pending = pending.subarray(1);
       // Fluent Bit reads at most its buffer (Buffer_Size) at a time: a message must fit in it.
       while (pending.length > 0) {
+        if (skipping) {
+          const eol = pending.indexOf(LF);
+          skipping = eol < 0;
+          pending = eol < 0 ? Buffer.alloc(0) : pending.subarray(eol + 1);
+          continue;
+        }
         const window = pending.length > this.limit ? pending.subarray(0, this.limit) : pending;
-        const consumed = this.o.format === 'json' ? this.readJson(window, from) : this.readText(window);
+        const consumed = this.o.format === 'json' ? this.readJson(window, from, () => (skipping = true)) : this.readText(window);
         pending = pending.subarray(consumed);
         if (consumed > 0) continue;
         if (window.length === this.limit) {
@@ -83,7 +91,7 @@ export class TcpInput implements InputRuntime {
   }
 
   /** Emits the complete JSON messages of `buf`; returns the bytes used. */
-  private readJson(buf: Buffer, from: string): number {
+  private readJson(buf: Buffer, from: string, lineUnfinished: () => void): number {
     const scan = scanJson(buf);
     const time = nowNanos();
     const key = this.o.source_address_key;
@@ -100,8 +108,9 @@ export class TcpInput implements InputRuntime {
     }
     if (events.length > 0) this.ctx.emit(this.ctx.tag, events);
     if (scan.invalid !== undefined) {
-      this.ctx.log.warn(`${from}: invalid JSON message, skipping (${scan.invalid})`);
+      this.ctx.log.warn(`${from}: invalid JSON message, skipping the line (${scan.invalid})`);
       this.ctx.counters.drop(TCP_DROPS.invalid, 1);
+      if (scan.lineUnfinished) lineUnfinished();
     }
     return scan.consumed;
   }

@@ -30,6 +30,7 @@ import { allPlugins } from '../../src/plugins/registry.js';
 import { bulkServer, type BulkServer } from './outputs/es/bulk-server.js';
 import { LOCAL_CREDENTIALS } from './outputs/aws/use-aws-local.js';
 import { planFrom } from '../support/pipeline.js';
+import { freePort } from '../support/free-port.js';
 
 /** The local stand-ins, started once for the file. */
 interface StandIns {
@@ -257,15 +258,6 @@ beforeAll(async () => {
     ports: { tcp: await freePort(), http: await freePort() },
   };
 });
-
-/** A port free on 127.0.0.1 now (the system's choice, released for the input to bind). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 afterAll(async () => {
   for (const [k, v] of Object.entries(saved)) {

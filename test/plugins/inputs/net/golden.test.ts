@@ -6,10 +6,10 @@
  * for the differences listed in DIFFERENCES, each with its reason.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createPipeline, type OutputBatch } from '../../../../src/index.js';
 import { TCP_DROPS } from '../../../../src/plugins/inputs/tcp/tcp-input.js';
+import { freePorts } from '../../../support/free-port.js';
 import { byCase, inputsConfig, NET_CASES, PORT_NAMES, sendAll, type NetAnswer, type NetPorts, type TaggedRecord } from './cases.js';
 
 interface GoldenCase {
@@ -35,19 +35,6 @@ const DIFFERENCES: Readonly<Record<string, { readonly records: readonly TaggedRe
     records: ['a', 'b', 'c'].map((x) => ({ tag: 'tcp.tab', record: { log: `~t12~ ${x}` } })),
   },
 };
-
-/** Ports free on 127.0.0.1 right now (the system's choice, released before the pipeline binds them). */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => resolve(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 describe('tcp and http inputs answer and emit as Fluent Bit 4.2.8', () => {
   it('every golden case: same answer, same records (tag and body) in the same order', async () => {

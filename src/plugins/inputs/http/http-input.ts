@@ -40,25 +40,30 @@ function headBytes(req: IncomingMessage): number {
   return n;
 }
 
-/** The body once Content-Encoding is undone (gzip, zlib, deflate as Fluent Bit's server inflates them); an Error when it cannot be. */
-function inflate(body: Buffer, encoding: string | undefined): Buffer | Error {
+/**
+ * The body once Content-Encoding is undone (gzip, zlib, deflate, as Fluent Bit's server inflates
+ * them; another encoding leaves the body as it is, as there). `broken`: it does not inflate
+ * (Fluent Bit closes the connection); `unsupported`: zstd or snappy, which Fluent Bit inflates and
+ * logferry cannot (answered 400).
+ */
+function inflate(body: Buffer, encoding: string | undefined): { body: Buffer } | { broken: string } | { unsupported: string } {
   const e = (encoding ?? '').toLowerCase();
   const opts = { maxOutputLength: MAX_INFLATED };
   try {
-    if (e.startsWith('gzip')) return gunzipSync(body, opts);
-    if (e.startsWith('zlib')) return inflateSync(body, opts);
+    if (e.startsWith('gzip')) return { body: gunzipSync(body, opts) };
+    if (e.startsWith('zlib')) return { body: inflateSync(body, opts) };
     if (e.startsWith('deflate')) {
       try {
-        return inflateSync(body, opts);
+        return { body: inflateSync(body, opts) };
       } catch {
-        return inflateRawSync(body, opts);
+        return { body: inflateRawSync(body, opts) };
       }
     }
   } catch (err) {
-    return new Error(`cannot decode the ${e} body: ${(err as Error).message}`);
+    return { broken: `cannot decode the ${e} body: ${(err as Error).message}` };
   }
-  if (e.startsWith('zstd') || e.startsWith('snappy')) return new Error(`Content-Encoding ${e} is not supported by logferry (gzip, zlib, deflate)`);
-  return body;
+  if (e.startsWith('zstd') || e.startsWith('snappy')) return { unsupported: e };
+  return { body };
 }
 
 /**
@@ -132,14 +137,18 @@ export class HttpInput implements InputRuntime {
 
   /** One complete request, checked in Fluent Bit's order: encoding, path, method, Content-Type, body. */
   private request(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
-    const body = inflate(raw, req.headers['content-encoding']);
-    if (body instanceof Error) {
+    const inflated = inflate(raw, req.headers['content-encoding']);
+    if ('broken' in inflated) {
       // Fluent Bit's server closes the connection without an answer when it cannot inflate.
       this.ctx.counters.add('bad_requests');
-      this.ctx.log.warn(`${remoteAddress(req.socket)}: ${body.message}; connection closed`);
+      this.ctx.log.warn(`${remoteAddress(req.socket)}: ${inflated.broken}; connection closed`);
       req.socket.destroy();
       return;
     }
+    if ('unsupported' in inflated) {
+      return this.refuse(req, res, `error: Content-Encoding '${inflated.unsupported}' is not supported (gzip, zlib, deflate)\n`, `Content-Encoding ${inflated.unsupported}`);
+    }
+    const body = inflated.body;
     const url = req.url ?? '';
     if (!url.startsWith('/')) return this.refuse(req, res, ANSWERS.badRequest, `the request target '${url}' is not a path`);
     if (req.method !== 'POST') return this.refuse(req, res, ANSWERS.badMethod, `method ${req.method ?? ''} (only POST is accepted)`);

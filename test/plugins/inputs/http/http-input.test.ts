@@ -99,20 +99,22 @@ describe('http input', () => {
     expect(recordsOf([...a.seen, ...b.seen]).map((r) => r.record['n'])).toEqual([1, 2, 3]);
   });
 
-  it('a gzip body that does not inflate closes the connection without an answer (as Fluent Bit), counted; the next request is served', async () => {
+  it('a gzip body that does not inflate closes the connection without an answer (as Fluent Bit), zstd is answered 400, both counted; the next request is served', async () => {
     const port = await freePort();
     const { p, seen } = pipeline(port, []);
     await p.start();
     try {
       const broken = await post(port, '/', Buffer.from('not gzip at all'), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
       expect(broken.status).toBe(0);
+      const zstd = await post(port, '/', Buffer.from('x'), { 'content-type': 'application/json', 'content-encoding': 'zstd' });
+      expect(zstd).toMatchObject({ status: 400, body: "error: Content-Encoding 'zstd' is not supported (gzip, zlib, deflate)\n" });
       expect((await post(port, '/', '{"after":"broken"}')).status).toBe(201);
       await until('the record', () => seen.length > 0);
     } finally {
       await p.stop({ grace: 2 });
     }
     expect(recordsOf(seen)).toEqual([{ tag: 'in', record: { after: 'broken' } }]);
-    expect(p.metrics().input['http.0']?.counters['bad_requests']).toBe(1);
+    expect(p.metrics().input['http.0']?.counters['bad_requests']).toBe(2);
   });
 
   it('while Mem_Buf_Limit pauses it, answers 400 "unable to process records" and counts the records refused; accepts again once resumed', async () => {

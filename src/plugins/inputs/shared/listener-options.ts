@@ -13,6 +13,7 @@ export const DOWNSTREAM_NET_KEYS = {
   'net.accept_timeout': opt.time({ default: '10s', doc: 'Longest TLS handshake of an incoming connection' }),
   'net.accept_timeout_log_error': opt.bool({ default: 'true', doc: 'Log an accept timeout as an error (else at debug level)' }),
   'net.keepalive': opt.bool({ default: 'true', doc: 'Keep connections open between requests' }),
+  ipv6: notActedOn(opt.bool({ default: 'off', doc: 'Use IPv6' }), 'the address family follows Listen (write :: to listen on IPv6)'),
   host: notActedOn(opt.string({ doc: 'Host name of the instance (not the listening address)' }), 'the address listened on is Listen; as in Fluent Bit, this input does not read Host'),
   'tls.vhost': notActedOn(TLS_KEYS['tls.vhost'], 'a listening input sends no SNI name'),
   'tls.verify_hostname': notActedOn(TLS_KEYS['tls.verify_hostname'], 'a client certificate is verified against the CAs, not against a host name'),

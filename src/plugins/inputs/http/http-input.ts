@@ -83,11 +83,6 @@ export class HttpInput implements InputRuntime {
     private readonly ctx: InputContext,
   ) {}
 
-  /** The bound port. */
-  get port(): number | undefined {
-    return this.listener?.address.port;
-  }
-
   async start(): Promise<void> {
     const handler = (req: IncomingMessage, res: ServerResponse) => this.receive(req, res);
     const make: ServerFactory = (tls) => (tls ? createHttpsServer({ ...tls, requireHostHeader: false }, handler) : createHttpServer({ requireHostHeader: false }, handler));

@@ -52,7 +52,7 @@ export function remoteAddress(socket: Socket): string {
 
 export interface Listener {
   readonly server: Server;
-  /** The bound address (the port the system chose when Port asked for one). */
+  /** The bound address. */
   readonly address: { host: string; port: number };
   /** Open connections. */
   readonly sockets: ReadonlySet<Socket>;

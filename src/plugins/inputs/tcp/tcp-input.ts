@@ -40,11 +40,6 @@ export class TcpInput implements InputRuntime {
     this.limit = Math.max(o.chunk_size, Math.floor(buffer / o.chunk_size) * o.chunk_size) - 1;
   }
 
-  /** The bound port (the system's choice when Port asked for an ephemeral one in tests). */
-  get port(): number | undefined {
-    return this.listener?.address.port;
-  }
-
   async start(): Promise<void> {
     this.listener = await listen(this.o, TCP_DEFAULT_PORT, this.ctx, (socket) => this.accept(socket));
     this.ctx.log.info(`listening on ${this.listener.address.host}:${this.listener.address.port}${this.o.tls ? ' (TLS)' : ''}`);

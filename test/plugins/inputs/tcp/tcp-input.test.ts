@@ -56,6 +56,37 @@ describe('tcp input', () => {
     expect(recordsOf(seen)).toEqual([{ secure: 1 }, { secure: 2 }]);
   });
 
+  it('tls.verify: a client certificate, when presented, must verify against tls.ca_file (else the system CAs); a client without one is accepted, as OpenSSL SSL_VERIFY_PEER', async () => {
+    const send = async (port: number, withCert: boolean, marker: string): Promise<void> => {
+      const client = tlsConnect({ host: '127.0.0.1', port, ca: readFileSync(CERT), servername: 'localhost', ...(withCert ? { cert: readFileSync(CERT), key: readFileSync(KEY) } : {}) });
+      client.on('error', () => {});
+      await new Promise<void>((r) => {
+        client.once('secureConnect', () => r());
+        client.once('close', () => r());
+      });
+      if (!client.destroyed) client.write(`{"m":"${marker}"}\n`);
+      await sleep(200);
+      client.destroy();
+    };
+    const [trusting, system] = [await freePort(), await freePort()];
+    const tlsKeys = ['tls On', `tls.crt_file ${CERT}`, `tls.key_file ${KEY}`];
+    const a = pipeline(trusting, [...tlsKeys, `tls.ca_file ${CERT}`]);
+    const b = pipeline(system, tlsKeys);
+    await Promise.all([a.p.start(), b.p.start()]);
+    try {
+      await send(trusting, true, 'trusted-cert');
+      await send(trusting, false, 'no-cert');
+      await send(system, true, 'untrusted-cert');
+      await send(system, false, 'no-cert-2');
+      await until('three records', () => recordsOf([...a.seen, ...b.seen]).length >= 3);
+      await sleep(200);
+    } finally {
+      await Promise.all([a.p.stop({ grace: 2 }), b.p.stop({ grace: 2 })]);
+    }
+    expect(recordsOf(a.seen).map((r) => r['m']).sort()).toEqual(['no-cert', 'trusted-cert']);
+    expect(recordsOf(b.seen).map((r) => r['m'])).toEqual(['no-cert-2']);
+  });
+
   it('Mem_Buf_Limit: stops reading the sockets while paused (the sender waits in TCP), then delivers every line in order', async () => {
     const port = await freePort();
     const { p } = pipeline(port, ['Format none', 'Mem_Buf_Limit 20k']);

@@ -6,6 +6,8 @@ import systemd from './inputs/systemd/index.js';
 import cpu from './inputs/cpu/index.js';
 import mem from './inputs/mem/index.js';
 import forwardInput from './inputs/forward/index.js';
+import tcp from './inputs/tcp/index.js';
+import httpInput from './inputs/http/index.js';
 import aws from './filters/aws/index.js';
 import grep from './filters/grep/index.js';
 import kubernetes from './filters/kubernetes/index.js';
@@ -45,6 +47,8 @@ export const PLUGINS: readonly PluginDefinition[] = [
   cpu,
   mem,
   forwardInput,
+  tcp,
+  httpInput,
   kubernetes,
   parser,
   grep,

@@ -508,7 +508,7 @@ describe('UNSUPPORTED_PLUGINS', () => {
   });
 
   it('knows common plugins and the AWS for Fluent Bit Go outputs', () => {
-    for (const name of ['http', 'tcp', 'syslog', 'disk', 'netif', 'fluentbit_metrics']) {
+    for (const name of ['syslog', 'disk', 'netif', 'fluentbit_metrics']) {
       expect(UNSUPPORTED_PLUGINS.input).toHaveProperty(name);
     }
     for (const name of ['s3', 'loki', 'splunk', 'datadog']) {

@@ -31,6 +31,7 @@ import { bulkServer, type BulkServer } from './outputs/es/bulk-server.js';
 import { LOCAL_CREDENTIALS } from './outputs/aws/use-aws-local.js';
 import { planFrom } from '../support/pipeline.js';
 import { ForwardServer } from './forward/wire.js';
+import { freePort } from '../support/free-port.js';
 
 /** The local stand-ins, started once for the file. */
 interface StandIns {
@@ -45,6 +46,8 @@ interface StandIns {
   readonly stdout: string[];
   /** Batches `lib` outputs handed to the embedding program. */
   readonly lib: EventBatch[];
+  /** Ports free on 127.0.0.1 for the listening inputs (tcp, http), by plugin name. */
+  readonly ports: Readonly<Record<string, number>>;
 }
 
 /** What a plugin needs beyond its name: values for its required keys, pointers to a stand-in. */
@@ -73,6 +76,8 @@ const INPUTS: Readonly<Record<string, Setup>> = {
     keys: (s) => ({ path: join(s.dir, 'journal') }),
     missing: () => (spawnSync('journalctl', ['--version'], { stdio: 'ignore' }).status === 0 ? undefined : /journalctl': not found on PATH/),
   },
+  tcp: { keys: (s) => ({ listen: '127.0.0.1', port: String(s.ports['tcp']) }) },
+  http: { keys: (s) => ({ listen: '127.0.0.1', port: String(s.ports['http']) }) },
 };
 
 const FILTERS: Readonly<Record<string, Setup>> = {
@@ -256,6 +261,7 @@ beforeAll(async () => {
     forward: await ForwardServer.start(),
     stdout: [],
     lib: [],
+    ports: { tcp: await freePort(), http: await freePort() },
   };
 });
 

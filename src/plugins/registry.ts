@@ -27,6 +27,7 @@ import cloudwatchGo from './outputs/cloudwatch/index.js';
 import libOutput from './outputs/lib/index.js';
 import nullOutput from './outputs/null/index.js';
 import opensearch from './outputs/opensearch/index.js';
+import s3 from './outputs/s3/index.js';
 import stdout from './outputs/stdout/index.js';
 
 export { UNSUPPORTED_PLUGINS } from './unsupported.js';
@@ -63,6 +64,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
   http,
   es,
   opensearch,
+  s3,
   nullOutput,
   libOutput,
 ];

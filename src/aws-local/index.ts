@@ -101,8 +101,8 @@ export interface AwsLocalStore {
   s3Buckets(): string[];
   /** The objects of a bucket in key order; [] when unknown. */
   s3Objects(bucket: string): StoredS3Object[];
-  /** Multipart uploads neither completed nor aborted: bucket, key and the part numbers uploaded. */
-  s3Uploads(): { bucket: string; key: string; uploadId: string; parts: number[] }[];
+  /** Multipart uploads neither completed nor aborted: bucket, key and the parts uploaded, by part number. */
+  s3Uploads(): { bucket: string; key: string; uploadId: string; parts: { partNumber: number; data: Buffer }[] }[];
   /** Requests per operation (e.g. 'PutLogEvents', 'AssumeRole'), failed ones included; no argument: all. */
   requests(operation?: string): number;
   assumeRoleCalls(): { roleArn: string; externalId?: string; sessionName: string; issuedAccessKeyId: string }[];
@@ -154,7 +154,13 @@ function storeOf(state: AwsLocalState, log: RequestLog, imds: LocalImds): AwsLoc
           ...(o.contentEncoding === undefined ? {} : { contentEncoding: o.contentEncoding }),
           ...(o.acl === undefined ? {} : { acl: o.acl }),
         })),
-    s3Uploads: () => [...state.s3Uploads.values()].map((u) => ({ bucket: u.bucket, key: u.key, uploadId: u.uploadId, parts: [...u.parts.keys()].sort((a, b) => a - b) })),
+    s3Uploads: () =>
+      [...state.s3Uploads.values()].map((u) => ({
+        bucket: u.bucket,
+        key: u.key,
+        uploadId: u.uploadId,
+        parts: [...u.parts.entries()].sort(([a], [b]) => a - b).map(([partNumber, p]) => ({ partNumber, data: Buffer.from(p.data) })),
+      })),
     requests: (operation) => (operation === undefined ? [...log.counts.values()].reduce((a, b) => a + b, 0) : (log.counts.get(operation) ?? 0)),
     assumeRoleCalls: () => log.assumeRoleCalls.map((c) => ({ ...c })),
     calls: (operation) => log.calls.filter((c) => operation === undefined || c.operation === operation),

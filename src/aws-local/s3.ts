@@ -229,16 +229,15 @@ function completeMultipartUpload(r: S3Request, body: Buffer, ctx: ServiceContext
   const upload = uploadOf(r, ctx);
   const bucket = bucketOf(r, ctx);
   const listed = listedParts(body);
-  const datas: Buffer[] = [];
-  let previous = 0;
-  listed.forEach(({ n, etag }, i) => {
-    if (n <= previous) throw new AwsServiceError('InvalidPartOrder', 'The list of parts was not in ascending order. The parts list must be specified in order by part number.');
-    previous = n;
+  if (listed.some((p, i) => i > 0 && p.n <= listed[i - 1]!.n)) {
+    throw new AwsServiceError('InvalidPartOrder', 'The list of parts was not in ascending order. The parts list must be specified in order by part number.');
+  }
+  const datas = listed.map(({ n, etag }, i) => {
     const part = upload.parts.get(n);
     const bare = (e: string) => e.replace(/"/g, '');
-    if (!part || bare(part.etag) !== bare(etag)) throw new AwsServiceError('InvalidPart', 'One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part\'s entity tag.');
+    if (!part || bare(part.etag) !== bare(etag)) throw new AwsServiceError('InvalidPart', "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not have matched the part's entity tag.");
     if (i < listed.length - 1 && part.data.length < S3_LIMITS.minPartBytes) throw new AwsServiceError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.');
-    datas.push(part.data);
+    return part.data;
   });
   const data = Buffer.concat(datas);
   const etag = `"${md5(Buffer.concat(listed.map((p) => Buffer.from(p.etag.replace(/"/g, ''), 'hex')))).toString('hex')}-${listed.length}"`;

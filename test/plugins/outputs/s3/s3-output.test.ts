@@ -2,12 +2,13 @@
  * The s3 output in a pipeline against aws-local: PutObject, multipart uploads of several parts,
  * gzip, key formats, headers, store_dir buffering and faults.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../../../src/engine/event.js';
+import { REPO_ROOT } from '../../../support/cli.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
 import { useAwsLocal } from '../aws/use-aws-local.js';
 
@@ -75,6 +76,26 @@ describe('s3 output against aws-local', () => {
     expect(objects('b-key').map((o) => o.key.split('/')[2])).toEqual(['0', '1']);
     await run('b-static', '    s3_key_format /logs/$TAG[1]/static.log\n    static_file_path on\n', [[{ time: T, record: { n: 1 } }]]);
     expect(objects('b-static').map((o) => o.key)).toEqual(['logs/web/static.log']);
+  });
+
+  it('uploads what Fluent Bit 4.2.8 uploads for the same keys (fixture): key, JSON lines, headers', async () => {
+    const golden = JSON.parse(readFileSync(join(REPO_ROOT, 'fixtures/fluent-bit-4.2.8/s3-put-object.json'), 'utf8')) as {
+      config: string[]; tag: string; record: Record<string, unknown>; key: string; lines: string[]; object: Record<string, string>;
+    };
+    const conf = `${SERVICE}[INPUT]\n    Name lib\n    Tag ${golden.tag}\n\n[OUTPUT]\n    Name s3\n    Match *\n    bucket b-golden\n    endpoint ${local.aws.endpoint}\n    store_dir ${storeDir()}\n${golden.config.map((l) => `    ${l}\n`).join('')}`;
+    const c = capture(planFrom(conf));
+    await c.pipeline.start();
+    c.pipeline.push([{ time: T, record: golden.record }, { time: T, record: golden.record }]);
+    await new Promise((r) => setTimeout(r, 100));
+    await c.pipeline.stop();
+    const [o, ...more] = objects('b-golden');
+    expect(more).toEqual([]);
+    const year = /^\d{4}$/;
+    expect(o!.key.split('/').map((p) => p.replace(year, 'YYYY'))).toEqual(golden.key.split('/').map((p) => p.replace(year, 'YYYY')));
+    const undated = (l: string) => l.replace(/"date":"[^"]+"/, '"date":"D"');
+    expect(gunzipSync(o!.data).toString().split('\n').filter((l) => l !== '').map(undated)).toEqual(golden.lines.map(undated));
+    expect({ contentType: o!.contentType, contentEncoding: o!.contentEncoding, storageClass: o!.storageClass, acl: o!.acl }).toEqual(golden.object);
+    expect(local.aws.store.calls('PutObject').at(-1)!.headers['content-md5']).toBeDefined();
   });
 
   it('sends Content-Type, Content-Encoding gzip, x-amz-acl, x-amz-storage-class and Content-MD5 as set; gzip objects decompress to the lines', async () => {

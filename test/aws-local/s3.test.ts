@@ -21,7 +21,7 @@ Object.assign(process.env, LOCAL_CREDENTIALS);
 /** The s3 output's client for `bucket` at `endpoint`, with its options from a config section. */
 function clientFor(endpoint: string, bucket: string, extra = ''): S3Client {
   const plan = planFrom(`[OUTPUT]\n    Name s3\n    Match *\n    bucket ${bucket}\n    endpoint ${endpoint}\n    auto_retry_requests off\n${extra}`);
-  return new S3Client(plan.outputs[0]!.options as S3Options);
+  return new S3Client(plan.outputs[0]!.options as unknown as S3Options);
 }
 
 async function failure(client: S3Client, call: S3Call): Promise<string> {

@@ -195,6 +195,8 @@ export class S3Output implements OutputRuntime {
 
   /** The upload queue (s3_upload_queue): in order, stopping at the first file not yet due or failing. */
   private async runQueue(): Promise<void> {
+    // Files an earlier run left and that could not go yet (Fluent Bit tries them again on flushes only).
+    if (this.oldFiles.length > 0 && !(await this.putAll(this.oldFiles))) return;
     if (this.queue.length === 0) {
       await this.uploadExpired();
       return;

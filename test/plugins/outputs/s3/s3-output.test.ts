@@ -107,6 +107,14 @@ describe('s3 output against aws-local', () => {
     expect(local.aws.store.calls('PutObject').at(-1)!.headers['content-md5']).toMatch(/^[A-Za-z0-9+/]{22}==$/);
   });
 
+  it('role_arn and external_id: the uploads are signed with the credentials STS (sts_endpoint) issued for the role', async () => {
+    await run('b-role', `    role_arn arn:aws:iam::000000000000:role/s3-writer\n    external_id ext-1\n    sts_endpoint ${local.aws.endpoint}\n`, [[{ a: 1 }]]);
+    const [call] = local.aws.store.assumeRoleCalls().filter((c) => c.roleArn.endsWith('/s3-writer'));
+    expect(call).toMatchObject({ externalId: 'ext-1' });
+    expect(local.aws.store.calls('PutObject').at(-1)!.accessKeyId).toBe(call!.issuedAccessKeyId);
+    expect(objects('b-role')).toHaveLength(1);
+  });
+
   it('log_key uploads only that value per line; records without it are counted as dropped', async () => {
     const { metrics } = await run('b-logkey', '    log_key log\n', [[{ log: 'raw "line"' }, { other: 1 }, { log: { m: 1 } }]]);
     expect(linesOf('b-logkey')).toEqual(['raw "line"', '{"m":1}']);

@@ -56,7 +56,6 @@ interface MultipartUpload {
 
 interface QueueEntry {
   readonly file: BufferFile;
-  readonly upload: MultipartUpload | undefined;
   retries: number;
   /** Seconds: not before. */
   uploadTime: number;
@@ -156,7 +155,7 @@ export class S3Output implements OutputRuntime {
     }
     if (file !== undefined && (expired || full)) {
       file.locked = true;
-      this.queue.push({ file, upload, retries: 0, uploadTime: -1 });
+      this.queue.push({ file, retries: 0, uploadTime: -1 });
       // The records are on disk: a failed upload is retried from there, not by the engine.
       await this.runQueue();
     }
@@ -205,7 +204,9 @@ export class S3Output implements OutputRuntime {
       const entry = this.queue[0]!;
       const now = nowSeconds();
       if (now < entry.uploadTime) return;
-      if (await this.send(entry.file, entry.upload)) {
+      // The tag's upload as it is now (Fluent Bit keeps the one of the flush; after a failure that can
+      // start a second upload for the tag).
+      if (await this.send(entry.file, this.uploadFor(entry.file.tag))) {
         this.queue.shift();
         this.retryTime = 0;
         continue;

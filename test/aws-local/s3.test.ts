@@ -85,6 +85,12 @@ describe('aws-local S3', () => {
     expect(out.stdout).toMatch(/^logs\n\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +8 v\/key\.log\nhello\n$/);
     expect(await awsLocalCommand(['s3', 'cat', 'logs/missing', '--data-dir', tmp.path], io)).toBe(1);
     expect(out.stderr).toContain("no object 'missing' in bucket 'logs'");
+    expect(await awsLocalCommand(['s3', 'ls', 'nope', '--data-dir', tmp.path], io)).toBe(1);
+    for (const args of [['s3'], ['s3', 'cat'], ['s3', 'rm', 'logs/x'], ['s3', 'ls', 'a', 'b']]) {
+      out.stderr = '';
+      expect(await awsLocalCommand([...args, '--data-dir', tmp.path], io), args.join(' ')).toBe(2);
+      expect(out.stderr).toContain('s3 needs ls');
+    }
   });
 
   it('a multipart upload: parts in order, each but the last of 5 MiB or more, completed into one object whose ETag counts the parts', async () => {

@@ -2,6 +2,7 @@
  * The s3 output in a pipeline against aws-local: PutObject, multipart uploads of several parts,
  * gzip, key formats, headers, store_dir buffering and faults.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +134,16 @@ describe('s3 output against aws-local', () => {
     expect(local.aws.store.requests('UploadPart')).toBe(3);
     expect(local.aws.store.s3Uploads()).toEqual([]);
   });
+
+  // LOGFERRY_SOAK: ~25 MB of hardly compressible lines, so that gzip parts stay above 5 MiB.
+  it.skipIf(!process.env.LOGFERRY_SOAK)('compression gzip with multipart: each part is compressed on its own, the object gunzips to every line', async () => {
+    const pushes = Array.from({ length: 25 }, (_, c) => Array.from({ length: 250 }, (_, i) => ({ n: c * 250 + i, pad: randomBytes(3000).toString('base64') })));
+    await run('b-multi-gzip', '    total_file_size 40M\n    upload_chunk_size 8M\n    compression gzip\n    json_date_key off\n    s3_key_format /multi/$TAG/$UUID\n', pushes);
+    const all = objects('b-multi-gzip');
+    expect(all.map((o) => o.etag.replace(/^"[0-9a-f]{32}/, ""))).toEqual(expect.arrayContaining(["-3\""]));
+    const got = linesOf('b-multi-gzip', gunzipSync).map((l) => (JSON.parse(l) as { n: number }).n);
+    expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 * 250 }, (_, i) => i));
+  }, 120_000);
 
   it('retries throttling (503 SlowDown) and 5xx answers: every record arrives once', async () => {
     local.aws.setFaults({ throttle: 0.3, serverError: 0.2 });

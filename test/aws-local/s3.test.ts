@@ -19,8 +19,8 @@ import { LOCAL_CREDENTIALS } from '../plugins/outputs/aws/use-aws-local.js';
 Object.assign(process.env, LOCAL_CREDENTIALS);
 
 /** The s3 output's client for `bucket` at `endpoint`, with its options from a config section. */
-function clientFor(endpoint: string, bucket: string, extra = ''): S3Client {
-  const plan = planFrom(`[OUTPUT]\n    Name s3\n    Match *\n    bucket ${bucket}\n    endpoint ${endpoint}\n    auto_retry_requests off\n${extra}`);
+function clientFor(endpoint: string, bucket: string, autoRetry = false): S3Client {
+  const plan = planFrom(`[OUTPUT]\n    Name s3\n    Match *\n    bucket ${bucket}\n    endpoint ${endpoint}\n    auto_retry_requests ${autoRetry ? 'on' : 'off'}\n`);
   return new S3Client(plan.outputs[0]!.options as unknown as S3Options);
 }
 
@@ -178,6 +178,25 @@ describe('aws-local S3', () => {
       expect(stored).toBeGreaterThan(0);
     } finally {
       s3.close();
+      await aws.close();
+    }
+  });
+
+  it("the s3 output's client: auto_retry_requests is one immediate retry of a throttled or failed request, none when off", async () => {
+    const aws = await startAwsLocal({ faults: { throttle: 1 } });
+    const once = clientFor(aws.endpoint, 'retry');
+    const twice = clientFor(aws.endpoint, 'retry', true);
+    try {
+      expect(await failure(once, { operation: 'PutObject', method: 'PUT', key: '/k', body: Buffer.from('x') })).toMatch(/SlowDown/);
+      expect(aws.store.requests('PutObject')).toBe(1);
+      expect(await failure(twice, { operation: 'PutObject', method: 'PUT', key: '/k', body: Buffer.from('x') })).toMatch(/SlowDown/);
+      expect(aws.store.requests('PutObject')).toBe(3);
+      aws.setFaults({});
+      await twice.send({ operation: 'PutObject', method: 'PUT', key: '/k', body: Buffer.from('x') });
+      expect(aws.store.requests('PutObject')).toBe(4);
+    } finally {
+      once.close();
+      twice.close();
       await aws.close();
     }
   });

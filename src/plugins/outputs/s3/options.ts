@@ -102,6 +102,13 @@ export function checkS3(o: S3Options, ctx: CheckContext): void {
   if (!o.s3_key_format.startsWith('/')) {
     ctx.report('invalid-value', "'s3_key_format' must start with a '/'", { key: 's3_key_format', hint: 'object keys are written after the bucket, e.g. /logs/$TAG/%Y/%m/%d', severity: 'error' });
   }
+  if (ctx.isSet('storage.total_limit_size')) {
+    ctx.report('ineffective-option', "use 'store_dir_limit_size' with the s3 output instead of 'storage.total_limit_size': s3 keeps its own buffer files in store_dir", {
+      key: 'storage.total_limit_size',
+      hint: 'the engine hands each chunk to s3 as soon as it is written to store_dir, so little waits in the engine',
+      severity: 'warning',
+    });
+  }
   const problem = sizeProblem(o);
   if (problem) ctx.report('invalid-value', problem.message, { key: problem.key, hint: 'Fluent Bit refuses to start with these sizes', severity: 'error' });
 }

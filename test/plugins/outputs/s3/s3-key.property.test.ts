@@ -57,5 +57,7 @@ describe('s3 startup checks (cb_s3_init)', () => {
     expect(errors({ total_file_size: '5M', upload_chunk_size: '3M' })).toEqual(['total_file_size: total_file_size is less than 2x upload_chunk_size']);
     expect(errors({ total_file_size: '5M', upload_chunk_size: '1M' })).toEqual([]);
     expect(errors({ total_file_size: '5M' })).toEqual([]);
+    // As Fluent Bit, a warning only.
+    expect(runCheck(s3, { bucket: 'b', 'storage.total_limit_size': '1G' }).map((r) => [r.code, r.severity])).toEqual([['ineffective-option', 'warning']]);
   });
 });

@@ -11,14 +11,19 @@
  *   <dataDir>/kinesis/<stream>.jsonl              {"data":"…","encoding":…,"partitionKey":"…",
  *                                                   "sequenceNumber":"…","shardId":"…","arrivalTime":ms}
  *
- * Names are URL-encoded (a leading dot too). Firehose and Kinesis `data` is the record's bytes as UTF-8 text
+ *   <dataDir>/s3/<bucket>/objects/<sha256 of key>  an object's bytes (keys can be longer than file names)
+ *   <dataDir>/s3/<bucket>/_objects.jsonl       {"key","size","etag","contentType","contentEncoding"?,
+ *                                                   "storageClass","acl"?,"lastModified":ms} per write (the last wins)
+ *
+ * Names are URL-encoded (a leading dot too; an S3 key's slashes too). Firehose and Kinesis `data` is the record's bytes as UTF-8 text
  * when they are valid UTF-8 (`"encoding":"utf8"`), else base64 (`"encoding":"base64"`).
  */
-import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { decodeName, encodeName } from './protocol.js';
-import type { AwsLocalState, DeliveryStreamState, FirehoseRecord, KinesisRecord, KinesisStreamState, LogGroupState, StoredLogEvent } from './types.js';
+import type { AwsLocalState, DeliveryStreamState, FirehoseRecord, KinesisRecord, KinesisStreamState, LogGroupState, S3BucketState, S3ObjectState, StoredLogEvent } from './types.js';
 
 const GROUP_META = '_group.json';
 const LINES = '.jsonl';
@@ -36,6 +41,57 @@ export function kinesisStreamFile(root: string, stream: string): string {
 }
 
 const KINESIS_META = '_streams.json';
+const S3_OBJECTS = '_objects.jsonl';
+
+export function s3BucketDir(root: string, bucket: string): string {
+  return join(root, 's3', encodeName(bucket));
+}
+
+export function s3ObjectFile(root: string, bucket: string, key: string): string {
+  return join(s3BucketDir(root, bucket), 'objects', createHash('sha256').update(key).digest('hex'));
+}
+
+/** The metadata of a bucket's objects (the last line of each key wins), in key order. */
+export function s3ObjectMetadata(root: string, bucket: string): Map<string, Omit<S3ObjectState, 'data'> & { size: number }> {
+  const byKey = new Map<string, Omit<S3ObjectState, 'data'> & { size: number }>();
+  for (const value of readJsonLines(join(s3BucketDir(root, bucket), S3_OBJECTS)).values) {
+    if (typeof value !== 'object' || value === null) continue;
+    const v = value as Record<string, unknown>;
+    if (typeof v.key !== 'string' || typeof v.etag !== 'string') continue;
+    const text = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+    byKey.set(v.key, {
+      key: v.key,
+      etag: v.etag,
+      size: typeof v.size === 'number' ? v.size : 0,
+      contentType: text('contentType') ?? 'binary/octet-stream',
+      contentEncoding: text('contentEncoding'),
+      storageClass: text('storageClass') ?? 'STANDARD',
+      acl: text('acl'),
+      lastModified: typeof v.lastModified === 'number' ? v.lastModified : 0,
+    });
+  }
+  return new Map([...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The S3 buckets of a data dir, sorted. */
+export function s3BucketNames(root: string): string[] {
+  return listDir(join(root, 's3')).map(decodeName);
+}
+
+function loadBucket(root: string, name: string, now: number): S3BucketState {
+  const bucket: S3BucketState = { name, creationTime: now, objects: new Map() };
+  for (const meta of s3ObjectMetadata(root, name).values()) {
+    let data: Buffer;
+    try {
+      data = readFileSync(s3ObjectFile(root, name, meta.key));
+    } catch {
+      continue; // written but its metadata line is from an earlier write: skipped
+    }
+    const { size: _size, ...rest } = meta;
+    bucket.objects.set(meta.key, { ...rest, data });
+  }
+  return bucket;
+}
 
 /** Record bytes as JSON-lines text: UTF-8 when they are valid UTF-8, else base64. */
 function dataFields(data: Buffer): { data: string; encoding: 'utf8' | 'base64' } {
@@ -136,9 +192,14 @@ export function jsonLinesNames(dir: string): string[] {
     .map((f) => decodeName(f.slice(0, -LINES.length)));
 }
 
+export function emptyState(): AwsLocalState {
+  return { logGroups: new Map(), deliveryStreams: new Map(), kinesisStreams: new Map(), s3Buckets: new Map(), s3Uploads: new Map() };
+}
+
 /** Reads a data dir into fresh state (empty when the dir does not exist yet). */
 export function loadState(root: string, now: number): AwsLocalState {
-  const state: AwsLocalState = { logGroups: new Map(), deliveryStreams: new Map(), kinesisStreams: new Map() };
+  const state = emptyState();
+  for (const name of s3BucketNames(root)) state.s3Buckets.set(name, loadBucket(root, name, now));
   for (const entry of listDir(join(root, 'cloudwatch'))) {
     const dir = join(root, 'cloudwatch', entry);
     let meta: Record<string, unknown> = {};
@@ -196,6 +257,21 @@ export class DataDirWriter {
     mkdirSync(join(root, 'cloudwatch'), { recursive: true });
     mkdirSync(join(root, 'firehose'), { recursive: true });
     mkdirSync(join(root, 'kinesis'), { recursive: true });
+    mkdirSync(join(root, 's3'), { recursive: true });
+  }
+
+  createBucket(name: string): void {
+    mkdirSync(join(s3BucketDir(this.root, name), 'objects'), { recursive: true });
+  }
+
+  /** An object's bytes (written whole, then renamed into place), then its metadata line. */
+  writeObject(bucket: string, o: S3ObjectState): void {
+    this.createBucket(bucket);
+    const file = s3ObjectFile(this.root, bucket, o.key);
+    writeFileSync(`${file}.tmp`, o.data);
+    renameSync(`${file}.tmp`, file);
+    const meta = { key: o.key, size: o.data.length, etag: o.etag, contentType: o.contentType, contentEncoding: o.contentEncoding, storageClass: o.storageClass, acl: o.acl, lastModified: o.lastModified };
+    appendFileSync(join(s3BucketDir(this.root, bucket), S3_OBJECTS), JSON.stringify(meta) + '\n');
   }
 
   /** A group's metadata file (after CreateLogGroup, CreateLogStream, PutRetentionPolicy). */

@@ -1,5 +1,5 @@
 /**
- * An embedded CloudWatch Logs + Firehose + Kinesis Data Streams + STS endpoint on loopback for local runs and tests:
+ * An embedded CloudWatch Logs + Firehose + Kinesis Data Streams + S3 + STS endpoint on loopback for local runs and tests:
  * point the real AWS SDK (or the cloudwatch_logs / kinesis_firehose / kinesis_streams outputs) at `endpoint`.
  *
  * ```ts
@@ -13,10 +13,11 @@
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { DataDirWriter, loadState } from './data-dir.js';
+import { DataDirWriter, emptyState, loadState } from './data-dir.js';
 import { checkFaults, FaultDecider, parseFaults, type FaultSpec } from './faults.js';
 import { declareDeliveryStream } from './firehose.js';
 import { declareKinesisStream } from './kinesis.js';
+import { declareBucket } from './s3.js';
 import { LocalImds, type ImdsOptions, type ImdsRequest } from './imds.js';
 import { compareNames } from './protocol.js';
 import type { ServiceContext } from './service.js';
@@ -31,6 +32,7 @@ export type { AssumeRoleCall } from './sts.js';
 export { PUT_LOG_EVENTS_LIMITS, RETENTION_DAYS } from './cloudwatch-logs.js';
 export { FIREHOSE_LIMITS } from './firehose.js';
 export { KINESIS_LIMITS } from './kinesis.js';
+export { S3_LIMITS } from './s3.js';
 export { AwsServiceError } from './protocol.js';
 export { LOCALHOST_CA_FILE, localhostTls, type TlsIdentity } from './tls.js';
 export { DEFAULT_IMDS_INSTANCE, type ImdsOptions, type ImdsRequest } from './imds.js';
@@ -49,12 +51,14 @@ export interface AwsLocalOptions {
   faults?: string | FaultSpec;
   /** Seed of the fault PRNG: the same seed and calls give the same faults. Random when absent. */
   seed?: number;
-  /** Firehose and Kinesis: create unknown delivery streams / data streams (one shard) on first use. Default true. */
+  /** Firehose, Kinesis and S3: create unknown delivery streams / data streams (one shard) / buckets on first use. Default true. */
   createStreams?: boolean;
   /** Firehose delivery streams that exist from the start (the only ones when createStreams is false). */
   deliveryStreams?: string[];
   /** Kinesis data streams that exist from the start, one shard each (the only ones when createStreams is false). */
   kinesisStreams?: string[];
+  /** S3 buckets that exist from the start (the only ones when createStreams is false). */
+  buckets?: string[];
   /** The EC2 instance the local instance metadata service under /latest/ describes (imds.ts); defaults to a demo instance. */
   imds?: ImdsOptions;
   /** Serve HTTPS with this certificate (e.g. `localhostTls()`) instead of HTTP. */
@@ -67,6 +71,17 @@ export interface StoredKinesisRecord {
   partitionKey: string;
   sequenceNumber: string;
   shardId: string;
+}
+
+/** An S3 object as stored (GetObject's bytes and what its headers say). */
+export interface StoredS3Object {
+  key: string;
+  data: Buffer;
+  etag: string;
+  contentType: string;
+  contentEncoding?: string;
+  storageClass: string;
+  acl?: string;
 }
 
 export interface AwsLocalStore {
@@ -82,6 +97,12 @@ export interface AwsLocalStore {
   kinesisStreams(): string[];
   /** The stored records of a Kinesis data stream in arrival order; [] when unknown. */
   kinesisRecords(stream: string): StoredKinesisRecord[];
+  /** S3 bucket names, sorted. */
+  s3Buckets(): string[];
+  /** The objects of a bucket in key order; [] when unknown. */
+  s3Objects(bucket: string): StoredS3Object[];
+  /** Multipart uploads neither completed nor aborted: bucket, key and the parts uploaded, by part number. */
+  s3Uploads(): { bucket: string; key: string; uploadId: string; parts: { partNumber: number; data: Buffer }[] }[];
   /** Requests per operation (e.g. 'PutLogEvents', 'AssumeRole'), failed ones included; no argument: all. */
   requests(operation?: string): number;
   assumeRoleCalls(): { roleArn: string; externalId?: string; sessionName: string; issuedAccessKeyId: string }[];
@@ -120,6 +141,26 @@ function storeOf(state: AwsLocalState, log: RequestLog, imds: LocalImds): AwsLoc
     kinesisStreams: () => [...state.kinesisStreams.keys()].sort(),
     kinesisRecords: (stream) =>
       (state.kinesisStreams.get(stream)?.records ?? []).map((r) => ({ data: Buffer.from(r.data), partitionKey: r.partitionKey, sequenceNumber: r.sequenceNumber, shardId: r.shardId })),
+    s3Buckets: () => [...state.s3Buckets.keys()].sort(),
+    s3Objects: (bucket) =>
+      [...(state.s3Buckets.get(bucket)?.objects.values() ?? [])]
+        .sort((a, b) => compareNames(a.key, b.key))
+        .map((o) => ({
+          key: o.key,
+          data: Buffer.from(o.data),
+          etag: o.etag,
+          contentType: o.contentType,
+          storageClass: o.storageClass,
+          ...(o.contentEncoding === undefined ? {} : { contentEncoding: o.contentEncoding }),
+          ...(o.acl === undefined ? {} : { acl: o.acl }),
+        })),
+    s3Uploads: () =>
+      [...state.s3Uploads.values()].map((u) => ({
+        bucket: u.bucket,
+        key: u.key,
+        uploadId: u.uploadId,
+        parts: [...u.parts.entries()].sort(([a], [b]) => a - b).map(([partNumber, p]) => ({ partNumber, data: Buffer.from(p.data) })),
+      })),
     requests: (operation) => (operation === undefined ? [...log.counts.values()].reduce((a, b) => a + b, 0) : (log.counts.get(operation) ?? 0)),
     assumeRoleCalls: () => log.assumeRoleCalls.map((c) => ({ ...c })),
     calls: (operation) => log.calls.filter((c) => operation === undefined || c.operation === operation),
@@ -133,11 +174,12 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   const host = options.host ?? '127.0.0.1';
   const faults = new FaultDecider(toSpec(options.faults), options.seed);
   const now = () => Date.now();
-  const state: AwsLocalState = options.dataDir ? loadState(options.dataDir, now()) : { logGroups: new Map(), deliveryStreams: new Map(), kinesisStreams: new Map() };
+  const state: AwsLocalState = options.dataDir ? loadState(options.dataDir, now()) : emptyState();
   const writer = options.dataDir ? new DataDirWriter(options.dataDir) : undefined;
   const createStreams = options.createStreams ?? true;
   for (const name of options.deliveryStreams ?? []) declareDeliveryStream({ state, writer, now }, name);
   for (const name of options.kinesisStreams ?? []) declareKinesisStream({ state, writer, now }, name);
+  for (const name of options.buckets ?? []) declareBucket({ state, writer, now }, name);
   const log = new RequestLog();
   const contextFor = (region: string): ServiceContext => ({ state, writer, region, createStreams, faults, now });
   const imds = new LocalImds(options.imds, now);

@@ -1,6 +1,7 @@
 /**
  * The HTTP side of the local AWS endpoint: one port for CloudWatch Logs and Firehose (AWS JSON 1.1,
- * routed by `X-Amz-Target`) and STS (AWS Query, routed by `Action`).
+ * routed by `X-Amz-Target`), STS (AWS Query, routed by `Action`) and S3 (REST, routed by method,
+ * path and query: s3.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,6 +11,7 @@ import { FIREHOSE_OPERATIONS } from './firehose.js';
 import { KINESIS_OPERATIONS } from './kinesis.js';
 import { isImdsPath, type LocalImds } from './imds.js';
 import { AwsServiceError, type Input } from './protocol.js';
+import { isS3Request, routeS3, s3ErrorReply, s3Fault, s3Operation, S3_DATA_OPERATIONS } from './s3.js';
 import type { Operation, ServiceContext } from './service.js';
 import { stsErrorXml, stsReply, type AssumeRoleCall } from './sts.js';
 
@@ -24,6 +26,8 @@ export const DATA_OPERATIONS: ReadonlySet<string> = new Set(['PutLogEvents', 'Pu
 
 /** Request bodies larger than this are refused whole (413, SerializationException) before they are parsed. */
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** S3 bodies (an object or a part; the s3 output sends parts of up to 50 MB) larger than this are refused (EntityTooLarge). */
+export const MAX_S3_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_CALLS_KEPT = 10_000;
 
 /** One request as the endpoint saw it (the last 10,000 are kept). */
@@ -50,7 +54,7 @@ export class RequestLog {
 interface Reply {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  body: string | Buffer;
 }
 
 function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
@@ -61,15 +65,15 @@ function jsonError(err: AwsServiceError): Reply {
   return jsonReply(err.status, { __type: err.type, message: err.message }, { 'x-amzn-errortype': err.type });
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
     req.on('data', (part: Buffer) => {
       size += part.length;
-      if (size <= MAX_BODY_BYTES) parts.push(part);
+      if (size <= limit) parts.push(part);
     });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(parts)));
+    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(parts)));
     req.on('error', reject);
   });
 }
@@ -100,8 +104,8 @@ export type ContextFactory = (region: string) => ServiceContext;
 /** The request handler of the endpoint. */
 export function createHandler(contextFor: ContextFactory, log: RequestLog, imds?: LocalImds): (req: IncomingMessage, res: ServerResponse) => void {
   const send = (res: ServerResponse, reply: Reply, requestId: string) => {
-    const body = Buffer.from(reply.body, 'utf8');
-    res.writeHead(reply.status, { ...reply.headers, 'x-amzn-requestid': requestId, 'content-length': String(body.length) });
+    const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
+    res.writeHead(reply.status, { 'content-length': String(body.length), ...reply.headers, 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId });
     res.end(body);
   };
   return (req, res) => {
@@ -116,6 +120,7 @@ export function createHandler(contextFor: ContextFactory, log: RequestLog, imds?
 }
 
 async function handle(req: IncomingMessage, contextFor: ContextFactory, log: RequestLog, requestId: string): Promise<Reply> {
+  if (isS3Request(req)) return handleS3(req, contextFor, log, requestId);
   const body = await readBody(req);
   if (body === undefined) return jsonError(new AwsServiceError('SerializationException', `Request body larger than ${MAX_BODY_BYTES} bytes`, 413));
   const target = req.headers['x-amz-target'];
@@ -164,5 +169,28 @@ async function handleJson(req: IncomingMessage, target: string, body: Buffer, co
   } catch (err) {
     if (!(err instanceof AwsServiceError)) throw err;
     return jsonError(err);
+  }
+}
+
+async function handleS3(req: IncomingMessage, contextFor: ContextFactory, log: RequestLog, requestId: string): Promise<Reply> {
+  const route = routeS3(req);
+  log.add({ operation: route.operation, accessKeyId: req.headers.authorization ? parseAuthorization(req.headers.authorization)?.accessKeyId : undefined, headers: headersOf(req) });
+  const resource = `/${route.bucket ?? ''}${route.key === undefined ? '' : `/${route.key}`}`;
+  try {
+    const body = await readBody(req, MAX_S3_BODY_BYTES);
+    if (body === undefined) throw new AwsServiceError('EntityTooLarge', `Your proposed upload exceeds the maximum allowed size (${MAX_S3_BODY_BYTES} bytes here)`);
+    if (!req.headers.authorization) throw new AwsServiceError('AccessDenied', 'Access Denied', 403);
+    const auth = parseAuthorization(req.headers.authorization);
+    if (!auth) throw new AwsServiceError('AuthorizationHeaderMalformed', 'The authorization header is malformed; the Credential is mal-formed.');
+    const ctx = contextFor(auth.region);
+    if (S3_DATA_OPERATIONS.has(route.operation)) {
+      const fault = s3Fault(ctx);
+      if (ctx.faults.latencyMs > 0) await delay(ctx.faults.latencyMs);
+      if (fault) throw fault;
+    }
+    return s3Operation(route, req, body, ctx);
+  } catch (err) {
+    if (!(err instanceof AwsServiceError)) throw err;
+    return s3ErrorReply(err, requestId, resource);
   }
 }

@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { resolve } from 'node:path';
 import { DEFAULT_CLI_PORT, localhostTls, parseFaults, startAwsLocal, type AwsLocalOptions, type FaultSpec } from '../aws-local/index.js';
 import { deliveryStreamFile, jsonLinesNames, kinesisStreamFile, logGroupDir, logStreamFile, parseFirehoseLine, parseKinesisLine, parseLogEventLine, readJsonLines } from '../aws-local/data-dir.js';
+import { s3Command } from './aws-local-s3.js';
 import { commandLine, EXIT, usageError, type CommandIo } from './io.js';
 
 export const AWS_LOCAL_USAGE = `usage: logferry aws-local [--port N] [--host H] [--data-dir D] [--faults SPEC] [--seed N]
@@ -10,11 +11,15 @@ export const AWS_LOCAL_USAGE = `usage: logferry aws-local [--port N] [--host H] 
        logferry aws-local tail <log group> [--data-dir D] [--stream S]... [--follow]
        logferry aws-local firehose <delivery stream> [--data-dir D] [--follow]
        logferry aws-local kinesis <data stream> [--data-dir D] [--follow]
+       logferry aws-local s3 ls [<bucket>[/<prefix>]] [--data-dir D]
+       logferry aws-local s3 cat <bucket>/<key> [--data-dir D]
 
-Runs a local CloudWatch Logs + Firehose + Kinesis Data Streams + STS endpoint (the AWS JSON 1.1
-and Query protocols the AWS SDKs speak) until SIGINT/SIGTERM and prints its URL; point an output's
-'endpoint' at it. What it receives is kept as JSON lines in the data dir, which 'tail', 'firehose'
-and 'kinesis' print (one line per record: its data; binary data as base64:...).
+Runs a local CloudWatch Logs + Firehose + Kinesis Data Streams + S3 + STS endpoint (the AWS JSON 1.1,
+Query and S3 REST protocols the AWS SDKs speak) until SIGINT/SIGTERM and prints its URL; point an
+output's 'endpoint' at it. What it receives is kept in the data dir, which 'tail', 'firehose' and
+'kinesis' print (one line per record: its data; binary data as base64:...). 's3 ls' lists the
+buckets, or a bucket's objects (time, size, key); 's3 cat' prints an object (gzip-encoded objects
+decompressed; binary data as base64:...).
 
 options:
   --port N                  port to listen on (default ${DEFAULT_CLI_PORT}; 0 = any free port)
@@ -22,9 +27,10 @@ options:
   --data-dir D              where groups, streams, events and records are kept (default .aws-local)
   --faults SPEC             e.g. throttle=0.3,server-error=0.1,partial=0.2,latency-ms=50
   --seed N                  seed for the faults, so a run can be repeated
-  --no-create-streams       Firehose/Kinesis: only --delivery-stream/--kinesis-stream streams exist
+  --no-create-streams       Firehose/Kinesis/S3: only --delivery-stream/--kinesis-stream/--bucket ones exist
   --delivery-stream NAME    a Firehose delivery stream that exists from the start (repeatable)
   --kinesis-stream NAME     a Kinesis data stream (one shard) that exists from the start (repeatable)
+  --bucket NAME             an S3 bucket that exists from the start (repeatable)
   --tls                     serve HTTPS with a bundled self-signed localhost certificate
                             (fixtures/tls; clients turn verification off, e.g. tls.verify Off)
   --stream S                tail: only this log stream (repeatable)
@@ -129,7 +135,7 @@ async function serve(options: AwsLocalOptions, io: CommandIo, signals: NodeJS.Ev
   }
   const stopped = untilSignal(signals);
   io.stdout(`${aws.endpoint}\n`);
-  io.stderr(`aws-local: CloudWatch Logs, Firehose, Kinesis and STS on ${aws.endpoint}, data in ${options.dataDir}; SIGINT/SIGTERM stops\n`);
+  io.stderr(`aws-local: CloudWatch Logs, Firehose, Kinesis, S3 and STS on ${aws.endpoint}, data in ${options.dataDir}; SIGINT/SIGTERM stops\n`);
   await stopped;
   await aws.close();
   io.stderr(`aws-local: stopped after ${aws.store.requests()} request(s)\n`);
@@ -150,6 +156,7 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
       'no-create-streams': { type: 'boolean', default: false },
       'delivery-stream': { type: 'string', multiple: true, default: [] },
       'kinesis-stream': { type: 'string', multiple: true, default: [] },
+      bucket: { type: 'string', multiple: true, default: [] },
       tls: { type: 'boolean', default: false },
       stream: { type: 'string', multiple: true, default: [] },
       follow: { type: 'boolean', short: 'f', default: false },
@@ -165,7 +172,11 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
     if (name === undefined || extra.length > 0) return usage(`${sub} needs exactly one ${sub === 'tail' ? 'log group' : sub === 'firehose' ? 'delivery stream' : 'data stream'} name`);
     return sub === 'tail' ? tailCommand(name, dataDir, values.stream, values.follow, io, signals) : recordsCommand(sub, name, dataDir, values.follow, io, signals);
   }
-  if (sub !== undefined) return usage(`unknown subcommand '${sub}' (tail, firehose, kinesis, or none to run the endpoint)`);
+  if (sub === 's3') {
+    if ((name !== 'ls' && name !== 'cat') || extra.length > 1 || (name === 'cat' && extra.length !== 1)) return usage('s3 needs ls [<bucket>[/<prefix>]] or cat <bucket>/<key>');
+    return s3Command(name, extra[0], dataDir, io);
+  }
+  if (sub !== undefined) return usage(`unknown subcommand '${sub}' (tail, firehose, kinesis, s3, or none to run the endpoint)`);
   const port = values.port === undefined ? DEFAULT_CLI_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) return usage(`--port needs a port number, got '${values.port}'`);
   const seed = values.seed === undefined ? undefined : Number(values.seed);
@@ -183,5 +194,5 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
     io.stderr(`logferry aws-local: --tls: cannot read the bundled certificate: ${(err as Error).message}\n`);
     return EXIT.problems;
   }
-  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'], kinesisStreams: values['kinesis-stream'], ...(tls ? { tls } : {}) }, io, signals);
+  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'], kinesisStreams: values['kinesis-stream'], buckets: values.bucket, ...(tls ? { tls } : {}) }, io, signals);
 }

@@ -13,7 +13,7 @@ commands:
   convert <config> --to yaml|classic   convert a configuration to the other format
   explain <plugin>       show the keys of a plugin or section (--all --format markdown: every one)
   schema                 print a JSON Schema of the YAML configuration format for editors
-  aws-local              run a local CloudWatch Logs + Firehose + STS endpoint (tail, firehose: print what it got)
+  aws-local              run a local CloudWatch Logs + Firehose + Kinesis + S3 + STS endpoint (tail, firehose, kinesis, s3: print what it got)
   bench [<scenario>|all] run benchmarks (JSON lines; --compare <fluent-bit>; 'bench report' writes docs/benchmarks.md)
   help                   show this help
   version                print the version

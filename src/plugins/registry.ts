@@ -31,6 +31,7 @@ import libOutput from './outputs/lib/index.js';
 import nullOutput from './outputs/null/index.js';
 import opensearch from './outputs/opensearch/index.js';
 import forwardOutput from './outputs/forward/index.js';
+import s3 from './outputs/s3/index.js';
 import stdout from './outputs/stdout/index.js';
 
 export { UNSUPPORTED_PLUGINS } from './unsupported.js';
@@ -71,6 +72,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
   es,
   opensearch,
   forwardOutput,
+  s3,
   nullOutput,
   libOutput,
 ];

@@ -20,7 +20,7 @@ describe('plugin registry compliance', () => {
       [
         'input:tail', 'input:systemd', 'input:dummy', 'input:lib', 'input:cpu', 'input:mem', 'input:forward', 'input:tcp', 'input:http',
         'filter:kubernetes', 'filter:parser', 'filter:grep', 'filter:modify', 'filter:record_modifier', 'filter:nest', 'filter:rewrite_tag', 'filter:throttle', 'filter:multiline', 'filter:aws',
-        'output:cloudwatch_logs', 'output:kinesis_firehose', 'output:kinesis_streams', 'output:kinesis', 'output:firehose', 'output:cloudwatch', 'output:stdout', 'output:file', 'output:http', 'output:es', 'output:opensearch', 'output:forward', 'output:null', 'output:lib',
+        'output:cloudwatch_logs', 'output:kinesis_firehose', 'output:kinesis_streams', 'output:kinesis', 'output:firehose', 'output:cloudwatch', 'output:stdout', 'output:file', 'output:http', 'output:es', 'output:opensearch', 'output:forward', 'output:s3', 'output:null', 'output:lib',
       ].sort(),
     );
   });
@@ -34,7 +34,7 @@ describe('plugin registry compliance', () => {
     }
     expect(UNSUPPORTED_PLUGINS.input['systemd']).toBeUndefined();
     expect(UNSUPPORTED_PLUGINS.input['kmsg']).toBeDefined();
-    for (const name of ['kafka', 's3']) expect(UNSUPPORTED_PLUGINS.output[name], name).toBeDefined();
+    for (const name of ['kafka', 'azure_blob']) expect(UNSUPPORTED_PLUGINS.output[name], name).toBeDefined();
   });
 
   for (const [label, table] of TABLES) {

@@ -511,7 +511,7 @@ describe('UNSUPPORTED_PLUGINS', () => {
     for (const name of ['syslog', 'disk', 'netif', 'fluentbit_metrics']) {
       expect(UNSUPPORTED_PLUGINS.input).toHaveProperty(name);
     }
-    for (const name of ['s3', 'loki', 'splunk', 'datadog']) {
+    for (const name of ['loki', 'splunk', 'datadog']) {
       expect(UNSUPPORTED_PLUGINS.output).toHaveProperty(name);
     }
     for (const name of ['lua', 'ecs', 'stdout', 'throttle_size']) expect(UNSUPPORTED_PLUGINS.filter).toHaveProperty(name);

@@ -98,6 +98,7 @@ const OUTPUTS: Readonly<Record<string, OutputSetup>> = {
   kinesis: { keys: (s) => ({ ...awsOut(s), stream: 'compliance-go' }), received: awsText },
   firehose: { keys: (s) => ({ ...awsOut(s), delivery_stream: 'compliance-go' }), received: awsText },
   cloudwatch: { keys: (s) => ({ ...awsOut(s), log_group_name: 'compliance', log_stream_name: 'go' }), received: awsText },
+  s3: { keys: (s) => ({ ...awsOut(s), bucket: 'compliance', store_dir: join(s.dir, 's3-store') }), received: awsText },
   file: { keys: (s) => ({ path: join(s.dir, 'file-out') }), received: (s) => filesText(join(s.dir, 'file-out')) },
   http: { keys: (s) => ({ host: '127.0.0.1', port: String(s.http.port) }), received: (s) => s.http.bodies.join('\n') },
   forward: { keys: (s) => ({ host: '127.0.0.1', port: String(s.forward.port), require_ack_response: 'on' }), received: (s) => JSON.stringify(s.forward.entries) },
@@ -117,6 +118,7 @@ function awsText(s: StandIns): string {
     ...store.logGroups().flatMap((g) => store.logStreams(g.name).flatMap((st) => store.logEvents(g.name, st).map((e) => e.message))),
     ...store.deliveryStreams().flatMap((d) => store.firehoseRecords(d).map((r) => r.toString('utf8'))),
     ...store.kinesisStreams().flatMap((k) => store.kinesisRecords(k).map((r) => r.data.toString('utf8'))),
+    ...store.s3Buckets().flatMap((b) => store.s3Objects(b).map((o) => o.data.toString('utf8'))),
   ].join('\n');
 }
 

@@ -81,8 +81,11 @@ function conversion(c: string, d: Date, sec: number): string | undefined {
   }
 }
 
-/** The time (nanoseconds since the epoch) formatted as Fluent Bit's time_key_format says. */
-export function formatTimeKey(format: string, time: bigint): string {
+/**
+ * The time (nanoseconds since the epoch) formatted as Fluent Bit's time_key_format says; without
+ * `precision` as plain strftime (%3N, %9N and %L stay as written: out_s3's keys).
+ */
+export function formatTimeKey(format: string, time: bigint, precision = true): string {
   const { sec, nsec } = splitNanos(time);
   const d = new Date(sec * 1000);
   let out = '';
@@ -92,7 +95,10 @@ export function formatTimeKey(format: string, time: bigint): string {
       out += ch;
       continue;
     }
-    if (format.startsWith('%3N', i)) {
+    if (!precision) {
+      out += conversion(format[i + 1]!, d, sec) ?? format.slice(i, i + 2);
+      i += 1;
+    } else if (format.startsWith('%3N', i)) {
       out += pad(Math.floor(nsec / 1e6), 3);
       i += 2;
     } else if (format.startsWith('%9N', i)) {

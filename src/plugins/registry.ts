@@ -8,6 +8,7 @@ import mem from './inputs/mem/index.js';
 import aws from './filters/aws/index.js';
 import grep from './filters/grep/index.js';
 import kubernetes from './filters/kubernetes/index.js';
+import lua from './filters/lua/index.js';
 import modify from './filters/modify/index.js';
 import multiline from './filters/multiline/index.js';
 import nest from './filters/nest/index.js';
@@ -51,6 +52,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
   rewriteTag,
   throttle,
   multiline,
+  lua,
   aws,
   cloudwatchLogs,
   kinesisFirehose,

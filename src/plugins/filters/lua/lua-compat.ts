@@ -1,0 +1,46 @@
+/**
+ * Lua 5.1 / LuaJIT names that Fluent Bit scripts use and Lua 5.4 removed, defined again where it is
+ * cheap (run before the script): `unpack`, `loadstring`, `table.getn`, `table.maxn`, `math.pow`,
+ * `math.ldexp`, `math.log10`, and LuaJIT's `bit` module (32-bit operations). What cannot be bridged
+ * (setfenv/getfenv, ffi, jit, number formatting of floats) is listed in the README.
+ */
+export const LUA_COMPAT_PRELUDE = `
+unpack = unpack or table.unpack
+loadstring = loadstring or load
+table.getn = table.getn or function(t) return #t end
+table.maxn = table.maxn or function(t)
+  local n = 0
+  for k in pairs(t) do
+    if type(k) == 'number' and k > n then n = k end
+  end
+  return n
+end
+math.pow = math.pow or function(x, y) return x ^ y end
+math.ldexp = math.ldexp or function(m, e) return m * 2.0 ^ e end
+math.log10 = math.log10 or function(x) return math.log(x, 10) end
+if bit == nil then
+  local function tobit(x)
+    x = math.floor(x) % 4294967296
+    if x >= 2147483648 then x = x - 4294967296 end
+    return math.tointeger(x) or x
+  end
+  local function fold(op)
+    return function(a, ...)
+      local r = tobit(a)
+      for i = 1, select('#', ...) do r = op(r, tobit((select(i, ...)))) end
+      return tobit(r)
+    end
+  end
+  bit = {
+    tobit = tobit,
+    band = fold(function(a, b) return a & b end),
+    bor = fold(function(a, b) return a | b end),
+    bxor = fold(function(a, b) return a ~ b end),
+    bnot = function(a) return tobit(~tobit(a)) end,
+    lshift = function(a, n) return tobit((tobit(a) & 0xffffffff) << (tobit(n) & 31)) end,
+    rshift = function(a, n) return tobit((tobit(a) & 0xffffffff) >> (tobit(n) & 31)) end,
+    arshift = function(a, n) return tobit(tobit(a) // (1 << (tobit(n) & 31))) end,
+    tohex = function(a, n) return string.format('%0' .. (n or 8) .. 'x', tobit(a) & 0xffffffff) end,
+  }
+end
+`;

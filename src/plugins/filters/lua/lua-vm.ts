@@ -1,0 +1,208 @@
+/**
+ * A Lua 5.4 state in WebAssembly (wasmoon's build of the reference interpreter), driven through
+ * its C API directly: every call is synchronous, so a batch of records runs without a promise per
+ * record. Strings cross the boundary as UTF-8 through one scratch buffer in the wasm heap.
+ */
+import { LuaWasm } from 'wasmoon';
+
+/** The exports of the Lua C API this module calls (wasmoon's emscripten module holds them). */
+interface RawLua {
+  readonly HEAPU8: Uint8Array;
+  readonly HEAPU32: Uint32Array;
+  _malloc(size: number): number;
+  _free(ptr: number): void;
+  _luaL_newstate(): number;
+  _luaL_openlibs(L: number): void;
+  _lua_close(L: number): void;
+  _luaL_loadbufferx(L: number, buf: number, size: number, name: number, mode: number): number;
+  _lua_pcallk(L: number, nargs: number, nresults: number, msgh: number, ctx: number, k: number): number;
+  _lua_gettop(L: number): number;
+  _lua_settop(L: number, idx: number): void;
+  _lua_checkstack(L: number, n: number): number;
+  _lua_type(L: number, idx: number): number;
+  _lua_isinteger(L: number, idx: number): number;
+  _lua_tointegerx(L: number, idx: number, isnum: number): bigint;
+  _lua_tonumberx(L: number, idx: number, isnum: number): number;
+  _lua_toboolean(L: number, idx: number): number;
+  _lua_tolstring(L: number, idx: number, len: number): number;
+  _lua_touserdata(L: number, idx: number): number;
+  _lua_topointer(L: number, idx: number): number;
+  _lua_rawlen(L: number, idx: number): number;
+  _lua_pushnil(L: number): void;
+  _lua_pushnumber(L: number, n: number): void;
+  _lua_pushinteger(L: number, n: bigint): void;
+  _lua_pushlstring(L: number, s: number, len: number): number;
+  _lua_pushboolean(L: number, b: number): void;
+  _lua_pushlightuserdata(L: number, p: number): void;
+  _lua_pushvalue(L: number, idx: number): void;
+  _lua_createtable(L: number, narr: number, nrec: number): void;
+  _lua_getglobal(L: number, name: number): number;
+  _lua_setglobal(L: number, name: number): void;
+  _lua_getfield(L: number, idx: number, k: number): number;
+  _lua_rawset(L: number, idx: number): void;
+  _lua_rawseti(L: number, idx: number, n: bigint): void;
+  _lua_rawgeti(L: number, idx: number, n: bigint): number;
+  _lua_getmetatable(L: number, idx: number): number;
+  _lua_setmetatable(L: number, idx: number): number;
+  _lua_next(L: number, idx: number): number;
+}
+
+/** lua_type results. */
+export const LuaT = { none: -1, nil: 0, boolean: 1, lightuserdata: 2, number: 3, string: 4, table: 5, function: 6, userdata: 7, thread: 8 } as const;
+
+export const LUA_REGISTRYINDEX = -1001000;
+const LUA_MULTRET = -1;
+const ENCODER = new TextEncoder();
+const DECODER = new TextDecoder();
+
+export class LuaVm {
+  /** The Lua state (lua_State *). */
+  readonly L: number;
+  private scratch = 0;
+  private scratchSize = 0;
+  /** A 4-byte cell for out-parameters (string lengths). */
+  private readonly cell: number;
+  /** NUL-terminated names kept in the heap (globals, fields), by name. */
+  private readonly names = new Map<string, number>();
+  private closed = false;
+
+  private constructor(readonly raw: RawLua) {
+    this.L = raw._luaL_newstate();
+    raw._luaL_openlibs(this.L);
+    this.cell = raw._malloc(8);
+  }
+
+  static async create(): Promise<LuaVm> {
+    const wasm = await LuaWasm.initialize();
+    return new LuaVm(wasm.module as unknown as RawLua);
+  }
+
+  /** A NUL-terminated copy of `name` in the wasm heap, kept for the life of the state. */
+  cstr(name: string): number {
+    let p = this.names.get(name);
+    if (p === undefined) {
+      const bytes = ENCODER.encode(name);
+      p = this.raw._malloc(bytes.length + 1);
+      this.raw.HEAPU8.set(bytes, p);
+      this.raw.HEAPU8[p + bytes.length] = 0;
+      this.names.set(name, p);
+    }
+    return p;
+  }
+
+  private reserve(bytes: number): number {
+    if (bytes > this.scratchSize) {
+      if (this.scratch !== 0) this.raw._free(this.scratch);
+      this.scratchSize = Math.max(bytes, 2 * this.scratchSize, 4096);
+      this.scratch = this.raw._malloc(this.scratchSize);
+    }
+    return this.scratch;
+  }
+
+  /** Writes `s` as UTF-8 into the scratch buffer; returns its length in bytes. */
+  private encode(s: string): number {
+    const n = s.length;
+    const p = this.reserve(n * 3 + 1);
+    const heap = this.raw.HEAPU8;
+    if (n < 64) {
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        heap[p + i] = c;
+      }
+      if (i === n) return n;
+    }
+    return ENCODER.encodeInto(s, heap.subarray(p, p + n * 3 + 1)).written;
+  }
+
+  pushString(s: string): void {
+    const len = this.encode(s);
+    this.raw._lua_pushlstring(this.L, this.scratch, len);
+  }
+
+  /** A whole number within the 64-bit range becomes a Lua integer (LuaJIT prints it without `.0`). */
+  pushNumber(n: number): void {
+    if (Number.isInteger(n) && Math.abs(n) < 9.2e18) this.raw._lua_pushinteger(this.L, BigInt(n));
+    else this.raw._lua_pushnumber(this.L, n);
+  }
+
+  /** The string at `idx` (the value must be a string: lua_tolstring converts numbers in place). */
+  toStr(idx: number): string {
+    const p = this.raw._lua_tolstring(this.L, idx, this.cell);
+    const len = this.raw.HEAPU32[this.cell >> 2]!;
+    const heap = this.raw.HEAPU8;
+    if (len < 32) {
+      let s = '';
+      for (let i = 0; i < len; i++) {
+        const c = heap[p + i]!;
+        if (c >= 0x80) return DECODER.decode(heap.subarray(p, p + len));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return DECODER.decode(heap.subarray(p, p + len));
+  }
+
+  /** Any value as text (errors: Lua's message, or its type when it is not a string). */
+  describe(idx: number): string {
+    const t = this.raw._lua_type(this.L, idx);
+    if (t === LuaT.string || t === LuaT.number) {
+      this.raw._lua_pushvalue(this.L, idx);
+      const s = this.toStr(-1);
+      this.raw._lua_settop(this.L, -2);
+      return s;
+    }
+    return `(error object is a ${['nil', 'boolean', 'userdata', 'number', 'string', 'table', 'function', 'userdata', 'thread'][t] ?? 'value'})`;
+  }
+
+  /** The number at `idx` (0 when it is neither a number nor a numeric string, as lua_tonumber). */
+  toNumber(idx: number): number {
+    if (this.raw._lua_isinteger(this.L, idx)) return Number(this.raw._lua_tointegerx(this.L, idx, 0));
+    return this.raw._lua_tonumberx(this.L, idx, 0);
+  }
+
+  /** LuaJIT's lua_tointeger: numbers (and numeric strings) truncated toward zero, anything else 0. */
+  toIntegerLuaJit(idx: number): number {
+    const n = this.toNumber(idx);
+    return Number.isFinite(n) ? Math.trunc(n) : 0;
+  }
+
+  /** Compiles `code` as a chunk named `chunkname`; pushes the function. Returns Lua's message on failure. */
+  load(code: string, chunkname: string): string | undefined {
+    const bytes = ENCODER.encode(code);
+    const p = this.raw._malloc(bytes.length + 1);
+    try {
+      this.raw.HEAPU8.set(bytes, p);
+      const name = this.cstr(chunkname);
+      if (this.raw._luaL_loadbufferx(this.L, p, bytes.length, name, 0) === 0) return undefined;
+      const message = this.describe(-1);
+      this.raw._lua_settop(this.L, -2);
+      return message;
+    } finally {
+      this.raw._free(p);
+    }
+  }
+
+  /** lua_pcall: on failure pops the error and returns its message. */
+  pcall(nargs: number, nresults: number): string | undefined {
+    if (this.raw._lua_pcallk(this.L, nargs, nresults, 0, 0, 0) === 0) return undefined;
+    const message = this.describe(-1);
+    this.raw._lua_settop(this.L, -2);
+    return message;
+  }
+
+  /** Loads and runs `code`, leaving its results on the stack; returns Lua's message on failure. */
+  run(code: string, chunkname: string): string | undefined {
+    return this.load(code, chunkname) ?? this.pcall(0, LUA_MULTRET);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.raw._lua_close(this.L);
+    for (const p of this.names.values()) this.raw._free(p);
+    if (this.scratch !== 0) this.raw._free(this.scratch);
+    this.raw._free(this.cell);
+  }
+}

@@ -51,7 +51,8 @@ export class LuaFilter implements FilterRuntime {
   private readonly call: number;
   private readonly nargs: number;
   private readonly nresults: number;
-  private readonly chunk: string;
+  /** What Fluent Bit's messages call the script: its path, or "(null)" for inline code. */
+  private readonly scriptName: string;
   private stopped = false;
 
   private constructor(
@@ -59,7 +60,7 @@ export class LuaFilter implements FilterRuntime {
     private readonly options: LuaOptions,
     private readonly ctx: FilterContext,
     nparams: number,
-    chunk: string,
+    scriptName: string,
   ) {
     this.values = new LuaValues(vm, {
       intKeys: options.type_int_key ?? [],
@@ -70,7 +71,7 @@ export class LuaFilter implements FilterRuntime {
     // get_callback_args: 5 parameters (tag, timestamp, group, metadata, record) or else 3.
     this.nargs = nparams >= 5 ? 5 : 3;
     this.nresults = this.nargs === 5 ? 4 : 3;
-    this.chunk = chunk;
+    this.scriptName = scriptName;
   }
 
   /** cb_lua_pre_run and cb_lua_init: what fails there stops the agent at start. */
@@ -89,7 +90,7 @@ export class LuaFilter implements FilterRuntime {
       if (!where.ok) throw fail('script', where.message);
       source = readFileSync(where.path, 'utf8');
       // luaL_loadfile names the chunk "@path": messages read "path:line: ...".
-      chunk = `@${options.script}`;
+      chunk = `@${where.name}`;
       key = 'script';
     }
     if (options.call === undefined) throw fail('call', "function name defined by 'call' is not set");
@@ -112,7 +113,7 @@ export class LuaFilter implements FilterRuntime {
       if (r._lua_getglobal(L, vm.cstr(options.call)) !== LuaT.function) throw fail('call', `function ${options.call} is not found`);
       r._lua_settop(L, 0);
       const n = callbackParams(vm, options.call);
-      return new LuaFilter(vm, options, ctx, n, chunk);
+      return new LuaFilter(vm, options, ctx, n, key === 'code' ? '(null)' : chunk.slice(1));
     } catch (err) {
       vm.close();
       throw err;
@@ -153,16 +154,19 @@ export class LuaFilter implements FilterRuntime {
       if (error !== undefined) return { kind: 'untouched', reason: `error code 2: ${error}` };
       const codeAt = base + 1;
       const code = vm.toIntegerLuaJit(codeAt);
-      const time = this.returnedTime(codeAt + 1, event.time);
+      const time = this.returnedTime(codeAt + 1);
+      // With time_as_table, a timestamp that is not a table stays on Fluent Bit's Lua stack and is
+      // read in place of what comes after it: the record (3 arguments) or the metadata (5).
+      const recordAt = time === undefined ? codeAt + (this.nargs === 5 ? 2 : 1) : base + this.nresults;
       if (code === -1) return { kind: 'events', events: [] };
       if (code !== 1 && code !== 2) {
         if (code !== 0) this.ctx.log.error(`unexpected Lua script return code ${code}, original record will be kept.`);
         return { kind: 'events', events: [event] };
       }
-      const value = this.values.read(base + this.nresults, event.record);
+      const value = this.values.read(recordAt, event.record);
       const records = recordsOf(value);
-      if (records === undefined) return { kind: 'untouched', reason: `invalid table returned at ${this.options.call}(), ${this.chunk}` };
-      const t = code === 1 ? time : event.time;
+      if (records === undefined) return { kind: 'untouched', reason: `invalid table returned at ${this.options.call}(), ${this.scriptName}` };
+      const t = code === 1 ? (time ?? event.time) : event.time;
       return { kind: 'events', events: records.map((record) => ({ time: t, record })) };
     } finally {
       r._lua_settop(L, base);
@@ -187,8 +191,11 @@ export class LuaFilter implements FilterRuntime {
     r._lua_rawset(vm.L, -3);
   }
 
-  /** The time code 1 gives the record: from the returned number, or the returned {sec, nsec}. */
-  private returnedTime(idx: number, original: Nanos): Nanos {
+  /**
+   * The time code 1 gives the record: from the returned number, or the returned {sec, nsec};
+   * undefined when time_as_table gets something else (logged; the original time stays).
+   */
+  private returnedTime(idx: number): Nanos | undefined {
     const vm = this.vm;
     const r = vm.raw;
     if (!this.options.time_as_table) {
@@ -197,7 +204,7 @@ export class LuaFilter implements FilterRuntime {
     }
     if (r._lua_type(vm.L, idx) !== LuaT.table) {
       this.ctx.log.error('invalid lua timestamp type returned');
-      return original;
+      return undefined;
     }
     r._lua_getfield(vm.L, idx, vm.cstr('sec'));
     const sec = vm.toIntegerLuaJit(-1);

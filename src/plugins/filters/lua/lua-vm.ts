@@ -73,7 +73,8 @@ export class LuaVm {
   }
 
   static async create(): Promise<LuaVm> {
-    const wasm = await LuaWasm.initialize();
+    // os.getenv reads the module's environment: give it the process's (Fluent Bit scripts read settings there).
+    const wasm = await LuaWasm.initialize(undefined, { ...process.env });
     return new LuaVm(wasm.module as unknown as RawLua);
   }
 

@@ -34,7 +34,8 @@ export const LUA_OPTIONS = {
 /** The typed options the `lua` runtime receives (common keys included). */
 export type LuaOptions = OptionsOfTable<'filter', typeof LUA_OPTIONS>;
 
-export type ScriptLocation = { readonly ok: true; readonly path: string } | { readonly ok: false; readonly message: string; readonly hint?: string };
+/** `path`: the file to read; `name`: the path as Fluent Bit names it (the chunk name of Lua's messages). */
+export type ScriptLocation = { readonly ok: true; readonly path: string; readonly name: string } | { readonly ok: false; readonly message: string; readonly hint?: string };
 
 /**
  * lua_config.c: the script path as given (relative to the working directory); when it does not
@@ -59,7 +60,7 @@ export function locateScript(script: string, configDir: string | undefined, cwd 
     };
   }
   if (statSync(resolved).isDirectory()) return { ok: false, message: `cannot load script '${script}': it is a directory` };
-  return { ok: true, path: resolved };
+  return { ok: true, path: resolved, name: path };
 }
 
 /** What lua_config_create refuses before loading the script (Fluent Bit stops at start). */
@@ -67,10 +68,10 @@ export function checkLua(options: LuaOptions, ctx: CheckContext): void {
   if (options.code === undefined) {
     if (options.script === undefined) {
       ctx.report('missing-required', 'lua needs Script (a file) or Code (inline source): no script path defined', { hint: 'Fluent Bit refuses to start this filter' });
-      return;
+    } else {
+      const where = locateScript(options.script, ctx.configDir);
+      if (!where.ok) ctx.report('include-not-found', where.message, { key: 'script', hint: where.hint ?? 'Fluent Bit refuses to start this filter' });
     }
-    const where = locateScript(options.script, ctx.configDir);
-    if (!where.ok) ctx.report('include-not-found', where.message, { key: 'script', hint: where.hint ?? 'Fluent Bit refuses to start this filter' });
   } else if (options.script !== undefined) {
     ctx.report('invalid-value', 'Code and Script are both set: Fluent Bit runs Code and ignores Script', { key: 'script', severity: 'warning' });
   }

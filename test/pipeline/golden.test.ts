@@ -30,6 +30,10 @@ type Step =
   | { restart: true };
 
 interface CaseSpec {
+  /** Which Fluent Bit release (and how) produced expected.jsonl. */
+  recordedWith?: string;
+  /** For the recorder (scripts/record-fluent-bit-golden.mjs): records not as written in the input compare as key sets. */
+  rebuiltKeyOrder?: 'any';
   steps?: Step[];
   /** Compare event times too (as `sec.nsec` strings). */
   compareTime?: boolean;

@@ -70,6 +70,13 @@ describe('lua filter', () => {
     );
   });
 
+  it('carries strings of several megabytes both ways (the wasm memory grows under the string buffer)', () => {
+    const big = `${'é'.repeat(3_000_000)}end`;
+    const out = identity.filter.filter('t', [ev({ big, small: 'x' })]) as LogEvent[];
+    expect(out[0]!.record['big']).toBe(big);
+    expect(out[0]!.record['small']).toBe('x');
+  });
+
   it('converts the time to a double and back as flb_time_to_double / flb_time_from_double (nanoseconds truncated)', () => {
     expect(timeToDouble(T)).toBe(1709287200.1234567);
     expect(timeFromDouble(timeToDouble(T))).toBe(1_709_287_200_123_456_716n);

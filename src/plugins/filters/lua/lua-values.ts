@@ -17,7 +17,7 @@
  * are seeded); logferry gives the keys of the record that was passed in, in their order, then the
  * new keys in sorted order, so that its output is the same on every run.
  */
-import { LuaT, type LuaVm } from './lua-vm.js';
+import { bigintOf, LuaT, type LuaVm } from './lua-vm.js';
 
 /** flb_lua.h FLB_LUA_L2C_TYPE_ARRAY and FLB_LUA_L2C_TYPE_MAP. */
 const TYPE_ARRAY = 1;
@@ -104,7 +104,7 @@ export class LuaValues {
       r._lua_createtable(L, value.length, 0);
       for (let i = 0; i < value.length; i++) {
         this.push(value[i]);
-        r._lua_rawseti(L, -2, BigInt(i + 1));
+        r._lua_rawseti(L, -2, bigintOf(i + 1));
       }
       r._lua_pushvalue(L, this.arrayMeta);
     } else {
@@ -175,7 +175,7 @@ export class LuaValues {
     const out: unknown[] = [];
     r._lua_checkstack(L, 4);
     for (let i = 1; i <= len; i++) {
-      r._lua_rawgeti(L, idx, BigInt(i));
+      r._lua_rawgeti(L, idx, bigintOf(i));
       const v = this.read(r._lua_gettop(L), hints?.[i - 1]);
       out.push(v === UNSERIALIZABLE ? null : v);
       r._lua_settop(L, -2);

@@ -53,7 +53,46 @@ export const LuaT = { none: -1, nil: 0, boolean: 1, lightuserdata: 2, number: 3,
 export const LUA_REGISTRYINDEX = -1001000;
 const LUA_MULTRET = -1;
 const ENCODER = new TextEncoder();
-const DECODER = new TextDecoder();
+
+/** BigInts of small whole numbers, made once (array indexes, counters): a BigInt per push is garbage. */
+const SMALL_BIGINTS = Array.from({ length: 4096 }, (_, i) => BigInt(i));
+
+export function bigintOf(n: number): bigint {
+  return n >= 0 && n < 4096 ? SMALL_BIGINTS[n]! : BigInt(n);
+}
+
+/** Instantiations one at a time: each swaps WebAssembly.instantiate for the time it takes. */
+let initChain: Promise<unknown> = Promise.resolve();
+
+/**
+ * A new Lua module. wasmoon's module wraps every export in a function that builds its assertion
+ * messages on each call (5x the cost of the call itself): the exports are taken from the instance
+ * as it is created, and the wrapped ones serve only if that fails.
+ */
+async function instantiate(): Promise<RawLua> {
+  const wasm = (globalThis as unknown as { WebAssembly: { instantiate: (...args: unknown[]) => Promise<unknown> } }).WebAssembly;
+  const original = wasm.instantiate;
+  let exports: Record<string, unknown> | undefined;
+  wasm.instantiate = async (...args: unknown[]): Promise<unknown> => {
+    const result = (await original.apply(wasm, args)) as { instance?: { exports: Record<string, unknown> }; exports?: Record<string, unknown> };
+    const found = result.instance?.exports ?? result.exports;
+    if (found && typeof found['luaL_newstate'] === 'function') exports = found;
+    return result;
+  };
+  let module: RawLua;
+  try {
+    // os.getenv reads the module's environment: give it the process's (Fluent Bit scripts read settings there).
+    module = (await LuaWasm.initialize(undefined, { ...process.env })).module as unknown as RawLua;
+  } finally {
+    wasm.instantiate = original;
+  }
+  if (exports === undefined) return module;
+  const raw: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(exports)) if (typeof value === 'function') raw[`_${name}`] = value;
+  Object.defineProperty(raw, 'HEAPU8', { get: () => module.HEAPU8 });
+  Object.defineProperty(raw, 'HEAPU32', { get: () => module.HEAPU32 });
+  return raw as unknown as RawLua;
+}
 
 export class LuaVm {
   /** The Lua state (lua_State *). */
@@ -65,17 +104,26 @@ export class LuaVm {
   /** NUL-terminated names kept in the heap (globals, fields), by name. */
   private readonly names = new Map<string, number>();
   private closed = false;
+  /** A Buffer over the wasm memory (remade when the memory grows): UTF-8 both ways without views. */
+  private heapBuffer: Buffer;
 
   private constructor(readonly raw: RawLua) {
     this.L = raw._luaL_newstate();
     raw._luaL_openlibs(this.L);
     this.cell = raw._malloc(8);
+    this.heapBuffer = Buffer.from(raw.HEAPU8.buffer);
+  }
+
+  private heap(): Buffer {
+    // A grown memory detaches the old ArrayBuffer: views over it read as empty.
+    if (this.heapBuffer.length === 0) this.heapBuffer = Buffer.from(this.raw.HEAPU8.buffer);
+    return this.heapBuffer;
   }
 
   static async create(): Promise<LuaVm> {
-    // os.getenv reads the module's environment: give it the process's (Fluent Bit scripts read settings there).
-    const wasm = await LuaWasm.initialize(undefined, { ...process.env });
-    return new LuaVm(wasm.module as unknown as RawLua);
+    const next = initChain.then(instantiate);
+    initChain = next.catch(() => undefined);
+    return new LuaVm(await next);
   }
 
   /** A NUL-terminated copy of `name` in the wasm heap, kept for the life of the state. */
@@ -104,17 +152,7 @@ export class LuaVm {
   private encode(s: string): number {
     const n = s.length;
     const p = this.reserve(n * 3 + 1);
-    const heap = this.raw.HEAPU8;
-    if (n < 64) {
-      let i = 0;
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        heap[p + i] = c;
-      }
-      if (i === n) return n;
-    }
-    return ENCODER.encodeInto(s, heap.subarray(p, p + n * 3 + 1)).written;
+    return this.heap().write(s, p, n * 3 + 1, 'utf8');
   }
 
   pushString(s: string): void {
@@ -124,25 +162,16 @@ export class LuaVm {
 
   /** A whole number within the 64-bit range becomes a Lua integer (LuaJIT prints it without `.0`). */
   pushNumber(n: number): void {
-    if (Number.isInteger(n) && Math.abs(n) < 9.2e18) this.raw._lua_pushinteger(this.L, BigInt(n));
+    if (Number.isInteger(n) && Math.abs(n) < 9.2e18) this.raw._lua_pushinteger(this.L, bigintOf(n));
     else this.raw._lua_pushnumber(this.L, n);
   }
 
   /** The string at `idx` (the value must be a string: lua_tolstring converts numbers in place). */
   toStr(idx: number): string {
     const p = this.raw._lua_tolstring(this.L, idx, this.cell);
-    const len = this.raw.HEAPU32[this.cell >> 2]!;
-    const heap = this.raw.HEAPU8;
-    if (len < 32) {
-      let s = '';
-      for (let i = 0; i < len; i++) {
-        const c = heap[p + i]!;
-        if (c >= 0x80) return DECODER.decode(heap.subarray(p, p + len));
-        s += String.fromCharCode(c);
-      }
-      return s;
-    }
-    return DECODER.decode(heap.subarray(p, p + len));
+    const heap = this.heap();
+    const len = heap.readUInt32LE(this.cell);
+    return heap.toString('utf8', p, p + len);
   }
 
   /** Any value as text (errors: Lua's message, or its type when it is not a string). */

@@ -124,7 +124,13 @@ export class LuaFilter implements FilterRuntime {
     if (this.stopped || events.length === 0) return events;
     const out: LogEvent[] = [];
     for (const event of events) {
-      const outcome = this.one(tag, event);
+      let outcome: Outcome;
+      try {
+        outcome = this.one(tag, event);
+      } catch (err) {
+        // The VM itself failed (out of memory in the wasm heap): nothing is lost, as for a Lua error.
+        outcome = { kind: 'untouched', reason: `Lua VM failure: ${(err as Error).message}` };
+      }
       if (outcome.kind === 'untouched') {
         this.ctx.counters.add('errors');
         this.ctx.log.error(`${outcome.reason}; the ${events.length} record${events.length === 1 ? '' : 's'} of this batch pass unchanged`);

@@ -121,13 +121,23 @@ describe('lua filter', () => {
     await filter.stop?.();
   });
 
+  // Expected values: what Fluent Bit 4.2.8's LuaJIT (/work/fb-src/build/bin/luajit) prints for the same expressions.
   it('bridges LuaJIT names (unpack, table.getn, bit) and prints whole numbers as LuaJIT does', async () => {
     const { filter } = await luaFilter([
-      'code function cb(t, ts, r) local a, b = unpack({1, 2}) r.sum = a + b r.n = table.getn({1, 2, 3}) r.band = bit.band(0xff, 0x0f) r.bnot = bit.bnot(0) r.ts = tostring(ts) r.count = tostring(r.count) return 2, ts, r end',
+      'code function cb(t, ts, r) local a, b = unpack({1, 2}) r.sum = a + b r.n = table.getn({1, 2, 3}) r.band = bit.band(0xff, 0x0f) r.bnot = bit.bnot(0) r.ts = tostring(ts) r.count = tostring(r.count) r.bits = table.concat({bit.tohex(255), bit.rshift(-1, 28), bit.arshift(-256, 4), bit.lshift(1, 31), bit.tobit(2^32 + 5)}, " ") return 2, ts, r end',
       'call cb',
     ]);
     const out = filter.filter('t', [ev({ count: 3 }, 1_700_000_000_000_000_000n)]) as LogEvent[];
-    expect(out[0]!.record).toEqual({ count: '3', sum: 3, n: 3, band: 15, bnot: -1, ts: '1700000000' });
+    expect(out[0]!.record).toEqual({ count: '3', sum: 3, n: 3, band: 15, bnot: -1, ts: '1700000000', bits: '000000ff 15 -16 -2147483648 5' });
+    await filter.stop?.();
+  });
+
+  it('formats floats as LuaJIT does in tostring and string.format (%s, and %d truncating)', async () => {
+    const { filter } = await luaFilter([
+      "code function cb(t, ts, r) r.a = tostring(10 / 2) r.b = string.format('%s|%d|%5.1f|%x|%%', 10 / 4 * 2, 7.9, 2.25, 255.0) r.c = tostring(0.1) r.d = tostring(2^63) r.e = tostring(-7) return 2, ts, r end",
+      'call cb',
+    ]);
+    expect((filter.filter('t', [ev({})]) as LogEvent[])[0]!.record).toEqual({ a: '5', b: '5|7|  2.2|ff|%', c: '0.1', d: '9.2233720368548e+18', e: '-7' });
     await filter.stop?.();
   });
 

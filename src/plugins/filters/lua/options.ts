@@ -24,7 +24,7 @@ export const LUA_OPTIONS = {
   protected_mode: unsupportedWhen(opt.bool({ default: 'true', doc: 'Call the function in protected mode: a Lua error leaves the records as they were instead of crashing' }), {
     when: (v) => !v,
     values: 'Off',
-    reason: 'logferry always calls the function in protected mode: a Lua error is logged and counted and the records pass unchanged (Fluent Bit aborts the process)',
+    reason: 'logferry always calls the function in protected mode; a Lua error is logged and counted and its batch passes unchanged, where Fluent Bit without protection aborts the process',
     severity: 'warning',
   }),
   time_as_table: opt.bool({ default: 'false', doc: 'Pass the timestamp as a table {sec = ..., nsec = ...} instead of a number of seconds' }),

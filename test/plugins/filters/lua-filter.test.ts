@@ -166,10 +166,20 @@ describe('lua filter at start (where Fluent Bit refuses to start)', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
+  it('validate: a Lua syntax error is an error at the Script or Code line with Lua\'s message (the script is compiled, not run)', () => {
+    const script = tempFile('broken.lua', 'os.exit(3)\nfunction cb(t, ts, r)\n  return 0, ts r\nend\n');
+    const inFile = validateClassic('/nowhere/fluent-bit.conf', { text: conf([`script ${script}`, 'call cb']) }).diagnostics;
+    expect(inFile.map((d) => [d.severity, d.line, d.message])).toContainEqual(['error', 7, `error loading script: ${script}:3: 'end' expected (to close 'function' at line 2) near 'r'`]);
+    const inline = validateClassic('/nowhere/fluent-bit.conf', { text: conf(['call cb', 'code function cb(t, ts, r) return 0 ts, r end']) }).diagnostics;
+    expect(inline.map((d) => [d.line, d.message])).toContainEqual([8, `error loading script: [string "fluentbit.lua"]:1: 'end' expected near 'ts'`]);
+  });
+
   it('run: a Lua syntax error, an error while the chunk runs, a missing function: the agent does not start, the message names the line', async () => {
-    const script = tempFile('broken.lua', 'function cb(t, ts, r)\n  return 0, ts r\nend\n');
-    const start = async (lines: readonly string[]) => {
+    const script = tempFile('broken.lua', 'function cb(t, ts, r)\n  return 0, ts, r\nend\n');
+    const start = async (lines: readonly string[], breakScript = false) => {
       const run = capture(planFrom(`[INPUT]\n    Name lib\n\n${filterSection('lua', lines)}[OUTPUT]\n    Name lib\n    Match *\n`));
+      // Broken after validation: what `run` does when the file changed since.
+      if (breakScript) writeFileSync(script, 'function cb(t, ts, r)\n  return 0, ts r\nend\n');
       try {
         await run.pipeline.start();
         return 'started';
@@ -179,7 +189,7 @@ describe('lua filter at start (where Fluent Bit refuses to start)', () => {
         await run.pipeline.stop();
       }
     };
-    expect(await start([`script ${script}`, 'call cb'])).toMatch(new RegExp(`inline\\.conf:7: \\[FILTER\\] lua \\(lua\\.0\\): error loading script: ${script.replace(/[.]/g, '\\.')}:2: .*near 'r'`));
+    expect(await start([`script ${script}`, 'call cb'], true)).toMatch(new RegExp(`inline\\.conf:7: \\[FILTER\\] lua \\(lua\\.0\\): error loading script: ${script.replace(/[.]/g, '\\.')}:2: .*near 'r'`));
     expect(await start(['code error("at load")', 'call cb'])).toMatch(/inline\.conf:7: .*invalid lua content: \[string "fluentbit\.lua"\]:1: at load/);
     expect(await start(['code function other() end', 'call cb'])).toMatch(/inline\.conf:8: .*function cb is not found/);
   });

@@ -1,9 +1,10 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { CheckContext, OptionsOfTable } from '../../../options/define.js';
 import { opt, unsupportedWhen } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
 import { splitFlb } from '../../../options/tokenize.js';
+import { luaSyntaxError } from './syntax-check.js';
 
 /** flb_lua.h FLB_LUA_L2C_TYPES_NUM_MAX: `type_int_key`/`type_array_key` are split at most this many times. */
 const L2C_TYPES_NUM_MAX = 16;
@@ -63,7 +64,17 @@ export function locateScript(script: string, configDir: string | undefined, cwd 
   return { ok: true, path: resolved, name: path };
 }
 
-/** What lua_config_create refuses before loading the script (Fluent Bit stops at start). */
+/** A script that does not compile (cb_lua_pre_run loads it without running it, and stops at start). */
+function checkSyntax(source: string, chunkname: string, key: string, ctx: CheckContext): void {
+  const message = luaSyntaxError(source, chunkname);
+  if (message === undefined) return;
+  ctx.report('invalid-value', `error loading script: ${message}`, {
+    key,
+    hint: 'Fluent Bit refuses to start this filter (checked with Lua 5.4; LuaJIT reads the same syntax, without 5.4 additions such as // and the bitwise operators)',
+  });
+}
+
+/** What lua_config_create and cb_lua_pre_run refuse (Fluent Bit stops at start). */
 export function checkLua(options: LuaOptions, ctx: CheckContext): void {
   if (options.code === undefined) {
     if (options.script === undefined) {
@@ -71,9 +82,11 @@ export function checkLua(options: LuaOptions, ctx: CheckContext): void {
     } else {
       const where = locateScript(options.script, ctx.configDir);
       if (!where.ok) ctx.report('include-not-found', where.message, { key: 'script', hint: where.hint ?? 'Fluent Bit refuses to start this filter' });
+      else checkSyntax(readFileSync(where.path, 'utf8'), `@${where.name}`, 'script', ctx);
     }
-  } else if (options.script !== undefined) {
-    ctx.report('invalid-value', 'Code and Script are both set: Fluent Bit runs Code and ignores Script', { key: 'script', severity: 'warning' });
+  } else {
+    if (options.script !== undefined) ctx.report('invalid-value', 'Code and Script are both set: Fluent Bit runs Code and ignores Script', { key: 'script', severity: 'warning' });
+    checkSyntax(options.code, 'fluentbit.lua', 'code', ctx);
   }
   if (options.call === undefined) {
     ctx.report('missing-required', "lua needs Call, the name of the function to call: function name defined by 'call' is not set", {

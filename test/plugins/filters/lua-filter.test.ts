@@ -96,6 +96,9 @@ describe('lua filter', () => {
       [{ c: 1, b: 2, a: 3, nested: { y: 1, x: 2 } }],
     );
     expect(JSON.stringify(records)).toBe('[{"c":1,"a":3,"nested":{"y":1,"x":2,"z":0},"alpha":2,"zeta":1}]');
+    // Records split from one take its key order too.
+    const split = await runFilters(filterSection('lua', ['code function cb(t, ts, r) return 1, ts, {{b = 1, z = 0, a = 2}, r} end', 'call cb']), [{ c: 1, b: 2, a: 3 }]);
+    expect(JSON.stringify(split.records)).toBe('[{"b":1,"a":2,"z":0},{"c":1,"b":2,"a":3}]');
   });
 
   it('a Lua error leaves the whole batch as it came (records dropped before it included), logged with the chunk and line, counted', async () => {

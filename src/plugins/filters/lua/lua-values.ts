@@ -166,17 +166,22 @@ export class LuaValues {
     return type;
   }
 
-  /** 1..#t of the table at `idx` (lua_objlen), as lua_toarray_msgpack packs it. */
+  /**
+   * 1..#t of the table at `idx` (lua_objlen), as lua_toarray_msgpack packs it. Elements take their
+   * key order from the array passed in at this place, or, when a map was (records split from one
+   * record), from that map.
+   */
   private readArray(idx: number, order: unknown): unknown[] {
     const r = this.vm.raw;
     const L = this.vm.L;
     const len = r._lua_rawlen(L, idx);
     const hints = Array.isArray(order) ? order : undefined;
+    const shared = hints === undefined ? order : undefined;
     const out: unknown[] = [];
     r._lua_checkstack(L, 4);
     for (let i = 1; i <= len; i++) {
       r._lua_rawgeti(L, idx, bigintOf(i));
-      const v = this.read(r._lua_gettop(L), hints?.[i - 1]);
+      const v = this.read(r._lua_gettop(L), hints ? hints[i - 1] : shared);
       out.push(v === UNSERIALIZABLE ? null : v);
       r._lua_settop(L, -2);
     }
@@ -204,7 +209,7 @@ export class LuaValues {
       const vt = r._lua_type(L, top);
       if (typed && typeof key === 'string' && vt === LuaT.number && matchesPrefix(conv.intKeys, key)) value = Math.trunc(vm.toNumber(top));
       else if (typed && typeof key === 'string' && vt === LuaT.table && matchesPrefix(conv.arrayKeys, key)) value = this.readArray(top, hints?.[key]);
-      else value = this.read(top, typeof key === 'string' ? hints?.[key] : undefined);
+      else value = this.read(top, typeof key === 'string' ? hints?.[key] : hints);
       keys.push(key);
       values.push(value);
       r._lua_settop(L, -2);

@@ -112,9 +112,11 @@ describe.skipIf(!enabled)('the npm package, packed and installed', () => {
   });
 
   it('run starts a lua filter (wasmoon, outside the bundle, finds its glue.wasm)', () => {
+    writeFileSync(join(project, 'one.log'), '{"m":1}\n');
     writeFileSync(
       join(project, 'lua.conf'),
-      '[INPUT]\n    Name    dummy\n    Samples 1\n\n[FILTER]\n    Name  lua\n    Match *\n    call  cb\n    code  function cb(t, ts, r) r.lua = _VERSION return 2, ts, r end\n\n[OUTPUT]\n    Name   stdout\n    Match  *\n    Format json_lines\n',
+      `[INPUT]\n    Name           tail\n    Path           ${join(project, 'one.log')}\n    Read_from_Head On\n    Exit_On_Eof    On\n\n` +
+        '[FILTER]\n    Name  lua\n    Match *\n    call  cb\n    code  function cb(t, ts, r) r.lua = _VERSION return 2, ts, r end\n\n[OUTPUT]\n    Name   stdout\n    Match  *\n    Format json_lines\n',
     );
     expect(ok(exec('npx', ['--no', 'logferry', 'run', '-c', 'lua.conf'], project))).toContain('"lua":"Lua 5.4"');
   });

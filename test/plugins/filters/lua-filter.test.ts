@@ -174,7 +174,7 @@ describe('lua filter at start (where Fluent Bit refuses to start)', () => {
     const inFile = validateClassic('/nowhere/fluent-bit.conf', { text: conf([`script ${script}`, 'call cb']) }).diagnostics;
     expect(inFile.map((d) => [d.severity, d.line, d.message])).toContainEqual(['error', 7, `error loading script: ${script}:3: 'end' expected (to close 'function' at line 2) near 'r'`]);
     const inline = validateClassic('/nowhere/fluent-bit.conf', { text: conf(['call cb', 'code function cb(t, ts, r) return 0 ts, r end']) }).diagnostics;
-    expect(inline.map((d) => [d.line, d.message])).toContainEqual([8, `error loading script: [string "fluentbit.lua"]:1: 'end' expected near 'ts'`]);
+    expect(inline.map((d) => [d.line, d.message])).toContainEqual([8, `error loading buffer: [string "fluentbit.lua"]:1: 'end' expected near 'ts'`]);
   });
 
   it('run: a Lua syntax error, an error while the chunk runs, a missing function: the agent does not start, the message names the line', async () => {

@@ -106,7 +106,7 @@ export class LuaFilter implements FilterRuntime {
         r._lua_setglobal(L, vm.cstr('flb_null'));
       }
       const loadError = vm.load(source, chunk);
-      if (loadError !== undefined) throw fail(key, `error loading script: ${loadError}`);
+      if (loadError !== undefined) throw fail(key, `error loading ${key === 'code' ? 'buffer' : 'script'}: ${loadError}`);
       const runError = vm.pcall(0, 0);
       if (runError !== undefined) throw fail(key, `invalid lua content: ${runError}`);
       r._lua_settop(L, 0);

@@ -68,7 +68,8 @@ export function locateScript(script: string, configDir: string | undefined, cwd 
 function checkSyntax(source: string, chunkname: string, key: string, ctx: CheckContext): void {
   const message = luaSyntaxError(source, chunkname);
   if (message === undefined) return;
-  ctx.report('invalid-value', `error loading script: ${message}`, {
+  // flb_luajit_load_script / flb_luajit_load_buffer say "script" or "buffer".
+  ctx.report('invalid-value', `error loading ${key === 'code' ? 'buffer' : 'script'}: ${message}`, {
     key,
     hint: 'Fluent Bit refuses to start this filter (checked with Lua 5.4; LuaJIT reads the same syntax, without 5.4 additions such as // and the bitwise operators)',
   });

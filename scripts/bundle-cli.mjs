@@ -18,9 +18,10 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  // Small pure-JS dependencies are bundled too; the AWS SDK (loaded only by the AWS plugins) and the
-  // native SQLite binding stay external.
-  external: ['@aws-sdk/*', '@smithy/*', 'better-sqlite3'],
+  // Small pure-JS dependencies are bundled too; the AWS SDK (loaded only by the AWS plugins), the
+  // native SQLite binding and wasmoon (the lua filter's Lua VM: its glue finds glue.wasm next to
+  // itself, through __dirname) stay external.
+  external: ['@aws-sdk/*', '@smithy/*', 'better-sqlite3', 'wasmoon'],
   banner: { js: "import { createRequire as __logferryCreateRequire } from 'node:module'; const require = __logferryCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -320,6 +320,9 @@ const line = (i: number) => ({ log: `2024-05-01T10:00:00Z level=${i % 10 === 0 ?
 
 const GREP = '[FILTER]\n    Name  grep\n    Match *\n    Regex log level=(info|error)\n    Exclude stream ^stderr$\n';
 const MODIFY = '[FILTER]\n    Name  modify\n    Match *\n    Rename log message\n    Set    source api\n    Add    env prod\n    Copy   stream channel\n    Remove stream\n';
+// The same reshaping as MODIFY, in Lua (inline code: one call per record, the record converted both ways).
+const LUA =
+  '[FILTER]\n    Name  lua\n    Match *\n    call  reshape\n    code  function reshape(tag, ts, r) r.message = r.log r.log = nil r.source = "api" r.env = "prod" r.channel = r.stream r.stream = nil return 2, ts, r end\n';
 const RECORD_MODIFIER = '[FILTER]\n    Name       record_modifier\n    Match      *\n    Record     hostname ${HOSTNAME}\n    Record     cluster demo\n    Remove_key stream\n';
 
 const filterScenarios: Scenario[] = [
@@ -354,6 +357,8 @@ const filterScenarios: Scenario[] = [
   { name: 'filter-record-modifier', doc: 'record_modifier: two Record keys, Remove_key', kind: 'in-process', run: (ctx) => filterRun(ctx, 'filter-record-modifier', RECORD_MODIFIER, line, () => 'bench') },
   { name: 'filter-grep-alone', doc: "grep's filter() alone, no pipeline (steadier on a busy machine)", kind: 'in-process', run: (ctx) => filterAlone(ctx, 'filter-grep-alone', GREP, line) },
   { name: 'filter-modify-alone', doc: "modify's filter() alone", kind: 'in-process', run: (ctx) => filterAlone(ctx, 'filter-modify-alone', MODIFY, line) },
+  { name: 'filter-lua', doc: 'lua: the modify scenario\'s reshaping in a Lua function', kind: 'in-process', run: (ctx) => filterRun(ctx, 'filter-lua', LUA, line, () => 'bench') },
+  { name: 'filter-lua-alone', doc: "lua's filter() alone", kind: 'in-process', run: (ctx) => filterAlone(ctx, 'filter-lua-alone', LUA, line) },
   { name: 'filter-record-modifier-alone', doc: "record_modifier's filter() alone", kind: 'in-process', run: (ctx) => filterAlone(ctx, 'filter-record-modifier-alone', RECORD_MODIFIER, line) },
 ];
 

@@ -141,7 +141,7 @@ export const DIAGNOSTIC_CODES = {
   },
   'include-not-found': {
     severity: 'error',
-    doc: 'An @INCLUDE or Parsers_File path that does not exist, or a glob with no match.',
+    doc: 'An @INCLUDE, Parsers_File or lua Script path that does not exist, or a glob with no match.',
     fix: 'Fix the path: relative paths are tried from the working directory, then from the including file\'s directory.',
     example: { wrong: '@INCLUDE output-s3.conf', right: '@INCLUDE outputs/s3.conf' },
   },

@@ -23,6 +23,7 @@ export function pluginContext(instance: PlanInstance, plan: Plan, parts: Context
     host: parts.host,
     parsers: plan,
     service: plan.service,
+    configDir: plan.configDir,
     entries: instance.entries,
     isSet: (key) => instance.setKeys.has(key),
   };

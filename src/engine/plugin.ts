@@ -5,6 +5,7 @@
  * ok / retry / error. Buffering, routing, timers and retries belong to the engine.
  */
 import type { Plan, ServiceOptions } from '../config/plan/types.js';
+import type { Span } from '../diagnostics/diagnostic.js';
 import type { EventBatch, LogEvent } from './event.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
@@ -26,6 +27,8 @@ export type ParserLookup = Pick<Plan, 'parsers' | 'multilineParsers'>;
 export interface OptionEntry {
   readonly key: string;
   readonly value: unknown;
+  /** Where it is written (for errors a runtime finds at start, such as a Lua syntax error). */
+  readonly span?: Span;
 }
 
 /**
@@ -47,6 +50,8 @@ export interface PluginServices {
   readonly parsers: ParserLookup;
   /** The [SERVICE] options. */
   readonly service: ServiceOptions;
+  /** The main configuration file's directory (Fluent Bit's conf_path), when there is one. */
+  readonly configDir?: string | undefined;
 }
 
 /** The context of a runtime: its services, plus its own entries. */

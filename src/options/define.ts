@@ -19,6 +19,8 @@ export interface CheckContext {
   report(code: DiagnosticCode, message: string, options?: { key?: string; hint?: string; severity?: 'error' | 'warning' | 'info' }): void;
   /** True when the user wrote this key (as opposed to it having its default). */
   isSet(key: string): boolean;
+  /** The main configuration file's directory (Fluent Bit's conf_path), when there is one. */
+  readonly configDir?: string | undefined;
 }
 
 /** The runtime a plugin kind creates, and the context it gets (`T`: the plugin's options table). */

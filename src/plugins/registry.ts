@@ -11,6 +11,7 @@ import httpInput from './inputs/http/index.js';
 import aws from './filters/aws/index.js';
 import grep from './filters/grep/index.js';
 import kubernetes from './filters/kubernetes/index.js';
+import lua from './filters/lua/index.js';
 import modify from './filters/modify/index.js';
 import multiline from './filters/multiline/index.js';
 import nest from './filters/nest/index.js';
@@ -59,6 +60,7 @@ export const PLUGINS: readonly PluginDefinition[] = [
   rewriteTag,
   throttle,
   multiline,
+  lua,
   aws,
   cloudwatchLogs,
   kinesisFirehose,

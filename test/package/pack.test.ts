@@ -111,6 +111,16 @@ describe.skipIf(!enabled)('the npm package, packed and installed', () => {
     expect(JSON.parse(ok(exec('node', ['-e', cjs], project)))).toEqual(['function', 0]);
   });
 
+  it('run starts a lua filter (wasmoon, outside the bundle, finds its glue.wasm)', () => {
+    writeFileSync(join(project, 'one.log'), '{"m":1}\n');
+    writeFileSync(
+      join(project, 'lua.conf'),
+      `[INPUT]\n    Name           tail\n    Path           ${join(project, 'one.log')}\n    Read_from_Head On\n    Exit_On_Eof    On\n\n` +
+        '[FILTER]\n    Name  lua\n    Match *\n    call  cb\n    code  function cb(t, ts, r) r.lua = _VERSION return 2, ts, r end\n\n[OUTPUT]\n    Name   stdout\n    Match  *\n    Format json_lines\n',
+    );
+    expect(ok(exec('npx', ['--no', 'logferry', 'run', '-c', 'lua.conf'], project))).toContain('"lua":"Lua 5.4"');
+  });
+
   it('run with a tail DB and without better-sqlite3 names the key and how to install it; validate does not ask for it', () => {
     writeFileSync(join(project, 'app.log'), '');
     writeFileSync(join(project, 'db.conf'), `[INPUT]\n    Name tail\n    Path ${join(project, 'app.log')}\n    DB   ${join(project, 'pos.db')}\n\n[OUTPUT]\n    Name  stdout\n    Match *\n`);

@@ -19,7 +19,7 @@ describe('plugin registry compliance', () => {
     expect(names.sort()).toEqual(
       [
         'input:tail', 'input:systemd', 'input:dummy', 'input:lib', 'input:cpu', 'input:mem', 'input:forward', 'input:tcp', 'input:http',
-        'filter:kubernetes', 'filter:parser', 'filter:grep', 'filter:modify', 'filter:record_modifier', 'filter:nest', 'filter:rewrite_tag', 'filter:throttle', 'filter:multiline', 'filter:aws',
+        'filter:kubernetes', 'filter:parser', 'filter:grep', 'filter:modify', 'filter:record_modifier', 'filter:nest', 'filter:rewrite_tag', 'filter:throttle', 'filter:multiline', 'filter:lua', 'filter:aws',
         'output:cloudwatch_logs', 'output:kinesis_firehose', 'output:kinesis_streams', 'output:kinesis', 'output:firehose', 'output:cloudwatch', 'output:stdout', 'output:file', 'output:http', 'output:es', 'output:opensearch', 'output:forward', 'output:s3', 'output:null', 'output:lib',
       ].sort(),
     );

@@ -84,6 +84,7 @@ const FILTERS: Readonly<Record<string, Setup>> = {
   parser: { keys: () => ({ key_name: 'log', parser: 'compliance_json' }), service: (s) => `    Parsers_File ${join(s.dir, 'parsers.conf')}\n` },
   nest: { keys: () => ({ operation: 'nest', wildcard: 'message', nest_under: 'nested' }) },
   multiline: { keys: () => ({ 'multiline.parser': 'docker' }) },
+  lua: { keys: () => ({ code: 'function cb(tag, ts, record) record.lua = true return 2, ts, record end', call: 'cb' }) },
   rewrite_tag: { keys: () => ({ rule: '$message ^compliance compliance.rewritten false' }) },
   kubernetes: {
     keys: (s) => ({ kube_url: s.kube.url, kube_token_file: join(s.dir, 'kube-token') }),

@@ -67,7 +67,7 @@ export function buildPlan(config: LoadedConfig): BuildResult {
   const multilineParsers = buildMultilineParsers(parserSections, config, parsers, report);
 
   const instances: Record<PluginKind, PlanInstance[]> = { input: [], filter: [], output: [] };
-  const ctx: InstanceContext = { scope, parsers, multiline: multilineParsers, report, counters: new Map(), processorCounters: new Map() };
+  const ctx: InstanceContext = { scope, parsers, multiline: multilineParsers, report, counters: new Map(), processorCounters: new Map(), configDir: config.rootDir };
   for (const section of config.sections) {
     const kind = section.kind;
     if (kind !== 'input' && kind !== 'filter' && kind !== 'output') {
@@ -94,6 +94,7 @@ export function buildPlan(config: LoadedConfig): BuildResult {
   const plan: Plan = {
     main: config.main,
     files: config.files,
+    configDir: config.rootDir,
     service: service.values as unknown as ServiceOptions,
     inputs: instances.input as PlanInstance<'input'>[],
     filters: instances.filter as PlanInstance<'filter'>[],

@@ -27,6 +27,8 @@ export interface InstanceContext {
   readonly counters: Map<string, number>;
   /** The same for processors, which Fluent Bit numbers apart from the pipeline's filters. */
   readonly processorCounters: Map<string, number>;
+  /** The main configuration file's directory (Plan.configDir), for checks of files a plugin names. */
+  readonly configDir?: string;
 }
 
 /** One [INPUT], [FILTER] or [OUTPUT] section (or YAML pipeline item) with its processors. */
@@ -204,7 +206,7 @@ function interpretInstance(
     preset: new Map([['name', { value: named.name, entry: named.entry }]]),
   });
   if (definition) {
-    runCheck(definition, section, interpreted, ctx.report);
+    runCheck(definition, section, interpreted, ctx.report, ctx.configDir);
     checkReferences(definition.options, section, interpreted, ctx.parsers, ctx.multiline, ctx.report);
     reportUnsupportedValues(definition.options, interpreted.entries, where, ctx.report);
   }

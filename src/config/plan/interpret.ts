@@ -201,11 +201,11 @@ export function interpretSection(section: Section, opts: InterpretOptions): Inte
 }
 
 /** Runs a table's cross-key rules, only when every value parsed and required keys are present (no cascades). */
-export function runCheck(def: SectionDefinition | PluginDefinition, section: Section, interpreted: Interpreted, report: (d: Diagnostic) => void): void {
+export function runCheck(def: SectionDefinition | PluginDefinition, section: Section, interpreted: Interpreted, report: (d: Diagnostic) => void, configDir?: string): void {
   if (!def.check || interpreted.errors > 0) return;
   // A damaged section skips the missing-required report; its rules would read the missing value.
   if (Object.entries(def.options).some(([key, spec]) => spec.required && interpreted.values[key] === undefined)) return;
-  def.check(interpreted.values as never, checkContext(section, interpreted, def.options, report));
+  def.check(interpreted.values as never, { ...checkContext(section, interpreted, def.options, report), configDir });
 }
 
 /** A CheckContext reporting at the entry of a key (or the section header). */

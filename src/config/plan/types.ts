@@ -71,4 +71,9 @@ export interface Plan {
   readonly parsers: ReadonlyMap<string, ParserPlan>;
   /** Multiline parsers by lowercase name, built-ins included. */
   readonly multilineParsers: ReadonlyMap<string, MultilineParserPlan>;
+  /**
+   * The main configuration file's directory (Fluent Bit's conf_path): where plugins look up a
+   * relative file they name (a lua `script`) when it is not found from the working directory.
+   */
+  readonly configDir?: string;
 }

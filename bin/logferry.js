@@ -9,10 +9,8 @@ import { existsSync } from 'node:fs';
 // Node 20 has no compile cache and runs without it. bench/NOTES.md has the figures.
 module.enableCompileCache?.();
 
-// The AWS SDK writes a multi-line warning to stderr on Node 20 (its releases after January 2027
-// will need Node 22). The versions package-lock.json pins run on Node 20, and the agent's stderr
-// is its log: the warning stays off unless the variable is set.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The AWS SDK's warning that its releases after January 2027 need Node 22 is left on: Node 20 is
+// past its end of life, and a user on it should hear so (Node 22+ never shows it).
 
 // The bundled CLI starts faster (npm run build makes both); dist/cli is the unbundled fallback.
 const bundled = new URL('../dist/bundle/main.js', import.meta.url);

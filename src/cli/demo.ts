@@ -89,8 +89,6 @@ export async function demoCommand(args: string[], io: CommandIo, signals: NodeJS
   process.env['AWS_ACCESS_KEY_ID'] = 'AKIDLOGFERRYDEMO';
   process.env['AWS_SECRET_ACCESS_KEY'] = 'demo';
   delete process.env['AWS_SESSION_TOKEN'];
-  // The SDK's notice about its future Node 22 requirement is not about this demo.
-  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
   delete process.env['AWS_PROFILE'];
   // The aws filter of the host and dataplane pipelines reads instance metadata from aws-local's IMDS, not 169.254.169.254.
   process.env['AWS_EC2_METADATA_SERVICE_ENDPOINT'] = aws.endpoint;

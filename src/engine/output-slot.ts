@@ -3,6 +3,7 @@ import type { Chunk } from './chunk.js';
 import { ChunkBatch } from '../record/batch.js';
 import type { Logger } from './logger.js';
 import { flushScope, type Counters } from './metrics.js';
+import { availableCapacityPercent } from './monitor/delivery-metrics.js';
 import type { FlushAttempt, FlushResult, OutputRuntime } from './plugin.js';
 
 export interface RetryPolicy {
@@ -49,6 +50,8 @@ export interface SlotHooks<S extends ChunkSource> {
   done(chunk: Chunk<S, OutputSlot<S>>, slot: OutputSlot<S>, outcome: ChunkOutcome, reason?: string): void;
   /** A send attempt ended (the chunk may be put down again to free memory). */
   sent?(chunk: Chunk<S, OutputSlot<S>>): void;
+  /** The output delivered the chunk: `records` of it in all (those it sent in parts included). */
+  delivered?(chunk: Chunk<S, OutputSlot<S>>, slot: OutputSlot<S>, records: number): void;
 }
 
 /**
@@ -93,6 +96,11 @@ export class OutputSlot<S extends ChunkSource> {
 
   get name(): string {
     return this.instance.displayName;
+  }
+
+  /** Share of storage.total_limit_size its queued filesystem chunks leave free (100 without a limit). */
+  get availableCapacityPercent(): number {
+    return availableCapacityPercent(this.fsBytes, this.fsLimit);
   }
 
   /** Chunks queued, in flight, waiting for a retry or for an earlier chunk. */
@@ -232,6 +240,7 @@ export class OutputSlot<S extends ChunkSource> {
     if (result.status === 'ok') {
       this.counters.add('proc_records', n);
       this.counters.add('proc_bytes', chunk.bytes);
+      this.hooks.delivered?.(chunk, this, n + task.delivered);
       this.finish(chunk, 'delivered');
     } else if (result.status === 'error') {
       const reason = `error: ${result.reason}`;

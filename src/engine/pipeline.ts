@@ -4,6 +4,7 @@ import { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
 import { nowNanos, type LogEvent } from './event.js';
 import { createLogger, normalizeLevel, type Logger, type LogSink } from './logger.js';
 import { Counters, type InputStorageStatus, type MetricsSnapshot, type StorageStatus } from './metrics.js';
+import { DeliveryMetrics, type DeliveryStatus } from './monitor/delivery-metrics.js';
 import { fluentBitBackoff, OutputSlot, type ChunkOutcome } from './output-slot.js';
 import { FsStorage } from './storage/fs-storage.js';
 import { RejectedStore } from './storage/rejected.js';
@@ -118,6 +119,7 @@ export class Pipeline {
   private nextChunkId = 1;
   private bufferedRecords = 0;
   private readonly engineCounters = new Counters();
+  private readonly delivery = new DeliveryMetrics();
   private readonly idleWaiters: (() => void)[] = [];
   private stopPromise: Promise<void> | undefined;
   private readonly libInputs = new Map<string, (tag: string | undefined, events: LogEvent[]) => void>();
@@ -193,7 +195,11 @@ export class Pipeline {
         log,
         { limit: instance.options.retry_limit, delayMs: retryDelay },
         instance.options.workers,
-        { done: (chunk, s, outcome, reason) => this.outputDone(chunk, s, outcome, reason), sent: (chunk) => this.afterSend(chunk) },
+        {
+          done: (chunk, s, outcome, reason) => this.outputDone(chunk, s, outcome, reason),
+          sent: (chunk) => this.afterSend(chunk),
+          delivered: (chunk, s, records) => this.delivery.delivered(chunk, chunk.source.name, s.name, records, chunk.bytes),
+        },
         instance.options['storage.total_limit_size'],
       );
       this.outputs.push(slot);
@@ -363,6 +369,11 @@ export class Pipeline {
       };
     }
     return { totalChunks: total, memChunks: total - fs, fsChunks: fs, fsChunksUp: fsUp, fsChunksDown: fs - fsUp, inputs };
+  }
+
+  /** Per input and output pair deliveries and latency, and each output's free storage.total_limit_size share. */
+  deliveryStatus(): DeliveryStatus {
+    return { routes: this.delivery.totals(), outputCapacity: Object.fromEntries(this.outputs.map((o) => [o.name, o.availableCapacityPercent])) };
   }
 
   /** Records dropped before reaching any output (no output matched their tag), by reason. */
@@ -573,6 +584,10 @@ export class Pipeline {
   }
 
   private newChunk(slot: InputSlot, tag: string): PipelineChunk {
+    return this.delivery.born(this.createChunk(slot, tag));
+  }
+
+  private createChunk(slot: InputSlot, tag: string): PipelineChunk {
     const id = this.nextChunkId++;
     if (slot.storageType !== 'filesystem' || !this.storage) return new Chunk<InputSlot, Slot>(id, slot, tag);
     let file;

@@ -14,7 +14,12 @@ export interface Agent {
 
 /** A real `logferry run -c conf` process (from source through tsx), its stderr collected. */
 export function startAgent(conf: string): Agent {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'run', '-c', conf], {
+  return startLogferry(['run', '-c', conf]);
+}
+
+/** A real `logferry <args>` process (from source through tsx), its stderr collected. */
+export function startLogferry(args: readonly string[]): Agent {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -1,5 +1,6 @@
 import type { Plan } from '../../config/plan/types.js';
 import type { MetricsSnapshot, StorageStatus } from '../metrics.js';
+import type { DeliveryStatus } from './delivery-metrics.js';
 
 /** What the monitoring server reads from the running pipeline (a `Pipeline` satisfies it). */
 export interface MonitoredPipeline {
@@ -9,4 +10,6 @@ export interface MonitoredPipeline {
   metrics(): MetricsSnapshot;
   storageStatus(): StorageStatus;
   routingDrops(): Record<string, number>;
+  /** Deliveries per input and output pair, latency, outputs' free storage share. */
+  deliveryStatus(): DeliveryStatus;
 }

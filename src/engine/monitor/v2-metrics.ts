@@ -2,11 +2,11 @@
  * The metric families of Fluent Bit 4.2's `/api/v2/metrics` endpoints (the instances' cmetrics
  * contexts, `flb_metrics_fluentbit_add` and the storage layer's), with the names, labels and help
  * texts Fluent Bit 4.2.8 serves (`fixtures/fluent-bit-4.2.8/` holds its answer), from the running
- * pipeline. Not served: what logferry does not measure (routing per input and output pair, ring
- * buffers of threaded inputs, upstream connections, chunk capacity, end-to-end latency); the
- * monitoring test lists them.
+ * pipeline. Not served: upstream connection counts (outputs keep their connections in their own
+ * clients); the monitoring test lists it.
  */
 import type { Labels, MetricFamily, Sample } from './cmetrics.js';
+import { deliveryFamilies } from './delivery-metrics.js';
 import type { MonitoredPipeline } from './source.js';
 import { FILTER_KEYS, INPUT_KEYS, OUTPUT_KEYS, PLUGIN_KEYS, pluginsByName } from './v1-json.js';
 import { loggedLines } from '../logger.js';
@@ -29,6 +29,9 @@ const COUNTER_HELP: Readonly<Record<Section, Readonly<Record<string, string>>>> 
   input: {
     bytes: 'Number of input bytes.',
     records: 'Number of input records.',
+    ring_buffer_writes: 'Number of ring buffer writes.',
+    ring_buffer_retries: 'Number of ring buffer retries.',
+    ring_buffer_retry_failures: 'Number of ring buffer retry failures.',
     files_opened: 'Total number of opened files',
     files_closed: 'Total number of closed files',
     files_rotated: 'Total number of rotated files',
@@ -52,9 +55,14 @@ const COUNTER_HELP: Readonly<Record<Section, Readonly<Record<string, string>>>> 
   },
 };
 
-/** Keys in Fluent Bit's order; v2 adds the filters' `records`, `bytes` and `drop_bytes`. */
+/**
+ * Keys in Fluent Bit's order; v2 adds the filters' `records`, `bytes` and `drop_bytes`, and the
+ * inputs' ring buffer counters, which stay 0: Fluent Bit writes to a ring buffer only from a
+ * threaded input, and logferry runs none (`Threaded` is warned about and ignored), as Fluent Bit
+ * serves 0 for its inputs that are not threaded.
+ */
 const SECTION_KEYS: Readonly<Record<Section, readonly string[]>> = {
-  input: ['bytes', ...INPUT_KEYS.filter((k) => k !== 'bytes')],
+  input: ['bytes', ...INPUT_KEYS.filter((k) => k !== 'bytes'), 'ring_buffer_writes', 'ring_buffer_retries', 'ring_buffer_retry_failures'],
   filter: ['records', 'bytes', ...FILTER_KEYS.slice().reverse(), 'drop_bytes'],
   output: OUTPUT_KEYS,
 };
@@ -78,6 +86,7 @@ export function fluentBitFamilies(source: MonitoredPipeline, ctx: V2Context): Me
   const plugins = pluginsByName(source.plan);
   const host: Labels = [['hostname', ctx.hostname]];
   const started = source.startedAt ?? ctx.now;
+  const delivery = deliveryFamilies(source.deliveryStatus());
   const families: MetricFamily[] = [
     { name: 'fluentbit_uptime', help: 'Number of seconds that logferry has been running.', type: 'counter', samples: [{ labels: host, value: Math.max(0, Math.floor(ctx.now / 1000) - Math.floor(started / 1000)) }] },
     {
@@ -86,6 +95,7 @@ export function fluentBitFamilies(source: MonitoredPipeline, ctx: V2Context): Me
       type: 'counter',
       samples: Object.entries(loggedLines()).map(([level, value]) => ({ labels: [['message_type', level]], value })),
     },
+    ...delivery.routing,
   ];
 
   for (const section of ['input', 'filter', 'output'] as const) {
@@ -132,6 +142,7 @@ export function fluentBitFamilies(source: MonitoredPipeline, ctx: V2Context): Me
   for (const [key, help, read] of INPUT_STORAGE) {
     families.push({ name: `fluentbit_input_storage_${key}`, help, type: 'gauge', samples: inputs.map(([name, s]) => ({ labels: named(name), value: read(s) })) });
   }
+  families.push(...delivery.output);
   return families;
 }
 

@@ -242,11 +242,16 @@ describe('HTTP monitoring server', () => {
     const fluentBit = lines.filter((l) => / fluentbit_/.test(l));
     for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z [a-z_0-9]+(\{[^}]*\})? = \S/);
     const key = (name: string, labels: Record<string, string>) => `${name}${JSON.stringify(labels)}`;
+    // A histogram is one text line (`= { buckets = ... }`) and a `_count` sample (with `_bucket`s and `_sum`) in Prometheus.
     const fromText = fluentBit.map((l) => {
-      const m = /Z (\w+)(?:\{(.*)\})? = (\S+)$/.exec(l)!;
-      return key(m[1]!, Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1]!, x[2]!])));
+      const m = /Z (\w+)(?:\{([^}]*)\})? = (\{ buckets = .*\}|\S+)$/.exec(l)!;
+      return key(m[3]!.startsWith('{') ? `${m[1]!}_count` : m[1]!, Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1]!, x[2]!])));
     });
-    const fromProm = [...prom.samples].filter(([n]) => n.startsWith('fluentbit_')).flatMap(([n, list]) => list.map((s) => key(n, s.labels)));
+    const histogram = (n: string) => prom.type.get(n.replace(/_(bucket|sum|count)$/, '')) === 'histogram';
+    const fromProm = [...prom.samples]
+      .filter(([n]) => n.startsWith('fluentbit_') && !(histogram(n) && !n.endsWith('_count')))
+      .flatMap(([n, list]) => list.map((s) => key(n, s.labels)));
+    expect(fromText.some((k) => k.startsWith('fluentbit_output_latency_seconds_count'))).toBe(true);
     expect(fromText.sort()).toEqual(fromProm.sort());
   });
 

@@ -84,6 +84,7 @@ export class EmbeddedPipeline extends EventEmitter<PipelineEvents> {
   private reloading: Promise<void> | undefined;
   /** A push returned false and 'drain' has not been emitted since. */
   private needDrain = false;
+  private nextDrain: Promise<void> | undefined;
 
   constructor(
     plan: Plan,
@@ -249,11 +250,16 @@ export class EmbeddedPipeline extends EventEmitter<PipelineEvents> {
     this.emit('drain');
   }
 
+  /** The next 'drain' (one listener however many pushes wait), or the signal's reason if it aborts first. */
   private drained(signal: AbortSignal | undefined): Promise<void> {
-    return waitFor((done) => {
-      this.once('drain', done);
-      return () => this.off('drain', done);
-    }, signal);
+    this.nextDrain ??= new Promise<void>((resolve) =>
+      this.once('drain', () => {
+        this.nextDrain = undefined;
+        resolve();
+      }),
+    );
+    const next = this.nextDrain;
+    return signal ? waitFor((done) => (void next.then(done), () => {}), signal) : next;
   }
 
   private make(plan: Plan): Pipeline {

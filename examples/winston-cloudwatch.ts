@@ -29,8 +29,8 @@ const logger = winston.createLogger({
 for (let n = 0; n < lines; n++) {
   logger.info('order paid', { n, order: `o-${n}` });
   // The transport answers once a record is buffered: while the pipeline is full (CloudWatch
-  // down), winston's stream fills and asks to wait, instead of growing without bound.
-  if (logger.writableNeedDrain) await once(logger, 'drain');
+  // down), winston's stream fills; wait for it to drain instead of growing it without bound.
+  if (logger.writableLength >= logger.writableHighWaterMark) await once(logger, 'drain');
 }
 
 // Ending the logger ends the transport: it delivers what it holds (within Grace).

@@ -48,7 +48,7 @@ export function shorthandConfig(options: ShorthandTransportOptions, defaultTag: 
     return lines.join('\n') + '\n';
   };
   return [
-    section('SERVICE', service),
+    ...(Object.keys(service).length > 0 ? [section('SERVICE', service)] : []),
     section('INPUT', { Name: 'lib', Tag: defaultTag, ...input }),
     section('OUTPUT', { Name: output, Match: '*', ...outputKeys }),
   ].join('\n');

@@ -31,7 +31,7 @@ export interface PipelineEvents {
 }
 
 export interface CreatePipelineOptions extends ConfigOptions {
-  /** Where the agent's log lines go, formatted as Fluent Bit's and as data (default: stderr, unless `logger` is set). */
+  /** Where the agent's log lines go, formatted as Fluent Bit's and as data (default: stderr, unless `logger` is set; both may be). */
   readonly log?: LogSink;
   /** The agent's log as data: a function, or a pino or winston logger given as is. */
   readonly logger?: LogHook;
@@ -272,8 +272,8 @@ export class EmbeddedPipeline extends EventEmitter<PipelineEvents> {
 
   private log(line: string, entry: LogEntry): void {
     if (this.options.log) this.options.log(line, entry);
-    else if (this.logHook) this.logHook(entry);
-    else process.stderr.write(line);
+    if (this.logHook) this.logHook(entry);
+    if (!this.options.log && !this.logHook) process.stderr.write(line);
     if (entry.level === 'warn' && this.listenerCount('warning') > 0) this.emit('warning', entry);
     if (entry.level === 'error' && this.listenerCount('error') > 0) {
       this.emit('error', new PipelineError(entry.component ? `${entry.component}: ${entry.message}` : entry.message), entry);

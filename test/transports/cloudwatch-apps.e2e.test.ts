@@ -7,7 +7,7 @@
  * writes the issue's 200,000.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startAwsLocal, type AwsLocal } from '../../src/aws-local/index.js';

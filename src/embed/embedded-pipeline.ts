@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import type { Plan } from '../config/plan/types.js';
 import { nowNanos, type LogEvent, type LogRecord } from '../engine/event.js';
 import type { LogEntry, LogSink } from '../engine/logger.js';
+import type { LibInputPort } from '../engine/plugin.js';
 import type { MetricsSnapshot, StorageStatus } from '../engine/metrics.js';
 import { Pipeline, type PipelineState } from '../engine/pipeline.js';
 import { BackpressureError, PipelineError } from '../errors.js';
@@ -85,6 +86,8 @@ export class EmbeddedPipeline extends EventEmitter<PipelineEvents> {
   /** A push returned false and 'drain' has not been emitted since. */
   private needDrain = false;
   private nextDrain: Promise<void> | undefined;
+  /** Lib inputs whose next drain is listened to. */
+  private readonly watched = new WeakSet<LibInputPort>();
 
   constructor(
     plan: Plan,
@@ -241,7 +244,13 @@ export class EmbeddedPipeline extends EventEmitter<PipelineEvents> {
     const port = this.current.libInput(input);
     if (!port) return;
     this.needDrain = true;
-    port.onceDrain(() => this.emitDrain());
+    // One drain listener per input, however many pushes were told to wait.
+    if (this.watched.has(port)) return;
+    this.watched.add(port);
+    port.onceDrain(() => {
+      this.watched.delete(port);
+      this.emitDrain();
+    });
   }
 
   private emitDrain(): void {

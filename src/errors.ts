@@ -30,6 +30,22 @@ export class PipelineError extends LogferryError {
 }
 
 /**
+ * A `lib` input refused records: it is over its limit and its hold queue is full. None of the
+ * records of the call were taken (`records` says how many): push them again after `'drain'`.
+ */
+export class BackpressureError extends LogferryError {
+  override readonly name = 'BackpressureError' as const;
+  override readonly code = 'LOGFERRY_BACKPRESSURE' as const;
+
+  constructor(
+    message: string,
+    readonly records: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * An output could not deliver a batch. `retryable` says whether the engine should retry the chunk
  * (throttling, 5xx, network) or drop it with the reason (a request the service will never accept);
  * `serviceError` is the service's error name (e.g. `ThrottlingException`) when it answered.

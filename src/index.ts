@@ -12,7 +12,21 @@
  * ```
  */
 export { validateConfig, loadConfig, type ConfigSource, type ConfigOptions } from './embed/config-source.js';
-export { createPipeline, EmbeddedPipeline, type CreatePipelineOptions, type OutputBatch, type RecordsListener, type StopOptions } from './embed/embedded-pipeline.js';
+export {
+  createPipeline,
+  EmbeddedPipeline,
+  type CreatePipelineOptions,
+  type OutputBatch,
+  type PipelineEvents,
+  type Pushed,
+  type PushOptions,
+  type PushAsyncOptions,
+  type RecordsListener,
+  type RecordsOptions,
+  type StopOptions,
+} from './embed/embedded-pipeline.js';
+export type { WritableOptions } from './embed/push-writable.js';
+export type { LogHook, PinoLikeLogger, WinstonLikeLogger } from './embed/log-hook.js';
 export { registerPlugin } from './plugins/registry.js';
 export {
   defineInput,
@@ -29,7 +43,7 @@ export type { OptionsOf } from './options/spec.js';
 export type { Plan, PlanInstance, ServiceOptions } from './config/plan/types.js';
 export type { Diagnostic, Severity, Span, Position } from './diagnostics/diagnostic.js';
 export { formatText as formatDiagnostics } from './diagnostics/format-text.js';
-export { LogferryError, ConfigError, PipelineError, DeliveryError } from './errors.js';
+export { LogferryError, ConfigError, PipelineError, DeliveryError, BackpressureError } from './errors.js';
 export { nowNanos, type LogEvent, type LogRecord, type EventBatch, type Nanos } from './engine/event.js';
 export type {
   InputContext,
@@ -46,4 +60,4 @@ export type {
   PluginHost,
 } from './engine/plugin.js';
 export type { MetricsSnapshot, StorageStatus, InputStorageStatus } from './engine/metrics.js';
-export type { Logger } from './engine/logger.js';
+export type { Logger, LogEntry, LogLevel, LogSink } from './engine/logger.js';

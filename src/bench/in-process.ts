@@ -246,7 +246,8 @@ async function filterRun(
     for (let n = 0; n < records; n += BATCH) {
       const batch = new Array<Record<string, unknown>>(BATCH);
       for (let i = 0; i < BATCH; i++) batch[i] = makeRecord(n + i);
-      pipeline.push(batch, { tag: tagOf(n / BATCH) });
+      // Over the lib input's bound (8 MiB read ahead of the output): wait as an embedding program does.
+      if (!pipeline.push(batch, { tag: tagOf(n / BATCH) })) await new Promise<void>((res) => pipeline.libInput()!.onceDrain(res));
       if ((n / BATCH) % 100 === 0) {
         ctx.progress(n / records);
         await new Promise((res) => setImmediate(res));

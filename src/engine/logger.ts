@@ -19,7 +19,17 @@ export interface Logger {
   child(name: string, level?: LogLevel): Logger;
 }
 
-export type LogSink = (line: string) => void;
+/** One line of the agent's log as data: what a pino or winston logger takes (`fields` holds no record data). */
+export interface LogEntry {
+  readonly level: Exclude<LogLevel, 'off'>;
+  /** The instance (`tail.0`, an Alias) or part of the agent that logged it; undefined for the engine. */
+  readonly component: string | undefined;
+  readonly message: string;
+  readonly fields: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** Receives each log line, formatted as Fluent Bit writes it, and the same line as data. */
+export type LogSink = (line: string, entry: LogEntry) => void;
 
 /** Lines written so far by every logger of the process, by level (Fluent Bit's `fluentbit_logger_logs_total`). */
 const written: Record<Exclude<LogLevel, 'off'>, number> = { error: 0, warn: 0, info: 0, debug: 0, trace: 0 };
@@ -40,7 +50,7 @@ export function createLogger(level: LogLevel, sink: LogSink = (l) => process.std
   const at = (lvl: Exclude<LogLevel, 'off'>, tag: string) => (message: string) => {
     if (RANK[lvl] > RANK[level] || level === 'off') return;
     written[lvl]++;
-    sink(`[${logTimestamp(new Date())}] [${tag}]${name ? ` [${name}]` : ''} ${message}\n`);
+    sink(`[${logTimestamp(new Date())}] [${tag}]${name ? ` [${name}]` : ''} ${message}\n`, { level: lvl, component: name, message, fields: {} });
   };
   return {
     error: at('error', 'error'),

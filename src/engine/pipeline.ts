@@ -10,7 +10,7 @@ import { FsStorage } from './storage/fs-storage.js';
 import { RejectedStore } from './storage/rejected.js';
 import { inputStorageType, type StorageType } from '../config/plan/storage-type.js';
 import type { EventBatch } from './event.js';
-import type { EmitterSettings, FilterRuntime, InputContext, InputRuntime, PluginHost } from './plugin.js';
+import type { EmitterSettings, FilterRuntime, InputContext, InputRuntime, LibInputPort, PluginHost } from './plugin.js';
 import { inputTag, pluginContext } from './plugin-context.js';
 import { eventSize } from './record-size.js';
 import { MAX_RECORD_DEPTH, nestsDeeperThan, TOO_DEEP_REASON } from './record-depth.js';
@@ -122,7 +122,7 @@ export class Pipeline {
   private readonly delivery = new DeliveryMetrics();
   private readonly idleWaiters: (() => void)[] = [];
   private stopPromise: Promise<void> | undefined;
-  private readonly libInputs = new Map<string, (tag: string | undefined, events: LogEvent[]) => void>();
+  private readonly libInputs = new Map<string, LibInputPort>();
   private readonly host: PluginHost;
   private startTime: number | undefined;
   /** Chunks handed to outputs and not yet released. */
@@ -155,14 +155,20 @@ export class Pipeline {
 
   /**
    * Pushes records into a `lib` input (the first one, or the one with this name or alias). The tag
-   * defaults to the input's Tag. Throws if the configuration has no such lib input.
+   * defaults to the input's Tag. Throws if the configuration has no such lib input; otherwise
+   * answers as LibInputPort.push does (false: taken, but the input is over its limit).
    */
-  push(records: readonly Record<string, unknown>[] | readonly LogEvent[], options: { tag?: string; input?: string } = {}): void {
-    const entry = options.input ? this.libInputs.get(options.input) : this.libInputs.values().next().value;
+  push(records: readonly Record<string, unknown>[] | readonly LogEvent[], options: { tag?: string; input?: string } = {}): boolean {
+    const entry = this.libInput(options.input);
     if (!entry) throw new PipelineError(options.input ? `no lib input named '${options.input}'` : 'the configuration has no lib input');
     const now = nowNanos();
     const events = records.map((r) => (isEvent(r) ? r : { time: now, record: r as Record<string, unknown> }));
-    entry(options.tag, events);
+    return entry.push(options.tag, events);
+  }
+
+  /** The lib input with this name or alias (default: the first one), once started. */
+  libInput(name?: string): LibInputPort | undefined {
+    return name ? this.libInputs.get(name) : this.libInputs.values().next().value;
   }
 
   get status(): PipelineState {
@@ -256,12 +262,12 @@ export class Pipeline {
    * [SERVICE] Grace; -1 waits until all is delivered). What is still undelivered then is dropped
    * and counted. Idempotent.
    */
-  stop(graceSec: number = this.plan.service.grace): Promise<void> {
-    this.stopPromise ??= this.doStop(graceSec);
+  stop(graceSec: number = this.plan.service.grace, signal?: AbortSignal): Promise<void> {
+    this.stopPromise ??= this.doStop(graceSec, signal);
     return this.stopPromise;
   }
 
-  private async doStop(graceSec: number): Promise<void> {
+  private async doStop(graceSec: number, signal: AbortSignal | undefined): Promise<void> {
     if (this.state === 'created') {
       this.state = 'stopped';
       return;
@@ -287,10 +293,13 @@ export class Pipeline {
     this.flush();
     for (const o of this.outputs) o.hurry();
     const delivered = this.whenIdle();
-    if (graceSec >= 0) {
+    if (graceSec >= 0 || signal) {
       let timer: NodeJS.Timeout | undefined;
       const expired = new Promise<'expired'>((resolve) => {
-        timer = setTimeout(() => resolve('expired'), graceSec * 1000);
+        if (graceSec >= 0) timer = setTimeout(() => resolve('expired'), graceSec * 1000);
+        // An aborted stop ends the grace period now (embedding programs: stop({ signal })).
+        if (signal?.aborted) resolve('expired');
+        signal?.addEventListener('abort', () => resolve('expired'), { once: true });
       });
       const result = await Promise.race([delivered.then(() => 'idle' as const), expired]);
       clearTimeout(timer);

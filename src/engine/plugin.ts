@@ -15,9 +15,24 @@ export interface PluginHost {
   /** Where `stdout` output writes (process.stdout for the agent). */
   readonly stdout: NodeJS.WritableStream;
   /** A `lib` input registers how records pushed by the embedding program reach it. */
-  attachLibInput(instanceName: string, push: (tag: string | undefined, events: LogEvent[]) => void): void;
+  attachLibInput(instanceName: string, port: LibInputPort): void;
   /** A `lib` output hands a batch to the embedding program; a rejection means retry. */
   deliverLib(instanceName: string, batch: EventBatch): void | Promise<void>;
+}
+
+/**
+ * How the embedding program's records reach a `lib` input, with the input's backpressure (the
+ * `stream.Writable` convention): `push` takes the events and answers whether more are welcome now.
+ */
+export interface LibInputPort {
+  /**
+   * Takes all the events and returns true, or takes them all and returns false when the input is
+   * over its limit (wait for `onDrain`), or takes none and throws a BackpressureError when its hold
+   * queue is full (or a PipelineError once it is stopped).
+   */
+  push(tag: string | undefined, events: LogEvent[]): boolean;
+  /** Calls `listener` once, when the input takes records again after a push returned false. */
+  onceDrain(listener: () => void): void;
 }
 
 /** Where a plugin looks up the [PARSER] and [MULTILINE_PARSER] definitions it names. */

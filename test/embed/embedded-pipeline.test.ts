@@ -156,4 +156,10 @@ describe('the README embedding example', () => {
     const promised = [...example.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map((m) => m[1]);
     expect(stdout.trim().split('\n')).toEqual(promised);
   }, 60_000);
+
+  it('shows the pino and winston examples as they are in examples/ (type-checked above, run by test/transports/cloudwatch-apps.e2e.test.ts)', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const blocks = [...readme.slice(readme.indexOf('### pino and winston transports')).matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks.slice(0, 2)).toEqual(['pino', 'winston'].map((w) => readFileSync(join(REPO_ROOT, `examples/${w}-cloudwatch.ts`), 'utf8')));
+  });
 });

@@ -121,6 +121,15 @@ describe.skipIf(!enabled)('the npm package, packed and installed', () => {
     expect(ok(exec('npx', ['--no', 'logferry', 'run', '-c', 'lua.conf'], project))).toContain('"lua":"Lua 5.4"');
   });
 
+  it('exports the pino and winston transports as entry points, loadable as ESM and CommonJS', () => {
+    const esm =
+      "const pino = await import('logferry/pino'); const { LogferryTransport } = await import('logferry/winston');" +
+      ' console.log(JSON.stringify([typeof pino.default, typeof LogferryTransport]));';
+    expect(JSON.parse(ok(exec('node', ['--input-type=module', '-e', esm], project)))).toEqual(['function', 'function']);
+    const cjs = "const { LogferryTransport } = require('logferry/winston'); console.log(JSON.stringify(typeof LogferryTransport));";
+    expect(JSON.parse(ok(exec('node', ['-e', cjs], project)))).toBe('function');
+  });
+
   it('run with a tail DB and without better-sqlite3 names the key and how to install it; validate does not ask for it', () => {
     writeFileSync(join(project, 'app.log'), '');
     writeFileSync(join(project, 'db.conf'), `[INPUT]\n    Name tail\n    Path ${join(project, 'app.log')}\n    DB   ${join(project, 'pos.db')}\n\n[OUTPUT]\n    Name  stdout\n    Match *\n`);

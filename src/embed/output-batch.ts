@@ -1,0 +1,9 @@
+import type { LogEvent } from '../engine/event.js';
+
+/** A batch a `lib` output hands to the program. */
+export interface OutputBatch {
+  /** The output's name (`lib.0`, or its Alias). */
+  readonly output: string;
+  readonly tag: string;
+  readonly events: readonly LogEvent[];
+}

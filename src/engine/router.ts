@@ -26,6 +26,22 @@ export class RouteRule {
   }
 }
 
+/**
+ * The conditional routes of inputs (4.2 `routes`): by input instance id, the outputs of each route
+ * name. Such an input's records carry a route's name as tag and go to that route's outputs only.
+ */
+export type DirectRoutes<O> = ReadonlyMap<string, ReadonlyMap<string, readonly O[]>>;
+
+/** The DirectRoutes of a plan's inputs, with the engine's value for each output instance. */
+export function directRoutes<O>(inputs: readonly PlanInstance<'input'>[], outputOf: (id: string) => O | undefined): DirectRoutes<O> {
+  const byInput = new Map<string, Map<string, O[]>>();
+  for (const input of inputs) {
+    if (!input.routes) continue;
+    byInput.set(input.id, new Map(input.routes.map((r) => [r.name, r.outputs.flatMap((id) => outputOf(id) ?? [])])));
+  }
+  return byInput;
+}
+
 /** For each tag, the filters (in configuration order) and outputs it goes to; cached per tag. */
 export class Router<F, O> {
   private readonly cache = new Map<string, { filters: F[]; outputs: O[] }>();
@@ -34,9 +50,13 @@ export class Router<F, O> {
     private readonly filters: readonly { rule: RouteRule; value: F }[],
     private readonly outputs: readonly { rule: RouteRule; value: O }[],
     private readonly maxCached = 10_000,
+    private readonly direct: DirectRoutes<O> = new Map(),
   ) {}
 
-  route(tag: string): { filters: F[]; outputs: O[] } {
+  /** `source`: the input instance id of the records, for its conditional routes. */
+  route(tag: string, source?: string): { filters: F[]; outputs: O[] } {
+    const routes = source === undefined ? undefined : this.direct.get(source);
+    if (routes) return { filters: this.route(tag).filters, outputs: [...(routes.get(tag) ?? [])] };
     let hit = this.cache.get(tag);
     if (!hit) {
       hit = {

@@ -12,7 +12,7 @@ function parseQuery(text: string): ParseOutcome<SqlQuery> {
     return {
       ok: false,
       message: `invalid SQL query: ${err.message}`,
-      hint: "write SELECT keys FROM STREAM [WHERE condition]; with upper-case keywords, e.g. SELECT log, level AS lvl FROM STREAM WHERE level = 'error';",
+      hint: "write SELECT keys FROM STREAM [WHERE condition]; e.g. SELECT log, level AS lvl FROM STREAM WHERE level = 'error';",
     };
   }
 }

@@ -3,7 +3,7 @@
  *
  *   SELECT key [AS alias] | * [, ...] FROM STREAM [name] [WHERE condition] ;
  *
- * Keywords are upper case (the lexer is case-sensitive); identifiers are `[_A-Za-z][A-Za-z0-9_.]*`;
+ * Keywords and true/false are case-insensitive (the lexer is `caseless`); identifiers are `[_A-Za-z][A-Za-z0-9_.]*`;
  * strings are single-quoted (`''` is a quote); integers and decimals may start with `-`; true and
  * false are booleans. The grammar declares no precedence, so bison shifts: AND and OR bind to the
  * right with equal rank (`a AND b OR c` is `a AND (b OR c)`) and NOT takes the whole rest.
@@ -64,8 +64,9 @@ function tokenize(text: string): Token[] {
     const num = /^(-?[1-9][0-9]*|0)(\.[0-9]+)?/.exec(rest);
     if (word) {
       const w = word[0];
-      if (KEYWORDS.has(w)) out.push({ t: 'kw', v: w });
-      else if (w === 'true' || w === 'false') out.push({ t: 'bool', v: w === 'true' });
+      const upper = w.toUpperCase();
+      if (KEYWORDS.has(upper)) out.push({ t: 'kw', v: upper });
+      else if (upper === 'TRUE' || upper === 'FALSE') out.push({ t: 'bool', v: upper === 'TRUE' });
       else out.push({ t: 'id', v: w });
       i += w.length;
       continue;

@@ -5,9 +5,10 @@
  *
  * Comparisons follow Fluent Bit: a string key compared with a number is read as a number when it
  * is one; an integer meets a decimal as decimals; other mixed types are never equal nor ordered;
- * `IS NULL` holds for a key whose value is null (not for a missing key). Text ordering (`<`, `>`) is
- * plain lexicographic, as documented: Fluent Bit 4.2.8 compares only the left text's length, so
- * there 'ab' < 'abc' is false.
+ * `IS NULL` holds for a key whose value is null (not for a missing key); NOT takes the whole rest of
+ * the condition. Text comparisons (`=`, `<`, ...) and AS with a WHERE clause work as documented:
+ * in Fluent Bit 4.2.8, a record's text never equals a query's text (it reads the record's string
+ * past its end) and an aliased key not selected first is dropped when the query has a WHERE.
  */
 import type { LogEvent, LogRecord } from '../../../engine/event.js';
 import type { FilterRuntime } from '../../../engine/plugin.js';

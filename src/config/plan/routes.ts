@@ -94,7 +94,7 @@ export function resolveRoutes(
         if (!output) {
           report(
             makeDiagnostic({
-              code: 'unmatched-route',
+              code: 'unknown-output',
               message: `route '${route.name}' of input '${input.displayName}' goes to output '${name}', which the configuration does not have`,
               span: route.span,
               hint: `outputs: ${outputs.map((o) => `'${o.displayName}'`).join(', ') || 'none'} (an alias, an instance name such as stdout.0, or a plugin name)`,

@@ -237,6 +237,7 @@ function interpretInstance(
     report: ctx.report,
     repeat,
     skipUnknown: !definition,
+    ...(definition?.unknownKeys === 'ignored' ? { unknownSeverity: 'warning' as const, unknownNote: '; this Go plugin never reads it (Fluent Bit does not check the keys of Go plugins)' } : {}),
     skipRequired: section.damaged === true,
     preset: new Map([['name', { value: named.name, entry: named.entry }]]),
   });

@@ -72,7 +72,9 @@ export function buildPlan(config: LoadedConfig): BuildResult {
   for (const section of config.sections) {
     const kind = section.kind;
     if (kind !== 'input' && kind !== 'filter' && kind !== 'output') {
-      if (kind === 'custom' || kind === 'stream_processor' || kind === 'plugins' || kind === 'upstream') {
+      // An empty `plugins: []` loads nothing: nothing to warn about.
+      const empty = kind === 'plugins' && section.entries.length === 0;
+      if (!empty && (kind === 'custom' || kind === 'stream_processor' || kind === 'plugins' || kind === 'upstream')) {
         report(
           makeDiagnostic({
             code: 'unsupported-plugin',

@@ -81,3 +81,47 @@ pipeline:
     expect(found.filter(([code]) => code === 'unmatched-route')).toEqual([]);
   });
 });
+
+describe('real configurations Fluent Bit starts', () => {
+  it('an empty plugins list is not warned about; a missing Parsers_File and an undefined tail Parser are warnings saying what Fluent Bit does', () => {
+    const { found } = check(`
+plugins: []
+service:
+  parsers_file: /nonexistent/parsers.yaml
+pipeline:
+  inputs:
+    - name: tail
+      path: /var/log/app.log
+      parser: nope
+  outputs:
+    - name: stdout
+      match: '*'
+`);
+    expect(found).toEqual([
+      ['include-not-found', 'warning', 'parsers_file /nonexistent/parsers.yaml: file not found; Fluent Bit logs an error and starts without the parsers it would define'],
+      ['unknown-parser', 'warning', "parser 'nope' is not defined; Fluent Bit logs an error and starts anyway, reading the lines unparsed (each whole line under Key)"],
+    ]);
+  });
+
+  it('a parser a plugin needs at start stays an error (parser filter, multiline.parser)', () => {
+    const { found } = check(`
+pipeline:
+  inputs:
+    - name: tail
+      path: /var/log/app.log
+      multiline.parser: nope
+  filters:
+    - name: parser
+      match: '*'
+      key_name: log
+      parser: nope
+  outputs:
+    - name: stdout
+      match: '*'
+`);
+    expect(found.map(([code, severity]) => [code, severity])).toEqual([
+      ['unknown-parser', 'error'],
+      ['unknown-parser', 'error'],
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ import type { LogRecord } from './event.js';
 const EMPTY: LogRecord = Object.freeze({}) as LogRecord;
 
 export function evaluateCondition(condition: Condition, record: LogRecord): boolean {
+  if (condition.never) return false;
   if (condition.rules.length === 0) return condition.op === 'and';
   let matched = false;
   for (const rule of condition.rules) {

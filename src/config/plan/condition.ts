@@ -29,6 +29,11 @@ export interface Condition {
   readonly rules: readonly ConditionRule[];
   /** Routes only: the route takes the records no other conditional route took. */
   readonly isDefault: boolean;
+  /**
+   * Routes only: a rule's field is no record accessor Fluent Bit can compile; it starts, and the
+   * route's condition never holds (route_condition_compile fails at the first record).
+   */
+  readonly never?: boolean;
 }
 
 /** Which reader's rules apply: a processor's (flb_processor.c) or a route's (flb_router_config.c). */
@@ -65,10 +70,16 @@ export function parseCondition(value: unknown, owner: ConditionOwner, span: Span
   }
   const rulesValue = value['rules'];
   const rules: ConditionRule[] = [];
+  let never = false;
   if (rulesValue !== undefined) {
     if (!Array.isArray(rulesValue)) return fail("'rules' must be a list of maps with field, op and value");
     for (const [i, item] of rulesValue.entries()) {
       const rule = parseRule(item, owner, (m, h) => fail(`rule ${i + 1}: ${m}`, h));
+      if (rule === 'never') {
+        report({ code: 'invalid-value', severity: 'warning', message: `${owner} condition: rule ${i + 1}: the field is not a record accessor Fluent Bit can compile; it starts, and this route never takes a record`, span });
+        never = true;
+        continue;
+      }
       if (!rule) return undefined;
       rules.push(rule);
     }
@@ -76,10 +87,10 @@ export function parseCondition(value: unknown, owner: ConditionOwner, span: Span
   if (rules.length === 0 && !(owner === 'route' && isDefault)) {
     return fail(owner === 'route' ? "needs 'rules' (or 'default: true')" : "needs a non-empty 'rules' list");
   }
-  return { op, rules, isDefault };
+  return never ? { op, rules, isDefault, never } : { op, rules, isDefault };
 }
 
-function parseRule(item: unknown, owner: ConditionOwner, fail: (message: string, hint?: string) => undefined): ConditionRule | undefined {
+function parseRule(item: unknown, owner: ConditionOwner, fail: (message: string, hint?: string) => undefined): ConditionRule | 'never' | undefined {
   if (!isRecord(item)) return fail('must be a map with field, op and value');
   const fieldText = item['field'];
   const opText = item['op'];
@@ -88,7 +99,7 @@ function parseRule(item: unknown, owner: ConditionOwner, fail: (message: string,
   const op = CONDITION_OPS.find((o) => o === opText.toLowerCase());
   if (!op) return fail(`invalid operator '${opText}'`, `use one of ${CONDITION_OPS.join(', ')}`);
   const field = parseField(fieldText);
-  if ('message' in field) return fail(field.message);
+  if ('message' in field) return owner === 'route' ? 'never' : fail(field.message);
   const context = parseContext(item['context'], owner);
   if (context === undefined) return fail(`unknown context '${String(item['context'])}'`);
   const raw = item['value'];
@@ -115,6 +126,14 @@ function parseRule(item: unknown, owner: ConditionOwner, fail: (message: string,
 
 function parseField(text: string): RuleField | { message: string } {
   if (!text.startsWith('$')) return { literal: text };
+  // `$['key']...`: the top-level key quoted, so that it may hold dots (`$['service.name']`).
+  const quoted = /^\$\['((?:[^']|'')*)'\](.*)$/.exec(text);
+  if (quoted) {
+    const rest = quoted[2]!;
+    const r = rest === '' ? undefined : parseRecordAccessor(`$k${rest}`);
+    if (r && !r.ok) return { message: r.message };
+    return { accessor: { source: text, key: quoted[1]!.replace(/''/g, "'"), subkeys: r?.ok ? r.accessor.subkeys : [] } };
+  }
   const r = parseRecordAccessor(text);
   return r.ok ? { accessor: r.accessor } : { message: r.message };
 }

@@ -38,10 +38,14 @@ export function readRoutes(entry: Entry, report: (d: DiagnosticInit) => void): W
     if (items.length === 0) return fail(`the '${key}' list is empty`);
     const logs = signals.includes('logs') || signals.includes('any');
     for (const item of items) {
+      if (!logs) {
+        const name = isRecord(item) ? String(item['name']) : '?';
+        report({ code: 'unsupported-key', severity: 'info', message: `route '${name}' is for ${key}; logferry handles logs only and ignores it`, span });
+        continue;
+      }
       const route = readRoute(item, span, report, routes);
       if (!route) return [];
-      if (logs) routes.push(route);
-      else report({ code: 'unsupported-key', severity: 'info', message: `route '${route.name}' is for ${key}; logferry handles logs only and ignores it`, span });
+      routes.push(route);
     }
   }
   return routes;

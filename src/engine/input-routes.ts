@@ -8,7 +8,7 @@
  * Records no route takes are dropped, counted with a reason.
  */
 import type { PlanRoute } from '../config/plan/types.js';
-import { evaluateCondition } from './condition.js';
+import { evaluateCondition } from '../config/plan/evaluate-condition.js';
 import type { LogEvent } from './event.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';

@@ -14,7 +14,7 @@
  *   pipeline's emitter like a filter's.
  */
 import type { Plan, PlanInstance } from '../config/plan/types.js';
-import { evaluateCondition } from './condition.js';
+import { evaluateCondition } from '../config/plan/evaluate-condition.js';
 import type { EventBatch, LogEvent } from './event.js';
 import type { Logger } from './logger.js';
 import { Counters } from './metrics.js';

@@ -7,7 +7,8 @@
 import { parseDocument } from 'yaml';
 import type { DiagnosticInit, Span } from '../../diagnostics/diagnostic.js';
 import { compileRegex, type CompiledRegex } from '../../parsers/regex.js';
-import { parseRecordAccessor, type RecordAccessor } from '../../plugins/filters/shared/accessor.js';
+import { parseRecordAccessor } from '../../plugins/filters/shared/accessor.js';
+import type { RecordAccessor } from '../../parsers/record-accessor.js';
 
 export const CONDITION_OPS = ['eq', 'neq', 'gt', 'lt', 'gte', 'lte', 'regex', 'not_regex', 'in', 'not_in'] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
@@ -159,4 +160,3 @@ function parseBool(value: unknown): boolean | undefined {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-

@@ -6,11 +6,13 @@
  * rule, `or` at the first true one; a rule whose context does not exist fails under `and` and is
  * skipped under `or`.
  */
-import type { Condition, ConditionRule } from '../config/plan/condition.js';
-import { readAccessor } from '../plugins/filters/shared/accessor.js';
-import type { LogRecord } from './event.js';
+import { readAccessor } from '../../parsers/record-accessor.js';
+import type { Condition, ConditionRule } from './condition.js';
 
-const EMPTY: LogRecord = Object.freeze({}) as LogRecord;
+/** A record as conditions read it (engine/event.ts LogRecord). */
+type LogRecord = Readonly<Record<string, unknown>>;
+
+const EMPTY: LogRecord = Object.freeze({});
 
 export function evaluateCondition(condition: Condition, record: LogRecord): boolean {
   if (condition.never) return false;

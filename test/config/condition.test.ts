@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCondition, type Condition } from '../../src/config/plan/condition.js';
-import { evaluateCondition, valueText } from '../../src/engine/condition.js';
+import { evaluateCondition, valueText } from '../../src/config/plan/evaluate-condition.js';
 import type { DiagnosticInit, Span } from '../../src/diagnostics/diagnostic.js';
 
 const SPAN: Span = { file: 'x.yaml', start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } };

@@ -27,7 +27,11 @@ export function takesSenderTag(input: PlanInstance<'input'>): boolean {
 
 /** Tags an input emits: its Tag (default: the instance name), expanded for tail's dynamic tags; with routes, the route names. */
 export function inputTagPatterns(input: PlanInstance<'input'>): string[] {
-  if (input.routes) return input.routes.map((r) => r.name);
+  if (input.routes) {
+    // Conditional routes tag their records with the route name; routes without condition keep the input's tag.
+    const named = input.routes.filter((r) => r.condition).map((r) => r.name);
+    return input.routes.some((r) => !r.condition) ? [...named, ...inputTagPatterns({ ...input, routes: undefined } as PlanInstance<'input'>)] : named;
+  }
   if (takesSenderTag(input)) return ['*'];
   const tag = typeof input.options.tag === 'string' && input.options.tag.length > 0 ? input.options.tag : input.id;
   if (input.plugin === 'tail') {
@@ -132,7 +136,7 @@ export function analyzeRouting(plan: Plan): Diagnostic[] {
   const implicitAll = plan.inputs.length === 1 && plan.outputs.length === 1;
   const routes = new Map<PlanInstance, Route>();
   // Outputs a conditional route names get records whatever their Match.
-  const routeTargets = new Set(plan.inputs.flatMap((i) => i.routes?.flatMap((r) => r.outputs) ?? []));
+  const routeTargets = new Set(plan.inputs.flatMap((i) => i.routes?.flatMap((r) => (r.condition ? r.outputs : [])) ?? []));
   for (const inst of [...plan.filters, ...plan.outputs]) {
     const route = routeOf(inst);
     if (routeTargets.has(inst.id) && inst.kind === 'output') continue;

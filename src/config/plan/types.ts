@@ -52,9 +52,9 @@ export interface PlanInstance<K extends PluginKind = PluginKind> {
 
 /** One route of an input's `routes.logs` list. */
 export interface PlanRoute {
-  /** The route's name: the tag its records carry from then on, as in Fluent Bit. */
+  /** The route's name: with a condition, the tag its records carry from then on, as in Fluent Bit. */
   readonly name: string;
-  /** Absent: every record takes the route. */
+  /** Absent: every record takes the route, under the input's tag, to those outputs whose Match covers it. */
   readonly condition: Condition | undefined;
   /** Instance ids (`stdout.0`) of the outputs it goes to (written as an alias, instance name or plugin name). */
   readonly outputs: readonly string[];

@@ -203,6 +203,7 @@ export const DIAGNOSTIC_CODES = {
     example: {
       wrong: 'pipeline:\n  inputs:\n    - name: dummy\n      routes:\n        logs:\n          - name: all\n            condition: {default: true}\n            to: {outputs: [archive]}\n  outputs:\n    - name: stdout',
       right: 'pipeline:\n  inputs:\n    - name: dummy\n      routes:\n        logs:\n          - name: all\n            condition: {default: true}\n            to: {outputs: [archive]}\n  outputs:\n    - name: stdout\n      alias: archive',
+      lang: 'yaml',
     },
   },
   'no-match': {

@@ -133,6 +133,11 @@ class SchemaBuilder {
 
   closedMap(table: OptionTable, lists: boolean, extra: Record<string, JsonSchema> = {}, shared?: { table: OptionTable; ref: string }, skip: readonly string[] = []): JsonSchema {
     const { properties, patternProperties } = this.keys(table, lists, shared, skip);
+    // The plugin name is checked by the pipeline item (namedBy), which also takes YAML's null for the null output.
+    if (properties['name'] !== undefined) {
+      properties['name'] = { type: ['string', 'null'] };
+      patternProperties[NAME_PATTERN] = { type: ['string', 'null'] };
+    }
     return { type: 'object', properties: { ...properties, ...extra }, patternProperties, additionalProperties: false };
   }
 
@@ -143,11 +148,15 @@ class SchemaBuilder {
   pluginConditions(kind: PluginKind, processor = false): JsonSchema {
     const extra: Record<string, JsonSchema> = processor ? { condition: CONDITION } : kind === 'filter' ? {} : kind === 'input' ? { processors: PROCESSORS, routes: ROUTES } : { processors: PROCESSORS };
     const shared = { table: COMMON_OPTIONS[kind], ref: `#/definitions/${kind}Common` };
-    const when = (names: readonly string[]) => ({ allOf: [{ $ref: '#/definitions/hasName' }, { patternProperties: { [NAME_PATTERN]: { type: 'string', pattern: oneOfWords(names) } } }] });
+    const when = (names: readonly string[]) => ({ allOf: [{ $ref: '#/definitions/hasName' }, { patternProperties: { [NAME_PATTERN]: namedBy(names) } }] });
     const supported = [...PLUGINS.filter((p) => p.kind === kind), ...(processor ? NATIVE_PROCESSORS : [])];
     return {
       allOf: [
-        ...supported.map((definition) => ({ if: when([definition.name, ...aliasesOf(kind, definition.name)]), then: this.closedMap(definition.options, true, extra, shared) })),
+        ...supported.map((definition) => ({
+          if: when([definition.name, ...aliasesOf(kind, definition.name)]),
+          // A processor's `condition` is the processor core's map, not the filter's Condition key.
+          then: this.closedMap(definition.options, true, extra, shared, processor ? ['condition'] : []),
+        })),
         // Plugins logferry knows by name only: their common keys are typed, others are let through.
         { if: when(Object.keys(UNSUPPORTED_PLUGINS[kind])), then: { $ref: shared.ref } },
       ],
@@ -175,12 +184,22 @@ function pluginNames(kind: PluginKind): string[] {
   return [...PLUGINS.filter((p) => p.kind === kind).flatMap((p) => [p.name, ...aliasesOf(kind, p.name)]), ...Object.keys(UNSUPPORTED_PLUGINS[kind])].sort();
 }
 
+/**
+ * A `name` naming one of `names`. YAML reads `name: null` (the null output) as a null, which
+ * Fluent Bit's reader takes as the text null: the schema accepts both.
+ */
+function namedBy(names: readonly string[]): JsonSchema {
+  const text: JsonSchema = { type: 'string', pattern: oneOfWords(names) };
+  return names.includes('null') ? { anyOf: [text, { type: 'null' }] } : text;
+}
+
 /** A pipeline item: `name` names a plugin of the kind, whose conditions then apply. */
 function pluginItem(kind: PluginKind): JsonSchema {
   const names = pluginNames(kind);
+  const nullName = names.includes('null') ? [{ type: 'null' }] : [];
   return {
     type: 'object',
-    patternProperties: { [NAME_PATTERN]: { type: 'string', description: `The ${kind} plugin`, anyOf: [{ enum: names }, { pattern: oneOfWords(names) }] } },
+    patternProperties: { [NAME_PATTERN]: { type: ['string', ...(nullName.length > 0 ? ['null'] : [])], description: `The ${kind} plugin`, anyOf: [{ enum: names }, { pattern: oneOfWords(names) }, ...nullName] } },
     allOf: [{ $ref: '#/definitions/hasName' }, { $ref: `#/definitions/${kind}Plugins` }],
   };
 }

@@ -72,7 +72,12 @@ function buildProcessor(section: Section, ctx: InstanceContext): PlanInstance<'f
   if (!named) return undefined;
   const definition = resolveProcessor(named.name, signal, named.entry.valueSpan, ctx.report);
   const where = `processor '${named.lower}' (${section.header})`;
-  const { rest, taken } = takeNested(section, 'condition');
+  // Fluent Bit's processor core takes every `condition` key of a processor, and wants a map.
+  const plain = section.entries.find((e) => e.nested !== true && e.key.toLowerCase() === 'condition');
+  if (plain) {
+    ctx.report(makeDiagnostic({ code: 'invalid-value', message: "a processor's condition must be a map with op and rules (Fluent Bit's processor core reads it, not the plugin)", span: plain.valueSpan }));
+  }
+  const { rest, taken } = takeNested(plain ? { ...section, entries: section.entries.filter((e) => e !== plain) } : section, 'condition');
   const instance = interpretInstance('filter', rest, named, definition, where, ctx, ctx.processorCounters);
   const condition = taken ? processorCondition(taken, definition, ctx.report) : undefined;
   return { ...(instance as PlanInstance<'filter'>), signal, ...(condition ? { condition } : {}) };

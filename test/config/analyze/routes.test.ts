@@ -125,3 +125,23 @@ pipeline:
     ]);
   });
 });
+
+describe('processor conditions in validate', () => {
+  it("a processor's condition is the core's map: a plain value is refused (Fluent Bit: 'condition must be a map'); on a filter processor a map is ignored", () => {
+    const conf = (condition: string) => `
+pipeline:
+  inputs:
+    - name: dummy
+      processors:
+        logs:
+          - name: modify
+            add: b c
+            condition: ${condition}
+  outputs:
+    - name: stdout
+      match: '*'
+`;
+    expect(check(conf('key_exists a')).found.map(([code, severity]) => [code, severity])).toEqual([['invalid-value', 'error']]);
+    expect(check(conf('{rules: [{field: $a, op: eq, value: b}]}')).found.map(([code, severity]) => [code, severity])).toEqual([['unsupported-key', 'warning']]);
+  });
+});

@@ -14,6 +14,7 @@
  *   pipeline's emitter like a filter's.
  */
 import type { Plan, PlanInstance } from '../config/plan/types.js';
+import { PipelineError } from '../errors.js';
 import { evaluateCondition } from '../config/plan/evaluate-condition.js';
 import type { EventBatch, LogEvent } from './event.js';
 import type { Logger } from './logger.js';
@@ -44,7 +45,10 @@ export class ProcessorChain {
    * what a unit re-emits, with the index of the unit after it.
    */
   static async create(owner: PlanInstance, plan: Plan, parts: ContextParts, reemit: (next: number, tag: string, events: LogEvent[], unit: PlanInstance<'filter'>, settings: EmitterSettings) => void): Promise<ProcessorChain | undefined> {
-    const list = (owner.processors ?? []).filter((p) => p.signal === 'logs' && p.definition?.create !== undefined);
+    const list = (owner.processors ?? []).filter((p) => p.signal === 'logs');
+    // As for the pipeline's plugins: a processor logferry cannot run stops the start, not the records.
+    const missing = list.find((p) => p.definition?.create === undefined);
+    if (missing) throw new PipelineError(`processor '${missing.plugin}' of ${owner.kind} ${owner.displayName} is not supported by logferry; remove it to run this configuration`);
     if (list.length === 0) return undefined;
     const units: Unit[] = [];
     for (const [i, instance] of list.entries()) {

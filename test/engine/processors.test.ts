@@ -232,3 +232,23 @@ pipeline:
     expect(c.pipeline.metrics().input['lib.0']!.dropped).toEqual({ "no route's condition holds for the record": 2 });
   });
 });
+
+describe('processors logferry cannot run', () => {
+  it('stop the start with the processor named, as an unsupported pipeline plugin does', async () => {
+    const c = capture(
+      yamlPlan(`
+pipeline:
+  inputs:
+    - name: lib
+      processors:
+        logs:
+          - name: opentelemetry_envelope
+  outputs:
+    - name: lib
+      match: '*'
+`),
+    );
+    await expect(c.pipeline.start()).rejects.toThrow(/processor 'opentelemetry_envelope' of input lib.0 is not supported/);
+    await c.pipeline.stop();
+  });
+});

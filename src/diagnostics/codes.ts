@@ -205,6 +205,16 @@ export const DIAGNOSTIC_CODES = {
       right: '[INPUT]\n    Name dummy\n    Tag  app\n\n[OUTPUT]\n    Name  stdout\n    Match *',
     },
   },
+  'unknown-output': {
+    severity: 'error',
+    doc: 'A conditional route (an input\'s `routes`) names an output the configuration does not have (by alias, instance name such as stdout.0, or plugin name).',
+    fix: 'Name an output of `pipeline.outputs`, or give the output that `alias`.',
+    example: {
+      wrong: 'pipeline:\n  inputs:\n    - name: dummy\n      routes:\n        logs:\n          - name: all\n            condition: {default: true}\n            to: {outputs: [archive]}\n  outputs:\n    - name: stdout',
+      right: 'pipeline:\n  inputs:\n    - name: dummy\n      routes:\n        logs:\n          - name: all\n            condition: {default: true}\n            to: {outputs: [archive]}\n  outputs:\n    - name: stdout\n      alias: archive',
+      lang: 'yaml',
+    },
+  },
   'no-match': {
     severity: 'warning',
     doc: 'A filter or output with neither Match nor Match_Regex; Fluent Bit never sends it anything.',

@@ -8,6 +8,7 @@ import type { PluginDefinition, PluginKind, SectionDefinition } from '../options
 import { FILTER_COMMON, INPUT_COMMON, OUTPUT_COMMON } from '../options/common.js';
 import type { OptionTable } from '../options/spec.js';
 import { PLUGINS, PLUGIN_ALIASES, UNSUPPORTED_PLUGINS } from '../plugins/registry.js';
+import { PROCESSOR_NAMES, findProcessor } from '../plugins/processors/index.js';
 import multilineParserSection from '../config/sections/multiline-parser.js';
 import parserSection from '../config/sections/parser.js';
 import serviceSection from '../config/sections/service.js';
@@ -38,7 +39,8 @@ function pluginTopics(name: string, kinds: readonly PluginKind[]): PluginTopic[]
   const topics: PluginTopic[] = [];
   for (const kind of kinds) {
     const target = PLUGIN_ALIASES[kind][name] ?? name;
-    const definition = PLUGINS.find((p) => p.kind === kind && p.name === target);
+    // Native processors (YAML processors only) are described with the filters, whose shape they have.
+    const definition = PLUGINS.find((p) => p.kind === kind && p.name === target) ?? (kind === 'filter' ? findProcessor(target) : undefined);
     const unsupported = UNSUPPORTED_PLUGINS[kind][name];
     if (definition) topics.push({ type: 'plugin', kind, definition });
     else if (unsupported !== undefined) topics.push({ type: 'unsupported', kind, name, description: unsupported });
@@ -64,7 +66,7 @@ export function lookupTopic(name: string, kind?: PluginKind): Lookup {
 
 function allNames(kind?: PluginKind): string[] {
   const kinds = kind ? [kind] : PLUGIN_KINDS;
-  const names = kinds.flatMap((k) => [...PLUGINS.filter((p) => p.kind === k).map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS[k])]);
+  const names = kinds.flatMap((k) => [...PLUGINS.filter((p) => p.kind === k).map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS[k]), ...(k === 'filter' ? PROCESSOR_NAMES : [])]);
   return kind ? names : [...SECTIONS.map((s) => s.name), ...names];
 }
 
@@ -72,7 +74,7 @@ function allNames(kind?: PluginKind): string[] {
 export function allTopics(): Topic[] {
   const topics: Topic[] = SECTIONS.map((s) => ({ type: 'section', ...s }));
   for (const kind of PLUGIN_KINDS) {
-    const names = [...new Set([...PLUGINS.filter((p) => p.kind === kind).map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS[kind])])].sort();
+    const names = [...new Set([...PLUGINS.filter((p) => p.kind === kind).map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS[kind]), ...(kind === 'filter' ? PROCESSOR_NAMES : [])])].sort();
     for (const name of names) topics.push(...pluginTopics(name, [kind]));
   }
   return topics;

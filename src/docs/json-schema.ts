@@ -19,6 +19,7 @@ import { camelCase } from '../config/yaml/keys.js';
 import type { PluginKind } from '../options/define.js';
 import type { AnySpec, OptionTable } from '../options/spec.js';
 import { PLUGINS, UNSUPPORTED_PLUGINS, aliasesOf } from '../plugins/registry.js';
+import { PROCESSORS as NATIVE_PROCESSORS } from '../plugins/processors/index.js';
 import { COMMON_OPTIONS, PLUGIN_KINDS, SECTIONS } from './catalog.js';
 
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -137,18 +138,30 @@ class SchemaBuilder {
 
   closedMap(table: OptionTable, lists: boolean, extra: Record<string, JsonSchema> = {}, shared?: { table: OptionTable; ref: string }, skip: readonly string[] = []): JsonSchema {
     const { properties, patternProperties } = this.keys(table, lists, shared, skip);
+    // The plugin name is checked by the pipeline item (namedBy), which also takes YAML's null for the null output.
+    if (properties['name'] !== undefined) {
+      properties['name'] = { type: ['string', 'null'] };
+      patternProperties[NAME_PATTERN] = { type: ['string', 'null'] };
+    }
     return { type: 'object', properties: { ...properties, ...extra }, patternProperties, additionalProperties: false };
   }
 
-  /** One condition per plugin of a kind: when `name` names it, its keys (closed) apply. */
-  pluginConditions(kind: PluginKind): JsonSchema {
-    const extra: Record<string, JsonSchema> = kind === 'filter' ? {} : { processors: PROCESSORS };
+  /**
+   * One condition per plugin of a kind: when `name` names it, its keys (closed) apply. For
+   * processors (`processor` true): the filters and native processors, each also taking a `condition`.
+   */
+  pluginConditions(kind: PluginKind, processor = false): JsonSchema {
+    const extra: Record<string, JsonSchema> = processor ? { condition: CONDITION } : kind === 'filter' ? {} : kind === 'input' ? { processors: PROCESSORS, routes: ROUTES } : { processors: PROCESSORS };
     const shared = { table: COMMON_OPTIONS[kind], ref: `#/definitions/${kind}Common` };
-    const when = (names: readonly string[]) => ({ allOf: [{ $ref: '#/definitions/hasName' }, { patternProperties: { [NAME_PATTERN]: { type: 'string', pattern: oneOfWords(names) } } }] });
-    const supported = PLUGINS.filter((p) => p.kind === kind);
+    const when = (names: readonly string[]) => ({ allOf: [{ $ref: '#/definitions/hasName' }, { patternProperties: { [NAME_PATTERN]: namedBy(names) } }] });
+    const supported = [...PLUGINS.filter((p) => p.kind === kind), ...(processor ? NATIVE_PROCESSORS : [])];
     return {
       allOf: [
-        ...supported.map((definition) => ({ if: when([definition.name, ...aliasesOf(kind, definition.name)]), then: this.closedMap(definition.options, true, extra, shared) })),
+        ...supported.map((definition) => ({
+          if: when([definition.name, ...aliasesOf(kind, definition.name)]),
+          // A processor's `condition` is the processor core's map, not the filter's Condition key.
+          then: this.closedMap(definition.options, true, extra, shared, processor ? ['condition'] : []),
+        })),
         // Plugins logferry knows by name only: their common keys are typed, others are let through.
         { if: when(Object.keys(UNSUPPORTED_PLUGINS[kind])), then: { $ref: shared.ref } },
       ],
@@ -176,21 +189,79 @@ function pluginNames(kind: PluginKind): string[] {
   return [...PLUGINS.filter((p) => p.kind === kind).flatMap((p) => [p.name, ...aliasesOf(kind, p.name)]), ...Object.keys(UNSUPPORTED_PLUGINS[kind])].sort();
 }
 
+/**
+ * A `name` naming one of `names`. YAML reads `name: null` (the null output) as a null, which
+ * Fluent Bit's reader takes as the text null: the schema accepts both.
+ */
+function namedBy(names: readonly string[]): JsonSchema {
+  const text: JsonSchema = { type: 'string', pattern: oneOfWords(names) };
+  return names.includes('null') ? { anyOf: [text, { type: 'null' }] } : text;
+}
+
 /** A pipeline item: `name` names a plugin of the kind, whose conditions then apply. */
 function pluginItem(kind: PluginKind): JsonSchema {
   const names = pluginNames(kind);
+  const nullName = names.includes('null') ? [{ type: 'null' }] : [];
   return {
     type: 'object',
-    patternProperties: { [NAME_PATTERN]: { type: 'string', description: `The ${kind} plugin`, anyOf: [{ enum: names }, { pattern: oneOfWords(names) }] } },
+    patternProperties: { [NAME_PATTERN]: { type: ['string', ...(nullName.length > 0 ? ['null'] : [])], description: `The ${kind} plugin`, anyOf: [{ enum: names }, { pattern: oneOfWords(names) }, ...nullName] } },
     allOf: [{ $ref: '#/definitions/hasName' }, { $ref: `#/definitions/${kind}Plugins` }],
   };
 }
 
-/** A processor: a filter (checked like one) or a processor plugin (any name). */
+/** A processor: a filter or a native processor (checked like one), or a processor plugin logferry does not run (any name). */
 const PROCESSOR: JsonSchema = {
   type: 'object',
   patternProperties: { [NAME_PATTERN]: { type: 'string', description: 'A filter or processor plugin' } },
-  allOf: [{ $ref: '#/definitions/hasName' }, { $ref: '#/definitions/filterPlugins' }],
+  allOf: [{ $ref: '#/definitions/hasName' }, { $ref: '#/definitions/processorPlugins' }],
+};
+
+const RULE: JsonSchema = {
+  type: 'object',
+  properties: {
+    field: { type: 'string', description: 'A record accessor ($key, $a[\'b\'])' },
+    op: { type: 'string', enum: ['eq', 'neq', 'gt', 'lt', 'gte', 'lte', 'regex', 'not_regex', 'in', 'not_in'] },
+    value: { description: 'A value, or a list for in and not_in', anyOf: [{ type: ['string', 'number', 'boolean'] }, { type: 'array', items: { type: ['string', 'number', 'boolean'] } }] },
+    context: { type: 'string', description: 'body (the record, the default) or metadata' },
+  },
+  required: ['field', 'op', 'value'],
+  additionalProperties: false,
+};
+
+/** A processor's or a route's `condition`. */
+const CONDITION: JsonSchema = {
+  type: 'object',
+  description: 'Which records it applies to: op (and, or) over rules',
+  properties: { op: { type: 'string', enum: ['and', 'or'] }, rules: { type: 'array', items: RULE }, default: { type: ['boolean', 'string'], description: 'Routes: the records no other route takes' } },
+  additionalProperties: false,
+};
+
+const ROUTE_OUTPUT: JsonSchema = {
+  anyOf: [{ type: 'string' }, { type: 'object', properties: { name: { type: 'string' }, fallback: { type: 'string' } }, required: ['name'], additionalProperties: false }],
+};
+
+/** An input's conditional `routes` (Fluent Bit 4.2). */
+const ROUTES: JsonSchema = {
+  type: 'object',
+  description: 'Conditional routes (Fluent Bit 4.2): per signal, routes with a condition and the outputs (name, alias or instance name) they go to',
+  patternProperties: {
+    '^(logs|metrics|traces|profiles|any)$': {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', description: 'The route name: the tag of its records from then on' },
+          condition: CONDITION,
+          to: { type: 'object', properties: { outputs: { type: 'array', items: ROUTE_OUTPUT, minItems: 1 } }, required: ['outputs'], additionalProperties: false },
+          processors: { type: 'array', items: { type: 'object' } },
+          per_record_routing: { type: ['boolean', 'string'] },
+        },
+        required: ['name', 'to'],
+        additionalProperties: false,
+      },
+    },
+  },
+  additionalProperties: false,
 };
 
 const MULTILINE_RULE: JsonSchema = {
@@ -224,6 +295,7 @@ export function configSchema(): JsonSchema {
     ...Object.fromEntries(PLUGIN_KINDS.map((k) => [`${k}Common`, builder.commonKeys(k)])),
     ...Object.fromEntries(PLUGIN_KINDS.map((k) => [`${k}Plugins`, builder.pluginConditions(k)])),
     processor: PROCESSOR,
+    processorPlugins: builder.pluginConditions('filter', true),
   };
   const list = (ref: string, description: string) => ({ type: 'array', description, items: { $ref: `#/definitions/${ref}` } });
   return {

@@ -16,7 +16,8 @@ import { eventSize } from './record-size.js';
 import { MAX_RECORD_DEPTH, nestsDeeperThan, TOO_DEEP_REASON } from './record-depth.js';
 import { encodeEvent, RecordEncodeError, RecordWriter, type EncodedRecords } from '../record/encoded.js';
 import { join, isAbsolute } from 'node:path';
-import { RouteRule, Router } from './router.js';
+import { directRoutes, RouteRule, Router } from './router.js';
+import { inputSide, outputSide } from './processors.js';
 
 type Slot = OutputSlot<InputSlot>;
 
@@ -193,7 +194,9 @@ export class Pipeline {
     for (const instance of plan.outputs) {
       const counters = new Counters();
       const log = this.log.child(instance.displayName, normalizeLevel(instance.options.log_level, normalizeLevel(plan.service.log_level)));
-      const runtime = await instance.definition!.create!(instance.options, pluginContext(instance, plan, { log, counters, host: this.host }));
+      const parts = { log, counters, host: this.host };
+      const plain = await instance.definition!.create!(instance.options, pluginContext(instance, plan, parts));
+      const runtime = await outputSide(instance, plan, parts, plain, (f, settings) => (tag, events) => this.emitFromFilter(f, settings, tag, events));
       const slot: Slot = new OutputSlot(
         instance,
         runtime,
@@ -224,6 +227,8 @@ export class Pipeline {
     this.router = new Router(
       this.filters.map((f) => ({ rule: new RouteRule(f.instance), value: f })),
       this.outputs.map((o) => ({ rule: new RouteRule(o.instance, implicitAll), value: o })),
+      undefined,
+      directRoutes(plan.inputs, (id) => this.outputs.find((o) => o.instance.id === id)),
     );
 
     this.openStorage();
@@ -244,13 +249,14 @@ export class Pipeline {
         throw new PipelineError(`input ${instance.displayName} uses storage.type filesystem but [SERVICE] storage.path is not set`);
       }
       this.inputs.push(slot);
+      const side = await inputSide(instance, plan, { log, counters, host: this.host }, (tag, events, committed) => this.ingest(slot, tag, events, committed));
       const ctx: InputContext = {
         ...pluginContext(instance, plan, { log, counters, host: this.host }),
         tag: inputTag(instance),
-        emit: (tag, events, committed) => this.ingest(slot, tag, events, committed),
+        emit: side.emit,
         done: () => this.options.onDone?.(instance.displayName),
       };
-      slot.runtime = await instance.definition!.create!(instance.options, ctx);
+      slot.runtime = side.wrap(await instance.definition!.create!(instance.options, ctx));
       if (slot.memLimit <= 0 && slot.storageType === 'memory' && slot.runtime.pausesWithoutLoss === true) slot.readAhead = READ_AHEAD_BYTES;
     }
     for (const slot of this.inputs) await slot.runtime!.start();
@@ -423,7 +429,7 @@ export class Pipeline {
   private runJobs(slot: InputSlot): void {
     while (slot.jobs.length > 0) {
       const job = slot.jobs[0]!;
-      const route = this.router!.route(job.tag);
+      const route = this.router!.route(job.tag, slot.stream);
       let events = job.events;
       while (job.next < route.filters.length && events.length > 0) {
         const f = route.filters[job.next]!;
@@ -670,7 +676,7 @@ export class Pipeline {
     if (chunk.dispatched || chunk.records === 0) return;
     chunk.lock();
     chunk.dispatched = true;
-    const outputs = this.router!.route(chunk.tag).outputs;
+    const outputs = this.router!.route(chunk.tag, chunk.source.stream).outputs;
     for (const o of outputs) chunk.pending.add(o);
     if (outputs.length === 0) {
       // A backlog chunk whose tag no output of this configuration matches.

@@ -26,6 +26,27 @@ export class RouteRule {
   }
 }
 
+/**
+ * The routes of inputs (4.2 `routes`), by input instance id: the outputs of each conditional route,
+ * by route name (the tag its records carry), and the outputs of routes without condition, which
+ * get the input's records under their own tag when their Match covers it.
+ */
+export type DirectRoutes<O> = ReadonlyMap<string, { readonly byName: ReadonlyMap<string, readonly O[]>; readonly unconditional: ReadonlySet<O> }>;
+
+/** The DirectRoutes of a plan's inputs, with the engine's value for each output instance. */
+export function directRoutes<O>(inputs: readonly PlanInstance<'input'>[], outputOf: (id: string) => O | undefined): DirectRoutes<O> {
+  const byInput = new Map<string, { byName: Map<string, O[]>; unconditional: Set<O> }>();
+  for (const input of inputs) {
+    if (!input.routes) continue;
+    const outputs = (ids: readonly string[]) => ids.flatMap((id) => outputOf(id) ?? []);
+    byInput.set(input.id, {
+      byName: new Map(input.routes.filter((r) => r.condition).map((r) => [r.name, outputs(r.outputs)])),
+      unconditional: new Set(input.routes.filter((r) => !r.condition).flatMap((r) => outputs(r.outputs))),
+    });
+  }
+  return byInput;
+}
+
 /** For each tag, the filters (in configuration order) and outputs it goes to; cached per tag. */
 export class Router<F, O> {
   private readonly cache = new Map<string, { filters: F[]; outputs: O[] }>();
@@ -34,9 +55,17 @@ export class Router<F, O> {
     private readonly filters: readonly { rule: RouteRule; value: F }[],
     private readonly outputs: readonly { rule: RouteRule; value: O }[],
     private readonly maxCached = 10_000,
+    private readonly direct: DirectRoutes<O> = new Map(),
   ) {}
 
-  route(tag: string): { filters: F[]; outputs: O[] } {
+  /** `source`: the input instance id of the records, for its conditional routes. */
+  route(tag: string, source?: string): { filters: F[]; outputs: O[] } {
+    const routes = source === undefined ? undefined : this.direct.get(source);
+    if (routes) {
+      const byTag = this.route(tag);
+      const named = routes.byName.get(tag);
+      return { filters: byTag.filters, outputs: named ? [...named] : byTag.outputs.filter((o) => routes.unconditional.has(o)) };
+    }
     let hit = this.cache.get(tag);
     if (!hit) {
       hit = {

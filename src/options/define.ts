@@ -54,6 +54,11 @@ export interface PluginDefinition<K extends PluginKind = PluginKind, T extends O
   readonly ownOptions: OptionTable;
   /** Every option the section accepts: common keys merged with the plugin's own. */
   readonly options: T;
+  /**
+   * `ignored`: Fluent Bit never checks this plugin's keys (Go plugins read only the keys they ask
+   * for), so an unknown key is a warning, not an error.
+   */
+  readonly unknownKeys?: 'ignored';
   /** Cross-key rules, run by the plan builder with the typed options (method syntax: bivariant, so a
    *  definition with a specific table is still a `PluginDefinition`). */
   check?(options: OptionsOf<T>, ctx: CheckContext): void;
@@ -77,6 +82,7 @@ export interface PluginConfig<Own extends OptionTable, T extends OptionTable> {
   readonly options: Own;
   readonly check?: (options: OptionsOf<T>, ctx: CheckContext) => void;
   readonly checkRoutes?: (options: OptionsOf<T>, inputs: readonly PlanInstance<'input'>[], ctx: CheckContext) => void;
+  readonly unknownKeys?: 'ignored';
 }
 
 /**
@@ -103,6 +109,7 @@ function define<K extends PluginKind, Common extends OptionTable, Own extends Op
     options,
     ...(config.check ? { check: config.check } : {}),
     ...(config.checkRoutes ? { checkRoutes: config.checkRoutes } : {}),
+    ...(config.unknownKeys ? { unknownKeys: config.unknownKeys } : {}),
     ...(config.create ? { create: config.create } : {}),
   };
   return Object.freeze(def);

@@ -11,6 +11,8 @@ export interface BaseConfig {
   readonly default?: string;
   readonly multiple?: boolean;
   readonly references?: Reference;
+  /** See OptionSpec.ifUndefined. */
+  readonly ifUndefined?: string;
   readonly aliases?: readonly string[];
   readonly prefix?: boolean;
 }
@@ -40,6 +42,7 @@ function build<T, C extends BaseConfig>(
     defaultValue,
     parse,
     ...(config.references ? { references: config.references } : {}),
+    ...(config.ifUndefined ? { ifUndefined: config.ifUndefined } : {}),
     ...(config.aliases ? { aliases: config.aliases } : {}),
     ...(config.prefix ? { prefix: true } : {}),
     ...extra,

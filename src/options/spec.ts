@@ -29,6 +29,11 @@ export interface OptionSpec<T = unknown, C extends Cardinality = Cardinality, P 
   readonly values?: readonly string[];
   readonly references?: Reference;
   /**
+   * What Fluent Bit does when the referenced parser is not defined, where it logs an error and
+   * starts anyway: such a reference is a warning saying so, not an error.
+   */
+  readonly ifUndefined?: string;
+  /**
    * Set for Fluent Bit options logferry accepts but does not act on: the reason. Setting the key
    * gives an `unsupported-key` warning (the value is still parsed unless the kind is `unsupported`).
    */

@@ -13,8 +13,26 @@ export interface TagSource {
   readonly patterns: readonly string[];
 }
 
-/** Tags an input emits: its Tag (default: the instance name), expanded for tail's dynamic tags. */
+/**
+ * Inputs whose records carry the tag their sender chose (the forward protocol's tag, an HTTP path,
+ * a tcp record's tag_key...): their Tag is only a default, so no Match is known to miss them.
+ */
+const SENDER_TAGGED = new Set(['forward', 'http', 'opentelemetry', 'splunk', 'elasticsearch']);
+
+export function takesSenderTag(input: PlanInstance<'input'>): boolean {
+  if (SENDER_TAGGED.has(input.plugin)) return true;
+  // tcp takes a record's tag_key as its tag; while logferry does not read tcp's keys, assume it does.
+  return input.plugin === 'tcp' && (!input.supported || typeof input.options['tag_key'] === 'string');
+}
+
+/** Tags an input emits: its Tag (default: the instance name), expanded for tail's dynamic tags; with routes, the route names. */
 export function inputTagPatterns(input: PlanInstance<'input'>): string[] {
+  if (input.routes) {
+    // Conditional routes tag their records with the route name; routes without condition keep the input's tag.
+    const named = input.routes.filter((r) => r.condition).map((r) => r.name);
+    return input.routes.some((r) => !r.condition) ? [...named, ...inputTagPatterns({ ...input, routes: undefined } as PlanInstance<'input'>)] : named;
+  }
+  if (takesSenderTag(input)) return ['*'];
   const tag = typeof input.options.tag === 'string' && input.options.tag.length > 0 ? input.options.tag : input.id;
   if (input.plugin === 'tail') {
     const tagRegex = input.options['tag_regex'];
@@ -117,8 +135,11 @@ export function analyzeRouting(plan: Plan): Diagnostic[] {
   // The single-input, single-output shortcut: an output without Match gets everything.
   const implicitAll = plan.inputs.length === 1 && plan.outputs.length === 1;
   const routes = new Map<PlanInstance, Route>();
+  // Outputs a conditional route names get records whatever their Match.
+  const routeTargets = new Set(plan.inputs.flatMap((i) => i.routes?.flatMap((r) => (r.condition ? r.outputs : [])) ?? []));
   for (const inst of [...plan.filters, ...plan.outputs]) {
     const route = routeOf(inst);
+    if (routeTargets.has(inst.id) && inst.kind === 'output') continue;
     if (!route.match && !route.regex) {
       if (inst.kind === 'output' && implicitAll) {
         routes.set(inst, makeRoute('*', undefined));
@@ -161,8 +182,9 @@ export function analyzeRouting(plan: Plan): Diagnostic[] {
   // Records leave an input through an output, or through a rewrite_tag filter under a new tag.
   const exits = distinct([...plan.outputs, ...plan.filters.filter((f) => f.plugin === 'rewrite_tag')].map((i) => routes.get(i)));
   for (const source of sources) {
-    const input = source.instance;
-    const routed = exits.some((r) => source.patterns.some((p) => routeSees(r, p, cache)));
+    const input = source.instance as PlanInstance<'input'>;
+    // An input with routes reaches the outputs they name, and only those.
+    const routed = input.routes ? input.routes.some((r) => r.outputs.length > 0) : exits.some((r) => source.patterns.some((p) => routeSees(r, p, cache)));
     if (!routed && plan.outputs.length > 0) {
       out.push(
         makeDiagnostic({

@@ -72,6 +72,14 @@ class FileBuilder {
     const header = HEADERS[kind] ?? kind.toUpperCase();
     const kept: Entry[] = [];
     for (const e of entries) {
+      if (e.nested && kind === 'input' && e.key.toLowerCase() === 'routes') {
+        note(
+          "conditional routes have no classic form; this input's 'routes' are not converted, so its records would go by the outputs' Match",
+          e.span,
+          'the nearest classic equivalent is a rewrite_tag [FILTER] that gives each kind of record a tag, and outputs that Match those tags',
+        );
+        continue;
+      }
       const problem = classicProblem(e);
       if (problem) {
         note(`'${e.writtenKey ?? e.key}' ${problem}; classic lines cannot hold it, so it is not converted`, e.span);

@@ -8,6 +8,7 @@ import serviceSection from '../sections/service.js';
 import parserSection from '../sections/parser.js';
 import multilineParserSection from '../sections/multiline-parser.js';
 import { buildInstance, type InstanceContext } from './instance.js';
+import { resolveRoutes } from './routes.js';
 import { interpretSection, runCheck } from './interpret.js';
 import { checkReferences } from './references.js';
 import { inputStorageType } from './storage-type.js';
@@ -67,11 +68,13 @@ export function buildPlan(config: LoadedConfig): BuildResult {
   const multilineParsers = buildMultilineParsers(parserSections, config, parsers, report);
 
   const instances: Record<PluginKind, PlanInstance[]> = { input: [], filter: [], output: [] };
-  const ctx: InstanceContext = { scope, parsers, multiline: multilineParsers, report, counters: new Map(), processorCounters: new Map(), configDir: config.rootDir };
+  const ctx: InstanceContext = { scope, parsers, multiline: multilineParsers, report, counters: new Map(), processorCounters: new Map(), configDir: config.rootDir, routes: new Map() };
   for (const section of config.sections) {
     const kind = section.kind;
     if (kind !== 'input' && kind !== 'filter' && kind !== 'output') {
-      if (kind === 'custom' || kind === 'stream_processor' || kind === 'plugins' || kind === 'upstream') {
+      // An empty `plugins: []` loads nothing: nothing to warn about.
+      const empty = kind === 'plugins' && section.entries.length === 0;
+      if (!empty && (kind === 'custom' || kind === 'stream_processor' || kind === 'plugins' || kind === 'upstream')) {
         report(
           makeDiagnostic({
             code: 'unsupported-plugin',
@@ -96,7 +99,7 @@ export function buildPlan(config: LoadedConfig): BuildResult {
     files: config.files,
     configDir: config.rootDir,
     service: service.values as unknown as ServiceOptions,
-    inputs: instances.input as PlanInstance<'input'>[],
+    inputs: resolveRoutes(instances.input as PlanInstance<'input'>[], ctx.routes, instances.output as PlanInstance<'output'>[], report),
     filters: instances.filter as PlanInstance<'filter'>[],
     outputs: instances.output as PlanInstance<'output'>[],
     parsers,

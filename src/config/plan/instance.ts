@@ -9,6 +9,9 @@ import type { Entry, Section } from '../document/model.js';
 import type { VariableScope } from '../resolve/env.js';
 import { interpretSection, runCheck, type RepeatPolicy } from './interpret.js';
 import { NATIVE_PROCESSORS } from './processors.js';
+import { parseCondition, plainYaml, type Condition } from './condition.js';
+import { readRoutes, type WrittenRoute } from './routes.js';
+import { PROCESSOR_NAMES, findProcessor, isNativeProcessor } from '../../plugins/processors/index.js';
 import { checkReferences } from './references.js';
 import { reportUnsupportedValues } from './unsupported-values.js';
 import type { MultilineParserPlan, ParserPlan, PlanInstance, ProcessorSignal } from './types.js';
@@ -29,6 +32,9 @@ export interface InstanceContext {
   readonly processorCounters: Map<string, number>;
   /** The main configuration file's directory (Plan.configDir), for checks of files a plugin names. */
   readonly configDir?: string;
+  /** The `routes` of inputs as written, resolved once every output is built. */
+  readonly routes: Map<string, WrittenRoute[]>;
+
 }
 
 /** One [INPUT], [FILTER] or [OUTPUT] section (or YAML pipeline item) with its processors. */
@@ -37,7 +43,9 @@ export function buildInstance(kind: PluginKind, section: Section, ctx: InstanceC
   if (!named) return undefined;
   const definition = resolvePlugin(kind, named.name, named.entry.valueSpan, section, ctx.report);
   const where = section.format === 'yaml' ? `${kind} '${named.lower}'` : `[${KIND_LABEL[kind]}] ${named.lower}`;
-  const instance = interpretInstance(kind, section, named, definition, where, ctx, ctx.counters);
+  const { rest, taken } = takeNested(section, kind === 'input' ? 'routes' : undefined);
+  const instance = interpretInstance(kind, rest, named, definition, where, ctx, ctx.counters);
+  if (taken) ctx.routes.set(instance.id, readRoutes(taken, (d) => ctx.report(makeDiagnostic(d))));
   const children = section.children ?? [];
   if (children.length === 0) return instance;
   if (kind === 'filter') {
@@ -66,8 +74,40 @@ function buildProcessor(section: Section, ctx: InstanceContext): PlanInstance<'f
   if (!named) return undefined;
   const definition = resolveProcessor(named.name, signal, named.entry.valueSpan, ctx.report);
   const where = `processor '${named.lower}' (${section.header})`;
-  const instance = interpretInstance('filter', section, named, definition, where, ctx, ctx.processorCounters);
-  return { ...(instance as PlanInstance<'filter'>), signal };
+  // Fluent Bit's processor core takes every `condition` key of a processor, and wants a map.
+  const plain = section.entries.find((e) => e.nested !== true && e.key.toLowerCase() === 'condition');
+  if (plain) {
+    ctx.report(makeDiagnostic({ code: 'invalid-value', message: "a processor's condition must be a map with op and rules (Fluent Bit's processor core reads it, not the plugin)", span: plain.valueSpan }));
+  }
+  const { rest, taken } = takeNested(plain ? { ...section, entries: section.entries.filter((e) => e !== plain) } : section, 'condition');
+  const instance = interpretInstance('filter', rest, named, definition, where, ctx, ctx.processorCounters);
+  const condition = taken ? processorCondition(taken, definition, ctx.report) : undefined;
+  return { ...(instance as PlanInstance<'filter'>), signal, ...(condition ? { condition } : {}) };
+}
+
+/** The section without the nested entry of `key` (read by the core, not by the plugin), and that entry. */
+function takeNested(section: Section, key: string | undefined): { rest: Section; taken: Entry | undefined } {
+  const taken = key === undefined ? undefined : section.entries.find((e) => e.nested === true && e.key.toLowerCase() === key);
+  return taken ? { rest: { ...section, entries: section.entries.filter((e) => e !== taken) }, taken } : { rest: section, taken };
+}
+
+/**
+ * A processor's `condition`: native processors apply it record by record (flb_mp_chunk_cobj_record_next);
+ * Fluent Bit 4.2 accepts it on a filter used as a processor but never evaluates it there.
+ */
+function processorCondition(entry: Entry, definition: PluginDefinition | undefined, report: (d: Diagnostic) => void): Condition | undefined {
+  const condition = parseCondition(plainYaml(entry.value), 'processor', entry.valueSpan, (d) => report(makeDiagnostic(d)));
+  if (!condition || !definition || isNativeProcessor(definition)) return condition;
+  report(
+    makeDiagnostic({
+      code: 'unsupported-key',
+      severity: 'warning',
+      message: `Fluent Bit 4.2 ignores 'condition' on a filter used as a processor: '${definition.name}' applies to every record`,
+      span: entry.keySpan,
+      hint: 'use a native processor (content_modifier, sql) for conditional processing, or the filter\'s own rules',
+    }),
+  );
+  return undefined;
 }
 
 interface Named {
@@ -158,9 +198,11 @@ function resolveProcessor(name: string, signal: ProcessorSignal, span: Span, rep
   const lower = name.toLowerCase();
   const filter = findPlugin('filter', lower);
   if (filter && signal === 'logs') return filter;
-  const unsupported = UNSUPPORTED_PLUGINS.filter[lower] ?? NATIVE_PROCESSORS[lower];
+  const native = findProcessor(lower);
+  if (native && signal === 'logs') return native;
+  const unsupported = UNSUPPORTED_PLUGINS.filter[lower] ?? NATIVE_PROCESSORS[lower] ?? (native ? `${native.description}, for ${signal}` : undefined);
   if (filter || unsupported === undefined) {
-    const known = [...allPlugins().filter((p) => p.kind === 'filter').map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS.filter), ...Object.keys(NATIVE_PROCESSORS)];
+    const known = [...allPlugins().filter((p) => p.kind === 'filter').map((p) => p.name), ...Object.keys(UNSUPPORTED_PLUGINS.filter), ...Object.keys(NATIVE_PROCESSORS), ...PROCESSOR_NAMES];
     const guess = filter ? undefined : didYouMean(lower, known);
     report(
       makeDiagnostic({
@@ -202,6 +244,7 @@ function interpretInstance(
     report: ctx.report,
     repeat,
     skipUnknown: !definition,
+    ...(definition?.unknownKeys === 'ignored' ? { unknownSeverity: 'warning' as const, unknownNote: '; this Go plugin never reads it (Fluent Bit does not check the keys of Go plugins)' } : {}),
     skipRequired: section.damaged === true,
     preset: new Map([['name', { value: named.name, entry: named.entry }]]),
   });

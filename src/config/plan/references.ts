@@ -30,7 +30,8 @@ export function checkReferences(
         report(
           makeDiagnostic({
             code: 'unknown-parser',
-            message: `parser '${raw}' is not defined`,
+            message: `parser '${raw}' is not defined${spec.ifUndefined ? `; ${spec.ifUndefined}` : ''}`,
+            ...(spec.ifUndefined ? { severity: 'warning' as const } : {}),
             span,
             hint: guess
               ? `did you mean '${guess}'?`

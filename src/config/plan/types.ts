@@ -3,6 +3,7 @@ import type { PluginDefinition, PluginKind } from '../../options/define.js';
 import type { OptionsOf } from '../../options/spec.js';
 import type { INPUT_COMMON, FILTER_COMMON, OUTPUT_COMMON } from '../../options/common.js';
 import type { PlanEntry } from './interpret.js';
+import type { Condition } from './condition.js';
 import type serviceSection from '../sections/service.js';
 import type parserSection from '../sections/parser.js';
 import type multilineParserSection from '../sections/multiline-parser.js';
@@ -43,6 +44,21 @@ export interface PlanInstance<K extends PluginKind = PluginKind> {
   readonly processors?: readonly PlanInstance<'filter'>[];
   /** For a processor: the list it is in. */
   readonly signal?: ProcessorSignal;
+  /** For a native processor: its `condition` (the records it applies to; the others pass unchanged). */
+  readonly condition?: Condition;
+  /** For an input: its conditional `routes` for logs (Fluent Bit 4.2), in order; absent when none. */
+  readonly routes?: readonly PlanRoute[];
+}
+
+/** One route of an input's `routes.logs` list. */
+export interface PlanRoute {
+  /** The route's name: with a condition, the tag its records carry from then on, as in Fluent Bit. */
+  readonly name: string;
+  /** Absent: every record takes the route, under the input's tag, to those outputs whose Match covers it. */
+  readonly condition: Condition | undefined;
+  /** Instance ids (`stdout.0`) of the outputs it goes to (written as an alias, instance name or plugin name). */
+  readonly outputs: readonly string[];
+  readonly span: Span;
 }
 
 export interface ParserPlan {

@@ -269,9 +269,11 @@ export function loadConfig(mainPath: string, options: LoadOptions = {}): LoadedC
     loadExtra(path, span, what) {
       const abs = locate(path);
       if (!abs) {
+        // Fluent Bit logs "could not open parser configuration file" and starts without its parsers.
         report({
           code: 'include-not-found',
-          message: `${what} ${path}: file not found`,
+          severity: 'warning',
+          message: `${what} ${path}: file not found; Fluent Bit logs an error and starts without the parsers it would define`,
           span,
           hint: isAbsolute(path) ? undefined : `relative paths are looked up in the working directory, then in ${display(rootDir) || '.'}/`,
         });

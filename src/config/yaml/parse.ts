@@ -1,8 +1,8 @@
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair, type YAMLMap } from 'yaml';
 import { makeDiagnostic, type Diagnostic, type DiagnosticInit, type Span } from '../../diagnostics/diagnostic.js';
 import { didYouMean } from '../../diagnostics/did-you-mean.js';
 import type { Entry, ParsedFile, Section, SectionKind, Variable } from '../document/model.js';
-import { eachMap, isEmpty, keyOf, readEntries, rejectAlias, shapeOf, spanBetween, type MapRules, type ReadContext } from './entries.js';
+import { eachMap, isEmpty, keyOf, readEntries, rejectAlias, shapeOf, spanBetween, valueEntries, type KeyText, type MapRules, type ReadContext } from './entries.js';
 import { readMultilineRules } from './rules.js';
 import { findTooDeep, MAX_YAML_DEPTH } from './depth.js';
 import { readProcessors } from './processors.js';
@@ -303,7 +303,11 @@ function pluginSection(map: YAMLMap<unknown, unknown>, at: Span, kind: SectionKi
     lists: true,
     translate: true,
     nested: false,
-    special: { processors: (p, k) => (children.push(...readProcessors(p.value, k, ctx)), []) },
+    special: {
+      processors: (p, k) => (children.push(...readProcessors(p.value, k, ctx)), []),
+      // An input's conditional routes (4.2): kept as one nested entry for the plan (plan/routes.ts).
+      ...(kind === 'input' ? { routes: (p: Pair<unknown, unknown>, k: KeyText) => valueEntries(p.value, k, ctx, { ...rules, nested: true }) } : {}),
+    },
   };
   const section = mapSection(map, at, kind, where, rules, ctx);
   return section && children.length > 0 ? { ...section, children } : section;

@@ -1,7 +1,6 @@
 import { isMap, type Node } from 'yaml';
-import type { Entry } from '../document/model.js';
 import type { Section } from '../document/model.js';
-import { eachMap, keyOf, readEntries, rejectAlias, shapeOf, valueEntries, type KeyText, type MapRules, type ReadContext } from './entries.js';
+import { eachMap, keyOf, readEntries, rejectAlias, shapeOf, type KeyText, type MapRules, type ReadContext } from './entries.js';
 
 /** The signal lists Fluent Bit's YAML reader accepts under `processors` (case-insensitive). */
 export const PROCESSOR_SIGNALS = ['logs', 'metrics', 'traces'] as const;
@@ -32,24 +31,12 @@ export function readProcessors(value: unknown, key: KeyText, ctx: ReadContext): 
       continue;
     }
     const where = `processors.${name}`;
-    const rules: MapRules = { where, lists: true, translate: false, nested: true, special: { condition: (p, k) => condition(p.value, k, ctx, rules) } };
+    // A `condition` map is kept as a nested entry for the plan (plan/condition.ts); a plain value
+    // stays a plugin key (modify's Condition).
+    const rules: MapRules = { where, lists: true, translate: false, nested: true };
     eachMap(pair.value as Node | null, signal.span, where, ctx, (map) => {
       sections.push({ kind: 'filter', header: where, format: 'yaml', span: ctx.spans.node(map, signal.span), entries: readEntries(map, ctx, rules) });
     });
   }
   return sections;
-}
-
-/**
- * A processor's `condition` map is read by Fluent Bit's processor core, not by the plugin
- * (conditional processing). logferry does not evaluate it; a plain value stays a plugin key.
- */
-function condition(value: unknown, key: KeyText, ctx: ReadContext, rules: MapRules): Entry[] {
-  if (!isMap(value)) return valueEntries(value, key, ctx, rules);
-  ctx.report({
-    code: 'unsupported-key',
-    message: 'processor conditions are not supported by logferry: the processor is applied to every record',
-    span: key.span,
-  });
-  return [];
 }

@@ -124,7 +124,8 @@ describe('YAML configurations validated end to end', () => {
     );
     const result = validateConfig(join(tmp.path, 'main.yaml'), { cwd: tmp.path, env: { P: 'grep' } });
     expect(result.diagnostics.map((d) => [d.code, d.severity, d.line])).toEqual([
-      ['unsupported-plugin', 'warning', 9],
+      // content_modifier is a native processor logferry runs: its action is required.
+      ['missing-required', 'error', 9],
       ['unknown-key', 'warning', 16],
       ['unknown-key', 'error', 25],
       ['unknown-plugin', 'error', 26],
@@ -132,7 +133,7 @@ describe('YAML configurations validated end to end', () => {
     const input = result.plan.inputs[0]!;
     expect(input.processors?.map((p) => [p.id, p.plugin, p.signal, p.supported])).toEqual([
       ['grep.0', 'grep', 'logs', true],
-      ['content_modifier.0', 'content_modifier', 'logs', false],
+      ['content_modifier.0', 'content_modifier', 'logs', true],
     ]);
     expect(input.processors?.[0]?.options['regex']).toHaveLength(2);
     expect(result.plan.filters[0]?.processors).toBeUndefined();

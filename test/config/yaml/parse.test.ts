@@ -218,14 +218,20 @@ describe('YAML reader: processors', () => {
     expect(file.sections[0]!.entries.map((e) => e.key)).toEqual(['name']);
   });
 
-  it('keeps nested processor values for the plan, reports unknown signals, and warns about conditions', () => {
+  it('keeps nested processor values (a condition too) for the plan and reports unknown signals', () => {
     const { file, diagnostics } = read(
       'pipeline:\n  outputs:\n    - name: stdout\n      processors:\n        logz: []\n        logs:\n          - name: content_modifier\n            settings: {a: b}\n            condition:\n              op: and\n',
     );
-    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([
-      ['unknown-key', 5],
-      ['unsupported-key', 9],
-    ]);
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([['unknown-key', 5]]);
     expect(file.sections[0]!.children![0]!.entries[1]).toMatchObject({ key: 'settings', nested: true, value: '{ a: b }' });
+    expect(file.sections[0]!.children![0]!.entries[2]).toMatchObject({ key: 'condition', nested: true, value: 'op: and' });
+  });
+
+  it("keeps an input's routes as one nested entry; elsewhere a map under routes is an error", () => {
+    const { file, diagnostics } = read(
+      'pipeline:\n  inputs:\n    - name: dummy\n      routes:\n        logs:\n          - name: r\n            to: {outputs: [stdout]}\n  outputs:\n    - name: stdout\n      routes:\n        logs: []\n',
+    );
+    expect(file.sections[0]!.entries[1]).toMatchObject({ key: 'routes', nested: true });
+    expect(diagnostics.map((d) => [d.code, d.line])).toEqual([['invalid-value', 11]]);
   });
 });

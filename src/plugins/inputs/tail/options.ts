@@ -67,7 +67,11 @@ export const TAIL_OPTIONS = {
     'no advice is given: the kernel caches read pages as usual',
   ),
   inotify_watcher: opt.bool({ default: 'true', doc: 'Watch files with inotify; false polls them with stat' }),
-  parser: opt.string({ references: 'parser', doc: '[PARSER] applied to each line' }),
+  parser: opt.string({
+    references: 'parser',
+    ifUndefined: 'Fluent Bit logs an error and starts anyway, reading the lines unparsed (each whole line under Key)',
+    doc: '[PARSER] applied to each line',
+  }),
   tag_regex: opt.regex({ doc: 'Regex on the file path whose named groups can be used in the Tag as <name>' }),
   path_key: opt.string({ doc: 'Add the file name to each record under this key' }),
   offset_key: opt.string({ doc: 'Add the line offset in the file to each record under this key' }),

@@ -10,6 +10,8 @@ import { AWS_UNSUPPORTED_NET } from '../shared/net-options.js';
  */
 export default defineOutput({
   name: 'cloudwatch',
+  // Fluent Bit passes every key to the Go plugin, which reads only those it knows.
+  unknownKeys: 'ignored',
   description: 'Send records to CloudWatch Logs (AWS Go plugin amazon-cloudwatch-logs-for-fluent-bit; validated only, use cloudwatch_logs to run)',
   options: {
     region: opt.string({ required: true, doc: 'AWS region of the log group' }),

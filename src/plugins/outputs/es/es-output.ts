@@ -7,7 +7,7 @@ import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';
 import { BulkFormatter, type BulkItem } from './bulk.js';
 import type { BulkFlavour, EsOptions, OpensearchOptions } from './options.js';
-import { RequestSigner } from './sigv4.js';
+import { RequestSigner } from '../shared/sigv4.js';
 
 /** The options of an es or opensearch instance, as their tables type them. */
 type RuntimeOptions = EsOptions | OpensearchOptions;

@@ -10,6 +10,8 @@ import { AWS_UNSUPPORTED_NET } from '../shared/net-options.js';
  */
 export default defineOutput({
   name: 'firehose',
+  // Fluent Bit passes every key to the Go plugin, which reads only those it knows.
+  unknownKeys: 'ignored',
   description: 'Send records to an Amazon Data Firehose delivery stream (AWS Go plugin amazon-kinesis-firehose-for-fluent-bit; validated only, use kinesis_firehose to run)',
   options: {
     region: opt.string({ required: true, doc: 'AWS region of the delivery stream' }),

@@ -6,6 +6,7 @@ import { dateKeyOption, jsonRecordsBody, type JsonRecordOptions } from '../../..
 import { recordCount } from '../../../record/batch.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { BodyBuffers } from '../shared/body-buffers.js';
+import { RequestSigner } from '../shared/sigv4.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';
 import type { HttpOptions } from './options.js';
 
@@ -27,6 +28,8 @@ export class HttpOutput implements OutputRuntime {
   private readonly headers: [string, string][];
   private readonly tlsOptions: AgentOptions;
   private readonly bodies = new BodyBuffers();
+  private readonly signer: RequestSigner | undefined;
+  private readonly path: string;
 
   constructor(
     private readonly o: HttpOptions,
@@ -45,6 +48,17 @@ export class HttpOutput implements OutputRuntime {
       this.headers.push([name, m[2]!]);
     }
     this.tlsOptions = hostTlsOptions(this.o);
+    this.path = o.uri.startsWith('/') ? o.uri : `/${o.uri}`;
+    if (o.aws_auth) {
+      this.signer = new RequestSigner({
+        region: o.aws_region ?? '',
+        service: o.aws_service ?? '',
+        profile: o.aws_profile,
+        roleArn: o.aws_role_arn,
+        externalId: o.aws_external_id,
+        stsEndpoint: o.aws_sts_endpoint,
+      });
+    }
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {
@@ -70,11 +84,12 @@ export class HttpOutput implements OutputRuntime {
       headers.push(['Authorization', `Basic ${Buffer.from(`${this.o.http_user}:${this.o.http_passwd}`).toString('base64')}`]);
     }
     headers.push(...this.headers);
-    headers.push(['Content-Length', String(body.length)]);
     const where = `${this.o.host}:${this.o.port}`;
     let res: { status: number; payload: string };
     try {
-      res = await this.send(body, headers, space);
+      const sent = this.signer ? await this.signed(body, headers) : headers;
+      sent.push(['Content-Length', String(body.length)]);
+      res = await this.send(body, sent, space);
     } catch (err) {
       return { status: 'retry', reason: `${where}: ${(err as Error).message}` };
     }
@@ -85,10 +100,27 @@ export class HttpOutput implements OutputRuntime {
     return { status: 'retry', reason };
   }
 
+  /**
+   * The headers with the SigV4 ones (`flb_signv4_do` after the other headers): the Host header as
+   * Fluent Bit's http client writes it (host:port, the port left out for TLS on 443) is signed
+   * and sent; Content-Length is added after signing. A header set twice is signed once, joined.
+   */
+  private async signed(body: Buffer, headers: [string, string][]): Promise<[string, string][]> {
+    const o = this.o;
+    const host = o.tls && o.port === 443 ? o.host : `${o.host}:${o.port}`;
+    const joined: Record<string, string> = {};
+    for (const [k, v] of headers) {
+      const name = k.toLowerCase();
+      joined[name] = joined[name] === undefined ? v : `${joined[name]},${v}`;
+    }
+    const signed = await this.signer!.sign({ method: o.http_method.toUpperCase(), hostname: o.host, host, path: this.path, query: {}, headers: joined, body });
+    return Object.entries(signed);
+  }
+
   /** Sends the request; `space` (the buffer under `body`) is given back once the request is closed. */
   private send(body: Buffer, headers: [string, string][], space: Buffer | undefined): Promise<{ status: number; payload: string }> {
     const o = this.o;
-    const path = o.uri.startsWith('/') ? o.uri : `/${o.uri}`;
+    const path = this.path;
     const request = o.tls ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const req = request(

@@ -40,8 +40,14 @@ export const HTTP_OPTIONS = {
   proxy: opt.unsupported({ doc: 'HTTP proxy (http://host:port)', reason: 'requests go directly to host:port' }),
   body_key: opt.unsupported({ doc: 'Record key whose value is the request body', reason: 'every request carries the whole batch' }),
   headers_key: opt.unsupported({ doc: 'Record key holding request headers', reason: 'headers come from the header option only' }),
-  aws_auth: opt.unsupported({ doc: 'Sign requests with AWS SigV4', reason: 'requests are not signed' }),
-  aws_service: opt.unsupported({ doc: 'AWS service name for SigV4', reason: 'requests are not signed' }),
+  aws_auth: opt.bool({ default: 'false', doc: 'Sign requests with AWS SigV4 (needs aws_service)' }),
+  aws_service: opt.string({ doc: 'AWS service code in the SigV4 signature (e.g. es, aps, execute-api)' }),
+  // FLB_AWS_CREDENTIAL_BASE_CONFIG_MAP("aws_"): where the signing credentials come from.
+  aws_region: opt.string({ doc: 'AWS region in the SigV4 signature' }),
+  aws_sts_endpoint: opt.string({ doc: 'Custom STS endpoint used to assume aws_role_arn' }),
+  aws_role_arn: opt.string({ doc: 'IAM role to assume for signing' }),
+  aws_external_id: opt.string({ doc: 'External ID passed to STS when assuming aws_role_arn' }),
+  aws_profile: opt.string({ doc: 'Profile of the shared AWS config/credentials files used for signing' }),
   workers: opt.int({ default: '2', min: 0, doc: 'Worker threads flushing this output' }),
 } as const satisfies OptionTable;
 
@@ -50,6 +56,9 @@ export type HttpOptions = OptionsOfTable<'output', typeof HTTP_OPTIONS>;
 
 /** Cross-key rules of `http` (the definition's `check`). */
 export function checkHttp(o: HttpOptions, ctx: CheckContext): void {
+  if (o.aws_auth && o.aws_service === undefined) {
+    ctx.report('missing-required', 'aws_auth option requires aws_service to be set', { key: 'aws_auth', hint: 'the service code the endpoint signs for, e.g. aws_service es' });
+  }
   for (const h of o.header ?? []) {
     if (!/^\S+\s+\S/.test(h)) {
       ctx.report('invalid-value', `header '${h}' must be a name and a value separated by a space`, { key: 'header', hint: 'e.g. Header X-Team platform' });

@@ -10,6 +10,8 @@ import { KINESIS_OPTIONS, checkKinesis } from './options.js';
  */
 export default defineOutput({
   name: 'kinesis',
+  // Fluent Bit passes every key to the Go plugin, which reads only those it knows.
+  unknownKeys: 'ignored',
   description: 'Send records to an Amazon Kinesis data stream (AWS Go plugin amazon-kinesis-streams-for-fluent-bit)',
   options: KINESIS_OPTIONS,
   create: async (options, ctx): Promise<OutputRuntime> => (await import('./go-records.js')).createGoKinesisOutput(options, ctx),

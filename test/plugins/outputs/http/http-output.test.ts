@@ -2,6 +2,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { capture, planFrom } from '../../../support/pipeline.js';
 
 interface Received {
@@ -117,5 +120,47 @@ describe('http output', () => {
 
   it('refuses the formats it cannot write', () => {
     expect(() => planFrom(conf(1, '    Format msgpack\n'))).toThrow(/format msgpack is not supported by logferry's http output/);
+  });
+});
+
+describe('http output: AWS SigV4 (aws_auth)', () => {
+  it('signs each request with the aws_ credentials, region and service, over the Host header it sends', async () => {
+    const saved = { id: process.env['AWS_ACCESS_KEY_ID'], secret: process.env['AWS_SECRET_ACCESS_KEY'], token: process.env['AWS_SESSION_TOKEN'] };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', AWS_SESSION_TOKEN: 'token-2' });
+    try {
+      const s = await sink();
+      const run = capture(planFrom(conf(s.port, '    aws_auth on\n    aws_service aps\n    aws_region us-west-2\n    http_method PUT\n    uri /workspaces/ws-1/api/v1/remote_write\n    Header X-Team platform\n')));
+      await run.pipeline.start();
+      run.pipeline.push([{ time: T, record: { a: 1 } }]);
+      await run.pipeline.stop();
+      const r = s.requests[0]!;
+      const auth = String(r.headers['authorization']);
+      expect(auth).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-west-2\/aps\/aws4_request, SignedHeaders=/);
+      expect(auth).toContain('x-team');
+      expect(r.headers['host']).toBe(`127.0.0.1:${s.port}`);
+      expect(r.headers['x-amz-security-token']).toBe('token-2');
+      const signedNames = /SignedHeaders=([^,]+)/.exec(auth)![1]!.split(';');
+      const headers: Record<string, string> = {};
+      for (const n of signedNames) headers[n] = String(r.headers[n]);
+      const d = String(r.headers['x-amz-date']);
+      const signingDate = new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T${d.slice(9, 11)}:${d.slice(11, 13)}:${d.slice(13, 15)}Z`);
+      const signer = new SignatureV4({
+        service: 'aps',
+        region: 'us-west-2',
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token-2' },
+        sha256: Hash.bind(null, 'sha256'),
+      });
+      const again = await signer.sign(new HttpRequest({ method: 'PUT', protocol: 'https:', hostname: '127.0.0.1', path: r.url, headers, body: r.body }), { signingDate });
+      expect(again.headers['authorization']).toBe(auth);
+    } finally {
+      for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret], ['AWS_SESSION_TOKEN', saved.token]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  it('refuses aws_auth without aws_service, as Fluent Bit does at start', () => {
+    expect(() => planFrom(conf(1, '    aws_auth on\n    aws_region eu-west-1\n'))).toThrow(/aws_auth option requires aws_service/);
   });
 });

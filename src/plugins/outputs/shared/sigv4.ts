@@ -1,8 +1,9 @@
 /**
- * AWS_Auth: Bulk API requests signed with SigV4 as Fluent Bit signs them for Amazon OpenSearch
- * Service (`add_aws_auth` in es.c): the Host header without the port, the payload hash signed
- * (x-amz-content-sha256), Content-Length left unsigned, Content-Encoding added after signing.
- * Credentials come from the shared AWS helpers: the default chain, a profile, or a role via STS.
+ * AWS SigV4 request signing, as Fluent Bit's `flb_signv4_do` signs es/opensearch Bulk API requests
+ * (`add_aws_auth` in es.c: the Host header without the port) and http output requests (aws_auth:
+ * the Host header as the http client sends it): the payload hash signed (x-amz-content-sha256),
+ * Content-Length left unsigned, Content-Encoding added after signing. Credentials come from the
+ * shared AWS helpers: the default chain, a profile, or a role via STS.
  */
 import { randomBytes } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
@@ -21,7 +22,11 @@ export interface SigningOptions {
 
 /** What the request carries: everything the signature covers. */
 export interface UnsignedRequest {
+  /** POST unless given. */
+  readonly method?: string;
   readonly hostname: string;
+  /** The Host header sent (default: `hostname`). */
+  readonly host?: string;
   readonly path: string;
   readonly query: Readonly<Record<string, string>>;
   readonly headers: Readonly<Record<string, string>>;
@@ -48,12 +53,12 @@ export class RequestSigner {
   /** The headers to send: the given ones plus host, x-amz-date, x-amz-content-sha256, [x-amz-security-token], authorization. */
   async sign(req: UnsignedRequest): Promise<Record<string, string>> {
     const request = new HttpRequest({
-      method: 'POST',
+      method: req.method ?? 'POST',
       protocol: 'https:',
       hostname: req.hostname,
       path: req.path,
       query: { ...req.query },
-      headers: { ...req.headers, host: req.hostname },
+      headers: { ...req.headers, host: req.host ?? req.hostname },
       body: req.body,
     });
     const signed = await this.signer.sign(request, { unsignableHeaders: new Set(['content-length']) });

@@ -514,6 +514,6 @@ describe('UNSUPPORTED_PLUGINS', () => {
     for (const name of ['loki', 'splunk', 'datadog']) {
       expect(UNSUPPORTED_PLUGINS.output).toHaveProperty(name);
     }
-    for (const name of ['lua', 'ecs', 'stdout', 'throttle_size']) expect(UNSUPPORTED_PLUGINS.filter).toHaveProperty(name);
+    for (const name of ['ecs', 'stdout', 'throttle_size']) expect(UNSUPPORTED_PLUGINS.filter).toHaveProperty(name);
   });
 });

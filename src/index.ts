@@ -44,7 +44,7 @@ export type { Plan, PlanInstance, ServiceOptions } from './config/plan/types.js'
 export type { Diagnostic, Severity, Span, Position } from './diagnostics/diagnostic.js';
 export { formatText as formatDiagnostics } from './diagnostics/format-text.js';
 export { LogferryError, ConfigError, PipelineError, DeliveryError, BackpressureError } from './errors.js';
-export { nowNanos, type LogEvent, type LogRecord, type EventBatch, type Nanos } from './engine/event.js';
+export { nowNanos, type LogEvent, type LogRecord, type EventBatch, type Nanos } from './record/event.js';
 export type {
   InputContext,
   InputRuntime,

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { validateConfig } from '../config/validate.js';
 import { memoryFiles } from '../config/resolve/files.js';
-import type { LogEvent } from '../engine/event.js';
+import type { LogEvent } from '../record/event.js';
 import { createLogger } from '../engine/logger.js';
 import { Counters } from '../engine/metrics.js';
 import type { PluginHost } from '../engine/plugin.js';

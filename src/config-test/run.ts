@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { withOptions } from '../config/plan/override.js';
 import type { Plan, PlanInstance } from '../config/plan/types.js';
 import { validateConfig, type ValidationResult } from '../config/validate.js';
-import type { LogEvent } from '../engine/event.js';
+import type { LogEvent } from '../record/event.js';
 import { Pipeline } from '../engine/pipeline.js';
 import { RouteRule } from '../engine/router.js';
 import { readKubeObjects, startKubeLocal, type KubeLocal } from '../kube-local/index.js';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Plan } from '../config/plan/types.js';
-import { nowNanos, type LogEvent, type LogRecord } from '../engine/event.js';
+import { nowNanos, type LogEvent, type LogRecord } from '../record/event.js';
 import type { LogEntry, LogSink } from '../engine/logger.js';
 import type { LibInputPort } from '../engine/plugin.js';
 import type { MetricsSnapshot, StorageStatus } from '../engine/metrics.js';

@@ -1,4 +1,4 @@
-import type { LogEvent } from '../engine/event.js';
+import type { LogEvent } from '../record/event.js';
 
 /** A batch a `lib` output hands to the program. */
 export interface OutputBatch {

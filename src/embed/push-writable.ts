@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { LogEvent, LogRecord } from '../engine/event.js';
+import type { LogEvent, LogRecord } from '../record/event.js';
 
 export interface WritableOptions {
   /** The `lib` input by name or Alias (default: the first one). */

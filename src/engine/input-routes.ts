@@ -10,7 +10,7 @@
  */
 import type { PlanRoute } from '../config/plan/types.js';
 import { evaluateCondition } from '../config/plan/evaluate-condition.js';
-import type { LogEvent } from './event.js';
+import type { LogEvent } from '../record/event.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
 import type { InputContext } from './plugin.js';

@@ -1,7 +1,7 @@
 import type { Plan, PlanInstance } from '../config/plan/types.js';
 import { PipelineError } from '../errors.js';
 import { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
-import { nowNanos, type LogEvent } from './event.js';
+import { nowNanos, type LogEvent } from '../record/event.js';
 import { createLogger, normalizeLevel, type Logger, type LogSink } from './logger.js';
 import { Counters, type InputStorageStatus, type MetricsSnapshot, type StorageStatus } from './metrics.js';
 import { DeliveryMetrics, type DeliveryStatus } from './monitor/delivery-metrics.js';
@@ -9,7 +9,7 @@ import { fluentBitBackoff, OutputSlot, type ChunkOutcome } from './output-slot.j
 import { FsStorage } from './storage/fs-storage.js';
 import { RejectedStore } from './storage/rejected.js';
 import { inputStorageType, type StorageType } from '../config/plan/storage-type.js';
-import type { EventBatch } from './event.js';
+import type { EventBatch } from '../record/event.js';
 import type { EmitterSettings, FilterRuntime, InputContext, InputRuntime, LibInputPort, PluginHost } from './plugin.js';
 import { inputTag, pluginContext } from './plugin-context.js';
 import { eventSize } from './record-size.js';

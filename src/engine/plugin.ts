@@ -6,7 +6,7 @@
  */
 import type { Plan, ServiceOptions } from '../config/plan/types.js';
 import type { Span } from '../diagnostics/diagnostic.js';
-import type { EventBatch, LogEvent } from './event.js';
+import type { EventBatch, LogEvent } from '../record/event.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
 

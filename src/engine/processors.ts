@@ -16,7 +16,7 @@
 import type { Plan, PlanInstance } from '../config/plan/types.js';
 import { PipelineError } from '../errors.js';
 import { evaluateCondition } from '../config/plan/evaluate-condition.js';
-import type { EventBatch, LogEvent } from './event.js';
+import type { EventBatch, LogEvent } from '../record/event.js';
 import type { Logger } from './logger.js';
 import { Counters } from './metrics.js';
 import type { EmitterSettings, FilterRuntime, InputContext, InputRuntime, OutputRuntime } from './plugin.js';

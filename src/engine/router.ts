@@ -1,5 +1,5 @@
-import { routeOptions } from '../config/analyze/routing.js';
-import { matchTag } from '../config/analyze/tag-pattern.js';
+import { routeOptions } from '../record/route-options.js';
+import { matchTag } from '../record/tag-pattern.js';
 import type { PlanInstance } from '../config/plan/types.js';
 import type { CompiledRegex } from '../parsers/regex.js';
 

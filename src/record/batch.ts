@@ -2,7 +2,7 @@
  * A chunk as an output receives it: the encoded records, and their objects decoded only when an
  * output reads `events`.
  */
-import type { EventBatch, LogEvent } from '../engine/event.js';
+import type { EventBatch, LogEvent } from './event.js';
 import { EncodedRecords } from './encoded.js';
 
 export class ChunkBatch implements EventBatch {

@@ -15,7 +15,7 @@
  * cannot hold is normalised as the outputs always wrote it: bigint values become numbers,
  * undefined values in objects vanish (null in arrays), NaN and Infinity become null.
  */
-import type { LogEvent, LogRecord } from '../engine/event.js';
+import type { LogEvent, LogRecord } from './event.js';
 
 const NEWLINE = 10;
 const QUOTE = 34;

@@ -1,4 +1,4 @@
-import { nowNanos, type LogEvent, type LogRecord, type Nanos } from '../engine/event.js';
+import { nowNanos, type LogEvent, type LogRecord, type Nanos } from '../record/event.js';
 
 /** pino's default levels, for lines whose level pino did not describe. */
 const PINO_LABELS: Readonly<Record<number, string>> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };

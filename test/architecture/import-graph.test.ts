@@ -69,6 +69,12 @@ const RULES: readonly Rule[] = [
   },
   { name: 'src/diagnostics loads nothing else of src', from: sourcesUnder('src/diagnostics'), mayNotLoad: (f) => within('src')(f) && !within('src/diagnostics')(f) },
   { name: 'src/engine loads nothing of src/plugins (runtimes come from the plan)', from: sourcesUnder('src/engine'), mayNotLoad: within('src/plugins') },
+  { name: 'src/engine loads nothing of src/config/analyze (tag patterns and route keys are in src/record)', from: sourcesUnder('src/engine'), mayNotLoad: within('src/config/analyze') },
+  {
+    name: 'src/record loads nothing of src/engine, src/plugins or src/config (everyone shares it)',
+    from: sourcesUnder('src/record'),
+    mayNotLoad: (f) => engine(f) || within('src/plugins')(f) || within('src/config')(f),
+  },
   {
     name: 'the library (src/index.ts) loads no CLI, bench, config-test or local stand-in',
     from: [join(ROOT, 'src/index.ts')],

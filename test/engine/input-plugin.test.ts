@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { EventBatch } from '../../src/engine/event.js';
+import type { EventBatch } from '../../src/record/event.js';
 import { capture, planFrom } from '../support/pipeline.js';
 import { useTempDir } from '../support/temp-dir.js';
 

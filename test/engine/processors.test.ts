@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/validate.js';
 import type { Plan } from '../../src/config/plan/types.js';
-import type { EventBatch } from '../../src/engine/event.js';
+import type { EventBatch } from '../../src/record/event.js';
 import { capture } from '../support/pipeline.js';
 
 function yamlPlan(text: string): Plan {

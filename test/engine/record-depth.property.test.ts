@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../src/engine/event.js';
+import type { LogEvent } from '../../src/record/event.js';
 import { formatJsonRecord } from '../../src/engine/format/json.js';
 import { printEvent } from '../../src/engine/format/msgpack-text.js';
 import { cloneBounded, cutDeep, MAX_JSON_DEPTH, MAX_RECORD_DEPTH, nestsDeeperThan, stringifyBounded, TOO_DEEP } from '../../src/engine/record-depth.js';

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsLocal, type AwsLocal } from '../../src/aws-local/index.js';
 import { IMDS_ENDPOINT_ENV } from '../../src/plugins/filters/aws/imds-client.js';
 import { startKubeLocal, type KubeLocal } from '../../src/kube-local/index.js';
-import type { EventBatch, LogEvent } from '../../src/engine/event.js';
+import type { EventBatch, LogEvent } from '../../src/record/event.js';
 import { createLogger } from '../../src/engine/logger.js';
 import { Counters, flushScope } from '../../src/engine/metrics.js';
 import { Pipeline } from '../../src/engine/pipeline.js';

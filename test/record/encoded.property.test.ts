@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../src/engine/event.js';
+import type { LogEvent } from '../../src/record/event.js';
 import { ChunkBatch, recordCount, recordsOf } from '../../src/record/batch.js';
 import { encodeEvent, EncodedRecords, RecordEncodeError, RecordWriter } from '../../src/record/encoded.js';
 

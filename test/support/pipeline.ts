@@ -1,7 +1,7 @@
 import { parseClassic } from '../../src/config/classic/parse.js';
 import { validateClassic } from '../../src/config/validate.js';
 import type { Plan } from '../../src/config/plan/types.js';
-import type { EventBatch } from '../../src/engine/event.js';
+import type { EventBatch } from '../../src/record/event.js';
 import { Pipeline, type PipelineOptions } from '../../src/engine/pipeline.js';
 
 /** A plan from classic config text (validated: fails the test on any error). */

@@ -5,7 +5,9 @@ import { checkContextAt } from '../plan/interpret.js';
 import type { CompiledRegex } from '../../parsers/regex.js';
 import type { RewriteTagRule } from '../../plugins/filters/rewrite_tag/options.js';
 import type { Plan, PlanInstance } from '../plan/types.js';
-import { composeTailTag, globToTagPattern, intersects } from './tag-pattern.js';
+import { routeOptions } from '../../record/route-options.js';
+import { composeTailTag, globToTagPattern, intersects } from '../../record/tag-pattern.js';
+
 
 /** The tags one input can produce, as wildcard patterns. */
 export interface TagSource {
@@ -73,12 +75,6 @@ function distinct(routes: readonly (Route | undefined)[]): Route[] {
   const byKey = new Map<string, Route>();
   for (const r of routes) if (r && !byKey.has(r.key)) byKey.set(r.key, r);
   return [...byKey.values()];
-}
-
-/** A filter's or output's Match (empty counts as unset, as Fluent Bit treats it) and Match_Regex. */
-export function routeOptions(instance: PlanInstance): { match: string | undefined; regex: CompiledRegex | undefined } {
-  const match = instance.options['match'];
-  return { match: typeof match === 'string' && match.length > 0 ? match : undefined, regex: instance.options['match_regex'] as CompiledRegex | undefined };
 }
 
 function routeOf(instance: PlanInstance): Route {

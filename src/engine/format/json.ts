@@ -1,5 +1,5 @@
-import type { EventBatch, LogEvent } from '../event.js';
-import { splitNanos } from '../event.js';
+import type { EventBatch, LogEvent } from '../../record/event.js';
+import { splitNanos } from '../../record/event.js';
 import { stringifyBounded } from '../record-depth.js';
 
 /** Fluent Bit's `json_date_format` values (the epoch_ms aliases are normalised by the option table's enum). */

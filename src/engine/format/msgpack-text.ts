@@ -1,5 +1,5 @@
-import type { LogEvent } from '../event.js';
-import { splitNanos } from '../event.js';
+import type { LogEvent } from '../../record/event.js';
+import { splitNanos } from '../../record/event.js';
 import { MAX_RECORD_DEPTH, TOO_DEEP } from '../record-depth.js';
 
 /**

@@ -21,7 +21,7 @@
  * append, no marks); their records are encoded again as they are read.
  */
 import { crc32 } from 'node:zlib';
-import type { LogEvent } from '../event.js';
+import type { LogEvent } from '../../record/event.js';
 import { EncodedRecords, RecordWriter } from '../../record/encoded.js';
 
 export const CHUNK_MAGIC = Buffer.from('LFCHUNK3\n', 'latin1');

@@ -6,7 +6,7 @@
  * json-file layout (measured: log values mostly hold escapes such as `\\n`).
  */
 import type { ParserOptions } from '../../config/plan/types.js';
-import type { LogRecord } from '../../engine/event.js';
+import type { LogRecord } from '../../record/event.js';
 import { compileRegex } from '../regex.js';
 import { JsonParser } from '../runtime/json-parser.js';
 import { ParserBase } from '../runtime/parser-base.js';

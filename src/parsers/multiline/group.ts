@@ -2,7 +2,7 @@
  * One group of a multiline stream (`struct flb_ml_stream_group`): the message being joined for one
  * value of `key_group` (or the default group), with its first line's record and the time it goes out at.
  */
-import type { LogRecord } from '../../engine/event.js';
+import type { LogRecord } from '../../record/event.js';
 import type { Rule } from './rules.js';
 
 /** Longest prefix of `text` that fits in `maxBytes` of UTF-8, cut between code points. */

@@ -18,7 +18,7 @@
  * two kinds for one field is not known: `Decode_Field_As` rules are taken first.
  */
 import type { DecoderBackend, DecoderRule } from '../../config/sections/parser.js';
-import type { LogRecord } from '../../engine/event.js';
+import type { LogRecord } from '../../record/event.js';
 import { parseJsonContainer } from './json-object.js';
 import { setField } from './types.js';
 import { unescapeEscaped, unescapeUtf8, unquoteMysql } from './unescape.js';

@@ -11,7 +11,7 @@
  * value (Fluent Bit keeps both pairs); integer-like keys ("1", "42") are listed before the others;
  * numbers are doubles, so integers above 2^53 lose precision and 1.0 becomes 1.
  */
-import type { LogRecord } from '../../engine/event.js';
+import type { LogRecord } from '../../record/event.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../json-depth.js';
 
 function isJsonSpace(c: number): boolean {

@@ -4,7 +4,7 @@
  * The time field must be a string: on success it is removed unless `Time_Keep`; on failure it is
  * kept and the record gets the current time.
  */
-import type { LogRecord } from '../../engine/event.js';
+import type { LogRecord } from '../../record/event.js';
 import { parseJsonObject } from './json-object.js';
 import { ParserBase } from './parser-base.js';
 import { setField } from './types.js';

@@ -8,7 +8,7 @@
  * - A time value that does not parse fails the whole text; a record with no field fails.
  */
 import type { ParserOptions } from '../../config/plan/types.js';
-import type { LogRecord } from '../../engine/event.js';
+import type { LogRecord } from '../../record/event.js';
 import { ParserBase } from './parser-base.js';
 import { setField } from './types.js';
 import { unescapeUtf8 } from './unescape.js';

@@ -4,7 +4,7 @@
  * skipped; reading stops at a label not followed by `:` or at the end of the first line.
  * A time value that does not parse fails the whole text; a record with no field fails.
  */
-import type { LogRecord } from '../../engine/event.js';
+import type { LogRecord } from '../../record/event.js';
 import { ParserBase } from './parser-base.js';
 import { setField } from './types.js';
 

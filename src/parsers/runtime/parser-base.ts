@@ -1,5 +1,5 @@
 import type { ParserOptions } from '../../config/plan/types.js';
-import type { LogRecord } from '../../engine/event.js';
+import type { LogRecord } from '../../record/event.js';
 import { TimeParser } from '../time-parser.js';
 import { FieldDecoders } from './decoders.js';
 import { FieldTypes } from './field-types.js';

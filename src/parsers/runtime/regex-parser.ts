@@ -8,7 +8,7 @@
  * - `Types` convert the kept values; decoders run last.
  */
 import type { ParserOptions } from '../../config/plan/types.js';
-import type { LogRecord } from '../../engine/event.js';
+import type { LogRecord } from '../../record/event.js';
 import { RegexRunner } from '../regex-runner.js';
 import { ParserBase } from './parser-base.js';
 import { setField } from './types.js';

@@ -1,4 +1,4 @@
-import type { LogRecord } from '../../engine/event.js';
+import type { LogRecord } from '../../record/event.js';
 
 /** A parsed record and its event time (nanoseconds since the epoch). */
 export interface ParseResult {

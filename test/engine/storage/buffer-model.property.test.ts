@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../../src/config/plan/types.js';
-import type { EventBatch } from '../../../src/engine/event.js';
+import type { EventBatch } from '../../../src/record/event.js';
 import { Pipeline } from '../../../src/engine/pipeline.js';
 import { BackpressureError } from '../../../src/errors.js';
 import { planFrom } from '../../support/pipeline.js';

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../../src/engine/event.js';
+import type { LogEvent } from '../../../src/record/event.js';
 import { CHUNK_MAGIC, decodeChunk, encodeChunkStart, encodeEvents, type FrameLimits } from '../../../src/engine/storage/chunk-file.js';
 
 const RUNS = Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 100);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../../src/engine/event.js';
+import type { LogEvent } from '../../../src/record/event.js';
 import { createMultiline } from '../../../src/parsers/multiline/multiline.js';
 import cases from '../../../fixtures/parsers/multiline-cases.json' with { type: 'json' };
 import type { Given } from '../../support/check.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../../src/engine/event.js';
+import type { LogEvent } from '../../../src/record/event.js';
 import { CriLineParser } from '../../../src/parsers/multiline/container-parsers.js';
 import { createMultiline } from '../../../src/parsers/multiline/multiline.js';
 import { createParser } from '../../../src/parsers/runtime/create-parser.js';

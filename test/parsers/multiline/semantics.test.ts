@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../../src/engine/event.js';
+import type { LogEvent } from '../../../src/record/event.js';
 import { createMultiline, MIN_FLUSH_INTERVAL_MS } from '../../../src/parsers/multiline/multiline.js';
 import { MultilineSetupError } from '../../../src/parsers/multiline/spec.js';
 import { planSource } from '../../support/parser-plans.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateClassic } from '../../../src/config/validate.js';
-import type { LogEvent } from '../../../src/engine/event.js';
+import type { LogEvent } from '../../../src/record/event.js';
 import { createLogger } from '../../../src/engine/logger.js';
 import { Counters } from '../../../src/engine/metrics.js';
 import { pluginContext } from '../../../src/engine/plugin-context.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../../src/engine/event.js';
-import { nanosFromSeconds } from '../../../src/engine/event.js';
+import type { LogEvent } from '../../../src/record/event.js';
+import { nanosFromSeconds } from '../../../src/record/event.js';
 import { filterSection, parsersFile, runFilters } from './filter-harness.js';
 
 const PARSERS = `[PARSER]

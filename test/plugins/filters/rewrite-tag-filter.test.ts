@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nanosFromSeconds } from '../../../src/engine/event.js';
+import { nanosFromSeconds } from '../../../src/record/event.js';
 import { filterSection, runFilters } from './filter-harness.js';
 
 const rt = (rules: string[], match = 'test') => filterSection('rewrite_tag', rules.map((r) => `Rule ${r}`), match);

@@ -1,7 +1,7 @@
 /** Runs the forward input alone from config keys, recording what it emits, counts and logs. */
 import { createLogger } from '../../../src/engine/logger.js';
 import { Counters } from '../../../src/engine/metrics.js';
-import type { LogEvent } from '../../../src/engine/event.js';
+import type { LogEvent } from '../../../src/record/event.js';
 import type { PlanInstance } from '../../../src/config/plan/types.js';
 import { inputTag, pluginContext } from '../../../src/engine/plugin-context.js';
 import { ForwardInput } from '../../../src/plugins/inputs/forward/forward-input.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventBatch } from '../../../src/engine/event.js';
+import type { EventBatch } from '../../../src/record/event.js';
 import { createLogger } from '../../../src/engine/logger.js';
 import { Counters } from '../../../src/engine/metrics.js';
 import type { PlanInstance } from '../../../src/config/plan/types.js';

@@ -1,4 +1,4 @@
-import type { LogEvent } from '../../../engine/event.js';
+import type { LogEvent } from '../../../record/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { accessorMatches } from '../shared/accessor.js';
 import type { GrepOptions, GrepLogicalOp, GrepRule } from './options.js';

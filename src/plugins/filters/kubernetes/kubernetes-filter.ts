@@ -5,7 +5,7 @@
  * blocks or drops records: they pass untouched (as Fluent Bit's FLB_FILTER_NOTOUCH), the error is
  * counted (`api_errors`) and logged with its reason.
  */
-import type { LogEvent, LogRecord } from '../../../engine/event.js';
+import type { LogEvent, LogRecord } from '../../../record/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { createParser, type RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';

@@ -3,7 +3,7 @@
  * else Merge_Parser, else as one JSON object) and its fields added after the record's own keys or
  * under Merge_Log_Key; Merge_Log_Trim, Keep_Log, and the parser's time.
  */
-import { nowNanos, type LogEvent, type LogRecord } from '../../../engine/event.js';
+import { nowNanos, type LogEvent, type LogRecord } from '../../../record/event.js';
 import { parseJsonObject } from '../../../parsers/runtime/json-object.js';
 import type { RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';

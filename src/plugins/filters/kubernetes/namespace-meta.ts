@@ -1,5 +1,5 @@
 /** The `kubernetes_namespace` map from a Namespace document: name, then labels and annotations when asked for. */
-import type { LogRecord } from '../../../engine/event.js';
+import type { LogRecord } from '../../../record/event.js';
 import { mapAt } from './pod-meta.js';
 
 export function namespaceMap(doc: unknown, name: string, s: { readonly labels: boolean; readonly annotations: boolean }): LogRecord {

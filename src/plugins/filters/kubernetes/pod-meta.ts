@@ -3,7 +3,7 @@
  * the tag, in Fluent Bit's key order; and the pod's `fluentbit.io/parser` and
  * `fluentbit.io/exclude` annotations resolved for one container.
  */
-import type { LogRecord } from '../../../engine/event.js';
+import type { LogRecord } from '../../../record/event.js';
 import type { KubeTagInfo } from './tag-parser.js';
 
 export interface MetaSwitches {

@@ -14,8 +14,8 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { PipelineError } from '../../../errors.js';
-import type { LogEvent, LogRecord, Nanos } from '../../../engine/event.js';
-import { splitNanos } from '../../../engine/event.js';
+import type { LogEvent, LogRecord, Nanos } from '../../../record/event.js';
+import { splitNanos } from '../../../record/event.js';
 import type { FilterContext, FilterRuntime, OptionEntry } from '../../../engine/plugin.js';
 import { LUA_COMPAT_PRELUDE } from './lua-compat.js';
 import { LuaT, LuaVm } from './lua-vm.js';

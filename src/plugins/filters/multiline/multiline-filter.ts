@@ -1,4 +1,4 @@
-import type { LogEvent, LogRecord } from '../../../engine/event.js';
+import type { LogEvent, LogRecord } from '../../../record/event.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { createMultiline, MIN_FLUSH_INTERVAL_MS, type Multiline } from '../../../parsers/multiline/index.js';

@@ -1,4 +1,4 @@
-import type { LogEvent, LogRecord } from '../../../engine/event.js';
+import type { LogEvent, LogRecord } from '../../../record/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import type { NestOptions, NestOperation, NestWildcard } from './options.js';

@@ -1,4 +1,4 @@
-import type { LogEvent, LogRecord } from '../../../engine/event.js';
+import type { LogEvent, LogRecord } from '../../../record/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { cloneBounded, stringifyBounded } from '../../../engine/record-depth.js';
 import { readAccessor, type TemplatePart } from '../shared/accessor.js';

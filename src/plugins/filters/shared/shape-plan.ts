@@ -6,7 +6,7 @@
  * one copy of a template (no per-step copies, and no `delete`, which leaves a record in V8's slow
  * dictionary mode for every later step).
  */
-import type { LogRecord } from '../../../engine/event.js';
+import type { LogRecord } from '../../../record/event.js';
 import { setField } from '../../../parsers/runtime/types.js';
 
 /** Stands for the value of an input key while a filter's logic runs on a shape. */

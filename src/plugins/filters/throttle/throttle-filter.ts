@@ -1,4 +1,4 @@
-import type { LogEvent } from '../../../engine/event.js';
+import type { LogEvent } from '../../../record/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import type { ThrottleOptions } from './options.js';
 

@@ -1,4 +1,4 @@
-import { nanosFromSeconds, nowNanos, type LogEvent } from '../../../engine/event.js';
+import { nanosFromSeconds, nowNanos, type LogEvent } from '../../../record/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
 import type { DummyOptions } from './options.js';
 

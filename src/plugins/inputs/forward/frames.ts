@@ -14,7 +14,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { Unpackr } from 'msgpackr';
-import type { LogEvent, LogRecord } from '../../../engine/event.js';
+import type { LogEvent, LogRecord } from '../../../record/event.js';
 import { EventTime, timeOf } from '../../shared/forward/event-time.js';
 import { MsgpackError, valueEnd } from '../../shared/forward/msgpack-bytes.js';
 

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { nowNanos, type LogEvent } from '../../../engine/event.js';
+import { nowNanos, type LogEvent } from '../../../record/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
 import { readAccessor } from '../../filters/shared/accessor.js';
 import { listen, remoteAddress, type Listener, type ServerFactory } from '../shared/listener.js';

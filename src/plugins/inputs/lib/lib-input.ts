@@ -1,4 +1,4 @@
-import type { LogEvent } from '../../../engine/event.js';
+import type { LogEvent } from '../../../record/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
 import { eventSize } from '../../../engine/record-size.js';
 import { BackpressureError, PipelineError } from '../../../errors.js';

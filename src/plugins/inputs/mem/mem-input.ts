@@ -1,4 +1,4 @@
-import { nowNanos } from '../../../engine/event.js';
+import { nowNanos } from '../../../record/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
 import type { MemOptions } from './options.js';
 import { CollectorTimer } from '../shared/collector-timer.js';

@@ -16,7 +16,7 @@
  * hash table's), which would give nearly every record its own key order, and so its own object
  * shape (about 3x slower here); Fluent Bit keeps the journal's order, which journalctl does not show.
  */
-import type { LogRecord } from '../../../engine/event.js';
+import type { LogRecord } from '../../../record/event.js';
 
 export interface EntryOptions {
   readonly stripUnderscores: boolean;

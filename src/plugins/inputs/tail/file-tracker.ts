@@ -10,7 +10,7 @@
 import { open, readlink, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { realpath } from 'node:fs/promises';
-import { nowNanos, type LogEvent } from '../../../engine/event.js';
+import { nowNanos, type LogEvent } from '../../../record/event.js';
 import type { Logger } from '../../../engine/logger.js';
 import type { Counters } from '../../../engine/metrics.js';
 import { BlockReader, type AheadPool } from './block-reader.js';

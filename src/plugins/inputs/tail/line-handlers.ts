@@ -11,7 +11,7 @@
  * Handlers also say which part of the file is safely turned into events (`safeOffset`): lines held
  * by a multiline stream are not, so a restart reads them again.
  */
-import type { LogEvent, LogRecord } from '../../../engine/event.js';
+import type { LogEvent, LogRecord } from '../../../record/event.js';
 import type { MultilineStream } from '../../../parsers/multiline/index.js';
 import type { RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';

@@ -4,7 +4,7 @@
  * With `Tag_Regex`, every `<name>` in the Tag becomes that named capture of the regex run on the
  * path (`_` when the group did not capture or captured nothing), with no sanitising.
  */
-import { composeTailTag } from '../../../config/analyze/tag-pattern.js';
+import { composeTailTag } from '../../../record/tag-pattern.js';
 
 export type TagResult = { ok: true; tag: string } | { ok: false; message: string };
 

@@ -14,7 +14,7 @@
  *   `stop` emits what multiline streams hold and closes the files; the DB is closed once the
  *   pipeline has released the last batches (their offsets are stored first).
  */
-import { nowNanos, type LogEvent } from '../../../engine/event.js';
+import { nowNanos, type LogEvent } from '../../../record/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
 import type { TailOptions } from './options.js';
 import { globBase, inspect, scan, type FoundFile } from './discovery.js';

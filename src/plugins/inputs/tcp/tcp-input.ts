@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { nowNanos, type LogEvent } from '../../../engine/event.js';
+import { nowNanos, type LogEvent } from '../../../record/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
 import { listen, remoteAddress, type Listener } from '../shared/listener.js';
 import { scanJson, splitRecords } from './frames.js';

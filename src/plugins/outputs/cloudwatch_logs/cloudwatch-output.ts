@@ -8,7 +8,7 @@ import {
   type LogGroupClass,
   type PutLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { EventBatch } from '../../../engine/event.js';
+import type { EventBatch } from '../../../record/event.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { DeliveryError, PipelineError } from '../../../errors.js';
 import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';

@@ -3,7 +3,7 @@
  * cloudwatch_logs builds it (plugins/out_cloudwatch_logs/cloudwatch_api.c: process_log_events,
  * pack_emf_payload, should_add_to_emf; units from include/fluent-bit/flb_intermediate_metric.h).
  */
-import { splitNanos } from '../../../engine/event.js';
+import { splitNanos } from '../../../record/event.js';
 import { formatDouble } from '../../../engine/format/json.js';
 import { splitFlb } from '../../../options/tokenize.js';
 import { recordJson } from '../shared/record-json.js';

@@ -4,7 +4,7 @@
  * to a scalar, else the template fails and the fixed name (log_group_name, log_stream_name or
  * log_stream_prefix + tag) is used.
  */
-import type { LogRecord } from '../../../engine/event.js';
+import type { LogRecord } from '../../../record/event.js';
 import { parseAccessorTemplate, readAccessor, type TemplatePart } from '../../filters/shared/accessor.js';
 
 export type NameTemplate = readonly TemplatePart[];

@@ -5,7 +5,7 @@
  * first, then the tag key, then the record (dots in keys replaced with Replace_Dots), wrapped in
  * `{"doc":…}` for update and `{"doc_as_upsert":true,"doc":…}` for upsert.
  */
-import { splitNanos, type LogEvent } from '../../../engine/event.js';
+import { splitNanos, type LogEvent } from '../../../record/event.js';
 import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
 import { parseAccessorTemplate, parseKeyOrAccessor, readAccessor, renderAccessorTemplate, type RecordAccessor, type TemplatePart } from '../../filters/shared/accessor.js';
 import { formatTimeKey } from '../shared/time-key.js';

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
-import { nowNanos, type EventBatch } from '../../../engine/event.js';
+import { nowNanos, type EventBatch } from '../../../record/event.js';
 import type { FlushAttempt, FlushResult, OutputRuntime, PluginServices } from '../../../engine/plugin.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';

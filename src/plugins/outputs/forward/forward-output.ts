@@ -1,4 +1,4 @@
-import type { EventBatch, LogEvent } from '../../../engine/event.js';
+import type { EventBatch, LogEvent } from '../../../record/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { parseAccessorTemplate, renderAccessorTemplate, type TemplatePart } from '../../filters/shared/accessor.js';
 import type { RawValue } from '../../shared/forward/msgpack-bytes.js';

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'msgpackr';
-import type { LogEvent } from '../../../engine/event.js';
+import type { LogEvent } from '../../../record/event.js';
 import { eventTimeBytes, integerTimeBytes } from '../../shared/forward/event-time.js';
 import { arrayHeader, binHeader, mapHeader, strBytes } from '../../shared/forward/msgpack-bytes.js';
 

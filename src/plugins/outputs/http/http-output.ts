@@ -1,7 +1,7 @@
 import { request as httpRequest, validateHeaderValue, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
-import type { EventBatch } from '../../../engine/event.js';
+import type { EventBatch } from '../../../record/event.js';
 import { dateKeyOption, jsonRecordsBody, type JsonRecordOptions } from '../../../engine/format/json.js';
 import { recordCount } from '../../../record/batch.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';

@@ -8,7 +8,7 @@
  * "[Truncated...]" as the Go plugin does.
  */
 import * as zlib from 'node:zlib';
-import { splitNanos, type LogEvent } from '../../../engine/event.js';
+import { splitNanos, type LogEvent } from '../../../record/event.js';
 import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
 import type { OutputContext } from '../../../engine/plugin.js';
 import type { KinesisOptions } from './options.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
-import type { EventBatch, LogEvent } from '../../../engine/event.js';
+import type { EventBatch, LogEvent } from '../../../record/event.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging } from '../shared/aws-client.js';

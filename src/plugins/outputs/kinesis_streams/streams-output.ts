@@ -2,7 +2,7 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 // The Kinesis client defaults to HTTP/2 (for SubscribeToShard); PutRecords goes over HTTP/1.1 as
 // Fluent Bit sends it. @smithy/node-http-handler comes with every AWS SDK v3 client.
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { EventBatch, LogEvent } from '../../../engine/event.js';
+import type { EventBatch, LogEvent } from '../../../record/event.js';
 import type { FlushAttempt, FlushResult, OutputRuntime, PluginServices } from '../../../engine/plugin.js';
 import { putRecordsBody, recordBatchExchange } from '../shared/record-batch-body.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';

@@ -1,4 +1,4 @@
-import type { EventBatch } from '../../../engine/event.js';
+import type { EventBatch } from '../../../record/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import type { LibOptions } from './options.js';
 

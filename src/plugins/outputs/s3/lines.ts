@@ -3,7 +3,7 @@
  * (`flb_pack_msgpack_to_json_format` in JSON lines mode), or with log_key the value of that key
  * per line (a string as it is, anything else as JSON; records without it are counted).
  */
-import type { LogEvent } from '../../../engine/event.js';
+import type { LogEvent } from '../../../record/event.js';
 import { formatJsonRecord, type JsonRecordOptions } from '../../../engine/format/json.js';
 import { valueText } from '../shared/record-json.js';
 

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
-import type { EventBatch } from '../../../engine/event.js';
+import type { EventBatch } from '../../../record/event.js';
 import { dateKeyOption, type JsonRecordOptions } from '../../../engine/format/json.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';

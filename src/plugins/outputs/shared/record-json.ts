@@ -2,7 +2,7 @@
  * Records as the AWS outputs send them: JSON with the keys in record order (as the stdout and file
  * outputs write them, src/engine/format/json.ts). Integers held as bigint are written as numbers.
  */
-import type { LogEvent } from '../../../engine/event.js';
+import type { LogEvent } from '../../../record/event.js';
 import { stringifyBounded } from '../../../engine/record-depth.js';
 import { formatTimeKey } from './time-key.js';
 

@@ -3,7 +3,7 @@
  * (`flb_aws_strftime_precision`): `%3N` is the milliseconds (3 digits), `%9N` and `%L` the
  * nanoseconds (9 digits), replaced before strftime runs.
  */
-import { splitNanos } from '../../../engine/event.js';
+import { splitNanos } from '../../../record/event.js';
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

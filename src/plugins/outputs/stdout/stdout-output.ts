@@ -1,4 +1,4 @@
-import type { EventBatch } from '../../../engine/event.js';
+import type { EventBatch } from '../../../record/event.js';
 import { dateKeyOption, formatJsonRecords, type JsonRecordOptions } from '../../../engine/format/json.js';
 import { printEvent } from '../../../engine/format/msgpack-text.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';

@@ -6,7 +6,7 @@
  * (logferry records carry neither).
  */
 import { createHash } from 'node:crypto';
-import type { LogEvent, LogRecord } from '../../../engine/event.js';
+import type { LogEvent, LogRecord } from '../../../record/event.js';
 import type { FilterRuntime } from '../../../engine/plugin.js';
 import type { ContentModifierAction, ContentModifierOptions } from './options.js';
 

@@ -10,7 +10,7 @@
  * in Fluent Bit 4.2.8, a record's text never equals a query's text (it reads the record's string
  * past its end) and an aliased key not selected first is dropped when the query has a WHERE.
  */
-import type { LogEvent, LogRecord } from '../../../engine/event.js';
+import type { LogEvent, LogRecord } from '../../../record/event.js';
 import type { FilterRuntime } from '../../../engine/plugin.js';
 import type { SqlCompare, SqlExpression, SqlQuery, SqlValue } from './query.js';
 

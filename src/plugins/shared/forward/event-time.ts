@@ -5,7 +5,7 @@
  * reaches logferry).
  */
 import { addExtension } from 'msgpackr';
-import { nanosFromSeconds, splitNanos, type Nanos } from '../../../engine/event.js';
+import { nanosFromSeconds, splitNanos, type Nanos } from '../../../record/event.js';
 
 /** An EventTime as msgpackr decodes ext type 0 (`valid` is false when its size is not 8 bytes). */
 export class EventTime {

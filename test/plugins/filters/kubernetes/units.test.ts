@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nowNanos } from '../../../../src/engine/event.js';
+import { nowNanos } from '../../../../src/record/event.js';
 import { mergeLog, trimValue } from '../../../../src/plugins/filters/kubernetes/merge-log.js';
 import type { RecordParser } from '../../../../src/parsers/runtime/index.js';
 import { TtlCache } from '../../../../src/plugins/filters/kubernetes/meta-cache.js';

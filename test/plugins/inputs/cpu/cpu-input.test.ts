@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import type { EventBatch } from '../../../../src/engine/event.js';
+import type { EventBatch } from '../../../../src/record/event.js';
 import { CpuInput } from '../../../../src/plugins/inputs/cpu/cpu-input.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
 import { fakeClock, inputContext, procStat, useFakeProc } from './harness.js';

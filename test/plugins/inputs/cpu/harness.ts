@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, vi } from 'vitest';
 import type { PlanInstance } from '../../../../src/config/plan/types.js';
-import type { LogEvent } from '../../../../src/engine/event.js';
+import type { LogEvent } from '../../../../src/record/event.js';
 import { createLogger } from '../../../../src/engine/logger.js';
 import { Counters } from '../../../../src/engine/metrics.js';
 import type { InputContext } from '../../../../src/engine/plugin.js';

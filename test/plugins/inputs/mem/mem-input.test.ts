@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import type { EventBatch } from '../../../../src/engine/event.js';
+import type { EventBatch } from '../../../../src/record/event.js';
 import { memInterval } from '../../../../src/plugins/inputs/mem/interval.js';
 import { MemInput } from '../../../../src/plugins/inputs/mem/mem-input.js';
 import { humanReadableSize, memRecord, parseMeminfo, parseProcessMemory } from '../../../../src/plugins/inputs/mem/mem-stats.js';

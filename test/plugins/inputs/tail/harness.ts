@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
-import type { LogEvent } from '../../../../src/engine/event.js';
+import type { LogEvent } from '../../../../src/record/event.js';
 import { capture, planFrom, type Captured } from '../../../support/pipeline.js';
 
 export const SERVICE = '[SERVICE]\n    Flush 0.05\n    Grace 5\n    Log_Level debug\n\n';

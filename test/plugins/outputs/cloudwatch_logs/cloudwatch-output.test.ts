@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localhostTls, startAwsLocal } from '../../../../src/aws-local/index.js';
-import type { LogEvent } from '../../../../src/engine/event.js';
+import type { LogEvent } from '../../../../src/record/event.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
 import { useAwsLocal } from '../aws/use-aws-local.js';
 

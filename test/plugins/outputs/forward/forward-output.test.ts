@@ -4,7 +4,7 @@
  */
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventBatch } from '../../../../src/engine/event.js';
+import type { EventBatch } from '../../../../src/record/event.js';
 import { createLogger } from '../../../../src/engine/logger.js';
 import { Counters } from '../../../../src/engine/metrics.js';
 import type { PlanInstance } from '../../../../src/config/plan/types.js';

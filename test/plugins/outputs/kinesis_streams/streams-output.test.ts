@@ -1,6 +1,6 @@
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../../../src/engine/event.js';
+import type { LogEvent } from '../../../../src/record/event.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
 import { expectOnlyUndeliveredDropped } from '../aws/partial-delivery.js';
 import { useAwsLocal } from '../aws/use-aws-local.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LogEvent } from '../../../../src/engine/event.js';
+import type { LogEvent } from '../../../../src/record/event.js';
 import { REPO_ROOT } from '../../../support/cli.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
 import { useAwsLocal } from '../aws/use-aws-local.js';

@@ -37,7 +37,7 @@ export interface EventBatch {
   inputPlugin?: string;
 }
 
-import type { EncodedRecords } from '../record/encoded.js';
+import type { EncodedRecords } from './encoded.js';
 
 const NS_PER_S = 1_000_000_000n;
 

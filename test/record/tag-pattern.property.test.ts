@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { composeTailTag, intersects, matchTag } from '../../../src/config/analyze/tag-pattern.js';
+import { composeTailTag, intersects, matchTag } from '../../src/record/tag-pattern.js';
 
 /** Reference semantics of Fluent Bit's Match: `*` is any text (dots included), anchored both ends. */
 function reference(pattern: string, tag: string): boolean {

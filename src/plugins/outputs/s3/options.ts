@@ -52,7 +52,7 @@ export const S3_OPTIONS = {
   compression: unsupportedWhen(
     opt.enum({ values: ['gzip', 'zstd', 'arrow', 'parquet'] as const, doc: 'Compress each file: gzip (Content-Encoding: gzip), zstd, arrow or parquet' }),
     { when: (c) => c === 'arrow' || c === 'parquet', values: 'arrow, parquet', reason: 'they need a Fluent Bit built with Apache Arrow; logferry has no Arrow/Parquet writer (use gzip)', severity: 'error' },
-    { when: (c) => c === 'zstd' && !hasZstd, values: `zstd on Node.js ${process.version}`, reason: 'zstd needs Node.js 22.15 or later (node:zlib zstd); use gzip or a newer Node.js', severity: 'error' },
+    { when: (c) => c === 'zstd' && !hasZstd, values: 'zstd on Node.js older than 22.15', reason: 'zstd needs Node.js 22.15 or later (node:zlib zstd); use gzip or a newer Node.js', severity: 'error' },
   ),
   content_type: opt.string({ doc: 'Content-Type of the objects' }),
   canned_acl: opt.string({ doc: 'Canned ACL of the objects (x-amz-acl), e.g. bucket-owner-full-control' }),

@@ -18,7 +18,7 @@ const compression = unsupportedWhen(
     doc: 'Compress each record individually before sending: gzip, zstd or snappy',
   }),
   { when: (c) => c === 'snappy', values: 'snappy', reason: 'logferry has no snappy implementation; use gzip', severity: 'error' },
-  { when: (c) => c === 'zstd' && !hasZstd, values: `zstd on Node.js ${process.version}`, reason: 'zstd needs Node.js 22.15 or later (node:zlib zstd); use gzip or a newer Node.js', severity: 'error' },
+  { when: (c) => c === 'zstd' && !hasZstd, values: 'zstd on Node.js older than 22.15', reason: 'zstd needs Node.js 22.15 or later (node:zlib zstd); use gzip or a newer Node.js', severity: 'error' },
 );
 
 /** The `compression` option of kinesis_firehose and kinesis_streams. */

@@ -3,88 +3,21 @@ import { PipelineError } from '../errors.js';
 import { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
 import { nowNanos, type LogEvent } from '../record/event.js';
 import { createLogger, normalizeLevel, type Logger, type LogSink } from './logger.js';
-import { Counters, type InputStorageStatus, type MetricsSnapshot, type StorageStatus } from './metrics.js';
+import { Counters, type MetricsSnapshot, type StorageStatus } from './metrics.js';
+import { countFilter, InputSlot, READ_AHEAD_BYTES, storageStatusOf, type FilterSlot, type IngestJob, type PipelineChunk, type Slot } from './slots.js';
 import { DeliveryMetrics, type DeliveryStatus } from './monitor/delivery-metrics.js';
 import { fluentBitBackoff, OutputSlot, type ChunkOutcome } from './output-slot.js';
 import { FsStorage } from './storage/fs-storage.js';
 import { RejectedStore } from './storage/rejected.js';
-import { inputStorageType, type StorageType } from '../config/plan/storage-type.js';
+import { inputStorageType } from '../config/plan/storage-type.js';
 import type { EventBatch } from '../record/event.js';
-import type { EmitterSettings, FilterRuntime, InputContext, InputRuntime, LibInputPort, PluginHost } from './plugin.js';
+import type { EmitterSettings, InputContext, LibInputPort, PluginHost } from './plugin.js';
 import { inputTag, pluginContext } from './plugin-context.js';
-import { eventSize } from './record-size.js';
-import { MAX_RECORD_DEPTH, nestsDeeperThan, TOO_DEEP_REASON } from './record-depth.js';
-import { encodeEvent, RecordEncodeError, RecordWriter, type EncodedRecords } from '../record/encoded.js';
+import type { EncodedRecords } from '../record/encoded.js';
+import { RecordEncoder } from './record-encoder.js';
 import { join, isAbsolute } from 'node:path';
 import { directRoutes, RouteRule, Router } from './router.js';
 import { inputSide, outputSide } from './processors.js';
-
-type Slot = OutputSlot<InputSlot>;
-
-/**
- * How much a tail or systemd input without Mem_Buf_Limit may hold (in record bytes as Mem_Buf_Limit
- * counts them) before its chunks are sent early and it waits for them. Fluent Bit has no such
- * bound, but its records take about their size in memory; as JavaScript objects they take several
- * times that, and reading a large backlog at full speed between two flushes took 250-400 MB.
- * Pausing these inputs loses nothing, so the bound only paces reading.
- */
-const READ_AHEAD_BYTES = 8 * 1024 * 1024;
-/** The writer each append encodes into first; one that grew past SCRATCH_KEEP_BYTES is replaced. */
-const SCRATCH_BYTES = 64 * 1024;
-const SCRATCH_KEEP_BYTES = 4 * 1024 * 1024;
-type PipelineChunk = Chunk<InputSlot, Slot>;
-
-interface FilterSlot {
-  readonly instance: PlanInstance<'filter'>;
-  readonly runtime: FilterRuntime;
-  readonly counters: Counters;
-}
-
-interface IngestJob {
-  readonly tag: string;
-  readonly events: LogEvent[];
-  readonly committed: (() => void) | undefined;
-  /** Index of the next filter to run. */
-  next: number;
-}
-
-/** Where events come from: an input instance, a filter's emitter (rewrite_tag), or the storage backlog. */
-class InputSlot {
-  runtime: InputRuntime | undefined;
-  /** memory, filesystem (chunks written to storage.path) or memrb (oldest chunks dropped at the limit). */
-  storageType: StorageType = 'memory';
-  /** Directory name of this input's chunk files (Fluent Bit's instance name, e.g. tail.0). */
-  stream = '';
-  pauseOnChunksOverlimit = false;
-  /**
-   * `Routable false`: the input's records go through its filters (what a filter re-emits under a
-   * new tag is routed), then are discarded instead of buffered, as flb_input_chunk_append_raw does.
-   */
-  routable = true;
-  /** Bytes of this input's chunks not yet released (Mem_Buf_Limit accounting). */
-  bytes = 0;
-  paused = false;
-  /**
-   * Without Mem_Buf_Limit, for an input that pauses without loss: the bytes it may hold before its
-   * chunks go to the outputs early and it waits for them (0: no bound, Fluent Bit's behaviour).
-   */
-  readAhead = 0;
-  /** The open (appendable) chunk per tag, and full chunks waiting for the flush. */
-  readonly open = new Map<string, PipelineChunk>();
-  readonly ready: PipelineChunk[] = [];
-  /** Ingestion is ordered per input: jobs wait while an async filter runs. */
-  readonly jobs: IngestJob[] = [];
-  busy = false;
-
-  constructor(
-    readonly name: string,
-    readonly memLimit: number,
-    readonly counters: Counters,
-    readonly log: Logger,
-    /** Plugin name the outputs are told (EventBatch.inputPlugin): the input's, `emitter` or `storage_backlog`. */
-    readonly plugin: string,
-  ) {}
-}
 
 export interface PipelineOptions {
   /** Where the agent's own log lines go (default: stderr). */
@@ -128,7 +61,7 @@ export class Pipeline {
   private startTime: number | undefined;
   /** Chunks handed to outputs and not yet released. */
   private readonly inFlight = new Set<PipelineChunk>();
-  private scratch = new RecordWriter(SCRATCH_BYTES);
+  private readonly encoder = new RecordEncoder();
   private storage: FsStorage | undefined;
   private rejected: RejectedStore | undefined;
   /** Filesystem chunks whose events are in memory, oldest first (storage.max_chunks_up). */
@@ -354,36 +287,7 @@ export class Pipeline {
 
   /** Chunks and bytes buffered per input (Fluent Bit's `/api/v1/storage`). */
   storageStatus(): StorageStatus {
-    const inputs: Record<string, InputStorageStatus> = {};
-    let total = 0;
-    let fs = 0;
-    let fsUp = 0;
-    for (const slot of [...this.inputs, ...this.emitters.values()]) {
-      const chunks = new Set<PipelineChunk>([...slot.open.values(), ...slot.ready]);
-      for (const c of this.inFlight) if (c.source === slot) chunks.add(c);
-      let busy = 0;
-      let busyBytes = 0;
-      let up = 0;
-      for (const c of chunks) {
-        if (c.dispatched) {
-          busy++;
-          busyBytes += c.bytes;
-        }
-        if (c.isUp) up++;
-        if (c.file) {
-          fs++;
-          if (c.isUp) fsUp++;
-        }
-      }
-      total += chunks.size;
-      inputs[slot.name] = {
-        overlimit: slot.paused && slot.readAhead === 0,
-        memBytes: slot.bytes,
-        memLimit: slot.memLimit,
-        chunks: { total: chunks.size, up, down: chunks.size - up, busy, busyBytes },
-      };
-    }
-    return { totalChunks: total, memChunks: total - fs, fsChunks: fs, fsChunksUp: fsUp, fsChunksDown: fs - fsUp, inputs };
+    return storageStatusOf([...this.inputs, ...this.emitters.values()], this.inFlight);
   }
 
   /** Per input and output pair deliveries and latency, and each output's free storage.total_limit_size share. */
@@ -490,7 +394,7 @@ export class Pipeline {
       committed?.();
       return;
     }
-    const records = this.encode(slot, events);
+    const records = this.encoder.encode(slot, events);
     if (records.count === 0) {
       committed?.();
       return;
@@ -526,7 +430,7 @@ export class Pipeline {
       }
       if (chunk.bytes >= CHUNK_MAX_BYTES) this.lockOpen(slot, chunk);
     }
-    if (this.scratch.capacity > SCRATCH_KEEP_BYTES) this.scratch = new RecordWriter(SCRATCH_BYTES);
+    this.encoder.recycle();
     // Written to disk: the input may persist its position now (tail DB), before delivery.
     partDone?.();
     this.applyLimits(slot);
@@ -560,32 +464,6 @@ export class Pipeline {
     this.bufferedRecords += records.count;
     if (chunk.file) this.enforceChunksUp();
     return safe;
-  }
-
-  /**
-   * Encodes the events once (src/record/encoded.ts), into the scratch writer: the chunk copies the
-   * bytes and the chunk file writes the same bytes. A record nested deeper than MAX_RECORD_DEPTH,
-   * or one that cannot be encoded, is dropped on its own (counted, logged once per reason): the
-   * rest of its batch goes on, and so does the input that read it.
-   */
-  private encode(slot: InputSlot, events: readonly LogEvent[]): EncodedRecords {
-    const w = this.scratch;
-    w.reset();
-    for (const e of events) {
-      let reason: string;
-      try {
-        if (!nestsDeeperThan(e.record, MAX_RECORD_DEPTH)) {
-          w.append(encodeEvent(e));
-          continue;
-        }
-        reason = TOO_DEEP_REASON;
-      } catch (err) {
-        reason = err instanceof RecordEncodeError ? err.message : `record cannot be encoded: ${(err as Error)?.message ?? String(err)}`;
-      }
-      if (slot.counters.droppedFor(reason) === 0) slot.log.warn(`a record was dropped: ${reason} (counted in metrics; logged once per reason)`);
-      slot.counters.drop(reason, 1);
-    }
-    return w.view();
   }
 
   /** Records of a tag no output matches: counted, and logged at warn the first time per tag. */
@@ -869,26 +747,4 @@ function firstValue<K, V>(map: Map<K, V>): V | undefined {
 
 function isEvent(value: unknown): value is LogEvent {
   return typeof value === 'object' && value !== null && typeof (value as LogEvent).time === 'bigint' && typeof (value as LogEvent).record === 'object';
-}
-
-/**
- * Fluent Bit's filter counters (`flb_filter_do`): the `before` records in, the `bytes` of what a
- * filter that changed them gave back, and the records (and bytes) it added or dropped.
- */
-function countFilter(f: FilterSlot, before: number, input: readonly LogEvent[], output: readonly LogEvent[]): void {
-  const after = output.length;
-  f.counters.add('records', before);
-  const outBytes = output === input ? 0 : eventsSize(output);
-  f.counters.add('bytes', outBytes);
-  if (after < before) {
-    f.counters.add('drop_records', before - after);
-    f.counters.add('drop_bytes', Math.max(0, eventsSize(input) - outBytes));
-  } else if (after > before) f.counters.add('add_records', after - before);
-}
-
-/** Bytes of the events' records (any too deep to measure count 0). */
-function eventsSize(events: readonly LogEvent[]): number {
-  let bytes = 0;
-  for (const e of events) bytes += Math.max(0, eventSize(e.record));
-  return bytes;
 }

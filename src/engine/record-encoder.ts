@@ -1,0 +1,54 @@
+/**
+ * Where records become bytes: each append's events are encoded once (src/record/encoded.ts) into
+ * a scratch writer, whose bytes the chunk copies and the chunk file writes as they are.
+ */
+import { encodeEvent, RecordEncodeError, RecordWriter, type EncodedRecords } from '../record/encoded.js';
+import type { LogEvent } from '../record/event.js';
+import type { Logger } from './logger.js';
+import type { Counters } from './metrics.js';
+import { MAX_RECORD_DEPTH, nestsDeeperThan, TOO_DEEP_REASON } from './record-depth.js';
+
+/** The writer each append encodes into first; one that grew past SCRATCH_KEEP_BYTES is replaced. */
+const SCRATCH_BYTES = 64 * 1024;
+const SCRATCH_KEEP_BYTES = 4 * 1024 * 1024;
+
+/** What a drop is counted on and logged by: the input whose records they are. */
+export interface EncodingSource {
+  readonly counters: Counters;
+  readonly log: Logger;
+}
+
+export class RecordEncoder {
+  private scratch = new RecordWriter(SCRATCH_BYTES);
+
+  /**
+   * Encodes the events once (src/record/encoded.ts), into the scratch writer: the chunk copies the
+   * bytes and the chunk file writes the same bytes. A record nested deeper than MAX_RECORD_DEPTH,
+   * or one that cannot be encoded, is dropped on its own (counted, logged once per reason): the
+   * rest of its batch goes on, and so does the input that read it.
+   */
+  encode(slot: EncodingSource, events: readonly LogEvent[]): EncodedRecords {
+    const w = this.scratch;
+    w.reset();
+    for (const e of events) {
+      let reason: string;
+      try {
+        if (!nestsDeeperThan(e.record, MAX_RECORD_DEPTH)) {
+          w.append(encodeEvent(e));
+          continue;
+        }
+        reason = TOO_DEEP_REASON;
+      } catch (err) {
+        reason = err instanceof RecordEncodeError ? err.message : `record cannot be encoded: ${(err as Error)?.message ?? String(err)}`;
+      }
+      if (slot.counters.droppedFor(reason) === 0) slot.log.warn(`a record was dropped: ${reason} (counted in metrics; logged once per reason)`);
+      slot.counters.drop(reason, 1);
+    }
+    return w.view();
+  }
+
+  /** After the records of an encode are copied: a scratch writer a huge append grew is let go. */
+  recycle(): void {
+    if (this.scratch.capacity > SCRATCH_KEEP_BYTES) this.scratch = new RecordWriter(SCRATCH_BYTES);
+  }
+}

@@ -1,6 +1,7 @@
 import type { Plan, PlanInstance } from '../config/plan/types.js';
 import { PipelineError } from '../errors.js';
 import { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
+import { ChunksUp } from './chunks-up.js';
 import { nowNanos, type LogEvent } from '../record/event.js';
 import { createLogger, normalizeLevel, type Logger, type LogSink } from './logger.js';
 import { Counters, type MetricsSnapshot, type StorageStatus } from './metrics.js';
@@ -65,8 +66,7 @@ export class Pipeline {
   private storage: FsStorage | undefined;
   private rejected: RejectedStore | undefined;
   /** Filesystem chunks whose events are in memory, oldest first (storage.max_chunks_up). */
-  private readonly fsUp = new Set<PipelineChunk>();
-  private maxChunksUp = 128;
+  private readonly chunksUp = new ChunksUp<PipelineChunk>();
   /** Chunks a previous run left on disk, sent a few at a time (storage.backlog.mem_limit). */
   private backlog: InputSlot | undefined;
   private backlogLimit = 0;
@@ -492,7 +492,7 @@ export class Pipeline {
       return new Chunk<InputSlot, Slot>(id, slot, tag);
     }
     const chunk = new Chunk<InputSlot, Slot>(id, slot, tag, file);
-    this.fsUp.add(chunk);
+    this.chunksUp.add(chunk);
     return chunk;
   }
 
@@ -506,8 +506,8 @@ export class Pipeline {
       return;
     }
     if (slot.storageType === 'filesystem') {
-      if (slot.pauseOnChunksOverlimit && this.fsUp.size >= this.maxChunksUp) {
-        this.pause(slot, `storage chunks overlimit: ${this.fsUp.size} >= ${this.maxChunksUp} chunks up`);
+      if (slot.pauseOnChunksOverlimit && this.chunksUp.full) {
+        this.pause(slot, `storage chunks overlimit: ${this.chunksUp.size} >= ${this.chunksUp.limit} chunks up`);
       }
       return;
     }
@@ -593,7 +593,7 @@ export class Pipeline {
    */
   private release(chunk: PipelineChunk, keepFile: boolean): void {
     this.inFlight.delete(chunk);
-    this.fsUp.delete(chunk);
+    this.chunksUp.delete(chunk);
     const source = chunk.source;
     source.bytes -= chunk.bytes;
     this.bufferedRecords -= chunk.records;
@@ -617,9 +617,9 @@ export class Pipeline {
   private maybeResume(source: InputSlot): void {
     if (!source.paused || this.state !== 'running') return;
     if (source.storageType === 'filesystem') {
-      if (this.fsUp.size >= this.maxChunksUp) return;
+      if (this.chunksUp.full) return;
       source.paused = false;
-      source.log.info(`resume (storage chunks: ${this.fsUp.size} < ${this.maxChunksUp} chunks up)`);
+      source.log.info(`resume (storage chunks: ${this.chunksUp.size} < ${this.chunksUp.limit} chunks up)`);
     } else if (source.readAhead > 0) {
       // The read-ahead bound: resume at half of it, so that reading goes on in long stretches.
       if (source.bytes >= source.readAhead / 2) return;
@@ -635,19 +635,12 @@ export class Pipeline {
 
   /** After a send attempt: a chunk loaded from disk counts as up again, then the up limit applies. */
   private afterSend(chunk: PipelineChunk): void {
-    if (!chunk.file || chunk.pending.size === 0) return;
-    if (chunk.isUp) this.fsUp.add(chunk);
-    this.enforceChunksUp();
+    if (this.chunksUp.afterSend(chunk)) for (const slot of this.inputs) this.maybeResume(slot);
   }
 
-  /** storage.max_chunks_up: puts the oldest locked filesystem chunks down (events only on disk). */
+  /** storage.max_chunks_up: puts the oldest locked filesystem chunks down (records only on disk). */
   private enforceChunksUp(): void {
-    if (this.fsUp.size <= this.maxChunksUp) return;
-    for (const c of this.fsUp) {
-      if (this.fsUp.size <= this.maxChunksUp) break;
-      if (c.putDown()) this.fsUp.delete(c);
-    }
-    for (const slot of this.inputs) this.maybeResume(slot);
+    if (this.chunksUp.enforce()) for (const slot of this.inputs) this.maybeResume(slot);
   }
 
   /**
@@ -678,7 +671,7 @@ export class Pipeline {
       skipDirs: service['storage.keep.rejected'] ? [service['storage.rejected.path']] : [],
       log: this.log.child('storage'),
     });
-    this.maxChunksUp = service['storage.max_chunks_up'] > 0 ? service['storage.max_chunks_up'] : 128;
+    this.chunksUp.limit = service['storage.max_chunks_up'] > 0 ? service['storage.max_chunks_up'] : 128;
     if (service['storage.keep.rejected']) this.rejected = new RejectedStore(join(base, service['storage.rejected.path']));
     const { entries, problems } = this.storage.loadBacklog();
     const backlog = new InputSlot('storage_backlog.0', 0, new Counters(), this.log.child('storage_backlog.0'), 'storage_backlog');

@@ -9,7 +9,7 @@
  * it. Dependencies come from the npm cache (`--prefer-offline`): the machine that runs it has
  * installed the repository's dependencies before.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -40,7 +40,10 @@ function ok(r: SpawnSyncReturns<string>): string {
  */
 function toolsWithoutCompilers(dir: string): string {
   const node = realpathSync(process.execPath);
-  const npmBin = join(dirname(node), '..', 'lib', 'node_modules', 'npm', 'bin');
+  // npm's own scripts, wherever the npm on PATH lives: next to this node (an official install), or
+  // elsewhere (a Node.js from the node-linux-* package, which ships no npm, as .ci/node.sh uses).
+  const besideNode = join(dirname(node), '..', 'lib', 'node_modules', 'npm', 'bin');
+  const npmBin = existsSync(join(besideNode, 'npm-cli.js')) ? besideNode : dirname(realpathSync(execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim()));
   mkdirSync(dir);
   symlinkSync(node, join(dir, 'node'));
   symlinkSync(join(npmBin, 'npm-cli.js'), join(dir, 'npm'));

@@ -94,12 +94,6 @@ export class EncodedRecords {
     return this.bytes.toString('utf8', a, b);
   }
 
-  /** Record i's JSON bytes (a view, not a copy). */
-  jsonBytes(i: number): Buffer {
-    const [a, b] = this.jsonRange(i);
-    return this.bytes.subarray(a, b);
-  }
-
   /** Record i decoded. */
   event(i: number): LogEvent {
     const pair = JSON.parse(this.bytes.toString('utf8', this.start(i), this.ends[i]! - 1)) as [string, LogRecord];
@@ -108,9 +102,7 @@ export class EncodedRecords {
 
   /** Every record decoded: fresh objects each call (an output may change them freely). */
   events(): LogEvent[] {
-    if (this.count === 0) return [];
-    const text = this.bytes.toString('utf8', 0, this.bytes.length - 1);
-    const pairs = JSON.parse(`[${text.replaceAll('\n', ',')}]`) as [string, LogRecord][];
+    const pairs = this.pairs() as [string, LogRecord][];
     const out = new Array<LogEvent>(pairs.length);
     for (let i = 0; i < pairs.length; i++) {
       const p = pairs[i]!;
@@ -122,6 +114,16 @@ export class EncodedRecords {
   /** Where each record ends (a view of the first `count` entries). */
   endOffsets(): Uint32Array<ArrayBufferLike> {
     return this.ends.subarray(0, this.count);
+  }
+
+  /**
+   * The records as JSON.parse reads them, `[time, record]` pairs, unchecked (events() trusts the
+   * engine's own bytes; the chunk file reader checks bytes read from disk with them).
+   */
+  pairs(): unknown[] {
+    if (this.count === 0) return [];
+    const text = this.bytes.toString('utf8', 0, this.bytes.length - 1);
+    return JSON.parse(`[${text.replaceAll('\n', ',')}]`) as unknown[];
   }
 
   /** Records [from, to) as their own view (no copy). */
@@ -138,7 +140,8 @@ export class RecordEncodeError extends Error {
   override readonly name = 'RecordEncodeError';
 }
 
-function bigintAsNumber(_key: string, value: unknown): unknown {
+/** A JSON.stringify replacer writing bigint values as numbers, as the outputs always wrote them. */
+export function bigintAsNumber(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? Number(value) : value;
 }
 

@@ -136,7 +136,7 @@ function readPayload(payload: Buffer): ChunkHeader | EncodedRecords | undefined 
   if (payload[0] === 0x5b /* [ */ && payload[1] === 0x22 /* " */) {
     const records = EncodedRecords.parse(payload);
     if (!records) throw new Error('data does not end with a newline');
-    const events = toEvents(JSON.parse(`[${payload.toString('utf8', 0, payload.length - 1).replaceAll('\n', ',')}]`));
+    const events = toEvents(records.pairs());
     return events && events.length === records.count ? records : undefined;
   }
   const value: unknown = JSON.parse(payload.toString());

@@ -64,6 +64,12 @@ export class HttpOutput implements OutputRuntime {
   async flush(batch: EventBatch): Promise<FlushResult> {
     // Nothing to send: no request (an empty JSON array or body would reach the endpoint as a record-less POST).
     if (recordCount(batch) === 0) return { status: 'ok' };
+    if (this.o.header_tag) {
+      // A tag rewritten from record content can hold CR/LF or other bytes no header may carry:
+      // Node refuses to send them (no header injection), and no retry can change the tag.
+      const refused = headerValueRefusal(this.o.header_tag, batch.tag);
+      if (refused) return { status: 'error', reason: refused };
+    }
     let space: Buffer | undefined;
     let body: Buffer = httpBody(batch, this.o.format, this.json, (size) => (space = this.bodies.take(size)));
     const headers: [string, string][] = [['Content-Type', MIME[this.o.format] ?? 'application/json'], ['User-Agent', 'logferry']];
@@ -73,13 +79,7 @@ export class HttpOutput implements OutputRuntime {
       if (space) this.bodies.give(space);
       space = undefined;
     }
-    if (this.o.header_tag) {
-      // A tag rewritten from record content can hold CR/LF or other bytes no header may carry:
-      // Node refuses to send them (no header injection), and no retry can change the tag.
-      const refused = headerValueRefusal(this.o.header_tag, batch.tag);
-      if (refused) return { status: 'error', reason: refused };
-      headers.push([this.o.header_tag, batch.tag]);
-    }
+    if (this.o.header_tag) headers.push([this.o.header_tag, batch.tag]);
     if (this.o.http_user !== undefined) {
       headers.push(['Authorization', `Basic ${Buffer.from(`${this.o.http_user}:${this.o.http_passwd}`).toString('base64')}`]);
     }

@@ -4,11 +4,8 @@
  */
 import type { LogEvent } from '../../../record/event.js';
 import { stringifyBounded } from '../../../engine/record-depth.js';
+import { bigintAsNumber } from '../../../record/encoded.js';
 import { formatTimeKey } from './time-key.js';
-
-function bigintAsNumber(_key: string, value: unknown): unknown {
-  return typeof value === 'bigint' ? Number(value) : value;
-}
 
 /** A value as JSON text (levels below MAX_RECORD_DEPTH cut when the stack cannot hold them). */
 export function recordJson(value: unknown): string {

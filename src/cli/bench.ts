@@ -39,7 +39,8 @@ environment: BENCH_LINES, BENCH_RSS_SECONDS (rss-steady, per rate; default 10),
 BENCH_RSS_RATES (default 100,1000,10000), BENCH_BACKLOG_MB (default 100),
 BENCH_VALIDATE_MS (default 3000), BENCH_CLI_RUNS (validate, default 5), BENCH_FIREHOSE_MBPS
 (default 30), BENCH_CLOUDWATCH_MBPS (default 3), BENCH_SUSTAINED_SECONDS (default 10),
-BENCH_SUSTAINED_TIMEOUT, BENCH_KEEP=1 (keep temporary files).
+BENCH_SUSTAINED_TIMEOUT, BENCH_OUTAGE_SECONDS (memory, default 25), BENCH_KEEP=1 (keep temporary
+files).
 
 scenarios:
 ${SCENARIOS.map((s) => `  ${s.name.padEnd(26)}${s.doc}`).join('\n')}`;

@@ -3,6 +3,20 @@
 // Node does (Windows included), with no shell in between.
 import module from 'node:module';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { agentMemorySettings } from './node-settings.js';
+
+// The agent runs with Node's memory settings tuned for a long-lived process that holds its records
+// in Buffers (bench/NOTES.md, "Memory through an outage"): they can only be given when Node starts,
+// so the process replaces itself once (process.execve, Node 22.15+; on older Node it runs as is).
+const tuned = agentMemorySettings(process.argv.slice(2), process.execArgv, process.env);
+if (tuned !== undefined && typeof process.execve === 'function') {
+  try {
+    process.execve(process.execPath, [process.execPath, ...tuned.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], tuned.env);
+  } catch {
+    // Cannot replace the process (a sandbox refusing execve): run untuned.
+  }
+}
 
 // Node 22.1+ keeps the code it compiles on disk (in the OS temporary folder, keyed by Node's
 // version and each file's content), so a second `logferry validate` skips compiling the bundle.

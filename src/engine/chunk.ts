@@ -80,8 +80,19 @@ export class Chunk<Source, Target> {
   /** Frees the records from memory (filesystem chunks only). Returns whether it went down. */
   putDown(): boolean {
     if (!this.file || this.pinned || this.up === undefined || this.holders > 0 || !this.locked) return false;
+    this.up.free();
     this.up = undefined;
     return true;
+  }
+
+  /**
+   * Released: the memory of its records goes back now (RecordWriter.free). Outputs read a batch's
+   * bytes only until their flush settles (the plugin contract): whatever they keep longer, such
+   * as the records of a chunk they are retrying, they copy.
+   */
+  free(): void {
+    this.up?.free();
+    this.up = undefined;
   }
 
   /** Creates a chunk for records already on disk (the backlog), down. */

@@ -609,6 +609,7 @@ export class Pipeline {
     }
     if (!keepFile) for (const cb of chunk.onRelease) cb();
     chunk.onRelease.length = 0;
+    chunk.free();
     this.maybeResume(source);
     if (source === this.backlog) this.pumpBacklog();
     this.notifyIdle();

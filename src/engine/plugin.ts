@@ -158,7 +158,11 @@ export type FlushResult =
   | { readonly status: 'error'; readonly reason: string };
 
 export interface OutputRuntime {
-  /** Sends one batch. Throwing counts as `retry` with the error's message as reason. */
+  /**
+   * Sends one batch. Throwing counts as `retry` with the error's message as reason. The bytes of
+   * `batch.records` are the chunk's and may be freed once the returned promise settles: keep
+   * copies, not views, of what a later attempt needs.
+   */
   flush(batch: EventBatch, attempt: FlushAttempt): Promise<FlushResult>;
   /**
    * The engine is done with chunk `id` (EventBatch.id) for this output: delivered, dropped for

@@ -178,6 +178,8 @@ export class RecordWriter {
   private used = 0;
   private ends: Uint32Array<ArrayBufferLike>;
   private n = 0;
+  /** `buf` was allocated here (its own ArrayBuffer), so free() may let its memory go at once. */
+  private owned = true;
 
   constructor(
     capacity = 4096,
@@ -191,6 +193,7 @@ export class RecordWriter {
   static adopt(records: EncodedRecords): RecordWriter {
     const w = new RecordWriter(0);
     w.buf = records.bytes;
+    w.owned = false;
     w.used = records.byteLength;
     w.ends = records.endOffsets().slice();
     w.n = records.count;
@@ -253,6 +256,7 @@ export class RecordWriter {
       const exact = Buffer.allocUnsafeSlow(this.used);
       this.buf.copy(exact, 0, 0, this.used);
       this.buf = exact;
+      this.owned = true;
     }
     if (this.ends.length > this.n + 16) this.ends = this.ends.slice(0, this.n);
   }
@@ -266,7 +270,34 @@ export class RecordWriter {
     const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.used + extra, this.growTo));
     this.buf.copy(next, 0, 0, this.used);
     this.buf = next;
+    this.owned = true;
   }
+
+  /**
+   * The records are no longer read by anything (a released chunk): their memory goes back to the
+   * system now instead of when the garbage collector finds the Buffer. Node only reports a Buffer's
+   * memory to V8, which collects it after tens of MB more have been allocated: while an outage
+   * ends, chunks delivered but not yet collected held 30 MB beyond Mem_Buf_Limit (bench/NOTES.md).
+   * The ArrayBuffer is detached (`transfer`, Node 21+; on Node 20 the collector frees it as
+   * before), so a view kept by mistake reads as empty instead of reading other records. Bytes
+   * adopted from a file read are left to the collector: they may share Node's buffer pool.
+   */
+  free(): void {
+    const buf = this.buf;
+    this.buf = EMPTY_BYTES;
+    this.used = 0;
+    this.n = 0;
+    if (this.owned) detach(buf.buffer);
+    this.owned = false;
+  }
+}
+
+const EMPTY_BYTES = Buffer.alloc(0);
+
+type Transferable = ArrayBufferLike & { transfer?: (length?: number) => ArrayBuffer };
+
+function detach(ab: Transferable): void {
+  if (typeof ab.transfer === 'function' && !(ab instanceof SharedArrayBuffer)) ab.transfer(0);
 }
 
 /** Buffers at least this large come from mmap (glibc's threshold starts at 128 KiB): not compacted. */

@@ -11,13 +11,19 @@ import { REPO_ROOT } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+/** process.execve: Node 22.15+, 23.11+. */
+const CAN_EXECVE = typeof (process as { execve?: unknown }).execve === 'function';
+
+function copyBin(root: string): void {
+  for (const file of ['logferry.js', 'node-settings.js']) copyFileSync(join(REPO_ROOT, 'bin', file), join(root, 'bin', file));
+}
 
 describe('bin/logferry.js', () => {
   const dir = useTempDir('logferry-bin-');
 
   it('leaves the AWS SDK’s Node.js version warning on: shown on Node 20, never on 22+', () => {
     mkdirSync(join(dir.path, 'bin'));
-    copyFileSync(join(REPO_ROOT, 'bin', 'logferry.js'), join(dir.path, 'bin', 'logferry.js'));
+    copyBin(dir.path);
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir.path, 'node_modules'), 'dir');
     dir.write(
       'dist/cli/main.js',
@@ -35,5 +41,47 @@ describe('bin/logferry.js', () => {
     const run = spawnSync(process.execPath, [join(dir.path, 'bin', 'logferry.js')], { env, encoding: 'utf8', timeout: 20_000 });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr.includes('NodeVersionSupportWarning'), run.stderr).toBe(NODE_MAJOR < 22);
+  });
+
+  describe('Node settings of the agent', () => {
+    /** Runs bin/logferry.js with a stand-in main that prints what the process was started with. */
+    function startedWith(args: string[], env: NodeJS.ProcessEnv = {}): { pid: number; spawned: number; execArgv: string[]; arena?: string; mmap?: string } {
+      mkdirSync(join(dir.path, 'bin'), { recursive: true });
+      copyBin(dir.path);
+      dir.write(
+        'dist/cli/main.js',
+        'export async function main() { process.stdout.write(JSON.stringify({ pid: process.pid, execArgv: process.execArgv, arena: process.env.MALLOC_ARENA_MAX, mmap: process.env.MALLOC_MMAP_THRESHOLD_ })); return 0; }',
+      );
+      const base = { ...process.env };
+      for (const k of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'LOGFERRY_NODE_SETTINGS']) delete base[k];
+      const run = spawnSync(process.execPath, [join(dir.path, 'bin', 'logferry.js'), ...args], { env: { ...base, ...env }, encoding: 'utf8', timeout: 20_000 });
+      expect(run.status, run.stderr).toBe(0);
+      return { ...JSON.parse(run.stdout), spawned: run.pid };
+    }
+
+    it.skipIf(!CAN_EXECVE)('the agent runs in the same process with a small young generation and glibc’s memory settings', () => {
+      for (const args of [['run', '-c', 'x.conf'], ['-c', 'x.conf'], ['demo']]) {
+        const got = startedWith(args);
+        expect(got.pid, args.join(' ')).toBe(got.spawned);
+        expect(got.execArgv, args.join(' ')).toContain('--max-semi-space-size=4');
+        expect([got.arena, got.mmap], args.join(' ')).toEqual(['2', '131072']);
+      }
+    });
+
+    it('other commands, LOGFERRY_NODE_SETTINGS=off and older Node run as started', () => {
+      const cases: [string[], NodeJS.ProcessEnv][] = [[['validate', 'x.conf'], {}], [['--version'], {}], [['run'], { LOGFERRY_NODE_SETTINGS: 'off' }]];
+      if (!CAN_EXECVE) cases.push([['run'], {}]);
+      for (const [args, env] of cases) {
+        const got = startedWith(args, env);
+        expect(got.execArgv, args.join(' ')).toEqual([]);
+        expect(got.arena, args.join(' ')).toBeUndefined();
+      }
+    });
+
+    it.skipIf(!CAN_EXECVE)('what the user set wins: a semi-space size in NODE_OPTIONS, malloc variables in the environment', () => {
+      const got = startedWith(['run'], { NODE_OPTIONS: '--max-semi-space-size=16', MALLOC_ARENA_MAX: '4' });
+      expect(got.execArgv.some((a) => a.startsWith('--max-semi-space-size'))).toBe(false);
+      expect([got.arena, got.mmap]).toEqual(['4', '131072']);
+    });
   });
 });

@@ -1,0 +1,42 @@
+// Node's settings for the agent (`logferry run`, `logferry demo`, or Fluent Bit's command line),
+// which Node takes only when it starts; bin/logferry.js starts Node again with them. Plain
+// JavaScript beside the command, read before anything is loaded. Figures: bench/NOTES.md, "Memory
+// through an outage".
+//
+// - `--max-semi-space-size`: V8's young generation. Node 24 lets it grow to 32 MB per semi-space
+//   (64-96 MB of heap) when allocation is fast, as while a backlog drains; the agent's records are
+//   in Buffers outside the heap, so a small young generation costs little CPU and keeps tens of MB.
+// - glibc: `MALLOC_ARENA_MAX` 2 (one arena per thread by default, each keeping freed memory) and a
+//   fixed `MALLOC_MMAP_THRESHOLD_` of 128 KiB (glibc raises its threshold to the size of any mapped
+//   block freed, after which 2 MB chunk buffers come from the heap and stay resident once freed).
+//
+// What the user set wins: a flag in NODE_OPTIONS or on node's command line, a variable in the
+// environment. LOGFERRY_NODE_SETTINGS=off runs Node as started.
+
+/** Semi-space size (MB) given to the agent. */
+export const AGENT_SEMI_SPACE_MB = 4;
+
+const AGENT_COMMANDS = new Set(['run', 'demo']);
+const NOT_AGENT = new Set(['-h', '--help', '-V', '--version', '-']);
+const MARK = 'LOGFERRY_NODE_SETTINGS';
+
+/**
+ * The node flags and environment the agent should run with, or undefined when this command is not
+ * the agent, the settings are turned off, or they are already in place.
+ * @param {readonly string[]} args the command line after `logferry`
+ * @param {readonly string[]} execArgv node's own flags
+ * @param {Record<string, string | undefined>} env
+ * @returns {{ execArgv: string[], env: Record<string, string | undefined> } | undefined}
+ */
+export function agentMemorySettings(args, execArgv, env) {
+  const first = args[0];
+  const agent = first !== undefined && (AGENT_COMMANDS.has(first) || (first.startsWith('-') && !NOT_AGENT.has(first)));
+  if (!agent || env[MARK] !== undefined) return undefined;
+  const flags = [...execArgv];
+  const nodeOptions = env.NODE_OPTIONS ?? '';
+  if (!/--max-semi-space-size\b/.test(`${execArgv.join(' ')} ${nodeOptions}`)) flags.unshift(`--max-semi-space-size=${AGENT_SEMI_SPACE_MB}`);
+  return {
+    execArgv: flags,
+    env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', ...env, [MARK]: 'applied' },
+  };
+}

@@ -100,7 +100,7 @@ export interface InputRuntime {
   /**
    * Pausing loses nothing: what is not read stays in its source (files, the journal). The engine
    * then bounds how far the input reads ahead of its outputs even without Mem_Buf_Limit
-   * (READ_AHEAD_BYTES in pipeline.ts), instead of holding a whole backlog in memory.
+   * (READ_AHEAD_BYTES in slots.ts), instead of holding a whole backlog in memory.
    */
   readonly pausesWithoutLoss?: boolean;
   /** Starts producing. Resolves once the input runs (files discovered, timers set). */

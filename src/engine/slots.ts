@@ -77,6 +77,19 @@ export class InputSlot {
   ) {}
 }
 
+/**
+ * Every InputSlot of a pipeline: its inputs in configuration order, then the emitters by name
+ * (the storage backlog first when there is one, then each filter's emitter as it first emits).
+ */
+export class InputSlots {
+  readonly inputs: InputSlot[] = [];
+  readonly emitters = new Map<string, InputSlot>();
+
+  all(): InputSlot[] {
+    return [...this.inputs, ...this.emitters.values()];
+  }
+}
+
 /** Chunks and bytes buffered per input (Fluent Bit's `/api/v1/storage`). */
 export function storageStatusOf(slots: readonly InputSlot[], inFlight: ReadonlySet<PipelineChunk>): StorageStatus {
   const inputs: Record<string, InputStorageStatus> = {};

@@ -42,7 +42,7 @@ import type { EncodedRecords } from './encoded.js';
 const NS_PER_S = 1_000_000_000n;
 
 // The clock lives with the parsers, which need it without loading the engine (docs/architecture.md).
-export { nowNanos } from '../parsers/clock.js';
+export { nowNanos } from './clock.js';
 
 export function nanosFromSeconds(sec: number, nsec = 0): Nanos {
   return BigInt(Math.trunc(sec)) * NS_PER_S + BigInt(Math.trunc(nsec));

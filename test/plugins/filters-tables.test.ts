@@ -20,7 +20,8 @@ import rewriteTag from '../../src/plugins/filters/rewrite_tag/index.js';
 import { parseRewriteRule } from '../../src/plugins/filters/rewrite_tag/options.js';
 import throttle from '../../src/plugins/filters/throttle/index.js';
 import { parseThrottleInterval } from '../../src/plugins/filters/throttle/options.js';
-import { parseAccessorTemplate, parseRecordAccessor } from '../../src/plugins/filters/shared/accessor.js';
+import { parseRecordAccessor } from '../../src/record/accessor.js';
+import { parseAccessorTemplate } from '../../src/record/template.js';
 
 const FILTERS: readonly PluginDefinition[] = [kubernetes, parser, grep, modify, recordModifier, nest, rewriteTag, throttle, multiline];
 

@@ -7,8 +7,7 @@
 import { parseDocument } from 'yaml';
 import type { DiagnosticInit, Span } from '../../diagnostics/diagnostic.js';
 import { compileRegex, type CompiledRegex } from '../../parsers/regex.js';
-import { parseRecordAccessor } from '../../plugins/filters/shared/accessor.js';
-import type { RecordAccessor } from '../../parsers/record-accessor.js';
+import { parseRecordAccessor, type RecordAccessor } from '../../record/accessor.js';
 
 export const CONDITION_OPS = ['eq', 'neq', 'gt', 'lt', 'gte', 'lte', 'regex', 'not_regex', 'in', 'not_in'] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];

@@ -6,7 +6,7 @@
  * rule, `or` at the first true one; a rule whose context does not exist fails under `and` and is
  * skipped under `or`.
  */
-import { readAccessor } from '../../parsers/record-accessor.js';
+import { readAccessor } from '../../record/accessor.js';
 import type { Condition, ConditionRule } from './condition.js';
 
 /** A record as conditions read it (engine/event.ts LogRecord). */

@@ -46,7 +46,7 @@
 import type { MultilineParserPlan, ParserPlan } from '../../config/plan/types.js';
 import { MULTILINE_BUFFER_LIMIT_FALLBACK } from '../../config/sections/service.js';
 import type { LogEvent, LogRecord } from '../../record/event.js';
-import { nowNanos } from '../clock.js';
+import { nowNanos } from '../../record/clock.js';
 import { setField } from '../runtime/types.js';
 import { builtinSpec } from './builtin-specs.js';
 import { Group, utf8Prefix } from './group.js';

@@ -1,6 +1,6 @@
 import type { LogEvent } from '../../../record/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
-import { accessorMatches } from '../shared/accessor.js';
+import { accessorMatches } from '../../../record/accessor.js';
 import type { GrepOptions, GrepLogicalOp, GrepRule } from './options.js';
 
 interface Rule {

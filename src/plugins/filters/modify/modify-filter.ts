@@ -1,7 +1,7 @@
 import type { LogEvent, LogRecord } from '../../../record/event.js';
 import type { FilterRuntime } from '../../../engine/plugin.js';
 import { setField } from '../../../parsers/runtime/types.js';
-import { readAccessor } from '../shared/accessor.js';
+import { readAccessor } from '../../../record/accessor.js';
 import { ShapePlanner } from '../shared/shape-plan.js';
 import type { ModifyCondition, ModifyProgram, ModifyRule } from './options.js';
 

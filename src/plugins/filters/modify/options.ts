@@ -3,7 +3,7 @@ import type { CheckContext, OptionsOfTable } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
 import type { CompiledRegex } from '../../../parsers/regex.js';
-import { parseKeyOrAccessor, type RecordAccessor } from '../shared/accessor.js';
+import { parseKeyOrAccessor, type RecordAccessor } from '../../../record/accessor.js';
 import { compileRuleRegex, invalidRule, orList, type Failure } from '../shared/rule.js';
 import { splitFlb } from '../../../options/tokenize.js';
 

@@ -1,7 +1,7 @@
 import type { OptionsOfTable } from '../../../options/define.js';
 import { opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
-import { parseRecordAccessor } from '../shared/accessor.js';
+import { parseRecordAccessor } from '../../../record/accessor.js';
 
 /** `Key_Name`: a plain key, or a record accessor when it starts with `$` (checked here). */
 function parseKeyName(text: string): ParseOutcome<string> {

@@ -2,7 +2,7 @@ import type { LogEvent, LogRecord } from '../../../record/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { createParser, type RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
-import { parseRecordAccessor, readAccessor, type RecordAccessor } from '../shared/accessor.js';
+import { parseRecordAccessor, readAccessor, type RecordAccessor } from '../../../record/accessor.js';
 import type { ParserOptions } from './options.js';
 
 /**

@@ -1,7 +1,8 @@
 import type { LogEvent, LogRecord } from '../../../record/event.js';
 import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { cloneBounded, stringifyBounded } from '../../../engine/record-depth.js';
-import { readAccessor, type TemplatePart } from '../shared/accessor.js';
+import { readAccessor } from '../../../record/accessor.js';
+import type { TemplatePart } from '../../../record/template.js';
 import { emitterSettings } from '../shared/emitter.js';
 import type { RewriteTagOptions, RewriteTagRule } from './options.js';
 

@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { nowNanos, type LogEvent } from '../../../record/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
-import { readAccessor } from '../../filters/shared/accessor.js';
+import { readAccessor } from '../../../record/accessor.js';
 import { listen, remoteAddress, type Listener, type ServerFactory } from '../shared/listener.js';
 import { ANSWERS, formRecord, jsonRecords, type BodyOutcome } from './http-body.js';
 import { HTTP_DEFAULT_PORT, successCode, type HttpInputOptions } from './options.js';

@@ -1,7 +1,7 @@
 import type { CheckContext, OptionsOfTable } from '../../../options/define.js';
 import { notActedOn, opt } from '../../../options/kinds.js';
 import type { ParseOutcome } from '../../../options/spec.js';
-import { parseKeyOrAccessor, type RecordAccessor } from '../../filters/shared/accessor.js';
+import { parseKeyOrAccessor, type RecordAccessor } from '../../../record/accessor.js';
 import { DOWNSTREAM_NET_KEYS } from '../shared/listener-options.js';
 
 /** Fluent Bit's in_http port when Port is unset or 0. */

@@ -5,7 +5,8 @@
  * log_stream_prefix + tag) is used.
  */
 import type { LogRecord } from '../../../record/event.js';
-import { parseAccessorTemplate, readAccessor, type TemplatePart } from '../../filters/shared/accessor.js';
+import { readAccessor } from '../../../record/accessor.js';
+import { parseAccessorTemplate, type TemplatePart } from '../../../record/template.js';
 
 export type NameTemplate = readonly TemplatePart[];
 

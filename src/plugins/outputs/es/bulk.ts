@@ -7,7 +7,8 @@
  */
 import { splitNanos, type LogEvent } from '../../../record/event.js';
 import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
-import { parseAccessorTemplate, parseKeyOrAccessor, readAccessor, renderAccessorTemplate, type RecordAccessor, type TemplatePart } from '../../filters/shared/accessor.js';
+import { parseKeyOrAccessor, readAccessor, type RecordAccessor } from '../../../record/accessor.js';
+import { parseAccessorTemplate, renderAccessorTemplate, type TemplatePart } from '../../../record/template.js';
 import { formatTimeKey } from '../shared/time-key.js';
 import { recordJson } from '../shared/record-json.js';
 import { esDocumentId, opensearchDocumentId, packDocument } from './document-id.js';

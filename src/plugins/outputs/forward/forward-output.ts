@@ -1,6 +1,6 @@
 import type { EventBatch, LogEvent } from '../../../record/event.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
-import { parseAccessorTemplate, renderAccessorTemplate, type TemplatePart } from '../../filters/shared/accessor.js';
+import { parseAccessorTemplate, renderAccessorTemplate, type TemplatePart } from '../../../record/template.js';
 import type { RawValue } from '../../shared/forward/msgpack-bytes.js';
 import type { ClientSecrets } from '../../shared/forward/secure-forward.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';

@@ -1,7 +1,7 @@
 import type { CheckContext, OptionsOfTable } from '../../../options/define.js';
 import { notActedOn, opt } from '../../../options/kinds.js';
 import type { OptionTable } from '../../../options/spec.js';
-import { parseAccessorTemplate } from '../../filters/shared/accessor.js';
+import { parseAccessorTemplate } from '../../../record/template.js';
 import { FORWARD_UNSUPPORTED_NET } from '../shared/net-options.js';
 
 /** The options of the `forward` output (its own keys; defineOutput merges the common ones). */

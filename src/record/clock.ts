@@ -1,5 +1,5 @@
 /** The current time as the engine and the parsers stamp records with it. */
-import type { Nanos } from '../record/event.js';
+import type { Nanos } from './event.js';
 
 const NS_PER_MS = 1_000_000n;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessorMatches, parseRecordAccessor, readAccessor, type RecordAccessor } from '../../../src/plugins/filters/shared/accessor.js';
+import { accessorMatches, parseRecordAccessor, readAccessor, type RecordAccessor } from '../../src/record/accessor.js';
 
 const acc = (text: string): RecordAccessor => {
   const r = parseRecordAccessor(text);

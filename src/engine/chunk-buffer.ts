@@ -1,0 +1,186 @@
+/**
+ * The chunk buffer: an input's records, once through its filters, are encoded once and appended
+ * to the open chunk of their tag (one chunk per input and tag, locked at about CHUNK_MAX_BYTES;
+ * with filesystem storage the same bytes go to the chunk's file first). It keeps the accounting
+ * the other roles read: the records buffered, the chunks up, the engine's own drop counters.
+ */
+import { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
+import type { ChunksUp } from './chunks-up.js';
+import type { BufferLimits } from './buffer-limits.js';
+import { Counters } from './metrics.js';
+import type { DeliveryMetrics } from './monitor/delivery-metrics.js';
+import { RecordEncoder } from './record-encoder.js';
+import type { InputSlot, PipelineChunk, Slot } from './slots.js';
+import type { FsStorage } from './storage/fs-storage.js';
+import type { EncodedRecords } from '../record/encoded.js';
+import type { LogEvent } from '../record/event.js';
+
+export class ChunkBuffer {
+  /** Records in chunks not yet released (delivered, dropped with a reason, or kept on disk). */
+  bufferedRecords = 0;
+  /**
+   * The engine's own counts, on no instance: records dropped before any output (no output matches
+   * their tag), by reason, and `kept_on_disk_records` (filesystem chunks left for the next start).
+   */
+  readonly counters = new Counters();
+  /** [SERVICE] storage.path, once opened: filesystem inputs' chunks get a file there. */
+  storage: FsStorage | undefined;
+  private nextChunkId = 1;
+  private readonly encoder = new RecordEncoder();
+
+  constructor(
+    /** Filesystem chunks whose records are in memory, oldest first (storage.max_chunks_up). */
+    readonly chunksUp: ChunksUp<PipelineChunk>,
+    private readonly limits: BufferLimits,
+    private readonly metrics: DeliveryMetrics,
+  ) {}
+
+  /** A new chunk id (chunks of the backlog take theirs as they are read back). */
+  newId(): number {
+    return this.nextChunkId++;
+  }
+
+  /**
+   * Encodes the events of one ingestion job and appends them to the open chunks of their input and
+   * tag. Returns whether any record was buffered (then the input's limits apply); `committed`
+   * runs at once when nothing was, once the records are on disk, or when their chunks are released.
+   */
+  append(slot: InputSlot, tag: string, events: LogEvent[], committed: (() => void) | undefined, outputs: readonly Slot[]): boolean {
+    if (events.length === 0) {
+      committed?.();
+      return false;
+    }
+    if (!slot.routable) {
+      // Fluent Bit discards them silently; logferry counts them.
+      slot.counters.drop('input not routable (Routable false)', events.length);
+      committed?.();
+      return false;
+    }
+    if (outputs.length === 0) {
+      // Fluent Bit drops these silently; logferry counts them.
+      this.routingDrop(slot, tag, events.length);
+      committed?.();
+      return false;
+    }
+    const records = this.encoder.encode(slot, events);
+    if (records.count === 0) {
+      committed?.();
+      return false;
+    }
+    // The input's position waits for every part of this append (written to disk, or released).
+    let waiting = 1;
+    const partDone = committed && (() => --waiting === 0 && committed());
+    let from = 0;
+    while (from < records.count) {
+      let chunk = slot.open.get(tag);
+      if (!chunk) {
+        chunk = this.newChunk(slot, tag);
+        slot.open.set(tag, chunk);
+      }
+      // An append larger than the room left is split at a record, so that no chunk grows much past
+      // CHUNK_MAX_BYTES (an input may emit megabytes at once).
+      const room = CHUNK_MAX_BYTES - chunk.bytes;
+      const base = records.start(from);
+      let to = from;
+      while (to < records.count && records.end(to) - base <= room) to++;
+      if (to === from) {
+        if (chunk.records > 0) {
+          this.lockOpen(slot, chunk);
+          continue;
+        }
+        to = from + 1;
+      }
+      const part = from === 0 && to === records.count ? records : records.slice(from, to);
+      from = to;
+      if (!this.appendPart(slot, chunk, part)) {
+        waiting++;
+        if (partDone) chunk.onRelease.push(partDone);
+      }
+      if (chunk.bytes >= CHUNK_MAX_BYTES) this.lockOpen(slot, chunk);
+    }
+    this.encoder.recycle();
+    // Written to disk: the input may persist its position now (tail DB), before delivery.
+    partDone?.();
+    return true;
+  }
+
+  /** Records of a tag no output matches: counted, and logged at warn the first time per tag. */
+  routingDrop(slot: InputSlot, tag: string, n: number): void {
+    const reason = `no output matches tag '${tag}'`;
+    if (this.counters.droppedFor(reason) === 0) {
+      slot.log.warn(`records with tag '${tag}' dropped: no output matches it (counted in metrics; logged once per tag)`);
+    }
+    this.counters.drop(reason, n);
+    slot.counters.drop('no output matches the tag', n);
+  }
+
+  /**
+   * The chunk leaves the buffer: its bytes leave its input's account, its file is removed (or
+   * sealed and kept for the next start when shutdown left it undelivered).
+   */
+  remove(chunk: PipelineChunk, keepFile: boolean): void {
+    this.chunksUp.delete(chunk);
+    const source = chunk.source;
+    source.bytes -= chunk.bytes;
+    this.bufferedRecords -= chunk.records;
+    if (chunk.file) {
+      try {
+        if (keepFile) chunk.file.seal();
+        else chunk.file.remove();
+      } catch (err) {
+        source.log.error(`cannot remove chunk file ${chunk.file.path}: ${(err as Error).message}`);
+      }
+      if (keepFile) this.counters.add('kept_on_disk_records', chunk.records);
+    }
+  }
+
+  /** The open chunk of its tag is full: it waits for the next flush. */
+  private lockOpen(slot: InputSlot, chunk: PipelineChunk): void {
+    chunk.lock();
+    if (slot.open.get(chunk.tag) === chunk) slot.open.delete(chunk.tag);
+    slot.ready.push(chunk);
+  }
+
+  /** Appends records to a chunk (and its file). Returns whether they are on disk (safe before delivery). */
+  private appendPart(slot: InputSlot, chunk: PipelineChunk, records: EncodedRecords): boolean {
+    let safe = false;
+    if (chunk.file && !chunk.pinned) {
+      try {
+        chunk.file.append(records);
+        safe = true;
+      } catch (err) {
+        // Disk full or gone: these records live in memory only, so the input's position waits for delivery.
+        chunk.pinned = true;
+        slot.counters.add('storage_write_errors');
+        slot.log.error(`cannot write chunk file ${chunk.file.path}: ${(err as Error).message}; buffering in memory until delivered`);
+      }
+    }
+    chunk.append(records);
+    const bytes = records.byteLength;
+    slot.bytes += bytes;
+    slot.counters.add('bytes', bytes);
+    this.bufferedRecords += records.count;
+    if (chunk.file) this.limits.enforceChunksUp();
+    return safe;
+  }
+
+  private newChunk(slot: InputSlot, tag: string): PipelineChunk {
+    return this.metrics.born(this.createChunk(slot, tag));
+  }
+
+  private createChunk(slot: InputSlot, tag: string): PipelineChunk {
+    const id = this.nextChunkId++;
+    if (slot.storageType !== 'filesystem' || !this.storage) return new Chunk<InputSlot, Slot>(id, slot, tag);
+    let file;
+    try {
+      file = this.storage.create(slot.stream, tag);
+    } catch (err) {
+      slot.counters.add('storage_write_errors');
+      slot.log.error(`cannot create a chunk file under ${this.storage.options.root}: ${(err as Error).message}; buffering in memory`);
+      return new Chunk<InputSlot, Slot>(id, slot, tag);
+    }
+    const chunk = new Chunk<InputSlot, Slot>(id, slot, tag, file);
+    this.chunksUp.add(chunk);
+    return chunk;
+  }
+}

@@ -8,26 +8,30 @@ import {
   type LogGroupClass,
   type PutLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { EventBatch } from '../../../record/event.js';
+import type { EventBatch, LogRecord } from '../../../record/event.js';
+import { recordsOf } from '../../../record/batch.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { DeliveryError, PipelineError } from '../../../errors.js';
 import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
-import { recordJson, valueText } from '../shared/record-json.js';
 import { withRequestBody } from '../shared/record-batch-body.js';
-import { planBatches, truncateMessage, type CwBatch, type RoutedEvent } from './batcher.js';
+import { ByteWriter, RecordCursor, escapedCut, keyBytes, literalCut, topLevelValue, unescapedByteLength } from '../shared/record-bytes.js';
+import { MAX_MESSAGE_BYTES, planBatches, type CwBatch, type RoutedEvent } from './batcher.js';
 import { emfKind } from './emf-inputs.js';
 import { emfMessage, parseDimensions, type EmfSettings } from './emf.js';
 import { parseNameTemplate, renderName, type NameTemplate } from './names.js';
-import { putLogEventsBody } from './put-body.js';
+import { putLogEventsBody, type BodyEvent } from './put-body.js';
 import type { CloudwatchLogsOptions } from './options.js';
 
 /** Fluent Bit forgets a created stream 4 hours after its last use (and creates it again if needed). */
 const STREAM_TTL_MS = 4 * 3600 * 1000;
 
+/** An event with its destination and where its message is (put-body.ts). */
+interface PreparedEvent extends RoutedEvent, BodyEvent {}
+
 /** A chunk's batches and which of them CloudWatch Logs has (sent or finally dropped). */
 interface ChunkState {
-  readonly batches: readonly CwBatch<RoutedEvent>[];
+  readonly batches: readonly CwBatch<PreparedEvent>[];
   readonly done: boolean[];
   /** Batches not done yet, per stream key. */
   readonly open: Map<string, number>;
@@ -58,6 +62,10 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   /** Groups whose retention this output has set. */
   private readonly retentionSet = new Set<string>();
   private readonly progress: ChunkProgress<ChunkState>;
+  /** log_key as the record JSON writes it, to find its value in the bytes. */
+  private readonly logKey: Buffer | undefined;
+  /** Where request bodies are written (one at a time: a body is written before any await). */
+  private readonly body = new ByteWriter();
   private truncationLogged = false;
   private stopped = false;
 
@@ -78,6 +86,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       throw new PipelineError(`cloudwatch_logs ${name}: one of log_stream_name or log_stream_prefix is required`);
     }
     this.fixedStream = this.o.log_stream_name;
+    this.logKey = this.o.log_key !== undefined ? keyBytes(this.o.log_key) : undefined;
     this.emf = { namespace: this.o.metric_namespace, dimensions: parseDimensions(this.o.metric_dimensions) };
     this.client = new CloudWatchLogsClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
     withoutSdkLogging(this.client);
@@ -151,38 +160,74 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   /**
    * The chunk's events as batches: message, timestamp and destination of each record. Records of a
    * cpu or mem input become EMF events unless log_key is set (Fluent Bit's process_log_events).
+   *
+   * The message is read from the chunk's bytes: the record's JSON text, or the log_key value found
+   * by skipping over the JSON around it (a string value is sent as the string, anything else as
+   * its JSON). Only EMF events and name templates decode a record, that record alone.
+   *
+   * Events over 256 KiB are cut as Fluent Bit cuts them: the message as escaped in the body is
+   * kept up to MAX_MESSAGE_BYTES bytes, no marker added (Fluent Bit then drops an unpaired
+   * trailing backslash; here the cut never falls inside an escape or a UTF-8 character).
    */
   private prepare(batch: EventBatch): ChunkState {
-    const { tag, events } = batch;
+    const { tag } = batch;
     const o = this.o;
+    const records = recordsOf(batch);
+    const cursor = new RecordCursor(records);
     const emf = o.log_key === undefined ? emfKind(batch.inputPlugin) : undefined;
+    const templates = this.groupTemplate !== undefined || this.streamTemplate !== undefined;
     const fixedStream = this.fixedStream ?? `${o.log_stream_prefix ?? ''}${tag}`;
-    const routed: RoutedEvent[] = [];
+    const routed: PreparedEvent[] = [];
     let missingKey = 0;
     let empty = 0;
     let truncated = 0;
-    for (const e of events) {
-      let message: string;
-      if (o.log_key !== undefined) {
-        if (!Object.hasOwn(e.record, o.log_key)) {
+    for (let i = 0; i < records.count; i++) {
+      cursor.at(i);
+      let src = cursor.bytes;
+      let from = cursor.from;
+      let to = cursor.to;
+      let literal = false;
+      const record: LogRecord | undefined = emf !== undefined || templates ? records.event(i).record : undefined;
+      if (this.logKey !== undefined) {
+        const value = topLevelValue(src, from, to, this.logKey);
+        if (value === undefined) {
           missingKey++;
           continue;
         }
-        message = valueText(e.record[o.log_key]);
-      } else if (emf) {
-        message = emfMessage(e.record, e.time, emf, this.emf);
-      } else {
-        message = recordJson(e.record);
+        [from, to] = value;
+        if (src[from] === 34) {
+          from++;
+          to--;
+          literal = true;
+        }
+      } else if (emf !== undefined) {
+        src = Buffer.from(emfMessage(record!, records.time(i), emf, this.emf), 'utf8');
+        from = 0;
+        to = src.length;
       }
-      if (message === '' || message === '{}') {
+      // An empty string or an empty map is no message.
+      if (literal ? to === from : to - from === 2 && src[from] === 123) {
         empty++;
         continue;
       }
-      const t = truncateMessage(message);
-      if (t.truncated) truncated++;
-      const group = (this.groupTemplate && renderName(this.groupTemplate, tag, e.record)) ?? o.log_group_name;
-      const stream = (this.streamTemplate && renderName(this.streamTemplate, tag, e.record)) ?? fixedStream;
-      routed.push({ timestamp: Number(e.time / 1_000_000n), message: t.message, bytes: t.bytes, group, stream });
+      let bytes: number;
+      if (literal) {
+        const end = literalCut(src, from, to, MAX_MESSAGE_BYTES);
+        if (end < to) truncated++;
+        to = end;
+        bytes = unescapedByteLength(src, from, to);
+      } else {
+        // Escaping at most doubles the text: only a message over half the limit may need the count.
+        if (2 * (to - from) > MAX_MESSAGE_BYTES) {
+          const end = escapedCut(src, from, to, MAX_MESSAGE_BYTES);
+          if (end < to) truncated++;
+          to = end;
+        }
+        bytes = to - from;
+      }
+      const group = (this.groupTemplate && renderName(this.groupTemplate, tag, record!)) ?? o.log_group_name;
+      const stream = (this.streamTemplate && renderName(this.streamTemplate, tag, record!)) ?? fixedStream;
+      routed.push({ timestamp: cursor.timeMs(i), bytes, group, stream, src, from, to, literal });
     }
     if (missingKey > 0) {
       this.ctx.counters.drop(`log_key '${o.log_key}' not found in the record`, missingKey);
@@ -193,7 +238,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       this.ctx.counters.add('truncated_records', truncated);
       if (!this.truncationLogged) {
         this.truncationLogged = true;
-        this.ctx.log.warn(`truncating events larger than 256 KiB (CloudWatch Logs' limit) to 262,118 bytes; counted in truncated_records`);
+        this.ctx.log.warn(`truncating events larger than 256 KiB (CloudWatch Logs' limit) to 262,118 bytes as escaped in the request; counted in truncated_records`);
       }
     }
     const batches = planBatches(routed);
@@ -206,10 +251,10 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   }
 
   /** PutLogEvents for one batch; a stream that vanished is created again and the batch resent once. */
-  private async send(b: CwBatch<RoutedEvent>): Promise<void> {
+  private async send(b: CwBatch<PreparedEvent>): Promise<void> {
     await this.ensureStream(b.group, b.stream);
     // The body is written here (put-body.ts); the SDK gets the command without events.
-    const body = putLogEventsBody(b.group, b.stream, b.events);
+    const body = putLogEventsBody(b.group, b.stream, b.events, this.body);
     const put = () => {
       const command = new PutLogEventsCommand({ logGroupName: b.group, logStreamName: b.stream, logEvents: [] });
       withRequestBody(command.middlewareStack, body);

@@ -43,7 +43,7 @@ export function putRecordsBody(stream: string, records: readonly BodyRecord[]): 
  * Makes the command of `stack` send `body` instead of what the SDK serialized from its input.
  * Give the command an input without the records; `body` holds them.
  */
-export function withRequestBody<I extends object, O extends MetadataBearer>(stack: MiddlewareStack<I, O>, body: string): void {
+export function withRequestBody<I extends object, O extends MetadataBearer>(stack: MiddlewareStack<I, O>, body: string | Uint8Array): void {
   const swapBody: SerializeMiddleware<I, O> = (next) => async (args) => {
     const request = (args as FinalizeHandlerArguments<I>).request as { body?: unknown } | undefined;
     if (request === undefined || typeof request !== 'object') throw new Error('logferry: the SDK built no HTTP request to put the record batch in');
@@ -103,7 +103,7 @@ export function withCompactRecordResults<I extends object, O extends MetadataBea
  * without records), and the per-record results of a successful answer land in the returned holder
  * (read them with the output's own list as the fallback).
  */
-export function recordBatchExchange<I extends object, O extends MetadataBearer>(stack: MiddlewareStack<I, O>, body: string, listKey: 'RequestResponses' | 'Records'): RecordResultsHolder {
+export function recordBatchExchange<I extends object, O extends MetadataBearer>(stack: MiddlewareStack<I, O>, body: string | Uint8Array, listKey: 'RequestResponses' | 'Records'): RecordResultsHolder {
   const answer: RecordResultsHolder = {};
   withRequestBody(stack, body);
   withCompactRecordResults(stack, listKey, answer);

@@ -1,3 +1,5 @@
+import type { ByteWriter } from './record-bytes.js';
+
 /**
  * Batching for the AWS record APIs (Firehose PutRecordBatch, Kinesis PutRecords), pure, on record
  * sizes: records go in order, each request within a record count and a byte limit.
@@ -53,14 +55,65 @@ export function aggregateRanges(sizes: readonly number[], limit: number): [numbe
 }
 
 /**
+ * The data of a chunk's service records (Firehose or Kinesis records), one after another in one
+ * Buffer: record i is bytes [bounds[i], bounds[i + 1]). No Buffer per record: the body writes
+ * each record's base64 from its range, and simple_aggregation joins neighbours by dropping bounds.
+ */
+export class RecordDatas {
+  constructor(
+    readonly bytes: Buffer,
+    readonly bounds: Uint32Array,
+  ) {}
+
+  /** Records from separate buffers (copied into one). */
+  static of(parts: readonly Uint8Array[]): RecordDatas {
+    const bounds = new Uint32Array(parts.length + 1);
+    for (let i = 0; i < parts.length; i++) bounds[i + 1] = bounds[i]! + parts[i]!.length;
+    const bytes = Buffer.allocUnsafeSlow(bounds[parts.length]!);
+    for (let i = 0; i < parts.length; i++) bytes.set(parts[i]!, bounds[i]!);
+    return new RecordDatas(bytes, bounds);
+  }
+
+  get count(): number {
+    return this.bounds.length - 1;
+  }
+
+  size(i: number): number {
+    return this.bounds[i + 1]! - this.bounds[i]!;
+  }
+
+  /** Record i's bytes (a view). */
+  data(i: number): Buffer {
+    return this.bytes.subarray(this.bounds[i], this.bounds[i + 1]);
+  }
+}
+
+/**
  * simple_aggregation applied to the records of a chunk: each run of consecutive records within
  * `limit` bytes becomes one service record, and `events` says how many log events each carries
  * (deliveries and drops are counted in log events).
  */
-export function aggregateRecords(datas: readonly Buffer[], limit: number): { records: Buffer[]; events: Uint32Array } {
-  const ranges = aggregateRanges(datas.map((d) => d.length), limit);
-  const records = ranges.map(([start, end]) => (end - start === 1 ? datas[start]! : Buffer.concat(datas.slice(start, end))));
+export function aggregateRecords(datas: RecordDatas, limit: number): { records: RecordDatas; events: Uint32Array } {
+  const sizes = Array.from({ length: datas.count }, (_, i) => datas.size(i));
+  const ranges = aggregateRanges(sizes, limit);
+  const bounds = new Uint32Array(ranges.length + 1);
   const events = new Uint32Array(ranges.length);
-  for (let i = 0; i < ranges.length; i++) events[i] = ranges[i]![1] - ranges[i]![0];
-  return { records, events };
+  bounds[0] = datas.bounds[0]!;
+  for (let i = 0; i < ranges.length; i++) {
+    const [start, end] = ranges[i]!;
+    bounds[i + 1] = datas.bounds[end]!;
+    events[i] = end - start;
+  }
+  return { records: new RecordDatas(datas.bytes, bounds), events };
+}
+
+/** Each record compressed on its own (Fluent Bit's per-record compression), written through `w`. */
+export function compressRecords(datas: RecordDatas, compress: (data: Buffer) => Buffer, w: ByteWriter): RecordDatas {
+  const bounds = new Uint32Array(datas.count + 1);
+  for (let i = 0; i < datas.count; i++) {
+    const packed = compress(datas.data(i));
+    w.copy(packed, 0, packed.length);
+    bounds[i + 1] = w.pos;
+  }
+  return new RecordDatas(w.take(), bounds);
 }

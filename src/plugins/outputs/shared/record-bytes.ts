@@ -123,18 +123,24 @@ export function topLevelValue(b: Buffer, from: number, to: number, key: Buffer):
   return undefined;
 }
 
+/** Whether byte `c` is among bytes [from, to) (indexOf would search on to the end of the chunk). */
+export function hasByte(b: Buffer, c: number, from: number, to: number): boolean {
+  for (let p = from; p < to; p++) if (b[p] === c) return true;
+  return false;
+}
+
 /** UTF-8 bytes of the string a JSON string literal's content [from, to) stands for (what Buffer.byteLength says). */
 export function unescapedByteLength(b: Buffer, from: number, to: number): number {
   let n = to - from;
-  let p = b.indexOf(BACKSLASH, from);
-  while (p >= 0 && p < to) {
+  for (let p = from; p < to; p++) {
+    if (b[p] !== BACKSLASH) continue;
     if (b[p + 1] === 117 /* u */) {
       const code = parseInt(b.toString('latin1', p + 2, p + 6), 16);
       n -= 6 - (code < 0x80 ? 1 : code < 0x800 ? 2 : 3);
-      p = b.indexOf(BACKSLASH, p + 6);
+      p += 5;
     } else {
       n -= 1;
-      p = b.indexOf(BACKSLASH, p + 2);
+      p += 1;
     }
   }
   return n;
@@ -147,13 +153,14 @@ export function unescapedByteLength(b: Buffer, from: number, to: number): number
 export function literalCut(b: Buffer, from: number, to: number, limit: number): number {
   if (to - from <= limit) return to;
   let end = from + limit;
-  for (let p = b.indexOf(BACKSLASH, from); p >= 0 && p < end; p = b.indexOf(BACKSLASH, p + 2)) {
+  for (let p = from; p < end; p++) {
+    if (b[p] !== BACKSLASH) continue;
     const len = b[p + 1] === 117 /* u */ ? 6 : 2;
     if (p + len > end) {
       end = p;
       break;
     }
-    p += len - 2;
+    p += len - 1;
   }
   while (end > from && (b[end]! & 0xc0) === 0x80) end--;
   return end;

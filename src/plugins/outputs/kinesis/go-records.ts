@@ -167,7 +167,7 @@ export function goEncoder(o: GoKinesisOptions, warn: (message: string) => void):
     if (missingLogKey > 0) drop(`log_key '${o.log_key}' not found in the record`, missingLogKey);
     if (tooLarge > 0) drop('compressed record larger than 1 MiB with its partition key (Kinesis limit)', tooLarge);
     if (truncated > 0) warn(`${truncated} record(s) larger than 1 MiB truncated to fit, stream=${o.stream}`);
-    return { datas: new RecordDatas(w.take(), bounds.subarray(0, partitionKeys.length + 1)), partitionKeys };
+    return { datas: RecordDatas.contiguous(w.take(), bounds.subarray(0, partitionKeys.length + 1)), partitionKeys };
   };
 }
 

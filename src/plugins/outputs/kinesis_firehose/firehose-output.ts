@@ -9,8 +9,8 @@ import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
 import { putRecordBatchBody, recordBatchExchange } from '../shared/record-batch-body.js';
 import { RecordLines } from '../shared/record-json.js';
-import { aggregateRecords, compressRecords, RecordDatas } from '../shared/record-batches.js';
-import { ByteWriter, RecordCursor } from '../shared/record-bytes.js';
+import { aggregateRecords, compressRecords, type RecordDatas } from '../shared/record-batches.js';
+import { ByteWriter } from '../shared/record-bytes.js';
 import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
 import { MAX_RECORD_BYTES, cutRecordBatches } from './batcher.js';
 import type { KinesisFirehoseOptions } from './options.js';
@@ -118,32 +118,16 @@ export class FirehoseOutput implements OutputRuntime {
    * (simple_aggregation) and compressed.
    */
   private prepare(batch: EventBatch): ChunkState {
-    const records = recordsOf(batch);
-    const cursor = new RecordCursor(records);
     const w = this.scratch;
-    const bounds = new Uint32Array(records.count + 1);
-    bounds[0] = w.pos;
-    let n = 0;
-    let missing = 0;
-    let empty = 0;
-    let tooLarge = 0;
-    for (let i = 0; i < records.count; i++) {
-      const start = w.pos;
-      const outcome = this.lines.write(cursor.at(i), i, w);
-      if (outcome === 'missing') missing++;
-      else if (outcome === 'empty') empty++;
-      else if (w.pos - start > MAX_RECORD_BYTES) {
-        w.pos = start;
-        tooLarge++;
-      } else bounds[++n] = w.pos;
-    }
+    const joined = this.o.simple_aggregation || this.compress !== undefined;
+    const { datas: written, missing, empty, tooLarge } = this.lines.datas(recordsOf(batch), w, MAX_RECORD_BYTES, !joined);
+    let datas = written;
     if (missing > 0) this.ctx.counters.drop(`log_key '${this.o.log_key}' not found in the record`, missing);
     if (empty > 0) this.ctx.counters.drop('empty record', empty);
     if (tooLarge > 0) {
       this.ctx.counters.drop('record larger than 1,000 KiB (Firehose limit)', tooLarge);
       this.ctx.log.warn(`${tooLarge} record(s) larger than 1,000 KiB, the most Firehose accepts, dropped`);
     }
-    let datas = new RecordDatas(w.take(), bounds.subarray(0, n + 1));
     let perRecord: Uint32Array | undefined;
     if (this.o.simple_aggregation && datas.count > 1) ({ records: datas, events: perRecord } = aggregateRecords(datas, MAX_RECORD_BYTES));
     if (this.compress) datas = compressRecords(datas, this.compress, w);

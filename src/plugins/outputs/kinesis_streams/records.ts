@@ -8,7 +8,7 @@ import { PipelineError } from '../../../errors.js';
 import { recordsOf } from '../../../record/batch.js';
 import { compressor } from '../shared/compression.js';
 import { aggregateRecords, RecordDatas } from '../shared/record-batches.js';
-import { RecordCursor, type ByteWriter } from '../shared/record-bytes.js';
+import type { ByteWriter } from '../shared/record-bytes.js';
 import { RecordLines } from '../shared/record-json.js';
 import { MAX_EVENT_BYTES } from './batcher.js';
 import { RandomPartitionKeys } from './partition-key.js';
@@ -27,28 +27,12 @@ export function fluentBitEncoder(o: StreamsOptions, label: string): KinesisEncod
   const keys = new RandomPartitionKeys();
   const lines = new RecordLines(o);
   return (batch, w, drop) => {
-    const records = recordsOf(batch);
-    const cursor = new RecordCursor(records);
-    const bounds = new Uint32Array(records.count + 1);
-    bounds[0] = w.pos;
-    let n = 0;
-    let missing = 0;
-    let empty = 0;
-    let tooLarge = 0;
-    for (let i = 0; i < records.count; i++) {
-      const start = w.pos;
-      const outcome = lines.write(cursor.at(i), i, w);
-      if (outcome === 'missing') missing++;
-      else if (outcome === 'empty') empty++;
-      else if (w.pos - start >= MAX_EVENT_BYTES) {
-        w.pos = start;
-        tooLarge++;
-      } else bounds[++n] = w.pos;
-    }
+    const joined = o.simple_aggregation || compress !== undefined;
+    const { datas: written, missing, empty, tooLarge } = lines.datas(recordsOf(batch), w, MAX_EVENT_BYTES - 1, !joined);
+    let datas = written;
     if (missing > 0) drop(`log_key '${o.log_key}' not found in the record`, missing);
     if (empty > 0) drop('empty record', empty);
     if (tooLarge > 0) drop(TOO_LARGE, tooLarge);
-    let datas = new RecordDatas(w.take(), bounds.subarray(0, n + 1));
     let perRecord: Uint32Array | undefined;
     if (o.simple_aggregation && datas.count > 1) ({ records: datas, events: perRecord } = aggregateRecords(datas, MAX_EVENT_BYTES));
     if (compress) ({ datas, events: perRecord } = compressFitting(datas, perRecord, compress, w, drop));
@@ -82,7 +66,7 @@ function compressFitting(
     bounds[++n] = w.pos;
   }
   if (tooLarge > 0) drop(TOO_LARGE, tooLarge);
-  return { datas: new RecordDatas(w.take(), bounds.subarray(0, n + 1)), events: kept?.subarray(0, n) };
+  return { datas: RecordDatas.contiguous(w.take(), bounds.subarray(0, n + 1)), events: kept?.subarray(0, n) };
 }
 
 /** The kinesis_streams runtime for an instance. */

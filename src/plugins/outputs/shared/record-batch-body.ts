@@ -29,7 +29,7 @@ export function putRecordBatchBody(deliveryStream: string, records: RecordDatas,
     const i = indexes[j]!;
     if (j > 0) w.byte(COMMA);
     w.copy(DATA_START, 0, DATA_START.length);
-    w.base64(records.bytes, records.bounds[i]!, records.bounds[i + 1]!);
+    records.base64(i, w);
     w.copy(DATA_END, 0, DATA_END.length);
   }
   w.ascii(']}');
@@ -43,7 +43,7 @@ export function putRecordsBody(stream: string, records: RecordDatas, partitionKe
     const i = indexes[j]!;
     if (j > 0) w.byte(COMMA);
     w.copy(DATA_START, 0, DATA_START.length);
-    w.base64(records.bytes, records.bounds[i]!, records.bounds[i + 1]!);
+    records.base64(i, w);
     w.copy(KEY_START, 0, KEY_START.length);
     w.jsonString(partitionKeys[i]!);
     w.byte(125);

@@ -55,14 +55,18 @@ export function aggregateRanges(sizes: readonly number[], limit: number): [numbe
 }
 
 /**
- * The data of a chunk's service records (Firehose or Kinesis records), one after another in one
- * Buffer: record i is bytes [bounds[i], bounds[i + 1]). No Buffer per record: the body writes
- * each record's base64 from its range, and simple_aggregation joins neighbours by dropping bounds.
+ * The data of a chunk's service records (Firehose or Kinesis records), without a Buffer per
+ * record: record i is bytes [starts[i], ends[i]) of `bytes`, followed by a newline when `newline`
+ * is set. Either the chunk's own bytes (each record's JSON text in place; the chunk does not hold
+ * the newline after it) or data written one record after another (starts[i + 1] === ends[i]),
+ * which simple_aggregation joins by taking a run's first start and last end.
  */
 export class RecordDatas {
   constructor(
     readonly bytes: Buffer,
-    readonly bounds: Uint32Array,
+    readonly starts: Uint32Array,
+    readonly ends: Uint32Array,
+    readonly newline = false,
   ) {}
 
   /** Records from separate buffers (copied into one). */
@@ -71,22 +75,36 @@ export class RecordDatas {
     for (let i = 0; i < parts.length; i++) bounds[i + 1] = bounds[i]! + parts[i]!.length;
     const bytes = Buffer.allocUnsafeSlow(bounds[parts.length]!);
     for (let i = 0; i < parts.length; i++) bytes.set(parts[i]!, bounds[i]!);
-    return new RecordDatas(bytes, bounds);
+    return RecordDatas.contiguous(bytes, bounds);
+  }
+
+  /** Records written one after another: record i is [bounds[i], bounds[i + 1]). */
+  static contiguous(bytes: Buffer, bounds: Uint32Array): RecordDatas {
+    return new RecordDatas(bytes, bounds.subarray(0, bounds.length - 1), bounds.subarray(1));
   }
 
   get count(): number {
-    return this.bounds.length - 1;
+    return this.starts.length;
   }
 
   size(i: number): number {
-    return this.bounds[i + 1]! - this.bounds[i]!;
+    return this.ends[i]! - this.starts[i]! + (this.newline ? 1 : 0);
   }
 
-  /** Record i's bytes (a view). */
+  /** Record i's bytes (a view, or a copy with its newline). */
   data(i: number): Buffer {
-    return this.bytes.subarray(this.bounds[i], this.bounds[i + 1]);
+    const bytes = this.bytes.subarray(this.starts[i], this.ends[i]);
+    return this.newline ? Buffer.concat([bytes, NEWLINE]) : bytes;
+  }
+
+  /** Record i in base64, written into `w`. */
+  base64(i: number, w: ByteWriter): void {
+    if (this.newline) w.base64Line(this.bytes, this.starts[i]!, this.ends[i]!);
+    else w.base64(this.bytes, this.starts[i]!, this.ends[i]!);
   }
 }
+
+const NEWLINE = Buffer.from('\n');
 
 /**
  * simple_aggregation applied to the records of a chunk: each run of consecutive records within
@@ -94,26 +112,29 @@ export class RecordDatas {
  * (deliveries and drops are counted in log events).
  */
 export function aggregateRecords(datas: RecordDatas, limit: number): { records: RecordDatas; events: Uint32Array } {
+  if (datas.newline) throw new Error('aggregateRecords: records must be written one after another');
   const sizes = Array.from({ length: datas.count }, (_, i) => datas.size(i));
   const ranges = aggregateRanges(sizes, limit);
-  const bounds = new Uint32Array(ranges.length + 1);
+  const starts = new Uint32Array(ranges.length);
+  const ends = new Uint32Array(ranges.length);
   const events = new Uint32Array(ranges.length);
-  bounds[0] = datas.bounds[0]!;
   for (let i = 0; i < ranges.length; i++) {
     const [start, end] = ranges[i]!;
-    bounds[i + 1] = datas.bounds[end]!;
+    starts[i] = datas.starts[start]!;
+    ends[i] = datas.ends[end - 1]!;
     events[i] = end - start;
   }
-  return { records: new RecordDatas(datas.bytes, bounds), events };
+  return { records: new RecordDatas(datas.bytes, starts, ends), events };
 }
 
 /** Each record compressed on its own (Fluent Bit's per-record compression), written through `w`. */
 export function compressRecords(datas: RecordDatas, compress: (data: Buffer) => Buffer, w: ByteWriter): RecordDatas {
   const bounds = new Uint32Array(datas.count + 1);
+  bounds[0] = w.pos;
   for (let i = 0; i < datas.count; i++) {
     const packed = compress(datas.data(i));
     w.copy(packed, 0, packed.length);
     bounds[i + 1] = w.pos;
   }
-  return new RecordDatas(w.take(), bounds);
+  return RecordDatas.contiguous(w.take(), bounds);
 }

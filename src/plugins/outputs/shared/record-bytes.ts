@@ -21,6 +21,9 @@ const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
+const NEWLINE = 10;
+const PAD = 61;
+const BASE64 = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
 
 /**
  * Walks the records of a chunk one at a time, reading each record's time in milliseconds and
@@ -269,6 +272,28 @@ export class ByteWriter {
   /** Bytes [from, to) of `src` in base64. */
   base64(src: Buffer, from: number, to: number): void {
     this.ascii(src.toString('base64', from, to));
+  }
+
+  /**
+   * Bytes [from, to) of `src` followed by a newline, in base64, without copying them: the part
+   * whose length is a multiple of 3 is Node's base64 of the range, the last 1-3 bytes (the
+   * newline included) are written here.
+   */
+  base64Line(src: Buffer, from: number, to: number): void {
+    const whole = to - ((to - from) % 3);
+    if (whole > from) this.base64(src, from, whole);
+    const rest = to - whole;
+    const a = rest > 0 ? src[whole]! : NEWLINE;
+    const b = rest > 1 ? src[whole + 1]! : rest === 1 ? NEWLINE : -1;
+    const c = rest > 1 ? NEWLINE : -1;
+    this.reserve(4);
+    const buf = this.buf;
+    const q = this.pos;
+    buf[q] = BASE64[a >> 2]!;
+    buf[q + 1] = BASE64[((a & 3) << 4) | (b < 0 ? 0 : b >> 4)]!;
+    buf[q + 2] = b < 0 ? PAD : BASE64[((b & 15) << 2) | (c < 0 ? 0 : c >> 6)]!;
+    buf[q + 3] = c < 0 ? PAD : BASE64[c & 63]!;
+    this.pos = q + 4;
   }
 
   /** What was written since the last take, as its own Buffer; the writer starts again empty. */

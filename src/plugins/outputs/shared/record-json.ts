@@ -5,7 +5,9 @@
 import { stringifyBounded } from '../../../engine/record-depth.js';
 import { bigintAsNumber } from '../../../record/encoded.js';
 import { formatTimeKey } from './time-key.js';
-import { hasByte, keyBytes, topLevelValue, type ByteWriter, type RecordCursor } from './record-bytes.js';
+import type { EncodedRecords } from '../../../record/encoded.js';
+import { hasByte, keyBytes, RecordCursor, topLevelValue, type ByteWriter } from './record-bytes.js';
+import { RecordDatas } from './record-batches.js';
 
 /** A value as JSON text (levels below MAX_RECORD_DEPTH cut when the stack cannot hold them). */
 export function recordJson(value: unknown): string {
@@ -29,6 +31,14 @@ export function valueText(value: unknown): string {
  */
 export type LineOutcome = 'written' | 'missing' | 'empty';
 
+/** A chunk's records as service record data (firehose, kinesis_streams), and how many were left out. */
+export interface LineDatas {
+  readonly datas: RecordDatas;
+  readonly missing: number;
+  readonly empty: number;
+  readonly tooLarge: number;
+}
+
 /** time_key_format conversions that change within a second. */
 const SUBSECOND = /%(?:3N|9N|L)/;
 
@@ -51,6 +61,48 @@ export class RecordLines {
     this.logKey = o.log_key !== undefined ? keyBytes(o.log_key) : undefined;
     this.timeKeyStart = o.time_key !== undefined ? Buffer.from(`,${JSON.stringify(o.time_key)}:`, 'utf8') : undefined;
     this.perSecond = !SUBSECOND.test(o.time_key_format);
+  }
+
+  /**
+   * Every record's data, in order; one whose data (newline included) is over `maxBytes` is left
+   * out (`tooLarge`). Without log_key and time_key, when nothing will join or compress the
+   * records (`inPlace`), a record's data is its JSON text where the chunk holds it, no byte
+   * copied (the body adds the newline); else the data is written one record after another.
+   */
+  datas(records: EncodedRecords, w: ByteWriter, maxBytes: number, inPlace: boolean): LineDatas {
+    const cursor = new RecordCursor(records);
+    let missing = 0;
+    let empty = 0;
+    let tooLarge = 0;
+    if (inPlace && this.logKey === undefined && this.timeKeyStart === undefined) {
+      const starts = new Uint32Array(records.count);
+      const ends = new Uint32Array(records.count);
+      let n = 0;
+      for (let i = 0; i < records.count; i++) {
+        const { from, to } = cursor.at(i);
+        if (to - from === 2) empty++; // {}
+        else if (to - from + 1 > maxBytes) tooLarge++;
+        else {
+          starts[n] = from;
+          ends[n++] = to;
+        }
+      }
+      return { datas: new RecordDatas(records.bytes, starts.subarray(0, n), ends.subarray(0, n), true), missing, empty, tooLarge };
+    }
+    const bounds = new Uint32Array(records.count + 1);
+    bounds[0] = w.pos;
+    let n = 0;
+    for (let i = 0; i < records.count; i++) {
+      const start = w.pos;
+      const outcome = this.write(cursor.at(i), i, w);
+      if (outcome === 'missing') missing++;
+      else if (outcome === 'empty') empty++;
+      else if (w.pos - start > maxBytes) {
+        w.pos = start;
+        tooLarge++;
+      } else bounds[++n] = w.pos;
+    }
+    return { datas: RecordDatas.contiguous(w.take(), bounds.subarray(0, n + 1)), missing, empty, tooLarge };
   }
 
   /** Writes the data of the record `cursor` is at (record i) into `w`. */

@@ -15,8 +15,9 @@ import { DeliveryError, PipelineError } from '../../../errors.js';
 import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { withRequestBody } from '../shared/record-batch-body.js';
-import { ByteWriter, RecordCursor, escapedCut, keyBytes, literalCut, topLevelValue, unescapedByteLength } from '../shared/record-bytes.js';
-import { MAX_MESSAGE_BYTES, planBatches, type CwBatch, type RoutedEvent } from './batcher.js';
+import { ByteWriter, RecordCursor } from '../shared/record-bytes.js';
+import { planBatches, type CwBatch, type RoutedEvent } from './batcher.js';
+import { MessageReader, messageSlot, type MessageOutcome } from './messages.js';
 import { emfKind } from './emf-inputs.js';
 import { emfMessage, parseDimensions, type EmfSettings } from './emf.js';
 import { parseNameTemplate, renderName, type NameTemplate } from './names.js';
@@ -62,8 +63,8 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   /** Groups whose retention this output has set. */
   private readonly retentionSet = new Set<string>();
   private readonly progress: ChunkProgress<ChunkState>;
-  /** log_key as the record JSON writes it, to find its value in the bytes. */
-  private readonly logKey: Buffer | undefined;
+  private readonly messages: MessageReader;
+  private readonly message = messageSlot();
   /** Where request bodies are written (one at a time: a body is written before any await). */
   private readonly body = new ByteWriter();
   private truncationLogged = false;
@@ -86,7 +87,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       throw new PipelineError(`cloudwatch_logs ${name}: one of log_stream_name or log_stream_prefix is required`);
     }
     this.fixedStream = this.o.log_stream_name;
-    this.logKey = this.o.log_key !== undefined ? keyBytes(this.o.log_key) : undefined;
+    this.messages = new MessageReader(this.o.log_key);
     this.emf = { namespace: this.o.metric_namespace, dimensions: parseDimensions(this.o.metric_dimensions) };
     this.client = new CloudWatchLogsClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
     withoutSdkLogging(this.client);
@@ -161,13 +162,8 @@ export class CloudWatchLogsOutput implements OutputRuntime {
    * The chunk's events as batches: message, timestamp and destination of each record. Records of a
    * cpu or mem input become EMF events unless log_key is set (Fluent Bit's process_log_events).
    *
-   * The message is read from the chunk's bytes: the record's JSON text, or the log_key value found
-   * by skipping over the JSON around it (a string value is sent as the string, anything else as
-   * its JSON). Only EMF events and name templates decode a record, that record alone.
-   *
-   * Events over 256 KiB are cut as Fluent Bit cuts them: the message as escaped in the body is
-   * kept up to MAX_MESSAGE_BYTES bytes, no marker added (Fluent Bit then drops an unpaired
-   * trailing backslash; here the cut never falls inside an escape or a UTF-8 character).
+   * The message is read from the chunk's bytes (messages.ts), cut at 256 KiB as Fluent Bit cuts
+   * it. Only EMF events and name templates decode a record (records.event(i)), that record alone.
    */
   private prepare(batch: EventBatch): ChunkState {
     const { tag } = batch;
@@ -181,53 +177,24 @@ export class CloudWatchLogsOutput implements OutputRuntime {
     let missingKey = 0;
     let empty = 0;
     let truncated = 0;
+    const m = this.message;
     for (let i = 0; i < records.count; i++) {
       cursor.at(i);
-      let src = cursor.bytes;
-      let from = cursor.from;
-      let to = cursor.to;
-      let literal = false;
       const record: LogRecord | undefined = emf !== undefined || templates ? records.event(i).record : undefined;
-      if (this.logKey !== undefined) {
-        const value = topLevelValue(src, from, to, this.logKey);
-        if (value === undefined) {
-          missingKey++;
-          continue;
-        }
-        [from, to] = value;
-        if (src[from] === 34) {
-          from++;
-          to--;
-          literal = true;
-        }
-      } else if (emf !== undefined) {
-        src = Buffer.from(emfMessage(record!, records.time(i), emf, this.emf), 'utf8');
-        from = 0;
-        to = src.length;
-      }
-      // An empty string or an empty map is no message.
-      if (literal ? to === from : to - from === 2 && src[from] === 123) {
-        empty++;
-        continue;
-      }
-      let bytes: number;
-      if (literal) {
-        const end = literalCut(src, from, to, MAX_MESSAGE_BYTES);
-        if (end < to) truncated++;
-        to = end;
-        bytes = unescapedByteLength(src, from, to);
+      let outcome: MessageOutcome;
+      if (emf !== undefined) {
+        const doc = Buffer.from(emfMessage(record!, records.time(i), emf, this.emf), 'utf8');
+        outcome = this.messages.read(doc, 0, doc.length, m, true);
       } else {
-        // Escaping at most doubles the text: only a message over half the limit may need the count.
-        if (2 * (to - from) > MAX_MESSAGE_BYTES) {
-          const end = escapedCut(src, from, to, MAX_MESSAGE_BYTES);
-          if (end < to) truncated++;
-          to = end;
-        }
-        bytes = to - from;
+        outcome = this.messages.read(cursor.bytes, cursor.from, cursor.to, m);
       }
+      if (outcome === 'missing') missingKey++;
+      if (outcome === 'empty') empty++;
+      if (outcome !== 'found') continue;
+      if (m.truncated) truncated++;
       const group = (this.groupTemplate && renderName(this.groupTemplate, tag, record!)) ?? o.log_group_name;
       const stream = (this.streamTemplate && renderName(this.streamTemplate, tag, record!)) ?? fixedStream;
-      routed.push({ timestamp: cursor.timeMs(i), bytes, group, stream, src, from, to, literal });
+      routed.push({ timestamp: cursor.timeMs(i), bytes: m.bytes, group, stream, src: m.src, from: m.from, to: m.to, literal: m.literal });
     }
     if (missingKey > 0) {
       this.ctx.counters.drop(`log_key '${o.log_key}' not found in the record`, missingKey);

@@ -65,10 +65,11 @@ describe('cloudwatch_logs output against the local endpoint', () => {
   it('log_key sends only that value (strings as they are), counting records without it as dropped', async () => {
     const now = Date.now();
     const { metrics } = await run('    log_group_name g-key\n    log_stream_name s\n    auto_create_group on\n    log_key log\n', [
-      [at(now, { log: 'plain "text"', other: 1 }), at(now, { other: 2 }), at(now, { log: { a: 1 } }), at(now, { log: '' })],
+      [at(now, { log: 'plain "text"', other: 1 }), at(now, { other: 2 }), at(now, { log: { a: 1 } }), at(now, { log: '' }), at(now, { log: '{}' }), at(now, { log: {} })],
     ]);
-    expect(local.aws.store.logEvents('g-key', 's').map((e) => e.message)).toEqual(['plain "text"', '{"a":1}']);
-    expect(metrics.dropped).toEqual({ "log_key 'log' not found in the record": 1, 'empty message': 1 });
+    // The string "{}" is a message (Fluent Bit sends it); the empty map is not.
+    expect(local.aws.store.logEvents('g-key', 's').map((e) => e.message)).toEqual(['plain "text"', '{"a":1}', '{}']);
+    expect(metrics.dropped).toEqual({ "log_key 'log' not found in the record": 1, 'empty message': 2 });
   });
 
   it('sorts events by time within a batch, truncates events over 256 KiB and counts what CloudWatch rejects as too old', async () => {

@@ -303,14 +303,4 @@ export class ByteWriter {
     this.pos = 0;
     return out;
   }
-
-  /** Bytes [from, pos) written so far (a view: valid until the next write). */
-  written(from = 0): Buffer {
-    return this.buf.subarray(from, this.pos);
-  }
-
-  /** The writer's buffer (a view valid until the next write), to read back what was written. */
-  get bytes(): Buffer {
-    return this.buf;
-  }
 }

@@ -80,15 +80,16 @@ export class Chunk<Source, Target> {
   /** Frees the records from memory (filesystem chunks only). Returns whether it went down. */
   putDown(): boolean {
     if (!this.file || this.pinned || this.up === undefined || this.holders > 0 || !this.locked) return false;
-    this.up.free();
+    // Not freed here: an output retrying the chunk may still hold views of these bytes (the
+    // collector frees them once nothing does).
     this.up = undefined;
     return true;
   }
 
   /**
-   * Released: the memory of its records goes back now (RecordWriter.free). Outputs read a batch's
-   * bytes only until their flush settles (the plugin contract): whatever they keep longer, such
-   * as the records of a chunk they are retrying, they copy.
+   * Released: the memory of its records goes back now (RecordWriter.free). Every output is done
+   * with the chunk and has forgotten it (the plugin contract: a batch's bytes may be kept between
+   * attempts of the same chunk, never after its last flush settles).
    */
   free(): void {
     this.up?.free();

@@ -160,8 +160,8 @@ export type FlushResult =
 export interface OutputRuntime {
   /**
    * Sends one batch. Throwing counts as `retry` with the error's message as reason. The bytes of
-   * `batch.records` are the chunk's and may be freed once the returned promise settles: keep
-   * copies, not views, of what a later attempt needs.
+   * `batch.records` are the chunk's: views of them may be kept for later attempts of the same
+   * chunk (its `id`), never once the chunk is done (`forget`), when the engine frees them.
    */
   flush(batch: EventBatch, attempt: FlushAttempt): Promise<FlushResult>;
   /**

@@ -19,7 +19,6 @@ import { BulkFormatter } from '../../src/plugins/outputs/es/bulk.js';
 import { packDocument } from '../../src/plugins/outputs/es/document-id.js';
 import { formatLine } from '../../src/plugins/outputs/file/file-output.js';
 import { goJson } from '../../src/plugins/outputs/kinesis/go-records.js';
-import { recordLine } from '../../src/plugins/outputs/shared/record-json.js';
 import { BASE } from '../plugins/outputs/es/bulk-options.js';
 
 const RUNS = Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 20);
@@ -73,7 +72,6 @@ function walkAll(e: LogEvent): void {
   eventSize(e.record);
   printEvent(0, 'tag', e);
   formatJsonRecord(e, { dateKey: 'date', dateFormat: 'double' });
-  recordLine(e, { time_key_format: '%s' });
   for (const format of ['plain', 'csv', 'ltsv', 'template', 'out_file'] as const) formatLine(format, 'tag', e, { delimiter: ',', labelDelimiter: ':', template: '{time} {deep}' }, true);
   try {
     // Too deep for JSON.stringify is a RecordEncodeError (the engine drops such a record, counted).

@@ -9,7 +9,11 @@ export const MAX_BATCH_EVENTS = 10_000;
 export const MAX_BATCH_BYTES = 1_048_576;
 /** Bytes CloudWatch Logs adds to each event's message when it sizes a batch. */
 export const EVENT_OVERHEAD_BYTES = 26;
-/** Largest message: 256 KiB per event, overhead included (Fluent Bit's MAX_EVENT_LEN, 262,118). */
+/**
+ * Largest message: 256 KiB per event, overhead included (262,118 bytes, Fluent Bit's MAX_EVENT_LEN
+ * before 4.2.2, which raised it to 1,000,000 when AWS raised its limit to 1 MiB; the local endpoint
+ * keeps the 256 KiB limit). Fluent Bit measures it on the message as escaped in the body.
+ */
 export const MAX_MESSAGE_BYTES = 262_144 - EVENT_OVERHEAD_BYTES;
 /** A batch must span less than this between its oldest and newest timestamps. */
 export const MAX_SPAN_MS = 86_400_000;
@@ -17,8 +21,7 @@ export const MAX_SPAN_MS = 86_400_000;
 export interface CwEvent {
   /** Milliseconds since the epoch. */
   readonly timestamp: number;
-  readonly message: string;
-  /** UTF-8 bytes of `message`. */
+  /** UTF-8 bytes of the message. */
   readonly bytes: number;
 }
 
@@ -34,18 +37,6 @@ export interface CwBatch<E extends CwEvent = CwEvent> {
   readonly events: readonly E[];
   /** Sum of message bytes + 26 per event, as CloudWatch Logs counts the batch. */
   readonly bytes: number;
-}
-
-/** Truncates a message to MAX_MESSAGE_BYTES of UTF-8 (never splitting a character). */
-export function truncateMessage(message: string, limit = MAX_MESSAGE_BYTES): { message: string; bytes: number; truncated: boolean } {
-  // UTF-8 takes at least one byte per UTF-16 unit and at most three: skip the encoding when it cannot matter.
-  if (message.length * 3 <= limit) return { message, bytes: Buffer.byteLength(message), truncated: false };
-  const buf = Buffer.from(message, 'utf8');
-  if (buf.length <= limit) return { message, bytes: buf.length, truncated: false };
-  let end = limit;
-  // Step back over continuation bytes (10xxxxxx) so the cut falls on a character boundary.
-  while (end > 0 && (buf[end]! & 0xc0) === 0x80) end--;
-  return { message: buf.toString('utf8', 0, end), bytes: end, truncated: true };
 }
 
 /** Cuts one stream's events (already in send order) into batches within every limit. */
@@ -94,12 +85,18 @@ export function sortByTime<E extends CwEvent>(events: E[]): E[] {
  */
 export function planBatches<E extends RoutedEvent>(events: readonly E[]): CwBatch<E>[] {
   const streams = new Map<string, { group: string; stream: string; events: E[] }>();
+  let last: { group: string; stream: string; events: E[] } | undefined;
   for (const e of events) {
-    const key = `${e.group}\u0000${e.stream}`;
-    let s = streams.get(key);
+    // Consecutive events of one stream (all of them without name templates) skip the lookup.
+    let s = last !== undefined && last.group === e.group && last.stream === e.stream ? last : undefined;
     if (!s) {
-      s = { group: e.group, stream: e.stream, events: [] };
-      streams.set(key, s);
+      const key = `${e.group}\u0000${e.stream}`;
+      s = streams.get(key);
+      if (!s) {
+        s = { group: e.group, stream: e.stream, events: [] };
+        streams.set(key, s);
+      }
+      last = s;
     }
     s.events.push(e);
   }

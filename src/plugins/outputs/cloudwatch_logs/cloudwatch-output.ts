@@ -8,26 +8,31 @@ import {
   type LogGroupClass,
   type PutLogEventsCommandOutput,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { EventBatch } from '../../../record/event.js';
+import type { EventBatch, LogRecord } from '../../../record/event.js';
+import { recordsOf } from '../../../record/batch.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { DeliveryError, PipelineError } from '../../../errors.js';
 import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
-import { recordJson, valueText } from '../shared/record-json.js';
 import { withRequestBody } from '../shared/record-batch-body.js';
-import { planBatches, truncateMessage, type CwBatch, type RoutedEvent } from './batcher.js';
+import { ByteWriter, RecordCursor } from '../shared/record-bytes.js';
+import { planBatches, type CwBatch, type RoutedEvent } from './batcher.js';
+import { MessageReader, messageSlot, type MessageOutcome } from './messages.js';
 import { emfKind } from './emf-inputs.js';
 import { emfMessage, parseDimensions, type EmfSettings } from './emf.js';
 import { parseNameTemplate, renderName, type NameTemplate } from './names.js';
-import { putLogEventsBody } from './put-body.js';
+import { putLogEventsBody, type BodyEvent } from './put-body.js';
 import type { CloudwatchLogsOptions } from './options.js';
 
 /** Fluent Bit forgets a created stream 4 hours after its last use (and creates it again if needed). */
 const STREAM_TTL_MS = 4 * 3600 * 1000;
 
+/** An event with its destination and where its message is (put-body.ts). */
+interface PreparedEvent extends RoutedEvent, BodyEvent {}
+
 /** A chunk's batches and which of them CloudWatch Logs has (sent or finally dropped). */
 interface ChunkState {
-  readonly batches: readonly CwBatch<RoutedEvent>[];
+  readonly batches: readonly CwBatch<PreparedEvent>[];
   readonly done: boolean[];
   /** Batches not done yet, per stream key. */
   readonly open: Map<string, number>;
@@ -58,6 +63,10 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   /** Groups whose retention this output has set. */
   private readonly retentionSet = new Set<string>();
   private readonly progress: ChunkProgress<ChunkState>;
+  private readonly messages: MessageReader;
+  private readonly message = messageSlot();
+  /** Where request bodies are written (one at a time: a body is written before any await). */
+  private readonly body = new ByteWriter();
   private truncationLogged = false;
   private stopped = false;
 
@@ -78,6 +87,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       throw new PipelineError(`cloudwatch_logs ${name}: one of log_stream_name or log_stream_prefix is required`);
     }
     this.fixedStream = this.o.log_stream_name;
+    this.messages = new MessageReader(this.o.log_key);
     this.emf = { namespace: this.o.metric_namespace, dimensions: parseDimensions(this.o.metric_dimensions) };
     this.client = new CloudWatchLogsClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
     withoutSdkLogging(this.client);
@@ -151,38 +161,40 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   /**
    * The chunk's events as batches: message, timestamp and destination of each record. Records of a
    * cpu or mem input become EMF events unless log_key is set (Fluent Bit's process_log_events).
+   *
+   * The message is read from the chunk's bytes (messages.ts), cut at 256 KiB as Fluent Bit cuts
+   * it. Only EMF events and name templates decode a record (records.event(i)), that record alone.
    */
   private prepare(batch: EventBatch): ChunkState {
-    const { tag, events } = batch;
+    const { tag } = batch;
     const o = this.o;
+    const records = recordsOf(batch);
+    const cursor = new RecordCursor(records);
     const emf = o.log_key === undefined ? emfKind(batch.inputPlugin) : undefined;
+    const templates = this.groupTemplate !== undefined || this.streamTemplate !== undefined;
     const fixedStream = this.fixedStream ?? `${o.log_stream_prefix ?? ''}${tag}`;
-    const routed: RoutedEvent[] = [];
+    const routed: PreparedEvent[] = [];
     let missingKey = 0;
     let empty = 0;
     let truncated = 0;
-    for (const e of events) {
-      let message: string;
-      if (o.log_key !== undefined) {
-        if (!Object.hasOwn(e.record, o.log_key)) {
-          missingKey++;
-          continue;
-        }
-        message = valueText(e.record[o.log_key]);
-      } else if (emf) {
-        message = emfMessage(e.record, e.time, emf, this.emf);
+    const m = this.message;
+    for (let i = 0; i < records.count; i++) {
+      cursor.at(i);
+      const record: LogRecord | undefined = emf !== undefined || templates ? records.event(i).record : undefined;
+      let outcome: MessageOutcome;
+      if (emf !== undefined) {
+        const doc = Buffer.from(emfMessage(record!, records.time(i), emf, this.emf), 'utf8');
+        outcome = this.messages.read(doc, 0, doc.length, m, true);
       } else {
-        message = recordJson(e.record);
+        outcome = this.messages.read(cursor.bytes, cursor.from, cursor.to, m);
       }
-      if (message === '' || message === '{}') {
-        empty++;
-        continue;
-      }
-      const t = truncateMessage(message);
-      if (t.truncated) truncated++;
-      const group = (this.groupTemplate && renderName(this.groupTemplate, tag, e.record)) ?? o.log_group_name;
-      const stream = (this.streamTemplate && renderName(this.streamTemplate, tag, e.record)) ?? fixedStream;
-      routed.push({ timestamp: Number(e.time / 1_000_000n), message: t.message, bytes: t.bytes, group, stream });
+      if (outcome === 'missing') missingKey++;
+      if (outcome === 'empty') empty++;
+      if (outcome !== 'found') continue;
+      if (m.truncated) truncated++;
+      const group = (this.groupTemplate && renderName(this.groupTemplate, tag, record!)) ?? o.log_group_name;
+      const stream = (this.streamTemplate && renderName(this.streamTemplate, tag, record!)) ?? fixedStream;
+      routed.push({ timestamp: cursor.timeMs(i), bytes: m.bytes, group, stream, src: m.src, from: m.from, to: m.to, literal: m.literal });
     }
     if (missingKey > 0) {
       this.ctx.counters.drop(`log_key '${o.log_key}' not found in the record`, missingKey);
@@ -193,7 +205,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       this.ctx.counters.add('truncated_records', truncated);
       if (!this.truncationLogged) {
         this.truncationLogged = true;
-        this.ctx.log.warn(`truncating events larger than 256 KiB (CloudWatch Logs' limit) to 262,118 bytes; counted in truncated_records`);
+        this.ctx.log.warn(`truncating events larger than 256 KiB (CloudWatch Logs' limit) to 262,118 bytes as escaped in the request; counted in truncated_records`);
       }
     }
     const batches = planBatches(routed);
@@ -206,10 +218,10 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   }
 
   /** PutLogEvents for one batch; a stream that vanished is created again and the batch resent once. */
-  private async send(b: CwBatch<RoutedEvent>): Promise<void> {
+  private async send(b: CwBatch<PreparedEvent>): Promise<void> {
     await this.ensureStream(b.group, b.stream);
     // The body is written here (put-body.ts); the SDK gets the command without events.
-    const body = putLogEventsBody(b.group, b.stream, b.events);
+    const body = putLogEventsBody(b.group, b.stream, b.events, this.body);
     const put = () => {
       const command = new PutLogEventsCommand({ logGroupName: b.group, logStreamName: b.stream, logEvents: [] });
       withRequestBody(command.middlewareStack, body);

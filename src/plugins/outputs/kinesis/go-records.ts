@@ -8,14 +8,15 @@
  * "[Truncated...]" as the Go plugin does.
  */
 import * as zlib from 'node:zlib';
-import { splitNanos, type LogEvent } from '../../../record/event.js';
+import { splitNanos } from '../../../record/event.js';
 import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
 import type { OutputContext } from '../../../engine/plugin.js';
 import type { KinesisOptions } from './options.js';
 import { recordJson } from '../shared/record-json.js';
 import { formatTimeKey } from '../shared/time-key.js';
 import { MAX_RECORD_BYTES } from '../kinesis_streams/batcher.js';
-import { KinesisStreamsOutput, type KinesisEncoder, type KinesisEntry } from '../kinesis_streams/streams-output.js';
+import { RecordDatas } from '../shared/record-batches.js';
+import { KinesisStreamsOutput, type KinesisEncoder } from '../kinesis_streams/streams-output.js';
 
 /** The kinesis (Go) options as the plan types them. */
 /** The kinesis (Go plugin) options as its table types them. */
@@ -116,12 +117,16 @@ export function goEncoder(o: GoKinesisOptions, warn: (message: string) => void):
   const dataKeys = o.data_keys ? new Set(o.data_keys.trim().split(',')) : undefined;
   const compress = o.compression === 'gzip' ? zlib.gzipSync : o.compression === 'zlib' ? zlib.deflateSync : undefined;
   let warnedKey = false;
-  return (events, _tag, drop) => {
-    const entries: KinesisEntry[] = [];
+  // Go's JSON sorts the keys: this encoder needs each record as an object (batch.events decodes them).
+  return (batch, w, drop) => {
+    const events = batch.events;
+    const bounds = new Uint32Array(events.length + 1);
+    bounds[0] = w.pos;
+    const partitionKeys: string[] = [];
     let missingLogKey = 0;
     let tooLarge = 0;
     let truncated = 0;
-    for (const e of events as readonly LogEvent[]) {
+    for (const e of events) {
       let record = e.record;
       if (o.time_key) record = { ...record, [o.time_key]: goStrftime(o.time_key_format, e.time) };
       let partitionKey = path ? partitionKeyOf(record, path) : undefined;
@@ -155,12 +160,14 @@ export function goEncoder(o: GoKinesisOptions, warn: (message: string) => void):
         data = Buffer.concat([data.subarray(0, max - TRUNCATED.length), TRUNCATED]);
         truncated++;
       }
-      entries.push({ data, partitionKey });
+      w.copy(data, 0, data.length);
+      bounds[partitionKeys.length + 1] = w.pos;
+      partitionKeys.push(partitionKey);
     }
     if (missingLogKey > 0) drop(`log_key '${o.log_key}' not found in the record`, missingLogKey);
     if (tooLarge > 0) drop('compressed record larger than 1 MiB with its partition key (Kinesis limit)', tooLarge);
     if (truncated > 0) warn(`${truncated} record(s) larger than 1 MiB truncated to fit, stream=${o.stream}`);
-    return entries;
+    return { datas: RecordDatas.contiguous(w.take(), bounds.subarray(0, partitionKeys.length + 1)), partitionKeys };
   };
 }
 

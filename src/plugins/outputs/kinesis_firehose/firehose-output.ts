@@ -1,21 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
-import type { EventBatch, LogEvent } from '../../../record/event.js';
+import type { EventBatch } from '../../../record/event.js';
+import { recordsOf } from '../../../record/batch.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
 import { putRecordBatchBody, recordBatchExchange } from '../shared/record-batch-body.js';
-import { recordLine } from '../shared/record-json.js';
-import { aggregateRecords } from '../shared/record-batches.js';
+import { RecordLines } from '../shared/record-json.js';
+import { aggregateRecords, compressRecords, type RecordDatas } from '../shared/record-batches.js';
+import { ByteWriter } from '../shared/record-bytes.js';
 import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
 import { MAX_RECORD_BYTES, cutRecordBatches } from './batcher.js';
 import type { KinesisFirehoseOptions } from './options.js';
 
 /** A chunk's Firehose records and which of them Firehose has accepted (or were finally dropped). */
 interface ChunkState {
-  readonly records: readonly Buffer[];
+  readonly records: RecordDatas;
   readonly done: Uint8Array;
   left: number;
   /** Log events per record with simple_aggregation (one each without). */
@@ -36,6 +38,9 @@ export class FirehoseOutput implements OutputRuntime {
   private readonly client: FirehoseClient;
   private readonly compress: Compress | undefined;
   private readonly progress: ChunkProgress<ChunkState>;
+  private readonly lines: RecordLines;
+  /** Where record data and request bodies are written (each before any await). */
+  private readonly scratch = new ByteWriter();
   private stopped = false;
 
   constructor(
@@ -45,6 +50,7 @@ export class FirehoseOutput implements OutputRuntime {
     const name = ctx.displayName;
     if (this.o.time_key !== undefined && this.o.log_key !== undefined) throw new PipelineError(`kinesis_firehose ${name}: time_key and log_key cannot be used together`);
     this.compress = compressor(this.o.compression, `kinesis_firehose ${name}`);
+    this.lines = new RecordLines(this.o);
     this.client = new FirehoseClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
     withoutSdkLogging(this.client);
     this.progress = new ChunkProgress();
@@ -52,8 +58,8 @@ export class FirehoseOutput implements OutputRuntime {
 
   async flush(batch: EventBatch, attempt: FlushAttempt): Promise<FlushResult> {
     if (this.stopped) return { status: 'retry', reason: 'output stopped' };
-    const { state } = this.progress.begin(chunkKey(batch), () => this.prepare(batch.events));
-    const batches = cutRecordBatches(unsettled(state), (i) => state.records[i]!.length);
+    const { state } = this.progress.begin(chunkKey(batch), () => this.prepare(batch));
+    const batches = cutRecordBatches(unsettled(state), (i) => state.records.size(i));
     let next = 0;
     let failure: string | undefined;
     let stop = false;
@@ -81,7 +87,7 @@ export class FirehoseOutput implements OutputRuntime {
    */
   private async sendBatch(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
     try {
-      const body = putRecordBatchBody(this.o.delivery_stream, indexes.map((i) => state.records[i]!));
+      const body = putRecordBatchBody(this.o.delivery_stream, state.records, indexes, this.scratch);
       const command = new PutRecordBatchCommand({ DeliveryStreamName: this.o.delivery_stream, Records: [] });
       const answer = recordBatchExchange(command.middlewareStack, body, 'RequestResponses');
       const out = await this.client.send(command);
@@ -106,43 +112,25 @@ export class FirehoseOutput implements OutputRuntime {
     this.client.destroy();
   }
 
-  /** The data of one record: JSON (or the log_key value), time_key spliced in, newline appended. */
-  private recordText(e: LogEvent): string | undefined {
-    return recordLine(e, this.o);
-  }
-
-  private prepare(events: readonly LogEvent[]): ChunkState {
-    const texts: Buffer[] = [];
-    let missing = 0;
-    let empty = 0;
-    let tooLarge = 0;
-    for (const e of events) {
-      const text = this.recordText(e);
-      if (text === undefined) {
-        missing++;
-        continue;
-      }
-      if (text === '') {
-        empty++;
-        continue;
-      }
-      const data = Buffer.from(text, 'utf8');
-      if (data.length > MAX_RECORD_BYTES) {
-        tooLarge++;
-        continue;
-      }
-      texts.push(data);
-    }
+  /**
+   * The data of each record, written from the chunk's bytes (RecordLines: JSON or the log_key value,
+   * time_key spliced in, newline appended), one after another in one Buffer; then packed
+   * (simple_aggregation) and compressed.
+   */
+  private prepare(batch: EventBatch): ChunkState {
+    const w = this.scratch;
+    const joined = this.o.simple_aggregation || this.compress !== undefined;
+    const { datas: written, missing, empty, tooLarge } = this.lines.datas(recordsOf(batch), w, MAX_RECORD_BYTES, !joined);
+    let datas = written;
     if (missing > 0) this.ctx.counters.drop(`log_key '${this.o.log_key}' not found in the record`, missing);
     if (empty > 0) this.ctx.counters.drop('empty record', empty);
     if (tooLarge > 0) {
       this.ctx.counters.drop('record larger than 1,000 KiB (Firehose limit)', tooLarge);
       this.ctx.log.warn(`${tooLarge} record(s) larger than 1,000 KiB, the most Firehose accepts, dropped`);
     }
-    let records: Buffer[] = texts;
     let perRecord: Uint32Array | undefined;
-    if (this.o.simple_aggregation && texts.length > 1) ({ records, events: perRecord } = aggregateRecords(texts, MAX_RECORD_BYTES));
-    if (this.compress) records = records.map(this.compress);
-    return { records, done: new Uint8Array(records.length), left: records.length, events: perRecord };
+    if (this.o.simple_aggregation && datas.count > 1) ({ records: datas, events: perRecord } = aggregateRecords(datas, MAX_RECORD_BYTES));
+    if (this.compress) datas = compressRecords(datas, this.compress, w);
+    return { records: datas, done: new Uint8Array(datas.count), left: datas.count, events: perRecord };
   }
 }

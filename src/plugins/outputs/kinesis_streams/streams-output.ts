@@ -2,29 +2,31 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 // The Kinesis client defaults to HTTP/2 (for SubscribeToShard); PutRecords goes over HTTP/1.1 as
 // Fluent Bit sends it. @smithy/node-http-handler comes with every AWS SDK v3 client.
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { EventBatch, LogEvent } from '../../../record/event.js';
+import type { EventBatch } from '../../../record/event.js';
 import type { FlushAttempt, FlushResult, OutputRuntime, PluginServices } from '../../../engine/plugin.js';
 import { putRecordsBody, recordBatchExchange } from '../shared/record-batch-body.js';
 import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
+import type { RecordDatas } from '../shared/record-batches.js';
+import { ByteWriter } from '../shared/record-bytes.js';
 import { cutPutRecordsBatches } from './batcher.js';
 import { randomName } from './partition-key.js';
 
-/** One Kinesis record: its data and partition key. */
-export interface KinesisEntry {
-  readonly data: Buffer;
-  readonly partitionKey: string;
-  /** The log events it carries when more than one (simple_aggregation). */
-  readonly events?: number;
+/** A chunk's Kinesis records: their data, and partition key, in order. */
+export interface KinesisRecords {
+  readonly datas: RecordDatas;
+  readonly partitionKeys: readonly string[];
+  /** The log events each record carries, when some carry more than one (simple_aggregation). */
+  readonly events?: Uint32Array | undefined;
 }
 
 /**
- * Turns a chunk's events (of `tag`) into PutRecords entries, in order; what it cannot send it
- * counts with `drop(reason, count)`. Each output flavour (Fluent Bit's kinesis_streams, the AWS Go
- * plugin kinesis) has its own.
+ * Turns a chunk into PutRecords records, in order, writing their data through `w`; what it
+ * cannot send it counts with `drop(reason, count)`. Each output flavour (Fluent Bit's
+ * kinesis_streams, the AWS Go plugin kinesis) has its own.
  */
-export type KinesisEncoder = (events: readonly LogEvent[], tag: string, drop: (reason: string, count: number) => void) => KinesisEntry[];
+export type KinesisEncoder = (batch: EventBatch, w: ByteWriter, drop: (reason: string, count: number) => void) => KinesisRecords;
 
 export interface KinesisStreamsSettings {
   /** `<plugin> <instance>` for messages. */
@@ -37,9 +39,9 @@ export interface KinesisStreamsSettings {
 }
 
 /** A chunk's entries and which of them Kinesis has accepted (or were finally dropped). */
-interface ChunkState {
-  readonly entries: readonly KinesisEntry[];
-  readonly sizes: readonly number[];
+interface ChunkState extends KinesisRecords {
+  /** Data plus partition key bytes of each record (what counts towards the request limit). */
+  readonly sizes: Uint32Array;
   readonly done: Uint8Array;
   left: number;
   /** Log events per entry when some entry packs several (simple_aggregation). */
@@ -57,6 +59,8 @@ const THROUGHPUT_EXCEEDED = 'ProvisionedThroughputExceededException';
 export class KinesisStreamsOutput implements OutputRuntime {
   private readonly client: KinesisClient;
   private readonly progress: ChunkProgress<ChunkState>;
+  /** Where record data and request bodies are written (each before any await). */
+  private readonly scratch = new ByteWriter();
   private stopped = false;
 
   constructor(
@@ -96,7 +100,7 @@ export class KinesisStreamsOutput implements OutputRuntime {
   private async send(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
     const { stream } = this.settings;
     try {
-      const body = putRecordsBody(stream, indexes.map((i) => state.entries[i]!));
+      const body = putRecordsBody(stream, state.datas, state.partitionKeys, indexes, this.scratch);
       const command = new PutRecordsCommand({ StreamName: stream, Records: [] });
       const answer = recordBatchExchange(command.middlewareStack, body, 'Records');
       const out = await this.client.send(command);
@@ -127,9 +131,10 @@ export class KinesisStreamsOutput implements OutputRuntime {
   }
 
   private prepare(batch: EventBatch): ChunkState {
-    const entries = this.settings.encode(batch.events, batch.tag, (reason, count) => this.ctx.counters.drop(reason, count));
-    const sizes = entries.map((e) => e.data.length + Buffer.byteLength(e.partitionKey, 'utf8'));
-    const events = entries.some((e) => e.events !== undefined) ? Uint32Array.from(entries, (e) => e.events ?? 1) : undefined;
-    return { entries, sizes, done: new Uint8Array(entries.length), left: entries.length, events };
+    const records = this.settings.encode(batch, this.scratch, (reason, count) => this.ctx.counters.drop(reason, count));
+    const { datas, partitionKeys } = records;
+    const sizes = new Uint32Array(datas.count);
+    for (let i = 0; i < datas.count; i++) sizes[i] = datas.size(i) + Buffer.byteLength(partitionKeys[i]!, 'utf8');
+    return { ...records, sizes, done: new Uint8Array(datas.count), left: datas.count };
   }
 }

@@ -3,12 +3,18 @@ import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { putRecordBatchBody, putRecordsBody, withCompactRecordResults, withRequestBody, type RecordResultsHolder } from '../../../../src/plugins/outputs/shared/record-batch-body.js';
+import { RecordDatas } from '../../../../src/plugins/outputs/shared/record-batches.js';
+import { ByteWriter } from '../../../../src/plugins/outputs/shared/record-bytes.js';
 import { capture, sent, type Sent } from './sdk-capture.js';
 import { useAwsLocal } from './use-aws-local.js';
 
 const clientConfig = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 };
 
 const firehose = new FirehoseClient(clientConfig);
+const w = new ByteWriter(16);
+const all = (n: number) => Array.from({ length: n }, (_, i) => i);
+/** The body of these records, all of them in order. */
+const batchBody = (stream: string, records: Uint8Array[]) => putRecordBatchBody(stream, RecordDatas.of(records), all(records.length), w);
 const kinesis = new KinesisClient(clientConfig);
 
 async function firehoseBySdk(stream: string, records: Uint8Array[]): Promise<Sent> {
@@ -19,7 +25,7 @@ async function firehoseBySdk(stream: string, records: Uint8Array[]): Promise<Sen
 
 async function firehoseByUs(stream: string, records: Uint8Array[]): Promise<Sent> {
   const command = new PutRecordBatchCommand({ DeliveryStreamName: stream, Records: [] });
-  withRequestBody(command.middlewareStack, putRecordBatchBody(stream, records));
+  withRequestBody(command.middlewareStack, batchBody(stream, records));
   capture(command.middlewareStack);
   return sent(() => firehose.send(command));
 }
@@ -32,7 +38,16 @@ async function kinesisBySdk(stream: string, records: { data: Uint8Array; partiti
 
 async function kinesisByUs(stream: string, records: { data: Uint8Array; partitionKey: string }[]): Promise<Sent> {
   const command = new PutRecordsCommand({ StreamName: stream, Records: [] });
-  withRequestBody(command.middlewareStack, putRecordsBody(stream, records));
+  withRequestBody(
+    command.middlewareStack,
+    putRecordsBody(
+      stream,
+      RecordDatas.of(records.map((r) => r.data)),
+      records.map((r) => r.partitionKey),
+      all(records.length),
+      w,
+    ),
+  );
   capture(command.middlewareStack);
   return sent(() => kinesis.send(command));
 }
@@ -74,7 +89,13 @@ describe('PutRecordBatch / PutRecords bodies written without the SDK serializer'
   it('a Uint8Array that is a view into a larger buffer is encoded from its own bytes only', () => {
     const big = Buffer.from('xxhelloxx');
     const view = new Uint8Array(big.buffer, big.byteOffset + 2, 5);
-    expect(putRecordBatchBody('s', [view])).toBe(`{"DeliveryStreamName":"s","Records":[{"Data":"${Buffer.from('hello').toString('base64')}"}]}`);
+    expect(batchBody('s', [view]).toString()).toBe(`{"DeliveryStreamName":"s","Records":[{"Data":"${Buffer.from('hello').toString('base64')}"}]}`);
+  });
+
+  it('writes only the records named, in the order named (a retry sends the failed ones)', () => {
+    const datas = RecordDatas.of(['a', 'bb', 'ccc'].map((t) => Buffer.from(t)));
+    const data = (t: string) => `{"Data":"${Buffer.from(t).toString('base64')}"}`;
+    expect(putRecordBatchBody('s', datas, [2, 0], w).toString()).toBe(`{"DeliveryStreamName":"s","Records":[${data('ccc')},${data('a')}]}`);
   });
 });
 
@@ -87,7 +108,7 @@ describe('per-record results read without the SDK deserializer', () => {
     try {
       const records = Array.from({ length: 40 }, (_, i) => Buffer.from(`r${i}\n`));
       const command = new PutRecordBatchCommand({ DeliveryStreamName: 'compact', Records: [] });
-      withRequestBody(command.middlewareStack, putRecordBatchBody('compact', records));
+      withRequestBody(command.middlewareStack, batchBody('compact', records));
       const answer: RecordResultsHolder = {};
       withCompactRecordResults(command.middlewareStack, 'RequestResponses', answer);
       const out = await client().send(command);
@@ -112,7 +133,7 @@ describe('per-record results read without the SDK deserializer', () => {
     local.aws.setFaults({ throttle: 1 });
     try {
       const command = new PutRecordBatchCommand({ DeliveryStreamName: 'compact', Records: [] });
-      withRequestBody(command.middlewareStack, putRecordBatchBody('compact', [Buffer.from('x')]));
+      withRequestBody(command.middlewareStack, batchBody('compact', [Buffer.from('x')]));
       const answer: RecordResultsHolder = {};
       withCompactRecordResults(command.middlewareStack, 'RequestResponses', answer);
       const err = await client().send(command).then(

@@ -7,7 +7,6 @@ import {
   MAX_MESSAGE_BYTES,
   MAX_SPAN_MS,
   planBatches,
-  truncateMessage,
   type RoutedEvent,
 } from '../../../../src/plugins/outputs/cloudwatch_logs/batcher.js';
 
@@ -28,7 +27,7 @@ const eventsArb = fc
     }),
     { maxLength: 400 },
   )
-  .map((list) => list.map((e, id): Ev => ({ ...e, id, message: '' })));
+  .map((list) => list.map((e, id): Ev => ({ ...e, id })));
 
 describe('cloudwatch_logs batcher', () => {
   it('keeps every batch within the PutLogEvents limits, loses nothing, keeps each stream in stable time order', () => {
@@ -60,13 +59,13 @@ describe('cloudwatch_logs batcher', () => {
   });
 
   it('cuts at exactly 10,000 events when the events are tiny', () => {
-    const events: Ev[] = Array.from({ length: 25_001 }, (_, id) => ({ id, group: 'g', stream: 's', timestamp: 1, bytes: 1, message: 'x' }));
+    const events: Ev[] = Array.from({ length: 25_001 }, (_, id) => ({ id, group: 'g', stream: 's', timestamp: 1, bytes: 1 }));
     expect(planBatches(events).map((b) => b.events.length)).toEqual([10_000, 10_000, 5_001]);
   });
 
   it('cuts at 1,048,576 bytes counting 26 per event', () => {
     // 4 events of 262,118 + 26 = 262,144 bytes fill a batch exactly; the fifth starts a new one.
-    const events: Ev[] = Array.from({ length: 5 }, (_, id) => ({ id, group: 'g', stream: 's', timestamp: 1, bytes: MAX_MESSAGE_BYTES, message: '' }));
+    const events: Ev[] = Array.from({ length: 5 }, (_, id) => ({ id, group: 'g', stream: 's', timestamp: 1, bytes: MAX_MESSAGE_BYTES }));
     expect(planBatches(events).map((b) => [b.events.length, b.bytes])).toEqual([
       [4, MAX_BATCH_BYTES],
       [1, 262_144],
@@ -74,25 +73,7 @@ describe('cloudwatch_logs batcher', () => {
   });
 
   it('starts a new batch before the span reaches 24 hours', () => {
-    const at = (id: number, timestamp: number): Ev => ({ id, group: 'g', stream: 's', timestamp, bytes: 1, message: '' });
+    const at = (id: number, timestamp: number): Ev => ({ id, group: 'g', stream: 's', timestamp, bytes: 1 });
     expect(planBatches([at(0, 0), at(1, MAX_SPAN_MS - 1), at(2, MAX_SPAN_MS)]).map((b) => b.events.map((e) => e.id))).toEqual([[0, 1], [2]]);
-  });
-
-  it('truncates messages over 262,118 UTF-8 bytes on a character boundary', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'grapheme', minLength: 0, maxLength: 40 }), fc.integer({ min: 1, max: 64 }), (s, limit) => {
-        const r = truncateMessage(s, limit);
-        const full = Buffer.byteLength(s);
-        expect(r.bytes).toBe(Buffer.byteLength(r.message));
-        expect(r.bytes).toBeLessThanOrEqual(Math.max(limit, r.truncated ? 0 : full));
-        expect(r.truncated).toBe(full > limit);
-        expect(s.startsWith(r.message)).toBe(true);
-        if (r.truncated) expect(r.bytes).toBeGreaterThan(limit - 4);
-      }),
-    );
-    const big = 'é'.repeat(200_000);
-    const r = truncateMessage(big);
-    expect(r).toMatchObject({ truncated: true, bytes: MAX_MESSAGE_BYTES });
-    expect(r.message).toBe('é'.repeat(MAX_MESSAGE_BYTES / 2));
   });
 });

@@ -7,7 +7,7 @@
  * the smallest integer and string headers, doubles as float64.
  */
 import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
-import { xxh3_128 } from './xxh3.js';
+import { createXXHash128, type IHasher } from 'hash-wasm';
 
 class Packer {
   private buf = Buffer.allocUnsafe(256);
@@ -205,12 +205,29 @@ export function esDocumentId(packed: Uint8Array): string {
   return `${w[0]}${w[1]}-${w[2]}-${w[3]}-${w[4]}-${w[5]}${w[6]}${w[7]}`;
 }
 
-/** opensearch's `_id`: XXH3 128 as its bytes in memory (low half, then high, little-endian), uppercase hex, 8-4-4-4-12. */
-export function opensearchDocumentId(packed: Uint8Array): string {
-  const { lo, hi } = xxh3_128(packed);
-  const b = Buffer.alloc(16);
-  b.writeBigUInt64LE(lo, 0);
-  b.writeBigUInt64LE(hi, 8);
-  const x = b.toString('hex').toUpperCase();
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+/** A Generate_ID hash: the packed document to its `_id`. */
+export type DocumentIdOf = (packed: Uint8Array) => string;
+
+/** Hex digits of each byte value, uppercase. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
+let xxh3: Promise<IHasher> | undefined;
+
+/**
+ * opensearch's `_id` function: XXH3 128 (hash-wasm's WebAssembly build, instantiated once per
+ * process, hence asynchronous; every id after that is synchronous), printed as the hash's bytes in
+ * memory (low half, then high, little-endian), uppercase hex, 8-4-4-4-12. hash-wasm's digest is the
+ * canonical form (high half, then low, big-endian): the same 16 bytes reversed.
+ */
+export async function opensearchDocumentIds(): Promise<DocumentIdOf> {
+  const hasher = await (xxh3 ??= createXXHash128());
+  return (packed) => {
+    const d = hasher.init().update(packed).digest('binary');
+    let x = '';
+    for (let i = 15; i >= 0; i--) {
+      x += HEX[d[i]!]!;
+      if (i === 12 || i === 10 || i === 8 || i === 6) x += '-';
+    }
+    return x;
+  };
 }

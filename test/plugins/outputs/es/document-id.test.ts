@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BulkFormatter } from '../../../../src/plugins/outputs/es/bulk.js';
 import { esDocumentId, opensearchDocumentIds, packDocument, type DocumentIdOf } from '../../../../src/plugins/outputs/es/document-id.js';
+import { EncodedRecords } from '../../../../src/record/encoded.js';
+import { BASE } from './bulk-options.js';
 
 let opensearchDocumentId: DocumentIdOf;
 beforeAll(async () => {
@@ -90,4 +93,17 @@ describe('Generate_ID', () => {
     expect(packed.toString('hex')).toBe(expected.toString('hex'));
   });
 
+
+  it('gives the Bulk lines Fluent Bit 4.2.8 sent for the same record (Generate_ID, Replace_Dots, Include_Tag_Key)', async () => {
+    // Recorded from fluent-bit 4.2.8: dummy input (Fixed_Timestamp, Start_time_sec 1700000000, Start_time_nsec 500123456,
+    // tag app.web) -> es / opensearch with Suppress_Type_Name, Generate_ID, Include_Tag_Key and Replace_Dots On.
+    const record = { msg: 'hello', n: 42, neg: -7, f: 1.5, 'k.d': { 'x.y': [1, 'a.b', true, null] }, s: 'x'.repeat(40) };
+    const source = `{"@timestamp":"2023-11-14T22:13:20.500Z","flb-key":"app.web","msg":"hello","n":42,"neg":-7,"f":1.5,"k_d":{"x_y":[1,"a.b",true,null]},"s":"${'x'.repeat(40)}"}\n`;
+    const ids = { es: '6f4345cd-4831-12d8-80a5-e3947495485f', opensearch: 'A32BFC71-877E-5284-D895-F27F6AE855D0' };
+    for (const flavour of ['es', 'opensearch'] as const) {
+      const f = await BulkFormatter.open({ ...BASE, suppress_type_name: true, generate_id: true, include_tag_key: true, replace_dots: true }, flavour);
+      const { items } = f.format('app.web', EncodedRecords.from([{ time: 1_700_000_000_500_123_456n, record }]), 0n);
+      expect(items).toEqual([{ action: `{"create":{"_index":"fluent-bit","_id":"${ids[flavour]}"}}\n`, source }]);
+    }
+  });
 });

@@ -3,6 +3,9 @@ import { BulkFormatter } from '../../../../src/plugins/outputs/es/bulk.js';
 import { esDocumentId, opensearchDocumentIds, packDocument, type DocumentIdOf } from '../../../../src/plugins/outputs/es/document-id.js';
 import { EncodedRecords } from '../../../../src/record/encoded.js';
 import { BASE } from './bulk-options.js';
+import { murmur3x64_128 as murmurBigInt } from './murmur3-bigint.js';
+import { murmur3x64_128 } from '../../../../src/plugins/outputs/es/murmur3.js';
+import fc from 'fast-check';
 
 let opensearchDocumentId: DocumentIdOf;
 beforeAll(async () => {
@@ -75,6 +78,17 @@ describe('Generate_ID', () => {
 
   it('hashes with MurmurHash3 x64 128 (seed 42) and prints the ids as es.c does', () => {
     for (const [input, id] of VECTORS) expect(esDocumentId(Buffer.from(input)), input).toBe(id);
+  });
+
+  it('MurmurHash3 in 32-bit halves equals the BigInt algorithm for any bytes and seed', () => {
+    const halves = (h: bigint) => [Number(h >> 32n), Number(h & 0xffffffffn)];
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.oneof(fc.constant(42), fc.integer({ min: 0, max: 0xffffffff })), (bytes, seed) => {
+        const [h1, h2] = murmurBigInt(bytes, seed);
+        expect(murmur3x64_128(bytes, seed)).toEqual([...halves(h1), ...halves(h2)]);
+      }),
+      { numRuns: Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 300) },
+    );
   });
 
   it('packs the document as msgpack-c does: time key, tag key, then the record', () => {

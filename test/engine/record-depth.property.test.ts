@@ -12,7 +12,7 @@ import { printEvent } from '../../src/engine/format/msgpack-text.js';
 import { cloneBounded, cutDeep, MAX_JSON_DEPTH, MAX_RECORD_DEPTH, nestsDeeperThan, stringifyBounded, TOO_DEEP } from '../../src/engine/record-depth.js';
 import { eventSize } from '../../src/engine/record-size.js';
 import { decodeChunk, encodeEvents } from '../../src/engine/storage/chunk-file.js';
-import { RecordEncodeError } from '../../src/record/encoded.js';
+import { EncodedRecords, RecordEncodeError } from '../../src/record/encoded.js';
 import { parseJsonContainer, parseJsonObject } from '../../src/parsers/runtime/json-object.js';
 import { mergeLog } from '../../src/plugins/filters/kubernetes/merge-log.js';
 import { BulkFormatter } from '../../src/plugins/outputs/es/bulk.js';
@@ -76,10 +76,10 @@ function walkAll(e: LogEvent): void {
   try {
     // Too deep for JSON.stringify is a RecordEncodeError (the engine drops such a record, counted).
     decodeChunk(Buffer.concat([Buffer.from('x'), encodeEvents([e], true)]));
+    BULK.format('tag', EncodedRecords.from([e]), 0n);
   } catch (err) {
     if (!(err instanceof RecordEncodeError)) throw err;
   }
-  BULK.format('tag', [e], 0n);
   packDocument(e.record, '@timestamp', 't', undefined, true);
   goJson(e.record);
   cloneBounded(e.record);

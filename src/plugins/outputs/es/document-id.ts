@@ -7,7 +7,8 @@
  * the smallest integer and string headers, doubles as float64.
  */
 import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
-import { xxh3_128 } from './xxh3.js';
+import { createXXHash128, type IHasher } from 'hash-wasm';
+import { murmur3x64_128 } from './murmur3.js';
 
 class Packer {
   private buf = Buffer.allocUnsafe(256);
@@ -146,71 +147,38 @@ export function packDocument(
   return p.bytes();
 }
 
-const M64 = (1n << 64n) - 1n;
-const C1 = 0x87c37b91114253d5n;
-const C2 = 0x4cf5ad432745937fn;
-
-const rotl64 = (x: bigint, r: bigint): bigint => ((x << r) | (x >> (64n - r))) & M64;
-
-/** A key word's mix: multiply, rotate, multiply. */
-const mixK = (k: bigint, a: bigint, b: bigint, r: bigint): bigint => (rotl64((k * a) & M64, r) * b) & M64;
-
-function fmix64(k: bigint): bigint {
-  k ^= k >> 33n;
-  k = (k * 0xff51afd7ed558ccdn) & M64;
-  k ^= k >> 33n;
-  k = (k * 0xc4ceb9fe1a85ec53n) & M64;
-  k ^= k >> 33n;
-  return k;
-}
-
-/** MurmurHash3 x64 128 (Austin Appleby's public-domain algorithm): the two 64-bit halves. */
-export function murmur3x64_128(data: Uint8Array, seed: number): [bigint, bigint] {
-  const len = data.length;
-  const nblocks = Math.floor(len / 16);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  let h1 = BigInt(seed >>> 0);
-  let h2 = h1;
-  for (let i = 0; i < nblocks; i++) {
-    h1 ^= mixK(view.getBigUint64(i * 16, true), C1, C2, 31n);
-    h1 = (((rotl64(h1, 27n) + h2) & M64) * 5n + 0x52dce729n) & M64;
-    h2 ^= mixK(view.getBigUint64(i * 16 + 8, true), C2, C1, 33n);
-    h2 = (((rotl64(h2, 31n) + h1) & M64) * 5n + 0x38495ab5n) & M64;
-  }
-  const tail = nblocks * 16;
-  const rest = len & 15;
-  let k1 = 0n;
-  let k2 = 0n;
-  for (let i = rest - 1; i >= 8; i--) k2 ^= BigInt(data[tail + i]!) << BigInt((i - 8) * 8);
-  if (rest > 8) h2 ^= mixK(k2, C2, C1, 33n);
-  for (let i = Math.min(rest, 8) - 1; i >= 0; i--) k1 ^= BigInt(data[tail + i]!) << BigInt(i * 8);
-  if (rest > 0) h1 ^= mixK(k1, C1, C2, 31n);
-  const n = BigInt(len);
-  h1 ^= n;
-  h2 ^= n;
-  h1 = (h1 + h2) & M64;
-  h2 = (h2 + h1) & M64;
-  h1 = fmix64(h1);
-  h2 = fmix64(h2);
-  h1 = (h1 + h2) & M64;
-  h2 = (h2 + h1) & M64;
-  return [h1, h2];
-}
-
-/** es's `_id`: the hash as eight little-endian 16-bit words, `%04x%04x-%04x-%04x-%04x-%04x%04x%04x`. */
+/** es's `_id`: MurmurHash3 x64 128 (seed 42) as eight little-endian 16-bit words, `%04x%04x-%04x-%04x-%04x-%04x%04x%04x`. */
 export function esDocumentId(packed: Uint8Array): string {
-  const [h1, h2] = murmur3x64_128(packed, 42);
-  const w: string[] = [];
-  for (const h of [h1, h2]) for (let i = 0n; i < 4n; i++) w.push(((h >> (i * 16n)) & 0xffffn).toString(16).padStart(4, '0'));
-  return `${w[0]}${w[1]}-${w[2]}-${w[3]}-${w[4]}-${w[5]}${w[6]}${w[7]}`;
+  const [h1h, h1l, h2h, h2l] = murmur3x64_128(packed, 42);
+  return `${words(h1l)}-${words(h1h, '-')}-${words(h2l, '-')}${words(h2h)}`;
 }
 
-/** opensearch's `_id`: XXH3 128 as its bytes in memory (low half, then high, little-endian), uppercase hex, 8-4-4-4-12. */
-export function opensearchDocumentId(packed: Uint8Array): string {
-  const { lo, hi } = xxh3_128(packed);
-  const b = Buffer.alloc(16);
-  b.writeBigUInt64LE(lo, 0);
-  b.writeBigUInt64LE(hi, 8);
-  const x = b.toString('hex').toUpperCase();
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+/** A 32-bit half's two 16-bit words, the low one first, each `%04x`, `between` them. */
+const words = (n: number, between = ''): string => `${(n & 0xffff).toString(16).padStart(4, '0')}${between}${(n >>> 16).toString(16).padStart(4, '0')}`;
+
+/** A Generate_ID hash: the packed document to its `_id`. */
+export type DocumentIdOf = (packed: Uint8Array) => string;
+
+/** Hex digits of each byte value, uppercase. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
+let xxh3: Promise<IHasher> | undefined;
+
+/**
+ * opensearch's `_id` function: XXH3 128 (hash-wasm's WebAssembly build, instantiated once per
+ * process, hence asynchronous; every id after that is synchronous), printed as the hash's bytes in
+ * memory (low half, then high, little-endian), uppercase hex, 8-4-4-4-12. hash-wasm's digest is the
+ * canonical form (high half, then low, big-endian): the same 16 bytes reversed.
+ */
+export async function opensearchDocumentIds(): Promise<DocumentIdOf> {
+  const hasher = await (xxh3 ??= createXXHash128());
+  return (packed) => {
+    const d = hasher.init().update(packed).digest('binary');
+    let x = '';
+    for (let i = 15; i >= 0; i--) {
+      x += HEX[d[i]!]!;
+      if (i === 12 || i === 10 || i === 8 || i === 6) x += '-';
+    }
+    return x;
+  };
 }

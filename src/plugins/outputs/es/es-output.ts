@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import { nowNanos, type EventBatch } from '../../../record/event.js';
+import { recordsOf } from '../../../record/batch.js';
 import type { FlushAttempt, FlushResult, OutputRuntime, PluginServices } from '../../../engine/plugin.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { hostTlsOptions } from '../shared/tls-agent.js';
@@ -77,13 +78,15 @@ export class BulkOutput implements OutputRuntime {
   private readonly where: string;
   private stopped = false;
 
+  /** @param formatter the bulk lines' builder; made from the options when not given (BulkOutput.open loads opensearch's Generate_ID hash first). */
   constructor(
     o: RuntimeOptions,
     private readonly ctx: PluginServices,
     private readonly flavour: BulkFlavour,
+    formatter?: BulkFormatter,
   ) {
     this.o = o;
-    this.formatter = new BulkFormatter(o, flavour);
+    this.formatter = formatter ?? new BulkFormatter(o, flavour);
     this.progress = new ChunkProgress();
     const prefix = o.path === undefined || o.path === '' ? '' : o.path.startsWith('/') ? o.path : `/${o.path}`;
     // es writes `<path>/_bulk?pipeline=`, opensearch `<path>/_bulk/?pipeline=`.
@@ -105,6 +108,11 @@ export class BulkOutput implements OutputRuntime {
     this.tlsOptions = hostTlsOptions(o);
     const keepAlive = o['net.keepalive'] !== false;
     this.agent = o.tls ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
+  }
+
+  /** An output whose formatter has what it needs loaded (opensearch's Generate_ID hash is WebAssembly, instantiated asynchronously). */
+  static async open(o: RuntimeOptions, ctx: PluginServices, flavour: BulkFlavour): Promise<BulkOutput> {
+    return new BulkOutput(o, ctx, flavour, await BulkFormatter.open(o, flavour));
   }
 
   async flush(batch: EventBatch, attempt: FlushAttempt): Promise<FlushResult> {
@@ -136,7 +144,7 @@ export class BulkOutput implements OutputRuntime {
 
   /** The chunk's bulk items, built once (ids and indexes stay the same on every retry). */
   private prepare(batch: EventBatch): ChunkState {
-    const { items, skipped } = this.formatter.format(batch.tag, batch.events, nowNanos());
+    const { items, skipped } = this.formatter.format(batch.tag, recordsOf(batch), nowNanos());
     if (skipped.length > 0) {
       const byReason = new Map<string, number>();
       for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);

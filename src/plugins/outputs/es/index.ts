@@ -10,6 +10,6 @@ export default defineOutput({
   name: 'es',
   description: 'Index records into Elasticsearch (or Amazon OpenSearch Service) with the Bulk API',
   options: ES_OPTIONS,
-  create: async (options, ctx): Promise<OutputRuntime> => new (await import('./es-output.js')).BulkOutput(options, ctx, 'es'),
+  create: async (options, ctx): Promise<OutputRuntime> => (await import('./es-output.js')).BulkOutput.open(options, ctx, 'es'),
   check: checkBulkOptions,
 });

@@ -6,6 +6,8 @@ import { createGzip } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import type { EventBatch, LogEvent } from '../../../record/event.js';
 import { splitNanos } from '../../../record/event.js';
+import { recordsOf } from '../../../record/batch.js';
+import type { EncodedRecords } from '../../../record/encoded.js';
 import { printObject } from '../../../engine/format/msgpack-text.js';
 import { stringifyBounded } from '../../../engine/record-depth.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
@@ -23,8 +25,8 @@ type Format = 'out_file' | 'plain' | 'csv' | 'ltsv' | 'template';
  */
 const PERMANENT: ReadonlySet<string> = new Set(['ENOENT', 'EACCES', 'ENAMETOOLONG', 'ENOTDIR', 'EISDIR', 'EEXIST']);
 
-function secNsec(e: LogEvent): string {
-  const { sec, nsec } = splitNanos(e.time);
+function secNsec(time: bigint): string {
+  const { sec, nsec } = splitNanos(time);
   return `${sec}.${String(nsec).padStart(9, '0')}`;
 }
 
@@ -43,7 +45,7 @@ export function formatLine(format: Format, tag: string, e: LogEvent, o: { delimi
     case 'csv': {
       if (entries.length === 0) return '';
       const head = header ? `timestamp${o.delimiter}${entries.map(([k]) => printObject(k)).join(o.delimiter)}\n` : '';
-      return `${head}${secNsec(e)}${o.delimiter}${entries.map(([, v]) => printObject(v)).join(o.delimiter)}\n`;
+      return `${head}${secNsec(e.time)}${o.delimiter}${entries.map(([, v]) => printObject(v)).join(o.delimiter)}\n`;
     }
     case 'ltsv': {
       if (entries.length === 0) return '';
@@ -53,8 +55,35 @@ export function formatLine(format: Format, tag: string, e: LogEvent, o: { delimi
     case 'template':
       return `${renderTemplate(o.template, e)}\n`;
     default:
-      return `${tag}: [${secNsec(e)}, ${stringifyBounded(e.record) ?? '{}'}]\n`;
+      return `${tag}: [${secNsec(e.time)}, ${stringifyBounded(e.record) ?? '{}'}]\n`;
   }
+}
+
+/**
+ * The out_file (`<tag>: [<sec.nsec>, <record JSON>]`) or plain (`<record JSON>`) lines of records,
+ * as formatLine writes them, built from the records' own JSON bytes: no record is decoded.
+ */
+export function jsonLines(format: 'out_file' | 'plain', tag: string, records: EncodedRecords, which: readonly number[]): Buffer {
+  const head = format === 'plain' ? undefined : Buffer.from(`${tag}: [`);
+  const times = head === undefined ? undefined : which.map((i) => `${secNsec(records.time(i))}, `);
+  const tail = format === 'plain' ? '\n' : ']\n';
+  let size = which.length * tail.length;
+  for (let k = 0; k < which.length; k++) {
+    const [a, b] = records.jsonRange(which[k]!);
+    size += b - a + (head === undefined ? 0 : head.length + times![k]!.length);
+  }
+  const out = Buffer.allocUnsafe(size);
+  let pos = 0;
+  for (let k = 0; k < which.length; k++) {
+    if (head !== undefined) {
+      pos += head.copy(out, pos);
+      pos += out.write(times![k]!, pos, 'latin1');
+    }
+    const [a, b] = records.jsonRange(which[k]!);
+    pos += records.bytes.copy(out, pos, a, b);
+    pos += out.write(tail, pos, 'latin1');
+  }
+  return out;
 }
 
 /** `{key}` placeholders filled from the record (strings raw, other values printed); `{time}` is the time. */
@@ -149,16 +178,21 @@ export class FileOutput implements OutputRuntime {
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {
+    const records = recordsOf(batch);
     // Group by destination (strftime can split a batch), keeping order within each file.
-    const byFile = new Map<string, LogEvent[]>();
-    for (const e of batch.events) {
-      const dest = this.destination(batch.tag, e.time);
-      const list = byFile.get(dest);
-      if (list) list.push(e);
-      else byFile.set(dest, [e]);
+    const byFile = new Map<string, number[]>();
+    if (records.count === 0) return { status: 'ok' };
+    if (!this.o.enable_strftime) byFile.set(this.destination(batch.tag, 0n), Array.from({ length: records.count }, (_, i) => i));
+    else {
+      for (let i = 0; i < records.count; i++) {
+        const dest = this.destination(batch.tag, records.time(i));
+        const list = byFile.get(dest);
+        if (list) list.push(i);
+        else byFile.set(dest, [i]);
+      }
     }
     try {
-      for (const [dest, events] of byFile) await this.write(dest, batch.tag, events);
+      for (const [dest, which] of byFile) await this.write(dest, batch.tag, records, which);
       return { status: 'ok' };
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
@@ -166,16 +200,22 @@ export class FileOutput implements OutputRuntime {
     }
   }
 
-  private async write(dest: string, tag: string, events: LogEvent[]): Promise<void> {
+  /** Appends records' lines to a file: out_file and plain straight from their bytes, the other formats from each record decoded. */
+  private async write(dest: string, tag: string, records: EncodedRecords, which: readonly number[]): Promise<void> {
     const o = this.o;
     if (o.mkdir) await mkdir(dirname(dest), { recursive: true, mode: 0o755 });
     let size = this.sizes.get(dest) ?? (await stat(dest).then((s) => s.size, () => 0));
-    let text = '';
-    for (const e of events) {
-      text += formatLine(this.format, tag, e, this.fmt, this.format === 'csv' && o.csv_column_names && size === 0 && text.length === 0);
+    let data: Buffer;
+    if (this.format === 'out_file' || this.format === 'plain') data = jsonLines(this.format, tag, records, which);
+    else {
+      let text = '';
+      for (const i of which) {
+        text += formatLine(this.format, tag, records.event(i), this.fmt, this.format === 'csv' && o.csv_column_names && size === 0 && text.length === 0);
+      }
+      data = Buffer.from(text);
     }
-    await appendFile(dest, text);
-    size += Buffer.byteLength(text);
+    await appendFile(dest, data);
+    size += data.length;
     this.sizes.set(dest, size);
     if (o.rotate && size >= o.rotate_max_size) await this.rotate(dest);
   }

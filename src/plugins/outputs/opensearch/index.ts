@@ -10,6 +10,6 @@ export default defineOutput({
   name: 'opensearch',
   description: 'Index records into OpenSearch (or Amazon OpenSearch Service / Serverless) with the Bulk API',
   options: OPENSEARCH_OPTIONS,
-  create: async (options, ctx): Promise<OutputRuntime> => new (await import('../es/es-output.js')).BulkOutput(options, ctx, 'opensearch'),
+  create: async (options, ctx): Promise<OutputRuntime> => (await import('../es/es-output.js')).BulkOutput.open(options, ctx, 'opensearch'),
   check: checkBulkOptions,
 });

@@ -1,6 +1,25 @@
-import { describe, expect, it } from 'vitest';
-import { esDocumentId, opensearchDocumentId, packDocument } from '../../../../src/plugins/outputs/es/document-id.js';
-import { xxh3_128 } from '../../../../src/plugins/outputs/es/xxh3.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BulkFormatter } from '../../../../src/plugins/outputs/es/bulk.js';
+import { esDocumentId, opensearchDocumentIds, packDocument, type DocumentIdOf } from '../../../../src/plugins/outputs/es/document-id.js';
+import { EncodedRecords } from '../../../../src/record/encoded.js';
+import { BASE } from './bulk-options.js';
+import { murmur3x64_128 as murmurBigInt } from './murmur3-bigint.js';
+import { murmur3x64_128 } from '../../../../src/plugins/outputs/es/murmur3.js';
+import fc from 'fast-check';
+
+let opensearchDocumentId: DocumentIdOf;
+beforeAll(async () => {
+  opensearchDocumentId = await opensearchDocumentIds();
+});
+
+/** An opensearch id as Fluent Bit prints the hash: low, then high half, each little-endian, uppercase, 8-4-4-4-12. */
+function idOf(lo: bigint, hi: bigint): string {
+  const b = Buffer.alloc(16);
+  b.writeBigUInt64LE(lo, 0);
+  b.writeBigUInt64LE(hi, 8);
+  const x = b.toString('hex').toUpperCase();
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
 
 /** Ids printed by Fluent Bit's plugins/out_es/murmur3.c (seed 42, es.c's format), compiled with gcc. */
 const VECTORS: [string, string][] = [
@@ -12,7 +31,7 @@ const VECTORS: [string, string][] = [
   ['The quick brown fox jumps over the lazy dog, again and again and again!!', '90220621-f31b-8548-368a-b86dd8aa88cd'],
 ];
 
-/** XXH3_128bits of bytes (i * 31 + 7) & 255, by lengths covering every path, printed by lib/cfl/lib/xxhash (gcc): [length, low64, high64]. */
+/** XXH3_128bits of bytes (golden: what Fluent Bit hashes with) (i * 31 + 7) & 255, by lengths covering every path, printed by lib/cfl/lib/xxhash (gcc): [length, low64, high64]. */
 const XXH3_VECTORS: [number, string, string][] = [
   [0, '6001c324468d497f', '99aa06d3014798d8'],
   [1, '4c5cca45d0f4811f', '495b62073ef70ca4'],
@@ -49,10 +68,7 @@ const XXH3_VECTORS: [number, string, string][] = [
 describe('Generate_ID', () => {
   it('opensearch hashes with XXH3 128 as the C library does, at every length class', () => {
     const buf = Uint8Array.from({ length: 4096 }, (_, i) => (i * 31 + 7) & 255);
-    for (const [n, lo, hi] of XXH3_VECTORS) {
-      const h = xxh3_128(buf.subarray(0, n));
-      expect([n, h.lo.toString(16).padStart(16, '0'), h.hi.toString(16).padStart(16, '0')]).toEqual([n, lo, hi]);
-    }
+    for (const [n, lo, hi] of XXH3_VECTORS) expect([n, opensearchDocumentId(buf.subarray(0, n))]).toEqual([n, idOf(BigInt(`0x${lo}`), BigInt(`0x${hi}`))]);
   });
 
   it("prints opensearch ids as the hash's 16 bytes in memory order, uppercase", () => {
@@ -62,6 +78,17 @@ describe('Generate_ID', () => {
 
   it('hashes with MurmurHash3 x64 128 (seed 42) and prints the ids as es.c does', () => {
     for (const [input, id] of VECTORS) expect(esDocumentId(Buffer.from(input)), input).toBe(id);
+  });
+
+  it('MurmurHash3 in 32-bit halves equals the BigInt algorithm for any bytes and seed', () => {
+    const halves = (h: bigint) => [Number(h >> 32n), Number(h & 0xffffffffn)];
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.oneof(fc.constant(42), fc.integer({ min: 0, max: 0xffffffff })), (bytes, seed) => {
+        const [h1, h2] = murmurBigInt(bytes, seed);
+        expect(murmur3x64_128(bytes, seed)).toEqual([...halves(h1), ...halves(h2)]);
+      }),
+      { numRuns: Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 300) },
+    );
   });
 
   it('packs the document as msgpack-c does: time key, tag key, then the record', () => {
@@ -80,4 +107,17 @@ describe('Generate_ID', () => {
     expect(packed.toString('hex')).toBe(expected.toString('hex'));
   });
 
+
+  it('gives the Bulk lines Fluent Bit 4.2.8 sent for the same record (Generate_ID, Replace_Dots, Include_Tag_Key)', async () => {
+    // Recorded from fluent-bit 4.2.8: dummy input (Fixed_Timestamp, Start_time_sec 1700000000, Start_time_nsec 500123456,
+    // tag app.web) -> es / opensearch with Suppress_Type_Name, Generate_ID, Include_Tag_Key and Replace_Dots On.
+    const record = { msg: 'hello', n: 42, neg: -7, f: 1.5, 'k.d': { 'x.y': [1, 'a.b', true, null] }, s: 'x'.repeat(40) };
+    const source = `{"@timestamp":"2023-11-14T22:13:20.500Z","flb-key":"app.web","msg":"hello","n":42,"neg":-7,"f":1.5,"k_d":{"x_y":[1,"a.b",true,null]},"s":"${'x'.repeat(40)}"}\n`;
+    const ids = { es: '6f4345cd-4831-12d8-80a5-e3947495485f', opensearch: 'A32BFC71-877E-5284-D895-F27F6AE855D0' };
+    for (const flavour of ['es', 'opensearch'] as const) {
+      const f = await BulkFormatter.open({ ...BASE, suppress_type_name: true, generate_id: true, include_tag_key: true, replace_dots: true }, flavour);
+      const { items } = f.format('app.web', EncodedRecords.from([{ time: 1_700_000_000_500_123_456n, record }]), 0n);
+      expect(items).toEqual([{ action: `{"create":{"_index":"fluent-bit","_id":"${ids[flavour]}"}}\n`, source }]);
+    }
+  });
 });

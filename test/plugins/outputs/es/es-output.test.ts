@@ -2,7 +2,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterEach, describe, expect, it } from 'vitest';
-import { esDocumentId, opensearchDocumentId, packDocument } from '../../../../src/plugins/outputs/es/document-id.js';
+import { esDocumentId, opensearchDocumentIds, packDocument } from '../../../../src/plugins/outputs/es/document-id.js';
 import { capture, planFrom } from '../../../support/pipeline.js';
 import { bulkServer, type BulkServer, type BulkServerOptions } from './bulk-server.js';
 
@@ -92,7 +92,7 @@ describe('es output: request bodies', () => {
   it('opensearch Generate_ID sets _id to XXH3 128 of the packed document (tag key included)', async () => {
     const s = await server();
     await run(s.port, '    Generate_ID On\n    Include_Tag_Key On\n    Suppress_Type_Name On\n', [{ a: 1 }], 'opensearch');
-    const expected = opensearchDocumentId(packDocument({ a: 1 }, '@timestamp', '2023-11-14T22:13:20.500Z', { key: 'flb-key', value: 'app.web' }, false));
+    const expected = (await opensearchDocumentIds())(packDocument({ a: 1 }, '@timestamp', '2023-11-14T22:13:20.500Z', { key: 'flb-key', value: 'app.web' }, false));
     expect(s.requests[0]!.pairs[0]!.action).toEqual({ create: { _index: 'fluent-bit', _id: expected } });
     expect(expected).toMatch(/^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/);
   });

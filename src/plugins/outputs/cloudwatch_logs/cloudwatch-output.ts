@@ -3,7 +3,6 @@ import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
   CreateLogStreamCommand,
-  PutLogEventsCommand,
   PutRetentionPolicyCommand,
   type LogGroupClass,
   type PutLogEventsCommandOutput,
@@ -11,10 +10,10 @@ import {
 import type { EventBatch } from '../../../record/event.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { DeliveryError, PipelineError } from '../../../errors.js';
-import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';
+import { awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';
+import { AwsJsonClient, CLOUDWATCH_LOGS_SERVICE } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { recordJson, valueText } from '../shared/record-json.js';
-import { withRequestBody } from '../shared/record-batch-body.js';
 import { planBatches, truncateMessage, type CwBatch, type RoutedEvent } from './batcher.js';
 import { emfKind } from './emf-inputs.js';
 import { emfMessage, parseDimensions, type EmfSettings } from './emf.js';
@@ -33,6 +32,9 @@ interface ChunkState {
   readonly open: Map<string, number>;
 }
 
+/** What is read of a PutLogEvents answer. */
+type PutLogEventsAnswer = Pick<PutLogEventsCommandOutput, 'rejectedLogEventsInfo'>;
+
 const streamKey = (group: string, stream: string): string => `${group}\u0000${stream}`;
 
 /**
@@ -46,7 +48,10 @@ const streamKey = (group: string, stream: string): string => `${group}\u0000${st
  * sending out of order beats dropping.
  */
 export class CloudWatchLogsOutput implements OutputRuntime {
+  /** Control-plane calls (CreateLogGroup, CreateLogStream, PutRetentionPolicy). */
   private readonly client: CloudWatchLogsClient;
+  /** PutLogEvents. */
+  private readonly data: AwsJsonClient;
   private readonly groupTemplate: NameTemplate | undefined;
   private readonly streamTemplate: NameTemplate | undefined;
   private readonly fixedStream: string | undefined;
@@ -79,9 +84,11 @@ export class CloudWatchLogsOutput implements OutputRuntime {
     }
     this.fixedStream = this.o.log_stream_name;
     this.emf = { namespace: this.o.metric_namespace, dimensions: parseDimensions(this.o.metric_dimensions) };
-    this.client = new CloudWatchLogsClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
+    const config = awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`);
+    this.client = new CloudWatchLogsClient(config);
     withoutSdkLogging(this.client);
-    if (this.o.log_format !== undefined && this.o.log_format !== '') addRequestHeader(this.client as never, 'x-amzn-logs-format', this.o.log_format);
+    const format: Record<string, string> = this.o.log_format !== undefined && this.o.log_format !== '' ? { 'x-amzn-logs-format': this.o.log_format } : {};
+    this.data = new AwsJsonClient(config, CLOUDWATCH_LOGS_SERVICE, this.client, format);
     this.progress = new ChunkProgress();
   }
 
@@ -141,6 +148,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
     if (this.stopped) return;
     this.stopped = true;
     this.client.destroy();
+    this.data.destroy();
   }
 
   private earlierChunkOwes(seq: number, key: string): boolean {
@@ -208,14 +216,9 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   /** PutLogEvents for one batch; a stream that vanished is created again and the batch resent once. */
   private async send(b: CwBatch<RoutedEvent>): Promise<void> {
     await this.ensureStream(b.group, b.stream);
-    // The body is written here (put-body.ts); the SDK gets the command without events.
     const body = putLogEventsBody(b.group, b.stream, b.events);
-    const put = () => {
-      const command = new PutLogEventsCommand({ logGroupName: b.group, logStreamName: b.stream, logEvents: [] });
-      withRequestBody(command.middlewareStack, body);
-      return this.client.send(command);
-    };
-    let out: PutLogEventsCommandOutput;
+    const put = () => this.data.send('PutLogEvents', body) as Promise<PutLogEventsAnswer>;
+    let out: PutLogEventsAnswer;
     try {
       out = await put();
     } catch (err) {
@@ -234,7 +237,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   }
 
   /** Events CloudWatch Logs refused (too old, too new, older than retention) are drops with a reason. */
-  private countRejected(b: CwBatch, out: PutLogEventsCommandOutput): number {
+  private countRejected(b: CwBatch, out: PutLogEventsAnswer): number {
     const r = out.rejectedLogEventsInfo;
     if (!r) return 0;
     const n = b.events.length;

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { FirehoseClient, type PutRecordBatchCommandOutput } from '@aws-sdk/client-firehose';
 import type { EventBatch, LogEvent } from '../../../record/event.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
-import { awsClientConfig, toDeliveryError, withoutSdkLogging } from '../shared/aws-client.js';
+import { awsClientConfig, toDeliveryError } from '../shared/aws-client.js';
+import { AwsJsonClient, FIREHOSE_SERVICE } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
-import { putRecordBatchBody, recordBatchExchange } from '../shared/record-batch-body.js';
+import { putRecordBatchBody } from '../shared/record-batch-body.js';
 import { recordLine } from '../shared/record-json.js';
 import { aggregateRecords } from '../shared/record-batches.js';
 import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
@@ -22,6 +23,9 @@ interface ChunkState {
   readonly events?: Uint32Array | undefined;
 }
 
+/** What is read of a PutRecordBatch answer. */
+type PutRecordBatchAnswer = Partial<Pick<PutRecordBatchCommandOutput, 'FailedPutCount' | 'RequestResponses'>>;
+
 /** PutRecordBatch requests in flight at once per flush. */
 const CONCURRENT_REQUESTS = 4;
 
@@ -33,7 +37,7 @@ const CONCURRENT_REQUESTS = 4;
  * accepted are never sent again. Up to 4 requests of a chunk are in flight at once.
  */
 export class FirehoseOutput implements OutputRuntime {
-  private readonly client: FirehoseClient;
+  private readonly client: AwsJsonClient;
   private readonly compress: Compress | undefined;
   private readonly progress: ChunkProgress<ChunkState>;
   private stopped = false;
@@ -45,8 +49,9 @@ export class FirehoseOutput implements OutputRuntime {
     const name = ctx.displayName;
     if (this.o.time_key !== undefined && this.o.log_key !== undefined) throw new PipelineError(`kinesis_firehose ${name}: time_key and log_key cannot be used together`);
     this.compress = compressor(this.o.compression, `kinesis_firehose ${name}`);
-    this.client = new FirehoseClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
-    withoutSdkLogging(this.client);
+    const config = awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`);
+    // The SDK client only resolves the endpoint (sends nothing).
+    this.client = new AwsJsonClient(config, FIREHOSE_SERVICE, new FirehoseClient(config));
     this.progress = new ChunkProgress();
   }
 
@@ -82,10 +87,8 @@ export class FirehoseOutput implements OutputRuntime {
   private async sendBatch(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
     try {
       const body = putRecordBatchBody(this.o.delivery_stream, indexes.map((i) => state.records[i]!));
-      const command = new PutRecordBatchCommand({ DeliveryStreamName: this.o.delivery_stream, Records: [] });
-      const answer = recordBatchExchange(command.middlewareStack, body, 'RequestResponses');
-      const out = await this.client.send(command);
-      const results = answer.results ?? out.RequestResponses ?? [];
+      const out = (await this.client.send('PutRecordBatch', body)) as PutRecordBatchAnswer;
+      const results = out.RequestResponses ?? [];
       const { failed, firstError } = settleRecords(state, indexes, results, out.FailedPutCount ?? 0, this.ctx.counters);
       return failed > 0 ? { message: `PutRecordBatch: ${failed} of ${indexes.length} records failed (${firstError})`, stop: false } : undefined;
     } catch (err) {

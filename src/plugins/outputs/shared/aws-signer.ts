@@ -4,7 +4,8 @@
  * HMAC chain a day instead of four HMACs a request), and the canonical request is built from the
  * few headers the request has. Same signature as @smithy/signature-v4 for the same request
  * (property-tested): every header given is signed, names in lower case, values trimmed with inner
- * runs of white space collapsed; each path segment is URI-encoded again, as non-S3 services want.
+ * runs of white space collapsed; the path normalized and each segment URI-encoded again, as non-S3
+ * services want.
  */
 import { createHash, createHmac } from 'node:crypto';
 
@@ -35,8 +36,16 @@ export function uriEncode(text: string): string {
   return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** The path normalized (no empty, `.` or `..` segments), each segment encoded again. */
 function canonicalPath(path: string): string {
-  return path.split('/').map(uriEncode).join('/');
+  const segments: string[] = [];
+  for (const s of path.split('/')) {
+    if (s === '' || s === '.') continue;
+    if (s === '..') segments.pop();
+    else segments.push(uriEncode(s));
+  }
+  const joined = segments.join('/');
+  return `${path.startsWith('/') ? '/' : ''}${joined}${segments.length > 0 && path.endsWith('/') ? '/' : ''}`;
 }
 
 export class SigV4Signer {

@@ -86,9 +86,11 @@ export class AwsJsonClient {
    */
   async send(operation: string, body: string | Buffer): Promise<unknown> {
     const endpoint = await (this.endpoint ??= this.resolveEndpoint());
+    // Encoded once: hashed, measured and written as these bytes (a string would be encoded for each).
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(endpoint, operation, body, attempt);
+        return await this.attempt(endpoint, operation, bytes, attempt);
       } catch (err) {
         if (attempt >= this.config.maxAttempts || !sdkRetryable(err)) throw err;
       }
@@ -111,7 +113,7 @@ export class AwsJsonClient {
     return { url, host: url.host, path: url.pathname === '' ? '/' : url.pathname };
   }
 
-  private async attempt(endpoint: Endpoint, operation: string, body: string | Buffer, attempt: number): Promise<unknown> {
+  private async attempt(endpoint: Endpoint, operation: string, body: Buffer, attempt: number): Promise<unknown> {
     const credentials = await this.config.credentials();
     const headers = this.signer.sign(
       {
@@ -127,7 +129,7 @@ export class AwsJsonClient {
       },
       credentials,
     );
-    headers['content-length'] = String(Buffer.byteLength(body));
+    headers['content-length'] = String(body.length);
     headers['user-agent'] = this.userAgent;
     const answer = await this.post(endpoint, headers, body);
     if (answer.status >= 300) throw serviceException(answer.status, answer.headers, answer.body, attempt);
@@ -135,7 +137,7 @@ export class AwsJsonClient {
   }
 
   /** One request: the connect timeout until the socket connects, the request timeout until the whole answer is read. */
-  private post(endpoint: Endpoint, headers: Record<string, string>, body: string | Buffer): Promise<Answer> {
+  private post(endpoint: Endpoint, headers: Record<string, string>, body: Buffer): Promise<Answer> {
     const { connectionTimeout, requestTimeout } = this.config.requestHandler;
     const https = endpoint.url.protocol === 'https:';
     return new Promise<Answer>((resolve, reject) => {

@@ -1,0 +1,21 @@
+// Temporary: profile the agent against aws-local (not committed).
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { startAwsLocal, localhostTls } from './src/aws-local/index.js';
+const [plugin, lines] = [process.argv[2] ?? 'cloudwatch_logs', Number(process.argv[3] ?? 300000)];
+const dir = '/tmp/s19-prof';
+const aws = await startAwsLocal({ tls: localhostTls() });
+let text = '';
+for (let i = 0; i < lines; i++) text += `2026-01-01T00:00:00.000Z INFO request ${i} served in 12ms path=/api/v1/items/${i % 977} user=u${i % 31} status=200 bytes=1234\n`;
+writeFileSync(`${dir}/app.log`, text);
+const out = plugin === 'cloudwatch_logs' ? `    log_group_name bench\n    log_stream_name logferry\n    auto_create_group On\n` : `    delivery_stream bench\n`;
+writeFileSync(`${dir}/a.conf`, `[SERVICE]\n    Flush 1\n    Grace 60\n    Log_Level info\n[INPUT]\n    Name tail\n    Tag app\n    Path ${dir}/app.log\n    Read_from_Head On\n    Exit_On_Eof On\n    Buffer_Max_Size 64k\n[OUTPUT]\n    Name ${plugin}\n    Match *\n${out}    region us-east-1\n    endpoint 127.0.0.1\n    Port ${aws.port}\n    tls.ca_file /work/wt/aws-transport/fixtures/tls/localhost.crt\n`);
+const t = process.cpuUsage();
+const child = spawn('/usr/bin/time', ['-f', 'CPU %U %S', 'node', process.env.BIN ?? '/work/wt/aws-transport/bin/logferry.js', 'run', '-c', `${dir}/a.conf`], { env: { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local', AWS_EC2_METADATA_DISABLED: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+let err = '';
+child.stderr.on('data', (d) => (err += d));
+const status = await new Promise((res) => child.on('exit', res));
+console.log('exit', status, err.slice(-300));
+const calls = aws.store.calls();
+console.log('calls', calls.length, calls.slice(-1).map((c) => c.signature), plugin === 'cloudwatch_logs' ? aws.store.logEvents('bench', 'logferry').length : aws.store.firehoseRecords('bench').length);
+await aws.close();

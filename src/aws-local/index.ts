@@ -22,12 +22,14 @@ import { LocalImds, type ImdsOptions, type ImdsRequest } from './imds.js';
 import { compareNames } from './protocol.js';
 import type { ServiceContext } from './service.js';
 import { createHandler, RequestLog, type CallRecord } from './server.js';
+import { DEFAULT_LOCAL_CREDENTIALS } from './signature.js';
 import type { TlsIdentity } from './tls.js';
 import type { AwsLocalState, StoredLogEvent } from './types.js';
 
 export { parseFaults, type FaultSpec } from './faults.js';
 export type { StoredLogEvent } from './types.js';
-export { MAX_BODY_BYTES, type CallRecord } from './server.js';
+export { BODIES_KEPT, MAX_BODY_BYTES, type CallRecord } from './server.js';
+export { DEFAULT_LOCAL_CREDENTIALS, type SignatureState } from './signature.js';
 export type { AssumeRoleCall } from './sts.js';
 export { PUT_LOG_EVENTS_LIMITS, RETENTION_DAYS } from './cloudwatch-logs.js';
 export { FIREHOSE_LIMITS } from './firehose.js';
@@ -63,6 +65,13 @@ export interface AwsLocalOptions {
   imds?: ImdsOptions;
   /** Serve HTTPS with this certificate (e.g. `localhostTls()`) instead of HTTP. */
   tls?: TlsIdentity;
+  /**
+   * Secret access keys by access key id (default DEFAULT_LOCAL_CREDENTIALS: AKIDLOCAL/local and
+   * AKIDLOGFERRYDEMO/demo): a JSON 1.1 or STS request signed with one of these keys has its SigV4
+   * signature checked and is refused (403 InvalidSignatureException / SignatureDoesNotMatch) when
+   * it is wrong; requests with other keys are not checked.
+   */
+  credentials?: Readonly<Record<string, string>>;
 }
 
 /** A record of a Kinesis data stream as stored. */
@@ -106,7 +115,7 @@ export interface AwsLocalStore {
   /** Requests per operation (e.g. 'PutLogEvents', 'AssumeRole'), failed ones included; no argument: all. */
   requests(operation?: string): number;
   assumeRoleCalls(): { roleArn: string; externalId?: string; sessionName: string; issuedAccessKeyId: string }[];
-  /** Requests as seen (operation, access key id from Authorization, headers), oldest first; the last 10,000. */
+  /** Requests as seen (operation, access key id from Authorization, headers, signature check; bodies of the last BODIES_KEPT), oldest first; the last 10,000. */
   calls(operation?: string): CallRecord[];
   /** Distinct access key ids of all requests, in order of first use. */
   accessKeyIds(): string[];
@@ -183,7 +192,8 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   const log = new RequestLog();
   const contextFor = (region: string): ServiceContext => ({ state, writer, region, createStreams, faults, now });
   const imds = new LocalImds(options.imds, now);
-  const handler = createHandler(contextFor, log, imds);
+  const secrets = new Map(Object.entries(options.credentials ?? DEFAULT_LOCAL_CREDENTIALS));
+  const handler = createHandler(contextFor, log, secrets, imds);
   const server = options.tls ? createHttpsServer({ keepAliveTimeout: 65_000, cert: options.tls.cert, key: options.tls.key }, handler) : createServer({ keepAliveTimeout: 65_000 }, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

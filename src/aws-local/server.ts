@@ -13,6 +13,7 @@ import { isImdsPath, type LocalImds } from './imds.js';
 import { AwsServiceError, type Input } from './protocol.js';
 import { isS3Request, routeS3, s3ErrorReply, s3Fault, s3Operation, S3_DATA_OPERATIONS } from './s3.js';
 import type { Operation, ServiceContext } from './service.js';
+import { verifySignature, type SignatureState } from './signature.js';
 import { stsErrorXml, stsReply, type AssumeRoleCall } from './sts.js';
 
 const SERVICES: Record<string, { name: string; operations: Record<string, Operation>; throttle: AwsServiceError }> = {
@@ -29,6 +30,8 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** S3 bodies (an object or a part; the s3 output sends parts of up to 50 MB) larger than this are refused (EntityTooLarge). */
 export const MAX_S3_BODY_BYTES = 64 * 1024 * 1024;
 const MAX_CALLS_KEPT = 10_000;
+/** The bodies of the last this many calls are kept (CallRecord.body). */
+export const BODIES_KEPT = 32;
 
 /** One request as the endpoint saw it (the last 10,000 are kept). */
 export interface CallRecord {
@@ -36,6 +39,10 @@ export interface CallRecord {
   /** From the SigV4 `Authorization` header. */
   accessKeyId: string | undefined;
   headers: Record<string, string>;
+  /** JSON and STS calls: `verified` (the key is known, the signature right), `refused` (wrong: answered 403) or `unchecked` (no or an unknown key). */
+  signature?: SignatureState | 'refused';
+  /** The request body, for the last BODIES_KEPT calls (JSON and STS). */
+  body?: Buffer;
 }
 
 /** What the endpoint counts and records, for tests to look at. */
@@ -44,10 +51,12 @@ export class RequestLog {
   readonly calls: CallRecord[] = [];
   readonly assumeRoleCalls: AssumeRoleCall[] = [];
 
-  add(call: CallRecord): void {
+  add(call: CallRecord): CallRecord {
     this.counts.set(call.operation, (this.counts.get(call.operation) ?? 0) + 1);
     this.calls.push(call);
+    if (this.calls.length > BODIES_KEPT) delete this.calls[this.calls.length - 1 - BODIES_KEPT]!.body;
     if (this.calls.length > MAX_CALLS_KEPT) this.calls.splice(0, this.calls.length - MAX_CALLS_KEPT);
+    return call;
   }
 }
 
@@ -101,8 +110,11 @@ function authorize(req: IncomingMessage, missingType: string): { accessKeyId: st
 
 export type ContextFactory = (region: string) => ServiceContext;
 
+/** Secret access keys by access key id: requests signed with one of these keys are verified. */
+export type KnownSecrets = ReadonlyMap<string, string>;
+
 /** The request handler of the endpoint. */
-export function createHandler(contextFor: ContextFactory, log: RequestLog, imds?: LocalImds): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHandler(contextFor: ContextFactory, log: RequestLog, secrets: KnownSecrets, imds?: LocalImds): (req: IncomingMessage, res: ServerResponse) => void {
   const send = (res: ServerResponse, reply: Reply, requestId: string) => {
     const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
     res.writeHead(reply.status, { 'content-length': String(body.length), ...reply.headers, 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId });
@@ -112,26 +124,37 @@ export function createHandler(contextFor: ContextFactory, log: RequestLog, imds?
     const requestId = randomUUID();
     // The EC2 instance metadata service (imds.ts) lives under /latest/ on the same port.
     if (imds && isImdsPath(req.url)) return void req.resume().on('end', () => send(res, imds.handle(req), requestId));
-    handle(req, contextFor, log, requestId).then(
+    handle(req, contextFor, log, secrets, requestId).then(
       (reply) => send(res, reply, requestId),
       (err: unknown) => send(res, jsonError(new AwsServiceError('InternalFailure', err instanceof Error ? err.message : String(err), 500)), requestId),
     );
   };
 }
 
-async function handle(req: IncomingMessage, contextFor: ContextFactory, log: RequestLog, requestId: string): Promise<Reply> {
+/** Logs a JSON or STS call (with its body) and checks its signature: throws AwsServiceError when it is wrong. */
+function logAndVerify(req: IncomingMessage, operation: string, body: Buffer, log: RequestLog, secrets: KnownSecrets, mismatchType: string): void {
+  const call = log.add({ operation, accessKeyId: req.headers.authorization ? parseAuthorization(req.headers.authorization)?.accessKeyId : undefined, headers: headersOf(req), body });
+  try {
+    call.signature = verifySignature(req, body, secrets, mismatchType);
+  } catch (err) {
+    call.signature = 'refused';
+    throw err;
+  }
+}
+
+async function handle(req: IncomingMessage, contextFor: ContextFactory, log: RequestLog, secrets: KnownSecrets, requestId: string): Promise<Reply> {
   if (isS3Request(req)) return handleS3(req, contextFor, log, requestId);
   const body = await readBody(req);
   if (body === undefined) return jsonError(new AwsServiceError('SerializationException', `Request body larger than ${MAX_BODY_BYTES} bytes`, 413));
   const target = req.headers['x-amz-target'];
-  if (typeof target === 'string') return handleJson(req, target, body, contextFor, log);
+  if (typeof target === 'string') return handleJson(req, target, body, contextFor, log, secrets);
   const params = new URLSearchParams(new URL(req.url ?? '/', 'http://local').search);
   if (req.method === 'POST') for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v);
   const action = params.get('Action');
   if (action === null) return jsonError(new AwsServiceError('UnknownOperationException', 'Neither an X-Amz-Target header nor an Action parameter was given'));
-  log.add({ operation: action, accessKeyId: req.headers.authorization ? parseAuthorization(req.headers.authorization)?.accessKeyId : undefined, headers: headersOf(req) });
   const xml = (status: number, text: string): Reply => ({ status, headers: { 'content-type': 'text/xml' }, body: text });
   try {
+    logAndVerify(req, action, body, log, secrets, 'SignatureDoesNotMatch');
     const { region } = authorize(req, 'MissingAuthenticationToken');
     return xml(200, stsReply(action, params, contextFor(region), log.assumeRoleCalls));
   } catch (err) {
@@ -140,14 +163,14 @@ async function handle(req: IncomingMessage, contextFor: ContextFactory, log: Req
   }
 }
 
-async function handleJson(req: IncomingMessage, target: string, body: Buffer, contextFor: ContextFactory, log: RequestLog): Promise<Reply> {
+async function handleJson(req: IncomingMessage, target: string, body: Buffer, contextFor: ContextFactory, log: RequestLog, secrets: KnownSecrets): Promise<Reply> {
   const dot = target.lastIndexOf('.');
   const service = SERVICES[target.slice(0, dot)];
   const operationName = target.slice(dot + 1);
   const operation = service && Object.hasOwn(service.operations, operationName) ? service.operations[operationName] : undefined;
   if (!service || !operation) return jsonError(new AwsServiceError('UnknownOperationException', `Unknown operation ${target}`));
-  log.add({ operation: operationName, accessKeyId: req.headers.authorization ? parseAuthorization(req.headers.authorization)?.accessKeyId : undefined, headers: headersOf(req) });
   try {
+    logAndVerify(req, operationName, body, log, secrets, 'InvalidSignatureException');
     const ctx = contextFor(authorize(req, 'MissingAuthenticationTokenException').region);
     let input: Input;
     try {

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { resolve } from 'node:path';
-import { DEFAULT_CLI_PORT, localhostTls, parseFaults, startAwsLocal, type AwsLocalOptions, type FaultSpec } from '../aws-local/index.js';
+import { DEFAULT_CLI_PORT, DEFAULT_LOCAL_CREDENTIALS, localhostTls, parseFaults, startAwsLocal, type AwsLocalOptions, type FaultSpec } from '../aws-local/index.js';
 import { deliveryStreamFile, jsonLinesNames, kinesisStreamFile, logGroupDir, logStreamFile, parseFirehoseLine, parseKinesisLine, parseLogEventLine, readJsonLines } from '../aws-local/data-dir.js';
 import { s3Command } from './aws-local-s3.js';
 import { commandLine, EXIT, usageError, type CommandIo } from './io.js';
 
 export const AWS_LOCAL_USAGE = `usage: logferry aws-local [--port N] [--host H] [--data-dir D] [--faults SPEC] [--seed N]
-                          [--no-create-streams] [--delivery-stream NAME]... [--tls]
+                          [--no-create-streams] [--delivery-stream NAME]... [--tls] [--credential ID:SECRET]...
        logferry aws-local tail <log group> [--data-dir D] [--stream S]... [--follow]
        logferry aws-local firehose <delivery stream> [--data-dir D] [--follow]
        logferry aws-local kinesis <data stream> [--data-dir D] [--follow]
@@ -33,6 +33,8 @@ options:
   --bucket NAME             an S3 bucket that exists from the start (repeatable)
   --tls                     serve HTTPS with a bundled self-signed localhost certificate
                             (fixtures/tls; clients turn verification off, e.g. tls.verify Off)
+  --credential ID:SECRET    an access key whose SigV4 signatures are checked (repeatable; besides
+                            AKIDLOCAL:local and AKIDLOGFERRYDEMO:demo; other keys are not checked)
   --stream S                tail: only this log stream (repeatable)
   -f, --follow              tail/firehose/kinesis: keep printing what arrives until SIGINT/SIGTERM`;
 
@@ -158,6 +160,7 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
       'kinesis-stream': { type: 'string', multiple: true, default: [] },
       bucket: { type: 'string', multiple: true, default: [] },
       tls: { type: 'boolean', default: false },
+      credential: { type: 'string', multiple: true, default: [] },
       stream: { type: 'string', multiple: true, default: [] },
       follow: { type: 'boolean', short: 'f', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -187,6 +190,12 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
   } catch (err) {
     return usage(`--faults: ${(err as Error).message}`);
   }
+  const credentials: Record<string, string> = { ...DEFAULT_LOCAL_CREDENTIALS };
+  for (const c of values.credential) {
+    const colon = c.indexOf(':');
+    if (colon <= 0 || colon === c.length - 1) return usage(`--credential needs ACCESS_KEY_ID:SECRET, got '${c}'`);
+    credentials[c.slice(0, colon)] = c.slice(colon + 1);
+  }
   let tls;
   try {
     tls = values.tls ? localhostTls() : undefined;
@@ -194,5 +203,5 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
     io.stderr(`logferry aws-local: --tls: cannot read the bundled certificate: ${(err as Error).message}\n`);
     return EXIT.problems;
   }
-  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'], kinesisStreams: values['kinesis-stream'], buckets: values.bucket, ...(tls ? { tls } : {}) }, io, signals);
+  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'], kinesisStreams: values['kinesis-stream'], buckets: values.bucket, credentials, ...(tls ? { tls } : {}) }, io, signals);
 }

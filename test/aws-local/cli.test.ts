@@ -10,7 +10,7 @@ import { localhostTls, startAwsLocal } from '../../src/aws-local/index.js';
 import { awsLocalCommand } from '../../src/cli/aws-local.js';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp-dir.js';
-import { CREDENTIALS } from './clients.js';
+import { CREDENTIALS, rejection } from './clients.js';
 
 
 function capture() {
@@ -30,7 +30,7 @@ describe('logferry aws-local', () => {
   const tmp = useTempDir('aws-local-cli-');
 
   it('runs the endpoint as a real process, prints its URL, stops on SIGTERM; tail and firehose print what it kept', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'aws-local', '--port', '0', '--data-dir', tmp.path, '--faults', 'latency-ms=1', '--seed', '5'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/entry.ts'), 'aws-local', '--port', '0', '--data-dir', tmp.path, '--faults', 'latency-ms=1', '--seed', '5', '--credential', 'AKIDCLI:right'], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -50,6 +50,10 @@ describe('logferry aws-local', () => {
       await logs.send(new PutLogEventsCommand({ logGroupName: 'app', logStreamName: 'a', logEvents: [{ timestamp: now - 2000, message: 'first' }, { timestamp: now, message: 'third' }] }));
       await logs.send(new PutLogEventsCommand({ logGroupName: 'app', logStreamName: 'b', logEvents: [{ timestamp: now - 1000, message: 'second' }] }));
       await firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: 'fh', Records: [{ Data: Buffer.from('{"x":1}\n') }, { Data: Buffer.from([0xff, 0xfe]) }] }));
+      // --credential: that key's signatures are checked.
+      const forged = new FirehoseClient({ ...config, credentials: { accessKeyId: 'AKIDCLI', secretAccessKey: 'wrong' } });
+      expect((await rejection(forged.send(new PutRecordBatchCommand({ DeliveryStreamName: 'fh', Records: [{ Data: Buffer.from('no') }] })))).name).toBe('InvalidSignatureException');
+      forged.destroy();
     } finally {
       logs.destroy();
       firehose.destroy();
@@ -91,7 +95,7 @@ describe('logferry aws-local', () => {
   });
 
   it('exits 2 on usage errors and 1 on unknown groups and streams', async () => {
-    for (const args of [['--faults', 'boom=1'], ['--port', 'x'], ['--seed', '1.5'], ['nope'], ['tail'], ['firehose', 'a', 'b']]) {
+    for (const args of [['--faults', 'boom=1'], ['--port', 'x'], ['--seed', '1.5'], ['--credential', 'AKIDNOSECRET'], ['nope'], ['tail'], ['firehose', 'a', 'b']]) {
       const r = await runCli(['aws-local', ...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('usage: logferry aws-local');

@@ -3,7 +3,6 @@ import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
   CreateLogStreamCommand,
-  PutLogEventsCommand,
   PutRetentionPolicyCommand,
   type LogGroupClass,
   type PutLogEventsCommandOutput,
@@ -12,9 +11,9 @@ import type { EventBatch, LogRecord } from '../../../record/event.js';
 import { recordsOf } from '../../../record/batch.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { DeliveryError, PipelineError } from '../../../errors.js';
-import { addRequestHeader, awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';
+import { awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';
+import { AwsJsonClient, CLOUDWATCH_LOGS_SERVICE } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
-import { withRequestBody } from '../shared/record-batch-body.js';
 import { ByteWriter, RecordCursor } from '../shared/record-bytes.js';
 import { planBatches, type CwBatch, type RoutedEvent } from './batcher.js';
 import { MessageReader, messageSlot, type MessageOutcome } from './messages.js';
@@ -38,6 +37,9 @@ interface ChunkState {
   readonly open: Map<string, number>;
 }
 
+/** What is read of a PutLogEvents answer. */
+type PutLogEventsAnswer = Pick<PutLogEventsCommandOutput, 'rejectedLogEventsInfo'>;
+
 const streamKey = (group: string, stream: string): string => `${group}\u0000${stream}`;
 
 /**
@@ -51,7 +53,10 @@ const streamKey = (group: string, stream: string): string => `${group}\u0000${st
  * sending out of order beats dropping.
  */
 export class CloudWatchLogsOutput implements OutputRuntime {
+  /** Control-plane calls (CreateLogGroup, CreateLogStream, PutRetentionPolicy). */
   private readonly client: CloudWatchLogsClient;
+  /** PutLogEvents. */
+  private readonly data: AwsJsonClient;
   private readonly groupTemplate: NameTemplate | undefined;
   private readonly streamTemplate: NameTemplate | undefined;
   private readonly fixedStream: string | undefined;
@@ -89,9 +94,11 @@ export class CloudWatchLogsOutput implements OutputRuntime {
     this.fixedStream = this.o.log_stream_name;
     this.messages = new MessageReader(this.o.log_key);
     this.emf = { namespace: this.o.metric_namespace, dimensions: parseDimensions(this.o.metric_dimensions) };
-    this.client = new CloudWatchLogsClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
+    const config = awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`);
+    this.client = new CloudWatchLogsClient(config);
     withoutSdkLogging(this.client);
-    if (this.o.log_format !== undefined && this.o.log_format !== '') addRequestHeader(this.client as never, 'x-amzn-logs-format', this.o.log_format);
+    const format: Record<string, string> = this.o.log_format !== undefined && this.o.log_format !== '' ? { 'x-amzn-logs-format': this.o.log_format } : {};
+    this.data = new AwsJsonClient(config, CLOUDWATCH_LOGS_SERVICE, this.client, format);
     this.progress = new ChunkProgress();
   }
 
@@ -151,6 +158,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
     if (this.stopped) return;
     this.stopped = true;
     this.client.destroy();
+    this.data.destroy();
   }
 
   private earlierChunkOwes(seq: number, key: string): boolean {
@@ -220,14 +228,9 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   /** PutLogEvents for one batch; a stream that vanished is created again and the batch resent once. */
   private async send(b: CwBatch<PreparedEvent>): Promise<void> {
     await this.ensureStream(b.group, b.stream);
-    // The body is written here (put-body.ts); the SDK gets the command without events.
     const body = putLogEventsBody(b.group, b.stream, b.events, this.body);
-    const put = () => {
-      const command = new PutLogEventsCommand({ logGroupName: b.group, logStreamName: b.stream, logEvents: [] });
-      withRequestBody(command.middlewareStack, body);
-      return this.client.send(command);
-    };
-    let out: PutLogEventsCommandOutput;
+    const put = () => this.data.send('PutLogEvents', body) as Promise<PutLogEventsAnswer>;
+    let out: PutLogEventsAnswer;
     try {
       out = await put();
     } catch (err) {
@@ -246,7 +249,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   }
 
   /** Events CloudWatch Logs refused (too old, too new, older than retention) are drops with a reason. */
-  private countRejected(b: CwBatch, out: PutLogEventsCommandOutput): number {
+  private countRejected(b: CwBatch, out: PutLogEventsAnswer): number {
     const r = out.rejectedLogEventsInfo;
     if (!r) return 0;
     const n = b.events.length;

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
+import { FirehoseClient, type PutRecordBatchCommandOutput } from '@aws-sdk/client-firehose';
 import type { EventBatch } from '../../../record/event.js';
 import { recordsOf } from '../../../record/batch.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
-import { awsClientConfig, toDeliveryError, withoutSdkLogging } from '../shared/aws-client.js';
+import { awsClientConfig, toDeliveryError } from '../shared/aws-client.js';
+import { AwsJsonClient, FIREHOSE_SERVICE } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
-import { putRecordBatchBody, recordBatchExchange } from '../shared/record-batch-body.js';
+import { putRecordBatchBody } from '../shared/record-batch-body.js';
 import { RecordLines } from '../shared/record-json.js';
 import { aggregateRecords, compressRecords, type RecordDatas } from '../shared/record-batches.js';
 import { ByteWriter } from '../shared/record-bytes.js';
@@ -24,6 +25,9 @@ interface ChunkState {
   readonly events?: Uint32Array | undefined;
 }
 
+/** What is read of a PutRecordBatch answer. */
+type PutRecordBatchAnswer = Partial<Pick<PutRecordBatchCommandOutput, 'FailedPutCount' | 'RequestResponses'>>;
+
 /** PutRecordBatch requests in flight at once per flush. */
 const CONCURRENT_REQUESTS = 4;
 
@@ -35,7 +39,7 @@ const CONCURRENT_REQUESTS = 4;
  * accepted are never sent again. Up to 4 requests of a chunk are in flight at once.
  */
 export class FirehoseOutput implements OutputRuntime {
-  private readonly client: FirehoseClient;
+  private readonly client: AwsJsonClient;
   private readonly compress: Compress | undefined;
   private readonly progress: ChunkProgress<ChunkState>;
   private readonly lines: RecordLines;
@@ -51,8 +55,9 @@ export class FirehoseOutput implements OutputRuntime {
     if (this.o.time_key !== undefined && this.o.log_key !== undefined) throw new PipelineError(`kinesis_firehose ${name}: time_key and log_key cannot be used together`);
     this.compress = compressor(this.o.compression, `kinesis_firehose ${name}`);
     this.lines = new RecordLines(this.o);
-    this.client = new FirehoseClient(awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`));
-    withoutSdkLogging(this.client);
+    const config = awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`);
+    // The SDK client only resolves the endpoint (sends nothing).
+    this.client = new AwsJsonClient(config, FIREHOSE_SERVICE, new FirehoseClient(config));
     this.progress = new ChunkProgress();
   }
 
@@ -88,10 +93,8 @@ export class FirehoseOutput implements OutputRuntime {
   private async sendBatch(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
     try {
       const body = putRecordBatchBody(this.o.delivery_stream, state.records, indexes, this.scratch);
-      const command = new PutRecordBatchCommand({ DeliveryStreamName: this.o.delivery_stream, Records: [] });
-      const answer = recordBatchExchange(command.middlewareStack, body, 'RequestResponses');
-      const out = await this.client.send(command);
-      const results = answer.results ?? out.RequestResponses ?? [];
+      const out = (await this.client.send('PutRecordBatch', body)) as PutRecordBatchAnswer;
+      const results = out.RequestResponses ?? [];
       const { failed, firstError } = settleRecords(state, indexes, results, out.FailedPutCount ?? 0, this.ctx.counters);
       return failed > 0 ? { message: `PutRecordBatch: ${failed} of ${indexes.length} records failed (${firstError})`, stop: false } : undefined;
     } catch (err) {

@@ -1,11 +1,9 @@
-import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-// The Kinesis client defaults to HTTP/2 (for SubscribeToShard); PutRecords goes over HTTP/1.1 as
-// Fluent Bit sends it. @smithy/node-http-handler comes with every AWS SDK v3 client.
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { KinesisClient, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import type { EventBatch } from '../../../record/event.js';
 import type { FlushAttempt, FlushResult, OutputRuntime, PluginServices } from '../../../engine/plugin.js';
-import { putRecordsBody, recordBatchExchange } from '../shared/record-batch-body.js';
-import { awsClientConfig, toDeliveryError, withoutSdkLogging, type AwsOptions } from '../shared/aws-client.js';
+import { putRecordsBody } from '../shared/record-batch-body.js';
+import { awsClientConfig, toDeliveryError, type AwsOptions } from '../shared/aws-client.js';
+import { AwsJsonClient, KINESIS_SERVICE } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
 import type { RecordDatas } from '../shared/record-batches.js';
@@ -48,6 +46,9 @@ interface ChunkState extends KinesisRecords {
   readonly events?: Uint32Array | undefined;
 }
 
+/** What is read of a PutRecords answer. */
+type PutRecordsAnswer = Partial<Pick<PutRecordsCommandOutput, 'FailedRecordCount' | 'Records'>>;
+
 const THROUGHPUT_EXCEEDED = 'ProvisionedThroughputExceededException';
 
 /**
@@ -57,7 +58,7 @@ const THROUGHPUT_EXCEEDED = 'ProvisionedThroughputExceededException';
  * those records, in their order: records Kinesis accepted are never sent again.
  */
 export class KinesisStreamsOutput implements OutputRuntime {
-  private readonly client: KinesisClient;
+  private readonly client: AwsJsonClient;
   private readonly progress: ChunkProgress<ChunkState>;
   /** Where record data and request bodies are written (each before any await). */
   private readonly scratch = new ByteWriter();
@@ -69,8 +70,8 @@ export class KinesisStreamsOutput implements OutputRuntime {
   ) {
     const config = awsClientConfig(settings.aws, randomName(32));
     if (settings.requestTimeoutMs !== undefined) config.requestHandler.requestTimeout = settings.requestTimeoutMs;
-    this.client = new KinesisClient({ ...config, requestHandler: new NodeHttpHandler(config.requestHandler) });
-    withoutSdkLogging(this.client);
+    // PutRecords goes over HTTP/1.1 as Fluent Bit sends it; the SDK client only resolves the endpoint.
+    this.client = new AwsJsonClient(config, KINESIS_SERVICE, new KinesisClient(config));
     this.progress = new ChunkProgress();
   }
 
@@ -101,10 +102,8 @@ export class KinesisStreamsOutput implements OutputRuntime {
     const { stream } = this.settings;
     try {
       const body = putRecordsBody(stream, state.datas, state.partitionKeys, indexes, this.scratch);
-      const command = new PutRecordsCommand({ StreamName: stream, Records: [] });
-      const answer = recordBatchExchange(command.middlewareStack, body, 'Records');
-      const out = await this.client.send(command);
-      const results = answer.results ?? out.Records ?? [];
+      const out = (await this.client.send('PutRecords', body)) as PutRecordsAnswer;
+      const results = out.Records ?? [];
       const { failed, firstError, codes } = settleRecords(state, indexes, results, out.FailedRecordCount ?? 0, this.ctx.counters);
       const throttled = codes.has(THROUGHPUT_EXCEEDED);
       if (throttled) this.ctx.log.warn(`throughput limits of stream ${stream} may have been exceeded`);

@@ -12,6 +12,7 @@ import type { OUTPUT_COMMON } from '../../../options/common.js';
 import type { OptionsOf } from '../../../options/spec.js';
 import type { CloudwatchLogsOptions } from '../cloudwatch_logs/options.js';
 import type { AWS_CREDENTIAL_KEYS } from './aws-options.js';
+import { cachedProvider } from './aws-credentials.js';
 import { tlsAgentOptions, type TlsKeys } from './tls-agent.js';
 
 /**
@@ -80,7 +81,8 @@ export function awsClientConfig(o: AwsOptions, sessionName: string): AwsClientCo
   return {
     region: o.region,
     ...(endpoint !== undefined ? { endpoint } : {}),
-    credentials: credentialsFor(o, sessionName),
+    // Kept between requests here, so the SDK client and the data-plane client share one fetch.
+    credentials: cachedProvider(credentialsFor(o, sessionName)),
     maxAttempts: o.auto_retry_requests === false ? 1 : 2,
     ...(o.extra_user_agent !== undefined && o.extra_user_agent !== '' ? { customUserAgent: o.extra_user_agent } : {}),
     requestHandler: connectionSettings(o),
@@ -180,18 +182,4 @@ export function isServiceError(err: unknown, name: string): boolean {
  */
 export function withoutSdkLogging(client: { middlewareStack: { remove: (name: string) => boolean } }): void {
   client.middlewareStack.remove('loggerMiddleware');
-}
-
-/** Adds a header to every request of a client (before signing), e.g. x-amzn-logs-format. */
-export function addRequestHeader(
-  client: { middlewareStack: { add: (mw: never, options: { step: 'build'; name: string }) => void } },
-  header: string,
-  value: string,
-): void {
-  const middleware = (next: (args: { request: unknown }) => Promise<unknown>) => async (args: { request: unknown }) => {
-    const request = args.request as { headers?: Record<string, string> };
-    if (request.headers) request.headers[header] = value;
-    return next(args);
-  };
-  client.middlewareStack.add(middleware as never, { step: 'build', name: `logferry-header-${header}` });
 }

@@ -2,11 +2,10 @@ import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose'
 import { KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { putRecordBatchBody, putRecordsBody, withCompactRecordResults, withRequestBody, type RecordResultsHolder } from '../../../../src/plugins/outputs/shared/record-batch-body.js';
+import { putRecordBatchBody, putRecordsBody, withRequestBody } from '../../../../src/plugins/outputs/shared/record-batch-body.js';
 import { RecordDatas } from '../../../../src/plugins/outputs/shared/record-batches.js';
 import { ByteWriter } from '../../../../src/plugins/outputs/shared/record-bytes.js';
 import { capture, sent, type Sent } from './sdk-capture.js';
-import { useAwsLocal } from './use-aws-local.js';
 
 const clientConfig = { region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 };
 
@@ -96,55 +95,5 @@ describe('PutRecordBatch / PutRecords bodies written without the SDK serializer'
     const datas = RecordDatas.of(['a', 'bb', 'ccc'].map((t) => Buffer.from(t)));
     const data = (t: string) => `{"Data":"${Buffer.from(t).toString('base64')}"}`;
     expect(putRecordBatchBody('s', datas, [2, 0], w).toString()).toBe(`{"DeliveryStreamName":"s","Records":[${data('ccc')},${data('a')}]}`);
-  });
-});
-
-describe('per-record results read without the SDK deserializer', () => {
-  const local = useAwsLocal(5);
-  const client = () => new FirehoseClient({ ...clientConfig, endpoint: local.aws.endpoint });
-
-  it('a 200 answer: the results, failures included, go to the holder in order, the rest of the output is the SDK\'s', async () => {
-    local.aws.setFaults({ partial: 0.5 });
-    try {
-      const records = Array.from({ length: 40 }, (_, i) => Buffer.from(`r${i}\n`));
-      const command = new PutRecordBatchCommand({ DeliveryStreamName: 'compact', Records: [] });
-      withRequestBody(command.middlewareStack, batchBody('compact', records));
-      const answer: RecordResultsHolder = {};
-      withCompactRecordResults(command.middlewareStack, 'RequestResponses', answer);
-      const out = await client().send(command);
-      const results = answer.results as { RecordId?: string; ErrorCode?: string; ErrorMessage?: string }[];
-      expect(results).toHaveLength(40);
-      expect(out.RequestResponses).toEqual([]);
-      const failed = results.filter((r) => r.ErrorCode !== undefined);
-      expect(out.FailedPutCount).toBe(failed.length);
-      expect(failed.length).toBeGreaterThan(0);
-      expect(failed.length).toBeLessThan(40);
-      for (const r of failed) expect([r.ErrorCode, r.ErrorMessage, r.RecordId]).toEqual(['ServiceUnavailableException', 'Slow down.', undefined]);
-      // What the service stored is exactly the records answered with a RecordId, in order.
-      const stored = local.aws.store.firehoseRecords('compact').map((b) => b.toString());
-      expect(stored).toEqual(records.filter((_, i) => results[i]!.RecordId !== undefined).map((b) => b.toString()));
-      expect(out.$metadata.httpStatusCode).toBe(200);
-    } finally {
-      local.aws.setFaults({});
-    }
-  });
-
-  it('an error answer reaches the SDK untouched: the typed service error, nothing in the holder', async () => {
-    local.aws.setFaults({ throttle: 1 });
-    try {
-      const command = new PutRecordBatchCommand({ DeliveryStreamName: 'compact', Records: [] });
-      withRequestBody(command.middlewareStack, batchBody('compact', [Buffer.from('x')]));
-      const answer: RecordResultsHolder = {};
-      withCompactRecordResults(command.middlewareStack, 'RequestResponses', answer);
-      const err = await client().send(command).then(
-        () => undefined,
-        (e: unknown) => e as { name?: string; $metadata?: { httpStatusCode?: number } },
-      );
-      expect(err?.name).toMatch(/Exception$/);
-      expect(err?.$metadata?.httpStatusCode).toBeGreaterThanOrEqual(400);
-      expect(answer.results).toBeUndefined();
-    } finally {
-      local.aws.setFaults({});
-    }
   });
 });

@@ -1,0 +1,189 @@
+/**
+ * The AWS outputs' data-plane calls (PutLogEvents, PutRecordBatch, PutRecords) without the SDK's
+ * per-request path: a body written by the output is POSTed to the service endpoint with
+ * `X-Amz-Target` and `Content-Type: application/x-amz-json-1.1`, signed here (aws-signer.ts), over
+ * keep-alive connections of one http/https Agent made from the same `net.*`/`tls.*` settings the
+ * SDK client gets (aws-client.ts `awsClientConfig`), and the answer is parsed with JSON.parse.
+ *
+ * The SDK keeps what it does once: the endpoint (its endpoint rules for the region, FIPS and
+ * dual-stack settings, or the `endpoint` option) is resolved by the SDK client of the same service
+ * on the first call, and the credentials come from the same provider chain, kept between requests
+ * as the SDK keeps them (aws-credentials.ts). `auto_retry_requests` is one immediate retry of a failure the SDK's
+ * retry strategy would retry. Errors are shaped as the SDK's (aws-json-errors.ts).
+ */
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { AwsClientConfig } from './aws-client.js';
+import { networkError, sdkRetryable, serviceException, timeoutError } from './aws-json-errors.js';
+import { SigV4Signer } from './aws-signer.js';
+
+/** A JSON-1.1 service: its SigV4 signing name and the prefix of its X-Amz-Target. */
+export interface AwsJsonService {
+  readonly signingName: string;
+  readonly targetPrefix: string;
+}
+
+export const CLOUDWATCH_LOGS_SERVICE: AwsJsonService = { signingName: 'logs', targetPrefix: 'Logs_20140328' };
+export const FIREHOSE_SERVICE: AwsJsonService = { signingName: 'firehose', targetPrefix: 'Firehose_20150804' };
+export const KINESIS_SERVICE: AwsJsonService = { signingName: 'kinesis', targetPrefix: 'Kinesis_20131202' };
+
+/** What is read of an SDK v3 client's resolved configuration, once, to find the endpoint. */
+export interface SdkEndpointSource {
+  readonly config: {
+    readonly endpointProvider: (params: { Region: string; UseFIPS: boolean; UseDualStack: boolean; Endpoint?: string }) => { readonly url: URL };
+    readonly useFipsEndpoint: () => Promise<boolean>;
+    readonly useDualstackEndpoint: () => Promise<boolean>;
+  };
+}
+
+/** One answer: status, headers and the whole body. */
+interface Answer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
+interface Endpoint {
+  readonly url: URL;
+  readonly host: string;
+  readonly path: string;
+}
+
+/** The SDK's default number of connections per host (net.max_worker_connections 0). */
+const SDK_MAX_SOCKETS = 50;
+
+const USER_AGENT = `logferry lang/js md/nodejs#${process.versions.node} os/${process.platform}`;
+
+export class AwsJsonClient {
+  private readonly signer: SigV4Signer;
+  private readonly httpAgent: HttpAgent;
+  private readonly httpsAgent: HttpsAgent;
+  private readonly userAgent: string;
+  private endpoint: Promise<Endpoint> | undefined;
+
+  /**
+   * `config`: the SDK client configuration of the output (awsClientConfig), whose credentials
+   * provider (kept between requests there), connection settings, retries and user agent are used; `sdk`: an SDK client of the
+   * service built from it (read once for the endpoint); `headers`: sent and signed with every call.
+   */
+  constructor(
+    private readonly config: AwsClientConfig,
+    private readonly service: AwsJsonService,
+    private readonly sdk: SdkEndpointSource,
+    private readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    this.signer = new SigV4Signer(config.region, service.signingName);
+    const handler = config.requestHandler;
+    this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets: SDK_MAX_SOCKETS, ...handler.httpAgent });
+    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: SDK_MAX_SOCKETS, ...handler.httpsAgent });
+    this.userAgent = config.customUserAgent !== undefined ? `${USER_AGENT} ${config.customUserAgent}` : USER_AGENT;
+  }
+
+  /**
+   * Calls `operation` with `body` (the request's JSON) and resolves with the parsed answer; rejects
+   * with the service's error, a network error or a TimeoutError, after one more attempt when the
+   * configuration allows two and the SDK would have retried.
+   */
+  async send(operation: string, body: string | Buffer): Promise<unknown> {
+    const endpoint = await (this.endpoint ??= this.resolveEndpoint());
+    // Encoded once: hashed, measured and written as these bytes (a string would be encoded for each).
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(endpoint, operation, bytes, attempt);
+      } catch (err) {
+        if (attempt >= this.config.maxAttempts || !sdkRetryable(err)) throw err;
+      }
+    }
+  }
+
+  destroy(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  private async resolveEndpoint(): Promise<Endpoint> {
+    const sdk = this.sdk.config;
+    const { url } = sdk.endpointProvider({
+      Region: this.config.region,
+      UseFIPS: await sdk.useFipsEndpoint(),
+      UseDualStack: await sdk.useDualstackEndpoint(),
+      ...(this.config.endpoint !== undefined ? { Endpoint: this.config.endpoint } : {}),
+    });
+    return { url, host: url.host, path: url.pathname === '' ? '/' : url.pathname };
+  }
+
+  private async attempt(endpoint: Endpoint, operation: string, body: Buffer, attempt: number): Promise<unknown> {
+    const credentials = await this.config.credentials();
+    const headers = this.signer.sign(
+      {
+        method: 'POST',
+        path: endpoint.path,
+        headers: {
+          ...this.headers,
+          host: endpoint.host,
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': `${this.service.targetPrefix}.${operation}`,
+        },
+        body,
+      },
+      credentials,
+    );
+    headers['content-length'] = String(body.length);
+    headers['user-agent'] = this.userAgent;
+    const answer = await this.post(endpoint, headers, body);
+    if (answer.status >= 300) throw serviceException(answer.status, answer.headers, answer.body, attempt);
+    return answer.body.length === 0 ? {} : JSON.parse(answer.body.toString('utf8'));
+  }
+
+  /** One request: the connect timeout until the socket connects, the request timeout until the whole answer is read. */
+  private post(endpoint: Endpoint, headers: Record<string, string>, body: Buffer): Promise<Answer> {
+    const { connectionTimeout, requestTimeout } = this.config.requestHandler;
+    const https = endpoint.url.protocol === 'https:';
+    return new Promise<Answer>((resolve, reject) => {
+      let connectTimer: NodeJS.Timeout | undefined;
+      const fail = (err: Error) => {
+        clearTimeout(requestTimer);
+        clearTimeout(connectTimer);
+        reject(err);
+      };
+      const req = (https ? httpsRequest : httpRequest)(
+        {
+          agent: https ? this.httpsAgent : this.httpAgent,
+          hostname: endpoint.url.hostname.replace(/^\[|\]$/g, ''),
+          port: endpoint.url.port,
+          method: 'POST',
+          path: endpoint.url.pathname + endpoint.url.search,
+          headers,
+        },
+        (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (part: Buffer) => parts.push(part));
+          res.on('error', (err) => fail(networkError(err)));
+          res.on('end', () => {
+            clearTimeout(requestTimer);
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parts.length === 1 ? parts[0]! : Buffer.concat(parts) });
+          });
+        },
+      );
+      const requestTimer = setTimeout(() => {
+        const err = timeoutError(`a request has exceeded the configured ${requestTimeout} ms requestTimeout`, 'ETIMEDOUT');
+        req.destroy(err);
+        fail(err);
+      }, requestTimeout);
+      if (connectionTimeout > 0) {
+        req.once('socket', (socket) => {
+          if (!socket.connecting) return;
+          connectTimer = setTimeout(() => {
+            const err = timeoutError(`the request socket did not establish a connection with the server within the configured timeout of ${connectionTimeout} ms`);
+            req.destroy(err);
+            fail(err);
+          }, connectionTimeout);
+          socket.once('connect', () => clearTimeout(connectTimer));
+        });
+      }
+      req.on('error', (err) => fail(networkError(err)));
+      req.end(body);
+    });
+  }
+}

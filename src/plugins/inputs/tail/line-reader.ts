@@ -28,6 +28,8 @@ export interface LineReaderOptions {
   readonly bufferMaxSize: number;
   readonly skipLongLines: boolean;
   readonly skipEmptyLines: boolean;
+  /** Bytes of lines decoded into one string at most (default DECODE_WINDOW; tests make it small). */
+  readonly decodeWindow?: number;
 }
 
 /** What `push` reports besides the lines it delivered. */
@@ -44,6 +46,12 @@ interface Slicing {
 const CR = 13;
 const LF = 10;
 const MIN_CARRY = 256;
+/**
+ * Bytes of complete lines decoded into one string. V8 puts strings over 128 KiB in its large-object
+ * space, where each one costs a mapping and its page faults: decoding 256 KiB blocks whole took
+ * 20-30 times as long per byte as decoding them in 64 KiB pieces (bench/NOTES.md, "Ingest CPU").
+ */
+const DECODE_WINDOW = 64 * 1024;
 
 function utf8(buf: Buffer, start: number, end: number): string {
   return (buf as unknown as Slicing).utf8Slice(start, end);
@@ -65,6 +73,7 @@ export class LineReader {
   private skipNul = true;
   /** Content bytes a line may have: `buffer_max_size - 2` (the buffer also holds `\n` and a NUL). */
   private readonly maxContent: number;
+  private readonly window: number;
 
   constructor(
     start: number,
@@ -72,6 +81,7 @@ export class LineReader {
   ) {
     this.consumed = start;
     this.maxContent = Math.max(1, options.bufferMaxSize - 2);
+    this.window = Math.max(1, options.decodeWindow ?? DECODE_WINDOW);
   }
 
   /** File offset of the next byte to read (after the carried partial line). */
@@ -162,8 +172,19 @@ export class LineReader {
    * position after the last line handled, or -1 at a long line that stops the file.
    */
   private lines(buf: Buffer, pos: number, last: number, base: number, sink: LineSink): number {
-    const text = utf8(buf, pos, last);
-    if (text.length === last - pos) return this.asciiLines(text, pos, base, sink);
+    while (pos <= last) {
+      // At most `window` bytes decoded at once, up to a line end; a longer line alone.
+      let end = pos + this.window >= last ? last : buf.lastIndexOf(LF, pos + this.window);
+      if (end < pos) end = buf.indexOf(LF, pos);
+      const text = utf8(buf, pos, end);
+      pos = text.length === end - pos ? this.asciiLines(text, pos, base, sink) : this.decodedLines(buf, pos, end, base, sink);
+      if (pos < 0) return -1;
+    }
+    return pos;
+  }
+
+  /** Lines of buf[pos, last] decoded one by one (exact UTF-8); as `lines` returns. */
+  private decodedLines(buf: Buffer, pos: number, last: number, base: number, sink: LineSink): number {
     const max = this.maxContent;
     while (pos <= last) {
       const nl = buf.indexOf(LF, pos);

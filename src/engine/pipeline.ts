@@ -12,10 +12,11 @@ import { FsStorage } from './storage/fs-storage.js';
 import { RejectedStore } from './storage/rejected.js';
 import { inputStorageType } from '../config/plan/storage-type.js';
 import type { EventBatch } from '../record/event.js';
-import type { EmitterSettings, InputContext, LibInputPort, PluginHost } from './plugin.js';
+import type { EmitterSettings, EncodedEmit, InputContext, LibInputPort, PluginHost } from './plugin.js';
 import { inputTag, pluginContext } from './plugin-context.js';
 import type { EncodedRecords } from '../record/encoded.js';
-import { RecordEncoder } from './record-encoder.js';
+import { RecordEncoder, recordCount } from './record-encoder.js';
+import { encodedEmit } from './encoded-ingest.js';
 import { join, isAbsolute } from 'node:path';
 import { directRoutes, RouteRule, Router } from './router.js';
 import { inputSide, outputSide } from './processors.js';
@@ -187,6 +188,7 @@ export class Pipeline {
         ...pluginContext(instance, plan, { log, counters, host: this.host }),
         tag: inputTag(instance),
         emit: side.emit,
+        ...(side.direct ? { encoded: this.encodedEmit(slot) } : {}),
         done: () => this.options.onDone?.(instance.displayName),
       };
       slot.runtime = side.wrap(await instance.definition!.create!(instance.options, ctx));
@@ -377,20 +379,26 @@ export class Pipeline {
     this.runJobs(slot);
   }
 
-  private append(slot: InputSlot, tag: string, events: LogEvent[], committed: (() => void) | undefined, outputs: readonly Slot[]): void {
-    if (events.length === 0) {
+  private encodedEmit(slot: InputSlot): EncodedEmit {
+    const route = (tag: string) => this.router!.route(tag, slot.stream);
+    return encodedEmit({ slot, route, stopped: () => this.state === 'stopped', ingest: (...a) => this.ingest(slot, ...a), append: (...a) => this.append(slot, ...a) });
+  }
+
+  private append(slot: InputSlot, tag: string, events: LogEvent[] | EncodedRecords, committed: (() => void) | undefined, outputs: readonly Slot[]): void {
+    const count = recordCount(events);
+    if (count === 0) {
       committed?.();
       return;
     }
     if (!slot.routable) {
       // Fluent Bit discards them silently; logferry counts them.
-      slot.counters.drop('input not routable (Routable false)', events.length);
+      slot.counters.drop('input not routable (Routable false)', count);
       committed?.();
       return;
     }
     if (outputs.length === 0) {
       // Fluent Bit drops these silently; logferry counts them.
-      this.routingDrop(slot, tag, events.length);
+      this.routingDrop(slot, tag, count);
       committed?.();
       return;
     }

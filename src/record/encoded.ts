@@ -222,6 +222,22 @@ export class RecordWriter {
     return written;
   }
 
+  /**
+   * A record written in place: the buffer to write it into from `byteLength`, with room for `bytes`
+   * more; `endRecord` then counts it (a record left unended is overwritten by the next one).
+   */
+  room(bytes: number): Buffer {
+    if (bytes > this.buf.length - this.used) this.reserve(bytes);
+    return this.buf;
+  }
+
+  /** Ends the record written into `room`'s buffer up to `end` (just past its newline). */
+  endRecord(end: number): void {
+    this.used = end;
+    if (this.n === this.ends.length) this.ends = grow(this.ends, this.n + 1);
+    this.ends[this.n++] = end;
+  }
+
   /** Appends records already encoded (a copy of their bytes). */
   appendRecords(records: EncodedRecords): void {
     if (records.count === 0) return;

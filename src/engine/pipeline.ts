@@ -15,7 +15,7 @@ import type { EventBatch } from '../record/event.js';
 import type { EmitterSettings, EncodedEmit, InputContext, LibInputPort, PluginHost } from './plugin.js';
 import { inputTag, pluginContext } from './plugin-context.js';
 import type { EncodedRecords } from '../record/encoded.js';
-import { RecordEncoder, recordCount } from './record-encoder.js';
+import { RecordEncoder, countRecords } from './record-encoder.js';
 import { encodedEmit } from './encoded-ingest.js';
 import { join, isAbsolute } from 'node:path';
 import { directRoutes, RouteRule, Router } from './router.js';
@@ -385,7 +385,7 @@ export class Pipeline {
   }
 
   private append(slot: InputSlot, tag: string, events: LogEvent[] | EncodedRecords, committed: (() => void) | undefined, outputs: readonly Slot[]): void {
-    const count = recordCount(events);
+    const count = countRecords(events);
     if (count === 0) {
       committed?.();
       return;

@@ -19,7 +19,7 @@ export interface EncodingSource {
 }
 
 /** Records in events or encoded. */
-export function recordCount(records: readonly LogEvent[] | EncodedRecords): number {
+export function countRecords(records: readonly LogEvent[] | EncodedRecords): number {
   return records instanceof EncodedRecords ? records.count : records.length;
 }
 

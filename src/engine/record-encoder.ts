@@ -2,7 +2,7 @@
  * Where records become bytes: each append's events are encoded once (src/record/encoded.ts) into
  * a scratch writer, whose bytes the chunk copies and the chunk file writes as they are.
  */
-import { EncodedRecords, encodeEvent, RecordEncodeError, RecordWriter } from '../record/encoded.js';
+import { EncodedRecords, RecordEncodeError, recordText, RecordWriter, timePrefix } from '../record/encoded.js';
 import type { LogEvent } from '../record/event.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
@@ -37,11 +37,18 @@ export class RecordEncoder {
     if (events instanceof EncodedRecords) return events;
     const w = this.scratch;
     w.reset();
+    // encodeEvent's text, the time's decimal kept while it repeats (BigInt formatting is not cheap).
+    let time: bigint | undefined;
+    let prefix = '';
     for (const e of events) {
       let reason: string;
       try {
         if (!nestsDeeperThan(e.record, MAX_RECORD_DEPTH)) {
-          w.append(encodeEvent(e));
+          if (e.time !== time) {
+            time = e.time;
+            prefix = timePrefix(time);
+          }
+          w.append(`${prefix}${recordText(e.record)}]\n`);
           continue;
         }
         reason = TOO_DEEP_REASON;

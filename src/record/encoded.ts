@@ -164,7 +164,12 @@ export function recordText(record: LogRecord): string {
 
 /** One encoded record as text (see the file comment). */
 export function encodeEvent(e: LogEvent): string {
-  return `["${e.time}",${recordText(e.record)}]\n`;
+  return `${timePrefix(e.time)}${recordText(e.record)}]\n`;
+}
+
+/** The text an encoded record at `time` starts with (a batch's records mostly share their time: callers keep it). */
+export function timePrefix(time: bigint): string {
+  return `["${time}",`;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { ChunksUp } from './chunks-up.js';
 import type { BufferLimits } from './buffer-limits.js';
 import { Counters } from './metrics.js';
 import type { DeliveryMetrics } from './monitor/delivery-metrics.js';
-import { RecordEncoder } from './record-encoder.js';
+import { RecordEncoder, countRecords } from './record-encoder.js';
 import type { InputSlot, PipelineChunk, Slot } from './slots.js';
 import type { FsStorage } from './storage/fs-storage.js';
 import type { EncodedRecords } from '../record/encoded.js';
@@ -41,24 +41,25 @@ export class ChunkBuffer {
   }
 
   /**
-   * Encodes the events of one ingestion job and appends them to the open chunks of their input and
+   * Encodes the events of one ingestion job (or takes an input's own encoded records) and appends them to the open chunks of their input and
    * tag. Returns whether any record was buffered (then the input's limits apply); `committed`
    * runs at once when nothing was, once the records are on disk, or when their chunks are released.
    */
-  append(slot: InputSlot, tag: string, events: LogEvent[], committed: (() => void) | undefined, outputs: readonly Slot[]): boolean {
-    if (events.length === 0) {
+  append(slot: InputSlot, tag: string, events: LogEvent[] | EncodedRecords, committed: (() => void) | undefined, outputs: readonly Slot[]): boolean {
+    const count = countRecords(events);
+    if (count === 0) {
       committed?.();
       return false;
     }
     if (!slot.routable) {
       // Fluent Bit discards them silently; logferry counts them.
-      slot.counters.drop('input not routable (Routable false)', events.length);
+      slot.counters.drop('input not routable (Routable false)', count);
       committed?.();
       return false;
     }
     if (outputs.length === 0) {
       // Fluent Bit drops these silently; logferry counts them.
-      this.routingDrop(slot, tag, events.length);
+      this.routingDrop(slot, tag, count);
       committed?.();
       return false;
     }

@@ -10,7 +10,8 @@ import type { ChunkBuffer } from './chunk-buffer.js';
 import type { IdleWaiters } from './idle.js';
 import type { Logger } from './logger.js';
 import { Counters } from './metrics.js';
-import type { EmitterSettings } from './plugin.js';
+import { encodedEmit } from './encoded-ingest.js';
+import type { EmitterSettings, EncodedEmit } from './plugin.js';
 import { countFilter, InputSlot, type FilterSlot, type IngestJob, type InputSlots, type Slot } from './slots.js';
 
 /** The filters (in configuration order) and outputs of a tag, from the input instance `source`. */
@@ -41,6 +42,22 @@ export class Ingestion {
     slot.counters.add('records', events.length);
     slot.jobs.push({ tag, events, committed, next: 0 });
     if (!slot.busy) this.runJobs(slot);
+  }
+
+  /**
+   * InputContext.encoded of an input without processors or routes (encoded-ingest.ts): its own
+   * encoded records go straight to the chunk buffer when no filter matches their tag.
+   */
+  encodedEmit(slot: InputSlot): EncodedEmit {
+    return encodedEmit({
+      slot,
+      route: (tag) => this.routeOf(tag, slot.stream),
+      stopped: this.stopped,
+      ingest: (tag, events, committed) => this.ingest(slot, tag, events, committed),
+      append: (tag, records, committed, outputs) => {
+        if (this.buffer.append(slot, tag, records, committed, outputs)) this.limits.apply(slot);
+      },
+    });
   }
 
   /** What a filter re-emits under a new tag (rewrite_tag, multiline): ingested through its emitter's slot. */

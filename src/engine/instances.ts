@@ -11,7 +11,7 @@ import type { LogEvent } from '../record/event.js';
 import { normalizeLevel, type Logger } from './logger.js';
 import { Counters } from './metrics.js';
 import { OutputSlot, type RetryPolicy, type SlotHooks } from './output-slot.js';
-import type { InputContext, PluginHost } from './plugin.js';
+import type { EncodedEmit, InputContext, PluginHost } from './plugin.js';
 import { inputTag, pluginContext, type ContextParts } from './plugin-context.js';
 import { inputSide, outputSide, type PipelineEmitter } from './processors.js';
 import { InputSlot, READ_AHEAD_BYTES, type FilterSlot, type Slot } from './slots.js';
@@ -57,6 +57,8 @@ export async function createFilters(parts: InstanceParts, filters: FilterSlot[])
 export interface InputWiring {
   /** Where the input's records go once through its processors and routes. */
   ingest(slot: InputSlot, tag: string, events: LogEvent[], committed: (() => void) | undefined): void;
+  /** InputContext.encoded for an input whose records need no processor or route (processors.ts `direct`). */
+  encoded(slot: InputSlot): EncodedEmit;
   /** The input asks the agent to stop (Exit_On_Eof, Samples). */
   done(input: string): void;
   /** Whether [SERVICE] storage.path is set (a filesystem input needs it). */
@@ -85,6 +87,7 @@ export async function createInputs(parts: InstanceParts, inputs: InputSlot[], wi
       ...pluginContext(instance, plan, own),
       tag: inputTag(instance),
       emit: side.emit,
+      ...(side.direct ? { encoded: wiring.encoded(slot) } : {}),
       done: () => wiring.done(instance.displayName),
     };
     slot.runtime = side.wrap(await instance.definition!.create!(instance.options, ctx));

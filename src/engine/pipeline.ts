@@ -149,6 +149,7 @@ export class Pipeline {
 
     await createInputs(parts, this.slots.inputs, {
       ingest: (slot, tag, events, committed) => this.ingestion.ingest(slot, tag, events, committed),
+      encoded: (slot) => this.ingestion.encodedEmit(slot),
       done: (input) => this.options.onDone?.(input),
       hasStorage: this.buffer.storage !== undefined,
     });

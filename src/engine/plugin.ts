@@ -7,6 +7,7 @@
 import type { Plan, ServiceOptions } from '../config/plan/types.js';
 import type { Span } from '../diagnostics/diagnostic.js';
 import type { EventBatch, LogEvent } from '../record/event.js';
+import type { EncodedRecords } from '../record/encoded.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
 
@@ -92,8 +93,27 @@ export interface InputContext extends PluginContext {
    * longest prefix of committed batches.
    */
   emit(tag: string, events: LogEvent[], committed?: () => void): void;
+  /**
+   * Present when nothing runs on this input's records before the pipeline's filters (no processors,
+   * no conditional routes): an input that writes its records as bytes cheaper than it builds
+   * objects hands them over here (tail's raw lines, dummy's copies), as Fluent Bit's inputs append
+   * msgpack.
+   */
+  readonly encoded?: EncodedEmit;
   /** The input has nothing more to read and asks the agent to stop (tail Exit_On_Eof, dummy Samples). */
   done(): void;
+}
+
+/** How an input appends records it encoded itself (src/record/encoded.ts). */
+export interface EncodedEmit {
+  /** Whether records of `tag` go to their chunk unchanged (no filter matches the tag). */
+  takes(tag: string): boolean;
+  /**
+   * Appends encoded records of one tag as `InputContext.emit` appends events. The engine copies the
+   * bytes before it returns (the input may reuse its buffer); records of a tag `takes` refuses are
+   * decoded and go the events' way.
+   */
+  emit(tag: string, records: EncodedRecords, committed?: () => void): void;
 }
 
 export interface InputRuntime {

@@ -124,6 +124,8 @@ export class ProcessorChain {
 /** How an input's records enter the pipeline, and its runtime as the engine drives it. */
 export interface InputSide {
   readonly emit: Emit;
+  /** Nothing runs on the records between `emit` and the pipeline (no processors, no conditional routes). */
+  readonly direct: boolean;
   wrap(runtime: InputRuntime): InputRuntime;
 }
 
@@ -158,13 +160,14 @@ export async function inputSide(instance: PlanInstance<'input'>, plan: Plan, par
     tail = next;
   };
   chain = await ProcessorChain.create(instance, plan, parts, (next, tag, events) => run(tag, events, undefined, next));
-  if (!chain) return { emit: routed, wrap: (runtime) => runtime };
+  if (!chain) return { emit: routed, direct: !instance.routes, wrap: (runtime) => runtime };
   const processors = chain;
   const idle = async () => {
     while (tail) await tail;
   };
   return {
     emit: (tag, events, committed) => run(tag, events, committed, 0),
+    direct: false,
     wrap: (runtime) => ({
       ...(runtime.pausesWithoutLoss !== undefined ? { pausesWithoutLoss: runtime.pausesWithoutLoss } : {}),
       start: () => runtime.start(),

@@ -2,7 +2,7 @@
  * Where records become bytes: each append's events are encoded once (src/record/encoded.ts) into
  * a scratch writer, whose bytes the chunk copies and the chunk file writes as they are.
  */
-import { encodeEvent, RecordEncodeError, RecordWriter, type EncodedRecords } from '../record/encoded.js';
+import { EncodedRecords, RecordEncodeError, recordText, RecordWriter, timePrefix } from '../record/encoded.js';
 import type { LogEvent } from '../record/event.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
@@ -18,23 +18,37 @@ export interface EncodingSource {
   readonly log: Logger;
 }
 
+/** Records in events or encoded. */
+export function countRecords(records: readonly LogEvent[] | EncodedRecords): number {
+  return records instanceof EncodedRecords ? records.count : records.length;
+}
+
 export class RecordEncoder {
   private scratch = new RecordWriter(SCRATCH_BYTES);
 
   /**
-   * Encodes the events once (src/record/encoded.ts), into the scratch writer: the chunk copies the
+   * Encoded records (an input's own: InputContext.encoded) are taken as they are. Events are
+   * encoded once (src/record/encoded.ts), into the scratch writer: the chunk copies the
    * bytes and the chunk file writes the same bytes. A record nested deeper than MAX_RECORD_DEPTH,
    * or one that cannot be encoded, is dropped on its own (counted, logged once per reason): the
    * rest of its batch goes on, and so does the input that read it.
    */
-  encode(slot: EncodingSource, events: readonly LogEvent[]): EncodedRecords {
+  encode(slot: EncodingSource, events: readonly LogEvent[] | EncodedRecords): EncodedRecords {
+    if (events instanceof EncodedRecords) return events;
     const w = this.scratch;
     w.reset();
+    // encodeEvent's text, the time's decimal kept while it repeats (BigInt formatting is not cheap).
+    let time: bigint | undefined;
+    let prefix = '';
     for (const e of events) {
       let reason: string;
       try {
         if (!nestsDeeperThan(e.record, MAX_RECORD_DEPTH)) {
-          w.append(encodeEvent(e));
+          if (e.time !== time) {
+            time = e.time;
+            prefix = timePrefix(time);
+          }
+          w.append(`${prefix}${recordText(e.record)}]\n`);
           continue;
         }
         reason = TOO_DEEP_REASON;

@@ -164,7 +164,12 @@ export function recordText(record: LogRecord): string {
 
 /** One encoded record as text (see the file comment). */
 export function encodeEvent(e: LogEvent): string {
-  return `["${e.time}",${recordText(e.record)}]\n`;
+  return `${timePrefix(e.time)}${recordText(e.record)}]\n`;
+}
+
+/** The text an encoded record at `time` starts with (a batch's records mostly share their time: callers keep it). */
+export function timePrefix(time: bigint): string {
+  return `["${time}",`;
 }
 
 /**
@@ -223,6 +228,22 @@ export class RecordWriter {
     if (this.n === this.ends.length) this.ends = grow(this.ends, this.n + 1);
     this.ends[this.n++] = this.used;
     return written;
+  }
+
+  /**
+   * A record written in place: the buffer to write it into from `byteLength`, with room for `bytes`
+   * more; `endRecord` then counts it (a record left unended is overwritten by the next one).
+   */
+  room(bytes: number): Buffer {
+    if (bytes > this.buf.length - this.used) this.reserve(bytes);
+    return this.buf;
+  }
+
+  /** Ends the record written into `room`'s buffer up to `end` (just past its newline). */
+  endRecord(end: number): void {
+    this.used = end;
+    if (this.n === this.ends.length) this.ends = grow(this.ends, this.n + 1);
+    this.ends[this.n++] = end;
   }
 
   /** Appends records already encoded (a copy of their bytes). */

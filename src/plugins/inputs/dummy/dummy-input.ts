@@ -1,5 +1,6 @@
 import { nanosFromSeconds, nowNanos, type LogEvent } from '../../../record/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import { recordText, RecordWriter } from '../../../record/encoded.js';
 import type { DummyOptions } from './options.js';
 
 /**
@@ -13,6 +14,9 @@ export class DummyInput implements InputRuntime {
   private readonly tag: string;
   private readonly intervalMs: number;
   private readonly fixedTime: bigint | undefined;
+  /** The record's JSON text and the writer its copies go into (InputContext.encoded). */
+  private json: string | undefined;
+  private records: RecordWriter | undefined;
 
   constructor(
     private readonly o: DummyOptions,
@@ -46,6 +50,18 @@ export class DummyInput implements InputRuntime {
     const template = o.dummy;
     const copies = Math.max(0, o.copies);
     const time = this.fixedTime ?? nowNanos();
+    const encoded = this.ctx.encoded;
+    if (encoded !== undefined && encoded.takes(this.tag)) {
+      // Nothing changes the records before their chunk: the record's JSON, written once, is copied
+      // (Fluent Bit's in_dummy appends the msgpack it packed at start the same way).
+      this.json ??= recordText(template);
+      const w = (this.records ??= new RecordWriter(1024));
+      w.reset();
+      const text = `["${time}",${this.json}]\n`;
+      for (let i = 0; i < copies; i++) w.append(text);
+      encoded.emit(this.tag, w.view());
+      return;
+    }
     const events: LogEvent[] = [];
     for (let i = 0; i < copies; i++) events.push({ time, record: structuredClone(template) });
     this.ctx.emit(this.tag, events);

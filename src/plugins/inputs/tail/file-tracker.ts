@@ -17,7 +17,8 @@ import { BlockReader, type AheadPool } from './block-reader.js';
 import { CommitQueue } from './commit-queue.js';
 import { fileKey, type FoundFile } from './discovery.js';
 import { DockerModeHandler } from './docker-mode.js';
-import { MultilineHandler, ParserHandler, RawHandler, rawRecordBuilder, type Batch, type LineHandler } from './line-handlers.js';
+import { EncodedRawHandler, MultilineHandler, ParserHandler, RawHandler, rawRecordBuilder, type Batch, type LineHandler } from './line-handlers.js';
+import type { EncodedRecords, RecordWriter } from '../../../record/encoded.js';
 import { LineReader, PushResult } from './line-reader.js';
 import type { OffsetsDb } from './offsets-db.js';
 import type { TailSettings } from './settings.js';
@@ -31,6 +32,10 @@ export interface TrackerHost {
   readonly counters: Counters;
   readonly aheadPool: AheadPool;
   emit(tag: string, events: LogEvent[], committed: () => void): void;
+  /** Where raw records of a tag that goes to its chunk unchanged are written as bytes (InputContext.encoded); undefined: never. */
+  encodedWriter(tag: string): RecordWriter | undefined;
+  /** Hands over records `encodedWriter`'s writer holds (emit's counterpart). */
+  emitEncoded(tag: string, records: EncodedRecords, committed: () => void): void;
   /** Batches of a file became committed. */
   afterCommit(tracker: FileTracker): void;
   /** Reserves a file (`dev:ino`) for the caller; false when it is followed or being opened already. */
@@ -59,6 +64,7 @@ export const enum CheckResult {
 
 function createHandler(settings: TailSettings, batch: Batch, path: string, ino: bigint): LineHandler {
   const keys = settings.keys;
+  if (batch.records !== undefined) return new EncodedRawHandler(batch, batch.records, keys, path);
   const build = rawRecordBuilder(keys, path);
   const ml = settings.multiline;
   if (ml !== undefined) {
@@ -119,7 +125,7 @@ export class FileTracker {
     readonly realPath: string,
   ) {
     const s = host.settings;
-    this.batch = { events: [], time: 0n, onError: (err) => this.lineError(err) };
+    this.batch = { events: [], time: 0n, onError: (err) => this.lineError(err), records: host.encodedWriter(tag) };
     this.name = path;
     this.size = size;
     this.reader = new LineReader(start, { bufferMaxSize: s.bufferMaxSize, skipLongLines: s.skipLongLines, skipEmptyLines: s.skipEmptyLines });
@@ -335,6 +341,19 @@ export class FileTracker {
 
   private emitBatch(): void {
     const offset = this.handler.safeOffset(this.reader.consumed);
+    const records = this.batch.records;
+    if (records !== undefined && records.count > 0) {
+      // The writer is the input's, shared by its files: emptied before anything else writes.
+      const committed = this.queue.add(offset);
+      try {
+        this.host.emitEncoded(this.tag, records.view(), committed);
+      } catch (err) {
+        this.emitOneByOne(records.view().events(), committed, err);
+      } finally {
+        records.reset();
+      }
+      return;
+    }
     const events = this.batch.events;
     if (events.length === 0) {
       this.queue.addCommitted(offset);

@@ -16,10 +16,14 @@ import type { MultilineStream } from '../../../parsers/multiline/index.js';
 import type { RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import type { LineSink } from './line-reader.js';
+import type { RecordWriter } from '../../../record/encoded.js';
+import { LineEncoder } from '../../../record/line-encoder.js';
 
 /** The events of the block being processed, and the time it was read. */
 export interface Batch {
   events: LogEvent[];
+  /** Where a handler writing encoded records (EncodedRawHandler) puts them: the input's, shared by its files. */
+  readonly records?: RecordWriter | undefined;
   /** Read time (nanoseconds): the time of records without a parsed time. */
   time: bigint;
   /** A parser or multiline stream failed on a line (a bug there): counted and logged; the line is kept raw. */
@@ -105,6 +109,33 @@ export class RawHandler extends Immediate {
 
   line(text: string, offset: number): void {
     this.batch.events.push({ time: this.batch.time, record: this.build(text, offset) });
+  }
+}
+
+/**
+ * Raw records written as bytes (record/line-encoder.ts), for a tag whose records go to their chunk
+ * unchanged (InputContext.encoded); the same bytes as RawHandler's events once encoded.
+ */
+export class EncodedRawHandler extends Immediate {
+  private readonly encoder: LineEncoder;
+
+  constructor(
+    private readonly batch: Batch,
+    records: RecordWriter,
+    keys: RecordKeys,
+    path: string,
+  ) {
+    super();
+    this.encoder = new LineEncoder(records, keys, path);
+  }
+
+  line(text: string, offset: number): void {
+    const bytes = Buffer.from(text);
+    this.lineBytes(bytes, 0, bytes.length, offset);
+  }
+
+  lineBytes(buf: Buffer, start: number, end: number, offset: number): void {
+    this.encoder.line(buf, start, end, offset, this.batch.time);
   }
 }
 

@@ -10,8 +10,9 @@
  *   skipped: copytruncate leaves them when the writer keeps its old position.
  *
  * Hot path: one `indexOf(10)` per line on the block as read. Blocks whose complete lines are plain
- * ASCII (the common case) are decoded once and split as a string, so a line costs one string
- * slice; other blocks decode line by line (exact UTF-8, exact byte offsets).
+ * ASCII (the common case) are decoded in 64 KiB pieces and split as a string, so a line costs one
+ * string slice; other blocks decode line by line (exact UTF-8, exact byte offsets). A sink that
+ * takes bytes (`lineBytes`) gets each line's range and nothing is decoded.
  */
 
 /** Receives each complete line, decoded, without its `\n` and trailing `\r`. */
@@ -21,6 +22,11 @@ export interface LineSink {
    * removed (parsers that fail keep the raw line, `\r` included, as Fluent Bit does).
    */
   line(text: string, offset: number, cr: boolean): void;
+  /**
+   * When present, receives each line as its bytes buf[start, end) (no `\n`, no trailing `\r`)
+   * instead of `line`: nothing is decoded (tail's raw records written as bytes).
+   */
+  lineBytes?(buf: Buffer, start: number, end: number, offset: number): void;
 }
 
 export interface LineReaderOptions {
@@ -28,6 +34,8 @@ export interface LineReaderOptions {
   readonly bufferMaxSize: number;
   readonly skipLongLines: boolean;
   readonly skipEmptyLines: boolean;
+  /** Bytes of lines decoded into one string at most (default DECODE_WINDOW; tests make it small). */
+  readonly decodeWindow?: number;
 }
 
 /** What `push` reports besides the lines it delivered. */
@@ -44,6 +52,12 @@ interface Slicing {
 const CR = 13;
 const LF = 10;
 const MIN_CARRY = 256;
+/**
+ * Bytes of complete lines decoded into one string. V8 puts strings over 128 KiB in its large-object
+ * space, where each one costs a mapping and its page faults: decoding 256 KiB blocks whole took
+ * 20-30 times as long per byte as decoding them in 64 KiB pieces (bench/NOTES.md, "Ingest CPU").
+ */
+const DECODE_WINDOW = 64 * 1024;
 
 function utf8(buf: Buffer, start: number, end: number): string {
   return (buf as unknown as Slicing).utf8Slice(start, end);
@@ -65,6 +79,7 @@ export class LineReader {
   private skipNul = true;
   /** Content bytes a line may have: `buffer_max_size - 2` (the buffer also holds `\n` and a NUL). */
   private readonly maxContent: number;
+  private readonly window: number;
 
   constructor(
     start: number,
@@ -72,6 +87,7 @@ export class LineReader {
   ) {
     this.consumed = start;
     this.maxContent = Math.max(1, options.bufferMaxSize - 2);
+    this.window = Math.max(1, options.decodeWindow ?? DECODE_WINDOW);
   }
 
   /** File offset of the next byte to read (after the carried partial line). */
@@ -162,8 +178,20 @@ export class LineReader {
    * position after the last line handled, or -1 at a long line that stops the file.
    */
   private lines(buf: Buffer, pos: number, last: number, base: number, sink: LineSink): number {
-    const text = utf8(buf, pos, last);
-    if (text.length === last - pos) return this.asciiLines(text, pos, base, sink);
+    if (sink.lineBytes !== undefined) return this.eachLine(buf, pos, last, base, sink);
+    while (pos <= last) {
+      // At most `window` bytes decoded at once, up to a line end; a longer line alone.
+      let end = pos + this.window >= last ? last : buf.lastIndexOf(LF, pos + this.window);
+      if (end < pos) end = buf.indexOf(LF, pos);
+      const text = utf8(buf, pos, end);
+      pos = text.length === end - pos ? this.asciiLines(text, pos, base, sink) : this.eachLine(buf, pos, end, base, sink);
+      if (pos < 0) return -1;
+    }
+    return pos;
+  }
+
+  /** Lines of buf[pos, last] one by one (decoded exactly, or as bytes); as `lines` returns. */
+  private eachLine(buf: Buffer, pos: number, last: number, base: number, sink: LineSink): number {
     const max = this.maxContent;
     while (pos <= last) {
       const nl = buf.indexOf(LF, pos);
@@ -211,11 +239,11 @@ export class LineReader {
   /** One line from bytes [start, end) (no `\n`). */
   private deliver(buf: Buffer, start: number, end: number, offset: number, sink: LineSink): void {
     const n = end - start;
-    if (n >= 2 && buf[end - 1] === CR) {
-      sink.line(utf8(buf, start, end - 1), offset, true);
-    } else if (!(this.options.skipEmptyLines && (n === 0 || (n === 1 && buf[start] === CR)))) {
-      sink.line(n === 0 ? '' : utf8(buf, start, end), offset, false);
-    }
+    const cr = n >= 2 && buf[end - 1] === CR;
+    if (!cr && this.options.skipEmptyLines && (n === 0 || (n === 1 && buf[start] === CR))) return;
+    if (sink.lineBytes !== undefined) sink.lineBytes(buf, start, cr ? end - 1 : end, offset);
+    else if (cr) sink.line(utf8(buf, start, end - 1), offset, true);
+    else sink.line(n === 0 ? '' : utf8(buf, start, end), offset, false);
   }
 
   /** A long line: counted and skipped (`untilNewline`: its end is still to come), or false to stop. */

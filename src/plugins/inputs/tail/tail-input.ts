@@ -23,11 +23,15 @@ import { CheckResult, FileTracker, type OpenOptions, type TrackerHost } from './
 import { OffsetsDb } from './offsets-db.js';
 import { tailSettings, type TailSettings } from './settings.js';
 import { DirWatcher } from './watcher.js';
+import { RecordWriter, type EncodedRecords } from '../../../record/encoded.js';
+import { linesEncodable } from '../../../record/line-encoder.js';
 
 /** Bytes read from one file per turn. */
 export const READ_BLOCK = 256 * 1024;
 /** Files that may read ahead at once (two blocks of memory each). */
 const AHEAD_FILES = 2;
+/** The encoded records of a block start in this much (a 256 KiB block of short lines takes about 1.3 times it). */
+const ENCODED_BYTES = 64 * 1024;
 /** Poll period when change notification is not available. */
 const FALLBACK_POLL_MS = 250;
 /** Smallest gap between two rescans triggered by directory events. */
@@ -57,6 +61,8 @@ export class TailInput implements InputRuntime, TrackerHost {
   /** Files found by the first scan (Exit_On_Eof waits for each to reach its end once). */
   private readonly initial = new Set<string>();
   private readonly buffer = Buffer.allocUnsafe(READ_BLOCK);
+  /** Raw records written as bytes, one block at a time, for every file (emitted before the next read). */
+  private records: RecordWriter | undefined;
   readonly aheadPool = new AheadPool(READ_BLOCK, AHEAD_FILES);
   private readonly watcher: DirWatcher;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -124,6 +130,18 @@ export class TailInput implements InputRuntime, TrackerHost {
 
   emit(tag: string, events: LogEvent[], committed: () => void): void {
     this.ctx.emit(tag, events, committed);
+  }
+
+  encodedWriter(tag: string): RecordWriter | undefined {
+    const s = this.settings;
+    const raw = s.parser === undefined && s.multiline === undefined && s.dockerMode === undefined && linesEncodable(s.keys);
+    if (!raw || this.ctx.encoded?.takes(tag) !== true) return undefined;
+    this.records ??= new RecordWriter(ENCODED_BYTES);
+    return this.records;
+  }
+
+  emitEncoded(tag: string, records: EncodedRecords, committed: () => void): void {
+    this.ctx.encoded!.emit(tag, records, committed);
   }
 
   claim(key: string): boolean {

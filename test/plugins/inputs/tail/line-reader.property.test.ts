@@ -9,8 +9,8 @@ interface Out {
   longLines: number;
 }
 
-function feed(bytes: Uint8Array, cuts: number[], bufferMaxSize: number, skipLongLines: boolean, skipEmptyLines: boolean): Out {
-  const reader = new LineReader(0, { bufferMaxSize, skipLongLines, skipEmptyLines });
+function feed(bytes: Uint8Array, cuts: number[], bufferMaxSize: number, skipLongLines: boolean, skipEmptyLines: boolean, decodeWindow?: number): Out {
+  const reader = new LineReader(0, { bufferMaxSize, skipLongLines, skipEmptyLines, ...(decodeWindow !== undefined ? { decodeWindow } : {}) });
   const lines: [string, number, boolean][] = [];
   const sink = { line: (t: string, o: number, cr: boolean) => lines.push([t, o, cr]) };
   const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
@@ -44,7 +44,7 @@ function model(text: string, bufferMaxSize: number, skipEmpty: boolean): string[
 const lineText = fc.string({ unit: fc.constantFrom('a', 'b', 'é', '€', '😀', '\r', ' ', 'x'), maxLength: 12 });
 
 describe('LineReader properties', () => {
-  it('gives the same lines, offsets and position however the bytes are split into blocks', () => {
+  it('gives the same lines, offsets and position however the bytes are split into blocks and decoded', () => {
     fc.assert(
       fc.property(
         fc.uint8Array({ maxLength: 300 }),
@@ -52,9 +52,10 @@ describe('LineReader properties', () => {
         fc.integer({ min: 3, max: 40 }),
         fc.boolean(),
         fc.boolean(),
-        (bytes, cuts, max, skipLong, skipEmpty) => {
+        fc.integer({ min: 1, max: 50 }),
+        (bytes, cuts, max, skipLong, skipEmpty, window) => {
           const whole = feed(bytes, [], max, skipLong, skipEmpty);
-          const split = feed(bytes, cuts, max, skipLong, skipEmpty);
+          const split = feed(bytes, cuts, max, skipLong, skipEmpty, window);
           expect(split).toEqual(whole);
           for (const [, offset] of whole.lines) expect(offset).toBeLessThan(bytes.length);
           expect(whole.consumed).toBeLessThanOrEqual(bytes.length);
@@ -66,9 +67,9 @@ describe('LineReader properties', () => {
 
   it('matches the line rules on text (no NUL): \\r removal, empty and long lines', () => {
     fc.assert(
-      fc.property(fc.array(lineText, { maxLength: 15 }), fc.array(fc.nat(), { maxLength: 10 }), fc.integer({ min: 4, max: 30 }), fc.boolean(), fc.boolean(), (ls, cuts, max, skipEmpty, trailing) => {
+      fc.property(fc.array(lineText, { maxLength: 15 }), fc.array(fc.nat(), { maxLength: 10 }), fc.integer({ min: 4, max: 30 }), fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 40 }), (ls, cuts, max, skipEmpty, trailing, window) => {
         const text = ls.join('\n') + (trailing ? '\n' : '');
-        const out = feed(Buffer.from(text), cuts, max, true, skipEmpty);
+        const out = feed(Buffer.from(text), cuts, max, true, skipEmpty, window);
         expect(out.lines.map((l) => l[0])).toEqual(model(text, max, skipEmpty));
       }),
       { numRuns: 300 },

@@ -8,6 +8,8 @@ export default defineConfig({
     // The tests assert on the agent's stderr, and the AWS SDK warns there on Node 20 (the machine's
     // Node in development; CI runs Node 24, where it never warns). Users see the warning:
     // test/cli/bin.test.ts checks that bin/logferry.js no longer turns it off.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // LOGFERRY_POISON_RELEASED: released chunk buffers are overwritten before reuse
+    // (engine/chunk-pool.ts), so any read of a chunk's bytes after its release fails a test.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', LOGFERRY_POISON_RELEASED: '1' },
   },
 });

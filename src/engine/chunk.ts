@@ -1,4 +1,5 @@
 import { RecordWriter, type EncodedRecords } from '../record/encoded.js';
+import { ChunkPool } from './chunk-pool.js';
 import type { ChunkFile } from './storage/fs-storage.js';
 
 /** Fluent Bit locks a chunk once its content passes this size (about 2 MB). */
@@ -7,6 +8,9 @@ export const CHUNK_MAX_BYTES = 2_048_000;
 const CHUNK_START_BYTES = 16 * 1024;
 /** Room past CHUNK_MAX_BYTES for the append that fills a chunk (a bigger append grows it again). */
 const CHUNK_SLACK_BYTES = 128 * 1024;
+/** A chunk's full size; released chunks' buffers of this size are reused (chunk-pool.ts). */
+const CHUNK_FULL_BYTES = CHUNK_MAX_BYTES + CHUNK_SLACK_BYTES;
+const chunkPool = new ChunkPool(CHUNK_FULL_BYTES);
 
 /**
  * Records of one (input, tag) pair on their way to outputs, encoded (src/record/encoded.ts): the
@@ -18,7 +22,7 @@ const CHUNK_SLACK_BYTES = 128 * 1024;
  * disk) to bound memory.
  */
 export class Chunk<Source, Target> {
-  private up: RecordWriter | undefined = new RecordWriter(CHUNK_START_BYTES, CHUNK_MAX_BYTES + CHUNK_SLACK_BYTES);
+  private up: RecordWriter | undefined = new RecordWriter(CHUNK_START_BYTES, CHUNK_FULL_BYTES, chunkPool);
   /** Records in the chunk (also while it is down). */
   records = 0;
   bytes = 0;

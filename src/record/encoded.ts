@@ -189,6 +189,8 @@ export class RecordWriter {
   constructor(
     capacity = 4096,
     private readonly growTo = 0,
+    /** Where full-size buffers come from and go back to (the engine's chunks); none: allocated and freed. */
+    private readonly pool?: BufferPool,
   ) {
     this.buf = Buffer.allocUnsafeSlow(Math.max(64, capacity));
     this.ends = new Uint32Array(64);
@@ -288,7 +290,8 @@ export class RecordWriter {
   }
 
   private reserve(extra: number): void {
-    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.used + extra, this.growTo));
+    const size = Math.max(this.buf.length * 2, this.used + extra, this.growTo);
+    const next = this.pool?.take(size) ?? Buffer.allocUnsafeSlow(size);
     this.buf.copy(next, 0, 0, this.used);
     this.buf = next;
     this.owned = true;
@@ -299,18 +302,31 @@ export class RecordWriter {
    * system now instead of when the garbage collector finds the Buffer. Node only reports a Buffer's
    * memory to V8, which collects it after tens of MB more have been allocated: while an outage
    * ends, chunks delivered but not yet collected held 30 MB beyond Mem_Buf_Limit (bench/NOTES.md).
-   * The ArrayBuffer is detached (`transfer`, Node 21+; on Node 20 the collector frees it as
-   * before), so a view kept by mistake reads as empty instead of reading other records. Bytes
-   * adopted from a file read are left to the collector: they may share Node's buffer pool.
+   * A writer with a pool gives its buffer back for the next chunk (its pages are already mapped:
+   * filling fresh memory costs page faults); otherwise, or when the pool is full, the ArrayBuffer
+   * is detached (`transfer`, Node 21+; on Node 20 the collector frees it as before), so a view
+   * kept by mistake reads as empty. Bytes adopted from a file read are left to the collector:
+   * they may share Node's buffer pool.
    */
   free(): void {
     const buf = this.buf;
     this.buf = EMPTY_BYTES;
     this.used = 0;
     this.n = 0;
-    if (this.owned) detach(buf.buffer);
+    if (this.owned && !this.pool?.give(buf)) detach(buf.buffer);
     this.owned = false;
   }
+}
+
+/**
+ * Buffers handed from released writers to new ones (RecordWriter.free, reserve). A buffer given
+ * back is not read again by its old writer nor by anyone it lent views to (the plugin contract).
+ */
+export interface BufferPool {
+  /** A buffer of at least `size` bytes, or undefined (then the writer allocates one). */
+  take(size: number): Buffer | undefined;
+  /** Keeps `buffer` for a later take; false when it is not kept (the writer frees it). */
+  give(buffer: Buffer): boolean;
 }
 
 const EMPTY_BYTES = Buffer.alloc(0);

@@ -5,14 +5,14 @@ import { recordsOf } from '../../../record/batch.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
 import { awsClientConfig, toDeliveryError } from '../shared/aws-client.js';
-import { AwsJsonClient, FIREHOSE_SERVICE } from '../shared/aws-json-client.js';
+import { AwsJsonClient, FIREHOSE_SERVICE, parseAnswer } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
 import { putRecordBatchBody } from '../shared/record-batch-body.js';
 import { RecordLines } from '../shared/record-json.js';
 import { aggregateRecords, compressRecords, type RecordDatas } from '../shared/record-batches.js';
 import { ByteWriter } from '../shared/record-bytes.js';
-import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
+import { dropSettled, noneFailed, settleRecords, unsettled, zeroCountKey } from '../shared/record-results.js';
 import { MAX_RECORD_BYTES, cutRecordBatches } from './batcher.js';
 import type { KinesisFirehoseOptions } from './options.js';
 
@@ -27,6 +27,10 @@ interface ChunkState {
 
 /** What is read of a PutRecordBatch answer. */
 type PutRecordBatchAnswer = Partial<Pick<PutRecordBatchCommandOutput, 'FailedPutCount' | 'RequestResponses'>>;
+
+/** An answer in which no record failed: its per-record results are not read. */
+const NONE_FAILED = zeroCountKey('FailedPutCount');
+const ALL_ACCEPTED: PutRecordBatchAnswer = { FailedPutCount: 0 };
 
 /** PutRecordBatch requests in flight at once per flush. */
 const CONCURRENT_REQUESTS = 4;
@@ -93,7 +97,8 @@ export class FirehoseOutput implements OutputRuntime {
   private async sendBatch(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
     try {
       const body = putRecordBatchBody(this.o.delivery_stream, state.records, indexes, this.scratch);
-      const out = (await this.client.send('PutRecordBatch', body)) as PutRecordBatchAnswer;
+      const answer = await this.client.sendForBytes('PutRecordBatch', body);
+      const out = (noneFailed(answer, NONE_FAILED) ? ALL_ACCEPTED : parseAnswer(answer)) as PutRecordBatchAnswer;
       const results = out.RequestResponses ?? [];
       const { failed, firstError } = settleRecords(state, indexes, results, out.FailedPutCount ?? 0, this.ctx.counters);
       return failed > 0 ? { message: `PutRecordBatch: ${failed} of ${indexes.length} records failed (${firstError})`, stop: false } : undefined;

@@ -3,9 +3,9 @@ import type { EventBatch } from '../../../record/event.js';
 import type { FlushAttempt, FlushResult, OutputRuntime, PluginServices } from '../../../engine/plugin.js';
 import { putRecordsBody } from '../shared/record-batch-body.js';
 import { awsClientConfig, toDeliveryError, type AwsOptions } from '../shared/aws-client.js';
-import { AwsJsonClient, KINESIS_SERVICE } from '../shared/aws-json-client.js';
+import { AwsJsonClient, KINESIS_SERVICE, parseAnswer } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
-import { dropSettled, settleRecords, unsettled } from '../shared/record-results.js';
+import { dropSettled, noneFailed, settleRecords, unsettled, zeroCountKey } from '../shared/record-results.js';
 import type { RecordDatas } from '../shared/record-batches.js';
 import { ByteWriter } from '../shared/record-bytes.js';
 import { cutPutRecordsBatches } from './batcher.js';
@@ -50,6 +50,9 @@ interface ChunkState extends KinesisRecords {
 type PutRecordsAnswer = Partial<Pick<PutRecordsCommandOutput, 'FailedRecordCount' | 'Records'>>;
 
 const THROUGHPUT_EXCEEDED = 'ProvisionedThroughputExceededException';
+/** An answer in which no record failed: its per-record results are not read. */
+const NONE_FAILED = zeroCountKey('FailedRecordCount');
+const ALL_ACCEPTED: PutRecordsAnswer = { FailedRecordCount: 0 };
 
 /**
  * Sends records to a Kinesis data stream with PutRecords, one request at a time in record order
@@ -102,7 +105,8 @@ export class KinesisStreamsOutput implements OutputRuntime {
     const { stream } = this.settings;
     try {
       const body = putRecordsBody(stream, state.datas, state.partitionKeys, indexes, this.scratch);
-      const out = (await this.client.send('PutRecords', body)) as PutRecordsAnswer;
+      const answer = await this.client.sendForBytes('PutRecords', body);
+      const out = (noneFailed(answer, NONE_FAILED) ? ALL_ACCEPTED : parseAnswer(answer)) as PutRecordsAnswer;
       const results = out.Records ?? [];
       const { failed, firstError, codes } = settleRecords(state, indexes, results, out.FailedRecordCount ?? 0, this.ctx.counters);
       const throttled = codes.has(THROUGHPUT_EXCEEDED);

@@ -54,6 +54,11 @@ const SDK_MAX_SOCKETS = 50;
 
 const USER_AGENT = `logferry lang/js md/nodejs#${process.versions.node} os/${process.platform}`;
 
+/** An answer's JSON (an empty answer is `{}`). */
+export function parseAnswer(body: Buffer): unknown {
+  return body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+}
+
 export class AwsJsonClient {
   private readonly signer: SigV4Signer;
   private readonly httpAgent: HttpAgent;
@@ -85,6 +90,11 @@ export class AwsJsonClient {
    * configuration allows two and the SDK would have retried.
    */
   async send(operation: string, body: string | Buffer): Promise<unknown> {
+    return parseAnswer(await this.sendForBytes(operation, body));
+  }
+
+  /** `send`, resolving with the answer's JSON bytes unparsed (a caller may need only part of a long answer). */
+  async sendForBytes(operation: string, body: string | Buffer): Promise<Buffer> {
     const endpoint = await (this.endpoint ??= this.resolveEndpoint());
     // Encoded once: hashed, measured and written as these bytes (a string would be encoded for each).
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -113,7 +123,7 @@ export class AwsJsonClient {
     return { url, host: url.host, path: url.pathname === '' ? '/' : url.pathname };
   }
 
-  private async attempt(endpoint: Endpoint, operation: string, body: Buffer, attempt: number): Promise<unknown> {
+  private async attempt(endpoint: Endpoint, operation: string, body: Buffer, attempt: number): Promise<Buffer> {
     const credentials = await this.config.credentials();
     const headers = this.signer.sign(
       {
@@ -133,7 +143,7 @@ export class AwsJsonClient {
     headers['user-agent'] = this.userAgent;
     const answer = await this.post(endpoint, headers, body);
     if (answer.status >= 300) throw serviceException(answer.status, answer.headers, answer.body, attempt);
-    return answer.body.length === 0 ? {} : JSON.parse(answer.body.toString('utf8'));
+    return answer.body;
   }
 
   /** One request: the connect timeout until the socket connects, the request timeout until the whole answer is read. */

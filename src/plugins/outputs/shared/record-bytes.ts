@@ -187,6 +187,13 @@ export function escapedCut(b: Buffer, from: number, to: number, limit: number): 
   return p;
 }
 
+/** Decimal digits of a non-negative integer below 1e8. */
+function decimalLength(n: number): number {
+  let len = 1;
+  for (let t = n; t >= 10; t = (t / 10) | 0) len++;
+  return len;
+}
+
 /**
  * A body (or a chunk's record data) written byte by byte into one growing Buffer, reused: `take()`
  * copies out what was written and starts again.
@@ -228,18 +235,37 @@ export class ByteWriter {
     this.utf8(JSON.stringify(text));
   }
 
-  /** A non-negative integer in decimal. */
+  /**
+   * A non-negative integer in decimal. Written as two halves of at most 8 digits each (a
+   * millisecond timestamp has 13): small integers stay in 32-bit arithmetic, where a division of a
+   * double by 10 per digit costs several times more (an eighth of the PutLogEvents body's time).
+   */
   int(n: number): void {
     if (n < 0 || !Number.isSafeInteger(n)) {
       this.ascii(String(n));
       return;
     }
-    let len = 1;
-    for (let t = n; t >= 10; t = Math.floor(t / 10)) len++;
+    if (n < 1e8) {
+      this.digits(n, decimalLength(n));
+      return;
+    }
+    const high = Math.floor(n / 1e8);
+    this.int(high);
+    this.digits(n - high * 1e8, 8);
+  }
+
+  /** `n` (below 1e8) as exactly `len` decimal digits, zero-padded. */
+  private digits(n: number, len: number): void {
     this.reserve(len);
     const buf = this.buf;
+    let t = n | 0;
     let e = this.pos + len;
-    for (let t = n; e > this.pos; t = Math.floor(t / 10)) buf[--e] = 48 + (t % 10);
+    const start = this.pos;
+    while (e > start) {
+      const q = (t / 10) | 0;
+      buf[--e] = 48 + t - q * 10;
+      t = q;
+    }
     this.pos += len;
   }
 
@@ -269,9 +295,24 @@ export class ByteWriter {
     this.pos = q;
   }
 
-  /** Bytes [from, to) of `src` in base64. */
+  /**
+   * Bytes [from, to) of `src` in base64: Node's (a JavaScript loop writing into the buffer was
+   * slower even for a 120-byte record on Node 24, bench/NOTES.md).
+   */
   base64(src: Buffer, from: number, to: number): void {
     this.ascii(src.toString('base64', from, to));
+  }
+
+  /** The last group of 1 to 3 bytes (b or c -1 when absent), padded. */
+  private base64Tail(a: number, b: number, c: number): void {
+    this.reserve(4);
+    const buf = this.buf;
+    const q = this.pos;
+    buf[q] = BASE64[a >> 2]!;
+    buf[q + 1] = BASE64[((a & 3) << 4) | (b < 0 ? 0 : b >> 4)]!;
+    buf[q + 2] = b < 0 ? PAD : BASE64[((b & 15) << 2) | (c < 0 ? 0 : c >> 6)]!;
+    buf[q + 3] = c < 0 ? PAD : BASE64[c & 63]!;
+    this.pos = q + 4;
   }
 
   /**
@@ -286,14 +327,7 @@ export class ByteWriter {
     const a = rest > 0 ? src[whole]! : NEWLINE;
     const b = rest > 1 ? src[whole + 1]! : rest === 1 ? NEWLINE : -1;
     const c = rest > 1 ? NEWLINE : -1;
-    this.reserve(4);
-    const buf = this.buf;
-    const q = this.pos;
-    buf[q] = BASE64[a >> 2]!;
-    buf[q + 1] = BASE64[((a & 3) << 4) | (b < 0 ? 0 : b >> 4)]!;
-    buf[q + 2] = b < 0 ? PAD : BASE64[((b & 15) << 2) | (c < 0 ? 0 : c >> 6)]!;
-    buf[q + 3] = c < 0 ? PAD : BASE64[c & 63]!;
-    this.pos = q + 4;
+    this.base64Tail(a, b, c);
   }
 
   /** What was written since the last take, as its own Buffer; the writer starts again empty. */

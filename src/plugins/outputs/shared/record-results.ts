@@ -77,3 +77,22 @@ export function dropSettled(state: SettledRecords, indexes: readonly number[], c
   ctx.counters.drop(`error: ${message}`, events);
   ctx.log.error(`${events} records for ${where} dropped: ${message}`);
 }
+
+/**
+ * Whether a batch answer says no record failed: it holds `"<countKey>":0` followed by `,` or `}`
+ * (the service writes its JSON without spaces; a key in a string value would have its quotes
+ * escaped). Then its per-record results (500 for a full PutRecordBatch) need no parsing, as Fluent
+ * Bit does not parse them (firehose_api.c looks for `"FailedPutCount":0`). Any other answer is
+ * parsed and read record by record.
+ */
+export function noneFailed(answer: Buffer, countKey: Buffer): boolean {
+  const at = answer.indexOf(countKey);
+  if (at < 0) return false;
+  const after = answer[at + countKey.length];
+  return after === 44 || after === 125;
+}
+
+/** The text `noneFailed` looks for: `"<key>":0`. */
+export function zeroCountKey(key: string): Buffer {
+  return Buffer.from(`"${key}":0`, 'latin1');
+}

@@ -108,6 +108,26 @@ describe('reading encoded records in place', () => {
     );
   });
 
+  it('ByteWriter.int writes any integer as String() does, base64/base64Line as Node encodes the bytes', () => {
+    const w = new ByteWriter(4);
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: 0, max: 1e9 }), fc.maxSafeInteger(), fc.integer({ min: 1.7e12, max: 1.9e12 }), fc.double()), (n) => {
+        w.int(n);
+        expect(w.take().toString('latin1')).toBe(String(n));
+      }),
+      { numRuns: RUNS * 4 },
+    );
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.nat(3), (data, skip) => {
+        const src = Buffer.concat([Buffer.alloc(skip), data]);
+        w.base64(src, skip, src.length);
+        w.base64Line(src, skip, src.length);
+        expect(w.take().toString('latin1')).toBe(Buffer.from(data).toString('base64') + Buffer.concat([data, Buffer.from('\n')]).toString('base64'));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
   it('literalCut and escapedCut keep the longest start within the limit, never inside an escape or a character', () => {
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 60 }), fc.integer({ min: 0, max: 80 }), (s, limit) => {

@@ -35,7 +35,11 @@ export function agentMemorySettings(args, execArgv, env) {
   if (!agent || env[MARK] !== undefined) return undefined;
   const flags = [...execArgv];
   const nodeOptions = env.NODE_OPTIONS ?? '';
-  if (!/--max-semi-space-size\b/.test(`${execArgv.join(' ')} ${nodeOptions}`)) flags.unshift(`--max-semi-space-size=${AGENT_SEMI_SPACE_MB}`);
+  const semiSpaceSet = /--max-semi-space-size\b/.test(`${execArgv.join(' ')} ${nodeOptions}`);
+  // Both already set (a deployment's NODE_OPTIONS and environment): starting Node again would change
+  // nothing and cost a whole Node start (60-90 ms of CPU; bench/NOTES.md, "Low-rate CPU (issue 19)").
+  if (semiSpaceSet && env.MALLOC_ARENA_MAX !== undefined) return undefined;
+  if (!semiSpaceSet) flags.unshift(`--max-semi-space-size=${AGENT_SEMI_SPACE_MB}`);
   return {
     execArgv: flags,
     env: { MALLOC_ARENA_MAX: '2', ...env, [MARK]: 'applied' },

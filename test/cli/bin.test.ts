@@ -45,12 +45,12 @@ describe('bin/logferry.js', () => {
 
   describe('Node settings of the agent', () => {
     /** Runs bin/logferry.js with a stand-in main that prints what the process was started with. */
-    function startedWith(args: string[], env: NodeJS.ProcessEnv = {}): { pid: number; spawned: number; execArgv: string[]; arena?: string; mmap?: string } {
+    function startedWith(args: string[], env: NodeJS.ProcessEnv = {}): { pid: number; spawned: number; execArgv: string[]; arena?: string; mmap?: string; restarted?: string } {
       mkdirSync(join(dir.path, 'bin'), { recursive: true });
       copyBin(dir.path);
       dir.write(
         'dist/cli/main.js',
-        'export async function main() { process.stdout.write(JSON.stringify({ pid: process.pid, execArgv: process.execArgv, arena: process.env.MALLOC_ARENA_MAX, mmap: process.env.MALLOC_MMAP_THRESHOLD_ })); return 0; }',
+        'export async function main() { process.stdout.write(JSON.stringify({ pid: process.pid, execArgv: process.execArgv, arena: process.env.MALLOC_ARENA_MAX, mmap: process.env.MALLOC_MMAP_THRESHOLD_, restarted: process.env.LOGFERRY_NODE_SETTINGS })); return 0; }',
       );
       const base = { ...process.env };
       for (const k of ['NODE_OPTIONS', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'LOGFERRY_NODE_SETTINGS']) delete base[k];
@@ -82,6 +82,14 @@ describe('bin/logferry.js', () => {
       const got = startedWith(['run'], { NODE_OPTIONS: '--max-semi-space-size=16', MALLOC_ARENA_MAX: '4' });
       expect(got.execArgv.some((a) => a.startsWith('--max-semi-space-size'))).toBe(false);
       expect([got.arena, got.mmap]).toEqual(['4', undefined]);
+    });
+
+    it.skipIf(!CAN_EXECVE)('with both already set, Node is not started a second time', () => {
+      const got = startedWith(['run'], { NODE_OPTIONS: '--max-semi-space-size=2', MALLOC_ARENA_MAX: '2' });
+      expect(got.restarted).toBeUndefined();
+      expect(got.arena).toBe('2');
+      // Only the semi-space size set: Node starts again for glibc's setting.
+      expect(startedWith(['run'], { NODE_OPTIONS: '--max-semi-space-size=2' }).restarted).toBe('applied');
     });
   });
 });

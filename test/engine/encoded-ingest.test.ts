@@ -34,15 +34,16 @@ async function run(config: string, expected: number): Promise<{ bytes: string; m
 
 describe('encoded ingestion', () => {
   it('dummy: the same bytes and counters with and without a filter on the tag', async () => {
+    // 12 copies of this record pass the 1 KiB the dummy's writer starts with (it grows mid-tick).
     const input =
-      '[INPUT]\n    Name dummy\n    Tag d\n    Rate 100\n    Copies 3\n    Samples 4\n    Start_time_sec 1700000000\n    Start_time_nsec 123456789\n' +
+      '[INPUT]\n    Name dummy\n    Tag d\n    Rate 100\n    Copies 12\n    Samples 4\n    Start_time_sec 1700000000\n    Start_time_nsec 123456789\n' +
       '    Dummy {"log":"a \\"quoted\\" line é \\u2028","n":[1,{"x":null}],"big":12345678901234567890,"neg":-0.5}\n\n';
-    const direct = await run(SERVICE + input + OUT, 12);
-    const filtered = await run(SERVICE + input + PASS + OUT, 12);
+    const direct = await run(SERVICE + input + OUT, 48);
+    const filtered = await run(SERVICE + input + PASS + OUT, 48);
     expect(direct.bytes.length).toBeGreaterThan(0);
     expect(direct.bytes).toBe(filtered.bytes);
-    expect(direct.metrics.input['dummy.0']!.counters['records']).toBe(12);
-    expect(filtered.metrics.input['dummy.0']!.counters['records']).toBe(12);
+    expect(direct.metrics.input['dummy.0']!.counters['records']).toBe(48);
+    expect(filtered.metrics.input['dummy.0']!.counters['records']).toBe(48);
   });
 
   it('tail: raw records (path and offset keys, escapes, bytes that are not UTF-8) the same with and without a filter', async () => {

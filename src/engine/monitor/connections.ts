@@ -15,8 +15,13 @@
  * connected and is answered at once, so an attacker holding any number of slow connections only
  * ever evicts its own; it cannot starve the probes.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+
+// Taken as Node's CommonJS module: an ESM import of node:http makes Node 24 build the module's ESM
+// facade, whose lazy getters load undici, http2 and tls (60-70 ms of CPU at every start; bench/NOTES.md,
+// "Low-rate CPU (issue 19)").
+const { createServer } = process.getBuiltinModule('node:http');
 
 export interface ConnectionLimits {
   /** Milliseconds a client has to send a request's complete headers (Node's `headersTimeout`). */

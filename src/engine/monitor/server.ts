@@ -70,7 +70,6 @@ export class MonitorServer {
     const address = server.address() as AddressInfo;
     this.options.log.info(`[http_server] listen iface=${listen} tcp_port=${address.port}`);
     this.sample();
-    this.process.start();
     this.timer = setInterval(() => this.sample(), 1000);
     this.timer.unref();
     return address;
@@ -160,6 +159,10 @@ export class MonitorServer {
    * then the Node.js process' own (`process_*`, `nodejs_*`).
    */
   private async metricsV2(pipeline: MonitoredPipeline, prometheus: boolean, res: ServerResponse): Promise<void> {
+    // The event-loop delay histogram (a 10 ms timer) and the GC observer run from the first scrape
+    // on: an agent nobody scrapes for them wakes up 100 times a second less (bench/NOTES.md,
+    // "Low-rate CPU (issue 19)").
+    this.process.start();
     const lag = await measureEventLoopLag();
     const now = this.now();
     const families = [

@@ -231,6 +231,20 @@ describe('HTTP monitoring server', () => {
     expect(after.type.get('nodejs_gc_duration_seconds')).toBe('histogram');
   });
 
+  it('the event-loop delay statistics start with the first v2 scrape (no 10 ms timer in an agent nobody scrapes)', async () => {
+    const { base } = await start(CONFIG());
+    const url = `${base}/api/v2/metrics/prometheus`;
+    // 150 ms of a sampling started with the server would have filled the histogram by now.
+    await new Promise((r) => setTimeout(r, 150));
+    const first = parsePrometheus((await get(url)).text);
+    expect(first.value('nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+    expect(first.samples.has('nodejs_eventloop_lag_max_seconds')).toBe(false);
+    await new Promise((r) => setTimeout(r, 150));
+    const second = parsePrometheus((await get(url)).text);
+    expect(second.value('nodejs_eventloop_lag_max_seconds')).toBeGreaterThan(0);
+    expect(second.value('nodejs_eventloop_lag_min_seconds')).toBeLessThanOrEqual(second.value('nodejs_eventloop_lag_max_seconds')!);
+  });
+
   it('v2 text (/api/v2/metrics): cmetrics’ `time name{labels} = value` lines, the samples of the Prometheus form', async () => {
     const { run, base } = await start(CONFIG());
     run.pipeline.push([{ m: 1 }]);

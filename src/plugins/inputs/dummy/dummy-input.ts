@@ -57,8 +57,16 @@ export class DummyInput implements InputRuntime {
       this.json ??= recordText(template);
       const w = (this.records ??= new RecordWriter(1024));
       w.reset();
-      const text = `["${time}",${this.json}]\n`;
-      for (let i = 0; i < copies; i++) w.append(text);
+      if (copies > 0) {
+        // Written once as text, then copied as bytes: one UTF-8 encoding per tick, not per copy.
+        const first = w.byteLength;
+        const bytes = w.append(`["${time}",${this.json}]\n`);
+        for (let i = 1; i < copies; i++) {
+          const at = w.byteLength;
+          w.room(bytes).copyWithin(at, first, first + bytes);
+          w.endRecord(at + bytes);
+        }
+      }
       encoded.emit(this.tag, w.view());
       return;
     }

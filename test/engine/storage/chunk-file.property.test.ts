@@ -104,6 +104,13 @@ describe('chunk file format', () => {
         const damaged = Buffer.from(buf);
         damaged[pos] = damaged[pos]! ^ xor;
         const d = decoded(damaged);
+        if (d.damage === undefined && pos < CHUNK_MAGIC.length) {
+          // The marker turned into an older format's whose reading is the same (an empty LFCHUNK3
+          // file whose '3' became '2' is a valid, empty LFCHUNK2 file): nothing lost or changed.
+          expect(d.events).toEqual(frames.flatMap((f) => f.events));
+          expect(d.lost).toBe(0);
+          return;
+        }
         expect(d.damage).toBeDefined();
         const hit = frames.findIndex((f) => f.start <= pos && pos < f.end);
         expect(d.events).toEqual(frames.filter((_, i) => i !== hit).flatMap((f) => f.events));
@@ -116,7 +123,7 @@ describe('chunk file format', () => {
           expect(d.lost).toBe(frames[hit]!.events.length);
         }
       }),
-      { numRuns: RUNS },
+      { numRuns: RUNS, examples: [[[], 7, 1]] },
     );
   });
 

@@ -8,10 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { credentialsFor, endpointUrl, toDeliveryError } from '../shared/aws-client.js';
+import { CachedCredentials } from '../shared/aws-credentials.js';
+import { CONTENT_LENGTH_UNSIGNED, SigV4Signer, uriEncode } from '../shared/aws-signer.js';
 import { tlsAgentOptions } from '../shared/tls-agent.js';
 import type { S3Options } from './options.js';
 
@@ -41,10 +40,7 @@ export function defaultS3Endpoint(region: string): string {
 
 /** A key as a URI path: each segment percent-encoded as S3 signs it (RFC 3986 unreserved characters kept). */
 export function encodeKeyPath(key: string): string {
-  return key
-    .split('/')
-    .map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
-    .join('/');
+  return key.split('/').map(uriEncode).join('/');
 }
 
 /** The text of an S3 XML element (first match), unescaped. */
@@ -56,7 +52,8 @@ export function xmlText(body: string, element: string): string | undefined {
 export class S3Client {
   private readonly url: URL;
   private readonly agent: HttpAgent;
-  private readonly signer: SignatureV4;
+  private readonly signer: SigV4Signer;
+  private readonly credentials: CachedCredentials;
   private readonly timeoutMs: number;
 
   constructor(private readonly o: S3Options) {
@@ -64,9 +61,8 @@ export class S3Client {
     const net = { keepAlive: o['net.keepalive'], ...(o['net.source_address'] ? { localAddress: o['net.source_address'] } : {}), ...(o['net.max_worker_connections'] > 0 ? { maxSockets: o['net.max_worker_connections'] } : {}) };
     this.agent = this.url.protocol === 'https:' ? new HttpsAgent({ ...net, ...tlsAgentOptions(o) }) : new HttpAgent(net);
     this.timeoutMs = o['net.io_timeout'] > 0 ? o['net.io_timeout'] : DEFAULT_REQUEST_TIMEOUT_MS;
-    const credentials = credentialsFor(o, `logferry-${randomBytes(6).toString('hex')}`);
-    // S3 signs the path as sent (already encoded once), unlike the other services.
-    this.signer = new SignatureV4({ service: 's3', region: o.region, credentials, sha256: Hash.bind(null, 'sha256'), applyChecksum: true, uriEscapePath: false });
+    this.credentials = new CachedCredentials(credentialsFor(o, `logferry-${randomBytes(6).toString('hex')}`));
+    this.signer = new SigV4Signer(o.region, 's3');
   }
 
   /** The endpoint requests go to (for log lines). */
@@ -96,19 +92,15 @@ export class S3Client {
   private async attempt(call: S3Call): Promise<S3Answer> {
     const body = call.body ?? Buffer.alloc(0);
     const path = `${this.url.pathname.replace(/\/+$/, '')}/${encodeKeyPath(this.o.bucket)}${encodeKeyPath(call.key)}`;
-    const unsigned = new HttpRequest({
-      method: call.method,
-      protocol: this.url.protocol,
-      hostname: this.url.hostname,
-      ...(this.url.port ? { port: Number(this.url.port) } : {}),
-      path,
-      query: { ...call.query },
-      headers: { ...call.headers, host: this.url.host, 'content-length': String(body.length) },
-      body,
-    });
-    const signed = await this.signer.sign(unsigned, { unsignableHeaders: new Set(['content-length']) });
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(call.headers ?? {})) headers[name.toLowerCase()] = value;
+    headers['host'] = this.url.host;
+    headers['content-length'] = String(body.length);
+    // S3 signs the path as sent (already encoded once), unlike the other services.
+    const request = { method: call.method, path, pathAsSent: true, query: call.query, headers, unsigned: CONTENT_LENGTH_UNSIGNED, contentSha256: true, body };
+    const signed = this.signer.sign(request, await this.credentials.get());
     const query = new URLSearchParams(call.query ?? {}).toString();
-    const answer = await this.exchange(`${path}${query ? `?${query}` : ''}`, call.method, signed.headers as Record<string, string>, body);
+    const answer = await this.exchange(`${path}${query ? `?${query}` : ''}`, call.method, signed, body);
     if (answer.status >= 200 && answer.status < 300) return answer;
     throw new S3ServiceError(call.operation, answer);
   }

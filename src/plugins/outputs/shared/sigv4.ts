@@ -6,10 +6,9 @@
  * shared AWS helpers: the default chain, a profile, or a role via STS.
  */
 import { randomBytes } from 'node:crypto';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { credentialsFor } from '../shared/aws-client.js';
+import { CachedCredentials } from './aws-credentials.js';
+import { CONTENT_LENGTH_UNSIGNED, SigV4Signer } from './aws-signer.js';
 
 export interface SigningOptions {
   readonly region: string;
@@ -34,34 +33,37 @@ export interface UnsignedRequest {
 }
 
 export class RequestSigner {
-  private readonly signer: SignatureV4;
+  private readonly signer: SigV4Signer;
+  private readonly credentials: CachedCredentials;
 
   constructor(o: SigningOptions) {
-    const credentials = credentialsFor(
-      {
-        region: o.region,
-        profile: o.profile,
-        role_arn: o.roleArn,
-        external_id: o.externalId,
-        sts_endpoint: o.stsEndpoint,
-      },
-      `logferry-${randomBytes(6).toString('hex')}`,
+    this.credentials = new CachedCredentials(
+      credentialsFor(
+        {
+          region: o.region,
+          profile: o.profile,
+          role_arn: o.roleArn,
+          external_id: o.externalId,
+          sts_endpoint: o.stsEndpoint,
+        },
+        `logferry-${randomBytes(6).toString('hex')}`,
+      ),
     );
-    this.signer = new SignatureV4({ service: o.service, region: o.region, credentials, sha256: Hash.bind(null, 'sha256'), applyChecksum: true, uriEscapePath: true });
+    this.signer = new SigV4Signer(o.region, o.service);
   }
 
-  /** The headers to send: the given ones plus host, x-amz-date, x-amz-content-sha256, [x-amz-security-token], authorization. */
+  /**
+   * The headers to send (names in lower case): the given ones plus host, x-amz-date,
+   * x-amz-content-sha256, [x-amz-security-token], authorization.
+   */
   async sign(req: UnsignedRequest): Promise<Record<string, string>> {
-    const request = new HttpRequest({
-      method: req.method ?? 'POST',
-      protocol: 'https:',
-      hostname: req.hostname,
-      path: req.path,
-      query: { ...req.query },
-      headers: { ...req.headers, host: req.host ?? req.hostname },
-      body: req.body,
-    });
-    const signed = await this.signer.sign(request, { unsignableHeaders: new Set(['content-length']) });
-    return signed.headers as Record<string, string>;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) headers[name.toLowerCase()] = value;
+    headers['host'] = req.host ?? req.hostname;
+    const credentials = await this.credentials.get();
+    return this.signer.sign(
+      { method: req.method ?? 'POST', path: req.path, query: req.query, headers, unsigned: CONTENT_LENGTH_UNSIGNED, contentSha256: true, body: req.body },
+      credentials,
+    );
   }
 }

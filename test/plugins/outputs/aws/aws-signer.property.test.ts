@@ -3,7 +3,8 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { amzDate, SigV4Signer, type SigningCredentials } from '../../../../src/plugins/outputs/shared/aws-signer.js';
+import { amzDate, CONTENT_LENGTH_UNSIGNED, SigV4Signer, type SigningCredentials } from '../../../../src/plugins/outputs/shared/aws-signer.js';
+import { encodeKeyPath } from '../../../../src/plugins/outputs/s3/s3-client.js';
 
 const RUNS = Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 200);
 
@@ -50,6 +51,59 @@ describe('SigV4 signing of the AWS data-plane client', () => {
           expect(ours['x-amz-security-token']).toBe(signed.headers['x-amz-security-token']);
         },
       ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('signs as @smithy/signature-v4 does the way es/opensearch and the http output ask: query, payload hash header, unsigned Content-Length, never-signed headers', async () => {
+    const queryPart = fc.string({ unit: fc.constantFrom(...'az09-_.~ %+=&é'.split('')), maxLength: 8 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(headerName, headerValue, { maxKeys: 4 }),
+        fc.dictionary(queryPart, queryPart, { maxKeys: 4 }),
+        body,
+        path,
+        credentials,
+        date,
+        async (extra, query, payload, requestPath, creds, at) => {
+          const headers = { ...extra, host: 'search.example.com', 'content-length': '12', 'user-agent': 'Fluent-Bit', 'content-type': 'application/x-ndjson' };
+          const ours = new SigV4Signer('eu-west-1', 'es').sign(
+            { method: 'POST', path: requestPath, query, headers, unsigned: new Set(['content-length']), contentSha256: true, body: payload },
+            creds,
+            at,
+          );
+          const smithy = new SignatureV4({ service: 'es', region: 'eu-west-1', credentials: creds, sha256: Hash.bind(null, 'sha256'), uriEscapePath: true, applyChecksum: true });
+          const signed = await smithy.sign(new HttpRequest({ method: 'POST', protocol: 'https:', hostname: 'search.example.com', path: requestPath, query: { ...query }, headers: { ...headers }, body: payload }), {
+            signingDate: at,
+            unsignableHeaders: new Set(['content-length']),
+          });
+          expect(ours['authorization']).toBe(signed.headers['authorization']);
+          expect(ours['x-amz-content-sha256']).toBe(signed.headers['x-amz-content-sha256']);
+          expect([ours['content-length'], ours['user-agent']]).toEqual(['12', 'Fluent-Bit']);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('signs S3 requests as @smithy/signature-v4 does with uriEscapePath false: the path as sent', async () => {
+    const key = fc.array(fc.string({ unit: fc.constantFrom(...'az09-_.~ %+é()!*'.split('')), minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 3 });
+    await fc.assert(
+      fc.asyncProperty(key, fc.dictionary(fc.constantFrom('uploads', 'partNumber', 'uploadId'), fc.stringMatching(/^[A-Za-z0-9]{0,6}$/)), body, credentials, date, async (segments, query, payload, creds, at) => {
+        const requestPath = `/bucket/${encodeKeyPath(segments.join('/'))}`;
+        const headers = { host: 's3.example.com:4566', 'content-length': String(payload.length), 'content-type': 'application/octet-stream' };
+        const ours = new SigV4Signer('us-east-1', 's3').sign(
+          { method: 'PUT', path: requestPath, pathAsSent: true, query, headers, unsigned: CONTENT_LENGTH_UNSIGNED, contentSha256: true, body: payload },
+          creds,
+          at,
+        );
+        const smithy = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: creds, sha256: Hash.bind(null, 'sha256'), uriEscapePath: false, applyChecksum: true });
+        const signed = await smithy.sign(new HttpRequest({ method: 'PUT', protocol: 'https:', hostname: 's3.example.com', port: 4566, path: requestPath, query: { ...query }, headers: { ...headers }, body: payload }), {
+          signingDate: at,
+          unsignableHeaders: new Set(['content-length']),
+        });
+        expect(ours['authorization']).toBe(signed.headers['authorization']);
+      }),
       { numRuns: RUNS },
     );
   });

@@ -27,12 +27,13 @@ export function encodedEmit(p: EncodedIngest): EncodedEmit {
     takes,
     emit(tag, records, committed) {
       const slot = p.slot;
-      if (records.count === 0 || !takes(tag) || slot.busy || slot.jobs.length > 0 || p.stopped()) {
+      const route = p.route(tag);
+      if (records.count === 0 || route.filters.length > 0 || slot.busy || slot.jobs.length > 0 || p.stopped()) {
         p.ingest(tag, records.events(), committed);
         return;
       }
       slot.counters.add('records', records.count);
-      p.append(tag, records, committed, p.route(tag).outputs);
+      p.append(tag, records, committed, route.outputs);
     },
   };
 }

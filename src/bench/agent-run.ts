@@ -66,6 +66,11 @@ export interface AgentRun {
   readonly polls: number;
   /** Output records per second between the first and the last metrics poll after settleMs. */
   readonly polled_rate: number | undefined;
+  /**
+   * CPU cores (user+system seconds per second, all threads) between the first and the last metrics
+   * poll after settleMs: the steady state, without the start and the shutdown.
+   */
+  readonly steady_cores: number | undefined;
   readonly stderr: string;
 }
 
@@ -163,8 +168,8 @@ export function startAgent(command: readonly string[], config: string, o: AgentR
   let outputRecords = 0;
   let polls = 0;
   let outputDone: number | undefined;
-  let first: { t: number; n: number } | undefined;
-  let last: { t: number; n: number } | undefined;
+  let first: { t: number; n: number; cpu: number } | undefined;
+  let last: { t: number; n: number; cpu: number } | undefined;
   const waiters = new Set<() => void>();
   const notify = () => {
     for (const w of [...waiters]) w();
@@ -184,8 +189,11 @@ export function startAgent(command: readonly string[], config: string, o: AgentR
         const t = performance.now();
         if (outputDone === undefined && o.expectedOutput !== undefined && outputRecords >= o.expectedOutput) outputDone = t;
         if (t - t0 >= settle) {
-          first ??= { t, n: outputRecords };
-          last = { t, n: outputRecords };
+          const cpu = processCpuSeconds(child.pid ?? -1);
+          if (Number.isFinite(cpu)) {
+            first ??= { t, n: outputRecords, cpu };
+            last = { t, n: outputRecords, cpu };
+          }
         }
         if (o.expected) o.progress?.(Math.min(1, inputRecords / o.expected));
         else if (o.stopAfterMs) o.progress?.(Math.min(1, (t - t0) / o.stopAfterMs));
@@ -219,6 +227,7 @@ export function startAgent(command: readonly string[], config: string, o: AgentR
       const cpu = childrenCpuSeconds() - cpu0;
       rss.sort((a, b) => a - b);
       const polled = first && last && last.t > first.t ? ((last.n - first.n) * 1000) / (last.t - first.t) : undefined;
+      const steadyCores = first && last && last.t > first.t ? ((last.cpu - first.cpu) * 1000) / (last.t - first.t) : undefined;
       resolve({
         code,
         signal,
@@ -233,6 +242,7 @@ export function startAgent(command: readonly string[], config: string, o: AgentR
         output_records: outputRecords,
         polls,
         polled_rate: polled,
+        steady_cores: steadyCores,
         stderr,
       });
     });

@@ -114,13 +114,14 @@ export function markdownReport(table: Table, o: ReportOptions = {}): string {
       .map((k) => /^rss_mb_(\d+)$/.exec(k)?.[1])
       .filter((k): k is string => k !== undefined);
     const aws = ((steady.a ?? steady.b)?.['aws_fluent_bit_rss_mb'] ?? {}) as Record<string, number>;
-    out.push('', '## RSS at steady rates', '', 'Median RSS after start-up, dummy input into the null output; AWS published 27, 44 and 65 MB for Fluent Bit at 100, 1,000 and 10,000 lines/s (tail into CloudWatch Logs).', '');
-    const h = ['lines/s', `${la} achieved lines/s`, `${la} RSS MB`, `${la} peak MB`, ...(lb ? [`${lb} RSS MB`] : []), 'Fluent Bit (AWS) MB'];
+    out.push('', '## RSS at steady rates', '', 'Median RSS after start-up, dummy input into the null output; AWS published 27, 44 and 65 MB for Fluent Bit at 100, 1,000 and 10,000 lines/s (tail into CloudWatch Logs). `cores`: CPU seconds per second after start-up (the start is in the `cpu s` column above).', '');
+    const h = ['lines/s', `${la} achieved lines/s`, `${la} RSS MB`, `${la} peak MB`, ...(lb ? [`${lb} RSS MB`] : []), 'Fluent Bit (AWS) MB', `${la} cores`, ...(lb ? [`${lb} cores`] : [])];
     out.push(`| ${h.join(' | ')} |`, `| ${h.map(() => '---:').join(' | ')} |`);
     for (const rate of rates) {
       const cells = [rate, num(steady.a?.[`lines_per_s_${rate}`]), num(steady.a?.[`rss_mb_${rate}`]), num(steady.a?.[`rss_peak_mb_${rate}`])];
       if (lb) cells.push(num(steady.b?.[`rss_mb_${rate}`]));
-      cells.push(num(aws[rate]));
+      cells.push(num(aws[rate]), num(steady.a?.[`steady_cores_${rate}`]));
+      if (lb) cells.push(num(steady.b?.[`steady_cores_${rate}`]));
       out.push(`| ${cells.join(' | ')} |`);
     }
   }

@@ -3,7 +3,7 @@
  * rest of the records only in store_dir. The next start completes the upload from its saved parts
  * and sends the buffered file: every record is in S3 once.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** 6,000 lines of ~1 KB: about 6.2 MB of JSON lines, so one part of 5,242,880+ bytes goes and ~1 MB stays buffered. */
 const LINES = 6000;
+/** Lines written before the agent starts: more than upload_chunk_size. */
+const FIRST = 5300;
 const line = (i: number) => `line-${String(i).padStart(6, '0')} ${'r'.repeat(1000)}`;
 
 function config(path: string, exitOnEof: boolean): string {
@@ -66,12 +68,21 @@ const uploadedPartLines = (): number => local.aws.store.s3Uploads().reduce((n, u
 describe('s3 output across a killed process', () => {
   it('completes the interrupted multipart upload and sends the buffered rest at the next start: every line once', async () => {
     const log = join(dir, 'app.log');
-    writeFileSync(log, Array.from({ length: LINES }, (_, i) => `${line(i)}\n`).join(''));
+    const text = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `${line(from + i)}\n`).join('');
+    // First more than one part's worth, then the rest once the part is in S3: how the records fall
+    // into flushes cannot put them all in the part then (it can when they all come at once).
+    writeFileSync(log, text(0, FIRST));
     writeFileSync(join(dir, 'first.conf'), config(log, false));
     const first = startAgent(join(dir, 'first.conf'));
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 1000 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+    };
     try {
+      // aws-local counts an UploadPart when the request comes and holds the part once it is read.
+      await until(() => uploadedPartLines() > 0);
+      appendFileSync(log, text(FIRST, LINES));
       // Every line is either in the uploaded part or in store_dir, and the upload is not completed.
-      for (let i = 0; i < 1000 && !(local.aws.store.requests('UploadPart') >= 1 && uploadedPartLines() + bufferedLines() === LINES); i++) await new Promise((r) => setTimeout(r, 20));
+      await until(() => uploadedPartLines() + bufferedLines() === LINES);
       expect({ parts: local.aws.store.requests('UploadPart'), lines: uploadedPartLines() + bufferedLines(), objects: local.aws.store.s3Objects('b-restart').length }).toEqual({ parts: 1, lines: LINES, objects: 0 });
       expect(bufferedLines()).toBeGreaterThan(0);
     } finally {

@@ -21,6 +21,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import * as zlib from 'node:zlib';
 import type { EventBatch } from '../../../record/event.js';
+import { recordCount } from '../../../record/batch.js';
 import { dateKeyOption, type JsonRecordOptions } from '../../../engine/format/json.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
@@ -123,20 +124,19 @@ export class S3Output implements OutputRuntime {
   }
 
   async flush(batch: EventBatch): Promise<FlushResult> {
-    if (batch.events.length === 0) return { status: 'ok' };
+    if (recordCount(batch) === 0) return { status: 'ok' };
     return this.exclusive(() => this.buffer(batch));
   }
 
   private async buffer(batch: EventBatch): Promise<FlushResult> {
     if (this.stopped) return { status: 'retry', reason: 'output stopped' };
     if (this.oldFiles.length > 0 && !(await this.putAll(this.oldFiles))) return { status: 'retry', reason: 'files buffered by an earlier run could not be sent yet' };
-    const { text, missing } = chunkLines(batch.events, this.o.log_key, this.json);
+    const { data, missing } = chunkLines(batch, this.o.log_key, this.json);
     if (missing > 0) {
       this.ctx.log.error(`could not find log_key '${this.o.log_key}' in ${missing} record(s)`);
       this.ctx.counters.drop(`log_key '${this.o.log_key}' not found in the record`, missing);
     }
-    if (text === '') return { status: 'ok' };
-    const data = Buffer.from(text, 'utf8');
+    if (data.length === 0) return { status: 'ok' };
     const tag = batch.tag;
     const now = nowSeconds();
     let file = this.files.find((f) => f.tag === tag && !f.locked && !f.inactive);
@@ -147,7 +147,7 @@ export class S3Output implements OutputRuntime {
     const upload = this.uploadFor(tag);
     const expired = (file !== undefined && now > file.createTime + this.uploadTimeout) || (upload !== undefined && now > upload.initTime + this.uploadTimeout);
     const full = (file !== undefined && file.size + data.length > this.chunkSize) || (upload !== undefined && upload.bytes + data.length > this.o.total_file_size);
-    const target = file ?? this.newFile(tag, firstLogTime(batch.events) ?? now, now);
+    const target = file ?? this.newFile(tag, firstLogTime(batch) ?? now, now);
     if (!this.store.append(target, data)) {
       const { bytes, limit } = this.store.usage();
       if (target.size === 0) this.dropFile(target);

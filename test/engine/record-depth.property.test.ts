@@ -18,7 +18,7 @@ import { mergeLog } from '../../src/plugins/filters/kubernetes/merge-log.js';
 import { BulkFormatter } from '../../src/plugins/outputs/es/bulk.js';
 import { packDocument } from '../../src/plugins/outputs/es/document-id.js';
 import { formatLine } from '../../src/plugins/outputs/file/file-output.js';
-import { goJson } from '../../src/plugins/outputs/kinesis/go-records.js';
+import { goJson } from '../../src/plugins/outputs/kinesis/go-json.js';
 import { BASE } from '../plugins/outputs/es/bulk-options.js';
 
 const RUNS = Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 20);

@@ -8,11 +8,13 @@
  * "[Truncated...]" as the Go plugin does.
  */
 import * as zlib from 'node:zlib';
-import { splitNanos } from '../../../record/event.js';
-import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
+import { splitNanos, type LogEvent } from '../../../record/event.js';
+import type { EncodedRecords } from '../../../record/encoded.js';
+import { MAX_RECORD_DEPTH } from '../../../engine/record-depth.js';
 import type { OutputContext } from '../../../engine/plugin.js';
 import type { KinesisOptions } from './options.js';
-import { recordJson } from '../shared/record-json.js';
+import { keyBytes, topLevelValue, type ByteWriter } from '../shared/record-bytes.js';
+import { goJson, goSorted, literalText, mapMembers, renameMember, writeGoMap, writeGoValue, type GoMember } from './go-json.js';
 import { formatTimeKey } from '../shared/time-key.js';
 import { MAX_RECORD_BYTES } from '../kinesis_streams/batcher.js';
 import { RecordDatas } from '../shared/record-batches.js';
@@ -23,6 +25,9 @@ import { KinesisStreamsOutput, type KinesisEncoder } from '../kinesis_streams/st
 export type GoKinesisOptions = KinesisOptions;
 
 const TRUNCATED = Buffer.from('[Truncated...]');
+const QUOTE = 0x22;
+const OPEN_BRACE = 0x7b;
+const NEWLINE = 0x0a;
 const PARTITION_KEY_MAX = 256;
 const RANDOM_KEY_LENGTH = 8;
 const KEY_CHARSET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -31,36 +36,6 @@ function randomKey(): string {
   let out = '';
   for (let i = 0; i < RANDOM_KEY_LENGTH; i++) out += KEY_CHARSET[Math.floor(Math.random() * KEY_CHARSET.length)];
   return out;
-}
-
-const HTML = /[<>&\u2028\u2029]/g;
-const htmlEscape = (json: string) => json.replace(HTML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-
-/**
- * JSON as Go's encoding/json writes a decoded record: map keys sorted, HTML characters escaped.
- * Levels below MAX_RECORD_DEPTH are written as TOO_DEEP.
- */
-export function goJson(value: unknown, room = MAX_RECORD_DEPTH): string {
-  if (value === null || value === undefined) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return htmlEscape(JSON.stringify(value));
-    case 'bigint':
-      return value.toString();
-    case 'number':
-    case 'boolean':
-      return recordJson(value);
-    case 'object':
-      break;
-    default:
-      return 'null';
-  }
-  if (room <= 0) return JSON.stringify(TOO_DEEP);
-  if (Array.isArray(value)) return `[${value.map((v) => goJson(v, room - 1)).join(',')}]`;
-  if (value instanceof Uint8Array) return goJson(Buffer.from(value).toString('utf8'));
-  const o = value as Record<string, unknown>;
-  const keys = Object.keys(o).sort();
-  return `{${keys.map((k) => `${htmlEscape(JSON.stringify(k))}:${goJson(o[k], room - 1)}`).join(',')}}`;
 }
 
 /** A time as lestrrat-go/strftime formats it with %L (milliseconds) and %f (microseconds), in UTC. */
@@ -110,57 +85,121 @@ function replaceDots(record: Record<string, unknown>, by: string, room = MAX_REC
   return out;
 }
 
+/** What writing one record came to: its partition key (read before anything else), and whether it was written (not without its log_key). */
+interface Written {
+  readonly partitionKey: string | undefined;
+  readonly written: boolean;
+}
+
 /** The encoder of the Go plugin's records. */
 export function goEncoder(o: GoKinesisOptions, warn: (message: string) => void): KinesisEncoder {
   const path = o.partition_key ? o.partition_key.split('->') : undefined;
+  const pathKeys = path?.map(keyBytes);
   // DataKeys: the list is trimmed as a whole and split on commas (each key as written).
   const dataKeys = o.data_keys ? new Set(o.data_keys.trim().split(',')) : undefined;
   const compress = o.compression === 'gzip' ? zlib.gzipSync : o.compression === 'zlib' ? zlib.deflateSync : undefined;
+  // Empty time_key and replace_dots are off, as in the Go plugin.
+  const timeKey = o.time_key || undefined;
+  const dots = o.replace_dots || undefined;
+  const plain = timeKey === undefined && dataKeys === undefined && dots === undefined && o.log_key === undefined;
+  const pathStartsAtTimeKey = path !== undefined && timeKey !== undefined && path[0] === timeKey;
   let warnedKey = false;
-  // Go's JSON sorts the keys: this encoder needs each record as an object (batch.events decodes them).
+  // The time's text, made once per second when the format shows nothing finer.
+  const perSecond = !/%(?:L|f|3N|9N)/.test(o.time_key_format);
+  let cached: { second: bigint; text: string } | undefined;
+  const timeOf = (time: bigint): string => {
+    if (!perSecond) return goStrftime(o.time_key_format, time);
+    const second = time / 1_000_000_000n;
+    if (cached?.second !== second) cached = { second, text: goStrftime(o.time_key_format, time) };
+    return cached.text;
+  };
+
+  /** Record i of a chunk, written from its JSON: only keys (and a log_key or partition key string) are decoded. */
+  const fromBytes = (records: EncodedRecords, i: number, w: ByteWriter): Written => {
+    const [from, to] = records.jsonRange(i);
+    const b = records.bytes;
+    const timeText = timeKey === undefined ? undefined : timeOf(records.time(i));
+    let partitionKey: string | undefined;
+    if (pathStartsAtTimeKey) partitionKey = path.length === 1 && timeText !== '' ? timeText!.slice(0, PARTITION_KEY_MAX) : undefined;
+    else if (pathKeys) partitionKey = partitionKeyIn(b, from, to, pathKeys);
+    if (plain) {
+      writeGoValue(w, b, from, to, MAX_RECORD_DEPTH, undefined);
+      return { partitionKey, written: true };
+    }
+    let members = mapMembers(b, from, to);
+    if (timeKey !== undefined) {
+      const own: GoMember = { key: timeKey, keyFrom: -1, keyTo: -1, from: 0, to: 0, text: timeText! };
+      const at = members.findIndex((m) => m.key === timeKey);
+      if (at >= 0) members[at] = own;
+      else members.push(own);
+    }
+    if (dataKeys) members = members.filter((m) => dataKeys.has(m.key));
+    if (dots !== undefined) for (const m of members) renameMember(m, m.key.replaceAll('.', dots));
+    if (o.log_key === undefined) {
+      writeGoMap(w, b, goSorted(members), MAX_RECORD_DEPTH, dots);
+      return { partitionKey, written: true };
+    }
+    const v = members.findLast((m) => m.key === o.log_key);
+    if (v === undefined) return { partitionKey, written: false };
+    if (v.text !== undefined) w.utf8(v.text);
+    else if (b[v.from] === QUOTE) w.utf8(literalText(b, v.from, v.to));
+    else writeGoValue(w, b, v.from, v.to, MAX_RECORD_DEPTH, dots);
+    return { partitionKey, written: true };
+  };
+
+  /** A decoded record (a batch made in-process without encoded records). */
+  const fromEvent = (e: LogEvent, w: ByteWriter): Written => {
+    let record = e.record;
+    if (timeKey !== undefined) record = { ...record, [timeKey]: goStrftime(o.time_key_format, e.time) };
+    const partitionKey = path ? partitionKeyOf(record, path) : undefined;
+    if (dataKeys) record = Object.fromEntries(Object.entries(record).filter(([k]) => dataKeys.has(k)));
+    if (dots !== undefined) record = replaceDots(record, dots);
+    if (o.log_key === undefined) w.utf8(goJson(record));
+    else if (!Object.hasOwn(record, o.log_key)) return { partitionKey, written: false };
+    else {
+      const v = record[o.log_key];
+      w.utf8(typeof v === 'string' ? v : v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : goJson(v));
+    }
+    return { partitionKey, written: true };
+  };
+
   return (batch, w, drop) => {
-    const events = batch.events;
-    const bounds = new Uint32Array(events.length + 1);
+    const records = batch.records;
+    const count = records ? records.count : batch.events.length;
+    const bounds = new Uint32Array(count + 1);
     bounds[0] = w.pos;
     const partitionKeys: string[] = [];
     let missingLogKey = 0;
     let tooLarge = 0;
     let truncated = 0;
-    for (const e of events) {
-      let record = e.record;
-      if (o.time_key) record = { ...record, [o.time_key]: goStrftime(o.time_key_format, e.time) };
-      let partitionKey = path ? partitionKeyOf(record, path) : undefined;
-      if (path && partitionKey === undefined && !warnedKey) {
+    for (let i = 0; i < count; i++) {
+      const start = w.pos;
+      const record = records ? fromBytes(records, i, w) : fromEvent(batch.events[i]!, w);
+      if (path && record.partitionKey === undefined && !warnedKey) {
         warnedKey = true;
         warn(`the partition key ${o.partition_key} could not be found in a record, using a random string instead`);
       }
-      partitionKey ??= randomKey();
-      if (dataKeys) record = Object.fromEntries(Object.entries(record).filter(([k]) => dataKeys.has(k)));
-      if (o.replace_dots) record = replaceDots(record, o.replace_dots);
-      let text: string;
-      if (o.log_key !== undefined) {
-        if (!Object.hasOwn(record, o.log_key)) {
-          missingLogKey++;
-          continue;
-        }
-        const v = record[o.log_key];
-        text = typeof v === 'string' ? v : v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : goJson(v);
-      } else {
-        text = goJson(record);
+      if (!record.written) {
+        w.pos = start;
+        missingLogKey++;
+        continue;
       }
-      let data = Buffer.from(o.append_newline ? `${text}\n` : text, 'utf8');
+      const partitionKey = record.partitionKey ?? randomKey();
+      if (o.append_newline) w.byte(NEWLINE);
       const max = MAX_RECORD_BYTES - Buffer.byteLength(partitionKey, 'utf8');
       if (compress) {
-        data = compress(data);
+        const data = compress(w.written(start));
+        w.pos = start;
         if (data.length > max) {
           tooLarge++;
           continue;
         }
-      } else if (data.length > max) {
-        data = Buffer.concat([data.subarray(0, max - TRUNCATED.length), TRUNCATED]);
+        w.copy(data, 0, data.length);
+      } else if (w.pos - start > max) {
+        w.pos = start + max - TRUNCATED.length;
+        w.copy(TRUNCATED, 0, TRUNCATED.length);
         truncated++;
       }
-      w.copy(data, 0, data.length);
       bounds[partitionKeys.length + 1] = w.pos;
       partitionKeys.push(partitionKey);
     }
@@ -169,6 +208,21 @@ export function goEncoder(o: GoKinesisOptions, warn: (message: string) => void):
     if (truncated > 0) warn(`${truncated} record(s) larger than 1 MiB truncated to fit, stream=${o.stream}`);
     return { datas: RecordDatas.contiguous(w.take(), bounds.subarray(0, partitionKeys.length + 1)), partitionKeys };
   };
+}
+
+/** partitionKeyOf on a record's JSON [from, to): `keys` are the path's keys as keyBytes writes them. */
+function partitionKeyIn(b: Buffer, from: number, to: number, keys: readonly Buffer[]): string | undefined {
+  let f = from;
+  let t = to;
+  for (let i = 0; i < keys.length; i++) {
+    if (b[f] !== OPEN_BRACE) return undefined;
+    const v = topLevelValue(b, f, t, keys[i]!);
+    if (v === undefined) return undefined;
+    [f, t] = v;
+  }
+  if (b[f] !== QUOTE) return undefined;
+  const text = literalText(b, f, t);
+  return text === '' ? undefined : text.slice(0, PARTITION_KEY_MAX);
 }
 
 /** The kinesis (Go plugin) runtime for an instance. */

@@ -67,7 +67,7 @@ export class RecordCursor {
 }
 
 /** Offset just past the string literal whose opening quote is at `p`. */
-function skipString(b: Buffer, p: number): number {
+export function skipString(b: Buffer, p: number): number {
   let q = b.indexOf(QUOTE, p + 1);
   for (;;) {
     let slashes = 0;
@@ -78,7 +78,7 @@ function skipString(b: Buffer, p: number): number {
 }
 
 /** Offset just past the JSON value starting at `p` (no whitespace, as JSON.stringify writes). */
-function skipValue(b: Buffer, p: number): number {
+export function skipValue(b: Buffer, p: number): number {
   const c = b[p];
   if (c === QUOTE) return skipString(b, p);
   if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
@@ -267,6 +267,11 @@ export class ByteWriter {
       t = q;
     }
     this.pos += len;
+  }
+
+  /** What was written from offset `from` on, in place: valid until the next write. */
+  written(from: number): Buffer {
+    return this.buf.subarray(from, this.pos);
   }
 
   copy(src: Buffer, from: number, to: number): void {

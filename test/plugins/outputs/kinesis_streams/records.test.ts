@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { goJson, goStrftime, partitionKeyOf } from '../../../../src/plugins/outputs/kinesis/go-records.js';
+import { goStrftime, partitionKeyOf } from '../../../../src/plugins/outputs/kinesis/go-records.js';
+import { goJson } from '../../../../src/plugins/outputs/kinesis/go-json.js';
 import { endpointUrl } from '../../../../src/plugins/outputs/shared/aws-client.js';
 
 describe('kinesis (Go plugin) record pieces', () => {

@@ -21,6 +21,7 @@ const run = (o: Partial<AgentRun>): AgentRun => ({
   output_records: 0,
   polls: 0,
   polled_rate: undefined,
+  steady_cores: undefined,
   stderr: '',
   ...o,
 });

@@ -72,6 +72,13 @@ export interface AwsLocalOptions {
    * it is wrong; requests with other keys are not checked.
    */
   credentials?: Readonly<Record<string, string>>;
+  /**
+   * The endpoint's clock runs this many seconds ahead of the machine's (behind when negative): its
+   * answers' Date header tell that time, and a request signed with a known key whose X-Amz-Date is
+   * more than 5 minutes from it is refused, as AWS refuses it (`Signature expired` / `Signature not
+   * yet current`). Default 0.
+   */
+  clockSkewSeconds?: number;
 }
 
 /** A record of a Kinesis data stream as stored. */
@@ -193,7 +200,8 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
   const contextFor = (region: string): ServiceContext => ({ state, writer, region, createStreams, faults, now });
   const imds = new LocalImds(options.imds, now);
   const secrets = new Map(Object.entries(options.credentials ?? DEFAULT_LOCAL_CREDENTIALS));
-  const handler = createHandler(contextFor, log, secrets, imds);
+  const skewMs = (options.clockSkewSeconds ?? 0) * 1000;
+  const handler = createHandler(contextFor, log, secrets, imds, () => Date.now() + skewMs);
   const server = options.tls ? createHttpsServer({ keepAliveTimeout: 65_000, cert: options.tls.cert, key: options.tls.key }, handler) : createServer({ keepAliveTimeout: 65_000 }, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

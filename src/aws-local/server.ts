@@ -114,17 +114,23 @@ export type ContextFactory = (region: string) => ServiceContext;
 export type KnownSecrets = ReadonlyMap<string, string>;
 
 /** The request handler of the endpoint. */
-export function createHandler(contextFor: ContextFactory, log: RequestLog, secrets: KnownSecrets, imds?: LocalImds): (req: IncomingMessage, res: ServerResponse) => void {
+export function createHandler(
+  contextFor: ContextFactory,
+  log: RequestLog,
+  secrets: KnownSecrets,
+  imds?: LocalImds,
+  clock: () => number = Date.now,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const send = (res: ServerResponse, reply: Reply, requestId: string) => {
     const body = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
-    res.writeHead(reply.status, { 'content-length': String(body.length), ...reply.headers, 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId });
+    res.writeHead(reply.status, { 'content-length': String(body.length), date: new Date(clock()).toUTCString(), ...reply.headers, 'x-amzn-requestid': requestId, 'x-amz-request-id': requestId });
     res.end(body);
   };
   return (req, res) => {
     const requestId = randomUUID();
     // The EC2 instance metadata service (imds.ts) lives under /latest/ on the same port.
     if (imds && isImdsPath(req.url)) return void req.resume().on('end', () => send(res, imds.handle(req), requestId));
-    handle(req, contextFor, log, secrets, requestId).then(
+    handle(req, contextFor, log, secrets, requestId, clock).then(
       (reply) => send(res, reply, requestId),
       (err: unknown) => send(res, jsonError(new AwsServiceError('InternalFailure', err instanceof Error ? err.message : String(err), 500)), requestId),
     );
@@ -132,29 +138,29 @@ export function createHandler(contextFor: ContextFactory, log: RequestLog, secre
 }
 
 /** Logs a JSON or STS call (with its body) and checks its signature: throws AwsServiceError when it is wrong. */
-function logAndVerify(req: IncomingMessage, operation: string, body: Buffer, log: RequestLog, secrets: KnownSecrets, mismatchType: string): void {
+function logAndVerify(req: IncomingMessage, operation: string, body: Buffer, log: RequestLog, secrets: KnownSecrets, mismatchType: string, now: number): void {
   const call = log.add({ operation, accessKeyId: req.headers.authorization ? parseAuthorization(req.headers.authorization)?.accessKeyId : undefined, headers: headersOf(req), body });
   try {
-    call.signature = verifySignature(req, body, secrets, mismatchType);
+    call.signature = verifySignature(req, body, secrets, mismatchType, now);
   } catch (err) {
     call.signature = 'refused';
     throw err;
   }
 }
 
-async function handle(req: IncomingMessage, contextFor: ContextFactory, log: RequestLog, secrets: KnownSecrets, requestId: string): Promise<Reply> {
+async function handle(req: IncomingMessage, contextFor: ContextFactory, log: RequestLog, secrets: KnownSecrets, requestId: string, clock: () => number): Promise<Reply> {
   if (isS3Request(req)) return handleS3(req, contextFor, log, requestId);
   const body = await readBody(req);
   if (body === undefined) return jsonError(new AwsServiceError('SerializationException', `Request body larger than ${MAX_BODY_BYTES} bytes`, 413));
   const target = req.headers['x-amz-target'];
-  if (typeof target === 'string') return handleJson(req, target, body, contextFor, log, secrets);
+  if (typeof target === 'string') return handleJson(req, target, body, contextFor, log, secrets, clock());
   const params = new URLSearchParams(new URL(req.url ?? '/', 'http://local').search);
   if (req.method === 'POST') for (const [k, v] of new URLSearchParams(body.toString('utf8'))) params.append(k, v);
   const action = params.get('Action');
   if (action === null) return jsonError(new AwsServiceError('UnknownOperationException', 'Neither an X-Amz-Target header nor an Action parameter was given'));
   const xml = (status: number, text: string): Reply => ({ status, headers: { 'content-type': 'text/xml' }, body: text });
   try {
-    logAndVerify(req, action, body, log, secrets, 'SignatureDoesNotMatch');
+    logAndVerify(req, action, body, log, secrets, 'SignatureDoesNotMatch', clock());
     const { region } = authorize(req, 'MissingAuthenticationToken');
     return xml(200, stsReply(action, params, contextFor(region), log.assumeRoleCalls));
   } catch (err) {
@@ -163,14 +169,14 @@ async function handle(req: IncomingMessage, contextFor: ContextFactory, log: Req
   }
 }
 
-async function handleJson(req: IncomingMessage, target: string, body: Buffer, contextFor: ContextFactory, log: RequestLog, secrets: KnownSecrets): Promise<Reply> {
+async function handleJson(req: IncomingMessage, target: string, body: Buffer, contextFor: ContextFactory, log: RequestLog, secrets: KnownSecrets, now: number): Promise<Reply> {
   const dot = target.lastIndexOf('.');
   const service = SERVICES[target.slice(0, dot)];
   const operationName = target.slice(dot + 1);
   const operation = service && Object.hasOwn(service.operations, operationName) ? service.operations[operationName] : undefined;
   if (!service || !operation) return jsonError(new AwsServiceError('UnknownOperationException', `Unknown operation ${target}`));
   try {
-    logAndVerify(req, operationName, body, log, secrets, 'InvalidSignatureException');
+    logAndVerify(req, operationName, body, log, secrets, 'InvalidSignatureException', now);
     const ctx = contextFor(authorize(req, 'MissingAuthenticationTokenException').region);
     let input: Input;
     try {

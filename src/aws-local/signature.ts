@@ -70,6 +70,20 @@ function mismatch(type: string, message: string): AwsServiceError {
   return new AwsServiceError(type, message, 403);
 }
 
+/** How far a request's X-Amz-Date may be from the endpoint's clock. */
+const TIME_WINDOW_MS = 5 * 60_000;
+
+const amzDate = (ms: number): string => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+/** AWS's refusal of a request signed too long before or after its own time. */
+function checkTime(date: string, now: number, mismatchType: string): void {
+  const m = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(date);
+  if (!m) throw mismatch(mismatchType, `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'", got '${date}'`);
+  const signedAt = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  if (signedAt < now - TIME_WINDOW_MS) throw mismatch(mismatchType, `Signature expired: ${date} is now earlier than ${amzDate(now - TIME_WINDOW_MS)} (${amzDate(now)} - 5 min.)`);
+  if (signedAt > now + TIME_WINDOW_MS) throw mismatch(mismatchType, `Signature not yet current: ${date} is still later than ${amzDate(now + TIME_WINDOW_MS)} (${amzDate(now)} + 5 min.)`);
+}
+
 /**
  * Checks the signature of a request whose body was `body`. Throws AwsServiceError (403,
  * `mismatchType`: InvalidSignatureException for JSON services, SignatureDoesNotMatch for STS) when
@@ -80,6 +94,7 @@ export function verifySignature(
   body: Buffer,
   secrets: ReadonlyMap<string, string>,
   mismatchType: string,
+  now: number = Date.now(),
 ): SignatureState {
   const authorization = headerValue(req.headers, 'authorization');
   if (authorization === undefined) return 'unchecked';
@@ -89,6 +104,7 @@ export function verifySignature(
   const [, , day, region, service, signedHeaders, signature] = m as unknown as [string, string, string, string, string, string, string];
   const date = headerValue(req.headers, 'x-amz-date');
   if (date === undefined || !date.startsWith(day)) throw mismatch(mismatchType, 'Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP');
+  checkTime(date, now, mismatchType);
   let canonicalHeaders = '';
   for (const name of signedHeaders.split(';')) {
     const value = headerValue(req.headers, name);

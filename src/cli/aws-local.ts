@@ -8,6 +8,7 @@ import { commandLine, EXIT, usageError, type CommandIo } from './io.js';
 
 export const AWS_LOCAL_USAGE = `usage: logferry aws-local [--port N] [--host H] [--data-dir D] [--faults SPEC] [--seed N]
                           [--no-create-streams] [--delivery-stream NAME]... [--tls] [--credential ID:SECRET]...
+                          [--clock-skew SECONDS]
        logferry aws-local tail <log group> [--data-dir D] [--stream S]... [--follow]
        logferry aws-local firehose <delivery stream> [--data-dir D] [--follow]
        logferry aws-local kinesis <data stream> [--data-dir D] [--follow]
@@ -35,6 +36,8 @@ options:
                             (fixtures/tls; clients turn verification off, e.g. tls.verify Off)
   --credential ID:SECRET    an access key whose SigV4 signatures are checked (repeatable; besides
                             AKIDLOCAL:local and AKIDLOGFERRYDEMO:demo; other keys are not checked)
+  --clock-skew SECONDS      the endpoint's clock runs this far ahead (negative: behind): its Date
+                            headers say so, and checked requests signed over 5 minutes off are refused
   --stream S                tail: only this log stream (repeatable)
   -f, --follow              tail/firehose/kinesis: keep printing what arrives until SIGINT/SIGTERM`;
 
@@ -161,6 +164,7 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
       bucket: { type: 'string', multiple: true, default: [] },
       tls: { type: 'boolean', default: false },
       credential: { type: 'string', multiple: true, default: [] },
+      'clock-skew': { type: 'string', default: '0' },
       stream: { type: 'string', multiple: true, default: [] },
       follow: { type: 'boolean', short: 'f', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -196,6 +200,8 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
     if (colon <= 0 || colon === c.length - 1) return usage(`--credential needs ACCESS_KEY_ID:SECRET, got '${c}'`);
     credentials[c.slice(0, colon)] = c.slice(colon + 1);
   }
+  const clockSkewSeconds = Number(values['clock-skew']);
+  if (!Number.isFinite(clockSkewSeconds)) return usage(`--clock-skew needs a number of seconds, got '${values['clock-skew']}'`);
   let tls;
   try {
     tls = values.tls ? localhostTls() : undefined;
@@ -203,5 +209,5 @@ export async function awsLocalCommand(argv: string[], io: CommandIo, signals: No
     io.stderr(`logferry aws-local: --tls: cannot read the bundled certificate: ${(err as Error).message}\n`);
     return EXIT.problems;
   }
-  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'], kinesisStreams: values['kinesis-stream'], buckets: values.bucket, credentials, ...(tls ? { tls } : {}) }, io, signals);
+  return serve({ port, host: values.host, dataDir, faults, ...(seed === undefined ? {} : { seed }), createStreams: !values['no-create-streams'], deliveryStreams: values['delivery-stream'], kinesisStreams: values['kinesis-stream'], buckets: values.bucket, credentials, clockSkewSeconds, ...(tls ? { tls } : {}) }, io, signals);
 }

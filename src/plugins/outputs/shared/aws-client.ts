@@ -137,6 +137,10 @@ const RETRYABLE_NAMES = new Set([
   'UnrecognizedClientException',
   'InvalidSignatureException',
   'SignatureDoesNotMatch',
+  // Refused for the request's time: the next attempt is signed on the service's clock (aws-clock.ts).
+  'RequestTimeTooSkewed',
+  'RequestExpired',
+  'RequestInTheFuture',
   'AccessDeniedException',
   'CredentialsProviderError',
 ]);

@@ -15,6 +15,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AwsClientConfig } from './aws-client.js';
 import { networkError, sdkRetryable, serviceException, timeoutError } from './aws-json-errors.js';
+import { ServiceClock } from './aws-clock.js';
 import { SigV4Signer } from './aws-signer.js';
 
 /** A JSON-1.1 service: its SigV4 signing name and the prefix of its X-Amz-Target. */
@@ -61,6 +62,8 @@ export function parseAnswer(body: Buffer): unknown {
 
 export class AwsJsonClient {
   private readonly signer: SigV4Signer;
+  /** The service's clock, from its answers' Date headers (as the SDK corrects clock skew). */
+  private readonly clock = new ServiceClock();
   private readonly httpAgent: HttpAgent;
   private readonly httpsAgent: HttpsAgent;
   private readonly userAgent: string;
@@ -125,6 +128,8 @@ export class AwsJsonClient {
 
   private async attempt(endpoint: Endpoint, operation: string, body: Buffer, attempt: number): Promise<Buffer> {
     const credentials = await this.config.credentials();
+    const sentAt = Date.now();
+    const offsetAtSend = this.clock.offsetMs;
     const headers = this.signer.sign(
       {
         method: 'POST',
@@ -138,11 +143,13 @@ export class AwsJsonClient {
         body,
       },
       credentials,
+      this.clock.now(),
     );
     headers['content-length'] = String(body.length);
     headers['user-agent'] = this.userAgent;
     const answer = await this.post(endpoint, headers, body);
-    if (answer.status >= 300) throw serviceException(answer.status, answer.headers, answer.body, attempt);
+    const clockCorrected = this.clock.sample(answer.headers, sentAt, offsetAtSend);
+    if (answer.status >= 300) throw serviceException(answer.status, answer.headers, answer.body, attempt, clockCorrected);
     return answer.body;
   }
 

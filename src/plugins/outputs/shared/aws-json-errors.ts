@@ -11,13 +11,20 @@ import type { IncomingHttpHeaders } from 'node:http';
 export class AwsServiceException extends Error {
   override readonly name: string;
   readonly $fault: 'client' | 'server';
-  readonly $metadata: { readonly httpStatusCode: number; readonly requestId?: string | undefined; readonly attempts: number; readonly totalRetryDelay: number };
+  readonly $metadata: {
+    readonly httpStatusCode: number;
+    readonly requestId?: string | undefined;
+    readonly attempts: number;
+    readonly totalRetryDelay: number;
+    /** The answer corrected the client's clock (the SDK's flag): the same request signed again may pass. */
+    readonly clockSkewCorrected?: true;
+  };
 
-  constructor(name: string, message: string, status: number, requestId: string | undefined, attempts: number) {
+  constructor(name: string, message: string, status: number, requestId: string | undefined, attempts: number, clockSkewCorrected = false) {
     super(message);
     this.name = name;
     this.$fault = status >= 500 ? 'server' : 'client';
-    this.$metadata = { httpStatusCode: status, requestId, attempts, totalRetryDelay: 0 };
+    this.$metadata = { httpStatusCode: status, requestId, attempts, totalRetryDelay: 0, ...(clockSkewCorrected ? { clockSkewCorrected: true as const } : {}) };
   }
 }
 
@@ -40,7 +47,7 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
  * names none, the status (as the SDK names an unmodeled error); its message the body's `message`
  * or `Message` (`UnknownError` when there is none, as the SDK's).
  */
-export function serviceException(status: number, headers: IncomingHttpHeaders, body: Buffer, attempts: number): AwsServiceException {
+export function serviceException(status: number, headers: IncomingHttpHeaders, body: Buffer, attempts: number, clockSkewCorrected = false): AwsServiceException {
   let parsed: Record<string, unknown> = {};
   try {
     const value: unknown = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
@@ -52,7 +59,7 @@ export function serviceException(status: number, headers: IncomingHttpHeaders, b
   const raw = header(headers, 'x-amzn-errortype') ?? text(parsed['code']) ?? text(parsed['__type']);
   const name = raw !== undefined ? errorCode(raw) : String(status);
   const message = text(parsed['message']) ?? text(parsed['Message']) ?? 'UnknownError';
-  return new AwsServiceException(name, message, status, header(headers, 'x-amzn-requestid'), attempts);
+  return new AwsServiceException(name, message, status, header(headers, 'x-amzn-requestid'), attempts, clockSkewCorrected);
 }
 
 /** A timeout as the SDK's node-http-handler reports it (name TimeoutError). */
@@ -91,14 +98,17 @@ const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDO
 
 /**
  * Whether the SDK's standard retry strategy would try the request again: throttling (429 or a
- * throttling code), transient (timeouts, network errors) or a server error (5xx).
+ * throttling code), transient (timeouts, network errors), a server error (5xx), or a request refused for
+ * its time that the answer's Date corrected (the SDK's clock-skew retry).
  */
 export function sdkRetryable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
-  const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number; clockSkewCorrected?: boolean } };
   const status = e.$metadata?.httpStatusCode ?? 0;
   return (
     status === 429 ||
+    e.$metadata?.clockSkewCorrected === true ||
+    (e.name === 'InvalidSignatureException' && e.message?.includes('Signature expired') === true) ||
     (status >= 500 && status <= 599) ||
     (e.name !== undefined && (THROTTLING.has(e.name) || TRANSIENT.has(e.name))) ||
     (e.code !== undefined && TRANSIENT_CODES.has(e.code))

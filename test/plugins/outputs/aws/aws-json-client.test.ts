@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAwsLocal, type AwsLocal } from '../../../../src/aws-local/index.js';
 import { OUTPUT_COMMON } from '../../../../src/options/common.js';
@@ -116,6 +116,30 @@ describe('the AWS JSON-1.1 data-plane client', () => {
     } finally {
       delete process.env['AWS_SESSION_TOKEN'];
     }
+  });
+
+  it("signs on the service's clock: a request refused for a clock an hour off is corrected from the answer's Date", async () => {
+    const aws = await startAwsLocal({ seed: 1, clockSkewSeconds: 3600 });
+    open.push(aws);
+    // The SDK itself is refused as AWS refuses it (one attempt: its own skew correction retries).
+    const sdk = new FirehoseClient({ ...awsClientConfig({ ...tableOptions(OUTPUT_COMMON), region: 'us-east-1', endpoint: aws.endpoint }, 't'), maxAttempts: 1 });
+    open.push({ close: () => sdk.destroy() });
+    const refused = await rejection(sdk.send(new PutRecordBatchCommand({ DeliveryStreamName: 's', Records: [{ Data: Buffer.from('x') }] })));
+    expect([refused.name, refused.message]).toEqual(['InvalidSignatureException', expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than /)]);
+
+    // auto_retry_requests: the second attempt, signed an hour later, passes.
+    const answer = (await client(aws.endpoint).send('PutRecordBatch', body)) as { FailedPutCount: number };
+    expect(answer.FailedPutCount).toBe(0);
+    expect(aws.store.calls('PutRecordBatch').map((c) => c.signature)).toEqual(['refused', 'refused', 'verified']);
+
+    // Without it the refusal is the chunk's (retryable), and the client's next request passes.
+    const once = client(aws.endpoint, { auto_retry_requests: false });
+    const first = await rejection(once.send('PutRecordBatch', body));
+    expect(toDeliveryError(first, 'PutRecordBatch')).toMatchObject({ retryable: true, serviceError: 'InvalidSignatureException' });
+    expect(((await once.send('PutRecordBatch', body)) as { FailedPutCount: number }).FailedPutCount).toBe(0);
+    const signedAt = aws.store.calls('PutRecordBatch').at(-1)!.headers['x-amz-date']!;
+    const hour = Date.parse(signedAt.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z')) - Date.now();
+    expect(Math.abs(hour - 3_600_000)).toBeLessThan(60_000);
   });
 });
 

@@ -5,6 +5,8 @@
  * plus 26, and a span under 24 hours between the oldest and the newest event.
  */
 
+import type { StreamName } from './event-table.js';
+
 export const MAX_BATCH_EVENTS = 10_000;
 export const MAX_BATCH_BYTES = 1_048_576;
 /** Bytes CloudWatch Logs adds to each event's message when it sizes a batch. */
@@ -18,89 +20,104 @@ export const MAX_MESSAGE_BYTES = 262_144 - EVENT_OVERHEAD_BYTES;
 /** A batch must span less than this between its oldest and newest timestamps. */
 export const MAX_SPAN_MS = 86_400_000;
 
-export interface CwEvent {
-  /** Milliseconds since the epoch. */
-  readonly timestamp: number;
-  /** UTF-8 bytes of the message. */
-  readonly bytes: number;
+/** What the batcher reads of a chunk's events (event-table.ts EventTable). */
+export interface BatchInput {
+  readonly count: number;
+  /** Milliseconds since the epoch, per event. */
+  readonly timestamp: Float64Array;
+  /** UTF-8 bytes of each event's message. */
+  readonly bytes: Int32Array;
+  /** Each event's index in `streams`; undefined when all go to streams[0]. */
+  readonly stream: Int32Array | undefined;
+  readonly streams: readonly StreamName[];
 }
 
-/** An event with its destination (log group and stream) and its position in the chunk. */
-export interface RoutedEvent extends CwEvent {
+/** Events `order[start..end)` of a plan, for one log stream. */
+export interface CwBatch {
   readonly group: string;
   readonly stream: string;
-}
-
-export interface CwBatch<E extends CwEvent = CwEvent> {
-  readonly group: string;
-  readonly stream: string;
-  readonly events: readonly E[];
+  readonly start: number;
+  readonly end: number;
   /** Sum of message bytes + 26 per event, as CloudWatch Logs counts the batch. */
   readonly bytes: number;
 }
 
-/** Cuts one stream's events (already in send order) into batches within every limit. */
-export function cutBatches<E extends CwEvent>(group: string, stream: string, events: readonly E[]): CwBatch<E>[] {
-  const batches: CwBatch<E>[] = [];
-  let current: E[] = [];
+/** A chunk's batches: `order` holds event indexes in send order, each batch a range of it. */
+export interface BatchPlan {
+  readonly order: Int32Array;
+  readonly batches: readonly CwBatch[];
+}
+
+/** Cuts order[lo..hi) (one stream's events, in send order) into batches within every limit. */
+function cutBatches(e: BatchInput, order: Int32Array, lo: number, hi: number, name: StreamName, out: CwBatch[]): void {
+  const { group, stream } = name;
+  const ts = e.timestamp;
+  let start = lo;
   let bytes = 0;
   let oldest = 0;
   let newest = 0;
-  for (const e of events) {
-    const size = e.bytes + EVENT_OVERHEAD_BYTES;
-    if (current.length > 0) {
-      const lo = Math.min(oldest, e.timestamp);
-      const hi = Math.max(newest, e.timestamp);
-      if (current.length >= MAX_BATCH_EVENTS || bytes + size > MAX_BATCH_BYTES || hi - lo >= MAX_SPAN_MS) {
-        batches.push({ group, stream, events: current, bytes });
-        current = [];
+  for (let k = lo; k < hi; k++) {
+    const i = order[k]!;
+    const t = ts[i]!;
+    const size = e.bytes[i]! + EVENT_OVERHEAD_BYTES;
+    if (k > start) {
+      const span = Math.max(newest, t) - Math.min(oldest, t);
+      if (k - start >= MAX_BATCH_EVENTS || bytes + size > MAX_BATCH_BYTES || span >= MAX_SPAN_MS) {
+        out.push({ group, stream, start, end: k, bytes });
+        start = k;
         bytes = 0;
       }
     }
-    if (current.length === 0) {
-      oldest = e.timestamp;
-      newest = e.timestamp;
+    if (k === start) {
+      oldest = t;
+      newest = t;
     } else {
-      if (e.timestamp < oldest) oldest = e.timestamp;
-      if (e.timestamp > newest) newest = e.timestamp;
+      if (t < oldest) oldest = t;
+      if (t > newest) newest = t;
     }
-    current.push(e);
     bytes += size;
   }
-  if (current.length > 0) batches.push({ group, stream, events: current, bytes });
-  return batches;
+  if (hi > start) out.push({ group, stream, start, end: hi, bytes });
 }
 
-/** Stable sort by timestamp (Array.prototype.sort is stable); skipped when already in order. */
-export function sortByTime<E extends CwEvent>(events: E[]): E[] {
-  for (let i = 1; i < events.length; i++) {
-    if (events[i]!.timestamp < events[i - 1]!.timestamp) return events.sort((a, b) => a.timestamp - b.timestamp);
+/** Stable sort of order[lo..hi) by timestamp (ties keep their index order); skipped when already in order. */
+function sortByTime(order: Int32Array, lo: number, hi: number, ts: Float64Array): void {
+  for (let k = lo + 1; k < hi; k++) {
+    if (ts[order[k]!]! < ts[order[k - 1]!]!) {
+      order.subarray(lo, hi).sort((a, b) => ts[a]! - ts[b]! || a - b);
+      return;
+    }
   }
-  return events;
 }
 
 /**
- * A chunk's events as PutLogEvents batches: grouped per (group, stream) in the order each stream
- * first appears, each stream's events sorted by time, then cut at the limits.
+ * A chunk's events as PutLogEvents batches: grouped per (group, stream) in the order of `streams`
+ * (the order each stream's first event came), each stream's events sorted by time, then cut at the
+ * limits.
  */
-export function planBatches<E extends RoutedEvent>(events: readonly E[]): CwBatch<E>[] {
-  const streams = new Map<string, { group: string; stream: string; events: E[] }>();
-  let last: { group: string; stream: string; events: E[] } | undefined;
-  for (const e of events) {
-    // Consecutive events of one stream (all of them without name templates) skip the lookup.
-    let s = last !== undefined && last.group === e.group && last.stream === e.stream ? last : undefined;
-    if (!s) {
-      const key = `${e.group}\u0000${e.stream}`;
-      s = streams.get(key);
-      if (!s) {
-        s = { group: e.group, stream: e.stream, events: [] };
-        streams.set(key, s);
-      }
-      last = s;
-    }
-    s.events.push(e);
+export function planBatches(e: BatchInput): BatchPlan {
+  const n = e.count;
+  const order = new Int32Array(n);
+  const ns = e.streams.length;
+  // Where each stream's events start in `order` (a counting sort by stream: stable).
+  const starts = new Int32Array(ns + 1);
+  if (e.stream === undefined) {
+    for (let i = 0; i < n; i++) order[i] = i;
+    starts.fill(n, 1);
+  } else {
+    const s = e.stream;
+    for (let i = 0; i < n; i++) starts[s[i]! + 1]!++;
+    for (let k = 1; k <= ns; k++) starts[k]! += starts[k - 1]!;
+    const next = starts.slice(0, ns);
+    for (let i = 0; i < n; i++) order[next[s[i]!]!++] = i;
   }
-  const batches: CwBatch<E>[] = [];
-  for (const s of streams.values()) for (const b of cutBatches(s.group, s.stream, sortByTime(s.events))) batches.push(b);
-  return batches;
+  const batches: CwBatch[] = [];
+  for (let k = 0; k < ns; k++) {
+    const lo = starts[k]!;
+    const hi = starts[k + 1]!;
+    if (hi === lo) continue;
+    sortByTime(order, lo, hi, e.timestamp);
+    cutBatches(e, order, lo, hi, e.streams[k]!, batches);
+  }
+  return { order, batches };
 }

@@ -12,26 +12,29 @@ import { recordsOf } from '../../../record/batch.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { DeliveryError, PipelineError } from '../../../errors.js';
 import { awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';
-import { AwsJsonClient, CLOUDWATCH_LOGS_SERVICE } from '../shared/aws-json-client.js';
+import { AwsJsonClient, BodyUse, CLOUDWATCH_LOGS_SERVICE } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { ByteWriter, RecordCursor } from '../shared/record-bytes.js';
-import { planBatches, type CwBatch, type RoutedEvent } from './batcher.js';
+import { planBatches, type CwBatch } from './batcher.js';
+import { EventTable } from './event-table.js';
 import { MessageReader, messageSlot, type MessageOutcome } from './messages.js';
 import { emfKind } from './emf-inputs.js';
 import { emfMessage, parseDimensions, type EmfSettings } from './emf.js';
 import { parseNameTemplate, renderName, type NameTemplate } from './names.js';
-import { putLogEventsBody, type BodyEvent } from './put-body.js';
+import { putLogEventsBody } from './put-body.js';
 import type { CloudwatchLogsOptions } from './options.js';
 
 /** Fluent Bit forgets a created stream 4 hours after its last use (and creates it again if needed). */
 const STREAM_TTL_MS = 4 * 3600 * 1000;
 
-/** An event with its destination and where its message is (put-body.ts). */
-interface PreparedEvent extends RoutedEvent, BodyEvent {}
+/** Request bodies kept for the next requests (a flush sends one body at a time; chunks flush concurrently). */
+const SPARE_WRITERS = 2;
 
-/** A chunk's batches and which of them CloudWatch Logs has (sent or finally dropped). */
+/** A chunk's events, its batches (ranges of `order`) and which of them CloudWatch Logs has (sent or finally dropped). */
 interface ChunkState {
-  readonly batches: readonly CwBatch<PreparedEvent>[];
+  readonly events: EventTable;
+  readonly order: Int32Array;
+  readonly batches: readonly CwBatch[];
   readonly done: boolean[];
   /** Batches not done yet, per stream key. */
   readonly open: Map<string, number>;
@@ -70,8 +73,8 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   private readonly progress: ChunkProgress<ChunkState>;
   private readonly messages: MessageReader;
   private readonly message = messageSlot();
-  /** Where request bodies are written (one at a time: a body is written before any await). */
-  private readonly body = new ByteWriter();
+  /** Writers of request bodies not in use: a body is sent from its writer's memory until its requests close. */
+  private readonly writers: ByteWriter[] = [];
   private truncationLogged = false;
   private stopped = false;
 
@@ -123,15 +126,15 @@ export class CloudWatchLogsOutput implements OutputRuntime {
         continue;
       }
       try {
-        await this.send(b);
+        await this.send(state, b);
       } catch (err) {
         const d = toDeliveryError(err, 'PutLogEvents');
         if (d.retryable) {
           failure = d;
           break;
         }
-        this.ctx.counters.drop(`error: ${d.message}`, b.events.length);
-        this.ctx.log.error(`${b.events.length} events for ${b.group}/${b.stream} dropped: ${d.message}`);
+        this.ctx.counters.drop(`error: ${d.message}`, b.end - b.start);
+        this.ctx.log.error(`${b.end - b.start} events for ${b.group}/${b.stream} dropped: ${d.message}`);
       }
       state.done[i] = true;
       const left = (state.open.get(key) ?? 1) - 1;
@@ -181,7 +184,8 @@ export class CloudWatchLogsOutput implements OutputRuntime {
     const emf = o.log_key === undefined ? emfKind(batch.inputPlugin) : undefined;
     const templates = this.groupTemplate !== undefined || this.streamTemplate !== undefined;
     const fixedStream = this.fixedStream ?? `${o.log_stream_prefix ?? ''}${tag}`;
-    const routed: PreparedEvent[] = [];
+    const events = new EventTable(records.bytes, records.count);
+    const streamIndex = new Map<string, number>();
     let missingKey = 0;
     let empty = 0;
     let truncated = 0;
@@ -200,9 +204,22 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       if (outcome === 'empty') empty++;
       if (outcome !== 'found') continue;
       if (m.truncated) truncated++;
-      const group = (this.groupTemplate && renderName(this.groupTemplate, tag, record!)) ?? o.log_group_name;
-      const stream = (this.streamTemplate && renderName(this.streamTemplate, tag, record!)) ?? fixedStream;
-      routed.push({ timestamp: cursor.timeMs(i), bytes: m.bytes, group, stream, src: m.src, from: m.from, to: m.to, literal: m.literal });
+      let stream = 0;
+      if (templates) {
+        const group = (this.groupTemplate && renderName(this.groupTemplate, tag, record!)) ?? o.log_group_name;
+        const name = (this.streamTemplate && renderName(this.streamTemplate, tag, record!)) ?? fixedStream;
+        const key = streamKey(group, name);
+        let k = streamIndex.get(key);
+        if (k === undefined) {
+          k = events.streams.length;
+          streamIndex.set(key, k);
+          events.streams.push({ group, stream: name });
+        }
+        stream = k;
+      } else if (events.streams.length === 0) {
+        events.streams.push({ group: o.log_group_name, stream: fixedStream });
+      }
+      events.push(cursor.ms(), m, stream);
     }
     if (missingKey > 0) {
       this.ctx.counters.drop(`log_key '${o.log_key}' not found in the record`, missingKey);
@@ -216,26 +233,31 @@ export class CloudWatchLogsOutput implements OutputRuntime {
         this.ctx.log.warn(`truncating events larger than 256 KiB (CloudWatch Logs' limit) to 262,118 bytes as escaped in the request; counted in truncated_records`);
       }
     }
-    const batches = planBatches(routed);
+    const { order, batches } = planBatches(events);
     const open = new Map<string, number>();
     for (const b of batches) {
       const key = streamKey(b.group, b.stream);
       open.set(key, (open.get(key) ?? 0) + 1);
     }
-    return { batches, done: batches.map(() => false), open };
+    return { events, order, batches, done: batches.map(() => false), open };
   }
 
   /** PutLogEvents for one batch; a stream that vanished is created again and the batch resent once. */
-  private async send(b: CwBatch<PreparedEvent>): Promise<void> {
+  private async send(state: ChunkState, b: CwBatch): Promise<void> {
     await this.ensureStream(b.group, b.stream);
-    const body = putLogEventsBody(b.group, b.stream, b.events, this.body);
-    const put = () => this.data.send('PutLogEvents', body) as Promise<PutLogEventsAnswer>;
+    const w = this.writers.pop() ?? new ByteWriter();
+    const use = new BodyUse(() => {
+      if (this.writers.length < SPARE_WRITERS) this.writers.push(w);
+    });
+    const body = putLogEventsBody(b.group, b.stream, state.events, state.order, b.start, b.end, w);
+    const put = () => this.data.send('PutLogEvents', body, use) as Promise<PutLogEventsAnswer>;
+    const n = b.end - b.start;
     let out: PutLogEventsAnswer;
     try {
       out = await put();
     } catch (err) {
       if (isServiceError(err, 'DataAlreadyAcceptedException')) {
-        this.ctx.counters.delivered(b.events.length);
+        this.ctx.counters.delivered(n);
         return;
       }
       if (!isServiceError(err, 'ResourceNotFoundException')) throw err;
@@ -243,16 +265,18 @@ export class CloudWatchLogsOutput implements OutputRuntime {
       this.streams.delete(streamKey(b.group, b.stream));
       await this.ensureStream(b.group, b.stream);
       out = await put();
+    } finally {
+      use.finish();
     }
     // Events CloudWatch took are delivered now: a later failure of this chunk does not undo them.
-    this.ctx.counters.delivered(b.events.length - this.countRejected(b, out));
+    this.ctx.counters.delivered(n - this.countRejected(b, out));
   }
 
   /** Events CloudWatch Logs refused (too old, too new, older than retention) are drops with a reason. */
   private countRejected(b: CwBatch, out: PutLogEventsAnswer): number {
     const r = out.rejectedLogEventsInfo;
     if (!r) return 0;
-    const n = b.events.length;
+    const n = b.end - b.start;
     const expired = Math.min(n, Math.max(0, r.expiredLogEventEndIndex ?? 0));
     const tooOld = Math.min(n, Math.max(0, r.tooOldLogEventEndIndex ?? 0));
     const tooNewStart = r.tooNewLogEventStartIndex;

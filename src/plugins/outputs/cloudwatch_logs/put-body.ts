@@ -9,41 +9,47 @@
 import type { ByteWriter } from '../shared/record-bytes.js';
 
 /**
- * One event as the body writes it: its message is bytes [from, to) of `src`, either JSON text
- * (a record as the chunk holds it, an EMF document) that the body escapes as a JSON string, or,
- * when `literal`, the content of a JSON string literal as JSON.stringify wrote it (a log_key
- * string value), which the body holds as it is.
+ * What the body reads of a chunk's events (event-table.ts EventTable): event i's message is bytes
+ * [from[i], to[i]) of `srcOf(i)`, either JSON text (a record as the chunk holds it, an EMF
+ * document) that the body escapes as a JSON string, or, when `literal[i]` is 1, the content of a
+ * JSON string literal as JSON.stringify wrote it (a log_key string value), which the body holds as
+ * it is.
  */
-export interface BodyEvent {
-  readonly timestamp: number;
-  readonly src: Buffer;
-  readonly from: number;
-  readonly to: number;
-  readonly literal: boolean;
+export interface BodyEvents {
+  readonly timestamp: Float64Array;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  readonly literal: Uint8Array;
+  srcOf(i: number): Buffer;
 }
 
 const FIRST_EVENT = Buffer.from('{"timestamp":');
 const NEXT_EVENT = Buffer.from(',{"timestamp":');
 const MESSAGE_START = Buffer.from(',"message":"');
 
-/** `{"logGroupName":…,"logStreamName":…,"logEvents":[{"timestamp":…,"message":…},…]}` as the SDK writes it. */
-export function putLogEventsBody(group: string, stream: string, events: readonly BodyEvent[], w: ByteWriter): Buffer {
+/**
+ * `{"logGroupName":…,"logStreamName":…,"logEvents":[{"timestamp":…,"message":…},…]}` as the SDK
+ * writes it, for events order[start..end), in `w`; the body is a view of `w`'s memory, valid until
+ * `w` writes again.
+ */
+export function putLogEventsBody(group: string, stream: string, events: BodyEvents, order: Int32Array, start: number, end: number, w: ByteWriter): Buffer {
   w.ascii('{"logGroupName":');
   w.jsonString(group);
   w.ascii(',"logStreamName":');
   w.jsonString(stream);
   w.ascii(',"logEvents":[');
-  for (let i = 0; i < events.length; i++) {
-    const e = events[i]!;
-    const start = i > 0 ? NEXT_EVENT : FIRST_EVENT;
-    w.copy(start, 0, start.length);
-    w.int(e.timestamp);
+  for (let k = start; k < end; k++) {
+    const i = order[k]!;
+    const head = k > start ? NEXT_EVENT : FIRST_EVENT;
+    w.copy(head, 0, head.length);
+    w.int(events.timestamp[i]!);
     w.copy(MESSAGE_START, 0, MESSAGE_START.length);
-    if (e.literal) w.copy(e.src, e.from, e.to);
-    else w.escapedJson(e.src, e.from, e.to);
+    const src = events.srcOf(i);
+    if (events.literal[i] === 1) w.copy(src, events.from[i]!, events.to[i]!);
+    else w.escapedJson(src, events.from[i]!, events.to[i]!);
     w.byte(34);
     w.byte(125);
   }
   w.ascii(']}');
-  return w.take();
+  return w.written();
 }

@@ -188,7 +188,7 @@ export function goEncoder(o: GoKinesisOptions, warn: (message: string) => void):
       if (o.append_newline) w.byte(NEWLINE);
       const max = MAX_RECORD_BYTES - Buffer.byteLength(partitionKey, 'utf8');
       if (compress) {
-        const data = compress(w.written(start));
+        const data = compress(w.since(start));
         w.pos = start;
         if (data.length > max) {
           tooLarge++;

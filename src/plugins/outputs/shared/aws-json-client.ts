@@ -11,7 +11,7 @@
  * as the SDK keeps them (aws-credentials.ts). `auto_retry_requests` is one immediate retry of a failure the SDK's
  * retry strategy would retry. Errors are shaped as the SDK's (aws-json-errors.ts).
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AwsClientConfig } from './aws-client.js';
 import { networkError, sdkRetryable, serviceException, timeoutError } from './aws-json-errors.js';
@@ -60,6 +60,41 @@ export function parseAnswer(body: Buffer): unknown {
   return body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
 }
 
+/**
+ * Tells when a request body may be written over: once the caller is done with it (`finish`) and
+ * every request that was sending it has closed. A body written in a reused buffer (an output's
+ * ByteWriter) goes back to its pool from `release`.
+ */
+export class BodyUse {
+  private open = 0;
+  private finished = false;
+  private released = false;
+
+  constructor(private readonly release: () => void) {}
+
+  /** `req` sends the body: it is read until the request closes. */
+  track(req: ClientRequest): void {
+    this.open++;
+    req.once('close', () => {
+      this.open--;
+      this.settle();
+    });
+  }
+
+  /** The caller will send the body no more. */
+  finish(): void {
+    this.finished = true;
+    this.settle();
+  }
+
+  private settle(): void {
+    if (this.finished && this.open === 0 && !this.released) {
+      this.released = true;
+      this.release();
+    }
+  }
+}
+
 export class AwsJsonClient {
   private readonly signer: SigV4Signer;
   /** The service's clock, from its answers' Date headers (as the SDK corrects clock skew). */
@@ -92,18 +127,21 @@ export class AwsJsonClient {
    * with the service's error, a network error or a TimeoutError, after one more attempt when the
    * configuration allows two and the SDK would have retried.
    */
-  async send(operation: string, body: string | Buffer): Promise<unknown> {
-    return parseAnswer(await this.sendForBytes(operation, body));
+  async send(operation: string, body: string | Buffer, use?: BodyUse): Promise<unknown> {
+    return parseAnswer(await this.sendForBytes(operation, body, use));
   }
 
-  /** `send`, resolving with the answer's JSON bytes unparsed (a caller may need only part of a long answer). */
-  async sendForBytes(operation: string, body: string | Buffer): Promise<Buffer> {
+  /**
+   * `send`, resolving with the answer's JSON bytes unparsed (a caller may need only part of a long
+   * answer). `use` is told of every request that sends the body.
+   */
+  async sendForBytes(operation: string, body: string | Buffer, use?: BodyUse): Promise<Buffer> {
     const endpoint = await (this.endpoint ??= this.resolveEndpoint());
     // Encoded once: hashed, measured and written as these bytes (a string would be encoded for each).
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(endpoint, operation, bytes, attempt);
+        return await this.attempt(endpoint, operation, bytes, attempt, use);
       } catch (err) {
         if (attempt >= this.config.maxAttempts || !sdkRetryable(err)) throw err;
       }
@@ -126,7 +164,7 @@ export class AwsJsonClient {
     return { url, host: url.host, path: url.pathname === '' ? '/' : url.pathname };
   }
 
-  private async attempt(endpoint: Endpoint, operation: string, body: Buffer, attempt: number): Promise<Buffer> {
+  private async attempt(endpoint: Endpoint, operation: string, body: Buffer, attempt: number, use: BodyUse | undefined): Promise<Buffer> {
     const credentials = await this.config.credentials();
     const sentAt = Date.now();
     const offsetAtSend = this.clock.offsetMs;
@@ -147,14 +185,14 @@ export class AwsJsonClient {
     );
     headers['content-length'] = String(body.length);
     headers['user-agent'] = this.userAgent;
-    const answer = await this.post(endpoint, headers, body);
+    const answer = await this.post(endpoint, headers, body, use);
     const clockCorrected = this.clock.sample(answer.headers, sentAt, offsetAtSend);
     if (answer.status >= 300) throw serviceException(answer.status, answer.headers, answer.body, attempt, clockCorrected);
     return answer.body;
   }
 
   /** One request: the connect timeout until the socket connects, the request timeout until the whole answer is read. */
-  private post(endpoint: Endpoint, headers: Record<string, string>, body: Buffer): Promise<Answer> {
+  private post(endpoint: Endpoint, headers: Record<string, string>, body: Buffer, use: BodyUse | undefined): Promise<Answer> {
     const { connectionTimeout, requestTimeout } = this.config.requestHandler;
     const https = endpoint.url.protocol === 'https:';
     return new Promise<Answer>((resolve, reject) => {
@@ -200,6 +238,7 @@ export class AwsJsonClient {
         });
       }
       req.on('error', (err) => fail(networkError(err)));
+      use?.track(req);
       req.end(body);
     });
   }

@@ -23,6 +23,8 @@ const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const NEWLINE = 10;
 const PAD = 61;
+/** Texts at least this long are escaped run by run (escapedRuns), shorter ones byte by byte. */
+const LONG_TEXT = 256;
 const BASE64 = Buffer.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', 'latin1');
 
 /**
@@ -39,11 +41,15 @@ export class RecordCursor {
     this.bytes = records.bytes;
   }
 
+  /** The record the cursor is at. */
+  private i = 0;
+
   /** Moves to record i. */
   at(i: number): this {
     const b = this.bytes;
     let q = this.records.start(i) + 2;
     while (b[q] !== QUOTE) q++;
+    this.i = i;
     this.from = q + 2;
     this.to = this.records.end(i) - 2;
     return this;
@@ -58,6 +64,17 @@ export class RecordCursor {
     const p = this.records.start(i) + 2;
     let q = p;
     while (b[q] !== QUOTE) q++;
+    return this.msOf(i, p, q);
+  }
+
+  /** timeMs of the record the cursor is at, from the time's digits `at` found (no second scan). */
+  ms(): number {
+    return this.msOf(this.i, this.records.start(this.i) + 2, this.from - 2);
+  }
+
+  /** The time in ms of record i, whose time's digits are [p, q). */
+  private msOf(i: number, p: number, q: number): number {
+    const b = this.bytes;
     const digits = q - p - 6;
     if (b[p] === MINUS || digits > 15) return Number(this.records.time(i) / 1_000_000n);
     let ms = 0;
@@ -269,8 +286,8 @@ export class ByteWriter {
     this.pos += len;
   }
 
-  /** What was written from offset `from` on, in place: valid until the next write. */
-  written(from: number): Buffer {
+  /** What was written from offset `from` on, in place (the writer goes on from there): valid until the next write. */
+  since(from: number): Buffer {
     return this.buf.subarray(from, this.pos);
   }
 
@@ -290,6 +307,10 @@ export class ByteWriter {
   /** JSON text [from, to) as the content of a JSON string literal: `"` and `\` get a backslash. */
   escapedJson(src: Buffer, from: number, to: number): void {
     this.reserve(2 * (to - from));
+    if (to - from >= LONG_TEXT) {
+      this.escapedRuns(src, from, to);
+      return;
+    }
     const buf = this.buf;
     let q = this.pos;
     for (let k = from; k < to; k++) {
@@ -298,6 +319,32 @@ export class ByteWriter {
       buf[q++] = c;
     }
     this.pos = q;
+  }
+
+  /**
+   * escapedJson of a long text: the runs between quotes and backslashes found with indexOf (native,
+   * bounded by a view of the text) and copied with `copy`, instead of a byte loop that reads and
+   * writes every byte (a 1 KiB log line holds 4 to 6 quotes and one run of ~1,000 bytes). Room was
+   * reserved by escapedJson.
+   */
+  private escapedRuns(src: Buffer, from: number, to: number): void {
+    const text = src.subarray(from, to);
+    const n = text.length;
+    let quote = text.indexOf(QUOTE);
+    let slash = text.indexOf(BACKSLASH);
+    let k = 0;
+    for (;;) {
+      const e = Math.min(quote < 0 ? n : quote, slash < 0 ? n : slash);
+      this.copy(text, k, e);
+      if (e === n) return;
+      const buf = this.buf;
+      buf[this.pos] = BACKSLASH;
+      buf[this.pos + 1] = text[e]!;
+      this.pos += 2;
+      k = e + 1;
+      if (e === quote) quote = text.indexOf(QUOTE, k);
+      else slash = text.indexOf(BACKSLASH, k);
+    }
   }
 
   /**
@@ -333,6 +380,18 @@ export class ByteWriter {
     const b = rest > 1 ? src[whole + 1]! : rest === 1 ? NEWLINE : -1;
     const c = rest > 1 ? NEWLINE : -1;
     this.base64Tail(a, b, c);
+  }
+
+  /**
+   * What was written since the last take, as a view of the writer's memory: valid until the writer
+   * writes again (a request body: the writer is not used again before its request is closed). The
+   * writer starts again empty. No copy, and the memory is the same from one body to the next (a
+   * fresh megabyte per body cost more in page faults than the copy itself).
+   */
+  written(): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.pos = 0;
+    return out;
   }
 
   /** What was written since the last take, as its own Buffer; the writer starts again empty. */

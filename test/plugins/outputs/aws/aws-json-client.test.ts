@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { FirehoseClient, PutRecordBatchCommand } from '@aws-sdk/client-firehose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startAwsLocal, type AwsLocal } from '../../../../src/aws-local/index.js';
 import { OUTPUT_COMMON } from '../../../../src/options/common.js';
 import { awsClientConfig, isServiceError, toDeliveryError, type AwsOptions } from '../../../../src/plugins/outputs/shared/aws-client.js';
 import { CachedCredentials } from '../../../../src/plugins/outputs/shared/aws-credentials.js';
-import { AwsJsonClient, CLOUDWATCH_LOGS_SERVICE, FIREHOSE_SERVICE } from '../../../../src/plugins/outputs/shared/aws-json-client.js';
+import { AwsJsonClient, BodyUse, CLOUDWATCH_LOGS_SERVICE, FIREHOSE_SERVICE } from '../../../../src/plugins/outputs/shared/aws-json-client.js';
 import { errorCode } from '../../../../src/plugins/outputs/shared/aws-json-errors.js';
 import { tableOptions } from '../../../support/check.js';
 import { rejection } from '../../../aws-local/clients.js';
@@ -100,6 +100,26 @@ describe('the AWS JSON-1.1 data-plane client', () => {
     expect(timedOut.name).toBe('TimeoutError');
     expect(silent.requests()).toBe(2);
     expect(toDeliveryError(timedOut, 'PutRecordBatch')).toMatchObject({ retryable: true, serviceError: 'TimeoutError' });
+  });
+
+  it('a body (BodyUse) is released once, when its sender is done with it and every request that sent it has closed, timed out ones too', async () => {
+    const released: string[] = [];
+    const ok = await answering((_req, res) => res.end('{}'));
+    const answered = new BodyUse(() => released.push('answered'));
+    await client(ok.endpoint).send('PutRecordBatch', body, answered);
+    await new Promise((r) => setImmediate(r));
+    expect(released).toEqual([]); // its sender may still send it again
+    answered.finish();
+    await vi.waitFor(() => expect(released).toEqual(['answered']));
+    // Two attempts, both timed out: the body is released after the second request closed.
+    const silent = await answering(() => undefined);
+    const timedOut = new BodyUse(() => released.push('timed out'));
+    const err = await rejection(client(silent.endpoint, { 'net.io_timeout': 200 }).send('PutRecordBatch', body, timedOut));
+    expect(err.name).toBe('TimeoutError');
+    timedOut.finish();
+    timedOut.finish();
+    await vi.waitFor(() => expect(released).toEqual(['answered', 'timed out']));
+    expect(silent.requests()).toBe(2);
   });
 
   it('signs the session token header; the answer is the parsed JSON', async () => {

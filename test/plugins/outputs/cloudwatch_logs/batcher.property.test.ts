@@ -7,11 +7,39 @@ import {
   MAX_MESSAGE_BYTES,
   MAX_SPAN_MS,
   planBatches,
-  type RoutedEvent,
 } from '../../../../src/plugins/outputs/cloudwatch_logs/batcher.js';
+import { EventTable } from '../../../../src/plugins/outputs/cloudwatch_logs/event-table.js';
+import { messageSlot } from '../../../../src/plugins/outputs/cloudwatch_logs/messages.js';
 
-interface Ev extends RoutedEvent {
+interface Ev {
   readonly id: number;
+  readonly group: string;
+  readonly stream: string;
+  readonly timestamp: number;
+  readonly bytes: number;
+}
+
+/**
+ * The events as a chunk's table (destinations in the order their first event comes, the table
+ * grown from one row), planned; each batch with its events in send order.
+ */
+function plan(events: readonly Ev[]) {
+  const table = new EventTable(Buffer.alloc(0), 1);
+  const index = new Map<string, number>();
+  const slot = messageSlot();
+  for (const e of events) {
+    const key = `${e.group}\u0000${e.stream}`;
+    let k = index.get(key);
+    if (k === undefined) {
+      k = table.streams.length;
+      index.set(key, k);
+      table.streams.push({ group: e.group, stream: e.stream });
+    }
+    slot.bytes = e.bytes;
+    table.push(e.timestamp, slot, k);
+  }
+  const { order, batches } = planBatches(table);
+  return batches.map((b) => ({ ...b, events: Array.from(order.subarray(b.start, b.end), (i) => events[i]!) }));
 }
 
 const HOUR = 3_600_000;
@@ -33,7 +61,7 @@ describe('cloudwatch_logs batcher', () => {
   it('keeps every batch within the PutLogEvents limits, loses nothing, keeps each stream in stable time order', () => {
     fc.assert(
       fc.property(eventsArb, (events) => {
-        const batches = planBatches(events);
+        const batches = plan(events);
         for (const b of batches) {
           expect(b.events.length).toBeGreaterThan(0);
           expect(b.events.length).toBeLessThanOrEqual(MAX_BATCH_EVENTS);
@@ -60,13 +88,13 @@ describe('cloudwatch_logs batcher', () => {
 
   it('cuts at exactly 10,000 events when the events are tiny', () => {
     const events: Ev[] = Array.from({ length: 25_001 }, (_, id) => ({ id, group: 'g', stream: 's', timestamp: 1, bytes: 1 }));
-    expect(planBatches(events).map((b) => b.events.length)).toEqual([10_000, 10_000, 5_001]);
+    expect(plan(events).map((b) => b.events.length)).toEqual([10_000, 10_000, 5_001]);
   });
 
   it('cuts at 1,048,576 bytes counting 26 per event', () => {
     // 4 events of 262,118 + 26 = 262,144 bytes fill a batch exactly; the fifth starts a new one.
     const events: Ev[] = Array.from({ length: 5 }, (_, id) => ({ id, group: 'g', stream: 's', timestamp: 1, bytes: MAX_MESSAGE_BYTES }));
-    expect(planBatches(events).map((b) => [b.events.length, b.bytes])).toEqual([
+    expect(plan(events).map((b) => [b.events.length, b.bytes])).toEqual([
       [4, MAX_BATCH_BYTES],
       [1, 262_144],
     ]);
@@ -74,6 +102,6 @@ describe('cloudwatch_logs batcher', () => {
 
   it('starts a new batch before the span reaches 24 hours', () => {
     const at = (id: number, timestamp: number): Ev => ({ id, group: 'g', stream: 's', timestamp, bytes: 1 });
-    expect(planBatches([at(0, 0), at(1, MAX_SPAN_MS - 1), at(2, MAX_SPAN_MS)]).map((b) => b.events.map((e) => e.id))).toEqual([[0, 1], [2]]);
+    expect(plan([at(0, 0), at(1, MAX_SPAN_MS - 1), at(2, MAX_SPAN_MS)]).map((b) => b.events.map((e) => e.id))).toEqual([[0, 1], [2]]);
   });
 });

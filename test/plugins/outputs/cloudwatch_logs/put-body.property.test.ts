@@ -1,10 +1,10 @@
 import { CloudWatchLogsClient, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { putLogEventsBody, type BodyEvent } from '../../../../src/plugins/outputs/cloudwatch_logs/put-body.js';
 import { withRequestBody } from '../../../../src/plugins/outputs/shared/record-batch-body.js';
 import { ByteWriter } from '../../../../src/plugins/outputs/shared/record-bytes.js';
 import { capture, sent, type Sent } from '../aws/sdk-capture.js';
+import { bodyOf, type TestEvent } from './body-events.js';
 
 const client = new CloudWatchLogsClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 });
 
@@ -23,7 +23,7 @@ const record = fc.dictionary(text, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }
  */
 const event = fc.tuple(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.oneof(text.map((m) => ({ m, literal: true })), record.map((r) => ({ m: JSON.stringify(r), literal: false })))).map(([timestamp, { m, literal }]) => {
   const src = Buffer.from(literal ? `pad${JSON.stringify(m)}pad` : `pad${m}pad`, 'utf8');
-  const body: BodyEvent = { timestamp, src, from: literal ? 4 : 3, to: src.length - (literal ? 4 : 3), literal };
+  const body: TestEvent = { timestamp, src, from: literal ? 4 : 3, to: src.length - (literal ? 4 : 3), literal };
   return { body, message: m };
 });
 
@@ -37,7 +37,7 @@ describe('PutLogEvents body written from bytes without the SDK serializer', () =
         const command = new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: [] });
         withRequestBody(
           command.middlewareStack,
-          putLogEventsBody(
+          bodyOf(
             group,
             stream,
             events.map((e) => e.body),

@@ -9,12 +9,12 @@ import { EncodedRecords } from '../../../../src/record/encoded.js';
 import type { LogEvent, LogRecord } from '../../../../src/record/event.js';
 import { EVENT_OVERHEAD_BYTES, MAX_MESSAGE_BYTES } from '../../../../src/plugins/outputs/cloudwatch_logs/batcher.js';
 import { MessageReader, messageSlot } from '../../../../src/plugins/outputs/cloudwatch_logs/messages.js';
-import { putLogEventsBody, type BodyEvent } from '../../../../src/plugins/outputs/cloudwatch_logs/put-body.js';
 import { putRecordBatchBody, putRecordsBody } from '../../../../src/plugins/outputs/shared/record-batch-body.js';
 import { aggregateRecords, type RecordDatas } from '../../../../src/plugins/outputs/shared/record-batches.js';
 import { ByteWriter, RecordCursor, escapedCut, keyBytes, literalCut, topLevelValue, unescapedByteLength } from '../../../../src/plugins/outputs/shared/record-bytes.js';
 import { RecordLines, recordJson, valueText } from '../../../../src/plugins/outputs/shared/record-json.js';
 import { formatTimeKey } from '../../../../src/plugins/outputs/shared/time-key.js';
+import { bodyOf, type TestEvent } from '../cloudwatch_logs/body-events.js';
 
 const RUNS = Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 150);
 
@@ -91,6 +91,7 @@ describe('reading encoded records in place', () => {
         list.forEach((e, i) => {
           expect(c.timeMs(i)).toBe(Number(e.time / 1_000_000n));
           c.at(i);
+          expect(c.ms()).toBe(Number(e.time / 1_000_000n));
           expect(c.bytes.toString('utf8', c.from, c.to)).toBe(JSON.stringify(e.record));
         });
       }),
@@ -125,6 +126,23 @@ describe('reading encoded records in place', () => {
         expect(w.take().toString('latin1')).toBe(Buffer.from(data).toString('base64') + Buffer.concat([data, Buffer.from('\n')]).toString('base64'));
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it('ByteWriter.escapedJson escapes any JSON text as JSON.stringify does inside a string, short (byte by byte) or long (run by run)', () => {
+    const w = new ByteWriter(8);
+    // Long runs of plain text (as in a 1 KiB log line) and texts dense with quotes and backslashes.
+    const long = fc.tuple(fc.string({ unit, maxLength: 8 }), fc.integer({ min: 1, max: 400 }), fc.string({ unit, maxLength: 40 })).map(([a, n, b]) => a + 'x'.repeat(n) + b + a);
+    const json = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.array(long, { maxLength: 6 }), fc.string({ unit, maxLength: 600 })).map((v) => JSON.stringify(v) ?? 'null');
+    fc.assert(
+      fc.property(json, fc.nat(5), (jsonText, pad) => {
+        const src = Buffer.concat([Buffer.alloc(pad, 34), Buffer.from(jsonText, 'utf8'), Buffer.alloc(pad, 92)]);
+        w.ascii('<');
+        w.escapedJson(src, pad, src.length - pad);
+        w.ascii('>');
+        expect(w.written().toString('utf8')).toBe(`<${JSON.stringify(jsonText).slice(1, -1)}>`);
+      }),
+      { numRuns: RUNS * 2 },
     );
   });
 
@@ -208,7 +226,7 @@ describe('cloudwatch_logs messages and bodies from bytes', () => {
         const records = EncodedRecords.from(list);
         const reader = new MessageReader(k);
         const c = new RecordCursor(records);
-        const body: BodyEvent[] = [];
+        const body: TestEvent[] = [];
         const expected: { timestamp: number; message: string }[] = [];
         list.forEach((e, i) => {
           c.at(i);
@@ -224,7 +242,7 @@ describe('cloudwatch_logs messages and bodies from bytes', () => {
           body.push({ timestamp: c.timeMs(i), src: slot.src, from: slot.from, to: slot.to, literal: slot.literal });
           expected.push({ timestamp: Number(e.time / 1_000_000n), message: old });
         });
-        const ours = JSON.parse(putLogEventsBody('g', 's"', body, w).toString('utf8'));
+        const ours = JSON.parse(bodyOf('g', 's"', body, w).toString('utf8'));
         expect(ours).toEqual(JSON.parse(JSON.stringify({ logGroupName: 'g', logStreamName: 's"', logEvents: expected })));
       }),
       { numRuns: RUNS },

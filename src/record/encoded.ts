@@ -185,6 +185,9 @@ export class RecordWriter {
   private n = 0;
   /** `buf` was allocated here (its own ArrayBuffer), so free() may let its memory go at once. */
   private owned = true;
+  /** The buffer `wordView` views (see `words`). */
+  private wordsOf: Buffer | undefined;
+  private wordView: DataView | undefined;
 
   constructor(
     capacity = 4096,
@@ -239,6 +242,15 @@ export class RecordWriter {
   room(bytes: number): Buffer {
     if (bytes > this.buf.length - this.used) this.reserve(bytes);
     return this.buf;
+  }
+
+  /** A DataView of `room`'s buffer `buf` (made again only when the writer moved to another buffer). */
+  words(buf: Buffer): DataView {
+    if (this.wordsOf !== buf || this.wordView === undefined) {
+      this.wordsOf = buf;
+      this.wordView = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    }
+    return this.wordView;
   }
 
   /** Ends the record written into `room`'s buffer up to `end` (just past its newline). */
@@ -311,6 +323,8 @@ export class RecordWriter {
   free(): void {
     const buf = this.buf;
     this.buf = EMPTY_BYTES;
+    this.wordsOf = undefined;
+    this.wordView = undefined;
     this.used = 0;
     this.n = 0;
     if (this.owned && !this.pool?.give(buf)) detach(buf.buffer);

@@ -13,7 +13,8 @@ const lineBytes = fc
       { weight: 1, arbitrary: fc.constantFrom('é', '€', '😀', '\u2028').map((s) => [...Buffer.from(s)]) },
       { weight: 1, arbitrary: fc.oneof(fc.constantFrom(128, 191, 192, 237, 255), fc.integer({ min: 128, max: 255 })).map((c) => [c]) },
     ),
-    { maxLength: 40 },
+    // Long enough for runs of plain bytes that the encoder copies four at a time.
+    { maxLength: 160, size: 'max' },
   )
   .map((parts) => Buffer.from(parts.flat().filter((c) => c !== 10)));
 

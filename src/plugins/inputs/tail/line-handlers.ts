@@ -137,6 +137,10 @@ export class EncodedRawHandler extends Immediate {
   lineBytes(buf: Buffer, start: number, end: number, offset: number): void {
     this.encoder.line(buf, start, end, offset, this.batch.time);
   }
+
+  plainLine(buf: Buffer, start: number, limit: number, offset: number): number {
+    return this.encoder.plainLine(buf, start, limit, offset, this.batch.time);
+  }
 }
 
 export class ParserHandler extends Immediate {

@@ -27,6 +27,13 @@ export interface LineSink {
    * instead of `line`: nothing is decoded (tail's raw records written as bytes).
    */
   lineBytes?(buf: Buffer, start: number, end: number, offset: number): void;
+  /**
+   * With `lineBytes`, optionally: takes the line at `start` in one pass when it is plain and
+   * its `\n` is at or before `limit` (within buffer_max_size), returning that `\n`'s offset; -1
+   * when it does not take it (the reader then cuts the line and hands it to `lineBytes`). A line
+   * it takes needs nothing the reader does: not empty, no `\r` to strip, not long.
+   */
+  plainLine?(buf: Buffer, start: number, limit: number, offset: number): number;
 }
 
 export interface LineReaderOptions {
@@ -193,7 +200,15 @@ export class LineReader {
   /** Lines of buf[pos, last] one by one (decoded exactly, or as bytes); as `lines` returns. */
   private eachLine(buf: Buffer, pos: number, last: number, base: number, sink: LineSink): number {
     const max = this.maxContent;
+    const plain = sink.plainLine !== undefined;
     while (pos <= last) {
+      if (plain) {
+        const end = sink.plainLine!(buf, pos, Math.min(last, pos + max), base + pos);
+        if (end >= 0) {
+          pos = end + 1;
+          continue;
+        }
+      }
       const nl = buf.indexOf(LF, pos);
       if (nl - pos > max) {
         if (!this.longLine(false)) {

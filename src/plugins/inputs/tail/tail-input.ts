@@ -69,6 +69,8 @@ export class TailInput implements InputRuntime, TrackerHost {
   private paused = false;
   private stopping = false;
   private started = false;
+  /** The first scan has followed every file it found (`initial` is complete). */
+  private scanned = false;
   private doneSent = false;
   private pumping: Promise<void> | undefined;
   private pumpAgain = false;
@@ -96,6 +98,7 @@ export class TailInput implements InputRuntime, TrackerHost {
     if (s.db !== undefined) this.db = await OffsetsDb.open(s.db.path, s.db);
     for (const dir of new Set(s.patterns.map(globBase))) this.watcher.add(dir, true);
     await this.rescan(true);
+    this.scanned = true;
     if (this.db !== undefined) {
       const removed = this.db.deleteStale([...this.files.values()].map((f) => f.ino));
       if (removed > 0) this.log.info(`db: delete unmonitored stale inodes from the database: count=${removed}`);
@@ -441,7 +444,9 @@ export class TailInput implements InputRuntime, TrackerHost {
 
   /** Exit_On_Eof: once every file found at start has been read to its end, emit what is held and ask to stop. */
   private maybeDone(): void {
-    if (!this.settings.exitOnEof || this.doneSent || this.stopping) return;
+    // A watch event during the first scan pumps the files followed so far: `initial` is not
+    // complete yet, and its files all at their end would end the input before the rest were read.
+    if (!this.settings.exitOnEof || this.doneSent || this.stopping || !this.scanned) return;
     for (const key of this.initial) {
       const f = this.files.get(key);
       if (f !== undefined && !f.reachedEof) return;

@@ -11,8 +11,8 @@
  * as the SDK keeps them (aws-credentials.ts). `auto_retry_requests` is one immediate retry of a failure the SDK's
  * retry strategy would retry. Errors are shaped as the SDK's (aws-json-errors.ts).
  */
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import type { AwsClientConfig } from './aws-client.js';
 import { networkError, sdkRetryable, serviceException, timeoutError } from './aws-json-errors.js';
 import { ServiceClock } from './aws-clock.js';
@@ -49,6 +49,12 @@ interface Endpoint {
   readonly host: string;
   readonly path: string;
 }
+
+// Node's CommonJS modules: an ESM import of node:http builds its facade, whose lazy getters load
+// undici (100-110 ms of CPU at the start of every agent with an AWS output on Node 24; bench/NOTES.md,
+// "Ingest and Firehose CPU"), as engine/monitor/connections.ts found for the monitoring server.
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /** The SDK's default number of connections per host (net.max_worker_connections 0). */
 const SDK_MAX_SOCKETS = 50;
@@ -117,8 +123,8 @@ export class AwsJsonClient {
   ) {
     this.signer = new SigV4Signer(config.region, service.signingName);
     const handler = config.requestHandler;
-    this.httpAgent = new HttpAgent({ keepAlive: true, maxSockets: SDK_MAX_SOCKETS, ...handler.httpAgent });
-    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: SDK_MAX_SOCKETS, ...handler.httpsAgent });
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: SDK_MAX_SOCKETS, ...handler.httpAgent });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: SDK_MAX_SOCKETS, ...handler.httpsAgent });
     this.userAgent = config.customUserAgent !== undefined ? `${USER_AGENT} ${config.customUserAgent}` : USER_AGENT;
   }
 
@@ -194,7 +200,7 @@ export class AwsJsonClient {
   /** One request: the connect timeout until the socket connects, the request timeout until the whole answer is read. */
   private post(endpoint: Endpoint, headers: Record<string, string>, body: Buffer, use: BodyUse | undefined): Promise<Answer> {
     const { connectionTimeout, requestTimeout } = this.config.requestHandler;
-    const https = endpoint.url.protocol === 'https:';
+    const secure = endpoint.url.protocol === 'https:';
     return new Promise<Answer>((resolve, reject) => {
       let connectTimer: NodeJS.Timeout | undefined;
       const fail = (err: Error) => {
@@ -202,9 +208,9 @@ export class AwsJsonClient {
         clearTimeout(connectTimer);
         reject(err);
       };
-      const req = (https ? httpsRequest : httpRequest)(
+      const req = (secure ? https.request : http.request)(
         {
-          agent: https ? this.httpsAgent : this.httpAgent,
+          agent: secure ? this.httpsAgent : this.httpAgent,
           hostname: endpoint.url.hostname.replace(/^\[|\]$/g, ''),
           port: endpoint.url.port,
           method: 'POST',

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LineReader, PushResult } from '../../../../src/plugins/inputs/tail/line-reader.js';
+import { EncodedRawHandler, rawRecordBuilder } from '../../../../src/plugins/inputs/tail/line-handlers.js';
+import { LineReader, PushResult, type LineSink } from '../../../../src/plugins/inputs/tail/line-reader.js';
+import { encodeEvent, RecordWriter } from '../../../../src/record/encoded.js';
 
 interface Out {
   lines: [string, number, boolean][];
@@ -10,9 +12,13 @@ interface Out {
 }
 
 function feed(bytes: Uint8Array, cuts: number[], bufferMaxSize: number, skipLongLines: boolean, skipEmptyLines: boolean, decodeWindow?: number): Out {
-  const reader = new LineReader(0, { bufferMaxSize, skipLongLines, skipEmptyLines, ...(decodeWindow !== undefined ? { decodeWindow } : {}) });
   const lines: [string, number, boolean][] = [];
   const sink = { line: (t: string, o: number, cr: boolean) => lines.push([t, o, cr]) };
+  return { lines, ...push(sink, bytes, cuts, bufferMaxSize, skipLongLines, skipEmptyLines, decodeWindow) };
+}
+
+function push(sink: LineSink, bytes: Uint8Array, cuts: number[], bufferMaxSize: number, skipLongLines: boolean, skipEmptyLines: boolean, decodeWindow?: number): Omit<Out, 'lines'> {
+  const reader = new LineReader(0, { bufferMaxSize, skipLongLines, skipEmptyLines, ...(decodeWindow !== undefined ? { decodeWindow } : {}) });
   const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
   let prev = 0;
   let result = PushResult.Ok;
@@ -25,7 +31,7 @@ function feed(bytes: Uint8Array, cuts: number[], bufferMaxSize: number, skipLong
     prev = p;
     if (result !== PushResult.Ok) break;
   }
-  return { lines, consumed: reader.consumed, result, longLines: reader.longLines };
+  return { consumed: reader.consumed, result, longLines: reader.longLines };
 }
 
 /** What Fluent Bit's rules give for a whole input read at once (the model). */
@@ -40,6 +46,11 @@ function model(text: string, bufferMaxSize: number, skipEmpty: boolean): string[
   }
   return out;
 }
+
+/** Lines mostly of plain ASCII (long runs copied four bytes at a time), with `"`, `\\`, `\r`, controls, UTF-8, empty and long lines. */
+const mostlyPlain = fc
+  .array(fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 32, max: 126 }) }, { weight: 1, arbitrary: fc.constantFrom(10, 10, 10, 13, 34, 92, 9, 0, 0xc3, 0xa9, 0xff) }), { maxLength: 400, size: 'max' })
+  .map((b) => Uint8Array.from(b));
 
 const lineText = fc.string({ unit: fc.constantFrom('a', 'b', 'é', '€', '😀', '\r', ' ', 'x'), maxLength: 12 });
 
@@ -61,6 +72,23 @@ describe('LineReader properties', () => {
           expect(whole.consumed).toBeLessThanOrEqual(bytes.length);
         },
       ),
+      { numRuns: 400 },
+    );
+  });
+
+  it("tail's records written from bytes (one pass per plain line, or cut first) are the encoded records of the lines the reader cuts", () => {
+    const time = 1733600000123456789n;
+    fc.assert(
+      fc.property(mostlyPlain, fc.array(fc.nat(), { maxLength: 8 }), fc.integer({ min: 3, max: 120 }), fc.boolean(), fc.boolean(), fc.boolean(), (bytes, cuts, max, skipLong, skipEmpty, withKeys) => {
+        const keys = withKeys ? { key: 'log', pathKey: 'path', offsetKey: 'offset' } : { key: 'log', pathKey: undefined, offsetKey: undefined };
+        const records = new RecordWriter(16);
+        const encoded = push(new EncodedRawHandler({ events: [], time, onError: () => undefined, records }, records, keys, '/var/log/a.log'), bytes, cuts, max, skipLong, skipEmpty);
+        const decoded = feed(bytes, cuts, max, skipLong, skipEmpty);
+        const build = rawRecordBuilder(keys, '/var/log/a.log');
+        const expected = decoded.lines.map(([text, offset]) => encodeEvent({ time, record: build(text, offset) })).join('');
+        expect(records.view().bytes.toString('latin1')).toBe(Buffer.from(expected).toString('latin1'));
+        expect(encoded).toEqual({ consumed: decoded.consumed, result: decoded.result, longLines: decoded.longLines });
+      }),
       { numRuns: 400 },
     );
   });

@@ -243,3 +243,24 @@ describe('tail: discovery rules', () => {
     expect(got.findIndex((l) => l.startsWith('big 59999 '))).toBe(60_000);
   });
 });
+
+describe('tail: Exit_On_Eof', () => {
+  it('waits for the first scan: a change in the watched directory while files are still being found does not end the input early', async () => {
+    const files = 150;
+    for (let f = 0; f < files; f++) writeFileSync(t.path(`f${String(f).padStart(3, '0')}.log`), `file ${f} a\nfile ${f} b\n`);
+    // Another program writing in the directory (Node's --perf-basic-prof writes its v8 log into the
+    // working directory, a container runtime creates files next to the logs) while tail scans.
+    let writes = 0;
+    const writer = setInterval(() => writeFileSync(t.path('other.txt'), String(writes++)), 1);
+    let done = 0;
+    try {
+      const run = await t.tail({ Path: t.path('*.log'), Read_from_Head: 'On', Exit_On_Eof: 'On' }, { onDone: () => done++ });
+      await waitFor(() => done === 1, 5000, 'done()');
+      await run.stop();
+      expect(run.records()).toHaveLength(files * 2);
+      expect(new Set(run.lines()).size).toBe(files * 2);
+    } finally {
+      clearInterval(writer);
+    }
+  });
+});

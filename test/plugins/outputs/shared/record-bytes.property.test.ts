@@ -119,7 +119,8 @@ describe('reading encoded records in place', () => {
       { numRuns: RUNS * 4 },
     );
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 40 }), fc.nat(3), (data, skip) => {
+      // Up to 400 bytes: short ranges are encoded by the writer's own loop, long ones by Node.
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.nat(3), (data, skip) => {
         const src = Buffer.concat([Buffer.alloc(skip), data]);
         w.base64(src, skip, src.length);
         w.base64Line(src, skip, src.length);

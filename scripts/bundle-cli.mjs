@@ -3,14 +3,18 @@
 // hundred modules, which is most of `logferry validate`'s start-up time. dist/bundle sits at the same depth as dist/cli, so paths computed
 // from import.meta.url (package.json, fixtures) resolve the same.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Chunk names carry content hashes: without this, every build would leave the last one's behind.
 rmSync(join(root, 'dist/bundle'), { recursive: true, force: true });
-await build({
+// Each chunk gets a CommonJS `require` for the bundled CommonJS dependencies; a chunk that never
+// names it goes without: createRequire costs a Module and its node_modules paths at each start,
+// and most chunks do not need it (bench/NOTES.md, "RSS at a steady rate and the cost of a start").
+const BANNER = "import { createRequire as __logferryCreateRequire } from 'node:module'; const require = __logferryCreateRequire(import.meta.url);";
+const { outputFiles } = await build({
   entryPoints: [join(root, 'dist/cli/main.js')],
   outdir: join(root, 'dist/bundle'),
   bundle: true,
@@ -22,6 +26,12 @@ await build({
   // native SQLite binding and wasmoon (the lua filter's Lua VM: its glue finds glue.wasm next to
   // itself, through __dirname) stay external.
   external: ['@aws-sdk/*', '@smithy/*', 'better-sqlite3', 'wasmoon'],
-  banner: { js: "import { createRequire as __logferryCreateRequire } from 'node:module'; const require = __logferryCreateRequire(import.meta.url);" },
+  banner: { js: BANNER },
+  write: false,
   logLevel: 'warning',
 });
+for (const file of outputFiles) {
+  const body = file.text.startsWith(BANNER) ? file.text.slice(BANNER.length) : file.text;
+  mkdirSync(dirname(file.path), { recursive: true });
+  writeFileSync(file.path, /\brequire\b/.test(body) ? file.text : body.replace(/^\n/, ''));
+}

@@ -12,9 +12,9 @@ import { recordsOf } from '../../../record/batch.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { DeliveryError, PipelineError } from '../../../errors.js';
 import { awsClientConfig, withoutSdkLogging, isServiceError, toDeliveryError } from '../shared/aws-client.js';
-import { AwsJsonClient, BodyUse, CLOUDWATCH_LOGS_SERVICE } from '../shared/aws-json-client.js';
+import { AwsJsonClient, BodyWriters, CLOUDWATCH_LOGS_SERVICE } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
-import { ByteWriter, RecordCursor } from '../shared/record-bytes.js';
+import { RecordCursor } from '../shared/record-bytes.js';
 import { planBatches, type CwBatch } from './batcher.js';
 import { EventTable } from './event-table.js';
 import { MessageReader, messageSlot, type MessageOutcome } from './messages.js';
@@ -74,7 +74,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   private readonly messages: MessageReader;
   private readonly message = messageSlot();
   /** Writers of request bodies not in use: a body is sent from its writer's memory until its requests close. */
-  private readonly writers: ByteWriter[] = [];
+  private readonly writers = new BodyWriters(SPARE_WRITERS);
   private truncationLogged = false;
   private stopped = false;
 
@@ -245,10 +245,7 @@ export class CloudWatchLogsOutput implements OutputRuntime {
   /** PutLogEvents for one batch; a stream that vanished is created again and the batch resent once. */
   private async send(state: ChunkState, b: CwBatch): Promise<void> {
     await this.ensureStream(b.group, b.stream);
-    const w = this.writers.pop() ?? new ByteWriter();
-    const use = new BodyUse(() => {
-      if (this.writers.length < SPARE_WRITERS) this.writers.push(w);
-    });
+    const { writer: w, use } = this.writers.next();
     const body = putLogEventsBody(b.group, b.stream, state.events, state.order, b.start, b.end, w);
     const put = () => this.data.send('PutLogEvents', body, use) as Promise<PutLogEventsAnswer>;
     const n = b.end - b.start;

@@ -5,7 +5,7 @@ import { recordsOf } from '../../../record/batch.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
 import { awsClientConfig, toDeliveryError } from '../shared/aws-client.js';
-import { AwsJsonClient, FIREHOSE_SERVICE, parseAnswer } from '../shared/aws-json-client.js';
+import { AwsJsonClient, BodyWriters, FIREHOSE_SERVICE, parseAnswer } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
 import { putRecordBatchBody } from '../shared/record-batch-body.js';
@@ -49,6 +49,8 @@ export class FirehoseOutput implements OutputRuntime {
   private readonly lines: RecordLines;
   /** Where record data and request bodies are written (each before any await). */
   private readonly scratch = new ByteWriter();
+  /** Request bodies' writers, one per request in flight, reused once a request has closed. */
+  private readonly bodies = new BodyWriters(CONCURRENT_REQUESTS);
   private stopped = false;
 
   constructor(
@@ -95,9 +97,10 @@ export class FirehoseOutput implements OutputRuntime {
    * send nothing more now). A request Firehose can never accept drops its records with the reason.
    */
   private async sendBatch(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
+    const { writer, use } = this.bodies.next();
     try {
-      const body = putRecordBatchBody(this.o.delivery_stream, state.records, indexes, this.scratch);
-      const answer = await this.client.sendForBytes('PutRecordBatch', body);
+      const body = putRecordBatchBody(this.o.delivery_stream, state.records, indexes, writer);
+      const answer = await this.client.sendForBytes('PutRecordBatch', body, use);
       const out = (noneFailed(answer, NONE_FAILED) ? ALL_ACCEPTED : parseAnswer(answer)) as PutRecordBatchAnswer;
       const results = out.RequestResponses ?? [];
       const { failed, firstError } = settleRecords(state, indexes, results, out.FailedPutCount ?? 0, this.ctx.counters);
@@ -107,6 +110,8 @@ export class FirehoseOutput implements OutputRuntime {
       if (d.retryable) return { message: d.message, stop: true };
       dropSettled(state, indexes, this.ctx, `delivery stream ${this.o.delivery_stream}`, d.message);
       return undefined;
+    } finally {
+      use.finish();
     }
   }
 

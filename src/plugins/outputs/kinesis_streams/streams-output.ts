@@ -3,7 +3,7 @@ import type { EventBatch } from '../../../record/event.js';
 import type { FlushAttempt, FlushResult, OutputRuntime, PluginServices } from '../../../engine/plugin.js';
 import { putRecordsBody } from '../shared/record-batch-body.js';
 import { awsClientConfig, toDeliveryError, type AwsOptions } from '../shared/aws-client.js';
-import { AwsJsonClient, KINESIS_SERVICE, parseAnswer } from '../shared/aws-json-client.js';
+import { AwsJsonClient, BodyWriters, KINESIS_SERVICE, parseAnswer } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { dropSettled, noneFailed, settleRecords, unsettled, zeroCountKey } from '../shared/record-results.js';
 import type { RecordDatas } from '../shared/record-batches.js';
@@ -65,6 +65,8 @@ export class KinesisStreamsOutput implements OutputRuntime {
   private readonly progress: ChunkProgress<ChunkState>;
   /** Where record data and request bodies are written (each before any await). */
   private readonly scratch = new ByteWriter();
+  /** Request bodies' writers (one request at a time, in order), reused once a request has closed. */
+  private readonly bodies = new BodyWriters(2);
   private stopped = false;
 
   constructor(
@@ -103,9 +105,10 @@ export class KinesisStreamsOutput implements OutputRuntime {
    */
   private async send(state: ChunkState, indexes: readonly number[]): Promise<{ message: string; stop: boolean } | undefined> {
     const { stream } = this.settings;
+    const { writer, use } = this.bodies.next();
     try {
-      const body = putRecordsBody(stream, state.datas, state.partitionKeys, indexes, this.scratch);
-      const answer = await this.client.sendForBytes('PutRecords', body);
+      const body = putRecordsBody(stream, state.datas, state.partitionKeys, indexes, writer);
+      const answer = await this.client.sendForBytes('PutRecords', body, use);
       const out = (noneFailed(answer, NONE_FAILED) ? ALL_ACCEPTED : parseAnswer(answer)) as PutRecordsAnswer;
       const results = out.Records ?? [];
       const { failed, firstError, codes } = settleRecords(state, indexes, results, out.FailedRecordCount ?? 0, this.ctx.counters);
@@ -120,6 +123,8 @@ export class KinesisStreamsOutput implements OutputRuntime {
       }
       dropSettled(state, indexes, this.ctx, `stream ${stream}`, d.message);
       return undefined;
+    } finally {
+      use.finish();
     }
   }
 

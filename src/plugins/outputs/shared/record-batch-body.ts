@@ -31,7 +31,7 @@ export function putRecordBatchBody(deliveryStream: string, records: RecordDatas,
     w.copy(DATA_END, 0, DATA_END.length);
   }
   w.ascii(']}');
-  return w.take();
+  return w.written();
 }
 
 /** `{"Records":[{"Data":"…","PartitionKey":"…"},…],"StreamName":…}` as the SDK writes it, of records `indexes`. */
@@ -49,7 +49,7 @@ export function putRecordsBody(stream: string, records: RecordDatas, partitionKe
   w.ascii('],"StreamName":');
   w.jsonString(stream);
   w.byte(125);
-  return w.take();
+  return w.written();
 }
 
 /**

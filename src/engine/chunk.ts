@@ -1,4 +1,5 @@
-import { RecordWriter, type EncodedRecords } from '../record/encoded.js';
+import { EncodedRecords, RecordWriter } from '../record/encoded.js';
+import { chunkCodec, UNPACK_SLACK_BYTES } from './chunk-codec.js';
 import { ChunkPool } from './chunk-pool.js';
 import type { ChunkFile } from './storage/fs-storage.js';
 
@@ -11,6 +12,13 @@ const CHUNK_SLACK_BYTES = 128 * 1024;
 /** A chunk's full size; released chunks' buffers of this size are reused (chunk-pool.ts). */
 const CHUNK_FULL_BYTES = CHUNK_MAX_BYTES + CHUNK_SLACK_BYTES;
 const chunkPool = new ChunkPool(CHUNK_FULL_BYTES);
+/** A chunk's records packed (chunk-codec.ts): the bytes, where each record ends, their unpacked size. */
+interface Packed {
+  readonly bytes: Buffer;
+  readonly ends: Uint32Array<ArrayBufferLike>;
+  readonly count: number;
+  readonly size: number;
+}
 
 /**
  * Records of one (input, tag) pair on their way to outputs, encoded (src/record/encoded.ts): the
@@ -19,10 +27,13 @@ const chunkPool = new ChunkPool(CHUNK_FULL_BYTES);
  *
  * With filesystem storage a chunk also has a file holding the same bytes: every append is written
  * there before the input's position is committed, and a chunk may be "down" (records only on
- * disk) to bound memory.
+ * disk) to bound memory. A memory chunk waiting for its outputs may be packed instead (its
+ * records compressed in memory, engine/raw-chunks.ts) and is unpacked when sent.
  */
 export class Chunk<Source, Target> {
   private up: RecordWriter | undefined = new RecordWriter(CHUNK_START_BYTES, CHUNK_FULL_BYTES, chunkPool);
+  /** Kept from the first pack to the release: packing again after an attempt only frees the raw bytes. */
+  private packed: Packed | undefined;
   /** Records in the chunk (also while it is down). */
   records = 0;
   bytes = 0;
@@ -69,16 +80,38 @@ export class Chunk<Source, Target> {
     this.up?.compact();
   }
 
-  /** The records, read back from the file if the chunk is down. */
+  /** The records, unpacked or read back from the file if the chunk is packed or down. */
   load(): EncodedRecords {
     return this.writer().view();
   }
 
   private writer(): RecordWriter {
     if (this.up === undefined) {
-      this.up = RecordWriter.adopt(this.file!.read());
+      const p = this.packed;
+      this.up = p ? unpacked(p) : RecordWriter.adopt(this.file!.read());
     }
     return this.up;
+  }
+
+  /** Its records are held packed (memory chunks only; load() unpacks them). */
+  get isPacked(): boolean {
+    return this.up === undefined && this.packed !== undefined;
+  }
+
+  /**
+   * Packs the records of a memory chunk waiting for its outputs and frees their raw bytes
+   * (engine/raw-chunks.ts decides when, and that no output keeps views of them). Returns whether
+   * it did: not while an output sends it, not before it is locked, not below `minBytes`.
+   */
+  pack(minBytes: number): boolean {
+    if (this.file || !this.locked || this.holders > 0 || this.up === undefined || this.bytes < Math.max(1, minBytes)) return false;
+    if (this.packed === undefined) {
+      const view = this.up.view();
+      this.packed = { bytes: chunkCodec.pack(view.bytes), ends: view.endOffsets().slice(), count: view.count, size: view.byteLength };
+    }
+    this.up.free();
+    this.up = undefined;
+    return true;
   }
 
   /** Frees the records from memory (filesystem chunks only). Returns whether it went down. */
@@ -98,6 +131,7 @@ export class Chunk<Source, Target> {
   free(): void {
     this.up?.free();
     this.up = undefined;
+    this.packed = undefined;
   }
 
   /** Creates a chunk for records already on disk (the backlog), down. */
@@ -109,4 +143,15 @@ export class Chunk<Source, Target> {
     c.locked = true;
     return c;
   }
+}
+
+/**
+ * A writer holding a packed chunk's records unpacked. The unpacked bytes have a buffer of their
+ * own (chunk-codec.ts: size + 64 bytes), which free() detaches at once; a small one may be a
+ * slice of Node's buffer pool instead, left to the collector.
+ */
+function unpacked(p: Packed): RecordWriter {
+  const bytes = chunkCodec.unpack(p.bytes, p.size);
+  const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === p.size + UNPACK_SLACK_BYTES;
+  return RecordWriter.adopt(new EncodedRecords(bytes, p.ends, p.count), own);
 }

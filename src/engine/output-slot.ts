@@ -50,6 +50,8 @@ export interface SlotHooks<S extends ChunkSource> {
   done(chunk: Chunk<S, OutputSlot<S>>, slot: OutputSlot<S>, outcome: ChunkOutcome, reason?: string): void;
   /** A send attempt ended (the chunk may be put down again to free memory). */
   sent?(chunk: Chunk<S, OutputSlot<S>>): void;
+  /** The chunk waits for a retry (its records may be packed meanwhile). */
+  retrying?(chunk: Chunk<S, OutputSlot<S>>): void;
   /** The output delivered the chunk: `records` of it in all (those it sent in parts included). */
   delivered?(chunk: Chunk<S, OutputSlot<S>>, slot: OutputSlot<S>, records: number): void;
 }
@@ -272,6 +274,7 @@ export class OutputSlot<S extends ChunkSource> {
           }, delay);
           timer.unref?.();
           this.timers.add(timer);
+          this.hooks.retrying?.(chunk);
         }
         this.wake();
       }

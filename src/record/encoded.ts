@@ -196,11 +196,15 @@ export class RecordWriter {
     this.ends = new Uint32Array(64);
   }
 
-  /** A writer holding `records` without copying their bytes (records read back from a file). */
-  static adopt(records: EncodedRecords): RecordWriter {
+  /**
+   * A writer holding `records` without copying their bytes (records read back from a file, or
+   * unpacked). `owned`: their ArrayBuffer is theirs alone (never a slice of Node's buffer pool),
+   * so free() may detach it.
+   */
+  static adopt(records: EncodedRecords, owned = false): RecordWriter {
     const w = new RecordWriter(0);
     w.buf = records.bytes;
-    w.owned = false;
+    w.owned = owned;
     w.used = records.byteLength;
     w.ends = records.endOffsets().slice();
     w.n = records.count;

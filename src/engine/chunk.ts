@@ -109,7 +109,7 @@ export class Chunk<Source, Target> {
       const view = this.up.view();
       this.packed = { bytes: chunkCodec.pack(view.bytes), ends: view.endOffsets().slice(), count: view.count, size: view.byteLength };
     }
-    this.up.free();
+    this.up.free(false);
     this.up = undefined;
     return true;
   }

@@ -1,5 +1,5 @@
-import { EncodedRecords, RecordWriter } from '../record/encoded.js';
-import { chunkCodec, UNPACK_SLACK_BYTES } from './chunk-codec.js';
+import { detach, EncodedRecords, RecordWriter } from '../record/encoded.js';
+import { chunkCodec, unpackRoom } from './chunk-codec.js';
 import { ChunkPool } from './chunk-pool.js';
 import type { ChunkFile } from './storage/fs-storage.js';
 
@@ -107,7 +107,7 @@ export class Chunk<Source, Target> {
     if (this.file || !this.locked || this.holders > 0 || this.up === undefined || this.bytes < Math.max(1, minBytes)) return false;
     if (this.packed === undefined) {
       const view = this.up.view();
-      this.packed = { bytes: chunkCodec.pack(view.bytes), ends: view.endOffsets().slice(), count: view.count, size: view.byteLength };
+      this.packed = { bytes: chunkCodec.pack(view.bytes, CHUNK_FULL_BYTES), ends: view.endOffsets().slice(), count: view.count, size: view.byteLength };
     }
     this.up.free(false);
     this.up = undefined;
@@ -131,6 +131,8 @@ export class Chunk<Source, Target> {
   free(): void {
     this.up?.free();
     this.up = undefined;
+    // The packed copy is the chunk's alone (chunk-codec.ts copies it into its own buffer).
+    if (this.packed) detach(this.packed.bytes.buffer);
     this.packed = undefined;
   }
 
@@ -146,12 +148,13 @@ export class Chunk<Source, Target> {
 }
 
 /**
- * A writer holding a packed chunk's records unpacked. The unpacked bytes have a buffer of their
- * own (chunk-codec.ts: size + 64 bytes), which free() detaches at once; a small one may be a
- * slice of Node's buffer pool instead, left to the collector.
+ * A writer holding a packed chunk's records unpacked, into a buffer of their own of a chunk's
+ * full size at least (the size class of chunk buffers in glibc's heap), which free() detaches at
+ * once.
  */
 function unpacked(p: Packed): RecordWriter {
-  const bytes = chunkCodec.unpack(p.bytes, p.size);
-  const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === p.size + UNPACK_SLACK_BYTES;
+  const bytes = chunkCodec.unpack(p.bytes, p.size, CHUNK_FULL_BYTES);
+  // Never a slice of Node's buffer pool (below 4 KiB): the room is a chunk's full size.
+  const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === unpackRoom(p.size, CHUNK_FULL_BYTES);
   return RecordWriter.adopt(new EncodedRecords(bytes, p.ends, p.count), own);
 }

@@ -23,7 +23,7 @@ export interface RawChunkLimits {
 }
 
 /** Four full chunks raw; chunks from 64 KiB packed. */
-export const RAW_CHUNK_LIMITS: RawChunkLimits = { budgetBytes: 4 * CHUNK_MAX_BYTES, minBytes: 64 * 1024 };
+export const RAW_CHUNK_LIMITS: RawChunkLimits = { budgetBytes: 2 * CHUNK_MAX_BYTES, minBytes: 64 * 1024 };
 
 export class RawChunks {
   /** Locked chunks holding raw records, in the order they joined. */

@@ -33,10 +33,12 @@ const sameRecords = (a: EncodedRecords, b: EncodedRecords) => {
 describe('packed chunks', () => {
   it(`the codec (${chunkCodec.name}) gives back exactly the bytes, in a buffer of their own`, () => {
     const raw = Buffer.from(encodeEvent({ time: 1n, record: { log: 'é😀\u0000'.repeat(5000) } }));
-    const out = chunkCodec.unpack(chunkCodec.pack(raw), raw.length);
+    const out = chunkCodec.unpack(chunkCodec.pack(raw, 0), raw.length, 0);
     expect(Buffer.compare(out, raw)).toBe(0);
     expect(out.byteOffset).toBe(0);
-    expect(() => chunkCodec.unpack(chunkCodec.pack(raw), raw.length - 1)).toThrow(/unpacked to/);
+    expect(out.buffer.byteLength).toBe(raw.length + 64);
+    expect(chunkCodec.unpack(chunkCodec.pack(raw, 1 << 20), raw.length, 1 << 20).buffer.byteLength).toBe(1 << 20);
+    expect(() => chunkCodec.unpack(chunkCodec.pack(raw, 0), raw.length - 1, 0)).toThrow(/unpacked to/);
   });
 
   it('a packed chunk loads the same records, attempt after attempt; packing again does not pack twice (property)', () => {

@@ -8,6 +8,7 @@ import { detach } from '../../../record/encoded.js';
 
 const KEEP = 2;
 const KEEP_MAX_BYTES = 8 * 1024 * 1024;
+const ROUND_BYTES = 256 * 1024;
 
 export class BodyBuffers {
   private readonly spare: Buffer[] = [];
@@ -16,7 +17,8 @@ export class BodyBuffers {
   take(size: number): Buffer {
     const i = this.spare.findIndex((b) => b.length >= size);
     if (i >= 0) return this.spare.splice(i, 1)[0]!;
-    return Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024));
+    // Sizes rounded up, so that a spare fits the next body more often and glibc's heap sees few sizes.
+    return Buffer.allocUnsafeSlow(Math.ceil(Math.max(size, 1) / ROUND_BYTES) * ROUND_BYTES);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { detach, EncodedRecords, RecordWriter } from '../record/encoded.js';
 import { chunkCodec, unpackRoom } from './chunk-codec.js';
-import { ChunkPool } from './chunk-pool.js';
+import { ChunkPool, poisonReleased } from './chunk-pool.js';
 import type { ChunkFile } from './storage/fs-storage.js';
 
 /** Fluent Bit locks a chunk once its content passes this size (about 2 MB). */
@@ -109,6 +109,7 @@ export class Chunk<Source, Target> {
       const view = this.up.view();
       this.packed = { bytes: chunkCodec.pack(view.bytes, CHUNK_FULL_BYTES), ends: view.endOffsets().slice(), count: view.count, size: view.byteLength };
     }
+    poisonReleased(this.up.view().bytes);
     this.up.free(false);
     this.up = undefined;
     return true;

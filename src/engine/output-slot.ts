@@ -196,9 +196,9 @@ export class OutputSlot<S extends ChunkSource> {
     try {
       records = chunk.load();
     } catch (err) {
-      // A filesystem chunk whose file vanished or broke after it was accepted.
+      // A filesystem chunk whose file vanished or broke after it was accepted (or, never seen, a packed chunk that does not unpack).
       this.running--;
-      const reason = `chunk file unreadable: ${(err as Error).message}`;
+      const reason = `${chunk.file ? 'chunk file' : 'packed chunk'} unreadable: ${(err as Error).message}`;
       this.counters.drop(reason, chunk.records);
       this.log.error(`chunk of ${chunk.records} records for tag ${chunk.tag} dropped: ${reason}`);
       this.finish(chunk, 'dropped', reason);

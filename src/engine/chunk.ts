@@ -63,8 +63,9 @@ export class Chunk<Source, Target> {
     return this.file ? this.file.path : `mem:${this.id}`;
   }
 
+  /** Its records are in memory (Fluent Bit's "up"): raw, or packed (memory chunks are always up). */
   get isUp(): boolean {
-    return this.up !== undefined;
+    return this.up !== undefined || this.packed !== undefined;
   }
 
   /** Appends encoded records (copied into the chunk's buffer); the engine locks it once full. */

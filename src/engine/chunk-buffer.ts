@@ -8,6 +8,7 @@ import { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
 import type { ChunksUp } from './chunks-up.js';
 import type { BufferLimits } from './buffer-limits.js';
 import { Counters } from './metrics.js';
+import { RawChunks, type RawChunkLimits } from './raw-chunks.js';
 import type { DeliveryMetrics } from './monitor/delivery-metrics.js';
 import { RecordEncoder, countRecords } from './record-encoder.js';
 import type { InputSlot, PipelineChunk, Slot } from './slots.js';
@@ -25,6 +26,8 @@ export class ChunkBuffer {
   readonly counters = new Counters();
   /** [SERVICE] storage.path, once opened: filesystem inputs' chunks get a file there. */
   storage: FsStorage | undefined;
+  /** Memory chunks' raw records, packed past a budget while they wait. */
+  readonly raw: RawChunks;
   private nextChunkId = 1;
   private readonly encoder = new RecordEncoder();
 
@@ -33,7 +36,10 @@ export class ChunkBuffer {
     readonly chunksUp: ChunksUp<PipelineChunk>,
     private readonly limits: BufferLimits,
     private readonly metrics: DeliveryMetrics,
-  ) {}
+    rawLimits?: RawChunkLimits,
+  ) {
+    this.raw = new RawChunks(rawLimits);
+  }
 
   /** A new chunk id (chunks of the backlog take theirs as they are read back). */
   newId(): number {
@@ -121,6 +127,7 @@ export class ChunkBuffer {
    */
   remove(chunk: PipelineChunk, keepFile: boolean): void {
     this.chunksUp.delete(chunk);
+    this.raw.delete(chunk);
     const source = chunk.source;
     source.bytes -= chunk.bytes;
     this.bufferedRecords -= chunk.records;
@@ -140,6 +147,7 @@ export class ChunkBuffer {
     chunk.lock();
     if (slot.open.get(chunk.tag) === chunk) slot.open.delete(chunk.tag);
     slot.ready.push(chunk);
+    this.raw.add(chunk);
   }
 
   /** Appends records to a chunk (and its file). Returns whether they are on disk (safe before delivery). */

@@ -14,10 +14,19 @@ import type { BufferPool } from '../record/encoded.js';
 
 const KEEP = 4;
 const POISON = 0xfe;
+const POISON_RELEASED = process.env['LOGFERRY_POISON_RELEASED'] !== undefined && process.env['LOGFERRY_POISON_RELEASED'] !== '';
+
+/**
+ * With LOGFERRY_POISON_RELEASED set, overwrites bytes nothing may read any more (a buffer given
+ * back, a packed chunk's raw records) so that a late read fails loudly, also where Node cannot
+ * detach their memory (Node 20).
+ */
+export function poisonReleased(bytes: Buffer): void {
+  if (POISON_RELEASED) bytes.fill(POISON);
+}
 
 export class ChunkPool implements BufferPool {
   private readonly spare: Buffer[] = [];
-  private readonly poison = process.env['LOGFERRY_POISON_RELEASED'] !== undefined && process.env['LOGFERRY_POISON_RELEASED'] !== '';
 
   /** @param size the only buffer size kept: a chunk's full size */
   constructor(private readonly size: number) {}
@@ -28,7 +37,7 @@ export class ChunkPool implements BufferPool {
 
   give(buffer: Buffer): boolean {
     if (buffer.length !== this.size || buffer.byteOffset !== 0 || this.spare.length >= KEEP) return false;
-    if (this.poison) buffer.fill(POISON);
+    poisonReleased(buffer);
     this.spare.push(buffer);
     return true;
   }

@@ -1,5 +1,6 @@
-import { RecordWriter, type EncodedRecords } from '../record/encoded.js';
-import { ChunkPool } from './chunk-pool.js';
+import { detach, EncodedRecords, RecordWriter } from '../record/encoded.js';
+import { chunkCodec, unpackRoom } from './chunk-codec.js';
+import { ChunkPool, poisonReleased } from './chunk-pool.js';
 import type { ChunkFile } from './storage/fs-storage.js';
 
 /** Fluent Bit locks a chunk once its content passes this size (about 2 MB). */
@@ -11,6 +12,13 @@ const CHUNK_SLACK_BYTES = 128 * 1024;
 /** A chunk's full size; released chunks' buffers of this size are reused (chunk-pool.ts). */
 const CHUNK_FULL_BYTES = CHUNK_MAX_BYTES + CHUNK_SLACK_BYTES;
 const chunkPool = new ChunkPool(CHUNK_FULL_BYTES);
+/** A chunk's records packed (chunk-codec.ts): the bytes, where each record ends, their unpacked size. */
+interface Packed {
+  readonly bytes: Buffer;
+  readonly ends: Uint32Array<ArrayBufferLike>;
+  readonly count: number;
+  readonly size: number;
+}
 
 /**
  * Records of one (input, tag) pair on their way to outputs, encoded (src/record/encoded.ts): the
@@ -19,10 +27,13 @@ const chunkPool = new ChunkPool(CHUNK_FULL_BYTES);
  *
  * With filesystem storage a chunk also has a file holding the same bytes: every append is written
  * there before the input's position is committed, and a chunk may be "down" (records only on
- * disk) to bound memory.
+ * disk) to bound memory. A memory chunk waiting for its outputs may be packed instead (its
+ * records compressed in memory, engine/raw-chunks.ts) and is unpacked when sent.
  */
 export class Chunk<Source, Target> {
   private up: RecordWriter | undefined = new RecordWriter(CHUNK_START_BYTES, CHUNK_FULL_BYTES, chunkPool);
+  /** Kept from the first pack to the release: packing again after an attempt only frees the raw bytes. */
+  private packed: Packed | undefined;
   /** Records in the chunk (also while it is down). */
   records = 0;
   bytes = 0;
@@ -52,8 +63,9 @@ export class Chunk<Source, Target> {
     return this.file ? this.file.path : `mem:${this.id}`;
   }
 
+  /** Its records are in memory (Fluent Bit's "up"): raw, or packed (memory chunks are always up). */
   get isUp(): boolean {
-    return this.up !== undefined;
+    return this.up !== undefined || this.packed !== undefined;
   }
 
   /** Appends encoded records (copied into the chunk's buffer); the engine locks it once full. */
@@ -69,16 +81,39 @@ export class Chunk<Source, Target> {
     this.up?.compact();
   }
 
-  /** The records, read back from the file if the chunk is down. */
+  /** The records, unpacked or read back from the file if the chunk is packed or down. */
   load(): EncodedRecords {
     return this.writer().view();
   }
 
   private writer(): RecordWriter {
     if (this.up === undefined) {
-      this.up = RecordWriter.adopt(this.file!.read());
+      const p = this.packed;
+      this.up = p ? unpacked(p) : RecordWriter.adopt(this.file!.read());
     }
     return this.up;
+  }
+
+  /** Its records are held packed (memory chunks only; load() unpacks them). */
+  get isPacked(): boolean {
+    return this.up === undefined && this.packed !== undefined;
+  }
+
+  /**
+   * Packs the records of a memory chunk waiting for its outputs and frees their raw bytes
+   * (engine/raw-chunks.ts decides when, and that no output keeps views of them). Returns whether
+   * it did: not while an output sends it, not before it is locked, not below `minBytes`.
+   */
+  pack(minBytes: number): boolean {
+    if (this.file || !this.locked || this.holders > 0 || this.up === undefined || this.bytes < Math.max(1, minBytes)) return false;
+    if (this.packed === undefined) {
+      const view = this.up.view();
+      this.packed = { bytes: chunkCodec.pack(view.bytes, CHUNK_FULL_BYTES), ends: view.endOffsets().slice(), count: view.count, size: view.byteLength };
+    }
+    poisonReleased(this.up.view().bytes);
+    this.up.free(false);
+    this.up = undefined;
+    return true;
   }
 
   /** Frees the records from memory (filesystem chunks only). Returns whether it went down. */
@@ -98,6 +133,9 @@ export class Chunk<Source, Target> {
   free(): void {
     this.up?.free();
     this.up = undefined;
+    // The packed copy is the chunk's alone (chunk-codec.ts copies it into its own buffer).
+    if (this.packed) detach(this.packed.bytes.buffer);
+    this.packed = undefined;
   }
 
   /** Creates a chunk for records already on disk (the backlog), down. */
@@ -109,4 +147,16 @@ export class Chunk<Source, Target> {
     c.locked = true;
     return c;
   }
+}
+
+/**
+ * A writer holding a packed chunk's records unpacked, into a buffer of their own of a chunk's
+ * full size at least (the size class of chunk buffers in glibc's heap), which free() detaches at
+ * once.
+ */
+function unpacked(p: Packed): RecordWriter {
+  const bytes = chunkCodec.unpack(p.bytes, p.size, CHUNK_FULL_BYTES);
+  // Never a slice of Node's buffer pool (below 4 KiB): the room is a chunk's full size.
+  const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === unpackRoom(p.size, CHUNK_FULL_BYTES);
+  return RecordWriter.adopt(new EncodedRecords(bytes, p.ends, p.count), own);
 }

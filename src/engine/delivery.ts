@@ -29,6 +29,7 @@ export class Delivery {
   readonly hooks: SlotHooks<InputSlot> = {
     done: (chunk, s, outcome, reason) => this.outputDone(chunk, s, outcome, reason),
     sent: (chunk) => this.limits.afterSend(chunk),
+    retrying: (chunk) => this.buffer.raw.add(chunk),
     delivered: (chunk, s, records) => this.metrics.delivered(chunk, chunk.source.name, s.name, records, chunk.bytes),
   };
 
@@ -95,6 +96,7 @@ export class Delivery {
     this.inFlight.add(chunk);
     for (const o of outputs) o.enqueue(chunk);
     if (chunk.file) this.limits.enforceChunksUp();
+    else this.buffer.raw.add(chunk);
   }
 
   private outputDone(chunk: PipelineChunk, slot: Slot, outcome: ChunkOutcome, reason: string | undefined): void {

@@ -50,6 +50,8 @@ export interface SlotHooks<S extends ChunkSource> {
   done(chunk: Chunk<S, OutputSlot<S>>, slot: OutputSlot<S>, outcome: ChunkOutcome, reason?: string): void;
   /** A send attempt ended (the chunk may be put down again to free memory). */
   sent?(chunk: Chunk<S, OutputSlot<S>>): void;
+  /** The chunk waits for a retry (its records may be packed meanwhile). */
+  retrying?(chunk: Chunk<S, OutputSlot<S>>): void;
   /** The output delivered the chunk: `records` of it in all (those it sent in parts included). */
   delivered?(chunk: Chunk<S, OutputSlot<S>>, slot: OutputSlot<S>, records: number): void;
 }
@@ -194,9 +196,9 @@ export class OutputSlot<S extends ChunkSource> {
     try {
       records = chunk.load();
     } catch (err) {
-      // A filesystem chunk whose file vanished or broke after it was accepted.
+      // A filesystem chunk whose file vanished or broke after it was accepted (or, never seen, a packed chunk that does not unpack).
       this.running--;
-      const reason = `chunk file unreadable: ${(err as Error).message}`;
+      const reason = `${chunk.file ? 'chunk file' : 'packed chunk'} unreadable: ${(err as Error).message}`;
       this.counters.drop(reason, chunk.records);
       this.log.error(`chunk of ${chunk.records} records for tag ${chunk.tag} dropped: ${reason}`);
       this.finish(chunk, 'dropped', reason);
@@ -272,6 +274,7 @@ export class OutputSlot<S extends ChunkSource> {
           }, delay);
           timer.unref?.();
           this.timers.add(timer);
+          this.hooks.retrying?.(chunk);
         }
         this.wake();
       }

@@ -15,6 +15,7 @@ import { DeliveryMetrics, type DeliveryStatus } from './monitor/delivery-metrics
 import { fluentBitBackoff } from './output-slot.js';
 import type { LibInputPort, PluginHost } from './plugin.js';
 import { directRoutes, RouteRule, Router } from './router.js';
+import type { RawChunkLimits } from './raw-chunks.js';
 import { InputSlots, storageStatusOf, type FilterSlot, type PipelineChunk, type Slot } from './slots.js';
 
 export interface PipelineOptions {
@@ -28,6 +29,8 @@ export interface PipelineOptions {
   retryDelayMs?: (attempt: number) => number;
   /** Called when an input asks the agent to stop (Exit_On_Eof, Samples reached). */
   onDone?: (input: string) => void;
+  /** When waiting memory chunks are packed (tests); default RAW_CHUNK_LIMITS. */
+  rawChunkLimits?: RawChunkLimits;
 }
 
 export type PipelineState = 'created' | 'running' | 'stopping' | 'stopped';
@@ -81,7 +84,7 @@ export class Pipeline {
       flushInput: (slot) => this.delivery.flushInput(slot),
       release: (chunk, keepFile) => this.delivery.release(chunk, keepFile),
     });
-    this.buffer = new ChunkBuffer(chunksUp, limits, this.deliveryMetrics);
+    this.buffer = new ChunkBuffer(chunksUp, limits, this.deliveryMetrics, options.rawChunkLimits);
     this.delivery = new Delivery(this.slots, this.buffer, limits, this.idle, this.deliveryMetrics, (tag, source) => this.router!.route(tag, source).outputs, this.log);
     this.ingestion = new Ingestion(this.slots, this.buffer, limits, this.idle, (tag, source) => this.router!.route(tag, source), () => this.state === 'stopped', this.log);
   }

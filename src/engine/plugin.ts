@@ -190,6 +190,11 @@ export interface OutputRuntime {
    * output remembers of it can go; a chunk waiting for it may go on.
    */
   forget?(id: string): void;
+  /**
+   * Its flushes keep no view of `batch.records` once they settle: the engine may then pack the
+   * records of a chunk waiting for a retry and free their memory (engine/raw-chunks.ts).
+   */
+  readonly keepsNoRecordViews?: boolean;
   stop?(): Promise<void>;
   /**
    * Its flushes only wait for a local reader (stdout into a pipe): shutdown waits for them past

@@ -199,11 +199,15 @@ export class RecordWriter {
     this.ends = new Uint32Array(64);
   }
 
-  /** A writer holding `records` without copying their bytes (records read back from a file). */
-  static adopt(records: EncodedRecords): RecordWriter {
+  /**
+   * A writer holding `records` without copying their bytes (records read back from a file, or
+   * unpacked). `owned`: their ArrayBuffer is theirs alone (never a slice of Node's buffer pool),
+   * so free() may detach it.
+   */
+  static adopt(records: EncodedRecords, owned = false): RecordWriter {
     const w = new RecordWriter(0);
     w.buf = records.bytes;
-    w.owned = false;
+    w.owned = owned;
     w.used = records.byteLength;
     w.ends = records.endOffsets().slice();
     w.n = records.count;
@@ -318,16 +322,17 @@ export class RecordWriter {
    * filling fresh memory costs page faults); otherwise, or when the pool is full, the ArrayBuffer
    * is detached (`transfer`, Node 21+; on Node 20 the collector frees it as before), so a view
    * kept by mistake reads as empty. Bytes adopted from a file read are left to the collector:
-   * they may share Node's buffer pool.
+   * they may share Node's buffer pool. `reuse` false: never to the pool (a chunk packed while it
+   * waits gives its memory back instead of keeping it for chunks that may not come).
    */
-  free(): void {
+  free(reuse = true): void {
     const buf = this.buf;
     this.buf = EMPTY_BYTES;
     this.wordsOf = undefined;
     this.wordView = undefined;
     this.used = 0;
     this.n = 0;
-    if (this.owned && !this.pool?.give(buf)) detach(buf.buffer);
+    if (this.owned && !(reuse && this.pool?.give(buf))) detach(buf.buffer);
     this.owned = false;
   }
 }
@@ -347,7 +352,7 @@ const EMPTY_BYTES = Buffer.alloc(0);
 
 type Transferable = ArrayBufferLike & { transfer?: (length?: number) => ArrayBuffer };
 
-function detach(ab: Transferable): void {
+export function detach(ab: Transferable): void {
   if (typeof ab.transfer === 'function' && !(ab instanceof SharedArrayBuffer)) ab.transfer(0);
 }
 

@@ -30,6 +30,8 @@ export class HttpOutput implements OutputRuntime {
   private readonly bodies = new BodyBuffers();
   private readonly signer: RequestSigner | undefined;
   private readonly path: string;
+  /** Bodies are copies of the records: nothing of a batch is kept once its flush settles. */
+  readonly keepsNoRecordViews = true;
 
   constructor(
     private readonly o: HttpOptions,

@@ -4,8 +4,11 @@
  * outage (every chunk retried, again and again) dead bodies piled up to tens of MB of resident
  * memory. An output takes a buffer for a body and gives it back once its request is closed.
  */
+import { detach } from '../../../record/encoded.js';
+
 const KEEP = 2;
 const KEEP_MAX_BYTES = 8 * 1024 * 1024;
+const ROUND_BYTES = 256 * 1024;
 
 export class BodyBuffers {
   private readonly spare: Buffer[] = [];
@@ -14,13 +17,18 @@ export class BodyBuffers {
   take(size: number): Buffer {
     const i = this.spare.findIndex((b) => b.length >= size);
     if (i >= 0) return this.spare.splice(i, 1)[0]!;
-    return Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024));
+    // Sizes rounded up, so that a spare fits the next body more often and glibc's heap sees few sizes.
+    return Buffer.allocUnsafeSlow(Math.ceil(Math.max(size, 1) / ROUND_BYTES) * ROUND_BYTES);
   }
 
-  /** `buffer` (from take) is no longer read by anything: it may hold the next body. */
+  /**
+   * `buffer` (from take) is no longer read by anything: it may hold the next body. One not kept
+   * is freed at once (detached): left to the collector, retries' bodies of a few MB each piled
+   * up until the next full collection (bench/NOTES.md, "Memory through an outage, fourth pass").
+   */
   give(buffer: Buffer): void {
-    if (buffer.length > KEEP_MAX_BYTES) return;
-    if (this.spare.length >= KEEP) this.spare.shift();
+    if (buffer.length > KEEP_MAX_BYTES) return void detach(buffer.buffer);
+    if (this.spare.length >= KEEP) detach(this.spare.shift()!.buffer);
     this.spare.push(buffer);
   }
 }

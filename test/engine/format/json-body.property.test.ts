@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatJsonRecords, jsonRecordsBody, type JsonDateFormat } from '../../../src/engine/format/json.js';
+import { EncodedRecords } from '../../../src/record/encoded.js';
+import type { LogEvent } from '../../../src/record/event.js';
+
+const FORMATS: JsonDateFormat[] = ['double', 'java_sql_timestamp', 'iso8601', 'epoch', 'epoch_ms'];
+const PARTS = [
+  { open: '', separator: '\n', close: '', lastSeparator: true },
+  { open: '', separator: '', close: '' },
+  { open: '[', separator: ',', close: ']' },
+];
+
+const time = fc.oneof(
+  fc.bigInt({ min: 1_600_000_000_000_000_000n, max: 1_800_000_000_999_999_999n }),
+  fc.bigInt({ min: -(10n ** 20n), max: 10n ** 26n }),
+  fc.constantFrom(0n, -1n, 999_999_999n, 1_000_000_000n, -1_000_000_000n),
+);
+const record = fc.dictionary(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.oneof(fc.string({ unit: 'grapheme', maxLength: 30 }), fc.integer(), fc.boolean()), { maxKeys: 4 });
+
+describe('jsonRecordsBody from a chunk’s bytes', () => {
+  it('writes what formatting each decoded record writes, for every date format, key and framing (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ time, record }), { maxLength: 30 }),
+        fc.constantFrom(...FORMATS),
+        fc.constantFrom(undefined, 'date', 'tïme "k"'),
+        fc.constantFrom(...PARTS),
+        fc.boolean(),
+        (events: LogEvent[], dateFormat, dateKey, parts, repeatTimes) => {
+          // Records sharing a time (a batch read at once) take the cached date.
+          const list = repeatTimes ? events.map((e, i) => ({ ...e, time: events[i - (i % 3)]!.time })) : events;
+          const options = { dateKey, dateFormat };
+          const texts = formatJsonRecords({ tag: 't', events: list }, options);
+          const expected = parts.open + texts.join(parts.separator) + (parts.lastSeparator && texts.length > 0 ? parts.separator : '') + parts.close;
+          const body = jsonRecordsBody({ tag: 't', events: list, records: EncodedRecords.from(list) }, options, parts);
+          expect(body.toString()).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -23,7 +23,7 @@ import { LineEncoder } from '../../../record/line-encoder.js';
 /** The events of the block being processed, and the time it was read. */
 export interface Batch {
   events: LogEvent[];
-  /** Where a handler writing encoded records (EncodedRawHandler) puts them: the input's, shared by its files. */
+  /** Where a handler writing encoded records (EncodedRawHandler, EncodedParserHandler) puts them: the input's, shared by its files. */
   readonly records?: RecordWriter | undefined;
   /** Read time (nanoseconds): the time of records without a parsed time. */
   time: bigint;

@@ -9,6 +9,7 @@
  * JSON.stringify, as encodeEvent would (escapes, U+FFFD for bytes that are not UTF-8).
  */
 import { RecordWriter } from './encoded.js';
+import { fieldsEncodable } from './fields-encoder.js';
 
 interface Slicing {
   utf8Slice(start: number, end: number): string;
@@ -52,8 +53,7 @@ export interface LineKeys {
  * array index (an object lists those first, whatever the order they were set in).
  */
 export function linesEncodable(keys: LineKeys): boolean {
-  const list = [keys.pathKey, keys.offsetKey, keys.key].filter((k) => k !== undefined);
-  return new Set(list).size === list.length && !list.some((k) => /^(?:0|[1-9][0-9]*)$/.test(k));
+  return fieldsEncodable([keys.pathKey, keys.offsetKey, keys.key].filter((k) => k !== undefined));
 }
 
 export class LineEncoder {

@@ -6,9 +6,13 @@
  * - The time field: on success it is removed unless `Time_Keep`; on failure it is dropped whatever
  *   `Time_Keep` says and the record gets the current time (a Fluent Bit quirk kept on purpose).
  * - `Types` convert the kept values; decoders run last.
+ *
+ * Without decoders, and with distinct group names, a record can also be written as bytes
+ * (`encodeRecord`, the tail input's records when no filter runs): the same fields, no object.
  */
 import type { ParserOptions } from '../../config/plan/types.js';
 import type { LogRecord } from '../../record/event.js';
+import { fieldsEncodable, type FieldsEncoder } from '../../record/fields-encoder.js';
 import { RegexRunner } from '../regex-runner.js';
 import { ParserBase } from './parser-base.js';
 import { setField } from './types.js';
@@ -17,11 +21,20 @@ export class RegexParser extends ParserBase {
   readonly format = 'regex' as const;
   private readonly runner: RegexRunner | undefined;
   private readonly skipEmpty: boolean;
+  readonly encodedKeys: readonly string[] | undefined;
+  /** Index of the time field among the names (-1: none, or no Time_Format). */
+  private readonly timeIndex: number;
+  /** encodeRecord's values of one match (undefined: not written). */
+  private readonly values: (string | undefined)[];
 
   constructor(name: string, options: ParserOptions) {
     super(name, options);
     this.runner = options.regex === undefined || options.regex.groupNames.length === 0 ? undefined : RegexRunner.of(options.regex);
     this.skipEmpty = options.skip_empty_values;
+    const names = this.runner?.names ?? [];
+    this.encodedKeys = this.runner !== undefined && this.decoders === undefined && fieldsEncodable(names) ? names : undefined;
+    this.timeIndex = this.timeParser === undefined ? -1 : names.indexOf(this.timeKey);
+    this.values = new Array<string | undefined>(names.length);
   }
 
   parseRecord(text: string, now: bigint): LogRecord | undefined {
@@ -44,5 +57,33 @@ export class RegexParser extends ParserBase {
     }
     if (this.decoders !== undefined) this.decoders.apply(record);
     return record;
+  }
+
+  encodeRecord(text: string, now: bigint, out: FieldsEncoder): boolean {
+    const runner = this.runner;
+    if (runner === undefined || this.encodedKeys === undefined) return false;
+    const m = runner.exec(text);
+    if (m === null) return false;
+    this.time = now;
+    const values = this.values;
+    let units = 0;
+    for (let i = 0; i < values.length; i++) {
+      let value: string | undefined = runner.value(m, i);
+      if (value.length === 0 && this.skipEmpty) value = undefined;
+      else if (i === this.timeIndex && (!this.lookupTime(value, now) || !this.keepTime)) value = undefined;
+      else units += value.length;
+      values[i] = value;
+    }
+    out.begin(this.time, units);
+    const types = this.types;
+    const names = runner.names;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (value === undefined) continue;
+      const typed = types === undefined ? value : types.cast(names[i]!, value);
+      if (typeof typed === 'string') out.string(i, typed);
+      else out.json(i, JSON.stringify(typed));
+    }
+    return true;
   }
 }

@@ -1,4 +1,5 @@
 import type { LogRecord } from '../../record/event.js';
+import type { FieldsEncoder } from '../../record/fields-encoder.js';
 
 /** A parsed record and its event time (nanoseconds since the epoch). */
 export interface ParseResult {
@@ -20,8 +21,19 @@ export interface RecordParser {
   parse(text: string, now: bigint): ParseResult | undefined;
   /** Hot-path form of `parse`: the record only; its event time is left in `time`. */
   parseRecord(text: string, now: bigint): LogRecord | undefined;
-  /** Event time of the last successful `parseRecord`. */
+  /** Event time of the last successful `parseRecord` (or `encodeRecord`). */
   readonly time: bigint;
+  /**
+   * The keys `encodeRecord` writes, by index; undefined when this parser does not write bytes.
+   * A FieldsEncoder given to `encodeRecord` must have these keys first, in this order.
+   */
+  readonly encodedKeys?: readonly string[] | undefined;
+  /**
+   * Bytes form of `parseRecord` (when `encodedKeys` is defined): writes the fields the record would
+   * hold into `out` after `out.begin(time, ...)` and returns true, the record left open for more
+   * fields; false when the text does not parse (nothing begun).
+   */
+  encodeRecord?(text: string, now: bigint, out: FieldsEncoder): boolean;
 }
 
 /** Sets a record field; `__proto__` becomes an own field instead of changing the prototype. */

@@ -17,7 +17,7 @@ import { BlockReader, type AheadPool } from './block-reader.js';
 import { CommitQueue } from './commit-queue.js';
 import { fileKey, type FoundFile } from './discovery.js';
 import { DockerModeHandler } from './docker-mode.js';
-import { EncodedRawHandler, MultilineHandler, ParserHandler, RawHandler, rawRecordBuilder, type Batch, type LineHandler } from './line-handlers.js';
+import { EncodedParserHandler, EncodedRawHandler, MultilineHandler, ParserHandler, RawHandler, rawRecordBuilder, type Batch, type LineHandler } from './line-handlers.js';
 import type { EncodedRecords, RecordWriter } from '../../../record/encoded.js';
 import { LineReader, PushResult } from './line-reader.js';
 import type { OffsetsDb } from './offsets-db.js';
@@ -64,14 +64,19 @@ export const enum CheckResult {
 
 function createHandler(settings: TailSettings, batch: Batch, path: string, ino: bigint): LineHandler {
   const keys = settings.keys;
-  if (batch.records !== undefined) return new EncodedRawHandler(batch, batch.records, keys, path);
+  if (batch.records !== undefined && settings.parser === undefined) return new EncodedRawHandler(batch, batch.records, keys, path);
   const build = rawRecordBuilder(keys, path);
   const ml = settings.multiline;
   if (ml !== undefined) {
     const id = ino.toString();
     return new MultilineHandler(batch, ml.stream(id), settings.multilineExact, ml.flushIntervalMs, keys, path, build, () => ml.removeStream(id));
   }
-  const base: LineHandler = settings.parser ? new ParserHandler(batch, build, settings.parser(), keys, path) : new RawHandler(batch, build);
+  const parser = settings.parser?.();
+  if (parser !== undefined && batch.records !== undefined) {
+    const encoded = EncodedParserHandler.create(batch, batch.records, build, parser, keys, path);
+    if (encoded !== undefined) return encoded;
+  }
+  const base: LineHandler = parser ? new ParserHandler(batch, build, parser, keys, path) : new RawHandler(batch, build);
   const dm = settings.dockerMode;
   if (dm !== undefined) return new DockerModeHandler(batch, base, dm.flushSec, dm.firstLine?.());
   return base;

@@ -16,13 +16,14 @@ import type { MultilineStream } from '../../../parsers/multiline/index.js';
 import type { RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import type { LineSink } from './line-reader.js';
-import type { RecordWriter } from '../../../record/encoded.js';
+import { encodeEvent, type RecordWriter } from '../../../record/encoded.js';
+import { FieldsEncoder, fieldsEncodable } from '../../../record/fields-encoder.js';
 import { LineEncoder } from '../../../record/line-encoder.js';
 
 /** The events of the block being processed, and the time it was read. */
 export interface Batch {
   events: LogEvent[];
-  /** Where a handler writing encoded records (EncodedRawHandler) puts them: the input's, shared by its files. */
+  /** Where a handler writing encoded records (EncodedRawHandler, EncodedParserHandler) puts them: the input's, shared by its files. */
   readonly records?: RecordWriter | undefined;
   /** Read time (nanoseconds): the time of records without a parsed time. */
   time: bigint;
@@ -171,6 +172,64 @@ export class ParserHandler extends Immediate {
     } else {
       batch.events.push({ time: batch.time, record: this.build(cr ? `${text}\r` : text, offset) });
     }
+  }
+}
+
+/**
+ * ParserHandler's records written as bytes (InputContext.encoded; see `encodedParserHandler`): the
+ * parser writes its fields, path_key and offset_key follow, with no record object; a line the
+ * parser rejects is written as ParserHandler's raw record would be encoded.
+ */
+export class EncodedParserHandler extends Immediate {
+  private readonly pathIndex: number;
+  private readonly offsetIndex: number;
+
+  private constructor(
+    private readonly batch: Batch,
+    private readonly records: RecordWriter,
+    private readonly build: RawRecordBuilder,
+    private readonly parser: RecordParser,
+    private readonly encoder: FieldsEncoder,
+    fieldCount: number,
+    keys: RecordKeys,
+    private readonly path: string,
+  ) {
+    super();
+    this.pathIndex = keys.pathKey === undefined ? -1 : fieldCount;
+    this.offsetIndex = keys.offsetKey === undefined ? -1 : fieldCount + (keys.pathKey === undefined ? 0 : 1);
+  }
+
+  /**
+   * The handler when the parser writes bytes and an object would keep its fields, path_key and
+   * offset_key in the order written (no key repeated, none an array index); else undefined.
+   */
+  static create(batch: Batch, records: RecordWriter, build: RawRecordBuilder, parser: RecordParser, keys: RecordKeys, path: string): EncodedParserHandler | undefined {
+    const fields = parser.encodedKeys;
+    if (fields === undefined || parser.encodeRecord === undefined) return undefined;
+    const all = [...fields];
+    if (keys.pathKey !== undefined) all.push(keys.pathKey);
+    if (keys.offsetKey !== undefined) all.push(keys.offsetKey);
+    if (!fieldsEncodable(all)) return undefined;
+    return new EncodedParserHandler(batch, records, build, parser, new FieldsEncoder(records, all, keys.pathKey === undefined ? 0 : path.length), fields.length, keys, path);
+  }
+
+  line(text: string, offset: number, cr: boolean): void {
+    const batch = this.batch;
+    const encoder = this.encoder;
+    let parsed = false;
+    try {
+      parsed = this.parser.encodeRecord!(text, batch.time, encoder);
+    } catch (err) {
+      batch.onError(err);
+      parsed = false;
+    }
+    if (!parsed) {
+      this.records.append(encodeEvent({ time: batch.time, record: this.build(cr ? `${text}\r` : text, offset) }));
+      return;
+    }
+    if (this.pathIndex >= 0) encoder.string(this.pathIndex, this.path);
+    if (this.offsetIndex >= 0) encoder.json(this.offsetIndex, String(offset));
+    encoder.end();
   }
 }
 

@@ -137,8 +137,10 @@ export class TailInput implements InputRuntime, TrackerHost {
 
   encodedWriter(tag: string): RecordWriter | undefined {
     const s = this.settings;
-    const raw = s.parser === undefined && s.multiline === undefined && s.dockerMode === undefined && linesEncodable(s.keys);
-    if (!raw || this.ctx.encoded?.takes(tag) !== true) return undefined;
+    // Raw lines, or lines a parser turns into records (EncodedParserHandler; when that parser
+    // cannot write bytes, its handler leaves the writer empty and hands over events).
+    const encodable = s.multiline === undefined && s.dockerMode === undefined && linesEncodable(s.keys);
+    if (!encodable || this.ctx.encoded?.takes(tag) !== true) return undefined;
     this.records ??= new RecordWriter(ENCODED_BYTES);
     return this.records;
   }

@@ -195,11 +195,12 @@ export class JsonBodyPieces {
       }
       this.next++;
     }
-    if (this.next > r.count && this.pending.length === 0) {
+    if (this.next > r.count && this.pending.length === 0 && this.dates.length > 0) {
       // Done: the dates' memory goes at once rather than at the next full collection.
-      this.piece = Buffer.alloc(0);
       detach(this.dates.buffer);
+      this.dates = Buffer.alloc(0);
     }
+    this.piece = Buffer.alloc(0);
     return this.pos;
   }
 

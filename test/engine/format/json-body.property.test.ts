@@ -63,6 +63,8 @@ describe('jsonRecordsBody from a chunk’s bytes', () => {
             got.push(Buffer.from(piece.subarray(0, n)));
           }
           expect(Buffer.concat(got).equals(whole)).toBe(true);
+          // Asked again once written (a sender's last turn): nothing more, no error.
+          expect(pieces.fill(Buffer.alloc(8))).toBe(0);
         },
       ),
       { numRuns: 300 },

@@ -1,4 +1,4 @@
-import { request as httpRequest, validateHeaderValue, type IncomingMessage } from 'node:http';
+import { request as httpRequest, validateHeaderValue, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import type { EventBatch } from '../../../record/event.js';
@@ -142,6 +142,8 @@ export class HttpOutput implements OutputRuntime {
     const path = this.path;
     const request = o.tls ? httpsRequest : httpRequest;
     let settled = false;
+    /** The request while its body is still being written (a body in pieces). */
+    let writing: ClientRequest | undefined;
     return new Promise<{ status: number; payload: string }>((resolve, reject) => {
       const req = request(
         {
@@ -166,6 +168,7 @@ export class HttpOutput implements OutputRuntime {
       if (!(body instanceof JsonBodyPieces)) return void req.end(body);
       const pieces = body;
       const piece = this.bodies.take(PIECE_BYTES);
+      writing = req;
       req.on('close', () => {
         settled = true;
         this.bodies.give(piece);
@@ -173,12 +176,18 @@ export class HttpOutput implements OutputRuntime {
       const next = (err?: Error | null): void => {
         if (settled || err) return;
         const n = pieces.fill(piece);
-        if (n === 0) return void req.end();
+        if (n === 0) {
+          writing = undefined;
+          return void req.end();
+        }
         req.write(n === piece.length ? piece : piece.subarray(0, n), next);
       };
       next();
     }).finally(() => {
       settled = true;
+      // Answered before the whole body was written (an early 413 or 503): the request can never
+      // end, so its socket is closed rather than left waiting for the rest.
+      writing?.destroy();
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { EncodedRecords } from '../../record/encoded.js';
+import { detach, type EncodedRecords } from '../../record/encoded.js';
 import type { EventBatch, LogEvent } from '../../record/event.js';
 import { splitNanos } from '../../record/event.js';
 import { stringifyBounded } from '../record-depth.js';
@@ -69,61 +69,72 @@ function withDateKey(body: string, time: bigint, options: JsonRecordOptions): st
   return body.length <= 2 ? `{${date}}` : `{${date},${body.slice(1)}`;
 }
 
+/** How a body frames its records: `open`, the records separated by `separator` (also after the last one when `lastSeparator`), `close`. */
+export interface JsonBodyParts {
+  readonly open: string;
+  readonly separator: string;
+  readonly close: string;
+  readonly lastSeparator?: boolean;
+}
+
 /**
  * A batch's records as formatJsonRecord writes them, each followed by `separator`, between
  * `open` and `close`, as one Buffer: a chunk's record bytes are copied as they are (no string of
  * the whole body, no record decoded), which is what the JSON-speaking outputs send. `allocate`
  * gives the buffer to write into (at least the size asked; the body is a view of its start).
  */
-export function jsonRecordsBody(
-  batch: EventBatch,
-  options: JsonRecordOptions,
-  parts: { open: string; separator: string; close: string; lastSeparator?: boolean },
-  allocate: (size: number) => Buffer = Buffer.allocUnsafe,
-): Buffer {
+export function jsonRecordsBody(batch: EventBatch, options: JsonRecordOptions, parts: JsonBodyParts, allocate: (size: number) => Buffer = Buffer.allocUnsafe): Buffer {
   const r = batch.records;
   if (!r) {
     const texts = formatJsonRecords(batch, options);
     const tail = parts.lastSeparator && texts.length > 0 ? parts.separator : '';
     return Buffer.from(parts.open + texts.join(parts.separator) + tail + parts.close);
   }
-  return new BodyWriter(r, options, parts, allocate).write();
+  const pieces = new JsonBodyPieces(r, options, parts);
+  const out = allocate(pieces.length).subarray(0, pieces.length);
+  pieces.fill(out);
+  return out;
 }
 
 const QUOTE = 34;
 const MINUS = 45;
 const ZERO = 48;
+const COMMA = Buffer.from(',');
+const BRACE = Buffer.from('}');
 /**
  * The longest date formatDate writes (ASCII) for a time read from its digits: `%.16g` is at most
  * 22 bytes, whole seconds below 1e15 16, ISO 8601 of year +275760 30. A longer one (a time
- * formatted the BigInt way) makes the body grow.
+ * formatted the BigInt way) makes the dates' buffer grow.
  */
 function maxDateBytes(format: JsonDateFormat): number {
   return format === 'iso8601' || format === 'java_sql_timestamp' ? 32 : 24;
 }
 
-/** The bytes of the records' JSON objects (without their times and framing). */
-function jsonBytes(r: EncodedRecords): number {
-  let n = 0;
-  for (let i = 0; i < r.count; i++) n += r.end(i) - 2 - (r.bytes.indexOf(QUOTE, r.start(i) + 2) + 2);
-  return n;
-}
-
 /**
- * A chunk's records written as one body in a single pass, without an object per record: the
- * buffer is sized from the records' JSON plus the longest date per record, and each time is
- * read from its digits (no BigInt) and formatted once per distinct time. During an outage every
- * retry of a 2 MB chunk built its body again, and the dates, pairs and BigInts of 13,000
- * records per body were most of the heap's growth (bench/NOTES.md, "Memory through an outage,
- * fourth pass").
+ * A chunk's records as jsonRecordsBody writes them, handed out in pieces of any size, with the
+ * body's exact length known first (a Content-Length): an output can write the body into a
+ * socket through one small buffer instead of holding a copy of the whole chunk (2.3 MB per
+ * request in flight, plus spares: bench/NOTES.md, "Memory through an outage, fifth pass").
+ * No object per record: each time is read from its digits (no BigInt) and formatted once, into
+ * one buffer of the dates, when the length is counted. The same records give the same bytes
+ * (a retry resends them). The records' bytes must stay as they are until the last fill.
  */
-class BodyWriter {
-  private out: Buffer;
-  private pos = 0;
+export class JsonBodyPieces {
+  /** The body's size in bytes. */
+  readonly length: number;
   private readonly key: Buffer | undefined;
+  private readonly open: Buffer;
   private readonly separator: Buffer;
-  /** The most written after a record: two separators and the close. */
-  private readonly tailBytes: number;
+  private readonly close: Buffer;
+  /** The dates written one after another (with a key), record i's ending at dateEnd[i]. */
+  private dates: Buffer = Buffer.alloc(0);
+  private readonly dateEnd: Uint32Array;
+  /** The next record to write: -1 before the open, count for the close, count + 1 when done. */
+  private next = -1;
+  /** Byte ranges that did not fit the last piece, written first into the next one. */
+  private readonly pending: [Buffer, number, number][] = [];
+  private piece: Buffer = Buffer.alloc(0);
+  private pos = 0;
   private lastSec = NaN;
   private lastNsec = NaN;
   private lastDate = '';
@@ -131,45 +142,93 @@ class BodyWriter {
   constructor(
     private readonly r: EncodedRecords,
     private readonly options: JsonRecordOptions,
-    private readonly parts: { open: string; separator: string; close: string; lastSeparator?: boolean },
-    private readonly allocate: (size: number) => Buffer,
+    private readonly parts: JsonBodyParts,
   ) {
     this.key = options.dateKey === undefined ? undefined : Buffer.from(`{${JSON.stringify(options.dateKey)}:`);
+    this.open = Buffer.from(parts.open);
     this.separator = Buffer.from(parts.separator);
-    this.tailBytes = 2 * this.separator.length + Buffer.byteLength(parts.close);
-    const perRecord = this.separator.length + (this.key ? this.key.length + maxDateBytes(options.dateFormat) + 1 : 0);
-    this.out = allocate(Buffer.byteLength(parts.open) + Buffer.byteLength(parts.close) + jsonBytes(r) + r.count * perRecord);
-  }
-
-  write(): Buffer {
-    const { r, key, separator } = this;
+    this.close = Buffer.from(parts.close);
+    this.dateEnd = new Uint32Array(this.key ? r.count : 0);
+    let n = this.open.length + this.close.length + Math.max(0, r.count - 1) * this.separator.length;
+    if (parts.lastSeparator && r.count > 0) n += this.separator.length;
+    if (this.key) this.dates = Buffer.allocUnsafeSlow(r.count * maxDateBytes(options.dateFormat));
     const bytes = r.bytes;
-    this.pos = this.out.write(this.parts.open, 0);
+    let datePos = 0;
     for (let i = 0; i < r.count; i++) {
-      if (i > 0) this.pos += separator.copy(this.out, this.pos);
       const start = r.start(i);
       const timeEnd = bytes.indexOf(QUOTE, start + 2);
-      const a = timeEnd + 2;
-      const b = r.end(i) - 2;
-      if (key === undefined) {
-        this.pos += bytes.copy(this.out, this.pos, a, b);
+      const json = r.end(i) - 2 - (timeEnd + 2);
+      if (!this.key) {
+        n += json;
         continue;
       }
       const date = this.date(i, start + 2, timeEnd);
-      const need = key.length + date.length + 1 + (b - a) + this.tailBytes;
-      if (this.pos + need > this.out.length) this.grow(need);
-      this.pos += key.copy(this.out, this.pos);
-      this.pos += this.out.write(date, this.pos, 'latin1');
-      // `}` closes the date alone; otherwise `,` and the record's members after its `{`.
-      if (b - a <= 2) this.out[this.pos++] = 125;
-      else {
-        this.out[this.pos++] = 44;
-        this.pos += bytes.copy(this.out, this.pos, a + 1, b);
-      }
+      if (datePos + date.length > this.dates.length) this.growDates(datePos + date.length);
+      datePos += this.dates.write(date, datePos, 'latin1');
+      this.dateEnd[i] = datePos;
+      // The key and date, then `}` alone or `,` and the record's members after its `{`.
+      n += this.key.length + date.length + 1 + (json <= 2 ? 0 : json - 1);
     }
-    if (this.parts.lastSeparator && r.count > 0) this.pos += separator.copy(this.out, this.pos);
-    this.pos += this.out.write(this.parts.close, this.pos);
-    return this.pos === this.out.length ? this.out : this.out.subarray(0, this.pos);
+    this.length = n;
+  }
+
+  /** Writes the body's next bytes into `piece`: how many (0 once the body is written). */
+  fill(piece: Buffer): number {
+    this.piece = piece;
+    this.pos = 0;
+    while (this.pending.length > 0) {
+      const range = this.pending[0]!;
+      const n = Math.min(range[2] - range[1], piece.length - this.pos);
+      range[0].copy(piece, this.pos, range[1], range[1] + n);
+      this.pos += n;
+      range[1] += n;
+      if (range[1] < range[2]) return this.pos;
+      this.pending.shift();
+    }
+    const r = this.r;
+    while (this.pos < piece.length && this.next <= r.count) {
+      if (this.next === -1) this.put(this.open, 0, this.open.length);
+      else if (this.next < r.count) this.putRecord(this.next);
+      else {
+        if (this.parts.lastSeparator && r.count > 0) this.put(this.separator, 0, this.separator.length);
+        this.put(this.close, 0, this.close.length);
+      }
+      this.next++;
+    }
+    if (this.next > r.count && this.pending.length === 0 && this.dates.length > 0) {
+      // Done: the dates' memory goes at once rather than at the next full collection.
+      detach(this.dates.buffer);
+      this.dates = Buffer.alloc(0);
+    }
+    this.piece = Buffer.alloc(0);
+    return this.pos;
+  }
+
+  private putRecord(i: number): void {
+    const { r, key } = this;
+    const bytes = r.bytes;
+    if (i > 0) this.put(this.separator, 0, this.separator.length);
+    const a = bytes.indexOf(QUOTE, r.start(i) + 2) + 2;
+    const b = r.end(i) - 2;
+    if (key === undefined) return this.put(bytes, a, b);
+    this.put(key, 0, key.length);
+    this.put(this.dates, i > 0 ? this.dateEnd[i - 1]! : 0, this.dateEnd[i]!);
+    if (b - a <= 2) this.put(BRACE, 0, 1);
+    else {
+      this.put(COMMA, 0, 1);
+      this.put(bytes, a + 1, b);
+    }
+  }
+
+  /** Copies bytes [from, to) of `source` into the piece; what does not fit waits for the next one. */
+  private put(source: Buffer, from: number, to: number): void {
+    if (this.pending.length === 0) {
+      const n = Math.min(to - from, this.piece.length - this.pos);
+      source.copy(this.piece, this.pos, from, from + n);
+      this.pos += n;
+      from += n;
+    }
+    if (from < to) this.pending.push([source, from, to]);
   }
 
   /** Record i's date text; its time's decimal digits are bytes [from, to). */
@@ -191,11 +250,11 @@ class BodyWriter {
     return this.lastDate;
   }
 
-  /** More room than the bound gave (a date longer than maxDateBytes): only for times far from now. */
-  private grow(need: number): void {
-    const bigger = this.allocate(Math.max(this.out.length * 2, this.pos + need));
-    this.out.copy(bigger, 0, 0, this.pos);
-    this.out = bigger;
+  /** More room for the dates than the bound gave (a date longer than maxDateBytes): only for times far from now. */
+  private growDates(need: number): void {
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.dates.length * 2, need));
+    this.dates.copy(bigger);
+    this.dates = bigger;
   }
 }
 

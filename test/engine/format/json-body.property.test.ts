@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatJsonRecords, jsonRecordsBody, type JsonDateFormat } from '../../../src/engine/format/json.js';
+import { formatJsonRecords, JsonBodyPieces, jsonRecordsBody, type JsonDateFormat } from '../../../src/engine/format/json.js';
 import { EncodedRecords } from '../../../src/record/encoded.js';
 import type { LogEvent } from '../../../src/record/event.js';
 
@@ -35,6 +35,36 @@ describe('jsonRecordsBody from a chunk’s bytes', () => {
           const expected = parts.open + texts.join(parts.separator) + (parts.lastSeparator && texts.length > 0 ? parts.separator : '') + parts.close;
           const body = jsonRecordsBody({ tag: 't', events: list, records: EncodedRecords.from(list) }, options, parts);
           expect(body.toString()).toBe(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('hands out the same bytes in pieces of any size, their total the length it announced first (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ time, record }), { maxLength: 30 }),
+        fc.constantFrom(...FORMATS),
+        fc.constantFrom(undefined, 'date'),
+        fc.constantFrom(...PARTS),
+        fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 }),
+        (events: LogEvent[], dateFormat, dateKey, parts, sizes) => {
+          const options = { dateKey, dateFormat };
+          const records = EncodedRecords.from(events);
+          const whole = jsonRecordsBody({ tag: 't', events, records }, options, parts);
+          const pieces = new JsonBodyPieces(records, options, parts);
+          expect(pieces.length).toBe(whole.length);
+          const got: Buffer[] = [];
+          for (let k = 0; ; k++) {
+            const piece = Buffer.alloc(sizes[k % sizes.length]!);
+            const n = pieces.fill(piece);
+            if (n === 0) break;
+            got.push(Buffer.from(piece.subarray(0, n)));
+          }
+          expect(Buffer.concat(got).equals(whole)).toBe(true);
+          // Asked again once written (a sender's last turn): nothing more, no error.
+          expect(pieces.fill(Buffer.alloc(8))).toBe(0);
         },
       ),
       { numRuns: 300 },

@@ -1,8 +1,8 @@
-import { request as httpRequest, validateHeaderValue, type IncomingMessage } from 'node:http';
+import { request as httpRequest, validateHeaderValue, type ClientRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, type AgentOptions } from 'node:https';
 import { gzipSync } from 'node:zlib';
 import type { EventBatch } from '../../../record/event.js';
-import { dateKeyOption, jsonRecordsBody, type JsonRecordOptions } from '../../../engine/format/json.js';
+import { dateKeyOption, JsonBodyPieces, jsonRecordsBody, type JsonBodyParts, type JsonRecordOptions } from '../../../engine/format/json.js';
 import { recordCount } from '../../../record/batch.js';
 import type { FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { BodyBuffers } from '../shared/body-buffers.js';
@@ -12,12 +12,20 @@ import type { HttpOptions } from './options.js';
 
 const MIME: Readonly<Record<string, string>> = { json: 'application/json', json_stream: 'application/json', json_lines: 'application/x-ndjson' };
 
+/** How Fluent Bit's http `format` frames the records of a body. */
+function bodyParts(format: string): JsonBodyParts {
+  if (format === 'json_lines') return { open: '', separator: '\n', close: '', lastSeparator: true };
+  if (format === 'json_stream') return { open: '', separator: '', close: '' };
+  return { open: '[', separator: ',', close: ']' };
+}
+
 /** The request body for a batch in Fluent Bit's http `format`. */
 export function httpBody(batch: EventBatch, format: string, json: JsonRecordOptions, allocate?: (size: number) => Buffer): Buffer {
-  if (format === 'json_lines') return jsonRecordsBody(batch, json, { open: '', separator: '\n', close: '', lastSeparator: true }, allocate);
-  if (format === 'json_stream') return jsonRecordsBody(batch, json, { open: '', separator: '', close: '' }, allocate);
-  return jsonRecordsBody(batch, json, { open: '[', separator: ',', close: ']' }, allocate);
+  return jsonRecordsBody(batch, json, bodyParts(format), allocate);
 }
+
+/** The buffer a streamed body goes through, a piece at a time (BodyBuffers' size step: one size for glibc). */
+const PIECE_BYTES = 256 * 1024;
 
 /**
  * Posts each batch as one request. 2xx (200-205) is delivered; 4xx other than 408 and 429 can never
@@ -73,9 +81,13 @@ export class HttpOutput implements OutputRuntime {
       if (refused) return { status: 'error', reason: refused };
     }
     let space: Buffer | undefined;
-    let body: Buffer = httpBody(batch, this.o.format, this.json, (size) => (space = this.bodies.take(size)));
+    // A chunk's body sent plainly goes to the socket in pieces; gzip and SigV4 need it whole.
+    const streamed = batch.records && !this.signer && this.o.compress !== 'gzip';
+    let body: Buffer | JsonBodyPieces = streamed
+      ? new JsonBodyPieces(batch.records, this.json, bodyParts(this.o.format))
+      : httpBody(batch, this.o.format, this.json, (size) => (space = this.bodies.take(size)));
     const headers: [string, string][] = [['Content-Type', MIME[this.o.format] ?? 'application/json'], ['User-Agent', 'logferry']];
-    if (this.o.compress === 'gzip') {
+    if (this.o.compress === 'gzip' && !(body instanceof JsonBodyPieces)) {
       body = gzipSync(body);
       headers.push(['Content-Encoding', 'gzip']);
       if (space) this.bodies.give(space);
@@ -89,7 +101,7 @@ export class HttpOutput implements OutputRuntime {
     const where = `${this.o.host}:${this.o.port}`;
     let res: { status: number; payload: string };
     try {
-      const sent = this.signer ? await this.signed(body, headers) : headers;
+      const sent = this.signer && !(body instanceof JsonBodyPieces) ? await this.signed(body, headers) : headers;
       sent.push(['Content-Length', String(body.length)]);
       res = await this.send(body, sent, space);
     } catch (err) {
@@ -119,12 +131,20 @@ export class HttpOutput implements OutputRuntime {
     return Object.entries(signed);
   }
 
-  /** Sends the request; `space` (the buffer under `body`) is given back once the request is closed. */
-  private send(body: Buffer, headers: [string, string][], space: Buffer | undefined): Promise<{ status: number; payload: string }> {
+  /**
+   * Sends the request; `space` (the buffer under `body`) is given back once the request is closed.
+   * A body in pieces is written through one buffer, the next piece once the socket has taken the
+   * last; nothing more is read from the records once the request has settled (the engine may
+   * then pack or free the chunk), so a piece in the socket is the output's copy, never a view.
+   */
+  private send(body: Buffer | JsonBodyPieces, headers: [string, string][], space: Buffer | undefined): Promise<{ status: number; payload: string }> {
     const o = this.o;
     const path = this.path;
     const request = o.tls ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
+    let settled = false;
+    /** The request while its body is still being written (a body in pieces). */
+    let writing: ClientRequest | undefined;
+    return new Promise<{ status: number; payload: string }>((resolve, reject) => {
       const req = request(
         {
           host: o.host,
@@ -145,7 +165,29 @@ export class HttpOutput implements OutputRuntime {
       req.on('timeout', () => req.destroy(new Error(`no response within ${o['http.response_timeout']} ms`)));
       req.on('error', reject);
       if (space) req.on('close', () => this.bodies.give(space));
-      req.end(body);
+      if (!(body instanceof JsonBodyPieces)) return void req.end(body);
+      const pieces = body;
+      const piece = this.bodies.take(PIECE_BYTES);
+      writing = req;
+      req.on('close', () => {
+        settled = true;
+        this.bodies.give(piece);
+      });
+      const next = (err?: Error | null): void => {
+        if (settled || err) return;
+        const n = pieces.fill(piece);
+        if (n === 0) {
+          writing = undefined;
+          return void req.end();
+        }
+        req.write(n === piece.length ? piece : piece.subarray(0, n), next);
+      };
+      next();
+    }).finally(() => {
+      settled = true;
+      // Answered before the whole body was written (an early 413 or 503): the request can never
+      // end, so its socket is closed rather than left waiting for the rest.
+      writing?.destroy();
     });
   }
 }

@@ -107,6 +107,23 @@ describe('http output', () => {
     expect(run2.pipeline.metrics().output['http.0']!.dropped).toEqual({ [`error: 127.0.0.1:${bad.port}, HTTP status=400: nope`]: 2 });
   });
 
+  it('sends a body larger than its socket buffer whole, its Content-Length exact, and the same bytes on a retry', async () => {
+    const s = await sink([503, 200]);
+    const run = capture(planFrom(conf(s.port, '    Format json_lines\n    Retry_Limit 5\n')), { retryDelayMs: () => 5 });
+    await run.pipeline.start();
+    // About 1.2 MB: several of the 256 KiB pieces the body is written through.
+    const events = Array.from({ length: 4000 }, (_, i) => ({ time: T + BigInt(i) * 1_000_000n, record: { i, text: 'é'.repeat(50) + 'x'.repeat(i % 200) } }));
+    run.pipeline.push(events);
+    await new Promise((r) => setTimeout(r, 500));
+    await run.pipeline.stop();
+    expect(s.requests).toHaveLength(2);
+    const expected = events.map((e, i) => `{"date":${(1_700_000_000.5 + i / 1000).toFixed(3).replace(/0+$/, '').replace(/\.$/, '.0')},${JSON.stringify(e.record).slice(1)}\n`).join('');
+    for (const r of s.requests) {
+      expect(Number(r.headers['content-length'])).toBe(r.body.length);
+      expect(r.body.toString()).toBe(expected);
+    }
+  });
+
   it('retries when nothing listens, with the address in the reason', async () => {
     const s = await sink();
     await new Promise((r) => s.server.close(r));

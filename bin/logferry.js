@@ -4,7 +4,6 @@
 import module from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundleResolve } from './bundle-resolve.js';
 import { agentMemorySettings } from './node-settings.js';
 
 // The agent runs with Node's memory settings tuned for a long-lived process that holds its records
@@ -29,11 +28,9 @@ module.enableCompileCache?.();
 
 // The bundled CLI starts faster (npm run build makes both); dist/cli is the unbundled fallback.
 const bundled = new URL('../dist/bundle/main.js', import.meta.url);
-const useBundle = existsSync(bundled);
-// Its chunks import each other by relative path: resolved without Node's file lookups (Node 22.15+;
-// older Node resolves them itself). bin/bundle-resolve.js says why.
-if (useBundle) module.registerHooks?.({ resolve: bundleResolve(new URL('./', bundled).href) });
-const { main } = await import(useBundle ? bundled.href : '../dist/cli/main.js');
+// No module.registerHooks resolve hook for its chunks: 30-40 ms less CPU at start, but the agent's
+// peak RSS through an outage rose by 30 MB with it (bench/NOTES.md, "The chunk resolve hook").
+const { main } = await import(existsSync(bundled) ? bundled.href : '../dist/cli/main.js');
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

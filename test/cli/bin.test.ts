@@ -15,7 +15,7 @@ const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 const CAN_EXECVE = typeof (process as { execve?: unknown }).execve === 'function';
 
 function copyBin(root: string): void {
-  for (const file of ['logferry.js', 'node-settings.js', 'bundle-resolve.js']) copyFileSync(join(REPO_ROOT, 'bin', file), join(root, 'bin', file));
+  for (const file of ['logferry.js', 'node-settings.js']) copyFileSync(join(REPO_ROOT, 'bin', file), join(root, 'bin', file));
 }
 
 describe('bin/logferry.js', () => {

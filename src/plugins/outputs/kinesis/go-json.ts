@@ -7,7 +7,7 @@
  */
 import { MAX_RECORD_DEPTH, TOO_DEEP } from '../../../engine/record-depth.js';
 import { recordJson } from '../shared/record-json.js';
-import { hasByte, skipString, skipValue, type ByteWriter } from '../shared/record-bytes.js';
+import { hasByte, literalText, skipString, skipValue, type ByteWriter } from '../shared/record-bytes.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -94,11 +94,6 @@ export function renameMember(m: GoMember, key: string): void {
   if (key === m.key) return;
   m.key = key;
   m.keyFrom = -1;
-}
-
-/** The string a JSON string literal [from, to) (quotes included) stands for. */
-export function literalText(b: Buffer, from: number, to: number): string {
-  return hasByte(b, BACKSLASH, from + 1, to - 1) ? (JSON.parse(b.toString('utf8', from, to)) as string) : b.toString('utf8', from + 1, to - 1);
 }
 
 /** The members of the map whose JSON is [from, to), in their order; `dots` replaces '.' in keys. */

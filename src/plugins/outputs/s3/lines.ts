@@ -8,7 +8,7 @@
 import type { EventBatch, LogEvent } from '../../../record/event.js';
 import type { EncodedRecords } from '../../../record/encoded.js';
 import { jsonRecordsBody, type JsonRecordOptions } from '../../../engine/format/json.js';
-import { ByteWriter, hasByte, keyBytes, RecordCursor, topLevelValue } from '../shared/record-bytes.js';
+import { ByteWriter, keyBytes, RecordCursor, topLevelValue } from '../shared/record-bytes.js';
 import { valueText } from '../shared/record-json.js';
 
 export interface ChunkLines {
@@ -19,7 +19,6 @@ export interface ChunkLines {
 
 const JSON_LINES = { open: '', separator: '\n', close: '', lastSeparator: true } as const;
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const NEWLINE = 0x0a;
 
 export function chunkLines(batch: EventBatch, logKey: string | undefined, json: JsonRecordOptions): ChunkLines {
@@ -41,9 +40,8 @@ function valueLines(records: EncodedRecords, logKey: string): ChunkLines {
       continue;
     }
     const [a, z] = value;
-    if (b[a] !== QUOTE) w.copy(b, a, z);
-    else if (hasByte(b, BACKSLASH, a + 1, z - 1)) w.utf8(JSON.parse(b.toString('utf8', a, z)) as string);
-    else w.copy(b, a + 1, z - 1);
+    if (b[a] === QUOTE) w.literalContent(b, a, z);
+    else w.copy(b, a, z);
     w.byte(NEWLINE);
   }
   return { data: w.take(), missing };

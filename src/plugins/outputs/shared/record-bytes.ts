@@ -125,6 +125,11 @@ export function skipValue(b: Buffer, p: number): number {
   }
 }
 
+/** The string a JSON string literal [from, to) (quotes included) stands for: parsed only when it holds escapes. */
+export function literalText(b: Buffer, from: number, to: number): string {
+  return hasByte(b, BACKSLASH, from + 1, to - 1) ? (JSON.parse(b.toString('utf8', from, to)) as string) : b.toString('utf8', from + 1, to - 1);
+}
+
 /**
  * A record's top-level key as it appears in the record JSON (quotes included): what
  * `topLevelValue` compares keys with.
@@ -314,6 +319,15 @@ export class ByteWriter {
       src.copy(this.buf, this.pos, from, to);
     }
     this.pos += n;
+  }
+
+  /**
+   * The UTF-8 text a JSON string literal [from, to) of `src` (quotes included) stands for: its bytes
+   * as they are, or, when it holds escapes, the literal parsed (that value alone).
+   */
+  literalContent(src: Buffer, from: number, to: number): void {
+    if (hasByte(src, BACKSLASH, from + 1, to - 1)) this.utf8(JSON.parse(src.toString('utf8', from, to)) as string);
+    else this.copy(src, from + 1, to - 1);
   }
 
   /** JSON text [from, to) as the content of a JSON string literal: `"` and `\` get a backslash. */

@@ -6,7 +6,7 @@ import { stringifyBounded } from '../../../engine/record-depth.js';
 import { bigintAsNumber } from '../../../record/encoded.js';
 import { formatTimeKey } from './time-key.js';
 import type { EncodedRecords } from '../../../record/encoded.js';
-import { hasByte, keyBytes, RecordCursor, topLevelValue, type ByteWriter } from './record-bytes.js';
+import { keyBytes, RecordCursor, topLevelValue, type ByteWriter } from './record-bytes.js';
 import { RecordDatas } from './record-batches.js';
 
 /** A value as JSON text (levels below MAX_RECORD_DEPTH cut when the stack cannot hold them). */
@@ -116,8 +116,7 @@ export class RecordLines {
       [from, to] = value;
       if (b[from] === 34) {
         if (to - from === 2) return 'empty';
-        if (hasByte(b, 92, from + 1, to - 1)) w.utf8(JSON.parse(b.toString('utf8', from, to)) as string);
-        else w.copy(b, from + 1, to - 1);
+        w.literalContent(b, from, to);
         w.byte(10);
         return 'written';
       }

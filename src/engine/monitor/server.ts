@@ -96,7 +96,9 @@ export class MonitorServer {
       this.health.reset();
       this.sampled = pipeline;
     }
-    this.health.sample(outputTotals(pipeline.metrics()), pipeline.plan.service.hc_period);
+    const service = pipeline.plan.service;
+    // Only /api/v1/health reads the window: without Health_Check no metrics snapshot each second.
+    if (service.health_check) this.health.sample(outputTotals(pipeline.metrics()), service.hc_period);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {

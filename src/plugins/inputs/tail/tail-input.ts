@@ -36,6 +36,11 @@ const ENCODED_BYTES = 64 * 1024;
 const FALLBACK_POLL_MS = 250;
 /** Smallest gap between two rescans triggered by directory events. */
 const EVENT_RESCAN_GAP_MS = 200;
+/**
+ * Change events of followed files within this window share one read: a writer appending every 10 ms
+ * otherwise costs a read (a thread-pool round trip) per write. The first event reads at once.
+ */
+export const CHANGE_READ_GAP_MS = 50;
 
 function nowMs(): number {
   return Number(nowNanos() / 1_000_000n);
@@ -79,6 +84,9 @@ export class TailInput implements InputRuntime, TrackerHost {
   private lastEventRescan = 0;
   private pollTimer: NodeJS.Timeout | undefined;
   private pollMs = 0;
+  /** Set while change events wait for CHANGE_READ_GAP_MS to pass; `changedSince`: one came meanwhile. */
+  private changeTimer: NodeJS.Timeout | undefined;
+  private changedSince = false;
   private stopPromise: Promise<void> | undefined;
 
   constructor(
@@ -171,6 +179,7 @@ export class TailInput implements InputRuntime, TrackerHost {
     for (const t of this.timers) clearInterval(t);
     this.timers.length = 0;
     if (this.pollTimer) clearInterval(this.pollTimer);
+    clearTimeout(this.changeTimer);
     this.watcher.close();
     await this.pumping;
     await this.scanning;
@@ -295,8 +304,23 @@ export class TailInput implements InputRuntime, TrackerHost {
     if (type === 'rename') {
       void this.poll();
       if (!known) this.rescanSoon();
+      this.kick();
+    } else this.kickOnChange();
+  }
+
+  /** Reads now, then at most once per CHANGE_READ_GAP_MS while change events keep coming. */
+  private kickOnChange(): void {
+    if (this.changeTimer !== undefined) {
+      this.changedSince = true;
+      return;
     }
     this.kick();
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined;
+      if (!this.changedSince) return;
+      this.changedSince = false;
+      this.kickOnChange();
+    }, CHANGE_READ_GAP_MS);
   }
 
   private rescanSoon(): void {

@@ -4,10 +4,11 @@ import { recordText, RecordWriter } from '../../../record/encoded.js';
 import type { DummyOptions } from './options.js';
 
 /**
- * Ticks closer together than this are emitted together, at one timer wake-up: at Rate 100 the agent
- * wakes 20 times a second instead of 100 (Node pays ~100 us of CPU per wake-up on a VM, more than
- * dummy's own work; bench/NOTES.md, "Low-rate CPU, second pass"). Each record keeps its own tick's
- * time, and the records wait at most this long before the engine buffers them for the next flush.
+ * The ticks due within this window are emitted together, at one timer wake-up (intervals of 25 ms
+ * or less, Rate 40 and up): at Rate 100 the agent wakes 20 times a second instead of 100 (Node pays
+ * ~150 us of CPU per wake-up on a VM, more than dummy's own work; bench/NOTES.md, "Low-rate CPU,
+ * second pass"). Each record keeps its own tick's time, and the records wait at most this long
+ * before the engine buffers them for the next flush.
  */
 export const DUMMY_WAKE_MS = 50;
 

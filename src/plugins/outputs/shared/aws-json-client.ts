@@ -6,8 +6,8 @@
  * SDK client gets (aws-client.ts `awsClientConfig`), and the answer is parsed with JSON.parse.
  *
  * The SDK keeps what it does once: the endpoint (its endpoint rules for the region, FIPS and
- * dual-stack settings, or the `endpoint` option) is resolved by the SDK client of the same service
- * on the first call, and the credentials come from the same provider chain, kept between requests
+ * dual-stack settings, or the `endpoint` option) is resolved on the first call by the SDK client of
+ * the same service, or by aws-endpoints.ts's rule where that gives the SDK's answer, and the credentials come from the same provider chain, kept between requests
  * as the SDK keeps them (aws-credentials.ts). `auto_retry_requests` is one immediate retry of a failure the SDK's
  * retry strategy would retry. Errors are shaped as the SDK's (aws-json-errors.ts).
  */
@@ -36,6 +36,20 @@ export interface SdkEndpointSource {
     readonly useFipsEndpoint: () => Promise<boolean>;
     readonly useDualstackEndpoint: () => Promise<boolean>;
   };
+}
+
+/** Where the client finds its endpoint, once: an SDK client of the service, or a function giving the URL. */
+export type EndpointSource = SdkEndpointSource | (() => Promise<URL>);
+
+/** The endpoint an SDK client's rules give for the configuration's region and `endpoint` (its FIPS and dual-stack settings read). */
+export async function sdkEndpoint(sdk: SdkEndpointSource, config: Pick<AwsClientConfig, 'region' | 'endpoint'>): Promise<URL> {
+  const c = sdk.config;
+  return c.endpointProvider({
+    Region: config.region,
+    UseFIPS: await c.useFipsEndpoint(),
+    UseDualStack: await c.useDualstackEndpoint(),
+    ...(config.endpoint !== undefined ? { Endpoint: config.endpoint } : {}),
+  }).url;
 }
 
 /** One answer: status, headers and the whole body. */
@@ -133,13 +147,13 @@ export class AwsJsonClient {
 
   /**
    * `config`: the SDK client configuration of the output (awsClientConfig), whose credentials
-   * provider (kept between requests there), connection settings, retries and user agent are used; `sdk`: an SDK client of the
-   * service built from it (read once for the endpoint); `headers`: sent and signed with every call.
+   * provider (kept between requests there), connection settings, retries and user agent are used; `endpointSource`: an SDK
+   * client of the service built from it, or a function (aws-endpoints.ts), asked once for the endpoint; `headers`: sent and signed with every call.
    */
   constructor(
     private readonly config: AwsClientConfig,
     private readonly service: AwsJsonService,
-    private readonly sdk: SdkEndpointSource,
+    private readonly endpointSource: EndpointSource,
     private readonly headers: Readonly<Record<string, string>> = {},
   ) {
     this.signer = new SigV4Signer(config.region, service.signingName);
@@ -181,13 +195,8 @@ export class AwsJsonClient {
   }
 
   private async resolveEndpoint(): Promise<Endpoint> {
-    const sdk = this.sdk.config;
-    const { url } = sdk.endpointProvider({
-      Region: this.config.region,
-      UseFIPS: await sdk.useFipsEndpoint(),
-      UseDualStack: await sdk.useDualstackEndpoint(),
-      ...(this.config.endpoint !== undefined ? { Endpoint: this.config.endpoint } : {}),
-    });
+    const source = this.endpointSource;
+    const url = typeof source === 'function' ? await source() : await sdkEndpoint(source, this.config);
     return { url, host: url.host, path: url.pathname === '' ? '/' : url.pathname };
   }
 

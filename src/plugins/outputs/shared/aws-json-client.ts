@@ -56,6 +56,8 @@ interface Endpoint {
   readonly url: URL;
   readonly host: string;
   readonly path: string;
+  /** The path and query the requests are sent to. */
+  readonly target: string;
   /** Its connections. */
   readonly pool: Http1Pool;
 }
@@ -187,7 +189,7 @@ export class AwsJsonClient {
     const url = typeof source === 'function' ? await source() : await sdkEndpoint(source, this.config);
     const pool = this.poolFor(url);
     if (this.destroyed) pool.destroy();
-    return { url, host: url.host, path: url.pathname === '' ? '/' : url.pathname, pool };
+    return { url, host: url.host, path: url.pathname === '' ? '/' : url.pathname, target: url.pathname + url.search, pool };
   }
 
   /** Connections to the endpoint, made from the `net.*` and `tls.*` settings (awsClientConfig). */
@@ -240,7 +242,7 @@ export class AwsJsonClient {
     const written = use?.track() ?? (() => undefined);
     const timeout = () => timeoutError(`a request has exceeded the configured ${requestTimeout} ms requestTimeout`, 'ETIMEDOUT');
     try {
-      return await endpoint.pool.request('POST', endpoint.url.pathname + endpoint.url.search, headers, body, requestTimeout, timeout, written);
+      return await endpoint.pool.request('POST', endpoint.target, headers, body, requestTimeout, timeout, written);
     } catch (err) {
       throw (err as Error).name === 'TimeoutError' ? err : networkError(err as Error);
     }

@@ -263,6 +263,8 @@ class Connection {
   readonly socket: Socket;
   private exchange: Exchange | undefined;
   private readonly parser: AnswerParser;
+  /** Releases of the bodies still being written (called at the latest when the socket closes). */
+  private readonly unwritten = new Set<() => void>();
   /** The answer the last bytes completed. */
   private finished: Http1Answer | undefined;
   closed = false;
@@ -304,7 +306,10 @@ class Connection {
         this.close();
       }
     });
-    this.socket.on('close', () => this.fail(hangUp()));
+    this.socket.on('close', () => {
+      for (const release of [...this.unwritten]) release();
+      this.fail(hangUp());
+    });
   }
 
   /** Sends the request: `head` then `body`; `written` is called once the body is no longer read. */
@@ -316,15 +321,10 @@ class Connection {
     }
     this.exchange = exchange;
     // Released when the socket is done with the body, or has closed (its writes then ended too).
-    let released = false;
-    const onClose = () => release();
     const release = () => {
-      if (released) return;
-      released = true;
-      this.socket.off('close', onClose);
-      written();
+      if (this.unwritten.delete(release)) written();
     };
-    this.socket.once('close', onClose);
+    this.unwritten.add(release);
     this.socket.write(head, 'latin1');
     this.socket.write(body, release);
   }

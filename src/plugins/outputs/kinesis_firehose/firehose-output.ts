@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { FirehoseClient, type PutRecordBatchCommandOutput } from '@aws-sdk/client-firehose';
+import type { PutRecordBatchCommandOutput } from '@aws-sdk/client-firehose';
 import type { EventBatch } from '../../../record/event.js';
 import { recordsOf } from '../../../record/batch.js';
 import type { FlushAttempt, FlushResult, OutputContext, OutputRuntime } from '../../../engine/plugin.js';
 import { PipelineError } from '../../../errors.js';
 import { awsClientConfig, toDeliveryError } from '../shared/aws-client.js';
+import { endpointResolver } from '../shared/aws-endpoints.js';
 import { AwsJsonClient, BodyWriters, FIREHOSE_SERVICE, parseAnswer } from '../shared/aws-json-client.js';
 import { ChunkProgress, chunkKey } from '../shared/chunk-progress.js';
 import { compressor, type Compress } from '../shared/compression.js';
@@ -62,8 +63,9 @@ export class FirehoseOutput implements OutputRuntime {
     this.compress = compressor(this.o.compression, `kinesis_firehose ${name}`);
     this.lines = new RecordLines(this.o);
     const config = awsClientConfig(this.o, `logferry-${randomBytes(6).toString('hex')}`);
-    // The SDK client only resolves the endpoint (sends nothing).
-    this.client = new AwsJsonClient(config, FIREHOSE_SERVICE, new FirehoseClient(config));
+    // The SDK's Firehose client is loaded only where the standard rule does not settle the endpoint (it sends nothing).
+    const sdk = async () => new (await import('@aws-sdk/client-firehose')).FirehoseClient(config);
+    this.client = new AwsJsonClient(config, FIREHOSE_SERVICE, endpointResolver('firehose', config, sdk));
     this.progress = new ChunkProgress();
   }
 

@@ -3,8 +3,7 @@
  * (region, endpoint, profile, role_arn + external_id + sts_endpoint, extra_user_agent,
  * auto_retry_requests), and the reading of SDK errors as DeliveryError (retry or drop).
  */
-import { fromIni, fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { AgentOptions as HttpAgentOptions } from 'node:http';
 import type { AgentOptions } from 'node:https';
 import { DeliveryError } from '../../../errors.js';
@@ -56,8 +55,46 @@ export function endpointUrl(value: string | undefined, port?: number): string | 
  * Credentials: `role_arn` assumes the role with STS (from the profile's or the default chain's
  * credentials, `external_id` if set, STS at `sts_endpoint` if set); else `profile` reads the shared
  * config files; else the SDK's default chain (environment, files, container, instance metadata).
+ * The SDK's providers are loaded at the first fetch, and not at all where the default chain's first
+ * step, the environment's keys, gives the credentials (environmentCredentials).
  */
 export function credentialsFor(o: Pick<AwsOptions, 'region' | 'profile' | 'role_arn' | 'external_id' | 'sts_endpoint'>, sessionName: string): AwsCredentialIdentityProvider {
+  let sdk: Promise<AwsCredentialIdentityProvider> | undefined;
+  return async (options) => {
+    if (o.profile === undefined && o.role_arn === undefined) {
+      const fromEnvironment = environmentCredentials(process.env);
+      if (fromEnvironment !== undefined) return fromEnvironment;
+    }
+    return (await (sdk ??= sdkCredentials(o, sessionName)))(options);
+  };
+}
+
+/**
+ * What the SDK's default chain answers from the environment alone (its `fromEnv`, taken first
+ * unless AWS_PROFILE is set): the access key pair, with the session token, expiry, scope and
+ * account where set; undefined when the chain would look further.
+ */
+export function environmentCredentials(env: Readonly<Record<string, string | undefined>>): AwsCredentialIdentity | undefined {
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  if (env['AWS_PROFILE'] || !accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  const expiry = env['AWS_CREDENTIAL_EXPIRATION'];
+  const credentialScope = env['AWS_CREDENTIAL_SCOPE'];
+  const accountId = env['AWS_ACCOUNT_ID'];
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken ? { sessionToken } : {}),
+    ...(expiry ? { expiration: new Date(expiry) } : {}),
+    ...(credentialScope ? { credentialScope } : {}),
+    ...(accountId ? { accountId } : {}),
+  };
+}
+
+/** The SDK's provider for the options (credentialsFor), its module loaded now. */
+async function sdkCredentials(o: Pick<AwsOptions, 'region' | 'profile' | 'role_arn' | 'external_id' | 'sts_endpoint'>, sessionName: string): Promise<AwsCredentialIdentityProvider> {
+  const { fromIni, fromNodeProviderChain, fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
   const base = o.profile !== undefined ? fromIni({ profile: o.profile }) : fromNodeProviderChain();
   if (o.role_arn === undefined) return base;
   const sts = endpointUrl(o.sts_endpoint);

@@ -6,17 +6,17 @@
  * SDK client gets (aws-client.ts `awsClientConfig`), and the answer is parsed with JSON.parse.
  *
  * The SDK keeps what it does once: the endpoint (its endpoint rules for the region, FIPS and
- * dual-stack settings, or the `endpoint` option) is resolved by the SDK client of the same service
- * on the first call, and the credentials come from the same provider chain, kept between requests
+ * dual-stack settings, or the `endpoint` option) is resolved on the first call by the SDK client of
+ * the same service, or by aws-endpoints.ts's rule where that gives the SDK's answer, and the credentials come from the same provider chain, kept between requests
  * as the SDK keeps them (aws-credentials.ts). `auto_retry_requests` is one immediate retry of a failure the SDK's
  * retry strategy would retry. Errors are shaped as the SDK's (aws-json-errors.ts).
  */
-import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders } from 'node:http';
-import type { Agent as HttpsAgent } from 'node:https';
+import type { ConnectionOptions } from 'node:tls';
 import type { AwsClientConfig } from './aws-client.js';
 import { networkError, sdkRetryable, serviceException, timeoutError } from './aws-json-errors.js';
 import { ServiceClock } from './aws-clock.js';
 import { SigV4Signer } from './aws-signer.js';
+import { Http1Pool, type Http1Answer } from './http1-client.js';
 import { ByteWriter } from './record-bytes.js';
 
 /** A JSON-1.1 service: its SigV4 signing name and the prefix of its X-Amz-Target. */
@@ -38,24 +38,29 @@ export interface SdkEndpointSource {
   };
 }
 
-/** One answer: status, headers and the whole body. */
-interface Answer {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
+/** Where the client finds its endpoint, once: an SDK client of the service, or a function giving the URL. */
+export type EndpointSource = SdkEndpointSource | (() => Promise<URL>);
+
+/** The endpoint an SDK client's rules give for the configuration's region and `endpoint` (its FIPS and dual-stack settings read). */
+export async function sdkEndpoint(sdk: SdkEndpointSource, config: Pick<AwsClientConfig, 'region' | 'endpoint'>): Promise<URL> {
+  const c = sdk.config;
+  return c.endpointProvider({
+    Region: config.region,
+    UseFIPS: await c.useFipsEndpoint(),
+    UseDualStack: await c.useDualstackEndpoint(),
+    ...(config.endpoint !== undefined ? { Endpoint: config.endpoint } : {}),
+  }).url;
 }
 
 interface Endpoint {
   readonly url: URL;
   readonly host: string;
   readonly path: string;
+  /** The path and query the requests are sent to. */
+  readonly target: string;
+  /** Its connections. */
+  readonly pool: Http1Pool;
 }
-
-// Node's CommonJS modules: an ESM import of node:http builds its facade, whose lazy getters load
-// undici (100-110 ms of CPU at the start of every agent with an AWS output on Node 24; bench/NOTES.md,
-// "Ingest and Firehose CPU"), as engine/monitor/connections.ts found for the monitoring server.
-const http = process.getBuiltinModule('node:http');
-const https = process.getBuiltinModule('node:https');
 
 /** The SDK's default number of connections per host (net.max_worker_connections 0). */
 const SDK_MAX_SOCKETS = 50;
@@ -79,13 +84,16 @@ export class BodyUse {
 
   constructor(private readonly release: () => void) {}
 
-  /** `req` sends the body: it is read until the request closes. */
-  track(req: ClientRequest): void {
+  /** A request sends the body: it is read until the returned function is called (once). */
+  track(): () => void {
     this.open++;
-    req.once('close', () => {
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
       this.open--;
       this.settle();
-    });
+    };
   }
 
   /** The caller will send the body no more. */
@@ -126,26 +134,22 @@ export class AwsJsonClient {
   private readonly signer: SigV4Signer;
   /** The service's clock, from its answers' Date headers (as the SDK corrects clock skew). */
   private readonly clock = new ServiceClock();
-  private readonly httpAgent: HttpAgent;
-  private readonly httpsAgent: HttpsAgent;
   private readonly userAgent: string;
   private endpoint: Promise<Endpoint> | undefined;
+  private destroyed = false;
 
   /**
    * `config`: the SDK client configuration of the output (awsClientConfig), whose credentials
-   * provider (kept between requests there), connection settings, retries and user agent are used; `sdk`: an SDK client of the
-   * service built from it (read once for the endpoint); `headers`: sent and signed with every call.
+   * provider (kept between requests there), connection settings, retries and user agent are used; `endpointSource`: an SDK
+   * client of the service built from it, or a function (aws-endpoints.ts), asked once for the endpoint; `headers`: sent and signed with every call.
    */
   constructor(
     private readonly config: AwsClientConfig,
     private readonly service: AwsJsonService,
-    private readonly sdk: SdkEndpointSource,
+    private readonly endpointSource: EndpointSource,
     private readonly headers: Readonly<Record<string, string>> = {},
   ) {
     this.signer = new SigV4Signer(config.region, service.signingName);
-    const handler = config.requestHandler;
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets: SDK_MAX_SOCKETS, ...handler.httpAgent });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets: SDK_MAX_SOCKETS, ...handler.httpsAgent });
     this.userAgent = config.customUserAgent !== undefined ? `${USER_AGENT} ${config.customUserAgent}` : USER_AGENT;
   }
 
@@ -176,19 +180,33 @@ export class AwsJsonClient {
   }
 
   destroy(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.destroyed = true;
+    void this.endpoint?.then((e) => e.pool.destroy(), () => undefined);
   }
 
   private async resolveEndpoint(): Promise<Endpoint> {
-    const sdk = this.sdk.config;
-    const { url } = sdk.endpointProvider({
-      Region: this.config.region,
-      UseFIPS: await sdk.useFipsEndpoint(),
-      UseDualStack: await sdk.useDualstackEndpoint(),
-      ...(this.config.endpoint !== undefined ? { Endpoint: this.config.endpoint } : {}),
+    const source = this.endpointSource;
+    const url = typeof source === 'function' ? await source() : await sdkEndpoint(source, this.config);
+    const pool = this.poolFor(url);
+    if (this.destroyed) pool.destroy();
+    return { url, host: url.host, path: url.pathname === '' ? '/' : url.pathname, target: url.pathname + url.search, pool };
+  }
+
+  /** Connections to the endpoint, made from the `net.*` and `tls.*` settings (awsClientConfig). */
+  private poolFor(url: URL): Http1Pool {
+    const { connectionTimeout, httpAgent, httpsAgent } = this.config.requestHandler;
+    const secure = url.protocol === 'https:';
+    const { keepAlive, maxSockets, localAddress, ...tls } = secure ? httpsAgent : httpAgent;
+    return new Http1Pool({
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port !== '' ? Number(url.port) : secure ? 443 : 80,
+      tls: secure ? (tls as ConnectionOptions) : undefined,
+      localAddress,
+      keepAlive: keepAlive ?? true,
+      maxSockets: maxSockets ?? SDK_MAX_SOCKETS,
+      connectTimeoutMs: connectionTimeout,
+      connectTimeout: () => timeoutError(`the request socket did not establish a connection with the server within the configured timeout of ${connectionTimeout} ms`),
     });
-    return { url, host: url.host, path: url.pathname === '' ? '/' : url.pathname };
   }
 
   private async attempt(endpoint: Endpoint, operation: string, body: Buffer, attempt: number, use: BodyUse | undefined): Promise<Buffer> {
@@ -219,54 +237,14 @@ export class AwsJsonClient {
   }
 
   /** One request: the connect timeout until the socket connects, the request timeout until the whole answer is read. */
-  private post(endpoint: Endpoint, headers: Record<string, string>, body: Buffer, use: BodyUse | undefined): Promise<Answer> {
-    const { connectionTimeout, requestTimeout } = this.config.requestHandler;
-    const secure = endpoint.url.protocol === 'https:';
-    return new Promise<Answer>((resolve, reject) => {
-      let connectTimer: NodeJS.Timeout | undefined;
-      const fail = (err: Error) => {
-        clearTimeout(requestTimer);
-        clearTimeout(connectTimer);
-        reject(err);
-      };
-      const req = (secure ? https.request : http.request)(
-        {
-          agent: secure ? this.httpsAgent : this.httpAgent,
-          hostname: endpoint.url.hostname.replace(/^\[|\]$/g, ''),
-          port: endpoint.url.port,
-          method: 'POST',
-          path: endpoint.url.pathname + endpoint.url.search,
-          headers,
-        },
-        (res) => {
-          const parts: Buffer[] = [];
-          res.on('data', (part: Buffer) => parts.push(part));
-          res.on('error', (err) => fail(networkError(err)));
-          res.on('end', () => {
-            clearTimeout(requestTimer);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parts.length === 1 ? parts[0]! : Buffer.concat(parts) });
-          });
-        },
-      );
-      const requestTimer = setTimeout(() => {
-        const err = timeoutError(`a request has exceeded the configured ${requestTimeout} ms requestTimeout`, 'ETIMEDOUT');
-        req.destroy(err);
-        fail(err);
-      }, requestTimeout);
-      if (connectionTimeout > 0) {
-        req.once('socket', (socket) => {
-          if (!socket.connecting) return;
-          connectTimer = setTimeout(() => {
-            const err = timeoutError(`the request socket did not establish a connection with the server within the configured timeout of ${connectionTimeout} ms`);
-            req.destroy(err);
-            fail(err);
-          }, connectionTimeout);
-          socket.once('connect', () => clearTimeout(connectTimer));
-        });
-      }
-      req.on('error', (err) => fail(networkError(err)));
-      use?.track(req);
-      req.end(body);
-    });
+  private async post(endpoint: Endpoint, headers: Record<string, string>, body: Buffer, use: BodyUse | undefined): Promise<Http1Answer> {
+    const { requestTimeout } = this.config.requestHandler;
+    const written = use?.track() ?? (() => undefined);
+    const timeout = () => timeoutError(`a request has exceeded the configured ${requestTimeout} ms requestTimeout`, 'ETIMEDOUT');
+    try {
+      return await endpoint.pool.request('POST', endpoint.target, headers, body, requestTimeout, timeout, written);
+    } catch (err) {
+      throw (err as Error).name === 'TimeoutError' ? err : networkError(err as Error);
+    }
   }
 }

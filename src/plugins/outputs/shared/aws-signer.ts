@@ -93,6 +93,9 @@ function canonicalPath(path: string): string {
 export class SigV4Signer {
   private keyScope = '';
   private key: Buffer = Buffer.alloc(0);
+  /** The last path signed and its canonical form (a data-plane client signs one path every time). */
+  private lastPath: string | undefined;
+  private lastCanonicalPath = '';
 
   constructor(
     private readonly region: string,
@@ -117,12 +120,20 @@ export class SigV4Signer {
     let canonicalHeaders = '';
     for (const name of names) canonicalHeaders += `${name}:${headers[name]!.trim().replace(/\s+/g, ' ')}\n`;
     const signedHeaders = names.join(';');
-    const canonicalRequest = `${request.method}\n${request.pathAsSent ? request.path : canonicalPath(request.path)}\n${canonicalQuery(request.query)}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
+    const canonicalRequest = `${request.method}\n${request.pathAsSent ? request.path : this.canonicalPathOf(request.path)}\n${canonicalQuery(request.query)}\n${canonicalHeaders}\n${signedHeaders}\n${payloadHash}`;
     const scope = `${day}/${this.region}/${this.service}/aws4_request`;
     const stringToSign = `${ALGORITHM}\n${date}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
     const signature = createHmac('sha256', this.signingKey(credentials.secretAccessKey, day)).update(stringToSign).digest('hex');
     headers['authorization'] = `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
     return headers;
+  }
+
+  private canonicalPathOf(path: string): string {
+    if (path !== this.lastPath) {
+      this.lastCanonicalPath = canonicalPath(path);
+      this.lastPath = path;
+    }
+    return this.lastCanonicalPath;
   }
 
   /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request"), kept until the day or the secret changes. */

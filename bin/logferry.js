@@ -4,7 +4,7 @@
 import module from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { agentMemorySettings } from './node-settings.js';
+import { agentMemorySettings, agentRuntimeFlags } from './node-settings.js';
 
 // The agent runs with Node's memory settings tuned for a long-lived process that holds its records
 // in Buffers (bench/NOTES.md, "Memory through an outage"): they can only be given when Node starts,
@@ -16,6 +16,12 @@ if (tuned !== undefined && typeof process.execve === 'function') {
   } catch {
     // Cannot replace the process (a sandbox refusing execve): run untuned.
   }
+}
+// And the V8 flags the agent sets on itself (bin/node-settings.js: Node refuses them in NODE_OPTIONS).
+const runtimeFlags = agentRuntimeFlags(process.argv.slice(2), process.execArgv, process.env);
+if (runtimeFlags.length > 0) {
+  const v8 = await import('node:v8');
+  for (const flag of runtimeFlags) v8.setFlagsFromString(flag);
 }
 
 // Node 22.1+ keeps the code it compiles on disk (in the OS temporary folder, keyed by Node's

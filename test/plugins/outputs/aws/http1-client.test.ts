@@ -6,7 +6,8 @@ import { LOCALHOST_CA_FILE, localhostTls, startAwsLocal } from '../../../../src/
 import { OUTPUT_COMMON } from '../../../../src/options/common.js';
 import { awsClientConfig, toDeliveryError, type AwsOptions } from '../../../../src/plugins/outputs/shared/aws-client.js';
 import { AwsJsonClient, BodyUse, FIREHOSE_SERVICE } from '../../../../src/plugins/outputs/shared/aws-json-client.js';
-import { AnswerParser, Http1Pool, requestHead, type Http1Answer } from '../../../../src/plugins/outputs/shared/http1-client.js';
+import { AnswerParser, type Http1Answer } from '../../../../src/plugins/outputs/shared/http1-answer.js';
+import { Http1Pool, requestHead } from '../../../../src/plugins/outputs/shared/http1-client.js';
 import { tableOptions } from '../../../support/check.js';
 import { rejection } from '../../../aws-local/clients.js';
 import { LOCAL_CREDENTIALS } from './use-aws-local.js';

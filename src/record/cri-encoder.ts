@@ -73,6 +73,63 @@ export class CriLineSplit {
   }
 }
 
+/** A cri time text of the full shape `YYYY-MM-DDTHH:MM:SS.nnnnnnnnnZ`, and its part before the fraction. */
+const STAMP_BYTES = 30;
+const SECONDS_BYTES = 20;
+const NANO_DIGITS = 9;
+const ZULU = 90;
+
+/**
+ * The digits of a whole line's event time (ns). A time text of the full shape whose first 20 bytes
+ * equal those of the last text the parser read by position has that text's seconds and its own 9
+ * fraction digits as nanoseconds: its digits are the seconds' digits followed by those 9, with no
+ * parse, BigInt or string (container runtimes write hundreds of lines a second).
+ */
+export class CriTimeDigits {
+  /** The digits, `length` of them. */
+  readonly bytes = Buffer.alloc(TIME_DIGITS);
+  length = 0;
+  private readonly seconds = Buffer.alloc(SECONDS_BYTES);
+  /** Digits of the cached seconds at the start of `bytes`; 0: none cached. */
+  private secondsDigits = 0;
+
+  /** Whether the time text src[start, end) has the cached seconds and 9 fraction digits: its digits are then set. */
+  sameSecond(src: Buffer, start: number, end: number): boolean {
+    if (this.secondsDigits === 0 || end - start !== STAMP_BYTES || src[end - 1] !== ZULU) return false;
+    const seconds = this.seconds;
+    for (let i = 0; i < SECONDS_BYTES; i++) if (src[start + i] !== seconds[i]) return false;
+    const b = this.bytes;
+    let j = this.secondsDigits;
+    for (let i = start + SECONDS_BYTES; i < end - 1; i++) {
+      const c = src[i]!;
+      if (c < 48 || c > 57) return false;
+      b[j++] = c;
+    }
+    this.length = j;
+    return true;
+  }
+
+  /**
+   * Sets the digits of `time`, the parser's reading of src[start, end); `byPosition`: it read the
+   * text by position (and `time` is not the read time standing in for a zero time), so its seconds
+   * are kept for the next texts when the last 9 digits are the text's fraction.
+   */
+  set(time: bigint, src: Buffer, start: number, end: number, byPosition: boolean): void {
+    const text = String(time);
+    this.length = this.bytes.write(text, 0, 'latin1');
+    this.secondsDigits = 0;
+    if (!byPosition || end - start !== STAMP_BYTES || src[end - 1] !== ZULU || text.length <= NANO_DIGITS || time < 0n) return;
+    const fraction = text.length - NANO_DIGITS;
+    for (let i = 0; i < NANO_DIGITS; i++) if (text.charCodeAt(fraction + i) !== src[start + SECONDS_BYTES + i]) return;
+    src.copy(this.seconds, 0, start, start + SECONDS_BYTES);
+    this.secondsDigits = fraction;
+  }
+
+  get text(): string {
+    return this.bytes.toString('latin1', 0, this.length);
+  }
+}
+
 /** The keys tail adds to a record, in their order; undefined: absent. */
 export interface CriRecordKeys {
   readonly pathKey: string | undefined;
@@ -105,8 +162,8 @@ export class CriRecordEncoder {
     this.tailBytes = Buffer.from(tail);
   }
 
-  /** Appends the record of the line src[start, end) that `split` accepted, at `time`, read at file `offset`. */
-  write(src: Buffer, start: number, end: number, split: CriLineSplit, time: bigint, offset: number): void {
+  /** Appends the record of the line src[start, end) that `split` accepted, at the time `time` holds, read at file `offset`. */
+  write(src: Buffer, start: number, end: number, split: CriLineSplit, time: CriTimeDigits, offset: number): void {
     const { timeEnd, logStart } = split;
     const middle = split.stderr ? this.stderr : this.stdout;
     const w = this.writer;
@@ -114,7 +171,8 @@ export class CriRecordEncoder {
     let j = w.byteLength;
     buf.set(this.head, j);
     j += this.head.length;
-    j += buf.write(String(time), j, 'latin1');
+    time.bytes.copy(buf, j, 0, time.length);
+    j += time.length;
     buf.set(this.afterTime, j);
     j += this.afterTime.length;
     src.copy(buf, j, start, timeEnd);
@@ -138,12 +196,12 @@ export class CriRecordEncoder {
   }
 
   /** A log that is not its own JSON text: decoded and written with JSON.stringify. */
-  private escaped(src: Buffer, start: number, end: number, split: CriLineSplit, time: bigint, offset: number): void {
+  private escaped(src: Buffer, start: number, end: number, split: CriLineSplit, time: CriTimeDigits, offset: number): void {
     const s = src as unknown as Slicing;
     const log = JSON.stringify(s.utf8Slice(split.logStart, end));
     const stream = split.stderr ? STDERR : STDOUT;
     const after = this.withOffset ? `${this.tailText}${offset}` : this.tailText;
-    this.writer.append(`${HEAD}${time}${AFTER_TIME}${s.latin1Slice(start, split.timeEnd)}${stream}${log}${after}}]\n`);
+    this.writer.append(`${HEAD}${time.text}${AFTER_TIME}${s.latin1Slice(start, split.timeEnd)}${stream}${log}${after}}]\n`);
   }
 
   /** A DataView of `src`, kept while lines come from the same buffer. */

@@ -88,6 +88,14 @@ export class CriLineParser extends ParserBase {
     return this.lookupTime(time, now) ? this.time : undefined;
   }
 
+  /**
+   * The last `timeOf` read its text by position (`YYYY-MM-DDTHH:MM:SS.<digits>Z`, TimeParser's
+   * `readIsoZ`): a text with the same characters before the fraction has the same seconds.
+   */
+  get timeByPosition(): boolean {
+    return this.timeParser!.byPosition;
+  }
+
   private viaRegex(text: string, now: bigint): LogRecord | undefined {
     const record = this.fallback.parseRecord(text, now);
     this.time = this.fallback.time;

@@ -242,14 +242,13 @@ export class MultilineStream {
   }
 
   /**
-   * A full line that canTakeWhole allowed was written as its record at `time` elsewhere (read at
-   * `now`): the stream's state becomes what `push` would have left (the group's time and last
-   * line, the parser tried first).
+   * A full line that canTakeWhole allowed was written as its record elsewhere (read at `now`): the
+   * stream's state becomes what `push` would have left (the group's last line, the parser tried
+   * first). The group's time is left: `push` would set it to the line's, but a cri group's next
+   * message registers its own (every cri line has a record) before anything reads it.
    */
-  tookWhole(stderr: boolean, time: bigint, now: bigint): void {
-    const group = this.states[0]!.group(stderr ? 'stderr' : 'stdout')!;
-    group.time = time;
-    group.lastLine = now;
+  tookWhole(stderr: boolean, now: bigint): void {
+    this.states[0]!.group(stderr ? 'stderr' : 'stdout')!.lastLine = now;
     this.last = 0;
   }
 

@@ -14,7 +14,7 @@
 import type { LogEvent, LogRecord } from '../../../record/event.js';
 import type { Multiline, MultilineStream } from '../../../parsers/multiline/index.js';
 import type { CriLineParser } from '../../../parsers/multiline/container-parsers.js';
-import { CriLineSplit, CriRecordEncoder } from '../../../record/cri-encoder.js';
+import { CriLineSplit, CriRecordEncoder, CriTimeDigits } from '../../../record/cri-encoder.js';
 import type { RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import type { LineSink } from './line-reader.js';
@@ -343,6 +343,7 @@ export class EncodedCriHandler implements LineHandler {
   /** The inner handler's batch: its events are encoded after each call. */
   private readonly scratch: Batch;
   private readonly split = new CriLineSplit();
+  private readonly time = new CriTimeDigits();
   private readonly encoder: CriRecordEncoder;
   readonly flushIntervalMs: number;
 
@@ -382,17 +383,24 @@ export class EncodedCriHandler implements LineHandler {
 
   lineBytes(buf: Buffer, start: number, end: number, offset: number): void {
     const split = this.split;
-    if (split.whole(buf, start, end) && end - split.logStart <= this.limit && this.stream.canTakeWhole(split.stderr)) {
-      const now = this.batch.time;
-      const time = this.parser.timeOf(split.timeText(buf, start), now);
-      if (time !== undefined && time !== 0n) {
-        this.encoder.write(buf, start, end, split, time, offset);
-        this.stream.tookWhole(split.stderr, time, now);
-        this.inner.completed(offset);
-        return;
-      }
+    if (split.whole(buf, start, end) && end - split.logStart <= this.limit && this.stream.canTakeWhole(split.stderr) && this.readTime(buf, start)) {
+      this.encoder.write(buf, start, end, split, this.time, offset);
+      this.stream.tookWhole(split.stderr, this.batch.time);
+      this.inner.completed(offset);
+      return;
     }
     this.line((buf as unknown as { utf8Slice(start: number, end: number): string }).utf8Slice(start, end), offset);
+  }
+
+  /** Sets `time` to the event time of the whole line at `start`; false when the parser would drop its time field (or read it as 0). */
+  private readTime(buf: Buffer, start: number): boolean {
+    const { split, time } = this;
+    if (time.sameSecond(buf, start, split.timeEnd)) return true;
+    const now = this.batch.time;
+    const t = this.parser.timeOf(split.timeText(buf, start), now);
+    if (t === undefined || t === 0n) return false;
+    time.set(t, buf, start, split.timeEnd, this.parser.timeByPosition && t !== now);
+    return true;
   }
 
   safeOffset(consumed: number): number {

@@ -77,6 +77,8 @@ export class TimeParser {
    * 2: docker (no zone in the format: `Z` optional and ignored, Time_Offset applies).
    */
   private readonly isoZ: 0 | 1 | 2;
+  /** The last parse read its text by position (`readIsoZ`): its seconds come from the text before the fraction alone. */
+  byPosition = false;
 
   constructor(settings: TimeSettings) {
     const fmt = settings.format;
@@ -99,8 +101,9 @@ export class TimeParser {
    * without a year. Returns false where Fluent Bit's lookup fails.
    */
   parse(value: string, nowNs: bigint): boolean {
+    this.byPosition = false;
     if (value.length > 63) return false;
-    if (this.isoZ !== 0 && this.readIsoZ(value)) return true;
+    if (this.isoZ !== 0 && this.readIsoZ(value)) return (this.byPosition = true);
     // Cached results (only ever stored for plain ASCII texts, so a hit is one too).
     if (value === this.lastText) {
       this.seconds = this.lastSeconds;

@@ -36,6 +36,32 @@ function notPlainIn(x: number): number {
   return (x | ((x - 0x20202020) & ~x) | ((q - 0x01010101) & ~q) | ((b - 0x01010101) & ~b)) & 0x80808080;
 }
 
+/**
+ * Copies src[start, end) into buf at `j` while the bytes are plain (printable ASCII other than `"`
+ * and `\`: a JSON string's text as they are), four at a time while none of the four needs more
+ * than a copy, then one by one; returns the offset of the first byte that is not plain, or `end`.
+ * `from` and `to` are DataViews of `src` and `buf`.
+ */
+export function copyPlainBytes(from: DataView, src: Buffer, start: number, end: number, to: DataView, buf: Buffer, j: number): number {
+  let i = start;
+  for (const stop = end - 3; i < stop; i += 4, j += 4) {
+    const x = from.getUint32(i, true);
+    if (notPlainIn(x) !== 0) break;
+    to.setUint32(j, x, true);
+  }
+  for (; i < end; i++) {
+    const c = src[i]!;
+    if (NOT_PLAIN[c] !== 0) break;
+    buf[j++] = c;
+  }
+  return i;
+}
+
+/** Whether byte `c` is plain (see copyPlainBytes). */
+export function plainByte(c: number): boolean {
+  return NOT_PLAIN[c] === 0;
+}
+
 /** `"}]\n`: closes the line's string, the record and the pair. */
 const CLOSE_BYTES = 4;
 /** Digits of the largest offset a file has (2^53). */
@@ -136,26 +162,9 @@ export class LineEncoder {
     return j;
   }
 
-  /**
-   * Copies src[start, end) into buf at `j` while the bytes are plain, four at a time while none of
-   * the four needs more than a copy, then one by one; returns the offset of the first byte that is
-   * not plain, or `end`.
-   */
+  /** copyPlainBytes from src[start, end) into buf at `j`. */
   private copyPlain(src: Buffer, start: number, end: number, buf: Buffer, j: number): number {
-    const from = this.words(src);
-    const to = this.writer.words(buf);
-    let i = start;
-    for (const stop = end - 3; i < stop; i += 4, j += 4) {
-      const x = from.getUint32(i, true);
-      if (notPlainIn(x) !== 0) break;
-      to.setUint32(j, x, true);
-    }
-    for (; i < end; i++) {
-      const c = src[i]!;
-      if (NOT_PLAIN[c] !== 0) break;
-      buf[j++] = c;
-    }
-    return i;
+    return copyPlainBytes(this.words(src), src, start, end, this.writer.words(buf), buf, j);
   }
 
   /** Closes the line's string, the record and the pair at `j`; returns the record's end. */

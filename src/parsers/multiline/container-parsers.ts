@@ -79,6 +79,23 @@ export class CriLineParser extends ParserBase {
     return undefined;
   }
 
+  /**
+   * The event time of a line whose time text parseRecord would take as `time` (a line read at
+   * `now`), or undefined when parseRecord would drop the field; sets `time` as parseRecord does.
+   */
+  timeOf(time: string, now: bigint): bigint | undefined {
+    this.time = now;
+    return this.lookupTime(time, now) ? this.time : undefined;
+  }
+
+  /**
+   * The last `timeOf` read its text by position (`YYYY-MM-DDTHH:MM:SS.<digits>Z`, TimeParser's
+   * `readIsoZ`): a text with the same characters before the fraction has the same seconds.
+   */
+  get timeByPosition(): boolean {
+    return this.timeParser!.byPosition;
+  }
+
   private viaRegex(text: string, now: bigint): LogRecord | undefined {
     const record = this.fallback.parseRecord(text, now);
     this.time = this.fallback.time;

@@ -49,6 +49,7 @@ import type { LogEvent, LogRecord } from '../../record/event.js';
 import { nowNanos } from '../../record/clock.js';
 import { setField } from '../runtime/types.js';
 import { builtinSpec } from './builtin-specs.js';
+import { CriLineParser } from './container-parsers.js';
 import { Group, utf8Prefix } from './group.js';
 import { compileRules, type Rule, type RuleMachine } from './rules.js';
 import { MultilineSetupError, specFromOptions, type MultilineSpec } from './spec.js';
@@ -163,6 +164,18 @@ export class Multiline {
     return s;
   }
 
+  /**
+   * The cri parser when this setup is the built-in `cri` alone: each full (`F`) line of a stream
+   * that holds no partial message is then a record of its own, which a byte path can write
+   * (MultilineStream.canTakeWhole / tookWhole); undefined for any other setup.
+   */
+  get wholeCri(): CriLineParser | undefined {
+    if (this.instances.length !== 1) return undefined;
+    const { spec, keyContent } = this.instances[0]!;
+    const cri = spec.type === 'equal' && spec.matchString === 'F' && !spec.negate && keyContent === 'log' && spec.keyPattern === '_p' && spec.keyGroup === 'stream';
+    return cri && spec.parser instanceof CriLineParser ? spec.parser : undefined;
+  }
+
   streams(): IterableIterator<MultilineStream> {
     return this.streamsById.values();
   }
@@ -217,6 +230,26 @@ export class MultilineStream {
     this.flush(out);
     this.registerAlone(time);
     out.push({ time: orNow(time), record });
+  }
+
+  /**
+   * For a setup with `wholeCri`: whether a full line of `stream` (stderr or stdout) would go out at
+   * once as a record of its own, its group holding nothing.
+   */
+  canTakeWhole(stderr: boolean): boolean {
+    const group = this.states[0]!.group(stderr ? 'stderr' : 'stdout');
+    return group !== undefined && !group.pending;
+  }
+
+  /**
+   * A full line that canTakeWhole allowed was written as its record elsewhere (read at `now`): the
+   * stream's state becomes what `push` would have left (the group's last line, the parser tried
+   * first). The group's time is left: `push` would set it to the line's, but a cri group's next
+   * message registers its own (every cri line has a record) before anything reads it.
+   */
+  tookWhole(stderr: boolean, now: bigint): void {
+    this.states[0]!.group(stderr ? 'stderr' : 'stdout')!.lastLine = now;
+    this.last = 0;
   }
 
   /**

@@ -1,32 +1,36 @@
 /**
  * Block reads of one file. While a file is read in full blocks (a backlog: read from its head, or
- * a burst of writes), the next block is read ahead into a second buffer while the caller processes
- * the current one, so the main thread does not wait for the thread pool between blocks. Read-ahead
- * buffers come from a small pool shared by the input's files; a file without one reads into the
- * input's shared buffer.
+ * a burst of writes), the next two blocks are read ahead into other buffers while the caller
+ * processes the current one, so the main thread does not wait for the thread pool between blocks
+ * (one block ahead, it still waited 30-50 ms per million lines on a busy machine: bench/NOTES.md,
+ * "tail pipelines: wall time"). Read-ahead buffers come from a small pool shared by the input's
+ * files; a file without them reads into the input's shared buffer.
  */
 import type { FileHandle } from 'node:fs/promises';
 
-/** A few pairs of buffers, lent to files that read ahead. */
+/** Blocks read ahead of the one the caller processes. */
+const AHEAD_BLOCKS = 2;
+
+/** A few sets of buffers (one per block in use at once), lent to files that read ahead. */
 export class AheadPool {
   private lent = 0;
-  private readonly free: [Buffer, Buffer][] = [];
+  private readonly free: Buffer[][] = [];
 
   constructor(
     private readonly blockSize: number,
     private readonly capacity: number,
   ) {}
 
-  lend(): [Buffer, Buffer] | undefined {
-    const pair = this.free.pop();
-    if (pair !== undefined) return pair;
+  lend(): Buffer[] | undefined {
+    const set = this.free.pop();
+    if (set !== undefined) return set;
     if (this.lent >= this.capacity) return undefined;
     this.lent++;
-    return [Buffer.allocUnsafe(this.blockSize), Buffer.allocUnsafe(this.blockSize)];
+    return Array.from({ length: AHEAD_BLOCKS + 1 }, () => Buffer.allocUnsafe(this.blockSize));
   }
 
-  give(pair: [Buffer, Buffer]): void {
-    this.free.push(pair);
+  give(set: Buffer[]): void {
+    this.free.push(set);
   }
 }
 
@@ -37,10 +41,9 @@ interface Ahead {
 }
 
 export class BlockReader {
-  private own: [Buffer, Buffer] | undefined;
-  /** The own buffer the caller may be processing (the other one is free for the next read). */
-  private current = 0;
-  private ahead: Ahead | undefined;
+  private own: Buffer[] | undefined;
+  /** Reads in flight, in file order: each starts where the one before it would end when full. */
+  private readonly ahead: Ahead[] = [];
   /** The last read was short: give the buffers back at the next read. */
   private idle = false;
 
@@ -54,46 +57,58 @@ export class BlockReader {
    * how many. Throws what the read throws.
    */
   async read(pos: number, shared: Buffer): Promise<{ buf: Buffer; n: number }> {
-    if (this.idle) this.release();
+    if (this.idle) await this.release();
     let buf: Buffer;
     let n: number;
-    const a = this.ahead;
-    this.ahead = undefined;
+    const a = this.ahead.shift();
     if (a !== undefined && a.pos === pos) {
       buf = a.buf;
       n = await a.done;
     } else {
-      if (a !== undefined) await a.done.catch(() => 0);
-      buf = this.own !== undefined ? this.own[this.current]! : shared;
+      if (a !== undefined) this.ahead.unshift(a);
+      await this.settle();
+      buf = this.own !== undefined ? this.own[0]! : shared;
       n = (await this.handle.read(buf, 0, buf.length, pos)).bytesRead;
     }
     if (n === buf.length) {
       this.own ??= this.pool.lend();
-      if (this.own !== undefined) {
-        this.current = buf === this.own[0] ? 0 : 1;
-        const next = this.own[this.current ^ 1]!;
-        const at = pos + n;
-        this.ahead = { pos: at, buf: next, done: this.handle.read(next, 0, next.length, at).then((r) => r.bytesRead) };
-        // Reported at the next `read` (or dropped by `close`).
-        this.ahead.done.catch(() => undefined);
-      }
+      if (this.own !== undefined) this.readAhead(buf, pos + n);
     } else if (this.own !== undefined) {
       this.idle = true;
     }
     return { buf, n };
   }
 
-  /** Waits for a read in flight and gives the buffers back. */
+  /** Waits for the reads in flight and gives the buffers back. */
   async close(): Promise<void> {
-    const a = this.ahead;
-    this.ahead = undefined;
-    if (a !== undefined) await a.done.catch(() => 0);
-    this.release();
+    await this.release();
   }
 
-  private release(): void {
+  /** Starts reads up to AHEAD_BLOCKS blocks past the one in `current` (which ends at `next`), into buffers nothing uses. */
+  private readAhead(current: Buffer, next: number): void {
+    const own = this.own!;
+    let at = this.ahead.length > 0 ? this.ahead[this.ahead.length - 1]!.pos + current.length : next;
+    while (this.ahead.length < AHEAD_BLOCKS) {
+      const free = own.find((b) => b !== current && !this.ahead.some((x) => x.buf === b));
+      if (free === undefined) return;
+      const pos = at;
+      const done = this.handle.read(free, 0, free.length, pos).then((r) => r.bytesRead);
+      // Reported at the `read` of its position (or dropped by `settle`).
+      done.catch(() => undefined);
+      this.ahead.push({ pos, buf: free, done });
+      at += free.length;
+    }
+  }
+
+  /** Waits for the reads in flight (their buffers are then free) and forgets them. */
+  private async settle(): Promise<void> {
+    while (this.ahead.length > 0) await this.ahead.shift()!.done.catch(() => 0);
+  }
+
+  private async release(): Promise<void> {
     this.idle = false;
-    if (this.own !== undefined && this.ahead === undefined) {
+    await this.settle();
+    if (this.own !== undefined) {
       this.pool.give(this.own);
       this.own = undefined;
     }

@@ -17,7 +17,7 @@ import { BlockReader, type AheadPool } from './block-reader.js';
 import { CommitQueue } from './commit-queue.js';
 import { fileKey, type FoundFile } from './discovery.js';
 import { DockerModeHandler } from './docker-mode.js';
-import { EncodedParserHandler, EncodedRawHandler, MultilineHandler, ParserHandler, RawHandler, rawRecordBuilder, type Batch, type LineHandler } from './line-handlers.js';
+import { EncodedCriHandler, EncodedParserHandler, EncodedRawHandler, MultilineHandler, ParserHandler, RawHandler, rawRecordBuilder, type Batch, type LineHandler } from './line-handlers.js';
 import type { EncodedRecords, RecordWriter } from '../../../record/encoded.js';
 import { LineReader, PushResult } from './line-reader.js';
 import type { OffsetsDb } from './offsets-db.js';
@@ -64,11 +64,13 @@ export const enum CheckResult {
 
 function createHandler(settings: TailSettings, batch: Batch, path: string, ino: bigint): LineHandler {
   const keys = settings.keys;
-  if (batch.records !== undefined && settings.parser === undefined) return new EncodedRawHandler(batch, batch.records, keys, path);
-  const build = rawRecordBuilder(keys, path);
   const ml = settings.multiline;
+  if (batch.records !== undefined && settings.parser === undefined && ml === undefined) return new EncodedRawHandler(batch, batch.records, keys, path);
+  const build = rawRecordBuilder(keys, path);
   if (ml !== undefined) {
     const id = ino.toString();
+    const encoded = batch.records === undefined ? undefined : EncodedCriHandler.create(batch, batch.records, ml, id, settings.multilineExact, keys, path, build);
+    if (encoded !== undefined) return encoded;
     return new MultilineHandler(batch, ml.stream(id), settings.multilineExact, ml.flushIntervalMs, keys, path, build, () => ml.removeStream(id));
   }
   const parser = settings.parser?.();

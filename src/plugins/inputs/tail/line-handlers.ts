@@ -12,7 +12,9 @@
  * by a multiline stream are not, so a restart reads them again.
  */
 import type { LogEvent, LogRecord } from '../../../record/event.js';
-import type { MultilineStream } from '../../../parsers/multiline/index.js';
+import type { Multiline, MultilineStream } from '../../../parsers/multiline/index.js';
+import type { CriLineParser } from '../../../parsers/multiline/container-parsers.js';
+import { CriLineSplit, CriRecordEncoder, CriTimeDigits } from '../../../record/cri-encoder.js';
 import type { RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import type { LineSink } from './line-reader.js';
@@ -277,6 +279,11 @@ export class MultilineHandler implements LineHandler {
       return;
     }
     if (this.decorate) this.decorateFrom(before, offset);
+    this.completed(offset);
+  }
+
+  /** The line at `offset` completed a record (here, or on EncodedCriHandler's byte path). */
+  completed(offset: number): void {
     if (this.pendingSince >= 0) {
       if (!this.stream.pending) this.pendingSince = -1;
       else if (this.exact) this.pendingSince = offset;
@@ -322,4 +329,107 @@ export class MultilineHandler implements LineHandler {
     const out = this.batch.events;
     for (let i = start; i < out.length; i++) appendKeys(out[i]!.record, this.keys, this.path, offset);
   }
+}
+
+/**
+ * MultilineHandler's records written as bytes, for the built-in `cri` alone (`Multiline.wholeCri`)
+ * on a tag whose records go to their chunk unchanged (InputContext.encoded): a full (`F`) line of a
+ * stream holding no partial message is written from the file's bytes (record/cri-encoder.ts), with
+ * no line string, record or event; every other line, and every flush, goes through the
+ * MultilineHandler and its events are encoded into the same writer, so records keep their order.
+ */
+export class EncodedCriHandler implements LineHandler {
+  private readonly inner: MultilineHandler;
+  /** The inner handler's batch: its events are encoded after each call. */
+  private readonly scratch: Batch;
+  private readonly split = new CriLineSplit();
+  private readonly time = new CriTimeDigits();
+  private readonly encoder: CriRecordEncoder;
+  readonly flushIntervalMs: number;
+
+  private constructor(
+    private readonly batch: Batch,
+    private readonly records: RecordWriter,
+    private readonly stream: MultilineStream,
+    private readonly parser: CriLineParser,
+    /** Logs up to this many bytes cannot reach multiline_buffer_limit (0: no limit). */
+    private readonly limit: number,
+    exact: boolean,
+    flushIntervalMs: number,
+    keys: RecordKeys,
+    path: string,
+    build: RawRecordBuilder,
+    release: () => void,
+  ) {
+    this.scratch = { events: [], time: 0n, onError: batch.onError };
+    this.inner = new MultilineHandler(this.scratch, stream, exact, flushIntervalMs, keys, path, build, release);
+    this.flushIntervalMs = flushIntervalMs;
+    this.encoder = new CriRecordEncoder(records, keys, path);
+  }
+
+  /** The handler when `multiline` is the built-in cri alone and tail's keys do not clash with its record's; else undefined. */
+  static create(batch: Batch, records: RecordWriter, multiline: Multiline, id: string, exact: boolean, keys: RecordKeys, path: string, build: RawRecordBuilder): EncodedCriHandler | undefined {
+    const parser = multiline.wholeCri;
+    if (parser === undefined || !criKeysEncodable(keys)) return undefined;
+    const limit = multiline.bufferLimit === 0 ? Infinity : Math.floor(multiline.bufferLimit / 3);
+    return new EncodedCriHandler(batch, records, multiline.stream(id), parser, limit, exact, multiline.flushIntervalMs, keys, path, build, () => multiline.removeStream(id));
+  }
+
+  line(text: string, offset: number): void {
+    this.scratch.time = this.batch.time;
+    this.inner.line(text, offset);
+    this.drain();
+  }
+
+  lineBytes(buf: Buffer, start: number, end: number, offset: number): void {
+    const split = this.split;
+    if (split.whole(buf, start, end) && end - split.logStart <= this.limit && this.stream.canTakeWhole(split.stderr) && this.readTime(buf, start)) {
+      this.encoder.write(buf, start, end, split, this.time, offset);
+      this.stream.tookWhole(split.stderr, this.batch.time);
+      this.inner.completed(offset);
+      return;
+    }
+    this.line((buf as unknown as { utf8Slice(start: number, end: number): string }).utf8Slice(start, end), offset);
+  }
+
+  /** Sets `time` to the event time of the whole line at `start`; false when the parser would drop its time field (or read it as 0). */
+  private readTime(buf: Buffer, start: number): boolean {
+    const { split, time } = this;
+    if (time.sameSecond(buf, start, split.timeEnd)) return true;
+    const now = this.batch.time;
+    const t = this.parser.timeOf(split.timeText(buf, start), now);
+    if (t === undefined || t === 0n) return false;
+    time.set(t, buf, start, split.timeEnd, this.parser.timeByPosition && t !== now);
+    return true;
+  }
+
+  safeOffset(consumed: number): number {
+    return this.inner.safeOffset(consumed);
+  }
+
+  flush(offset: number): void {
+    this.scratch.time = this.batch.time;
+    this.inner.flush(offset);
+    this.drain();
+  }
+
+  flushExpired(nowMs: number, offset: number): void {
+    this.inner.flushExpired(nowMs, offset);
+    this.drain();
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+
+  private drain(): void {
+    const events = this.scratch.events;
+    for (let i = 0; i < events.length; i++) this.records.append(encodeEvent(events[i]!));
+    events.length = 0;
+  }
+}
+
+/** Whether tail's path_key and offset_key can follow the cri record's keys as written (none repeated, none an array index). */
+export function criKeysEncodable(keys: RecordKeys): boolean {
+  return fieldsEncodable(['time', 'stream', '_p', 'log', keys.pathKey, keys.offsetKey].filter((k) => k !== undefined));
 }

@@ -25,6 +25,7 @@ import { tailSettings, type TailSettings } from './settings.js';
 import { DirWatcher } from './watcher.js';
 import { RecordWriter, type EncodedRecords } from '../../../record/encoded.js';
 import { linesEncodable } from '../../../record/line-encoder.js';
+import { criKeysEncodable } from './line-handlers.js';
 
 /** Bytes read from one file per turn. */
 export const READ_BLOCK = 256 * 1024;
@@ -146,8 +147,10 @@ export class TailInput implements InputRuntime, TrackerHost {
   encodedWriter(tag: string): RecordWriter | undefined {
     const s = this.settings;
     // Raw lines, or lines a parser turns into records (EncodedParserHandler; when that parser
-    // cannot write bytes, its handler leaves the writer empty and hands over events).
-    const encodable = s.multiline === undefined && s.dockerMode === undefined && linesEncodable(s.keys);
+    // cannot write bytes, its handler leaves the writer empty and hands over events), or the
+    // built-in cri multiline parser's (EncodedCriHandler).
+    const multiline = s.multiline === undefined || (s.multiline.wholeCri !== undefined && criKeysEncodable(s.keys));
+    const encodable = multiline && s.dockerMode === undefined && linesEncodable(s.keys);
     if (!encodable || this.ctx.encoded?.takes(tag) !== true) return undefined;
     this.records ??= new RecordWriter(ENCODED_BYTES);
     return this.records;

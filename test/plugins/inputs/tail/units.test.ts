@@ -103,7 +103,7 @@ describe('docker mode log value', () => {
 });
 
 describe('BlockReader read-ahead', () => {
-  it('reads the next block ahead while a file is read in full blocks, and drops it when asked for another position', async () => {
+  it('reads the next blocks ahead while a file is read in full blocks, and drops them when asked for another position', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'blocks-'));
     const data = Buffer.from(Array.from({ length: 100 }, (_, i) => String.fromCharCode(65 + (i % 26))).join(''));
     writeFileSync(join(dir, 'f'), data);
@@ -118,6 +118,12 @@ describe('BlockReader read-ahead', () => {
     expect(await at(0)).toBe(data.subarray(0, 16).toString());
     expect(await at(16)).toBe(data.subarray(16, 32).toString());
     expect(await at(5)).toBe(data.subarray(5, 21).toString());
+    // Two blocks ahead: each block read in turn, then a position behind the reads in flight.
+    expect(await at(21)).toBe(data.subarray(21, 37).toString());
+    expect(await at(37)).toBe(data.subarray(37, 53).toString());
+    expect(await at(53)).toBe(data.subarray(53, 69).toString());
+    expect(await at(40)).toBe(data.subarray(40, 56).toString());
+    expect(await at(88)).toBe(data.subarray(88, 100).toString());
     expect(await at(96)).toBe(data.subarray(96).toString());
     // A second reader gets no pair while the first holds it, and still reads correctly.
     const other = new BlockReader(handle, pool);

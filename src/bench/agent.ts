@@ -31,12 +31,14 @@ export type AgentName = 'logferry' | 'fluent-bit';
 export interface Agent {
   readonly name: AgentName;
   readonly command: readonly string[];
+  /** Variables the agent runs with on top of the bench's environment (a scenario's own win). */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /** logferry, and the --compare binary when given. */
 export function agents(ctx: BenchContext): Agent[] {
-  const list: Agent[] = [{ name: 'logferry', command: [...ctx.logferry, 'run'] }];
-  if (ctx.compare !== undefined) list.push({ name: 'fluent-bit', command: [ctx.compare] });
+  const list: Agent[] = [{ name: 'logferry', command: [...ctx.logferry, 'run'], env: ctx.logferryEnv }];
+  if (ctx.compare !== undefined) list.push({ name: 'fluent-bit', command: [ctx.compare], env: {} });
   return list;
 }
 
@@ -174,7 +176,7 @@ function tailScenario(name: string, doc: string, setup: TailSetup): Scenario {
           writeFileSync(config, setup.config(input.path, port, agent.name, aws));
           const load = load1();
           const run = await runAgent(agent.command, config, {
-            env: setup.aws ? AWS_ENV : {},
+            env: setup.aws ? { ...agent.env, ...AWS_ENV } : agent.env,
             port,
             expected: input.records,
             expectedOutput: input.records,
@@ -342,6 +344,7 @@ const rssSteady: Scenario = {
           writeFileSync(config, dummyConfig(port, rate));
           const s = step++;
           const run = await runAgent(agent.command, config, {
+            env: agent.env,
             port,
             stopAfterMs: seconds * 1000,
             settleMs: Math.min(2000, (seconds * 1000) / 3),

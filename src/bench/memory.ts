@@ -87,6 +87,7 @@ export const memoryScenario: Scenario = {
         sink.firstRequest = undefined;
         const load = load1();
         const run = await runAgent(agent.command, path, {
+          env: agent.env,
           port,
           expected: input.records,
           expectedOutput: input.records,

@@ -231,7 +231,7 @@ async function sustainedRun(setup: SustainedSetup, agent: Agent, r: RunSettings)
   const load = load1();
   // Polled once a second, as a scraper would be (every 10-60 s): answering a poll every 50 ms cost
   // logferry 0.017 cores, a third of what it spends on 3 MB/s (bench/NOTES.md).
-  const handle = startAgent(agent.command, config, { env: AWS_ENV, port, pollMs: 1000 });
+  const handle = startAgent(agent.command, config, { env: { ...agent.env, ...AWS_ENV }, port, pollMs: 1000 });
   try {
     const fail = async (why: string) => {
       handle.stop();

@@ -28,6 +28,8 @@ export interface BenchContext {
   readonly root: string;
   /** The command that starts logferry (`node bin/logferry.js`, or the TypeScript entry under tsx). */
   readonly logferry: readonly string[];
+  /** Variables logferry runs with on top of `env` (node-settings.ts: the image's Node settings, by default). */
+  readonly logferryEnv: Readonly<Record<string, string>>;
   /** A Fluent Bit binary to run the pipeline scenarios with too. */
   readonly compare: string | undefined;
   /** Reports progress of the current scenario, 0 to 1. */

@@ -3,10 +3,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { isCompared, logferryCommand, ROOT, scenario, SCENARIOS, type BenchResult, type ComparedResult, type Scenario } from '../bench/index.js';
 import { ProgressBar } from '../bench/progress.js';
+import { isNodeSettingsMode, logferryEnvironment, NODE_SETTINGS_MODES } from '../bench/node-settings.js';
 import { markdownReport, parseRun, si, svgChart, tabulate } from '../bench/report.js';
 import { commandLine, EXIT, usageError, type CommandIo } from './io.js';
 
 export const BENCH_USAGE = `usage: logferry bench [<scenario>... | all] [--compare <fluent-bit binary>] [--json] [--lines N]
+                     [--node-settings image|restart]
        logferry bench report <run.jsonl> [<other.jsonl>] [--out docs/benchmarks.md] [--labels A,B] [--note TEXT]
 
 Runs benchmark scenarios on generated (seeded) input and prints one JSON line per scenario:
@@ -21,7 +23,10 @@ Fluent Bit binary too and prints {"bench", "logferry": {...}, "fluent_bit": {...
 every record ("timing": metrics or the agent's own 'stopped' log line; "lifetime" if neither
 was seen); seconds_total is the whole process life. The AWS scenarios use the local endpoint
 over HTTPS (Fluent Bit's AWS outputs speak nothing else; both agents get endpoint, Port and
-tls.ca_file). Nothing is downloaded.
+tls.ca_file). Nothing is downloaded. logferry runs with the Node settings the container image
+gives it in its environment (NODE_OPTIONS=--max-semi-space-size=4, MALLOC_ARENA_MAX=2), so Node
+starts once as on a node; --node-settings restart runs it without, as 'npx logferry' starts it
+(bin/logferry.js then starts Node a second time to apply them).
 
 'report' turns JSON lines into a Markdown table and an SVG bar chart (next to it, .svg): one
 run, a --compare run (logferry against Fluent Bit), or two runs (the first against the second).
@@ -30,6 +35,7 @@ options:
   --compare BIN   a Fluent Bit binary for the pipeline scenarios
   --json          JSON lines only (no progress bar, no summary)
   --lines N       input size of every scenario (default: each scenario's own, or BENCH_LINES)
+  --node-settings image (default): logferry with the image's Node settings; restart: without
   --list          list the scenarios
   --out FILE      (report) Markdown file to write (default docs/benchmarks.md)
   --labels A,B    (report) names of the two runs (default: the file names)
@@ -109,6 +115,7 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
       compare: { type: 'string' },
       json: { type: 'boolean' },
       lines: { type: 'string' },
+      'node-settings': { type: 'string' },
       list: { type: 'boolean' },
       out: { type: 'string' },
       labels: { type: 'string' },
@@ -142,12 +149,17 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
       return EXIT.usage;
     }
   }
+  const nodeSettings = values['node-settings'] ?? 'image';
+  if (!isNodeSettingsMode(nodeSettings)) {
+    io.stderr(`logferry bench: --node-settings is one of ${NODE_SETTINGS_MODES.join(', ')}, got '${nodeSettings}'\n`);
+    return EXIT.usage;
+  }
   const compare = values.compare === undefined ? undefined : resolve(io.cwd, values.compare);
   const ci = io.env['CI'] !== undefined && io.env['CI'] !== '' && io.env['CI'] !== 'false';
   const bar = new ProgressBar(io.stderr, !values.json && !ci && process.stderr.isTTY === true);
   const ipc = values['ipc-progress'] === true && typeof process.send === 'function';
   let lastSent = 0;
-  const childArgs = [...(compare !== undefined ? ['--compare', compare] : []), ...(lines !== undefined ? ['--lines', String(lines)] : [])];
+  const childArgs = [...(compare !== undefined ? ['--compare', compare] : []), ...(lines !== undefined ? ['--lines', String(lines)] : []), '--node-settings', nodeSettings];
   let failed = 0;
   for (const [i, s] of chosen.entries()) {
     bar.start(`[${i + 1}/${chosen.length}] ${s.name}`);
@@ -162,7 +174,7 @@ export async function benchCommand(argv: string[], io: CommandIo): Promise<numbe
       const result =
         chosen.length > 1
           ? await runIsolated(s, childArgs, io, progress)
-          : await s.run({ lines, env: io.env, root: ROOT, logferry: logferryCommand(), compare, progress });
+          : await s.run({ lines, env: io.env, root: ROOT, logferry: logferryCommand(), logferryEnv: logferryEnvironment(nodeSettings, io.env), compare, progress });
       bar.finish(summary(result));
       io.stdout(`${JSON.stringify(result)}\n`);
     } catch (err) {

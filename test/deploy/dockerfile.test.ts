@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { agentMemorySettings } from '../support/node-settings.js';
+import { IMAGE_NODE_SETTINGS } from '../../src/bench/node-settings.js';
 import { REPO_ROOT, runCli } from '../support/cli.js';
 
 interface Instruction {
@@ -49,6 +51,20 @@ const runs = (s: Stage) => s.instructions.filter((i) => i.op === 'RUN').map((i) 
 const stageNamed = (name: string) => stages.find((s) => s.name === name);
 
 describe('Dockerfile', () => {
+  it("gives the agent its Node settings in ENV, the ones the bench runs it with, so Node starts once", () => {
+    const env: Record<string, string> = {};
+    for (const i of final.instructions.filter((x) => x.op === 'ENV')) {
+      for (const pair of i.args.split(' ')) {
+        const at = pair.indexOf('=');
+        env[pair.slice(0, at)] = pair.slice(at + 1);
+      }
+    }
+    expect({ NODE_OPTIONS: env['NODE_OPTIONS'], MALLOC_ARENA_MAX: env['MALLOC_ARENA_MAX'] }).toEqual(IMAGE_NODE_SETTINGS);
+    // bin/logferry.js restarts Node only when a setting is missing: in the image it never does.
+    expect(agentMemorySettings(['run', '-c', 'x.conf'], [], env)).toBeUndefined();
+    expect(agentMemorySettings(['run', '-c', 'x.conf'], [], {})).toBeDefined();
+  });
+
   it('builds on a Node.js LTS at or above 22 with npm ci and npm run build, every stage on the same base', () => {
     expect(stages.length).toBeGreaterThanOrEqual(3);
     const build = stages.find((s) => runs(s).some((r) => r.includes('npm run build')))!;

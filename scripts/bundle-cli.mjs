@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lazyCommonJs } from './lazy-commonjs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Chunk names carry content hashes: without this, every build would leave the last one's behind.
@@ -31,7 +32,8 @@ const { outputFiles } = await build({
   logLevel: 'warning',
 });
 for (const file of outputFiles) {
-  const body = file.text.startsWith(BANNER) ? file.text.slice(BANNER.length) : file.text;
+  const text = lazyCommonJs(file.text);
+  const body = text.startsWith(BANNER) ? text.slice(BANNER.length) : text;
   mkdirSync(dirname(file.path), { recursive: true });
-  writeFileSync(file.path, /\brequire\b/.test(body) ? file.text : body.replace(/^\n/, ''));
+  writeFileSync(file.path, /\brequire\b/.test(body) ? text : body.replace(/^\n/, ''));
 }

@@ -18,10 +18,13 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-// Taken as Node's CommonJS module: an ESM import of node:http makes Node 24 build the module's ESM
-// facade, whose lazy getters load undici, http2 and tls (60-70 ms of CPU at every start; bench/NOTES.md,
-// "Low-rate CPU (issue 19)").
-const { createServer } = process.getBuiltinModule('node:http');
+/**
+ * node:http, loaded when a server is made (an agent without HTTP_Server never loads it: 4-6 ms of
+ * CPU at start; bench/NOTES.md, "The agent's start"). Taken as Node's CommonJS module: an ESM import
+ * of node:http makes Node 24 build the module's ESM facade, whose lazy getters load undici, http2 and
+ * tls (60-70 ms of CPU at every start; bench/NOTES.md, "Low-rate CPU (issue 19)").
+ */
+const http = () => process.getBuiltinModule('node:http');
 
 export interface ConnectionLimits {
   /** Milliseconds a client has to send a request's complete headers (Node's `headersTimeout`). */
@@ -60,7 +63,7 @@ export function createGuardedServer(
   warn: (message: string) => void,
 ): Server {
   const l = { ...DEFAULT_CONNECTION_LIMITS, ...limits };
-  const server = createServer(
+  const server = http().createServer(
     {
       headersTimeout: l.headersTimeoutMs,
       requestTimeout: l.requestTimeoutMs,

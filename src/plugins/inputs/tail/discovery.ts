@@ -7,7 +7,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
 import fg from 'fast-glob';
 import { matchesAny } from './fnmatch.js';
 
@@ -37,6 +37,9 @@ export function fileKey(dev: bigint, ino: bigint): string {
   return `${dev}:${ino}`;
 }
 
+/** glob(3)'s wildcards (no braces, no extended patterns): a path without them names one file. */
+const WILDCARD = /[*?[]/;
+
 function expandTilde(pattern: string): string {
   if (pattern === '~' || pattern.startsWith('~/')) return homedir() + pattern.slice(1);
   return pattern;
@@ -51,16 +54,23 @@ export function globBase(pattern: string): string {
   const segments = (isAbsolute(p) ? p : `${process.cwd()}/${p}`).split('/');
   const fixed: string[] = [];
   for (let i = 0; i < segments.length - 1; i++) {
-    if (/[*?[]/.test(segments[i]!)) break;
+    if (WILDCARD.test(segments[i]!)) break;
     fixed.push(segments[i]!);
   }
   const base = fixed.join('/');
   return base === '' ? '/' : base;
 }
 
-/** Paths matching one glob, sorted as glob(3) returns them. */
+/**
+ * Paths matching one glob, sorted as glob(3) returns them. A path without wildcards is that path
+ * (absolute, normalized as fast-glob gives it), without a directory walk: fast-glob compiles its
+ * matchers at each start for it (bench/NOTES.md, "The agent's start"), and it also read a `(...)` in
+ * a file's name as a pattern group and found nothing, where glob(3) takes it literally. `inspect`
+ * then keeps the path only if it is a regular file.
+ */
 async function globPaths(pattern: string): Promise<string[]> {
   const p = expandTilde(pattern.replace(/\\/g, '/'));
+  if (!WILDCARD.test(p)) return [sep === '/' ? resolve(p) : resolve(p).split(sep).join('/')];
   try {
     const found = await fg(p, {
       absolute: true,

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMultiline } from '../../../../src/parsers/multiline/index.js';
-import { EncodedCriHandler, MultilineHandler, rawRecordBuilder, type Batch, type RecordKeys } from '../../../../src/plugins/inputs/tail/line-handlers.js';
+import { EncodedCriHandler, MultilineHandler, rawRecordBuilder, type RecordKeys } from '../../../../src/plugins/inputs/tail/line-handlers.js';
 import { encodeEvent, RecordWriter } from '../../../../src/record/encoded.js';
+import { batch } from './handler-batch.js';
 
 /** Time texts: the full shape's seconds (in range or not, zero, before 1970) with fractions of any shape, and odd ones. */
 const SECONDS = ['2024-06-01T23:59:59.', '2024-06-01T23:59:58.', '2024-13-01T00:00:00.', '1970-01-01T00:00:00.', '1969-12-31T23:59:59.', '0001-01-01T00:00:00.'];
@@ -37,17 +38,6 @@ const key = fc.constantFrom('file', 'off', 'log', 'time', 'stream', '_p', '0', '
 const keys: fc.Arbitrary<RecordKeys> = fc.record({ key: fc.constant('log'), pathKey: fc.option(key, { nil: undefined }), offsetKey: fc.option(key, { nil: undefined }) });
 /** What the file does between lines: nothing, a flush (end of file, stop), a timed flush. */
 const step = fc.tuple(line, fc.constantFrom('none', 'none', 'none', 'flush', 'expired'));
-
-function batch(time: bigint, records?: RecordWriter): Batch {
-  return {
-    events: [],
-    time,
-    records,
-    onError: (err) => {
-      throw err;
-    },
-  };
-}
 
 interface Setup {
   readonly keys: RecordKeys;

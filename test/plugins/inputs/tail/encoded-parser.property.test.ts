@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createParser } from '../../../../src/parsers/runtime/create-parser.js';
-import { EncodedParserHandler, ParserHandler, rawRecordBuilder, type Batch, type RecordKeys } from '../../../../src/plugins/inputs/tail/line-handlers.js';
+import { EncodedParserHandler, ParserHandler, rawRecordBuilder, type RecordKeys } from '../../../../src/plugins/inputs/tail/line-handlers.js';
 import { encodeEvent, RecordWriter } from '../../../../src/record/encoded.js';
+import { batch } from './handler-batch.js';
 import type { Given } from '../../../support/check.js';
 import { parserPlan } from '../../../support/parser-plans.js';
 
@@ -35,17 +36,6 @@ const text = fc.oneof(words, accessLine);
 
 const key = fc.constantFrom('log', 'path', 'offset', 'time', 'a', 'host', '0', '__proto__', 'a"b', 'é');
 const keys: fc.Arbitrary<RecordKeys> = fc.record({ key, pathKey: fc.option(key, { nil: undefined }), offsetKey: fc.option(key, { nil: undefined }) });
-
-function batch(time: bigint, records?: RecordWriter): Batch {
-  return {
-    events: [],
-    time,
-    records,
-    onError: (err) => {
-      throw err;
-    },
-  };
-}
 
 describe('EncodedParserHandler', () => {
   it('writes exactly the bytes of ParserHandler records once encoded (parsed, raw and mixed)', () => {

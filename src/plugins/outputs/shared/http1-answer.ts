@@ -76,31 +76,31 @@ export class AnswerParser {
         case 'head':
           at = this.readHead(data, at);
           break;
-        case 'length': {
-          const n = Math.min(this.left, data.length - at);
-          this.parts.push(data.subarray(at, at + n));
-          at += n;
-          this.left -= n;
+        case 'length':
+          at = this.readBody(data, at);
           if (this.left === 0) this.finish();
           break;
-        }
         case 'until-close':
           this.parts.push(data.subarray(at));
           at = data.length;
           break;
-        case 'chunk-data': {
-          const n = Math.min(this.left, data.length - at);
-          this.parts.push(data.subarray(at, at + n));
-          at += n;
-          this.left -= n;
+        case 'chunk-data':
+          at = this.readBody(data, at);
           if (this.left === 0) this.state = 'chunk-end';
           break;
-        }
         default:
           at = this.readLine(data, at);
       }
     }
     return at;
+  }
+
+  /** Takes up to `left` body bytes (a Content-Length body, or a chunk's data) from `at`; returns where it stopped. */
+  private readBody(data: Buffer, at: number): number {
+    const n = Math.min(this.left, data.length - at);
+    this.parts.push(data.subarray(at, at + n));
+    this.left -= n;
+    return at + n;
   }
 
   private readHead(data: Buffer, at: number): number {
@@ -190,7 +190,7 @@ export class AnswerParser {
       this.state = 'chunk-size';
     } else if (line === '') {
       this.finish();
-    } else if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:/.test(line)) {
+    } else if (!TOKEN.test(line.slice(0, Math.max(0, line.indexOf(':'))))) {
       throw parseError('HPE_INVALID_HEADER_TOKEN', 'Invalid trailer');
     }
     return end;

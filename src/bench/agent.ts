@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCALHOST_CA_FILE, localhostTls, startAwsLocal, type AwsLocal } from '../aws-local/index.js';
 import { freePort, runAgent, type AgentRun } from './agent-run.js';
+import { nodeFloorCommand } from './node-floor.js';
 import { apacheLines, appLines, criLines, writeLines } from './generate.js';
 import { BENCH_PARSERS } from './in-process.js';
 import { envInt, load1, round } from './measure.js';
@@ -318,33 +319,39 @@ function dummyConfig(port: number, rate: number): string {
   );
 }
 
+/** One agent's run of rss-steady at one rate. */
+interface SteadyRun {
+  readonly rate: number;
+  readonly run: AgentRun;
+  /** Output records per second achieved. */
+  readonly achieved: number;
+}
+
 const rssSteady: Scenario = {
   name: 'rss-steady',
-  doc: 'RSS at steady 100, 1,000, 10,000 lines/s (dummy -> null; BENCH_RSS_SECONDS per rate, default 10)',
+  doc: 'RSS at steady 100, 1,000, 10,000 lines/s (dummy -> null; BENCH_RSS_SECONDS per rate, default 10); also the Node floor (node-floor.ts; BENCH_NODE_FLOOR=0 skips it)',
   kind: 'pipeline',
   async run(ctx) {
     const seconds = envInt(ctx.env, 'BENCH_RSS_SECONDS', 10);
     const rates = (ctx.env['BENCH_RSS_RATES'] ?? '100,1000,10000').split(',').map(Number).filter((n) => n > 0);
+    const floor = ctx.env['BENCH_NODE_FLOOR'] !== '0';
     const dir = mkdtempSync(join(tmpdir(), 'logferry-bench-rss-'));
     try {
       writeFileSync(join(dir, 'parsers.conf'), BENCH_PARSERS);
       const list = agents(ctx);
       const results = new Map<AgentName, BenchResult>();
-      const steps = list.length * rates.length;
+      const steps = (list.length + (floor ? 1 : 0)) * rates.length;
       let step = 0;
-      for (const agent of list) {
-        const load = load1();
-        const perRate: Record<string, unknown> = {};
-        let cpu = 0;
-        let peak = 0;
-        let top: { rate: number; bytes: number } = { rate: 0, bytes: 0 };
+      /** Runs `command` at each rate for `seconds`, measured as an agent. */
+      const atRates = async (name: string, command: readonly string[], env: Readonly<Record<string, string>>): Promise<SteadyRun[]> => {
+        const runs: SteadyRun[] = [];
         for (const rate of rates) {
           const port = await freePort();
-          const config = join(dir, `${agent.name}-${rate}.conf`);
+          const config = join(dir, `${name}-${rate}.conf`);
           writeFileSync(config, dummyConfig(port, rate));
           const s = step++;
-          const run = await runAgent(agent.command, config, {
-            env: agent.env,
+          const run = await runAgent(command, config, {
+            env,
             port,
             stopAfterMs: seconds * 1000,
             settleMs: Math.min(2000, (seconds * 1000) / 3),
@@ -353,30 +360,45 @@ const rssSteady: Scenario = {
             pollMs: 1000,
             progress: (f) => ctx.progress((s + f) / steps),
           });
-          if (run.code !== 0 && run.code !== null) throw new Error(`rss-steady: ${agent.name} at ${rate} lines/s exited with ${run.code}:\n${run.stderr.slice(-4000)}`);
-          const achieved = run.polled_rate ?? run.output_records / run.seconds;
+          if (run.code !== 0 && run.code !== null) throw new Error(`rss-steady: ${name} at ${rate} lines/s exited with ${run.code}:\n${run.stderr.slice(-4000)}`);
+          runs.push({ rate, run, achieved: run.polled_rate ?? run.output_records / run.seconds });
+        }
+        return runs;
+      };
+      for (const agent of list) {
+        const load = load1();
+        const runs = await atRates(agent.name, agent.command, agent.env);
+        const perRate: Record<string, unknown> = {};
+        for (const { rate, run, achieved } of runs) {
           perRate[`rss_mb_${rate}`] = round(run.rss_mb, 1);
           perRate[`rss_peak_mb_${rate}`] = round(run.rss_peak_mb, 1);
           perRate[`lines_per_s_${rate}`] = Math.round(achieved);
           perRate[`cpu_s_${rate}`] = round(run.cpu_s, 2);
           // The start (Node's bootstrap, the config) is in cpu_s; this is the rate's own cost.
           if (run.steady_cores !== undefined) perRate[`steady_cores_${rate}`] = round(run.steady_cores, 3);
-          cpu += run.cpu_s;
-          peak = Math.max(peak, run.rss_peak_mb);
-          top = { rate: achieved, bytes: achieved * (DUMMY_RECORD.length + 1) };
         }
+        const top = runs[runs.length - 1];
+        const achieved = top?.achieved ?? 0;
         results.set(agent.name, {
           bench: 'rss-steady',
-          lines_per_s: Math.round(top.rate),
-          mb_per_s: round(top.bytes / 1e6, 2),
-          cpu_s: round(cpu, 2),
-          rss_peak_mb: round(peak, 1),
+          lines_per_s: Math.round(achieved),
+          mb_per_s: round((achieved * (DUMMY_RECORD.length + 1)) / 1e6, 2),
+          cpu_s: round(runs.reduce((n, r) => n + r.run.cpu_s, 0), 2),
+          rss_peak_mb: round(Math.max(0, ...runs.map((r) => r.run.rss_peak_mb)), 1),
           agent: agent.name,
           seconds_per_rate: seconds,
           ...perRate,
           aws_fluent_bit_rss_mb: AWS_FLUENT_BIT_RSS_MB,
           load1: load,
         });
+      }
+      const logferry = results.get('logferry');
+      if (floor && logferry !== undefined) {
+        // The same Node and settings as logferry: what of its figures is Node's own.
+        for (const { rate, run } of await atRates('node-floor', nodeFloorCommand(process.execPath), ctx.logferryEnv)) {
+          logferry[`node_floor_rss_mb_${rate}`] = round(run.rss_mb, 1);
+          if (run.steady_cores !== undefined) logferry[`node_floor_steady_cores_${rate}`] = round(run.steady_cores, 3);
+        }
       }
       return compared('rss-steady', results);
     } finally {

@@ -30,6 +30,8 @@ describe('logferry bench (pipeline scenarios)', () => {
     expectResult(r!, 'rss-steady');
     expect(typeof r!['rss_mb_1000']).toBe('number');
     expect(r!['aws_fluent_bit_rss_mb']).toEqual({ '100': 27, '1000': 44, '10000': 65 });
+    // The Node floor runs by default, with logferry's Node: what of its RSS is Node's own.
+    expect(typeof r!['node_floor_rss_mb_1000']).toBe('number');
   }, 60_000);
 
   it('--compare runs the same config and input through the given binary and prints both with the ratio', async () => {

@@ -13,8 +13,33 @@ import type { DeliveryMetrics } from './monitor/delivery-metrics.js';
 import { RecordEncoder, countRecords } from './record-encoder.js';
 import type { InputSlot, PipelineChunk, Slot } from './slots.js';
 import type { FsStorage } from './storage/fs-storage.js';
-import type { EncodedRecords } from '../record/encoded.js';
+import type { EncodedRecords, RecordWriter } from '../record/encoded.js';
 import type { LogEvent } from '../record/event.js';
+
+/**
+ * An input's `committed` for one append that may span chunks: it runs once every part is on disk
+ * or released (the input's position, such as tail's DB offset, then moves past the records).
+ */
+class PartsCommitted {
+  private waiting = 1;
+  private readonly partDone: (() => void) | undefined;
+
+  constructor(committed: (() => void) | undefined) {
+    this.partDone = committed && (() => --this.waiting === 0 && committed());
+  }
+
+  /** A part held in memory only: committed waits for its chunk's release. */
+  waitFor(chunk: PipelineChunk): void {
+    if (this.partDone === undefined) return;
+    this.waiting++;
+    chunk.onRelease.push(this.partDone);
+  }
+
+  /** Every part is in its chunk. */
+  done(): void {
+    this.partDone?.();
+  }
+}
 
 export class ChunkBuffer {
   /** Records in chunks not yet released (delivered, dropped with a reason, or kept on disk). */
@@ -75,15 +100,10 @@ export class ChunkBuffer {
       return false;
     }
     // The input's position waits for every part of this append (written to disk, or released).
-    let waiting = 1;
-    const partDone = committed && (() => --waiting === 0 && committed());
+    const parts = new PartsCommitted(committed);
     let from = 0;
     while (from < records.count) {
-      let chunk = slot.open.get(tag);
-      if (!chunk) {
-        chunk = this.newChunk(slot, tag);
-        slot.open.set(tag, chunk);
-      }
+      const chunk = this.openChunk(slot, tag);
       // An append larger than the room left is split at a record, so that no chunk grows much past
       // CHUNK_MAX_BYTES (an input may emit megabytes at once).
       const room = CHUNK_MAX_BYTES - chunk.bytes;
@@ -99,15 +119,43 @@ export class ChunkBuffer {
       }
       const part = from === 0 && to === records.count ? records : records.slice(from, to);
       from = to;
-      if (!this.appendPart(slot, chunk, part)) {
-        waiting++;
-        if (partDone) chunk.onRelease.push(partDone);
-      }
-      if (chunk.bytes >= CHUNK_MAX_BYTES) this.lockOpen(slot, chunk);
+      chunk.append(part);
+      this.appended(slot, chunk, part.count, part.byteLength, () => part, parts);
     }
     this.encoder.recycle();
     // Written to disk: the input may persist its position now (tail DB), before delivery.
-    partDone?.();
+    parts.done();
+    return true;
+  }
+
+  /**
+   * Lends the open chunk of `tag` to an input's empty `writer` (Chunk.lendTo): the records the input
+   * writes go into the chunk's buffer, with no copy; `appendLent` gives it back and appends them.
+   * Returns the chunk, or undefined when the records must take `append`'s way: the input cannot
+   * route them (append counts the drops), or the chunk has less than `room` bytes left before it is
+   * full (append splits an emit at CHUNK_MAX_BYTES; a lent chunk takes whatever the input writes).
+   */
+  lend(slot: InputSlot, tag: string, writer: RecordWriter, room: number, outputs: readonly Slot[]): PipelineChunk | undefined {
+    if (!slot.routable || outputs.length === 0) return undefined;
+    const chunk = this.openChunk(slot, tag);
+    if (CHUNK_MAX_BYTES - chunk.bytes < room || !chunk.lendTo(writer)) return undefined;
+    return chunk;
+  }
+
+  /**
+   * Takes back a chunk `lend` lent and appends the records written into it as `append` does (its
+   * file, the accounting, locked once full). Returns whether any record was buffered.
+   */
+  appendLent(slot: InputSlot, chunk: PipelineChunk, committed: (() => void) | undefined): boolean {
+    const bytesBefore = chunk.bytes;
+    const count = chunk.takeBack();
+    if (count === 0) {
+      committed?.();
+      return false;
+    }
+    const parts = new PartsCommitted(committed);
+    this.appended(slot, chunk, count, chunk.bytes - bytesBefore, () => chunk.lastRecords(count), parts);
+    parts.done();
     return true;
   }
 
@@ -150,12 +198,26 @@ export class ChunkBuffer {
     this.raw.add(chunk);
   }
 
-  /** Appends records to a chunk (and its file). Returns whether they are on disk (safe before delivery). */
-  private appendPart(slot: InputSlot, chunk: PipelineChunk, records: EncodedRecords): boolean {
+  /** The open chunk of the input and tag, made if there is none. */
+  private openChunk(slot: InputSlot, tag: string): PipelineChunk {
+    let chunk = slot.open.get(tag);
+    if (!chunk) {
+      chunk = this.newChunk(slot, tag);
+      slot.open.set(tag, chunk);
+    }
+    return chunk;
+  }
+
+  /**
+   * `count` records (`bytes`) just put in a chunk's memory: written to its file (`records` gives
+   * them, made only then; safe before delivery once there, else `parts` waits for the chunk's
+   * release), counted, and the chunk locked once full.
+   */
+  private appended(slot: InputSlot, chunk: PipelineChunk, count: number, bytes: number, records: () => EncodedRecords, parts: PartsCommitted): void {
     let safe = false;
     if (chunk.file && !chunk.pinned) {
       try {
-        chunk.file.append(records);
+        chunk.file.append(records());
         safe = true;
       } catch (err) {
         // Disk full or gone: these records live in memory only, so the input's position waits for delivery.
@@ -164,13 +226,12 @@ export class ChunkBuffer {
         slot.log.error(`cannot write chunk file ${chunk.file.path}: ${(err as Error).message}; buffering in memory until delivered`);
       }
     }
-    chunk.append(records);
-    const bytes = records.byteLength;
     slot.bytes += bytes;
     slot.counters.add('bytes', bytes);
-    this.bufferedRecords += records.count;
+    this.bufferedRecords += count;
     if (chunk.file) this.limits.enforceChunksUp();
-    return safe;
+    if (!safe) parts.waitFor(chunk);
+    if (chunk.bytes >= CHUNK_MAX_BYTES) this.lockOpen(slot, chunk);
   }
 
   private newChunk(slot: InputSlot, tag: string): PipelineChunk {

@@ -32,6 +32,8 @@ interface Packed {
  */
 export class Chunk<Source, Target> {
   private up: RecordWriter | undefined = new RecordWriter(CHUNK_START_BYTES, CHUNK_FULL_BYTES, chunkPool);
+  /** The writer the chunk's records are lent to (lendTo), until takeBack. */
+  private borrower: RecordWriter | undefined;
   /** Kept from the first pack to the release: packing again after an attempt only frees the raw bytes. */
   private packed: Packed | undefined;
   /** Records in the chunk (also while it is down). */
@@ -70,9 +72,47 @@ export class Chunk<Source, Target> {
 
   /** Appends encoded records (copied into the chunk's buffer); the engine locks it once full. */
   append(records: EncodedRecords): void {
+    // A bug, loudly: the lent writer holds the records (lendTo), so these would be lost.
+    if (this.borrower !== undefined) throw new Error(`chunk ${this.key} is lent to an input's writer`);
     this.writer().appendRecords(records);
     this.records += records.count;
     this.bytes += records.byteLength;
+  }
+
+  /**
+   * Lends the chunk's records to `writer` (RecordWriter.swap) until takeBack: what the input then
+   * writes follows the chunk's records in the chunk's own buffer, with no copy. Only an open chunk
+   * in memory lends, to one writer at a time, and nothing may read or append to it meanwhile (the
+   * input gives it back before it yields: ChunkBuffer.lend).
+   */
+  lendTo(writer: RecordWriter): boolean {
+    if (this.locked || this.up === undefined || this.borrower !== undefined || writer.count !== 0) return false;
+    this.up.swap(writer);
+    this.borrower = writer;
+    return true;
+  }
+
+  /** Records written into the lent writer so far (0 when nothing is lent). */
+  get written(): number {
+    return this.borrower === undefined ? 0 : this.borrower.count - this.records;
+  }
+
+  /** Takes back what lendTo lent; returns how many records the borrower wrote, now the chunk's (counted). */
+  takeBack(): number {
+    const writer = this.borrower;
+    if (writer === undefined || this.up === undefined) return 0;
+    this.borrower = undefined;
+    writer.swap(this.up);
+    const added = this.up.count - this.records;
+    this.records = this.up.count;
+    this.bytes = this.up.byteLength;
+    return added;
+  }
+
+  /** The chunk's last `n` records (a view). */
+  lastRecords(n: number): EncodedRecords {
+    const all = this.writer().view();
+    return all.slice(all.count - n);
   }
 
   /** No more appends: the buffer shrinks to what the records take. */

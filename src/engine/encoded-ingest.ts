@@ -4,10 +4,10 @@
  * asynchronous filter (ingestion stays in order). Otherwise they are decoded and take the events'
  * way, so that filters always see objects.
  */
-import type { EncodedRecords } from '../record/encoded.js';
+import type { EncodedRecords, RecordWriter } from '../record/encoded.js';
 import type { LogEvent } from '../record/event.js';
-import type { EncodedEmit } from './plugin.js';
-import type { InputSlot, Slot } from './slots.js';
+import type { ChunkLease, EncodedEmit } from './plugin.js';
+import type { InputSlot, PipelineChunk, Slot } from './slots.js';
 
 /** What the pipeline lends the input's encoded emit. */
 export interface EncodedIngest {
@@ -19,6 +19,10 @@ export interface EncodedIngest {
   ingest(tag: string, events: LogEvent[], committed: (() => void) | undefined): void;
   /** Straight to the chunk (records counted already). */
   append(tag: string, records: EncodedRecords, committed: (() => void) | undefined, outputs: readonly Slot[]): void;
+  /** The open chunk of `tag` lent to `writer` (ChunkBuffer.lend), or undefined. */
+  lend(tag: string, writer: RecordWriter, room: number, outputs: readonly Slot[]): PipelineChunk | undefined;
+  /** A lent chunk given back: what was written into it appended (ChunkBuffer.appendLent). */
+  appendLent(chunk: PipelineChunk, committed: (() => void) | undefined): void;
 }
 
 export function encodedEmit(p: EncodedIngest): EncodedEmit {
@@ -35,5 +39,32 @@ export function encodedEmit(p: EncodedIngest): EncodedEmit {
       slot.counters.add('records', records.count);
       p.append(tag, records, committed, route.outputs);
     },
+    lend(tag, writer, room) {
+      const slot = p.slot;
+      const route = p.route(tag);
+      if (route.filters.length > 0 || slot.busy || slot.jobs.length > 0 || p.stopped()) return undefined;
+      const chunk = p.lend(tag, writer, room, route.outputs);
+      return chunk === undefined ? undefined : new Lease(p, chunk);
+    },
   };
+}
+
+class Lease implements ChunkLease {
+  private given = false;
+
+  constructor(
+    private readonly p: EncodedIngest,
+    private readonly chunk: PipelineChunk,
+  ) {}
+
+  get written(): number {
+    return this.given ? 0 : this.chunk.written;
+  }
+
+  giveBack(committed?: () => void): void {
+    if (this.given) throw new Error('a chunk lease was given back twice');
+    this.given = true;
+    this.p.slot.counters.add('records', this.chunk.written);
+    this.p.appendLent(this.chunk, committed);
+  }
 }

@@ -57,6 +57,10 @@ export class Ingestion {
       append: (tag, records, committed, outputs) => {
         if (this.buffer.append(slot, tag, records, committed, outputs)) this.limits.apply(slot);
       },
+      lend: (tag, writer, room, outputs) => this.buffer.lend(slot, tag, writer, room, outputs),
+      appendLent: (chunk, committed) => {
+        if (this.buffer.appendLent(slot, chunk, committed)) this.limits.apply(slot);
+      },
     });
   }
 

@@ -7,7 +7,7 @@
 import type { Plan, ServiceOptions } from '../config/plan/types.js';
 import type { Span } from '../diagnostics/diagnostic.js';
 import type { EventBatch, LogEvent } from '../record/event.js';
-import type { EncodedRecords } from '../record/encoded.js';
+import type { EncodedRecords, RecordWriter } from '../record/encoded.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
 
@@ -114,6 +114,25 @@ export interface EncodedEmit {
    * decoded and go the events' way.
    */
   emit(tag: string, records: EncodedRecords, committed?: () => void): void;
+  /**
+   * Lends the input's empty `writer` the open chunk of `tag` (when `takes(tag)` and nothing of the
+   * input waits before it): the records the input then writes land in the chunk's own buffer, with
+   * no copy, and count once the lease is given back. `room`: the bytes the input may write (the
+   * chunk must have that much left before it is full). Undefined: write into the writer and `emit`.
+   */
+  lend(tag: string, writer: RecordWriter, room: number): ChunkLease | undefined;
+}
+
+/** A chunk lent to an input's writer (EncodedEmit.lend). */
+export interface ChunkLease {
+  /** Records written into the writer since it was lent. */
+  readonly written: number;
+  /**
+   * Gives the chunk back (the writer is empty again): the records written are appended as `emit`
+   * appends them, `committed` as emit's. The input gives it back before it yields to the event
+   * loop and before it emits anything else: until then the chunk is the writer's alone.
+   */
+  giveBack(committed?: () => void): void;
 }
 
 export interface InputRuntime {

@@ -191,9 +191,9 @@ export class RecordWriter {
 
   constructor(
     capacity = 4096,
-    private readonly growTo = 0,
+    private growTo = 0,
     /** Where full-size buffers come from and go back to (the engine's chunks); none: allocated and freed. */
-    private readonly pool?: BufferPool,
+    private pool?: BufferPool,
   ) {
     this.buf = Buffer.allocUnsafeSlow(Math.max(64, capacity));
     this.ends = new Uint32Array(64);
@@ -275,6 +275,33 @@ export class RecordWriter {
     this.used += records.byteLength;
   }
 
+  /**
+   * Exchanges everything this writer and `other` hold: bytes, record ends, how they grow. A chunk
+   * lends its records to an input's writer this way (Chunk.lendTo), so that the input writes its
+   * records straight after the chunk's without a copy, and takes them back the same way.
+   */
+  swap(other: RecordWriter): void {
+    const { buf, used, ends, n, owned, wordsOf, wordView, growTo, pool } = this;
+    this.buf = other.buf;
+    this.used = other.used;
+    this.ends = other.ends;
+    this.n = other.n;
+    this.owned = other.owned;
+    this.wordsOf = other.wordsOf;
+    this.wordView = other.wordView;
+    this.growTo = other.growTo;
+    this.pool = other.pool;
+    other.buf = buf;
+    other.used = used;
+    other.ends = ends;
+    other.n = n;
+    other.owned = owned;
+    other.wordsOf = wordsOf;
+    other.wordView = wordView;
+    other.growTo = growTo;
+    other.pool = pool;
+  }
+
   /** Forgets every record (a scratch writer reused per batch). */
   reset(): void {
     this.used = 0;
@@ -311,6 +338,12 @@ export class RecordWriter {
     this.buf.copy(next, 0, 0, this.used);
     this.buf = next;
     this.owned = true;
+    // A writer taking its full size (a chunk) is sized for the records that fill it at once too:
+    // doubling from 64 ends cost eight typed-array allocations per chunk, 6 % of tail -> null.
+    if (this.growTo > 0 && size >= this.growTo) {
+      const expected = Math.ceil(this.n > 0 ? (size * this.n) / this.used : size / FULL_RECORD_BYTES_GUESS);
+      if (expected > this.ends.length) this.ends = grow(this.ends, expected);
+    }
   }
 
   /**
@@ -358,6 +391,8 @@ export function detach(ab: Transferable): void {
 
 /** Buffers at least this large come from mmap (glibc's threshold starts at 128 KiB): not compacted. */
 const COMPACT_BELOW = 256 * 1024;
+/** Record size assumed to size the ends of a writer that takes its full size before its first record. */
+const FULL_RECORD_BYTES_GUESS = 128;
 
 function grow(a: Uint32Array<ArrayBufferLike>, min: number): Uint32Array<ArrayBufferLike> {
   const next = new Uint32Array(Math.max(a.length * 2, min));

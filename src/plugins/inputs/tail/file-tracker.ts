@@ -13,6 +13,7 @@ import { realpath } from 'node:fs/promises';
 import { nowNanos, type LogEvent } from '../../../record/event.js';
 import type { Logger } from '../../../engine/logger.js';
 import type { Counters } from '../../../engine/metrics.js';
+import type { ChunkLease } from '../../../engine/plugin.js';
 import { BlockReader, type AheadPool } from './block-reader.js';
 import { CommitQueue } from './commit-queue.js';
 import { fileKey, type FoundFile } from './discovery.js';
@@ -25,6 +26,13 @@ import type { TailSettings } from './settings.js';
 import { fileTag } from './tag.js';
 
 /** What a tracker needs from its input. */
+/**
+ * Bytes of records a chunk must have room for to be lent for a block, per byte read: a line's
+ * record is the line and 35-60 bytes (time, keys, quotes), so twice the block holds lines of 60
+ * bytes and more. Shorter lines only make the chunk's buffer grow once past its full size.
+ */
+const LENT_ROOM_PER_BYTE = 2;
+
 export interface TrackerHost {
   readonly settings: TailSettings;
   readonly db: OffsetsDb | undefined;
@@ -36,6 +44,8 @@ export interface TrackerHost {
   encodedWriter(tag: string): RecordWriter | undefined;
   /** Hands over records `encodedWriter`'s writer holds (emit's counterpart). */
   emitEncoded(tag: string, records: EncodedRecords, committed: () => void): void;
+  /** Lends `encodedWriter`'s empty writer the tag's chunk for `room` bytes of records (EncodedEmit.lend); undefined: not now. */
+  lend(tag: string, writer: RecordWriter, room: number): ChunkLease | undefined;
   /** Batches of a file became committed. */
   afterCommit(tracker: FileTracker): void;
   /** Reserves a file (`dev:ino`) for the caller; false when it is followed or being opened already. */
@@ -104,6 +114,8 @@ export class FileTracker {
   private errors = 0;
   /** Batches the engine threw on (logged the first time). */
   private engineFailures = 0;
+  /** The chunk the batch's writer holds while a block is read into it (readBlock), given back by emitBatch. */
+  private lease: ChunkLease | undefined;
   private readonly reader: LineReader;
   private readonly handler: LineHandler;
   private readonly queue: CommitQueue;
@@ -250,7 +262,17 @@ export class FileTracker {
     if (pos + n > this.size) this.size = pos + n;
     this.batch.time = nowNanos();
     const skippedBefore = this.reader.longLines;
-    const result = this.reader.push(buf, n, this.handler);
+    // The block's records are written straight into their chunk when the engine lends it (no copy).
+    const records = this.batch.records;
+    if (records !== undefined && records.count === 0) this.lease = this.host.lend(this.tag, records, LENT_ROOM_PER_BYTE * n);
+    let result: PushResult;
+    try {
+      result = this.reader.push(buf, n, this.handler);
+    } catch (err) {
+      // The chunk goes back with what was written before it may be used again.
+      if (this.lease !== undefined) this.emitBatch();
+      throw err;
+    }
     const skipped = this.reader.longLines - skippedBefore;
     if (skipped > 0) {
       this.host.counters.add('long_lines_skipped', skipped);
@@ -348,6 +370,15 @@ export class FileTracker {
 
   private emitBatch(): void {
     const offset = this.handler.safeOffset(this.reader.consumed);
+    const lease = this.lease;
+    if (lease !== undefined) {
+      this.lease = undefined;
+      if (lease.written > 0) {
+        lease.giveBack(this.queue.add(offset));
+        return;
+      }
+      lease.giveBack();
+    }
     const records = this.batch.records;
     if (records !== undefined && records.count > 0) {
       // The writer is the input's, shared by its files: emptied before anything else writes.

@@ -15,7 +15,7 @@
  *   pipeline has released the last batches (their offsets are stored first).
  */
 import { nowNanos, type LogEvent } from '../../../record/event.js';
-import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { ChunkLease, InputContext, InputRuntime } from '../../../engine/plugin.js';
 import type { TailOptions } from './options.js';
 import { globBase, inspect, scan, type FoundFile } from './discovery.js';
 import { AheadPool } from './block-reader.js';
@@ -158,6 +158,10 @@ export class TailInput implements InputRuntime, TrackerHost {
 
   emitEncoded(tag: string, records: EncodedRecords, committed: () => void): void {
     this.ctx.encoded!.emit(tag, records, committed);
+  }
+
+  lend(tag: string, writer: RecordWriter, room: number): ChunkLease | undefined {
+    return this.ctx.encoded?.lend(tag, writer, room);
   }
 
   claim(key: string): boolean {

@@ -9,6 +9,7 @@ import { didYouMean } from '../diagnostics/did-you-mean.js';
  * diff helpers at every start (bench/NOTES.md, "Builtins loaded at start").
  */
 const util = process.getBuiltinModule('node:util');
+
 /** Exit codes of every logferry command. */
 export const EXIT = {
   ok: 0,

@@ -1,7 +1,15 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { parseArgs, ParseArgsConfig } from 'node:util';
 import { didYouMean } from '../diagnostics/did-you-mean.js';
+
+/**
+ * node:util as Node's CommonJS module (loaded by Node itself at start): on Node 22+ an ESM import
+ * of it builds the module's ESM facade, whose getters load node:worker_threads, streams and the
+ * diff helpers at every start (bench/NOTES.md, "Builtins loaded at start").
+ */
+const util = process.getBuiltinModule('node:util');
+
 /** Exit codes of every logferry command. */
 export const EXIT = {
   ok: 0,
@@ -69,7 +77,7 @@ export function usageError(command: string, usage: string, io: CommandIo, messag
 export function argumentProblem(config: ParseArgsConfig): string | undefined {
   const options = config.options ?? {};
   const names = Object.keys(options);
-  const { tokens } = parseArgs({ ...config, strict: false, tokens: true });
+  const { tokens } = util.parseArgs({ ...config, strict: false, tokens: true });
   for (const token of tokens) {
     if (token.kind === 'positional') {
       if (!config.allowPositionals) return `unexpected argument '${token.value}'`;
@@ -101,7 +109,7 @@ export function commandLine<T extends ParseArgsConfig>(command: string, usage: s
   if (problem !== undefined) return usageError(command, usage, io, problem);
   let parsed: ReturnType<typeof parseArgs<T>>;
   try {
-    parsed = parseArgs(config);
+    parsed = util.parseArgs(config);
   } catch (err) {
     // Not met by argumentProblem: Node's message up to its advice.
     return usageError(command, usage, io, (err as Error).message.split(/\.( |\n)/)[0]!);

@@ -3,11 +3,13 @@
  * level 1 where Node has it (22.15+, 23.8+: the agent's Node), brotli at quality 1 otherwise.
  * Measured on 2.7 MB of CRI records (bench/NOTES.md, "Memory through an outage, fourth pass"):
  * zstd packs them to 15 % in 9 ms and unpacks them in 3 ms; brotli 16 % in 13 ms, 15 ms back.
+ * node:zlib is taken when the first chunk is packed: an agent whose chunks never wait packed does
+ * not load it (bench/NOTES.md, "Builtins loaded at start").
  */
-import * as zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import { detach } from '../record/encoded.js';
 
-type Transform = (bytes: Buffer, options: zlib.ZlibOptions & { params?: Record<number, number>; pledgedSrcSize?: number }) => Buffer;
+type Transform = (bytes: Buffer, options: Zlib.ZlibOptions & { params?: Record<number, number>; pledgedSrcSize?: number }) => Buffer;
 
 interface Codec {
   readonly name: string;
@@ -17,7 +19,6 @@ interface Codec {
   unpack(packed: Buffer, size: number, room: number): Buffer;
 }
 
-const z = zlib as unknown as { zstdCompressSync?: Transform; zstdDecompressSync?: Transform; constants: Record<string, number> };
 /**
  * Room for the packed output: one buffer at least as large as the input (records pack to a
  * fraction of it; should they not, zlib goes on in more pieces), freed as soon as the packed
@@ -47,15 +48,17 @@ function owned(out: Buffer): Buffer {
   if (out.byteOffset === 0 && out.buffer.byteLength >= MIN_OUTPUT_ROOM && out.buffer.byteLength > out.length) detach(out.buffer);
   return copy;
 }
-const ZSTD_LEVEL = z.constants['ZSTD_c_compressionLevel'];
 
 function codec(): Codec {
+  const zlib = process.getBuiltinModule('node:zlib');
+  const z = zlib as unknown as { zstdCompressSync?: Transform; zstdDecompressSync?: Transform; constants: Record<string, number> };
   const compress = z.zstdCompressSync;
   const decompress = z.zstdDecompressSync;
-  if (compress && decompress && ZSTD_LEVEL !== undefined) {
+  const zstdLevel = z.constants['ZSTD_c_compressionLevel'];
+  if (compress && decompress && zstdLevel !== undefined) {
     return {
       name: 'zstd',
-      pack: (bytes, room) => owned(compress(bytes, { chunkSize: outputRoom(bytes, room), pledgedSrcSize: bytes.length, params: { [ZSTD_LEVEL]: 1 } })),
+      pack: (bytes, room) => owned(compress(bytes, { chunkSize: outputRoom(bytes, room), pledgedSrcSize: bytes.length, params: { [zstdLevel]: 1 } })),
       unpack: (packed, size, room) => exact(decompress(packed, { chunkSize: unpackRoom(size, room) }), size),
     };
   }
@@ -75,4 +78,14 @@ function exact(bytes: Buffer, size: number): Buffer {
   return bytes;
 }
 
-export const chunkCodec: Codec = codec();
+let chosen: Codec | undefined;
+const chosenCodec = (): Codec => (chosen ??= codec());
+
+/** The codec this Node has, chosen at its first use. */
+export const chunkCodec: Codec = {
+  get name() {
+    return chosenCodec().name;
+  },
+  pack: (bytes, room) => chosenCodec().pack(bytes, room),
+  unpack: (packed, size, room) => chosenCodec().unpack(packed, size, room),
+};

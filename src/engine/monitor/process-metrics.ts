@@ -2,21 +2,29 @@
  * The Node.js process' own metrics under the names Prometheus client libraries use (prom-client's
  * default metrics): `process_*` (CPU, resident memory, open descriptors, start time) and `nodejs_*`
  * (heap, event-loop lag, GC time, version), from `node:perf_hooks`, `node:v8` and `process`.
+ * Both modules are taken at the first scrape of these metrics (`start`, `families`), not when the
+ * monitoring server is loaded: an agent nobody asks for them never loads them (bench/NOTES.md,
+ * "Builtins loaded at start").
  */
 import { readdirSync } from 'node:fs';
-import { constants, monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram, type PerformanceEntry } from 'node:perf_hooks';
-import { getHeapSpaceStatistics } from 'node:v8';
+import type { IntervalHistogram, PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import type { HistogramSample, MetricFamily, Sample } from './cmetrics.js';
 
 /** prom-client's bounds for `nodejs_gc_duration_seconds`. */
 export const GC_BUCKETS = [0.001, 0.01, 0.1, 1, 2, 5] as const;
 
-const GC_KINDS: ReadonlyMap<number, string> = new Map([
-  [constants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
-  [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
-  [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
-  [constants.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb'],
-]);
+const perfHooks = () => process.getBuiltinModule('node:perf_hooks');
+
+/** The `kind` label of each of perf_hooks' GC kinds. */
+function gcKinds(): ReadonlyMap<number, string> {
+  const { constants } = perfHooks();
+  return new Map([
+    [constants.NODE_PERFORMANCE_GC_MAJOR, 'major'],
+    [constants.NODE_PERFORMANCE_GC_MINOR, 'minor'],
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL, 'incremental'],
+    [constants.NODE_PERFORMANCE_GC_WEAKCB, 'weakcb'],
+  ]);
+}
 
 interface GcTotals {
   counts: number[];
@@ -29,9 +37,12 @@ export class ProcessMetrics {
   private delay: IntervalHistogram | undefined;
   private observer: PerformanceObserver | undefined;
   private readonly gc = new Map<string, GcTotals>();
+  private kinds: ReadonlyMap<number, string> | undefined;
 
   start(): void {
     if (this.delay) return;
+    const { monitorEventLoopDelay, PerformanceObserver } = perfHooks();
+    this.kinds ??= gcKinds();
     this.delay = monitorEventLoopDelay({ resolution: 10 });
     this.delay.enable();
     this.observer = new PerformanceObserver((list) => {
@@ -48,7 +59,7 @@ export class ProcessMetrics {
   }
 
   private recordGc(entry: PerformanceEntry): void {
-    const kind = GC_KINDS.get(((entry as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1) ?? 'unknown';
+    const kind = this.kinds?.get(((entry as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind ?? -1) ?? 'unknown';
     const seconds = entry.duration / 1000;
     let totals = this.gc.get(kind);
     if (!totals) {
@@ -140,7 +151,7 @@ function openFileDescriptors(): number | undefined {
 }
 
 function heapSpaceFamilies(): MetricFamily[] {
-  const spaces = getHeapSpaceStatistics();
+  const spaces = process.getBuiltinModule('node:v8').getHeapSpaceStatistics();
   const family = (what: 'total' | 'used' | 'available', pick: (s: (typeof spaces)[number]) => number): MetricFamily => ({
     name: `nodejs_heap_space_size_${what}_bytes`,
     help: `Process heap space size ${what} from Node.js in bytes.`,

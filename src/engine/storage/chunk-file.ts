@@ -20,9 +20,18 @@
  * frames, data payload a JSON array of [time, record] pairs) and "LFCHUNK1\n" (one frame per
  * append, no marks); their records are encoded again as they are read.
  */
-import { crc32 } from 'node:zlib';
 import type { LogEvent } from '../../record/event.js';
 import { EncodedRecords, RecordWriter } from '../../record/encoded.js';
+
+let zlibCrc32: ((data: Uint8Array) => number) | undefined;
+/**
+ * CRC-32 as node:zlib computes it, zlib taken at the first checksum: an agent without filesystem
+ * storage never loads node:zlib (~4 ms of CPU and its compiled code; bench/NOTES.md, "Builtins
+ * loaded at start").
+ */
+function crc32(data: Uint8Array): number {
+  return (zlibCrc32 ??= process.getBuiltinModule('node:zlib').crc32)(data);
+}
 
 export const CHUNK_MAGIC = Buffer.from('LFCHUNK3\n', 'latin1');
 const V2_MAGIC = Buffer.from('LFCHUNK2\n', 'latin1');

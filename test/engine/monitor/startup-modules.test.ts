@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { modulesLoadedBy } from '../../support/loaded-modules.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../support/free-port.js';
+import { bundleCli, cliModulesLoaded, modulesLoadedBy, type BundledCli } from '../../support/loaded-modules.js';
 
 describe('the monitoring server at start', () => {
   it('a guarded server listening loads neither undici, http2 nor tls', () => {
@@ -34,5 +35,81 @@ describe('the monitoring server at start', () => {
     it('On: both (the server runs)', () => {
       expect(httpLoadedBy('On')).toEqual(['NativeModule _http_server', 'NativeModule http']);
     });
+  });
+});
+
+/**
+ * Node's modules a config does not use are not loaded (bench/NOTES.md, "Builtins loaded at start"):
+ * the CLI runs bundled, in a plain Node (tsx's hooks thread would load node:worker_threads itself).
+ * `main` is called directly: bin/logferry.js itself loads node:v8 for the agent's runtime V8 flag.
+ */
+describe('builtins loaded only for the configs that use them', () => {
+  const OPTIONAL = /^NativeModule (zlib|worker_threads|perf_hooks|v8)$/;
+  const dir = mkdtempSync(join(tmpdir(), 'startup-builtins-'));
+  let cli: BundledCli;
+  beforeAll(async () => {
+    cli = await bundleCli();
+  }, 60_000);
+  afterAll(() => {
+    cli?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  writeFileSync(join(dir, 'in.log'), 'one\ntwo\n');
+  const service = (lines: string) => `[SERVICE]\n    Flush 0.1\n    Log_Level error\n${lines}\n`;
+  const tail = (lines = '') => `[INPUT]\n    Name tail\n    Path ${join(dir, 'in.log')}\n    Read_from_Head On\n    Exit_On_Eof On\n${lines}\n`;
+  const toNull = '[OUTPUT]\n    Name null\n    Match *\n';
+  const config = (name: string, text: string) => {
+    const file = join(dir, `${name}.conf`);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('tail -> null, default settings and with HTTP_Server On: none of zlib, worker_threads, perf_hooks, v8', () => {
+    const plain = cliModulesLoaded(cli, ['run', '-c', config('plain', service('') + tail() + toNull)], OPTIONAL);
+    expect(plain.code).toBe(0);
+    expect(plain.modules).toEqual([]);
+    const served = config('served', service('    HTTP_Server On\n    HTTP_Listen 127.0.0.1\n    HTTP_Port 0') + tail() + toNull);
+    const withServer = cliModulesLoaded(cli, ['run', '-c', served], OPTIONAL);
+    expect(withServer.code).toBe(0);
+    expect(withServer.modules).toEqual([]);
+  });
+
+  it('filesystem storage: zlib (the chunk files\' CRC-32), and the run delivers', () => {
+    const text =
+      service(`    storage.path ${join(dir, 'storage')}`) +
+      tail('    storage.type filesystem') +
+      `[OUTPUT]\n    Name file\n    Match *\n    Path ${dir}\n    File out.log\n    Format plain\n`;
+    const run = cliModulesLoaded(cli, ['run', '-c', config('storage', text)], OPTIONAL);
+    expect(run.code).toBe(0);
+    expect(run.modules).toEqual(['NativeModule zlib']);
+    expect(readFileSync(join(dir, 'out.log'), 'utf8')).toBe('{"log":"one"}\n{"log":"two"}\n');
+  });
+
+  it('a lua filter: validate compiles the script (worker_threads) and reports Lua\'s syntax error', () => {
+    const text = service('') + tail() + '[FILTER]\n    Name lua\n    Match *\n    Call cb\n    Code function cb(t, ts, r) return 0 ts, r end\n\n' + toNull;
+    const check = cliModulesLoaded(cli, ['validate', config('lua', text)], OPTIONAL);
+    expect(check.code).toBe(1);
+    expect(check.printed).toMatch(/lua.*(expected|near)/is);
+    expect(check.modules).toEqual(['NativeModule worker_threads']);
+  });
+
+  it('/api/v2/metrics read: perf_hooks and v8, and the process metrics they give (heap spaces, event-loop delay)', async () => {
+    const port = await freePort();
+    const text =
+      service(`    HTTP_Server On\n    HTTP_Listen 127.0.0.1\n    HTTP_Port ${port}`) +
+      '[INPUT]\n    Name dummy\n    Rate 20\n\n' +
+      toNull;
+    // Two scrapes 300 ms apart (the event-loop delay histogram has samples by the second), then SIGTERM.
+    const during =
+      "const http = process.getBuiltinModule('node:http');" +
+      `const get = () => new Promise((resolve, reject) => http.get({ host: '127.0.0.1', port: ${port}, path: '/api/v2/metrics/prometheus' }, (res) => { let body = ''; res.setEncoding('utf8'); res.on('data', (d) => { body += d; }); res.on('end', () => resolve(body)); }).on('error', reject));` +
+      'let first; for (let i = 0; i < 200 && first === undefined; i++) { try { first = await get(); } catch { await new Promise((r) => setTimeout(r, 50)); } }' +
+      'await new Promise((r) => setTimeout(r, 300)); const second = await get();' +
+      "report(second.split('\\n').filter((l) => /^nodejs_(heap_space_size_total_bytes\\{space=\"old\"|eventloop_lag_p99_seconds)/.test(l)).map((l) => l.replace(/[{ ].*/, '')));" +
+      "process.kill(process.pid, 'SIGTERM');";
+    const run = cliModulesLoaded(cli, ['run', '-c', config('metrics', text)], OPTIONAL, during);
+    expect(run.code).toBe(0);
+    expect(run.modules).toEqual(['NativeModule perf_hooks', 'NativeModule v8']);
+    expect(new Set(run.extra as string[])).toEqual(new Set(['nodejs_heap_space_size_total_bytes', 'nodejs_eventloop_lag_p99_seconds']));
   });
 });

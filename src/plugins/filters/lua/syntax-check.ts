@@ -4,10 +4,12 @@
  * are synchronous and Lua is WebAssembly (whose start is asynchronous): the compile runs in a
  * worker thread while this thread waits on a shared word (Atomics.wait). Nothing of the lua runtime
  * is imported here. When the check cannot run (no wasmoon, a worker that fails or takes more than
- * 10 s), it says nothing: `run` still stops on the error at start.
+ * 10 s), it says nothing: `run` still stops on the error at start. The lua options table loads
+ * this module for every config, so node:worker_threads is taken only when a script is checked
+ * (bench/NOTES.md, "Builtins loaded at start").
  */
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 /** State words: [0] 0 while compiling, 1 compiled (message length in [1], 0 when it compiles), 2 could not check. */
 const WORKER_SOURCE = `
@@ -50,7 +52,8 @@ export function luaSyntaxError(source: string, chunkname: string): string | unde
   const text = new Uint8Array(new SharedArrayBuffer(4096));
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { wasmoon, source, chunkname, state, text } });
+    const threads = process.getBuiltinModule('node:worker_threads');
+    worker = new threads.Worker(WORKER_SOURCE, { eval: true, workerData: { wasmoon, source, chunkname, state, text } });
   } catch {
     return undefined;
   }

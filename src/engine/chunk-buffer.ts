@@ -4,7 +4,7 @@
  * with filesystem storage the same bytes go to the chunk's file first). It keeps the accounting
  * the other roles read: the records buffered, the chunks up, the engine's own drop counters.
  */
-import { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
+import { Chunk, CHUNK_FULL_BYTES, CHUNK_MAX_BYTES } from './chunk.js';
 import type { ChunksUp } from './chunks-up.js';
 import type { BufferLimits } from './buffer-limits.js';
 import { Counters } from './metrics.js';
@@ -130,16 +130,21 @@ export class ChunkBuffer {
 
   /**
    * Lends the open chunk of `tag` to an input's empty `writer` (Chunk.lendTo): the records the input
-   * writes go into the chunk's buffer, with no copy; `appendLent` gives it back and appends them.
-   * Returns the chunk, or undefined when the records must take `append`'s way: the input cannot
-   * route them (append counts the drops), or the chunk has less than `room` bytes left before it is
-   * full (append splits an emit at CHUNK_MAX_BYTES; a lent chunk takes whatever the input writes).
+   * writes go into the chunk's buffer, with no copy; `appendLent` gives it back and appends them,
+   * and locks the chunk once it passed CHUNK_MAX_BYTES (Fluent Bit locks a chunk after the append
+   * that takes it past 2 MB; it does not split an append). When the chunk's buffer may not hold
+   * `room` more bytes, the chunk is locked and a new one lent, as Fluent Bit opens a new chunk for
+   * a locked one. Returns the chunk, or undefined when the records must take `append`'s way (which
+   * counts the drops of an input that cannot route them, and splits an emit bigger than a chunk).
    */
   lend(slot: InputSlot, tag: string, writer: RecordWriter, room: number, outputs: readonly Slot[]): PipelineChunk | undefined {
-    if (!slot.routable || outputs.length === 0) return undefined;
-    const chunk = this.openChunk(slot, tag);
-    if (CHUNK_MAX_BYTES - chunk.bytes < room || !chunk.lendTo(writer)) return undefined;
-    return chunk;
+    if (!slot.routable || outputs.length === 0 || room > CHUNK_FULL_BYTES) return undefined;
+    let chunk = this.openChunk(slot, tag);
+    if (CHUNK_FULL_BYTES - chunk.bytes < room && chunk.records > 0) {
+      this.lockOpen(slot, chunk);
+      chunk = this.openChunk(slot, tag);
+    }
+    return chunk.lendTo(writer) ? chunk : undefined;
   }
 
   /**

@@ -10,7 +10,7 @@ const CHUNK_START_BYTES = 16 * 1024;
 /** Room past CHUNK_MAX_BYTES for the append that fills a chunk (a bigger append grows it again). */
 const CHUNK_SLACK_BYTES = 128 * 1024;
 /** A chunk's full size; released chunks' buffers of this size are reused (chunk-pool.ts). */
-const CHUNK_FULL_BYTES = CHUNK_MAX_BYTES + CHUNK_SLACK_BYTES;
+export const CHUNK_FULL_BYTES = CHUNK_MAX_BYTES + CHUNK_SLACK_BYTES;
 const chunkPool = new ChunkPool(CHUNK_FULL_BYTES);
 /** A chunk's records packed (chunk-codec.ts): the bytes, where each record ends, their unpacked size. */
 interface Packed {

@@ -10,12 +10,15 @@
  * once-a-second flush empties (logferry's chunk size and Flush 1), and it answers
  * `/api/v1/metrics` with its count, as the agents do, so the bench measures it like them. No
  * parsing, no filters, no routing, no accounting, no configuration engine: no agent can do less.
+ * Node's builtins are taken as CommonJS modules (process.getBuiltinModule), as logferry takes
+ * node:http: the ES module facade of node:http reads its lazy exports and loads undici, http2, tls
+ * and crypto, 9-10 MB more (bench/NOTES.md, "The Node floor").
  */
 
 /** The program, an ES module given to `node --input-type=module -e`; the bench appends `-c <config>`. */
 export const NODE_FLOOR_SOURCE = `
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+const { readFileSync } = process.getBuiltinModule('node:fs');
+const { createServer } = process.getBuiltinModule('node:http');
 const config = readFileSync(process.argv[process.argv.indexOf('-c') + 1], 'utf8');
 const setting = (name) => {
   const m = new RegExp('^\\\\s*' + name + '\\\\s+(.+?)\\\\s*$', 'mi').exec(config);

@@ -13,8 +13,11 @@ import type { DeliveryMetrics } from './monitor/delivery-metrics.js';
 import { RecordEncoder, countRecords } from './record-encoder.js';
 import type { InputSlot, PipelineChunk, Slot } from './slots.js';
 import type { FsStorage } from './storage/fs-storage.js';
-import type { EncodedRecords, RecordWriter } from '../record/encoded.js';
+import { EncodedRecords, type RecordWriter } from '../record/encoded.js';
 import type { LogEvent } from '../record/event.js';
+
+/** The least `recordBytes` assumes (the time and the brackets alone take 25). */
+const MIN_RECORD_BYTES = 64;
 
 /**
  * An input's `committed` for one append that may span chunks: it runs once every part is on disk
@@ -55,6 +58,8 @@ export class ChunkBuffer {
   readonly raw: RawChunks;
   private nextChunkId = 1;
   private readonly encoder = new RecordEncoder();
+  /** Bytes an encoded record is expected to take (the last lent encode's, with a margin): the room a lend asks for. */
+  private recordBytes = 512;
 
   constructor(
     /** Filesystem chunks whose records are in memory, oldest first (storage.max_chunks_up). */
@@ -93,6 +98,26 @@ export class ChunkBuffer {
       this.routingDrop(slot, tag, count);
       committed?.();
       return false;
+    }
+    if (!(events instanceof EncodedRecords)) {
+      // Encoded straight into the open chunk, lent to the encoder's writer, when it has room for
+      // what the records are expected to take (no copy; a bigger batch takes the copy's way, split).
+      const scratch = this.encoder.writer;
+      scratch.reset();
+      const room = events.length * this.recordBytes;
+      const chunk = room <= CHUNK_FULL_BYTES ? this.lend(slot, tag, scratch, room, outputs) : undefined;
+      if (chunk !== undefined) {
+        const [records, bytes] = [chunk.records, chunk.bytes];
+        let buffered = false;
+        try {
+          this.encoder.encodeInto(slot, events);
+        } finally {
+          buffered = this.appendLent(slot, chunk, committed);
+        }
+        const n = chunk.records - records;
+        if (n > 0) this.recordBytes = Math.max(MIN_RECORD_BYTES, Math.ceil(((chunk.bytes - bytes) / n) * 1.25));
+        return buffered;
+      }
     }
     const records = this.encoder.encode(slot, events);
     if (records.count === 0) {

@@ -1,6 +1,7 @@
 /**
  * Where records become bytes: each append's events are encoded once (src/record/encoded.ts) into
- * a scratch writer, whose bytes the chunk copies and the chunk file writes as they are.
+ * a scratch writer: lent the open chunk (ChunkBuffer.append), so that they land in it, or empty,
+ * and then the chunk copies the bytes. The chunk file writes the same bytes.
  */
 import { EncodedRecords, RecordEncodeError, recordText, RecordWriter, timePrefix } from '../record/encoded.js';
 import type { LogEvent } from '../record/event.js';
@@ -35,8 +36,22 @@ export class RecordEncoder {
    */
   encode(slot: EncodingSource, events: readonly LogEvent[] | EncodedRecords): EncodedRecords {
     if (events instanceof EncodedRecords) return events;
+    this.scratch.reset();
+    this.encodeInto(slot, events);
+    return this.scratch.view();
+  }
+
+  /**
+   * The writer `encodeInto` appends to: empty after `encode`'s records were taken, and the one a
+   * chunk is lent to (ChunkBuffer.append), so that events are encoded straight into their chunk.
+   */
+  get writer(): RecordWriter {
+    return this.scratch;
+  }
+
+  /** Encodes the events after what `writer` holds (see `encode` for what is dropped and why). */
+  encodeInto(slot: EncodingSource, events: readonly LogEvent[]): void {
     const w = this.scratch;
-    w.reset();
     // encodeEvent's text, the time's decimal kept while it repeats (BigInt formatting is not cheap).
     let time: bigint | undefined;
     let prefix = '';
@@ -58,7 +73,6 @@ export class RecordEncoder {
       if (slot.counters.droppedFor(reason) === 0) slot.log.warn(`a record was dropped: ${reason} (counted in metrics; logged once per reason)`);
       slot.counters.drop(reason, 1);
     }
-    return w.view();
   }
 
   /** After the records of an encode are copied: a scratch writer a huge append grew is let go. */

@@ -9,10 +9,14 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { REPO_ROOT } from './cli.js';
 
 const NODE = process.env['LOGFERRY_TEST_NODE'] ?? process.execPath;
+
+/** scripts/bundle.mjs (plain JavaScript, no declarations): the build's own bundling. */
+const { bundle: bundleAsTheBuild } = (await import(pathToFileURL(join(REPO_ROOT, 'scripts', 'bundle.mjs')).href)) as {
+  bundle(options: { entry: string; outdir: string; logLevel?: 'error' | 'warning' }): Promise<void>;
+};
 
 /** The entries of `process.moduleLoadList` matching `pattern` after `script` (an ES module body) ran. */
 export function modulesLoadedBy(script: string, pattern: RegExp): string[] {
@@ -29,10 +33,11 @@ export function packageFilesLoadedBy(script: string, pattern: RegExp, env: Reado
 }
 
 /**
- * The CLI from source bundled as the package's build bundles it (scripts/bundle-cli.mjs: esbuild,
- * split chunks, the same packages left out), in a temporary folder that has the repository's
- * package.json, node_modules and version tables, so that it runs in a plain Node: tsx's module hooks run in a worker
- * thread, which loads node:worker_threads in every process started through tsx.
+ * The CLI from source bundled by the package's own bundling (scripts/bundle.mjs: esbuild, split
+ * chunks, the same packages left out, bundled CommonJS packages evaluated at first use), in a
+ * temporary folder that has the repository's package.json, node_modules and version tables, so
+ * that it runs in a plain Node: tsx's module hooks run in a worker thread, which loads
+ * node:worker_threads in every process started through tsx.
  */
 export interface BundledCli {
   /** The URL of the bundle's entry, which exports `main`. */
@@ -52,18 +57,7 @@ export async function bundleCli(): Promise<BundledCli> {
   const outdir = join(dir, 'dist', 'bundle');
   mkdirSync(outdir, { recursive: true });
   symlinkSync(join(REPO_ROOT, 'src', 'config'), join(dir, 'dist', 'config'));
-  await build({
-    entryPoints: [join(REPO_ROOT, 'src/cli/main.ts')],
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    external: ['@aws-sdk/*', '@smithy/*', 'better-sqlite3', 'wasmoon'],
-    banner: { js: "import { createRequire as __testCreateRequire } from 'node:module'; const require = __testCreateRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
+  await bundleAsTheBuild({ entry: join(REPO_ROOT, 'src/cli/main.ts'), outdir, logLevel: 'error' });
   return { main: pathToFileURL(join(outdir, 'main.js')).href, dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

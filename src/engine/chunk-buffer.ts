@@ -107,7 +107,8 @@ export class ChunkBuffer {
       const room = events.length * this.recordBytes;
       const chunk = room <= CHUNK_FULL_BYTES ? this.lend(slot, tag, scratch, room, outputs) : undefined;
       if (chunk !== undefined) {
-        const [records, bytes] = [chunk.records, chunk.bytes];
+        const records = chunk.records;
+        const bytes = chunk.bytes;
         let buffered = false;
         try {
           this.encoder.encodeInto(slot, events);

@@ -27,23 +27,26 @@ export interface EncodedIngest {
 
 export function encodedEmit(p: EncodedIngest): EncodedEmit {
   const takes = (tag: string) => p.route(tag).filters.length === 0;
+  /** The outputs of `tag` when its records may go straight to their chunk now, else undefined. */
+  const straight = (tag: string): readonly Slot[] | undefined => {
+    const slot = p.slot;
+    const route = p.route(tag);
+    return route.filters.length > 0 || slot.busy || slot.jobs.length > 0 || p.stopped() ? undefined : route.outputs;
+  };
   return {
     takes,
     emit(tag, records, committed) {
-      const slot = p.slot;
-      const route = p.route(tag);
-      if (records.count === 0 || route.filters.length > 0 || slot.busy || slot.jobs.length > 0 || p.stopped()) {
+      const outputs = records.count === 0 ? undefined : straight(tag);
+      if (outputs === undefined) {
         p.ingest(tag, records.events(), committed);
         return;
       }
-      slot.counters.add('records', records.count);
-      p.append(tag, records, committed, route.outputs);
+      p.slot.counters.add('records', records.count);
+      p.append(tag, records, committed, outputs);
     },
     lend(tag, writer, room) {
-      const slot = p.slot;
-      const route = p.route(tag);
-      if (route.filters.length > 0 || slot.busy || slot.jobs.length > 0 || p.stopped()) return undefined;
-      const chunk = p.lend(tag, writer, room, route.outputs);
+      const outputs = straight(tag);
+      const chunk = outputs === undefined ? undefined : p.lend(tag, writer, room, outputs);
       return chunk === undefined ? undefined : new Lease(p, chunk);
     },
   };

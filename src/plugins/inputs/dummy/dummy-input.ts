@@ -1,10 +1,10 @@
 import { nanosFromSeconds, nowNanos, type LogEvent } from '../../../record/event.js';
 import type { InputContext, InputRuntime } from '../../../engine/plugin.js';
 import { recordText, RecordWriter } from '../../../record/encoded.js';
+import type { DummyOptions } from './options.js';
 
 /** `["<time>",` and `]\n` around a record's JSON: at most 20 digits of nanoseconds. */
 const TIME_TEXT_BYTES = 26;
-import type { DummyOptions } from './options.js';
 
 /**
  * The ticks due within this window are emitted together, at one timer wake-up (intervals of 25 ms
@@ -36,6 +36,8 @@ export class DummyInput implements InputRuntime {
   private readonly fixedTime: bigint | undefined;
   /** The record's JSON text and the writer its copies go into (InputContext.encoded). */
   private json: string | undefined;
+  /** The bytes one copy of the record takes once encoded (its JSON in UTF-8 and its time). */
+  private recordBytes = 0;
   private records: RecordWriter | undefined;
 
   constructor(
@@ -84,11 +86,14 @@ export class DummyInput implements InputRuntime {
     if (encoded !== undefined && encoded.takes(this.tag)) {
       // Nothing changes the records before their chunk: the record's JSON, written once, is copied
       // (Fluent Bit's in_dummy appends the msgpack it packed at start the same way).
-      this.json ??= recordText(template);
+      if (this.json === undefined) {
+        this.json = recordText(template);
+        this.recordBytes = Buffer.byteLength(this.json) + TIME_TEXT_BYTES;
+      }
       const w = (this.records ??= new RecordWriter(1024));
       w.reset();
       // Written straight into the tag's chunk when the engine lends it (no copy of the tick's records).
-      const lease = copies > 0 ? encoded.lend(this.tag, w, n * copies * (Buffer.byteLength(this.json) + TIME_TEXT_BYTES)) : undefined;
+      const lease = copies > 0 ? encoded.lend(this.tag, w, n * copies * this.recordBytes) : undefined;
       if (copies > 0) {
         for (let t = n - 1; t >= 0; t--) {
           // Written once as text, then copied as bytes: one UTF-8 encoding per tick, not per copy.

@@ -25,7 +25,6 @@ import type { OffsetsDb } from './offsets-db.js';
 import type { TailSettings } from './settings.js';
 import { fileTag } from './tag.js';
 
-/** What a tracker needs from its input. */
 /**
  * Bytes of records a chunk must have room for to be lent for a block, per byte read: a line's
  * record is the line and 35-60 bytes (time, keys, quotes), so twice the block holds lines of 60
@@ -33,6 +32,7 @@ import { fileTag } from './tag.js';
  */
 const LENT_ROOM_PER_BYTE = 2;
 
+/** What a tracker needs from its input. */
 export interface TrackerHost {
   readonly settings: TailSettings;
   readonly db: OffsetsDb | undefined;

@@ -15,6 +15,9 @@
  * and crypto, 9-10 MB more (bench/NOTES.md, "The Node floor").
  */
 
+import { CHUNK_FULL_BYTES } from '../engine/chunk.js';
+import { DUMMY_WAKE_MS } from '../plugins/inputs/dummy/dummy-input.js';
+
 /** The program, an ES module given to `node --input-type=module -e`; the bench appends `-c <config>`. */
 export const NODE_FLOOR_SOURCE = `
 const { readFileSync } = process.getBuiltinModule('node:fs');
@@ -28,10 +31,10 @@ const setting = (name) => {
 const rate = Number(setting('Rate'));
 const copies = Number(setting('Copies'));
 const tail = ',' + JSON.stringify(JSON.parse(setting('Dummy'))) + ']\\n';
-const chunk = Buffer.allocUnsafeSlow(2_048_000 + 131_072);
+const chunk = Buffer.allocUnsafeSlow(${CHUNK_FULL_BYTES});
 let used = 0;
 let records = 0;
-const period = Math.max(1000 / rate, 50);
+const period = Math.max(1000 / rate, ${DUMMY_WAKE_MS});
 const start = performance.now();
 let ticks = 0;
 setInterval(() => {

@@ -11,13 +11,8 @@
  * The log is copied while it is plain (record/line-encoder.ts); any other log is decoded and
  * written with JSON.stringify, as encodeEvent would.
  */
-import type { RecordWriter } from './encoded.js';
-import { copyPlainBytes, plainByte } from './line-encoder.js';
-
-interface Slicing {
-  utf8Slice(start: number, end: number): string;
-  latin1Slice(start: number, end: number): string;
-}
+import { WordView, type RecordWriter } from './encoded.js';
+import { copyPlainBytes, plainByte, type Slicing } from './line-encoder.js';
 
 const SPACE = 32;
 /** Bytes of ` stdout F `: the separator the cri parser's regex takes after the time. */
@@ -145,8 +140,8 @@ export class CriRecordEncoder {
   private readonly afterTime = Buffer.from(AFTER_TIME);
   private readonly stdout = Buffer.from(`${STDOUT}"`);
   private readonly stderr = Buffer.from(`${STDERR}"`);
-  private src: Buffer | undefined;
-  private srcWords: DataView | undefined;
+  /** The DataView of the source buffer the lines come from. */
+  private readonly srcWords = new WordView();
 
   /** The keys must be distinct from time, stream, _p and log, and none an array index (fieldsEncodable). */
   constructor(
@@ -179,7 +174,7 @@ export class CriRecordEncoder {
     j += timeEnd - start;
     buf.set(middle, j);
     j += middle.length;
-    const i = copyPlainBytes(this.words(src), src, logStart, end, w.words(buf), buf, j);
+    const i = copyPlainBytes(this.srcWords.of(src), src, logStart, end, w.words(buf), buf, j);
     if (i < end) {
       this.escaped(src, start, end, split, time, offset);
       return;
@@ -202,14 +197,5 @@ export class CriRecordEncoder {
     const stream = split.stderr ? STDERR : STDOUT;
     const after = this.withOffset ? `${this.tailText}${offset}` : this.tailText;
     this.writer.append(`${HEAD}${time.text}${AFTER_TIME}${s.latin1Slice(start, split.timeEnd)}${stream}${log}${after}}]\n`);
-  }
-
-  /** A DataView of `src`, kept while lines come from the same buffer. */
-  private words(src: Buffer): DataView {
-    if (src !== this.src || this.srcWords === undefined) {
-      this.src = src;
-      this.srcWords = new DataView(src.buffer, src.byteOffset, src.length);
-    }
-    return this.srcWords;
   }
 }

@@ -173,6 +173,29 @@ export function timePrefix(time: bigint): string {
 }
 
 /**
+ * A DataView of a buffer, kept while the same buffer is asked for (the encoders read and write
+ * whole 32-bit words: tail's blocks alternate between a few buffers, a writer between growths).
+ */
+export class WordView {
+  private buf: Buffer | undefined;
+  private view: DataView | undefined;
+
+  of(buf: Buffer): DataView {
+    if (buf !== this.buf || this.view === undefined) {
+      this.buf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    }
+    return this.view;
+  }
+
+  /** Lets go of the buffer (it is being freed). */
+  forget(): void {
+    this.buf = undefined;
+    this.view = undefined;
+  }
+}
+
+/**
  * A growing buffer of encoded records (the open chunk of a tag). Allocated outside the V8 heap
  * (Buffer.allocUnsafeSlow, not pooled). It starts small; when it fills it doubles, or jumps at
  * once to `growTo` (a chunk's full size): a chunk then moves its bytes once instead of eleven
@@ -185,9 +208,8 @@ export class RecordWriter {
   private n = 0;
   /** `buf` was allocated here (its own ArrayBuffer), so free() may let its memory go at once. */
   private owned = true;
-  /** The buffer `wordView` views (see `words`). */
-  private wordsOf: Buffer | undefined;
-  private wordView: DataView | undefined;
+  /** The DataView `words` gives of `buf`. */
+  private wordView = new WordView();
 
   constructor(
     capacity = 4096,
@@ -250,11 +272,7 @@ export class RecordWriter {
 
   /** A DataView of `room`'s buffer `buf` (made again only when the writer moved to another buffer). */
   words(buf: Buffer): DataView {
-    if (this.wordsOf !== buf || this.wordView === undefined) {
-      this.wordsOf = buf;
-      this.wordView = new DataView(buf.buffer, buf.byteOffset, buf.length);
-    }
-    return this.wordView;
+    return this.wordView.of(buf);
   }
 
   /** Ends the record written into `room`'s buffer up to `end` (just past its newline). */
@@ -281,13 +299,12 @@ export class RecordWriter {
    * records straight after the chunk's without a copy, and takes them back the same way.
    */
   swap(other: RecordWriter): void {
-    const { buf, used, ends, n, owned, wordsOf, wordView, growTo, pool } = this;
+    const { buf, used, ends, n, owned, wordView, growTo, pool } = this;
     this.buf = other.buf;
     this.used = other.used;
     this.ends = other.ends;
     this.n = other.n;
     this.owned = other.owned;
-    this.wordsOf = other.wordsOf;
     this.wordView = other.wordView;
     this.growTo = other.growTo;
     this.pool = other.pool;
@@ -296,7 +313,6 @@ export class RecordWriter {
     other.ends = ends;
     other.n = n;
     other.owned = owned;
-    other.wordsOf = wordsOf;
     other.wordView = wordView;
     other.growTo = growTo;
     other.pool = pool;
@@ -363,8 +379,7 @@ export class RecordWriter {
   free(reuse = true): void {
     const buf = this.buf;
     this.buf = EMPTY_BYTES;
-    this.wordsOf = undefined;
-    this.wordView = undefined;
+    this.wordView.forget();
     this.used = 0;
     this.n = 0;
     if (this.owned && !(reuse && this.pool?.give(buf))) detach(buf.buffer);

@@ -8,11 +8,13 @@
  * than `"` and `\` is its own JSON text and is copied; any other line is decoded and written with
  * JSON.stringify, as encodeEvent would (escapes, U+FFFD for bytes that are not UTF-8).
  */
-import { RecordWriter } from './encoded.js';
+import { RecordWriter, WordView } from './encoded.js';
 import { fieldsEncodable } from './fields-encoder.js';
 
-interface Slicing {
+/** Node's Buffer slicers without the argument checks of `toString` (undocumented, in every Node since 0.x). */
+export interface Slicing {
   utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
 }
 
 const QUOTE = 34;
@@ -103,9 +105,8 @@ export class LineEncoder {
   /** `{"<path_key>":<path>,"<offset_key>":` or `{"<key>":`. */
   private readonly recordHead: string;
   private readonly withOffset: boolean;
-  /** The source buffer `srcWords` reads (blocks alternate between a few buffers). */
-  private src: Buffer | undefined;
-  private srcWords: DataView | undefined;
+  /** The DataView of the source buffer the lines come from. */
+  private readonly srcWords = new WordView();
 
   /** `keys` must pass linesEncodable. */
   constructor(
@@ -173,7 +174,7 @@ export class LineEncoder {
 
   /** copyPlainBytes from src[start, end) into buf at `j`. */
   private copyPlain(src: Buffer, start: number, end: number, buf: Buffer, j: number): number {
-    return copyPlainBytes(this.words(src), src, start, end, this.writer.words(buf), buf, j);
+    return copyPlainBytes(this.srcWords.of(src), src, start, end, this.writer.words(buf), buf, j);
   }
 
   /** Closes the line's string, the record and the pair at `j`; returns the record's end. */
@@ -183,15 +184,6 @@ export class LineEncoder {
     buf[j++] = 93; // ]
     buf[j++] = NEWLINE;
     return j;
-  }
-
-  /** A DataView of `src`, kept while lines come from the same buffer. */
-  private words(src: Buffer): DataView {
-    if (src !== this.src || this.srcWords === undefined) {
-      this.src = src;
-      this.srcWords = new DataView(src.buffer, src.byteOffset, src.length);
-    }
-    return this.srcWords;
   }
 
   /** A line that is not its own JSON text: decoded and written with JSON.stringify. */

@@ -20,7 +20,7 @@ import { setField } from '../../../parsers/runtime/types.js';
 import type { LineSink } from './line-reader.js';
 import { encodeEvent, type RecordWriter } from '../../../record/encoded.js';
 import { FieldsEncoder, fieldsEncodable } from '../../../record/fields-encoder.js';
-import { LineEncoder } from '../../../record/line-encoder.js';
+import { LineEncoder, type Slicing } from '../../../record/line-encoder.js';
 
 /** The events of the block being processed, and the time it was read. */
 export interface Batch {
@@ -389,7 +389,7 @@ export class EncodedCriHandler implements LineHandler {
       this.inner.completed(offset);
       return;
     }
-    this.line((buf as unknown as { utf8Slice(start: number, end: number): string }).utf8Slice(start, end), offset);
+    this.line((buf as unknown as Slicing).utf8Slice(start, end), offset);
   }
 
   /** Sets `time` to the event time of the whole line at `start`; false when the parser would drop its time field (or read it as 0). */

@@ -59,6 +59,8 @@ export interface AgentRun {
   readonly rss_peak_mb: number;
   /** Median VmRSS after settleMs (steady state). */
   readonly rss_mb: number;
+  /** Median RssAnon after settleMs: VmRSS without the file pages (binary, libraries). */
+  readonly rss_anon_mb: number;
   /** Highest counts `/api/v1/metrics` answered: records of inputs and outputs. */
   readonly input_records: number;
   readonly output_records: number;
@@ -157,11 +159,15 @@ export function startAgent(command: readonly string[], config: string, o: AgentR
   });
   let peakKb = 0;
   const rss: number[] = [];
+  const anon: number[] = [];
   const settle = o.settleMs ?? 0;
   const sampler = setInterval(() => {
     const m = memoryKb(child.pid ?? -1);
     peakKb = Math.max(peakKb, m.hwm);
-    if (m.rss > 0 && performance.now() - t0 >= settle) rss.push(m.rss);
+    if (m.rss > 0 && performance.now() - t0 >= settle) {
+      rss.push(m.rss);
+      anon.push(m.anon);
+    }
   }, 50);
 
   let inputRecords = 0;
@@ -226,6 +232,7 @@ export function startAgent(command: readonly string[], config: string, o: AgentR
       // The exit event comes after libuv reaped the child, so its CPU time is in cutime/cstime now.
       const cpu = childrenCpuSeconds() - cpu0;
       rss.sort((a, b) => a - b);
+      anon.sort((a, b) => a - b);
       const polled = first && last && last.t > first.t ? ((last.n - first.n) * 1000) / (last.t - first.t) : undefined;
       const steadyCores = first && last && last.t > first.t ? ((last.cpu - first.cpu) * 1000) / (last.t - first.t) : undefined;
       resolve({
@@ -238,6 +245,7 @@ export function startAgent(command: readonly string[], config: string, o: AgentR
         cpu_s: cpu,
         rss_peak_mb: peakKb / 1024,
         rss_mb: (rss[Math.floor(rss.length / 2)] ?? 0) / 1024,
+        rss_anon_mb: (anon[Math.floor(anon.length / 2)] ?? 0) / 1024,
         input_records: inputRecords,
         output_records: outputRecords,
         polls,

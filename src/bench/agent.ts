@@ -371,6 +371,7 @@ const rssSteady: Scenario = {
         const perRate: Record<string, unknown> = {};
         for (const { rate, run, achieved } of runs) {
           perRate[`rss_mb_${rate}`] = round(run.rss_mb, 1);
+          perRate[`rss_anon_mb_${rate}`] = round(run.rss_anon_mb, 1);
           perRate[`rss_peak_mb_${rate}`] = round(run.rss_peak_mb, 1);
           perRate[`lines_per_s_${rate}`] = Math.round(achieved);
           perRate[`cpu_s_${rate}`] = round(run.cpu_s, 2);
@@ -397,6 +398,7 @@ const rssSteady: Scenario = {
         // The same Node and settings as logferry: what of its figures is Node's own.
         for (const { rate, run } of await atRates('node-floor', nodeFloorCommand(process.execPath), ctx.logferryEnv)) {
           logferry[`node_floor_rss_mb_${rate}`] = round(run.rss_mb, 1);
+          logferry[`node_floor_rss_anon_mb_${rate}`] = round(run.rss_anon_mb, 1);
           if (run.steady_cores !== undefined) logferry[`node_floor_steady_cores_${rate}`] = round(run.steady_cores, 3);
         }
       }

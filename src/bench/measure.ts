@@ -41,13 +41,18 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
-/** VmHWM and VmRSS of a process, in kB (0 when it is gone or not Linux). */
-export function memoryKb(pid: number): { hwm: number; rss: number } {
+/**
+ * VmHWM, VmRSS and RssAnon of a process, in kB (0 when it is gone or not Linux). RssAnon is the
+ * process's own memory (heaps, stacks, buffers); the rest of VmRSS is file pages (its binary and
+ * libraries) that the kernel can drop under memory pressure and read again.
+ */
+export function memoryKb(pid: number): { hwm: number; rss: number; anon: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return { hwm: Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0), rss: Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) };
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+    return { hwm: kb('VmHWM'), rss: kb('VmRSS'), anon: kb('RssAnon') };
   } catch {
-    return { hwm: 0, rss: 0 };
+    return { hwm: 0, rss: 0, anon: 0 };
   }
 }
 

@@ -32,6 +32,11 @@ describe('logferry bench (pipeline scenarios)', () => {
     expect(r!['aws_fluent_bit_rss_mb']).toEqual({ '100': 27, '1000': 44, '10000': 65 });
     // The Node floor runs by default, with logferry's Node: what of its RSS is Node's own.
     expect(typeof r!['node_floor_rss_mb_1000']).toBe('number');
+    // The process's own memory is part of its RSS, the rest file pages.
+    for (const key of ['rss_anon_mb_1000', 'node_floor_rss_anon_mb_1000']) {
+      expect(r![key]).toBeGreaterThan(0);
+      expect(r![key]).toBeLessThan(r![key.replace('_anon', '')] as number);
+    }
   }, 60_000);
 
   it('--compare runs the same config and input through the given binary and prints both with the ratio', async () => {

@@ -17,6 +17,7 @@ const run = (o: Partial<AgentRun>): AgentRun => ({
   cpu_s: 1,
   rss_peak_mb: 30,
   rss_mb: 25,
+  rss_anon_mb: 10,
   input_records: 0,
   output_records: 0,
   polls: 0,

@@ -111,16 +111,22 @@ export interface EncodedEmit {
   /**
    * Appends encoded records of one tag as `InputContext.emit` appends events. The engine copies the
    * bytes before it returns (the input may reuse its buffer); records of a tag `takes` refuses are
-   * decoded and go the events' way.
+   * decoded and go the events' way (past the filters for a tag of `filtersOnBytes`).
    */
   emit(tag: string, records: EncodedRecords, committed?: () => void): void;
   /**
-   * Lends the input's empty `writer` the open chunk of `tag` (when `takes(tag)` and nothing of the
+   * Lends the input's empty `writer` the open chunk of `tag` (when `takes(tag)` or `filtersOnBytes(tag)`, and nothing of the
    * input waits before it): the records the input then writes land in the chunk's own buffer, with
    * no copy, and count once the lease is given back. `room`: the bytes the input may write (the
    * chunk must have that much left before it is full). Undefined: write into the writer and `emit`.
    */
   lend(tag: string, writer: RecordWriter, room: number): ChunkLease | undefined;
+  /**
+   * For a tag some filters match, all of them declaring a byte path (FilterRuntime.bytePath): those
+   * filters; undefined otherwise. An input that writes such a tag's records already filtered (each
+   * record as the filters would leave it) hands them to `emit` and `lend` as `takes` tags' records.
+   */
+  filtersOnBytes(tag: string): BytePathFilters | undefined;
 }
 
 /** A chunk lent to an input's writer (EncodedEmit.lend). */
@@ -170,7 +176,45 @@ export interface FilterContext extends PluginContext {
 export interface FilterRuntime {
   /** Returns the events to keep, in order (may modify and return the same array). */
   filter(tag: string, events: LogEvent[]): LogEvent[] | Promise<LogEvent[]>;
+  /**
+   * What the filter does to a record, declared so that an input writing its records as bytes can
+   * do it on the bytes (EncodedEmit.filtersOnBytes). A filter declaring it promises that `filter`
+   * returns synchronously the array it was given, one record out per record in, and counts
+   * nothing itself but errors (which the byte form never meets).
+   */
+  readonly bytePath?: FilterBytePath;
   stop?(): Promise<void>;
+}
+
+/** The filter work an input may do on the bytes of its records (FilterRuntime.bytePath). */
+export type FilterBytePath = JsonFieldMerge;
+
+/**
+ * The parser filter with one `json` parser: the string field `key`, when it holds one JSON object,
+ * is replaced by that object's members, in their order, followed (`reserveData`) by the record's
+ * other fields in their order (the record alone otherwise), the event time unchanged. Only when the
+ * object's text is what JSON.stringify writes of it: any other text, and an object with one of
+ * `objectPathKeys` at its top level (the parser's time key), is the filter's own to do (`filter`).
+ */
+export interface JsonFieldMerge {
+  readonly kind: 'json-field';
+  /** The record's field holding the JSON text (a plain key). */
+  readonly key: string;
+  readonly reserveData: boolean;
+  /** Top-level keys of the parsed object that leave the record to `filter`. */
+  readonly objectPathKeys: readonly string[];
+}
+
+/** The filters of a tag that all declare a byte path (EncodedEmit.filtersOnBytes). */
+export interface BytePathFilters {
+  /** The filters' byte paths, in the order they run. */
+  readonly paths: readonly FilterBytePath[];
+  /**
+   * Runs the filters on events the input could not filter as bytes, synchronously: the input
+   * encodes what it returns into its writer, in order with the records it filtered as bytes. Not
+   * counted here: the records handed over are counted on the filters as their runs would count them.
+   */
+  run(events: LogEvent[]): LogEvent[];
 }
 
 export type OutputContext = PluginContext;

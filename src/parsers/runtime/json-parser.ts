@@ -12,6 +12,12 @@ import { setField } from './types.js';
 export class JsonParser extends ParserBase {
   readonly format = 'json' as const;
 
+  /** Without decoders, a JSON object's text is the record (RecordParser.verbatimJsonUnless). */
+  get verbatimJsonUnless(): readonly string[] | undefined {
+    if (this.decoders !== undefined) return undefined;
+    return this.timeParser === undefined ? [] : [this.timeKey];
+  }
+
   parseRecord(text: string, now: bigint): LogRecord | undefined {
     const record = parseJsonObject(text);
     if (record === undefined) return undefined;

@@ -34,6 +34,12 @@ export interface RecordParser {
    * fields; false when the text does not parse (nothing begun).
    */
   encodeRecord?(text: string, now: bigint, out: FieldsEncoder): boolean;
+  /**
+   * Set when the parser reads a JSON object written as JSON.stringify writes it as exactly that
+   * object, at the time it is given (`now`), unless one of these keys is at the object's top level
+   * (the time key): a filter may then take the text's members as the parsed record's (JsonFieldMerge).
+   */
+  readonly verbatimJsonUnless?: readonly string[] | undefined;
 }
 
 /** Sets a record field; `__proto__` becomes an own field instead of changing the prototype. */

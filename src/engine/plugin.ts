@@ -8,6 +8,9 @@ import type { Plan, ServiceOptions } from '../config/plan/types.js';
 import type { Span } from '../diagnostics/diagnostic.js';
 import type { EventBatch, LogEvent } from '../record/event.js';
 import type { EncodedRecords, RecordWriter } from '../record/encoded.js';
+import type { FilterBytePath } from '../record/filter-byte-path.js';
+
+export type { FilterBytePath, JsonFieldMerge } from '../record/filter-byte-path.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
 
@@ -184,25 +187,6 @@ export interface FilterRuntime {
    */
   readonly bytePath?: FilterBytePath;
   stop?(): Promise<void>;
-}
-
-/** The filter work an input may do on the bytes of its records (FilterRuntime.bytePath). */
-export type FilterBytePath = JsonFieldMerge;
-
-/**
- * The parser filter with one `json` parser: the string field `key`, when it holds one JSON object,
- * is replaced by that object's members, in their order, followed (`reserveData`) by the record's
- * other fields in their order (the record alone otherwise), the event time unchanged. Only when the
- * object's text is what JSON.stringify writes of it: any other text, and an object with one of
- * `objectPathKeys` at its top level (the parser's time key), is the filter's own to do (`filter`).
- */
-export interface JsonFieldMerge {
-  readonly kind: 'json-field';
-  /** The record's field holding the JSON text (a plain key). */
-  readonly key: string;
-  readonly reserveData: boolean;
-  /** Top-level keys of the parsed object that leave the record to `filter`. */
-  readonly objectPathKeys: readonly string[];
 }
 
 /** The filters of a tag that all declare a byte path (EncodedEmit.filtersOnBytes). */

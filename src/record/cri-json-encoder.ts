@@ -11,7 +11,7 @@
  * A log that does not start with `{` is no JSON object to the filter: the record is the cri one,
  * unchanged. Any other log is the object way's to write (`write` answers false).
  */
-import type { FilterBytePath, JsonFieldMerge } from '../engine/plugin.js';
+import type { FilterBytePath, JsonFieldMerge } from './filter-byte-path.js';
 import { CanonicalJsonObject } from './json-canonical.js';
 import { CriRecordEncoder, OFFSET_DIGITS, TIME_DIGITS, type CriLineSplit, type CriRecordKeys, type CriTimeDigits } from './cri-encoder.js';
 import type { RecordWriter } from './encoded.js';
@@ -47,7 +47,7 @@ export class CriJsonRecordEncoder {
     this.reserve = merge.reserveData;
     // A member named as a record field would take that field's value in the object's place.
     const fields = [...CRI_KEYS, keys.pathKey, keys.offsetKey].filter((k) => k !== undefined);
-    this.json = new CanonicalJsonObject([...fields, ...merge.objectPathKeys]);
+    this.json = new CanonicalJsonObject([...fields, ...merge.objectPathKeys], merge.maxDepth);
     this.afterMembers = Buffer.from('"time":"');
     let tail = '';
     if (keys.pathKey !== undefined) tail += `,${JSON.stringify(keys.pathKey)}:${JSON.stringify(path)}`;

@@ -11,10 +11,9 @@
  * - in each object, keys that are not repeated (JSON.parse keeps the first position and the last
  *   value), not all digits (objects list array indexes first), not `__proto__`, and at the top
  *   level none of the keys the caller excludes;
- * - containers nested at most MAX_JSON_DEPTH deep (parsers/json-depth.ts: deeper text is not parsed).
+ * - containers nested at most `maxDepth` deep (parsers/json-depth.ts: deeper text is not parsed).
  * Anything else is no: the caller takes the object way, whose result is the reference.
  */
-import { MAX_JSON_DEPTH } from '../parsers/json-depth.js';
 import type { Slicing } from './line-encoder.js';
 
 const QUOTE = 34;
@@ -56,7 +55,10 @@ export class CanonicalJsonObject {
   private src: Buffer = Buffer.alloc(0);
   private end = 0;
 
-  constructor(excludedTopKeys: readonly string[]) {
+  constructor(
+    excludedTopKeys: readonly string[],
+    private readonly maxDepth: number,
+  ) {
     this.excluded = excludedTopKeys.map((k) => Buffer.from(JSON.stringify(k).slice(1, -1)));
   }
 
@@ -92,7 +94,7 @@ export class CanonicalJsonObject {
   }
 
   private object(i: number, depth: number): number {
-    if (depth > MAX_JSON_DEPTH) return -1;
+    if (depth > this.maxDepth) return -1;
     i++;
     if (this.at(i) === CLOSE_BRACE) return i + 1;
     const base = this.top;
@@ -113,7 +115,7 @@ export class CanonicalJsonObject {
   }
 
   private array(i: number, depth: number): number {
-    if (depth > MAX_JSON_DEPTH) return -1;
+    if (depth > this.maxDepth) return -1;
     i++;
     if (this.at(i) === CLOSE_BRACKET) return i + 1;
     for (;;) {

@@ -7,15 +7,16 @@
 import type { LogRecord } from '../../record/event.js';
 import { parseJsonObject } from './json-object.js';
 import { ParserBase } from './parser-base.js';
-import { setField } from './types.js';
+import { setField, type VerbatimJson } from './types.js';
+import { MAX_JSON_DEPTH } from '../json-depth.js';
 
 export class JsonParser extends ParserBase {
   readonly format = 'json' as const;
 
-  /** Without decoders, a JSON object's text is the record (RecordParser.verbatimJsonUnless). */
-  get verbatimJsonUnless(): readonly string[] | undefined {
+  /** Without decoders, a JSON object's text is the record (RecordParser.verbatimJson). */
+  get verbatimJson(): VerbatimJson | undefined {
     if (this.decoders !== undefined) return undefined;
-    return this.timeParser === undefined ? [] : [this.timeKey];
+    return { unlessKeys: this.timeParser === undefined ? [] : [this.timeKey], maxDepth: MAX_JSON_DEPTH };
   }
 
   parseRecord(text: string, now: bigint): LogRecord | undefined {

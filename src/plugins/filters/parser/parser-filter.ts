@@ -36,9 +36,9 @@ export class ParserFilter implements FilterRuntime {
       if (plan) this.parsers.push(createParser(plan));
       else ctx.log.warn(`parser '${name}' is not defined; it is skipped`);
     }
-    const unless = this.parsers.length === 1 ? this.parsers[0]!.verbatimJsonUnless : undefined;
-    if (unless !== undefined && this.accessor === undefined && !this.preserve) {
-      this.bytePath = { kind: 'json-field', key: this.key, reserveData: this.reserve, objectPathKeys: unless };
+    const verbatim = this.parsers.length === 1 ? this.parsers[0]!.verbatimJson : undefined;
+    if (verbatim !== undefined && this.accessor === undefined && !this.preserve) {
+      this.bytePath = { kind: 'json-field', key: this.key, reserveData: this.reserve, objectPathKeys: verbatim.unlessKeys, maxDepth: verbatim.maxDepth };
     }
   }
 

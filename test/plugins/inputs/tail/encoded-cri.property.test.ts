@@ -289,8 +289,8 @@ describe('EncodedCriHandler with a parser filter (json) on log', () => {
   });
 
   it('has a byte path only for one json parser without decoders, on a plain key, without Preserve_Key', () => {
-    expect(parserFilter(JSON_PARSERS[0]!, true).bytePath).toEqual({ kind: 'json-field', key: 'log', reserveData: true, objectPathKeys: ['time'] });
-    expect(parserFilter(JSON_PARSERS[1]!, false).bytePath).toEqual({ kind: 'json-field', key: 'log', reserveData: false, objectPathKeys: [] });
+    expect(parserFilter(JSON_PARSERS[0]!, true).bytePath).toEqual({ kind: 'json-field', key: 'log', reserveData: true, objectPathKeys: ['time'], maxDepth: 64 });
+    expect(parserFilter(JSON_PARSERS[1]!, false).bytePath).toEqual({ kind: 'json-field', key: 'log', reserveData: false, objectPathKeys: [], maxDepth: 64 });
     expect(parserFilter({ Format: 'json', Decode_Field: 'json log' }, true).bytePath).toBeUndefined();
     expect(parserFilter({ Format: 'regex', Regex: '(?<a>.*)' }, true).bytePath).toBeUndefined();
     const ctx = { parsers: planSource({ json: JSON_PARSERS[1]! }), counters: new Counters(), log: { warn: () => undefined } } as unknown as FilterContext;

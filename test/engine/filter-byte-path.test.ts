@@ -4,7 +4,9 @@
  * chunks must hold what the events' way gives (the same filter followed by one that has no byte
  * path and changes nothing), byte for byte, with the same counts on the input and the filter.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { criLines } from '../../src/bench/generate.js';
@@ -92,5 +94,62 @@ describe('the parser filter (json) on the bytes of tail cri lines', () => {
     // Joined messages (P fragments) and the odd logs take the object way; the rest were bytes.
     expect(bytes.objects).toBeGreaterThan(ODD_LOGS.length);
     expect(bytes.objects).toBeLessThan(records / 4);
+  }, 60_000);
+});
+
+describe('filtered records queued behind an asynchronous filter', () => {
+  const tmp = useTempDir('logferry-filter-bytes-async-');
+
+  it('skip the filters they went through: the events way\'s bytes and counters', async () => {
+    // The kubernetes filter waits for this server (a slow 404) on one file's tag, so tail's slot is
+    // busy while the other file's records, filtered as bytes, are handed over and queued.
+    const server = createServer((_req, res) => setTimeout(() => res.writeHead(404).end('{}'), 150));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const dir = join(tmp.path, 'var', 'log', 'containers');
+      mkdirSync(dir, { recursive: true });
+      const kube = join(dir, 'pod-a_ns_app-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log');
+      const app = join(tmp.path, 'app.log');
+      const cri = (i: number, log: string) => `2024-06-01T00:00:00.${String(i).padStart(9, '0')}Z stdout F ${log}`;
+      // A "log" member makes the record keep a JSON `log`: the filter would parse it again.
+      const logs = (n: number) => Array.from({ length: n }, (_, i) => cri(i, i % 3 === 0 ? `{"log":"{\\"inner\\":${i}}","i":${i}}` : `{"i":${i},"m":"x"}`));
+      writeFileSync(kube, `${logs(50).join('\n')}\n`);
+      writeFileSync(app, `${logs(400).join('\n')}\n`);
+      const parsers = join(tmp.path, 'parsers.conf');
+      writeFileSync(parsers, '[PARSER]\n    Name json\n    Format json\n');
+      writeFileSync(join(tmp.path, 'token'), 't\n');
+      const prefix = `kube${dir.replace(/\//g, '.')}.`;
+      const run = async (extraFilter: string) => {
+        const chunks = new Map<string, string>();
+        let seen = 0;
+        const c = capture(
+          planFrom(
+            `[SERVICE]\n    Flush 0.1\n    Grace 2\n    Parsers_File ${parsers}\n\n[INPUT]\n    Name tail\n    Tag kube.*\n    Path ${kube},${app}\n    Read_from_Head On\n    multiline.parser cri\n\n` +
+              `[FILTER]\n    Name kubernetes\n    Match kube.*containers*\n    Kube_URL http://127.0.0.1:${(server.address() as AddressInfo).port}\n    Kube_CA_File ${join(tmp.path, 'no-ca.pem')}\n    Kube_Token_File ${join(tmp.path, 'token')}\n    Kube_Tag_Prefix ${prefix}\n    Kube_Meta_Cache_TTL 0\n\n` +
+              `[FILTER]\n    Name parser\n    Match *app.log\n    Key_Name log\n    Parser json\n    Reserve_Data On\n\n${extraFilter}[OUTPUT]\n    Name lib\n    Match *\n`,
+          ),
+          {
+            receiver: (_name, batch) => {
+              const r = recordsOf(batch);
+              chunks.set(batch.tag, (chunks.get(batch.tag) ?? '') + r.bytes.subarray(0, r.byteLength).toString('latin1'));
+              seen += r.count;
+            },
+          },
+        );
+        await c.pipeline.start();
+        const deadline = Date.now() + 20_000;
+        while (seen < 450 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        await c.pipeline.stop();
+        return { chunks, metrics: c.pipeline.metrics() };
+      };
+      const bytes = await run('');
+      const objects = await run('[FILTER]\n    Name grep\n    Match *app.log\n    Exclude absent_key .\n\n');
+      const appTag = [...bytes.chunks.keys()].find((t) => t.endsWith('app.log'))!;
+      expect(bytes.chunks.get(appTag)!.split('\n').filter(Boolean)).toHaveLength(400);
+      expect(bytes.chunks.get(appTag)).toBe(objects.chunks.get(appTag));
+      expect(bytes.metrics.filter['parser.0']).toEqual(objects.metrics.filter['parser.0']);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   }, 60_000);
 });

@@ -29,8 +29,11 @@ export class Ingestion {
     private readonly log: Logger,
   ) {}
 
-  /** Takes a batch an input emitted: counted on the input, queued behind its earlier ones. */
-  ingest(slot: InputSlot, tag: string, events: LogEvent[], committed: (() => void) | undefined): void {
+  /**
+   * Takes a batch an input emitted: counted on the input, queued behind its earlier ones. `from`:
+   * the first of its tag's filters to run (the input did the others: encoded-ingest.ts).
+   */
+  ingest(slot: InputSlot, tag: string, events: LogEvent[], committed: (() => void) | undefined, from = 0): void {
     if (events.length === 0) {
       committed?.();
       return;
@@ -40,7 +43,7 @@ export class Ingestion {
       return;
     }
     slot.counters.add('records', events.length);
-    slot.jobs.push({ tag, events, committed, next: 0 });
+    slot.jobs.push({ tag, events, committed, next: from });
     if (!slot.busy) this.runJobs(slot);
   }
 
@@ -53,7 +56,7 @@ export class Ingestion {
       slot,
       route: (tag) => this.routeOf(tag, slot.stream),
       stopped: this.stopped,
-      ingest: (tag, events, committed) => this.ingest(slot, tag, events, committed),
+      ingest: (tag, events, committed, from) => this.ingest(slot, tag, events, committed, from),
       append: (tag, records, committed, outputs) => {
         if (this.buffer.append(slot, tag, records, committed, outputs)) this.limits.apply(slot);
       },
@@ -61,6 +64,7 @@ export class Ingestion {
       appendLent: (chunk, committed) => {
         if (this.buffer.appendLent(slot, chunk, committed)) this.limits.apply(slot);
       },
+      filterFailed: (f, err) => filterFailed(slot, f, err),
     });
   }
 
@@ -93,8 +97,7 @@ export class Ingestion {
         try {
           out = f.runtime.filter(job.tag, events);
         } catch (err) {
-          f.counters.add('errors');
-          slot.log.error(`filter ${f.instance.displayName} failed, records passed unchanged: ${(err as Error).message}`);
+          filterFailed(slot, f, err);
           out = events;
         }
         if (out instanceof Promise) {
@@ -102,8 +105,7 @@ export class Ingestion {
           out.then(
             (result) => this.afterAsyncFilter(slot, job, f, before, result),
             (err: unknown) => {
-              f.counters.add('errors');
-              slot.log.error(`filter ${f.instance.displayName} failed, records passed unchanged: ${(err as Error).message}`);
+              filterFailed(slot, f, err);
               this.afterAsyncFilter(slot, job, f, before, job.events);
             },
           );
@@ -127,4 +129,10 @@ export class Ingestion {
     job.next++;
     this.runJobs(slot);
   }
+}
+
+/** A filter threw (or its promise failed): counted on it and logged; its records pass unchanged. */
+function filterFailed(slot: InputSlot, f: FilterSlot, err: unknown): void {
+  f.counters.add('errors');
+  slot.log.error(`filter ${f.instance.displayName} failed, records passed unchanged: ${(err as Error).message}`);
 }

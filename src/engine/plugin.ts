@@ -8,6 +8,9 @@ import type { Plan, ServiceOptions } from '../config/plan/types.js';
 import type { Span } from '../diagnostics/diagnostic.js';
 import type { EventBatch, LogEvent } from '../record/event.js';
 import type { EncodedRecords, RecordWriter } from '../record/encoded.js';
+import type { FilterBytePath } from '../record/filter-byte-path.js';
+
+export type { FilterBytePath, JsonFieldMerge } from '../record/filter-byte-path.js';
 import type { Logger } from './logger.js';
 import type { Counters } from './metrics.js';
 
@@ -111,16 +114,22 @@ export interface EncodedEmit {
   /**
    * Appends encoded records of one tag as `InputContext.emit` appends events. The engine copies the
    * bytes before it returns (the input may reuse its buffer); records of a tag `takes` refuses are
-   * decoded and go the events' way.
+   * decoded and go the events' way (past the filters for a tag of `filtersOnBytes`).
    */
   emit(tag: string, records: EncodedRecords, committed?: () => void): void;
   /**
-   * Lends the input's empty `writer` the open chunk of `tag` (when `takes(tag)` and nothing of the
+   * Lends the input's empty `writer` the open chunk of `tag` (when `takes(tag)` or `filtersOnBytes(tag)`, and nothing of the
    * input waits before it): the records the input then writes land in the chunk's own buffer, with
    * no copy, and count once the lease is given back. `room`: the bytes the input may write (the
    * chunk must have that much left before it is full). Undefined: write into the writer and `emit`.
    */
   lend(tag: string, writer: RecordWriter, room: number): ChunkLease | undefined;
+  /**
+   * For a tag some filters match, all of them declaring a byte path (FilterRuntime.bytePath): those
+   * filters; undefined otherwise. An input that writes such a tag's records already filtered (each
+   * record as the filters would leave it) hands them to `emit` and `lend` as `takes` tags' records.
+   */
+  filtersOnBytes(tag: string): BytePathFilters | undefined;
 }
 
 /** A chunk lent to an input's writer (EncodedEmit.lend). */
@@ -170,7 +179,26 @@ export interface FilterContext extends PluginContext {
 export interface FilterRuntime {
   /** Returns the events to keep, in order (may modify and return the same array). */
   filter(tag: string, events: LogEvent[]): LogEvent[] | Promise<LogEvent[]>;
+  /**
+   * What the filter does to a record, declared so that an input writing its records as bytes can
+   * do it on the bytes (EncodedEmit.filtersOnBytes). A filter declaring it promises that `filter`
+   * returns synchronously the array it was given, one record out per record in, and counts
+   * nothing itself but errors (which the byte form never meets).
+   */
+  readonly bytePath?: FilterBytePath;
   stop?(): Promise<void>;
+}
+
+/** The filters of a tag that all declare a byte path (EncodedEmit.filtersOnBytes). */
+export interface BytePathFilters {
+  /** The filters' byte paths, in the order they run. */
+  readonly paths: readonly FilterBytePath[];
+  /**
+   * Runs the filters on events the input could not filter as bytes, synchronously: the input
+   * encodes what it returns into its writer, in order with the records it filtered as bytes. Not
+   * counted here: the records handed over are counted on the filters as their runs would count them.
+   */
+  run(events: LogEvent[]): LogEvent[];
 }
 
 export type OutputContext = PluginContext;

@@ -18,9 +18,9 @@ const SPACE = 32;
 /** Bytes of ` stdout F `: the separator the cri parser's regex takes after the time. */
 const SEPARATOR_BYTES = 10;
 /** Digits of a time in ns, with its sign. */
-const TIME_DIGITS = 21;
+export const TIME_DIGITS = 21;
 /** Digits of the largest offset a file has (2^53). */
-const OFFSET_DIGITS = 16;
+export const OFFSET_DIGITS = 16;
 const HEAD = '["';
 const AFTER_TIME = '",{"time":"';
 const STDOUT = '","stream":"stdout","_p":"F","log":';
@@ -157,8 +157,8 @@ export class CriRecordEncoder {
     this.tailBytes = Buffer.from(tail);
   }
 
-  /** Appends the record of the line src[start, end) that `split` accepted, at the time `time` holds, read at file `offset`. */
-  write(src: Buffer, start: number, end: number, split: CriLineSplit, time: CriTimeDigits, offset: number): void {
+  /** Appends the record of the line src[start, end) that `split` accepted, at the time `time` holds, read at file `offset` (always written: true). */
+  write(src: Buffer, start: number, end: number, split: CriLineSplit, time: CriTimeDigits, offset: number): true {
     const { timeEnd, logStart } = split;
     const middle = split.stderr ? this.stderr : this.stdout;
     const w = this.writer;
@@ -177,7 +177,7 @@ export class CriRecordEncoder {
     const i = copyPlainBytes(this.srcWords.of(src), src, logStart, end, w.words(buf), buf, j);
     if (i < end) {
       this.escaped(src, start, end, split, time, offset);
-      return;
+      return true;
     }
     j += end - logStart;
     buf[j++] = 34; // "
@@ -188,6 +188,7 @@ export class CriRecordEncoder {
     buf[j++] = 93; // ]
     buf[j++] = 10; // \n
     w.endRecord(j);
+    return true;
   }
 
   /** A log that is not its own JSON text: decoded and written with JSON.stringify. */

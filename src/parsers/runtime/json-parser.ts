@@ -7,10 +7,17 @@
 import type { LogRecord } from '../../record/event.js';
 import { parseJsonObject } from './json-object.js';
 import { ParserBase } from './parser-base.js';
-import { setField } from './types.js';
+import { setField, type VerbatimJson } from './types.js';
+import { MAX_JSON_DEPTH } from '../json-depth.js';
 
 export class JsonParser extends ParserBase {
   readonly format = 'json' as const;
+
+  /** Without decoders, a JSON object's text is the record (RecordParser.verbatimJson). */
+  get verbatimJson(): VerbatimJson | undefined {
+    if (this.decoders !== undefined) return undefined;
+    return { unlessKeys: this.timeParser === undefined ? [] : [this.timeKey], maxDepth: MAX_JSON_DEPTH };
+  }
 
   parseRecord(text: string, now: bigint): LogRecord | undefined {
     const record = parseJsonObject(text);

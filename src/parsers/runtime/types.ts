@@ -34,6 +34,20 @@ export interface RecordParser {
    * fields; false when the text does not parse (nothing begun).
    */
   encodeRecord?(text: string, now: bigint, out: FieldsEncoder): boolean;
+  /**
+   * Set when the parser reads a JSON object written as JSON.stringify writes it as exactly that
+   * object, at the time it is given (`now`): a filter may then take the text's members as the
+   * parsed record's (JsonFieldMerge).
+   */
+  readonly verbatimJson?: VerbatimJson | undefined;
+}
+
+/** When a JSON object's text is the parsed record as it is (RecordParser.verbatimJson). */
+export interface VerbatimJson {
+  /** Not when one of these keys is at the object's top level (the time key). */
+  readonly unlessKeys: readonly string[];
+  /** Not when containers nest deeper than this (MAX_JSON_DEPTH). */
+  readonly maxDepth: number;
 }
 
 /** Sets a record field; `__proto__` becomes an own field instead of changing the prototype. */

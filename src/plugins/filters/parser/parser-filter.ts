@@ -1,5 +1,5 @@
 import type { LogEvent, LogRecord } from '../../../record/event.js';
-import type { FilterContext, FilterRuntime } from '../../../engine/plugin.js';
+import type { FilterBytePath, FilterContext, FilterRuntime } from '../../../engine/plugin.js';
 import { createParser, type RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import { parseRecordAccessor, readAccessor, type RecordAccessor } from '../../../record/accessor.js';
@@ -17,6 +17,8 @@ export class ParserFilter implements FilterRuntime {
   private readonly accessor: RecordAccessor | undefined;
   private readonly reserve: boolean;
   private readonly preserve: boolean;
+  /** One json parser, a plain Key_Name and no Preserve_Key: the merge of a JSON object's members. */
+  readonly bytePath: FilterBytePath | undefined;
 
   constructor(
     o: ParserOptions,
@@ -33,6 +35,10 @@ export class ParserFilter implements FilterRuntime {
       const plan = ctx.parsers.parsers.get(name) ?? ctx.parsers.parsers.get(name.toLowerCase());
       if (plan) this.parsers.push(createParser(plan));
       else ctx.log.warn(`parser '${name}' is not defined; it is skipped`);
+    }
+    const verbatim = this.parsers.length === 1 ? this.parsers[0]!.verbatimJson : undefined;
+    if (verbatim !== undefined && this.accessor === undefined && !this.preserve) {
+      this.bytePath = { kind: 'json-field', key: this.key, reserveData: this.reserve, objectPathKeys: verbatim.unlessKeys, maxDepth: verbatim.maxDepth };
     }
   }
 

@@ -13,7 +13,7 @@ import { realpath } from 'node:fs/promises';
 import { nowNanos, type LogEvent } from '../../../record/event.js';
 import type { Logger } from '../../../engine/logger.js';
 import type { Counters } from '../../../engine/metrics.js';
-import type { ChunkLease } from '../../../engine/plugin.js';
+import type { BytePathFilters, ChunkLease } from '../../../engine/plugin.js';
 import { BlockReader, type AheadPool } from './block-reader.js';
 import { CommitQueue } from './commit-queue.js';
 import { fileKey, type FoundFile } from './discovery.js';
@@ -42,6 +42,11 @@ export interface TrackerHost {
   emit(tag: string, events: LogEvent[], committed: () => void): void;
   /** Where raw records of a tag that goes to its chunk unchanged are written as bytes (InputContext.encoded); undefined: never. */
   encodedWriter(tag: string): RecordWriter | undefined;
+  /**
+   * The filters of a tag that `encodedWriter` gives a writer although filters match it: the records
+   * written there must have gone through them (EncodedEmit.filtersOnBytes); undefined otherwise.
+   */
+  encodedFilters(tag: string): BytePathFilters | undefined;
   /** Hands over records `encodedWriter`'s writer holds (emit's counterpart). */
   emitEncoded(tag: string, records: EncodedRecords, committed: () => void): void;
   /** Lends `encodedWriter`'s empty writer the tag's chunk for `room` bytes of records (EncodedEmit.lend); undefined: not now. */
@@ -144,7 +149,7 @@ export class FileTracker {
     readonly realPath: string,
   ) {
     const s = host.settings;
-    this.batch = { events: [], time: 0n, onError: (err) => this.lineError(err), records: host.encodedWriter(tag) };
+    this.batch = { events: [], time: 0n, onError: (err) => this.lineError(err), records: host.encodedWriter(tag), filters: host.encodedFilters(tag) };
     this.name = path;
     this.size = size;
     this.reader = new LineReader(start, { bufferMaxSize: s.bufferMaxSize, skipLongLines: s.skipLongLines, skipEmptyLines: s.skipEmptyLines });
@@ -386,7 +391,10 @@ export class FileTracker {
       try {
         this.host.emitEncoded(this.tag, records.view(), committed);
       } catch (err) {
-        this.emitOneByOne(records.view().events(), committed, err);
+        const view = records.view();
+        // Filtered records (Batch.filters) must not meet their filters again.
+        if (this.batch.filters !== undefined) this.emitOneByOne(view.count, (i, release) => this.host.emitEncoded(this.tag, view.slice(i, i + 1), release), committed, err);
+        else this.emitOneByOne(view.count, eventByEvent(view.events(), this.host, this.tag), committed, err);
       } finally {
         records.reset();
       }
@@ -402,7 +410,7 @@ export class FileTracker {
     try {
       this.host.emit(this.tag, events, committed);
     } catch (err) {
-      this.emitOneByOne(events, committed, err);
+      this.emitOneByOne(events.length, eventByEvent(events, this.host, this.tag), committed, err);
     }
   }
 
@@ -413,12 +421,12 @@ export class FileTracker {
    * restart would fail the same way) and the file is still followed. Records the engine took
    * before it threw may be delivered twice.
    */
-  private emitOneByOne(events: LogEvent[], committed: () => void, first: unknown): void {
+  private emitOneByOne(count: number, emitOne: (i: number, release: () => void) => void, committed: () => void, first: unknown): void {
     this.host.counters.add('errors');
     const log = this.engineFailures++ === 0;
     if (log) this.host.log.error(`file=${this.name}: the engine failed to take a batch, handing its records over one by one (logged once per file): ${(first as Error)?.stack ?? String(first)}`);
-    let left = events.length;
-    for (const e of events) {
+    let left = count;
+    for (let i = 0; i < count; i++) {
       let released = false;
       const release = () => {
         if (released) return;
@@ -426,7 +434,7 @@ export class FileTracker {
         if (--left === 0) committed();
       };
       try {
-        this.host.emit(this.tag, [e], release);
+        emitOne(i, release);
       } catch (err) {
         this.host.counters.drop('the engine failed to take the record', 1);
         if (log) this.host.log.error(`file=${this.name}: a record was dropped, the engine failed to take it: ${(err as Error)?.message ?? String(err)}`);
@@ -498,4 +506,9 @@ export class FileTracker {
     }
     this.rowGone = true;
   }
+}
+
+/** emitOneByOne's way for events: each emitted alone. */
+function eventByEvent(events: readonly LogEvent[], host: TrackerHost, tag: string): (i: number, release: () => void) => void {
+  return (i, release) => host.emit(tag, [events[i]!], release);
 }

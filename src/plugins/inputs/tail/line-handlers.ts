@@ -15,6 +15,8 @@ import type { LogEvent, LogRecord } from '../../../record/event.js';
 import type { Multiline, MultilineStream } from '../../../parsers/multiline/index.js';
 import type { CriLineParser } from '../../../parsers/multiline/container-parsers.js';
 import { CriLineSplit, CriRecordEncoder, CriTimeDigits } from '../../../record/cri-encoder.js';
+import { CriJsonRecordEncoder, criJsonMerge } from '../../../record/cri-json-encoder.js';
+import type { BytePathFilters } from '../../../engine/plugin.js';
 import type { RecordParser } from '../../../parsers/runtime/index.js';
 import { setField } from '../../../parsers/runtime/types.js';
 import type { LineSink } from './line-reader.js';
@@ -27,6 +29,8 @@ export interface Batch {
   events: LogEvent[];
   /** Where a handler writing encoded records (EncodedRawHandler, EncodedParserHandler) puts them: the input's, shared by its files. */
   readonly records?: RecordWriter | undefined;
+  /** The filters the records written there must have gone through (EncodedEmit.filtersOnBytes); undefined: none. */
+  readonly filters?: BytePathFilters | undefined;
   /** Read time (nanoseconds): the time of records without a parsed time. */
   time: bigint;
   /** A parser or multiline stream failed on a line (a bug there): counted and logged; the line is kept raw. */
@@ -337,6 +341,8 @@ export class MultilineHandler implements LineHandler {
  * stream holding no partial message is written from the file's bytes (record/cri-encoder.ts), with
  * no line string, record or event; every other line, and every flush, goes through the
  * MultilineHandler and its events are encoded into the same writer, so records keep their order.
+ * On a tag whose filters merge the log's JSON (Batch.filters, record/cri-json-encoder.ts), whole
+ * lines are written filtered, and the MultilineHandler's events go through the filters first.
  */
 export class EncodedCriHandler implements LineHandler {
   private readonly inner: MultilineHandler;
@@ -344,7 +350,7 @@ export class EncodedCriHandler implements LineHandler {
   private readonly scratch: Batch;
   private readonly split = new CriLineSplit();
   private readonly time = new CriTimeDigits();
-  private readonly encoder: CriRecordEncoder;
+  private readonly encoder: CriRecordEncoder | CriJsonRecordEncoder;
   readonly flushIntervalMs: number;
 
   private constructor(
@@ -364,13 +370,18 @@ export class EncodedCriHandler implements LineHandler {
     this.scratch = { events: [], time: 0n, onError: batch.onError };
     this.inner = new MultilineHandler(this.scratch, stream, exact, flushIntervalMs, keys, path, build, release);
     this.flushIntervalMs = flushIntervalMs;
-    this.encoder = new CriRecordEncoder(records, keys, path);
+    const merge = batch.filters === undefined ? undefined : criJsonMerge(batch.filters.paths);
+    this.encoder = merge === undefined ? new CriRecordEncoder(records, keys, path) : new CriJsonRecordEncoder(records, merge, keys, path);
   }
 
-  /** The handler when `multiline` is the built-in cri alone and tail's keys do not clash with its record's; else undefined. */
+  /**
+   * The handler when `multiline` is the built-in cri alone, tail's keys do not clash with its
+   * record's and the batch's filters (if any) are the merge of the log's JSON; else undefined.
+   */
   static create(batch: Batch, records: RecordWriter, multiline: Multiline, id: string, exact: boolean, keys: RecordKeys, path: string, build: RawRecordBuilder): EncodedCriHandler | undefined {
     const parser = multiline.wholeCri;
     if (parser === undefined || !criKeysEncodable(keys)) return undefined;
+    if (batch.filters !== undefined && criJsonMerge(batch.filters.paths) === undefined) return undefined;
     const limit = multiline.bufferLimit === 0 ? Infinity : Math.floor(multiline.bufferLimit / 3);
     return new EncodedCriHandler(batch, records, multiline.stream(id), parser, limit, exact, multiline.flushIntervalMs, keys, path, build, () => multiline.removeStream(id));
   }
@@ -383,8 +394,7 @@ export class EncodedCriHandler implements LineHandler {
 
   lineBytes(buf: Buffer, start: number, end: number, offset: number): void {
     const split = this.split;
-    if (split.whole(buf, start, end) && end - split.logStart <= this.limit && this.stream.canTakeWhole(split.stderr) && this.readTime(buf, start)) {
-      this.encoder.write(buf, start, end, split, this.time, offset);
+    if (split.whole(buf, start, end) && end - split.logStart <= this.limit && this.stream.canTakeWhole(split.stderr) && this.readTime(buf, start) && this.encoder.write(buf, start, end, split, this.time, offset)) {
       this.stream.tookWhole(split.stderr, this.batch.time);
       this.inner.completed(offset);
       return;
@@ -423,9 +433,11 @@ export class EncodedCriHandler implements LineHandler {
   }
 
   private drain(): void {
-    const events = this.scratch.events;
+    const scratch = this.scratch.events;
+    if (scratch.length === 0) return;
+    const events = this.batch.filters === undefined ? scratch : this.batch.filters.run(scratch);
     for (let i = 0; i < events.length; i++) this.records.append(encodeEvent(events[i]!));
-    events.length = 0;
+    scratch.length = 0;
   }
 }
 

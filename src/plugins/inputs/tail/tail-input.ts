@@ -15,7 +15,7 @@
  *   pipeline has released the last batches (their offsets are stored first).
  */
 import { nowNanos, type LogEvent } from '../../../record/event.js';
-import type { ChunkLease, InputContext, InputRuntime } from '../../../engine/plugin.js';
+import type { BytePathFilters, ChunkLease, InputContext, InputRuntime } from '../../../engine/plugin.js';
 import type { TailOptions } from './options.js';
 import { globBase, inspect, scan, type FoundFile } from './discovery.js';
 import { AheadPool } from './block-reader.js';
@@ -26,6 +26,7 @@ import { DirWatcher } from './watcher.js';
 import { RecordWriter, type EncodedRecords } from '../../../record/encoded.js';
 import { linesEncodable } from '../../../record/line-encoder.js';
 import { criKeysEncodable } from './line-handlers.js';
+import { criJsonMerge } from '../../../record/cri-json-encoder.js';
 
 /** Bytes read from one file per turn. */
 export const READ_BLOCK = 256 * 1024;
@@ -151,9 +152,16 @@ export class TailInput implements InputRuntime, TrackerHost {
     // built-in cri multiline parser's (EncodedCriHandler).
     const multiline = s.multiline === undefined || (s.multiline.wholeCri !== undefined && criKeysEncodable(s.keys));
     const encodable = multiline && s.dockerMode === undefined && linesEncodable(s.keys);
-    if (!encodable || this.ctx.encoded?.takes(tag) !== true) return undefined;
+    if (!encodable || (this.ctx.encoded?.takes(tag) !== true && this.encodedFilters(tag) === undefined)) return undefined;
     this.records ??= new RecordWriter(ENCODED_BYTES);
     return this.records;
+  }
+
+  encodedFilters(tag: string): BytePathFilters | undefined {
+    // The cri handler writes its whole lines filtered when the filters merge the log's JSON.
+    if (this.settings.multiline?.wholeCri === undefined) return undefined;
+    const filters = this.ctx.encoded?.filtersOnBytes(tag);
+    return filters !== undefined && criJsonMerge(filters.paths) !== undefined ? filters : undefined;
   }
 
   emitEncoded(tag: string, records: EncodedRecords, committed: () => void): void {

@@ -4,6 +4,13 @@ import { createMultiline } from '../../../../src/parsers/multiline/index.js';
 import { EncodedCriHandler, MultilineHandler, rawRecordBuilder, type RecordKeys } from '../../../../src/plugins/inputs/tail/line-handlers.js';
 import { encodeEvent, RecordWriter } from '../../../../src/record/encoded.js';
 import { batch } from './handler-batch.js';
+import type { BytePathFilters, FilterContext, FilterRuntime } from '../../../../src/engine/plugin.js';
+import type { LogEvent } from '../../../../src/record/event.js';
+import { Counters } from '../../../../src/engine/metrics.js';
+import { ParserFilter } from '../../../../src/plugins/filters/parser/parser-filter.js';
+import type { ParserOptions } from '../../../../src/plugins/filters/parser/options.js';
+import { planSource } from '../../../support/parser-plans.js';
+import type { Given } from '../../../support/check.js';
 
 /** Time texts: the full shape's seconds (in range or not, zero, before 1970) with fractions of any shape, and odd ones. */
 const SECONDS = ['2024-06-01T23:59:59.', '2024-06-01T23:59:58.', '2024-13-01T00:00:00.', '1970-01-01T00:00:00.', '1969-12-31T23:59:59.', '0001-01-01T00:00:00.'];
@@ -47,6 +54,13 @@ interface Setup {
   readonly bufferLimit: number;
   /** Where the lines start in their block. */
   readonly at: number;
+  /** The tag's filters, made once per side (the handler on bytes gets them as Batch.filters). */
+  readonly filter?: () => FilterRuntime;
+}
+
+/** A filter with a byte path as EncodedEmit.filtersOnBytes gives it. */
+function onBytes(filter: FilterRuntime): BytePathFilters {
+  return { paths: [filter.bytePath!], run: (events) => filter.filter('t', events) as LogEvent[] };
 }
 
 /**
@@ -58,7 +72,7 @@ function compare(steps: readonly (readonly [Buffer, string])[], s: Setup): { byt
   const { keys: k, path, now, bufferLimit, at } = s;
   const writer = new RecordWriter(16);
   const build = rawRecordBuilder(k, path);
-  const bytes = batch(now, writer);
+  const bytes = { ...batch(now, writer), filters: s.filter === undefined ? undefined : onBytes(s.filter()) };
   const encoded = EncodedCriHandler.create(bytes, writer, createMultiline(['cri'], undefined, { bufferLimit }), 'f', false, k, path, build);
   if (encoded === undefined) return undefined;
   const objects = batch(now);
@@ -86,7 +100,9 @@ function compare(steps: readonly (readonly [Buffer, string])[], s: Setup): { byt
   encoded.flush(offset);
   handler.flush(offset);
   expect(writer.count).toBe(objects.events.length);
-  return { bytes: writer.view().bytes.toString(), expected: objects.events.map(encodeEvent).join('') };
+  const events = s.filter === undefined ? objects.events : (s.filter().filter('t', objects.events) as LogEvent[]);
+  // Byte for byte (latin1 keeps every byte apart; a UTF-8 decode would hide bad sequences).
+  return { bytes: writer.view().bytes.toString('latin1'), expected: Buffer.from(events.map(encodeEvent).join('')).toString('latin1') };
 }
 
 describe('EncodedCriHandler', () => {
@@ -148,5 +164,139 @@ describe('EncodedCriHandler', () => {
     expect(make(['docker'])).toBeUndefined();
     expect(make(['cri', 'docker'])).toBeUndefined();
     expect(make(['docker', 'cri'])).toBeUndefined();
+  });
+});
+
+/** [PARSER] json definitions: the stock one (Time_Key time), none, another key kept, and one with a decoder (no byte path). */
+const JSON_PARSERS: Given[] = [
+  { Format: 'json', Time_Key: 'time', Time_Format: '%d/%b/%Y:%H:%M:%S %z' },
+  { Format: 'json' },
+  { Format: 'json', Time_Key: 'ts', Time_Format: '%Y-%m-%dT%H:%M:%S.%L%z', Time_Keep: 'On' },
+];
+
+/** A parser filter on `log` with `definition` as its only parser. */
+function parserFilter(definition: Given, reserve: boolean, counters = new Counters()): ParserFilter {
+  const ctx = { parsers: planSource({ json: definition }), counters, log: { warn: () => undefined } } as unknown as FilterContext;
+  const options = { key_name: 'log', parser: ['json'], reserve_data: reserve, preserve_key: false } as unknown as ParserOptions;
+  return new ParserFilter(options, ctx);
+}
+
+/** JSON strings as JSON.stringify writes them, and in other forms (escapes it does not write, raw controls, broken ones). */
+const jsonString = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }).map((t) => JSON.stringify(t)) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 4 }).map((t) => JSON.stringify(t)) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '"\\/"', '"\\u0041"', '"\\u001F"', '"\\u001f"', '"\\u0000"', '"\\u0008"', '"\\u000a"', '"\\ud800"', '"\\ud83d\\ude00"', '"\\b\\f\\n\\r\\t"',
+      '"a\tb"', '"\u0001"', '"\u007f"', '"é€😀"', '"\u2028"', '"\\\\"', '"\\""', '"\\x"', '"\\u00"', '"open',
+    ),
+  },
+);
+const jsonNumber = fc.oneof(
+  fc.integer().map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),
+  fc.constantFrom('-0', '0', '1.0', '1e5', '1E5', '1e+21', '1e21', '12345678901234567890', '123456789012345', '1234567890123456', '9007199254740993', '0.1', '-1.5e-7', '01', '1.', '.5', '1e400', '-', '2e-7', '0.000001'),
+);
+const memberKey = fc.oneof(jsonString, fc.constantFrom('"time"', '"stream"', '"_p"', '"log"', '"file"', '"off"', '"0"', '"12"', '"01"', '"__proto__"', '"ts"', '"level"', '"level"'));
+const { value: jsonText } = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    jsonString,
+    jsonNumber,
+    fc.constantFrom('true', 'false', 'null', 'nul', '"07/Dec/2026:10:00:00 +0100"', '"2024-06-01T10:00:00.5+0000"'),
+    tie('object'),
+    tie('array'),
+  ),
+  object: fc.array(fc.tuple(memberKey, tie('value')), { maxLength: 5 }).map((members) => `{${members.map(([k, v]) => `${String(k)}:${String(v)}`).join(',')}}`),
+  array: fc.array(tie('value'), { maxLength: 4 }).map((values) => `[${values.join(',')}]`),
+}));
+/** Objects nested about MAX_JSON_DEPTH deep (64), in objects or arrays. */
+const deep = fc.tuple(fc.integer({ min: 62, max: 66 }), fc.boolean()).map(([n, arrays]) => `{"a":${(arrays ? '[' : '{"b":').repeat(n - 1)}1${(arrays ? ']' : '}').repeat(n - 1)}}`);
+/** Strings holding raw bytes: UTF-8 of every length, and sequences that are not UTF-8 (overlong, surrogates, past U+10FFFF, cut). */
+const rawBytesString = fc
+  .constantFrom('c3a9', 'e282ac', 'f09f9880', 'f48fbfbf', 'ed9fbf', 'ee8080', 'ff', 'c080', 'c1bf', 'eda080', 'edbfbf', 'e08080', 'f08f8080', 'f4908080', 'f5', 'e282', '80', 'c3')
+  .map((hex) => Buffer.concat([Buffer.from('"a'), Buffer.from(hex, 'hex'), Buffer.from('b"')]));
+/** One member that may not be in JSON.stringify's form among members that are (so that it alone decides). */
+const oneTricky = fc
+  .tuple(
+    fc.array(fc.tuple(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 })), { maxLength: 3 }),
+    memberKey,
+    fc.oneof(jsonString.map((t) => Buffer.from(t)), jsonNumber.map((t) => Buffer.from(t)), rawBytesString),
+    fc.nat(),
+  )
+  .map(([members, key, value, at]) => {
+    const parts = members.map(([k, v]) => Buffer.from(`${JSON.stringify(`m${k}`)}:${JSON.stringify(v)}`));
+    parts.splice(at % (parts.length + 1), 0, Buffer.concat([Buffer.from(`${key}:`), value]));
+    return Buffer.concat([Buffer.from('{'), ...parts.flatMap((p, i) => (i === 0 ? [p] : [Buffer.from(','), p])), Buffer.from('}')]);
+  });
+/** A log: an object's text, changed at one place or not (white space, a cut, bytes that are not UTF-8), or another value. */
+const jsonLog: fc.Arbitrary<Buffer> = fc.oneof(
+  { weight: 6, arbitrary: fc.array(fc.tuple(memberKey, jsonText), { maxLength: 6 }).map((m) => Buffer.from(`{${m.map(([k, v]) => `${String(k)}:${String(v)}`).join(',')}}`)) },
+  { weight: 4, arbitrary: oneTricky },
+  { weight: 1, arbitrary: deep.map((t) => Buffer.from(t)) },
+  { weight: 1, arbitrary: jsonText.map((t) => Buffer.from(String(t))) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.array(fc.tuple(memberKey, jsonText), { minLength: 1, maxLength: 4 }), fc.nat(), fc.constantFrom(' ', '\t', '\r', '', 'x', '}', '\xff', '\xed\xa0\x80', '\xc0\x80', '\xe2\x82', '\xf4\x90\x80\x80'))
+      .map(([m, at, insert]) => {
+        const text = Buffer.from(`{${m.map(([k, v]) => `${String(k)}:${String(v)}`).join(',')}}`);
+        const i = at % (text.length + 1);
+        // An empty insert cuts the text there.
+        return insert === '' ? text.subarray(0, i) : Buffer.concat([text.subarray(0, i), Buffer.from(insert, 'latin1'), text.subarray(i)]);
+      }),
+  },
+);
+/** CRI lines holding JSON logs: whole ones mostly, and P fragments whose F line ends the message. */
+const jsonLine = fc
+  .tuple(fc.nat({ max: 3 }), fc.constantFrom('stdout', 'stdout', 'stderr'), fc.constantFrom('F', 'F', 'F', 'P'), jsonLog)
+  .map(([t, stream, p, text]) => (when: readonly string[]) => Buffer.concat([Buffer.from(`${when[t % when.length]} ${stream} ${p} `), text]));
+const jsonStep = fc.tuple(fc.oneof({ weight: 6, arbitrary: jsonLine }, { weight: 1, arbitrary: line }), fc.constantFrom('none', 'none', 'none', 'flush', 'expired'));
+
+describe('EncodedCriHandler with a parser filter (json) on log', () => {
+  it('writes exactly the bytes of the filter\'s records once encoded, with the same errors counted', () => {
+    let runs = 0;
+    fc.assert(
+      fc.property(
+        fc.array(jsonStep, { minLength: 1, maxLength: 10 }),
+        times,
+        keys,
+        fc.constantFrom(...JSON_PARSERS),
+        fc.boolean(),
+        fc.bigInt({ min: 1n, max: 2n ** 62n }),
+        fc.constantFrom(0, 40, 2 * 1024 * 1024),
+        (made, when, k, definition, reserve, now, bufferLimit) => {
+          // The filters' counters: the bytes' side's first, then the objects'.
+          const counters: Counters[] = [];
+          const filter = () => {
+            counters.push(new Counters());
+            return parserFilter(definition, reserve, counters[counters.length - 1]);
+          };
+          const result = compare(
+            made.map(([l, then]) => [l(when), then]),
+            { keys: k, path: 'p', now, bufferLimit, at: 1, filter },
+          );
+          if (result === undefined) return;
+          runs++;
+          expect(result.bytes).toBe(result.expected);
+          expect(counters[0]!.snapshot()).toEqual(counters[1]!.snapshot());
+        },
+      ),
+      { numRuns: Number(process.env['LOGFERRY_FUZZ_RUNS'] ?? 1000) },
+    );
+    expect(runs).toBeGreaterThan(200);
+  });
+
+  it('has a byte path only for one json parser without decoders, on a plain key, without Preserve_Key', () => {
+    expect(parserFilter(JSON_PARSERS[0]!, true).bytePath).toEqual({ kind: 'json-field', key: 'log', reserveData: true, objectPathKeys: ['time'], maxDepth: 64 });
+    expect(parserFilter(JSON_PARSERS[1]!, false).bytePath).toEqual({ kind: 'json-field', key: 'log', reserveData: false, objectPathKeys: [], maxDepth: 64 });
+    expect(parserFilter({ Format: 'json', Decode_Field: 'json log' }, true).bytePath).toBeUndefined();
+    expect(parserFilter({ Format: 'regex', Regex: '(?<a>.*)' }, true).bytePath).toBeUndefined();
+    const ctx = { parsers: planSource({ json: JSON_PARSERS[1]! }), counters: new Counters(), log: { warn: () => undefined } } as unknown as FilterContext;
+    const make = (o: Record<string, unknown>) => new ParserFilter({ key_name: 'log', parser: ['json'], reserve_data: true, preserve_key: false, ...o } as unknown as ParserOptions, ctx).bytePath;
+    expect(make({ preserve_key: true })).toBeUndefined();
+    expect(make({ key_name: "$log['a']" })).toBeUndefined();
+    expect(make({ parser: ['json', 'json'] })).toBeUndefined();
   });
 });

@@ -31,6 +31,8 @@ export interface CaptureSpans {
   readonly numbers: readonly number[];
   /** Rule of each capture of `regexp` (index = its number; 0 unused). */
   readonly rules: readonly SpanRule[];
+  /** The most captures of the pattern given that hold one same character (1 when none nest). */
+  readonly depth: number;
   /** `rules` as columns (what `spanStarts` reads): ref, 1 for refEnd, add. */
   readonly refs: Int32Array;
   readonly refEnds: Uint8Array;
@@ -62,6 +64,8 @@ interface Atom {
 class Reader {
   i = 0;
   captures = 0;
+  depth = 0;
+  maxDepth = 0;
   constructor(readonly src: string) {}
 
   alternation(): Atom[][] {
@@ -154,9 +158,13 @@ class Reader {
       lookaround = LOOKAROUNDS.includes(kind);
       capture = !lookaround && kind !== '(?:';
     }
-    if (capture) this.captures++;
+    if (capture) {
+      this.captures++;
+      this.maxDepth = Math.max(this.maxDepth, ++this.depth);
+    }
     this.i += open.length;
     const branches = this.alternation();
+    if (capture) this.depth--;
     if (src[this.i] !== ')') throw new Unsupported();
     this.i++;
     const length = lookaround ? 0 : fixedLength(branches);
@@ -290,6 +298,7 @@ export function captureSpans(regexp: RegExp): CaptureSpans | undefined {
     return {
       regexp: new RegExp(writer.out, regexp.flags),
       numbers: writer.numbers,
+      depth: Math.max(1, reader.maxDepth),
       rules,
       refs: Int32Array.from(rules, (r) => r.ref),
       refEnds: Uint8Array.from(rules, (r) => (r.refEnd ? 1 : 0)),

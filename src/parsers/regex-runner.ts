@@ -108,6 +108,8 @@ export class RegexRunner {
    */
   readonly spans: CaptureSpans | undefined;
   readonly spanIndices: readonly number[] | undefined;
+  /** The spans pattern is global or sticky: its search starts at lastIndex, to be set to 0. */
+  private readonly spansFromStart: boolean;
 
   private constructor(regex: CompiledRegex) {
     this.names = regex.groupNames;
@@ -118,6 +120,7 @@ export class RegexRunner {
     const spans = indices === undefined ? undefined : captureSpans(this.single.regexp);
     this.spans = spans;
     this.spanIndices = spans === undefined ? undefined : indices!.map((n) => spans.numbers[n]!);
+    this.spansFromStart = spans !== undefined && (spans.regexp.global || spans.regexp.sticky);
   }
 
   /** The runner of a compiled regex (built once per regex). */
@@ -152,7 +155,7 @@ export class RegexRunner {
    */
   execSpans(line: string): RegExpExecArray | null {
     const r = this.spans!.regexp;
-    if (r.global || r.sticky) r.lastIndex = 0;
+    if (this.spansFromStart) r.lastIndex = 0;
     return r.exec(line);
   }
 

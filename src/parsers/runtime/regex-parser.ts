@@ -103,27 +103,30 @@ export class RegexParser extends ParserBase {
   private encodeSpans(runner: RegexRunner, line: string, now: bigint, out: FieldsEncoder, bytes: Buffer, at: number): boolean {
     const m = runner.execSpans(line);
     if (m === null) return false;
-    this.time = now;
+    const spans = runner.spans!;
     const starts = this.starts;
-    spanStarts(runner.spans!, m, starts);
-    const values = this.values;
+    spanStarts(spans, m, starts);
     const indices = runner.spanIndices!;
-    let units = 0;
-    for (let i = 0; i < values.length; i++) {
-      let value: string | undefined = m[indices[i]!] ?? '';
-      if (value.length === 0 && this.skipEmpty) value = undefined;
-      else if (i === this.timeIndex && (!this.spanTime(value, bytes, at + starts[indices[i]!]!, now) || !this.keepTime)) value = undefined;
-      else units += value.length;
-      values[i] = value;
+    const skipEmpty = this.skipEmpty;
+    this.time = now;
+    // The time first (the record starts with it); its value is dropped when it does not parse.
+    const timeIndex = this.timeIndex;
+    let timeWritten = false;
+    if (timeIndex >= 0) {
+      const n = indices[timeIndex]!;
+      const value = m[n] ?? '';
+      timeWritten = !(value.length === 0 && skipEmpty) && this.spanTime(value, bytes, at + starts[n]!, now) && this.keepTime;
     }
-    out.begin(this.time, units);
+    // Every value is a part of the line, and at most `depth` of them hold one same character.
+    out.begin(this.time, line.length * spans.depth);
     const types = this.types;
     const names = runner.names;
-    for (let i = 0; i < values.length; i++) {
-      const value = values[i];
-      if (value === undefined) continue;
+    for (let i = 0; i < indices.length; i++) {
+      const n = indices[i]!;
+      const value = m[n] ?? '';
+      if (i === timeIndex ? !timeWritten : value.length === 0 && skipEmpty) continue;
       const typed = types === undefined ? value : types.cast(names[i]!, value);
-      if (typed === value) out.bytes(i, bytes, at + starts[indices[i]!]!, value);
+      if (typed === value) out.bytes(i, bytes, at + starts[n]!, value);
       else if (typeof typed === 'string') out.string(i, typed);
       else out.json(i, JSON.stringify(typed));
     }

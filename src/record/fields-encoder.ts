@@ -25,8 +25,9 @@ export function fieldsEncodable(keys: readonly string[]): boolean {
   return new Set(keys).size === keys.length && !keys.some((k) => /^(?:0|[1-9][0-9]*)$/.test(k));
 }
 
-/** The high bits of the first 1-4 bytes of a little-endian word (index: how many bytes). */
-const LOW_BYTES = [0, 0x80, 0x8080, 0x808080, 0x80808080];
+/** The high bits of the bytes of the first (FIRST_HIGH) and second word of two that belong to a value with n = 1-7 bytes left. */
+const FIRST_HIGH = [0, 0x80, 0x8080, 0x808080, 0x80808080, 0x80808080, 0x80808080, 0x80808080];
+const SECOND_HIGH = [0, 0, 0, 0, 0, 0x80, 0x8080, 0x808080];
 
 export class FieldsEncoder {
   /**
@@ -112,8 +113,8 @@ export class FieldsEncoder {
   bytes(k: number, src: Buffer, from: number, value: string): void {
     const j = this.key(k);
     const end = from + value.length;
-    if (end + 3 >= src.length) {
-      // The last word would be read past the source's end: one at a time at the end.
+    if (end + 7 >= src.length) {
+      // The last words would be read past the source's end: one at a time at the end.
       const to = copyPlainBytes(this.srcWords.of(src), src, from, end, this.words, this.buf, j);
       if (to < end) this.escaped(value);
       else this.closeAt(j + value.length);
@@ -123,16 +124,23 @@ export class FieldsEncoder {
     const to32 = this.words;
     let i = from;
     let o = j;
-    // Whole words, the last one read and written past the value's end (its bytes there are not
-    // checked, and what is written past it is overwritten by the closing quote and what follows).
-    for (; i < end; i += 4, o += 4) {
+    for (const stop = end - 8; i <= stop; i += 8, o += 8) {
       const x = from32.getUint32(i, true);
-      const left = end - i;
-      if ((notPlainIn(x) & (left >= 4 ? 0x80808080 : LOW_BYTES[left]!)) !== 0) {
-        this.escaped(value);
-        return;
-      }
+      const y = from32.getUint32(i + 4, true);
+      if ((notPlainIn(x) | notPlainIn(y)) !== 0) return this.escaped(value);
       to32.setUint32(o, x, true);
+      to32.setUint32(o + 4, y, true);
+    }
+    const left = end - i;
+    if (left > 0) {
+      // The last 1-7 bytes in two words read and written whole: the bytes past the value's end
+      // are not checked, and what is written past it is overwritten by the closing quote and
+      // what follows.
+      const x = from32.getUint32(i, true);
+      const y = from32.getUint32(i + 4, true);
+      if (((notPlainIn(x) & FIRST_HIGH[left]!) | (notPlainIn(y) & SECOND_HIGH[left]!)) !== 0) return this.escaped(value);
+      to32.setUint32(o, x, true);
+      to32.setUint32(o + 4, y, true);
     }
     this.closeAt(j + value.length);
   }

@@ -9,6 +9,7 @@
  * pattern allows it. Matching is a search over the whole text, as `onig_search`.
  */
 import { toRegExp } from 'oniguruma-to-es';
+import { captureSpans, type CaptureSpans } from './capture-spans.js';
 import type { CompiledRegex } from './regex.js';
 
 interface Variant {
@@ -101,12 +102,25 @@ export class RegexRunner {
   private readonly single: Variant;
   private readonly multi: Variant;
   private current: Variant;
+  /**
+   * The single-line pattern rewritten to tell where its captures start (capture-spans.ts), and the
+   * capture number in it of each name; undefined when that pattern has none.
+   */
+  readonly spans: CaptureSpans | undefined;
+  readonly spanIndices: readonly number[] | undefined;
+  /** The spans pattern is global or sticky: its search starts at lastIndex, to be set to 0. */
+  private readonly spansFromStart: boolean;
 
   private constructor(regex: CompiledRegex) {
     this.names = regex.groupNames;
     this.single = variant(regex, true);
     this.multi = variant(regex, false);
     this.current = this.single;
+    const indices = this.single.indices;
+    const spans = indices === undefined ? undefined : captureSpans(this.single.regexp);
+    this.spans = spans;
+    this.spanIndices = spans === undefined ? undefined : indices!.map((n) => spans.numbers[n]!);
+    this.spansFromStart = spans !== undefined && (spans.regexp.global || spans.regexp.sticky);
   }
 
   /** The runner of a compiled regex (built once per regex). */
@@ -133,6 +147,16 @@ export class RegexRunner {
     const r = v.regexp;
     if (r.global || r.sticky) r.lastIndex = 0;
     return r.exec(text);
+  }
+
+  /**
+   * Searches a text without a newline with the `spans` pattern (defined: check `spans` first); read
+   * the capture of `names[i]` as `m[spanIndices[i]]` and the starts with `spanStarts`.
+   */
+  execSpans(line: string): RegExpExecArray | null {
+    const r = this.spans!.regexp;
+    if (this.spansFromStart) r.lastIndex = 0;
+    return r.exec(line);
   }
 
   /** The capture of `names[i]` in a match of the last `exec`; '' when the group took no part. */

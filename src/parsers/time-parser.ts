@@ -68,6 +68,9 @@ export class TimeParser {
   private lastSeconds = 0;
   /** Formats without `%L`: the last text read and its result. */
   private lastText = '';
+  /** `lastText` as bytes (its length in `lastText`), and their words (parseAt compares them). */
+  private readonly lastBytes = Buffer.alloc(68);
+  private readonly lastWords = new DataView(this.lastBytes.buffer, this.lastBytes.byteOffset, this.lastBytes.length);
   private secondsNs = 0n;
   private secondsNsOf = Number.NaN;
   /**
@@ -170,8 +173,26 @@ export class TimeParser {
     } else if (plain && this.withYear && this.tail === undefined) {
       this.lastText = text;
       this.lastSeconds = this.seconds;
+      this.lastBytes.write(text, 0, 'latin1');
     }
     return true;
+  }
+
+  /**
+   * `parse` of a text whose UTF-16 units below 0x80 are the bytes src[at...] (`words` is a DataView
+   * of `src`, which holds at least 3 bytes after the text): a text of the same bytes as the
+   * last identical-text hit of `parse` (formats with a year and no `%L`, ASCII texts) takes its
+   * result after a comparison of whole words, without comparing the strings.
+   */
+  parseAt(value: string, words: DataView, at: number, nowNs: bigint): boolean {
+    const length = this.lastText.length;
+    if (length > 0 && value.length === length && sameWords(words, at, this.lastWords, length)) {
+      this.byPosition = false;
+      this.seconds = this.lastSeconds;
+      this.nanos = 0;
+      return true;
+    }
+    return this.parse(value, nowNs);
   }
 
   /**
@@ -273,4 +294,17 @@ function digits(v: string, at: number, n: number): number {
     x = x * 10 + c;
   }
   return x;
+}
+
+/**
+ * Whether a's `length` bytes from `at` equal b's first `length` bytes (read as whole words: both
+ * hold at least 3 bytes more, which are masked off). A byte of 0x80 or more in a never equals b's,
+ * which are those of an ASCII text.
+ */
+function sameWords(a: DataView, at: number, b: DataView, length: number): boolean {
+  let i = 0;
+  for (; i + 4 <= length; i += 4) if (a.getUint32(at + i, true) !== b.getUint32(i, true)) return false;
+  if (i === length) return true;
+  const mask = 0xffffffff >>> (8 * (4 - (length - i)));
+  return ((a.getUint32(at + i, true) ^ b.getUint32(i, true)) & mask) === 0;
 }

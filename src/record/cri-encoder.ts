@@ -12,7 +12,8 @@
  * written with JSON.stringify, as encodeEvent would.
  */
 import { WordView, type RecordWriter } from './encoded.js';
-import { copyPlainBytes, plainByte, type Slicing } from './line-encoder.js';
+import type { Slicing } from './line-encoder.js';
+import { copyPlainBytes, plainByte } from './plain-bytes.js';
 
 const SPACE = 32;
 /** Bytes of ` stdout F `: the separator the cri parser's regex takes after the time. */

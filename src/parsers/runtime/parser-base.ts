@@ -59,6 +59,14 @@ export abstract class ParserBase implements RecordParser {
     return record;
   }
 
+  /** lookupTime of a value whose bytes are at `at` in the buffer `words` views (TimeParser.parseAt). */
+  protected lookupTimeAt(value: string, words: DataView, at: number, now: bigint): boolean {
+    const tp = this.timeParser!;
+    if (!tp.parseAt(value, words, at, now)) return false;
+    this.time = tp.eventTime(now);
+    return true;
+  }
+
   /** Parses a time value; on success sets `time` and returns true. */
   protected lookupTime(value: string, now: bigint): boolean {
     const tp = this.timeParser!;

@@ -12,7 +12,9 @@
  */
 import type { ParserOptions } from '../../config/plan/types.js';
 import type { LogRecord } from '../../record/event.js';
+import { WordView } from '../../record/encoded.js';
 import { fieldsEncodable, type FieldsEncoder } from '../../record/fields-encoder.js';
+import { spanStarts } from '../capture-spans.js';
 import { RegexRunner } from '../regex-runner.js';
 import { ParserBase } from './parser-base.js';
 import { setField } from './types.js';
@@ -26,6 +28,10 @@ export class RegexParser extends ParserBase {
   private readonly timeIndex: number;
   /** encodeRecord's values of one match (undefined: not written). */
   private readonly values: (string | undefined)[];
+  /** encodeRecord's capture starts of one match (the runner's spans). */
+  private readonly starts: Int32Array;
+  /** The DataView of the bytes encodeRecord was given. */
+  private readonly words = new WordView();
 
   constructor(name: string, options: ParserOptions) {
     super(name, options);
@@ -35,6 +41,7 @@ export class RegexParser extends ParserBase {
     this.encodedKeys = this.runner !== undefined && this.decoders === undefined && fieldsEncodable(names) ? names : undefined;
     this.timeIndex = this.timeParser === undefined ? -1 : names.indexOf(this.timeKey);
     this.values = new Array<string | undefined>(names.length);
+    this.starts = new Int32Array(this.runner?.spans?.refs.length ?? 0);
   }
 
   parseRecord(text: string, now: bigint): LogRecord | undefined {
@@ -59,9 +66,10 @@ export class RegexParser extends ParserBase {
     return record;
   }
 
-  encodeRecord(text: string, now: bigint, out: FieldsEncoder): boolean {
+  encodeRecord(text: string, now: bigint, out: FieldsEncoder, bytes?: Buffer, at = 0): boolean {
     const runner = this.runner;
     if (runner === undefined || this.encodedKeys === undefined) return false;
+    if (bytes !== undefined && runner.spans !== undefined) return this.encodeSpans(runner, text, now, out, bytes, at);
     const m = runner.exec(text);
     if (m === null) return false;
     this.time = now;
@@ -85,5 +93,49 @@ export class RegexParser extends ParserBase {
       else out.json(i, JSON.stringify(typed));
     }
     return true;
+  }
+
+  /**
+   * encodeRecord of a line whose units are the bytes at bytes[at...] wherever those are ASCII: the
+   * runner's spans pattern tells where each capture starts, and string values are copied from the
+   * bytes (FieldsEncoder.bytes) instead of read unit by unit.
+   */
+  private encodeSpans(runner: RegexRunner, line: string, now: bigint, out: FieldsEncoder, bytes: Buffer, at: number): boolean {
+    const m = runner.execSpans(line);
+    if (m === null) return false;
+    const spans = runner.spans!;
+    const starts = this.starts;
+    spanStarts(spans, m, starts);
+    const indices = runner.spanIndices!;
+    const skipEmpty = this.skipEmpty;
+    this.time = now;
+    // The time first (the record starts with it); its value is dropped when it does not parse.
+    const timeIndex = this.timeIndex;
+    let timeWritten = false;
+    if (timeIndex >= 0) {
+      const n = indices[timeIndex]!;
+      const value = m[n] ?? '';
+      timeWritten = !(value.length === 0 && skipEmpty) && this.spanTime(value, bytes, at + starts[n]!, now) && this.keepTime;
+    }
+    // Every value is a part of the line, and at most `depth` of them hold one same character.
+    out.begin(this.time, line.length * spans.depth);
+    const types = this.types;
+    const names = runner.names;
+    for (let i = 0; i < indices.length; i++) {
+      const n = indices[i]!;
+      const value = m[n] ?? '';
+      if (i === timeIndex ? !timeWritten : value.length === 0 && skipEmpty) continue;
+      const typed = types === undefined ? value : types.cast(names[i]!, value);
+      if (typed === value) out.bytes(i, bytes, at + starts[n]!, value);
+      else if (typeof typed === 'string') out.string(i, typed);
+      else out.json(i, JSON.stringify(typed));
+    }
+    return true;
+  }
+
+  /** lookupTime of the time value at bytes[from...] (compared by its bytes when it can be). */
+  private spanTime(value: string, bytes: Buffer, from: number, now: bigint): boolean {
+    if (from + value.length + 3 >= bytes.length) return this.lookupTime(value, now);
+    return this.lookupTimeAt(value, this.words.of(bytes), from, now);
   }
 }

@@ -31,9 +31,12 @@ export interface RecordParser {
   /**
    * Bytes form of `parseRecord` (when `encodedKeys` is defined): writes the fields the record would
    * hold into `out` after `out.begin(time, ...)` and returns true, the record left open for more
-   * fields; false when the text does not parse (nothing begun).
+   * fields; false when the text does not parse (nothing begun). With `bytes`: the text is one line
+   * (no `\n`) whose every UTF-16 unit below 0x80 is the byte at the same distance from bytes[at],
+   * and every other unit stands for one byte of 0x80 or more (a line decoded from ASCII, or with
+   * each byte that is not UTF-8 as U+FFFD): values may be copied from there.
    */
-  encodeRecord?(text: string, now: bigint, out: FieldsEncoder): boolean;
+  encodeRecord?(text: string, now: bigint, out: FieldsEncoder, bytes?: Buffer, at?: number): boolean;
   /**
    * Set when the parser reads a JSON object written as JSON.stringify writes it as exactly that
    * object, at the time it is given (`now`): a filter may then take the text's members as the

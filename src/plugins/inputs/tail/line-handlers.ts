@@ -220,11 +220,19 @@ export class EncodedParserHandler extends Immediate {
   }
 
   line(text: string, offset: number, cr: boolean): void {
+    this.parsed(text, offset, cr, undefined, 0);
+  }
+
+  lineAt(text: string, buf: Buffer, start: number, offset: number, cr: boolean): void {
+    this.parsed(text, offset, cr, buf, start);
+  }
+
+  private parsed(text: string, offset: number, cr: boolean, bytes: Buffer | undefined, at: number): void {
     const batch = this.batch;
     const encoder = this.encoder;
     let parsed = false;
     try {
-      parsed = this.parser.encodeRecord!(text, batch.time, encoder);
+      parsed = this.parser.encodeRecord!(text, batch.time, encoder, bytes, at);
     } catch (err) {
       batch.onError(err);
       parsed = false;

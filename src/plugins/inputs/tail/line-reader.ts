@@ -34,6 +34,12 @@ export interface LineSink {
    * it takes needs nothing the reader does: not empty, no `\r` to strip, not long.
    */
   plainLine?(buf: Buffer, start: number, limit: number, offset: number): number;
+  /**
+   * When present (and not `lineBytes`), receives the lines of blocks decoded one byte to one UTF-16
+   * unit instead of `line`: `text` as `line` gets it, and buf[start...] its bytes (each unit below
+   * 0x80 is the byte at the same distance, every other unit is U+FFFD for one byte of 0x80 or more).
+   */
+  lineAt?(text: string, buf: Buffer, start: number, offset: number, cr: boolean): void;
 }
 
 export interface LineReaderOptions {
@@ -191,7 +197,7 @@ export class LineReader {
       let end = pos + this.window >= last ? last : buf.lastIndexOf(LF, pos + this.window);
       if (end < pos) end = buf.indexOf(LF, pos);
       const text = utf8(buf, pos, end);
-      pos = text.length === end - pos ? this.asciiLines(text, pos, base, sink) : this.eachLine(buf, pos, end, base, sink);
+      pos = text.length === end - pos ? this.asciiLines(text, buf, pos, base, sink) : this.eachLine(buf, pos, end, base, sink);
       if (pos < 0) return -1;
     }
     return pos;
@@ -227,7 +233,8 @@ export class LineReader {
    * Lines of a region decoded in one piece where every byte became one UTF-16 unit (ASCII, or
    * bytes that each decoded to U+FFFD), so string positions are byte positions.
    */
-  private asciiLines(text: string, start: number, base: number, sink: LineSink): number {
+  private asciiLines(text: string, buf: Buffer, start: number, base: number, sink: LineSink): number {
+    const withBytes = sink.lineAt !== undefined;
     const max = this.maxContent;
     const skipEmpty = this.options.skipEmptyLines;
     const end = text.length;
@@ -242,9 +249,12 @@ export class LineReader {
           return -1;
         }
       } else if (n >= 2 && text.charCodeAt(nl - 1) === CR) {
-        sink.line(text.slice(p, nl - 1), base + start + p, true);
+        if (withBytes) sink.lineAt!(text.slice(p, nl - 1), buf, start + p, base + start + p, true);
+        else sink.line(text.slice(p, nl - 1), base + start + p, true);
       } else if (!(skipEmpty && (n === 0 || (n === 1 && text.charCodeAt(p) === CR)))) {
-        sink.line(n === end ? text : text.slice(p, nl), base + start + p, false);
+        const line = n === end ? text : text.slice(p, nl);
+        if (withBytes) sink.lineAt!(line, buf, start + p, base + start + p, false);
+        else sink.line(line, base + start + p, false);
       }
       if (nl === end) return start + end + 1;
       p = nl + 1;

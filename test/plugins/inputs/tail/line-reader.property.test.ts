@@ -93,6 +93,31 @@ describe('LineReader properties', () => {
     );
   });
 
+  it('gives a sink with lineAt the same lines, each with bytes that are its units where those are ASCII', () => {
+    let withBytes = 0;
+    fc.assert(
+      fc.property(mostlyPlain, fc.array(fc.nat(), { maxLength: 8 }), fc.integer({ min: 3, max: 120 }), fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 50 }), (bytes, cuts, max, skipLong, skipEmpty, window) => {
+        const lines: [string, number, boolean][] = [];
+        const sink: LineSink = {
+          line: (t, o, cr) => lines.push([t, o, cr]),
+          lineAt: (t, buf, start, o, cr) => {
+            lines.push([t, o, cr]);
+            withBytes++;
+            for (let i = 0; i < t.length; i++) {
+              const u = t.charCodeAt(i);
+              if (u < 0x80) expect(buf[start + i]).toBe(u);
+              else expect([u, buf[start + i]! >= 0x80]).toEqual([0xfffd, true]);
+            }
+          },
+        };
+        const result = push(sink, bytes, cuts, max, skipLong, skipEmpty, window);
+        expect({ lines, ...result }).toEqual(feed(bytes, cuts, max, skipLong, skipEmpty, window));
+      }),
+      { numRuns: 300 },
+    );
+    expect(withBytes).toBeGreaterThan(300);
+  });
+
   it('matches the line rules on text (no NUL): \\r removal, empty and long lines', () => {
     fc.assert(
       fc.property(fc.array(lineText, { maxLength: 15 }), fc.array(fc.nat(), { maxLength: 10 }), fc.integer({ min: 4, max: 30 }), fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 40 }), (ls, cuts, max, skipEmpty, trailing, window) => {

@@ -4,13 +4,61 @@
 // modules, which is most of `logferry validate`'s start-up time.
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { lazyCommonJs } from './lazy-commonjs.mjs';
 
 // Each chunk gets a CommonJS `require` for the bundled CommonJS dependencies; a chunk that never
 // names it goes without: createRequire costs a Module and its node_modules paths at each start,
 // and most chunks do not need it (bench/NOTES.md, "RSS at a steady rate and the cost of a start").
 const BANNER = "import { createRequire as __logferryCreateRequire } from 'node:module'; const require = __logferryCreateRequire(import.meta.url);";
+
+// Packages only some configs use, each bundled apart into `vendor/<name>.cjs` and required when
+// one of its exports is first read (scripts/lazy-commonjs.mjs): yaml (YAML configs, `condition`
+// rules, `logferry test` specs), fast-glob (tail Paths and @INCLUDE with wildcards) and
+// oniguruma-to-es (regex parsers, grep/rewrite_tag rules). The chunks that import them hold a
+// two-line stub instead of the package, so a start that needs none of them neither reads nor
+// compiles their 650 KB (bench/NOTES.md, "The agent's start: packages loaded at first use").
+const LAZY_PACKAGES = ['yaml', 'fast-glob', 'oniguruma-to-es'];
+const VENDOR_DIR = 'vendor';
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The stub a lazily loaded package is bundled as: it requires the package's own bundle. */
+function vendorStub(name) {
+  const file = `./${VENDOR_DIR}/${name}.cjs`;
+  return (
+    `try { module.exports = require(${JSON.stringify(file)}); }\n` +
+    `catch (err) { throw new Error(\`logferry: cannot load the package ${name} (${VENDOR_DIR}/${name}.cjs next to the bundle): \${err.message}\`, { cause: err }); }\n`
+  );
+}
+
+/** esbuild plugin: each of LAZY_PACKAGES imported from our code becomes its stub. */
+const lazyPackages = {
+  name: 'logferry-lazy-packages',
+  setup(build) {
+    const names = new RegExp(`^(${LAZY_PACKAGES.map((n) => n.replace(/[-.]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter: names }, (args) => ({ path: args.path, namespace: 'logferry-lazy' }));
+    build.onResolve({ filter: /^\.\/vendor\//, namespace: 'logferry-lazy' }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'logferry-lazy' }, (args) => ({ contents: vendorStub(args.path), loader: 'js' }));
+  },
+};
+
+/** Writes each of LAZY_PACKAGES as one CommonJS file in `outdir`/vendor. */
+async function bundleVendor(outdir, logLevel) {
+  const { outputFiles } = await build({
+    entryPoints: Object.fromEntries(LAZY_PACKAGES.map((name) => [name, name])),
+    absWorkingDir: ROOT,
+    outdir: join(outdir, VENDOR_DIR),
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    logLevel,
+  });
+  return outputFiles;
+}
 
 /**
  * Bundles `entry` into `outdir`.
@@ -30,9 +78,14 @@ export async function bundle({ entry, outdir, logLevel = 'warning' }) {
     // itself, through __dirname) stay external.
     external: ['@aws-sdk/*', '@smithy/*', 'better-sqlite3', 'wasmoon'],
     banner: { js: BANNER },
+    plugins: [lazyPackages],
     write: false,
     logLevel,
   });
+  for (const file of await bundleVendor(outdir, logLevel)) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, file.contents);
+  }
   for (const file of outputFiles) {
     const text = lazyCommonJs(file.text);
     const body = text.startsWith(BANNER) ? text.slice(BANNER.length) : text;

@@ -58,7 +58,7 @@ export async function bundleCli(): Promise<BundledCli> {
   mkdirSync(outdir, { recursive: true });
   symlinkSync(join(REPO_ROOT, 'src', 'config'), join(dir, 'dist', 'config'));
   await bundleAsTheBuild({ entry: join(REPO_ROOT, 'src/cli/main.ts'), outdir, logLevel: 'error' });
-  return { main: pathToFileURL(join(outdir, 'main.js')).href, dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { main: pathToFileURL(join(outdir, 'main.mjs')).href, dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /**

@@ -139,7 +139,7 @@ describe('packages loaded only for the configs that use them', () => {
 
   it('no chunk of the bundle holds their code (esbuild names each bundled file in a comment); vendor/ does', () => {
     const bundle = join(cli.dir, 'dist', 'bundle');
-    const chunks = readdirSync(bundle).filter((name) => name.endsWith('.js'));
+    const chunks = readdirSync(bundle).filter((name) => /\.m?js$/.test(name));
     const holding = chunks.filter((name) => /^\/\/ .*node_modules\/(yaml|fast-glob|oniguruma-to-es)\//m.test(readFileSync(join(bundle, name), 'utf8')));
     expect(holding).toEqual([]);
     expect(readdirSync(join(bundle, 'vendor')).sort()).toEqual(['fast-glob.cjs', 'oniguruma-to-es.cjs', 'yaml.cjs']);

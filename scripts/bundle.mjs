@@ -3,8 +3,8 @@
 // imported plugin runtimes as split chunks. Node then loads a few files instead of a few hundred
 // modules, which is most of `logferry validate`'s start-up time.
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lazyCommonJs } from './lazy-commonjs.mjs';
 
@@ -64,11 +64,41 @@ async function bundleVendor(outdir, logLevel) {
 }
 
 /**
+ * The modules only ever imported dynamically (plugin runtimes, commands), as absolute paths.
+ *
+ * esbuild puts each module in a chunk keyed by the set of entry points (the main one and each
+ * dynamic import) that reach it, so the modules the main entry loads at every start were spread
+ * over 36 chunks, many under 1 KB, by which plugin runtimes also reach them; Node resolved,
+ * read, compiled and linked each (~200 import edges, 52 files for dummy -> null), and resolving them
+ * made node:path's normalizeString hot enough for TurboFan, whose code is 6 MB of RSS
+ * (bench/NOTES.md, "The agent's start: ... one chunk for the main entry").
+ */
+/**
+ * esbuild plugin: each module of `joined` imports `entry` first. Every module the main entry reaches
+ * is then reached by every entry point, so esbuild puts them all in one chunk. The import runs
+ * nothing: these modules are loaded only by `import()` from code the entry loaded, after it was
+ * evaluated (the sources have no top-level await).
+ */
+function importingEntry(entry, joined) {
+  const loaders = { '.ts': 'ts', '.js': 'js', '.mjs': 'js' };
+  return {
+    name: 'logferry-importing-entry',
+    setup(build) {
+      build.onLoad({ filter: /\.(ts|m?js)$/ }, (args) => {
+        if (!joined.has(args.path)) return undefined;
+        const contents = `import ${JSON.stringify(resolve(entry))};\n${readFileSync(args.path, 'utf8')}`;
+        return { contents, loader: loaders[extname(args.path)], resolveDir: dirname(args.path) };
+      });
+    },
+  };
+}
+
+/**
  * Bundles `entry` into `outdir`.
  * @param {{ entry: string, outdir: string, logLevel?: import('esbuild').LogLevel }} options
  */
 export async function bundle({ entry, outdir, logLevel = 'warning' }) {
-  const { outputFiles } = await build({
+  const options = {
     entryPoints: [entry],
     outdir,
     bundle: true,
@@ -87,7 +117,11 @@ export async function bundle({ entry, outdir, logLevel = 'warning' }) {
     plugins: [lazyPackages],
     write: false,
     logLevel,
-  });
+  };
+  // Built twice: the first build's metafile says which modules are only imported dynamically.
+  const first = await build({ ...options, metafile: true });
+  const joined = joinedToEntry(first.metafile, entry);
+  const { outputFiles } = await build({ ...options, plugins: [lazyPackages, importingEntry(entry, joined)] });
   for (const file of await bundleVendor(outdir, logLevel)) {
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, file.contents);

@@ -137,6 +137,20 @@ describe('packages loaded only for the configs that use them', () => {
   };
   const vendorLoaded = (modules: readonly string[]) => modules.map((m) => VENDOR.exec(m)?.[1]).sort();
 
+  it('what the main entry imports is one chunk: the modules every start loads are not spread over chunks by which dynamic imports also reach them', () => {
+    const bundle = join(cli.dir, 'dist', 'bundle');
+    const importsOf = (file: string) =>
+      [...readFileSync(join(bundle, file), 'utf8').matchAll(/^(?:import|export)\b[^;]*?\bfrom "\.\/([^"]+)";|^import "\.\/([^"]+)";/gms)].map((m) => (m[1] ?? m[2])!);
+    const loaded = new Set<string>();
+    const pending = ['main.mjs'];
+    for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+      if (loaded.has(file)) continue;
+      loaded.add(file);
+      pending.push(...importsOf(file));
+    }
+    expect(loaded.size).toBe(2);
+  });
+
   it('no chunk of the bundle holds their code (esbuild names each bundled file in a comment); vendor/ does', () => {
     const bundle = join(cli.dir, 'dist', 'bundle');
     const chunks = readdirSync(bundle).filter((name) => /\.m?js$/.test(name));

@@ -64,7 +64,7 @@ async function bundleVendor(outdir, logLevel) {
 }
 
 /**
- * The modules only ever imported dynamically (plugin runtimes, commands), as absolute paths.
+ * Our modules only ever imported dynamically (plugin runtimes, commands), as absolute paths.
  *
  * esbuild puts each module in a chunk keyed by the set of entry points (the main one and each
  * dynamic import) that reach it, so the modules the main entry loads at every start were spread
@@ -73,6 +73,26 @@ async function bundleVendor(outdir, logLevel) {
  * made node:path's normalizeString hot enough for TurboFan, whose code is 6 MB of RSS
  * (bench/NOTES.md, "The agent's start: ... one chunk for the main entry").
  */
+function joinedToEntry(metafile, entry) {
+  const cwd = process.cwd();
+  const inputs = metafile.inputs;
+  const key = Object.keys(inputs).find((k) => resolve(cwd, k) === resolve(entry));
+  if (key === undefined) throw new Error(`bundle: ${entry} is not among esbuild's inputs`);
+  const staticClosure = new Set();
+  const stack = [key];
+  const dynamic = new Set();
+  for (const [, input] of Object.entries(inputs)) for (const i of input.imports) if (i.kind === 'dynamic-import' && !i.external) dynamic.add(i.path);
+  while (stack.length > 0) {
+    const k = stack.pop();
+    if (k === undefined || staticClosure.has(k) || inputs[k] === undefined) continue;
+    staticClosure.add(k);
+    for (const i of inputs[k].imports) if (i.kind !== 'dynamic-import' && !i.external) stack.push(i.path);
+  }
+  // Ours only: a package's file (possibly CommonJS) is left as it is; `x:y` paths are plugins' namespaces.
+  const ours = (k) => !k.includes('node_modules/') && !k.includes(':');
+  return new Set([...dynamic].filter((k) => !staticClosure.has(k) && ours(k)).map((k) => resolve(cwd, k)));
+}
+
 /**
  * esbuild plugin: each module of `joined` imports `entry` first. Every module the main entry reaches
  * is then reached by every entry point, so esbuild puts them all in one chunk. The import runs

@@ -18,7 +18,7 @@ const BANNER = "import { createRequire as __logferryCreateRequire } from 'node:m
 // rules, `logferry test` specs), fast-glob (tail Paths and @INCLUDE with wildcards) and
 // oniguruma-to-es (regex parsers, grep/rewrite_tag rules). The chunks that import them hold a
 // two-line stub instead of the package, so a start that needs none of them neither reads nor
-// compiles their 650 KB (bench/NOTES.md, "The agent's start: packages loaded at first use").
+// compiles their 570 KB (bench/NOTES.md, "The agent's start, second pass").
 const LAZY_PACKAGES = ['yaml', 'fast-glob', 'oniguruma-to-es'];
 const VENDOR_DIR = 'vendor';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -71,7 +71,7 @@ async function bundleVendor(outdir, logLevel) {
  * over 36 chunks, many under 1 KB, by which plugin runtimes also reach them; Node resolved,
  * read, compiled and linked each (~200 import edges, 52 files for dummy -> null), and resolving them
  * made node:path's normalizeString hot enough for TurboFan, whose code is 6 MB of RSS
- * (bench/NOTES.md, "The agent's start: ... one chunk for the main entry").
+ * (bench/NOTES.md, "The agent's start, second pass").
  */
 function joinedToEntry(metafile, entry) {
   const cwd = process.cwd();

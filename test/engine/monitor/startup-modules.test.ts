@@ -117,7 +117,7 @@ describe('builtins loaded only for the configs that use them', () => {
 /**
  * yaml, fast-glob and oniguruma-to-es are bundled apart (scripts/bundle.mjs, `dist/bundle/vendor/`)
  * and required at the first read of one of their exports: a classic config that needs none of them
- * does not load them (bench/NOTES.md, "The agent's start: packages loaded at first use").
+ * does not load them (bench/NOTES.md, "The agent's start, second pass").
  */
 describe('packages loaded only for the configs that use them', () => {
   const VENDOR = /\/vendor\/(yaml|fast-glob|oniguruma-to-es)\.cjs$/;

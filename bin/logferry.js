@@ -33,7 +33,7 @@ module.enableCompileCache?.();
 // past its end of life, and a user on it should hear so (Node 22+ never shows it).
 
 // The bundled CLI starts faster (npm run build makes both); dist/cli is the unbundled fallback.
-const bundled = new URL('../dist/bundle/main.js', import.meta.url);
+const bundled = new URL('../dist/bundle/main.mjs', import.meta.url);
 // No module.registerHooks resolve hook for its chunks: 30-40 ms less CPU at start, but the agent's
 // peak RSS through an outage rose by 30 MB with it (bench/NOTES.md, "The chunk resolve hook").
 const { main } = await import(existsSync(bundled) ? bundled.href : '../dist/cli/main.js');

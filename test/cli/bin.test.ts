@@ -43,6 +43,16 @@ describe('bin/logferry.js', () => {
     expect(run.stderr.includes('NodeVersionSupportWarning'), run.stderr).toBe(NODE_MAJOR < 22);
   });
 
+  it('runs the bundle the build writes (dist/bundle/main.mjs) when there is one, else dist/cli/main.js', () => {
+    mkdirSync(join(dir.path, 'bin'), { recursive: true });
+    copyBin(dir.path);
+    dir.write('dist/cli/main.js', "export async function main() { process.stdout.write('cli'); return 0; }");
+    const ran = () => spawnSync(process.execPath, [join(dir.path, 'bin', 'logferry.js'), '--version'], { encoding: 'utf8', timeout: 20_000 }).stdout;
+    expect(ran()).toBe('cli');
+    dir.write('dist/bundle/main.mjs', "export async function main() { process.stdout.write('bundle'); return 0; }");
+    expect(ran()).toBe('bundle');
+  });
+
   describe('Node settings of the agent', () => {
     /** Runs bin/logferry.js with a stand-in main that prints what the process was started with. */
     function startedWith(args: string[], env: NodeJS.ProcessEnv = {}): { pid: number; spawned: number; execArgv: string[]; arena?: string; mmap?: string; restarted?: string } {

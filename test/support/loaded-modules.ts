@@ -58,10 +58,14 @@ export async function bundleCli(): Promise<BundledCli> {
   mkdirSync(outdir, { recursive: true });
   symlinkSync(join(REPO_ROOT, 'src', 'config'), join(dir, 'dist', 'config'));
   await bundleAsTheBuild({ entry: join(REPO_ROOT, 'src/cli/main.ts'), outdir, logLevel: 'error' });
-  return { main: pathToFileURL(join(outdir, 'main.js')).href, dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+  return { main: pathToFileURL(join(outdir, 'main.mjs')).href, dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** A command of the bundled CLI run to its end in a plain Node: its exit code, what it printed, the modules loaded matching a pattern. */
+/**
+ * A command of the bundled CLI run to its end in a plain Node: its exit code, what it printed, the
+ * modules loaded matching a pattern (Node's builtins as `process.moduleLoadList` names them, and
+ * the CommonJS files loaded, such as the packages bundled apart in `dist/bundle/vendor/`).
+ */
 export interface CliModules {
   readonly code: number;
   readonly printed: string;
@@ -83,7 +87,9 @@ export function cliModulesLoaded(cli: BundledCli, args: readonly string[], patte
     `const { main } = await import(${JSON.stringify(cli.main)}); let extra; const report = (v) => { extra = v; };` +
     `const done = main(${JSON.stringify(args)}); ${during}; const code = await done;`;
   const file = join(cli.dir, `run-${++scripts}.mjs`);
-  const { printed, report } = reportAfter<Omit<CliModules, 'printed'>>([], script, `{ code, extra, modules: ${loadedMatching(pattern)} }`, {}, file);
+  const commonJs = "Object.keys(process.getBuiltinModule('node:module').createRequire(import.meta.url).cache)";
+  const modules = `[...process.moduleLoadList, ...${commonJs}].filter((m) => ${pattern.toString()}.test(m))`;
+  const { printed, report } = reportAfter<Omit<CliModules, 'printed'>>([], script, `{ code, extra, modules: ${modules} }`, {}, file);
   return { ...report, printed };
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,5 +111,90 @@ describe('builtins loaded only for the configs that use them', () => {
     expect(run.code).toBe(0);
     expect(run.modules).toEqual(['NativeModule perf_hooks', 'NativeModule v8']);
     expect(new Set(run.extra as string[])).toEqual(new Set(['nodejs_heap_space_size_total_bytes', 'nodejs_eventloop_lag_p99_seconds']));
+  });
+});
+
+/**
+ * yaml, fast-glob and oniguruma-to-es are bundled apart (scripts/bundle.mjs, `dist/bundle/vendor/`)
+ * and required at the first read of one of their exports: a classic config that needs none of them
+ * does not load them (bench/NOTES.md, "The agent's start, second pass").
+ */
+describe('packages loaded only for the configs that use them', () => {
+  const VENDOR = /\/vendor\/(yaml|fast-glob|oniguruma-to-es)\.cjs$/;
+  const dir = mkdtempSync(join(tmpdir(), 'startup-vendor-'));
+  let cli: BundledCli;
+  beforeAll(async () => {
+    cli = await bundleCli();
+  }, 60_000);
+  afterAll(() => {
+    cli?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  writeFileSync(join(dir, 'in-1.log'), 'a 1\nb 2\n');
+  const file = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const vendorLoaded = (modules: readonly string[]) => modules.map((m) => VENDOR.exec(m)?.[1]).sort();
+
+  it('what the main entry imports is one chunk: the modules every start loads are not spread over chunks by which dynamic imports also reach them', () => {
+    const bundle = join(cli.dir, 'dist', 'bundle');
+    const importsOf = (file: string) =>
+      [...readFileSync(join(bundle, file), 'utf8').matchAll(/^(?:import|export)\b[^;]*?\bfrom "\.\/([^"]+)";|^import "\.\/([^"]+)";/gms)].map((m) => (m[1] ?? m[2])!);
+    const loaded = new Set<string>();
+    const pending = ['main.mjs'];
+    for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+      if (loaded.has(file)) continue;
+      loaded.add(file);
+      pending.push(...importsOf(file));
+    }
+    expect(loaded.size).toBe(2);
+  });
+
+  it('no chunk of the bundle holds their code (esbuild names each bundled file in a comment); vendor/ does', () => {
+    const bundle = join(cli.dir, 'dist', 'bundle');
+    const chunks = readdirSync(bundle).filter((name) => /\.m?js$/.test(name));
+    const holding = chunks.filter((name) => /^\/\/ .*node_modules\/(yaml|fast-glob|oniguruma-to-es)\//m.test(readFileSync(join(bundle, name), 'utf8')));
+    expect(holding).toEqual([]);
+    expect(readdirSync(join(bundle, 'vendor')).sort()).toEqual(['fast-glob.cjs', 'oniguruma-to-es.cjs', 'yaml.cjs']);
+  });
+
+  it('a classic tail -> null with a literal Path and no parsers: none of them', () => {
+    const config = file(
+      'plain.conf',
+      `[SERVICE]\n    Flush 0.1\n    Log_Level error\n\n[INPUT]\n    Name tail\n    Path ${join(dir, 'in-1.log')}\n    Read_from_Head On\n    Exit_On_Eof On\n\n[OUTPUT]\n    Name null\n    Match *\n`,
+    );
+    const run = cliModulesLoaded(cli, ['run', '-c', config], VENDOR);
+    expect(run.code).toBe(0);
+    expect(run.modules).toEqual([]);
+  });
+
+  it('a YAML config with a wildcard Path, a regex parser and a condition: all three, and the records come out parsed', () => {
+    const config = file(
+      'all.yaml',
+      'service:\n  flush: 0.1\n  log_level: error\nparsers:\n  - name: kv\n    format: regex\n    regex: \'^(?<k>\\w+) (?<v>\\d+)$\'\n' +
+        `pipeline:\n  inputs:\n    - name: tail\n      path: ${join(dir, 'in-*.log')}\n      read_from_head: true\n      exit_on_eof: true\n` +
+        "      processors:\n        logs:\n          - name: content_modifier\n            action: insert\n            key: first\n            value: 'yes'\n" +
+        "            condition:\n              op: and\n              rules:\n                - field: $log\n                  op: regex\n                  value: '^a'\n" +
+        "  filters:\n    - name: parser\n      match: '*'\n      key_name: log\n      parser: kv\n      reserve_data: true\n" +
+        `  outputs:\n    - name: file\n      match: '*'\n      path: ${dir}\n      file: all.out\n      format: plain\n`,
+    );
+    const run = cliModulesLoaded(cli, ['run', '-c', config], VENDOR);
+    expect(run.code).toBe(0);
+    expect(vendorLoaded(run.modules)).toEqual(['fast-glob', 'oniguruma-to-es', 'yaml']);
+    expect(readFileSync(join(dir, 'all.out'), 'utf8')).toBe('{"k":"a","v":"1","first":"yes"}\n{"k":"b","v":"2"}\n');
+  });
+
+  it('a package whose file is missing: validate names it, at each use, and nothing else is reported', () => {
+    const config = file('broken.yaml', `pipeline:\n  inputs:\n    - name: dummy\n  outputs:\n    - name: null\n      match: '*'\n`);
+    const yaml = join(cli.dir, 'dist', 'bundle', 'vendor', 'yaml.cjs');
+    renameSync(yaml, `${yaml}.away`);
+    try {
+      const check = cliModulesLoaded(cli, ['validate', config, config], VENDOR);
+      expect(check.code).toBe(1);
+      expect(check.printed.match(/cannot load the package yaml \(vendor\/yaml\.cjs next to the bundle\): Cannot find module/g)).toHaveLength(2);
+    } finally {
+      renameSync(`${yaml}.away`, yaml);
+    }
   });
 });

@@ -132,6 +132,20 @@ export interface CriRecordKeys {
   readonly offsetKey: string | undefined;
 }
 
+/**
+ * Ends a cri record written from the line's bytes at `j`: `tail` (the keys after the log, up to the
+ * offset's digits), the offset when `withOffset`, then `}]\n`.
+ */
+export function endCriRecord(w: RecordWriter, buf: Buffer, j: number, tail: Uint8Array, withOffset: boolean, offset: number): void {
+  buf.set(tail, j);
+  j += tail.length;
+  if (withOffset) j += buf.write(String(offset), j, 'latin1');
+  buf[j++] = 125; // }
+  buf[j++] = 93; // ]
+  buf[j++] = 10; // \n
+  w.endRecord(j);
+}
+
 export class CriRecordEncoder {
   /** After the log's closing quote: `,"<path_key>":"<path>"` and `,"<offset_key>":`, as set. */
   private readonly tailText: string;
@@ -182,13 +196,7 @@ export class CriRecordEncoder {
     }
     j += end - logStart;
     buf[j++] = 34; // "
-    buf.set(this.tailBytes, j);
-    j += this.tailBytes.length;
-    if (this.withOffset) j += buf.write(String(offset), j, 'latin1');
-    buf[j++] = 125; // }
-    buf[j++] = 93; // ]
-    buf[j++] = 10; // \n
-    w.endRecord(j);
+    endCriRecord(w, buf, j, this.tailBytes, this.withOffset, offset);
     return true;
   }
 

@@ -13,11 +13,14 @@
  */
 import type { FilterBytePath, JsonFieldMerge } from './filter-byte-path.js';
 import { CanonicalJsonObject } from './json-canonical.js';
-import { CriRecordEncoder, OFFSET_DIGITS, TIME_DIGITS, type CriLineSplit, type CriRecordKeys, type CriTimeDigits } from './cri-encoder.js';
+import { CriRecordEncoder, endCriRecord, OFFSET_DIGITS, TIME_DIGITS, type CriLineSplit, type CriRecordKeys, type CriTimeDigits } from './cri-encoder.js';
 import type { RecordWriter } from './encoded.js';
 
 /** The keys of tail's cri record, in their order (parsers/multiline/container-parsers.ts). */
 const CRI_KEYS = ['time', 'stream', '_p', 'log'] as const;
+
+/** The tail of a record without Reserve_Data: nothing after the members. */
+const NO_BYTES = new Uint8Array(0);
 
 /** Whether the filters are one merge of the log's JSON this encoder writes; the keys those of criKeysEncodable. */
 export function criJsonMerge(paths: readonly FilterBytePath[]): JsonFieldMerge | undefined {
@@ -92,14 +95,10 @@ export class CriJsonRecordEncoder {
       const after = split.stderr ? this.afterTimeStderr : this.afterTime;
       buf.set(after, j);
       j += after.length;
-      buf.set(this.tail, j);
-      j += this.tail.length;
-      if (this.withOffset) j += buf.write(String(offset), j, 'latin1');
+      endCriRecord(w, buf, j, this.tail, this.withOffset, offset);
+    } else {
+      endCriRecord(w, buf, j, NO_BYTES, false, offset);
     }
-    buf[j++] = 125; // }
-    buf[j++] = 93; // ]
-    buf[j++] = 10; // \n
-    w.endRecord(j);
     return true;
   }
 }

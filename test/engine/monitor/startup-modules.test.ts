@@ -5,6 +5,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../support/free-port.js';
 import { bundleCli, cliModulesLoaded, modulesLoadedBy, type BundledCli } from '../../support/loaded-modules.js';
 
+/** A temporary folder and the bundled CLI, built once for the describe block; both removed after it. */
+function useBundledCli(prefix: string): { readonly dir: string; readonly cli: BundledCli } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let cli: BundledCli | undefined;
+  beforeAll(async () => {
+    cli = await bundleCli();
+  }, 60_000);
+  afterAll(() => {
+    cli?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    dir,
+    get cli() {
+      if (cli === undefined) throw new Error('the bundled CLI was not built');
+      return cli;
+    },
+  };
+}
+
 describe('the monitoring server at start', () => {
   it('a guarded server listening loads neither undici, http2 nor tls', () => {
     const script =
@@ -45,15 +65,8 @@ describe('the monitoring server at start', () => {
  */
 describe('builtins loaded only for the configs that use them', () => {
   const OPTIONAL = /^NativeModule (zlib|worker_threads|perf_hooks|v8)$/;
-  const dir = mkdtempSync(join(tmpdir(), 'startup-builtins-'));
-  let cli: BundledCli;
-  beforeAll(async () => {
-    cli = await bundleCli();
-  }, 60_000);
-  afterAll(() => {
-    cli?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const bundled = useBundledCli('startup-builtins-');
+  const dir = bundled.dir;
   writeFileSync(join(dir, 'in.log'), 'one\ntwo\n');
   const service = (lines: string) => `[SERVICE]\n    Flush 0.1\n    Log_Level error\n${lines}\n`;
   const tail = (lines = '') => `[INPUT]\n    Name tail\n    Path ${join(dir, 'in.log')}\n    Read_from_Head On\n    Exit_On_Eof On\n${lines}\n`;
@@ -65,11 +78,11 @@ describe('builtins loaded only for the configs that use them', () => {
   };
 
   it('tail -> null, default settings and with HTTP_Server On: none of zlib, worker_threads, perf_hooks, v8', () => {
-    const plain = cliModulesLoaded(cli, ['run', '-c', config('plain', service('') + tail() + toNull)], OPTIONAL);
+    const plain = cliModulesLoaded(bundled.cli, ['run', '-c', config('plain', service('') + tail() + toNull)], OPTIONAL);
     expect(plain.code).toBe(0);
     expect(plain.modules).toEqual([]);
     const served = config('served', service('    HTTP_Server On\n    HTTP_Listen 127.0.0.1\n    HTTP_Port 0') + tail() + toNull);
-    const withServer = cliModulesLoaded(cli, ['run', '-c', served], OPTIONAL);
+    const withServer = cliModulesLoaded(bundled.cli, ['run', '-c', served], OPTIONAL);
     expect(withServer.code).toBe(0);
     expect(withServer.modules).toEqual([]);
   });
@@ -79,7 +92,7 @@ describe('builtins loaded only for the configs that use them', () => {
       service(`    storage.path ${join(dir, 'storage')}`) +
       tail('    storage.type filesystem') +
       `[OUTPUT]\n    Name file\n    Match *\n    Path ${dir}\n    File out.log\n    Format plain\n`;
-    const run = cliModulesLoaded(cli, ['run', '-c', config('storage', text)], OPTIONAL);
+    const run = cliModulesLoaded(bundled.cli, ['run', '-c', config('storage', text)], OPTIONAL);
     expect(run.code).toBe(0);
     expect(run.modules).toEqual(['NativeModule zlib']);
     expect(readFileSync(join(dir, 'out.log'), 'utf8')).toBe('{"log":"one"}\n{"log":"two"}\n');
@@ -87,7 +100,7 @@ describe('builtins loaded only for the configs that use them', () => {
 
   it('a lua filter: validate compiles the script (worker_threads) and reports Lua\'s syntax error', () => {
     const text = service('') + tail() + '[FILTER]\n    Name lua\n    Match *\n    Call cb\n    Code function cb(t, ts, r) return 0 ts, r end\n\n' + toNull;
-    const check = cliModulesLoaded(cli, ['validate', config('lua', text)], OPTIONAL);
+    const check = cliModulesLoaded(bundled.cli, ['validate', config('lua', text)], OPTIONAL);
     expect(check.code).toBe(1);
     expect(check.printed).toMatch(/lua.*(expected|near)/is);
     expect(check.modules).toEqual(['NativeModule worker_threads']);
@@ -107,7 +120,7 @@ describe('builtins loaded only for the configs that use them', () => {
       'await new Promise((r) => setTimeout(r, 300)); const second = await get();' +
       "report(second.split('\\n').filter((l) => /^nodejs_(heap_space_size_total_bytes\\{space=\"old\"|eventloop_lag_p99_seconds)/.test(l)).map((l) => l.replace(/[{ ].*/, '')));" +
       "process.kill(process.pid, 'SIGTERM');";
-    const run = cliModulesLoaded(cli, ['run', '-c', config('metrics', text)], OPTIONAL, during);
+    const run = cliModulesLoaded(bundled.cli, ['run', '-c', config('metrics', text)], OPTIONAL, during);
     expect(run.code).toBe(0);
     expect(run.modules).toEqual(['NativeModule perf_hooks', 'NativeModule v8']);
     expect(new Set(run.extra as string[])).toEqual(new Set(['nodejs_heap_space_size_total_bytes', 'nodejs_eventloop_lag_p99_seconds']));
@@ -121,15 +134,8 @@ describe('builtins loaded only for the configs that use them', () => {
  */
 describe('packages loaded only for the configs that use them', () => {
   const VENDOR = /\/vendor\/(yaml|fast-glob|oniguruma-to-es)\.cjs$/;
-  const dir = mkdtempSync(join(tmpdir(), 'startup-vendor-'));
-  let cli: BundledCli;
-  beforeAll(async () => {
-    cli = await bundleCli();
-  }, 60_000);
-  afterAll(() => {
-    cli?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const bundled = useBundledCli('startup-vendor-');
+  const dir = bundled.dir;
   writeFileSync(join(dir, 'in-1.log'), 'a 1\nb 2\n');
   const file = (name: string, text: string) => {
     writeFileSync(join(dir, name), text);
@@ -138,7 +144,7 @@ describe('packages loaded only for the configs that use them', () => {
   const vendorLoaded = (modules: readonly string[]) => modules.map((m) => VENDOR.exec(m)?.[1]).sort();
 
   it('what the main entry imports is one chunk: the modules every start loads are not spread over chunks by which dynamic imports also reach them', () => {
-    const bundle = join(cli.dir, 'dist', 'bundle');
+    const bundle = join(bundled.cli.dir, 'dist', 'bundle');
     const importsOf = (file: string) =>
       [...readFileSync(join(bundle, file), 'utf8').matchAll(/^(?:import|export)\b[^;]*?\bfrom "\.\/([^"]+)";|^import "\.\/([^"]+)";/gms)].map((m) => (m[1] ?? m[2])!);
     const loaded = new Set<string>();
@@ -152,7 +158,7 @@ describe('packages loaded only for the configs that use them', () => {
   });
 
   it('no chunk of the bundle holds their code (esbuild names each bundled file in a comment); vendor/ does', () => {
-    const bundle = join(cli.dir, 'dist', 'bundle');
+    const bundle = join(bundled.cli.dir, 'dist', 'bundle');
     const chunks = readdirSync(bundle).filter((name) => /\.m?js$/.test(name));
     const holding = chunks.filter((name) => /^\/\/ .*node_modules\/(yaml|fast-glob|oniguruma-to-es)\//m.test(readFileSync(join(bundle, name), 'utf8')));
     expect(holding).toEqual([]);
@@ -164,7 +170,7 @@ describe('packages loaded only for the configs that use them', () => {
       'plain.conf',
       `[SERVICE]\n    Flush 0.1\n    Log_Level error\n\n[INPUT]\n    Name tail\n    Path ${join(dir, 'in-1.log')}\n    Read_from_Head On\n    Exit_On_Eof On\n\n[OUTPUT]\n    Name null\n    Match *\n`,
     );
-    const run = cliModulesLoaded(cli, ['run', '-c', config], VENDOR);
+    const run = cliModulesLoaded(bundled.cli, ['run', '-c', config], VENDOR);
     expect(run.code).toBe(0);
     expect(run.modules).toEqual([]);
   });
@@ -179,7 +185,7 @@ describe('packages loaded only for the configs that use them', () => {
         "  filters:\n    - name: parser\n      match: '*'\n      key_name: log\n      parser: kv\n      reserve_data: true\n" +
         `  outputs:\n    - name: file\n      match: '*'\n      path: ${dir}\n      file: all.out\n      format: plain\n`,
     );
-    const run = cliModulesLoaded(cli, ['run', '-c', config], VENDOR);
+    const run = cliModulesLoaded(bundled.cli, ['run', '-c', config], VENDOR);
     expect(run.code).toBe(0);
     expect(vendorLoaded(run.modules)).toEqual(['fast-glob', 'oniguruma-to-es', 'yaml']);
     expect(readFileSync(join(dir, 'all.out'), 'utf8')).toBe('{"k":"a","v":"1","first":"yes"}\n{"k":"b","v":"2"}\n');
@@ -187,10 +193,10 @@ describe('packages loaded only for the configs that use them', () => {
 
   it('a package whose file is missing: validate names it, at each use, and nothing else is reported', () => {
     const config = file('broken.yaml', `pipeline:\n  inputs:\n    - name: dummy\n  outputs:\n    - name: null\n      match: '*'\n`);
-    const yaml = join(cli.dir, 'dist', 'bundle', 'vendor', 'yaml.cjs');
+    const yaml = join(bundled.cli.dir, 'dist', 'bundle', 'vendor', 'yaml.cjs');
     renameSync(yaml, `${yaml}.away`);
     try {
-      const check = cliModulesLoaded(cli, ['validate', config, config], VENDOR);
+      const check = cliModulesLoaded(bundled.cli, ['validate', config, config], VENDOR);
       expect(check.code).toBe(1);
       expect(check.printed.match(/cannot load the package yaml \(vendor\/yaml\.cjs next to the bundle\): Cannot find module/g)).toHaveLength(2);
     } finally {

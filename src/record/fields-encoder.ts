@@ -19,8 +19,6 @@ const BACKSLASH = 92;
 const NON_STRING_BYTES = 32;
 /** The most bytes one UTF-16 unit of a string takes in JSON (`\u001f`, a lone surrogate escaped). */
 const BYTES_PER_UNIT = 6;
-/** Bytes after each key's text in the key table: three whole words can be read from any key, with or without its comma. */
-const KEY_PAD = 13;
 
 /** Whether records with these keys, in this order, can be written by a FieldsEncoder. */
 export function fieldsEncodable(keys: readonly string[]): boolean {
@@ -39,7 +37,11 @@ export class FieldsEncoder {
   private readonly keyView: DataView;
   private readonly keyAt: Int32Array;
   private readonly keyLength: Int32Array;
-  /** The first three words of key k's text at keyWords[6k] (with its comma) and keyWords[6k + 3] (without). */
+  /**
+   * The first three words of key k's text at keyWords[6k] (with its comma) and keyWords[6k + 3]
+   * (without); the table's padding (4 bytes after each text and at its end, a text 5 bytes or
+   * more) leaves 13 bytes to read from every key's start.
+   */
   private readonly keyWords: Int32Array;
   /** Room every record needs besides its string values: the keys, the framing, non-string values. */
   private readonly fixedBytes: number;
@@ -62,7 +64,7 @@ export class FieldsEncoder {
     constantUnits = 0,
   ) {
     const texts = keys.map((k) => Buffer.from(`,${JSON.stringify(k)}:"`));
-    const table = Buffer.alloc(texts.reduce((n, t) => n + t.length + KEY_PAD, KEY_PAD));
+    const table = Buffer.alloc(texts.reduce((n, t) => n + t.length + 4, 4));
     this.keyAt = new Int32Array(keys.length);
     this.keyLength = new Int32Array(keys.length);
     let at = 0;
@@ -70,7 +72,7 @@ export class FieldsEncoder {
       table.set(t, at);
       this.keyAt[k] = at;
       this.keyLength[k] = t.length;
-      at += t.length + KEY_PAD;
+      at += t.length + 4;
     });
     this.keyView = new DataView(table.buffer, table.byteOffset, table.length);
     this.keyWords = new Int32Array(6 * keys.length);

@@ -37,12 +37,6 @@ export class FieldsEncoder {
   private readonly keyView: DataView;
   private readonly keyAt: Int32Array;
   private readonly keyLength: Int32Array;
-  /**
-   * The first three words of key k's text at keyWords[6k] (with its comma) and keyWords[6k + 3]
-   * (without); the table's padding (4 bytes after each text and at its end, a text 5 bytes or
-   * more) leaves 13 bytes to read from every key's start.
-   */
-  private readonly keyWords: Int32Array;
   /** Room every record needs besides its string values: the keys, the framing, non-string values. */
   private readonly fixedBytes: number;
   private time: bigint | undefined;
@@ -75,10 +69,6 @@ export class FieldsEncoder {
       at += t.length + 4;
     });
     this.keyView = new DataView(table.buffer, table.byteOffset, table.length);
-    this.keyWords = new Int32Array(6 * keys.length);
-    for (let k = 0; k < keys.length; k++) {
-      for (let w = 0; w < 6; w++) this.keyWords[6 * k + w] = this.keyView.getInt32(this.keyAt[k]! + (w < 3 ? 0 : 1) + 4 * (w % 3), true);
-    }
     this.fixedBytes = texts.reduce((n, t) => n + t.length + NON_STRING_BYTES, 8) + constantUnits * BYTES_PER_UNIT;
   }
 
@@ -153,65 +143,6 @@ export class FieldsEncoder {
       to32.setUint32(o + 4, y, true);
     }
     this.closeAt(j + value.length);
-  }
-
-  /**
-   * `bytes` of several fields in one loop (no call, no field stores per field): field f is
-   * `fields[3f]` (its key), its value the bytes src[fields[3f + 1], + fields[3f + 2]) read as
-   * `bytes` reads them. Writes fields f, f + 1, ... up to `count` while their values are plain
-   * and end at least 8 bytes before the source's end; returns the first field not written (count
-   * when all were), which the caller writes with `bytes` (that one escapes, or copies near the end).
-   */
-  plainFields(src: Buffer, fields: Int32Array, f: number, count: number): number {
-    const from32 = this.srcWords.of(src);
-    const to32 = this.words;
-    const keys = this.keyView;
-    const keyAt = this.keyAt;
-    const keyLength = this.keyLength;
-    const keyWords = this.keyWords;
-    const last = src.length - 8;
-    let first = this.first;
-    let j = this.at;
-    fields: for (; f < count; f++) {
-      const k = fields[3 * f]!;
-      let i = fields[3 * f + 1]!;
-      const end = i + fields[3 * f + 2]!;
-      if (end > last) break;
-      const kLength = keyLength[k]! - first;
-      if (kLength <= 12) {
-        // Three words whatever the length: what is written past the key is overwritten by the value.
-        const w = 6 * k + 3 * first;
-        to32.setInt32(j, keyWords[w]!, true);
-        to32.setInt32(j + 4, keyWords[w + 1]!, true);
-        to32.setInt32(j + 8, keyWords[w + 2]!, true);
-      } else {
-        const kFrom = keyAt[k]! + first;
-        for (let x = 0; x < kLength; x += 4) to32.setUint32(j + x, keys.getUint32(kFrom + x, true), true);
-      }
-      let o = j + kLength;
-      for (const stop = end - 8; i <= stop; i += 8, o += 8) {
-        const x = from32.getUint32(i, true);
-        const y = from32.getUint32(i + 4, true);
-        if ((notPlainIn(x) | notPlainIn(y)) !== 0) break fields;
-        to32.setUint32(o, x, true);
-        to32.setUint32(o + 4, y, true);
-      }
-      const left = end - i;
-      if (left > 0) {
-        const x = from32.getUint32(i, true);
-        const y = from32.getUint32(i + 4, true);
-        if (((notPlainIn(x) & FIRST_HIGH[left]!) | (notPlainIn(y) & SECOND_HIGH[left]!)) !== 0) break;
-        to32.setUint32(o, x, true);
-        to32.setUint32(o + 4, y, true);
-        o += left;
-      }
-      to32.setUint8(o, QUOTE);
-      j = o + 1;
-      first = 0;
-    }
-    this.at = j;
-    this.first = first;
-    return f;
   }
 
   /** Writes key `k` with a value given as its JSON text (at most 32 bytes: a number or a boolean). */

@@ -30,8 +30,6 @@ export class RegexParser extends ParserBase {
   private readonly values: (string | undefined)[];
   /** encodeRecord's capture starts of one match (the runner's spans). */
   private readonly starts: Int32Array;
-  /** encodeSpans' values copied from the bytes: key, start, length of each. */
-  private readonly fields: Int32Array;
   /** The DataView of the bytes encodeRecord was given. */
   private readonly words = new WordView();
 
@@ -44,7 +42,6 @@ export class RegexParser extends ParserBase {
     this.timeIndex = this.timeParser === undefined ? -1 : names.indexOf(this.timeKey);
     this.values = new Array<string | undefined>(names.length);
     this.starts = new Int32Array(this.runner?.spans?.refs.length ?? 0);
-    this.fields = new Int32Array(3 * names.length);
   }
 
   parseRecord(text: string, now: bigint): LogRecord | undefined {
@@ -124,38 +121,16 @@ export class RegexParser extends ParserBase {
     out.begin(this.time, line.length * spans.depth);
     const types = this.types;
     const names = runner.names;
-    // The values copied as they are gathered as (key, start, length) and written in runs.
-    const fields = this.fields;
-    let count = 0;
     for (let i = 0; i < indices.length; i++) {
       const n = indices[i]!;
       const value = m[n] ?? '';
       if (i === timeIndex ? !timeWritten : value.length === 0 && skipEmpty) continue;
       const typed = types === undefined ? value : types.cast(names[i]!, value);
-      if (typed === value) {
-        fields[3 * count] = i;
-        fields[3 * count + 1] = at + starts[n]!;
-        fields[3 * count + 2] = value.length;
-        count++;
-        continue;
-      }
-      if (count > 0) count = this.writeFields(out, bytes, m, count);
-      if (typeof typed === 'string') out.string(i, typed);
+      if (typed === value) out.bytes(i, bytes, at + starts[n]!, value);
+      else if (typeof typed === 'string') out.string(i, typed);
       else out.json(i, JSON.stringify(typed));
     }
-    if (count > 0) this.writeFields(out, bytes, m, count);
     return true;
-  }
-
-  /** Writes the `count` fields gathered in `fields` (FieldsEncoder.plainFields, `bytes` for those it leaves); returns 0. */
-  private writeFields(out: FieldsEncoder, bytes: Buffer, m: RegExpExecArray, count: number): number {
-    const fields = this.fields;
-    const indices = this.runner!.spanIndices!;
-    for (let f = out.plainFields(bytes, fields, 0, count); f < count; f = out.plainFields(bytes, fields, f + 1, count)) {
-      const i = fields[3 * f]!;
-      out.bytes(i, bytes, fields[3 * f + 1]!, m[indices[i]!] ?? '');
-    }
-    return 0;
   }
 
   /** lookupTime of the time value at bytes[from...] (compared by its bytes when it can be). */

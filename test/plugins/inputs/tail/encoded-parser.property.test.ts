@@ -113,7 +113,7 @@ describe('EncodedParserHandler', () => {
     fc.assert(
       fc.property(
         fc.nat({ max: DEFINITIONS.length - 1 }),
-        fc.array(fc.tuple(fc.oneof(text, timedLine), fc.nat({ max: 2 ** 53 - 1 }), fc.boolean(), fc.nat({ max: 9 }), fc.nat({ max: 12 }), fc.boolean()), { minLength: 1, maxLength: 8 }),
+        fc.array(fc.tuple(fc.oneof(text, timedLine), fc.nat({ max: 2 ** 53 - 1 }), fc.boolean(), fc.nat({ max: 9 }), fc.nat({ max: 5 }), fc.boolean()), { minLength: 1, maxLength: 8 }),
         keys,
         fc.bigInt({ min: 1n, max: 2n ** 62n }),
         (d, lines, k, now) => {

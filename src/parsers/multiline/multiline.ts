@@ -165,15 +165,26 @@ export class Multiline {
   }
 
   /**
-   * The cri parser when this setup is the built-in `cri` alone: each full (`F`) line of a stream
-   * that holds no partial message is then a record of its own, which a byte path can write
-   * (MultilineStream.canTakeWhole / tookWhole); undefined for any other setup.
+   * The cri parser when this setup is the built-in `cri` last, after nothing but parsers of JSON
+   * text (`multiline.parser cri`, or `docker, cri` as AWS's Container Insights configuration has
+   * it): each full (`F`) line of a stream that holds no partial message is then a record of its
+   * own, which a byte path can write (MultilineStream.canTakeWhole / tookWhole); undefined for any
+   * other setup. Before cri, a JSON parser reads no line that starts with a digit (no JSON object
+   * does) and changes nothing when it fails, so such a line reaches cri whichever parser took the
+   * line before it (`wholeCriAfterJson`: the byte path then takes only those lines).
    */
   get wholeCri(): CriLineParser | undefined {
-    if (this.instances.length !== 1) return undefined;
-    const { spec, keyContent } = this.instances[0]!;
+    const last = this.instances.length - 1;
+    const { spec, keyContent } = this.instances[last]!;
     const cri = spec.type === 'equal' && spec.matchString === 'F' && !spec.negate && keyContent === 'log' && spec.keyPattern === '_p' && spec.keyGroup === 'stream';
-    return cri && spec.parser instanceof CriLineParser ? spec.parser : undefined;
+    if (!cri || !(spec.parser instanceof CriLineParser)) return undefined;
+    for (let i = 0; i < last; i++) if (this.instances[i]!.spec.parser?.format !== 'json') return undefined;
+    return spec.parser;
+  }
+
+  /** For a `wholeCri` setup: whether JSON parsers come before cri (whole lines must then start with a digit). */
+  get wholeCriAfterJson(): boolean {
+    return this.instances.length > 1;
   }
 
   streams(): IterableIterator<MultilineStream> {
@@ -234,22 +245,23 @@ export class MultilineStream {
 
   /**
    * For a setup with `wholeCri`: whether a full line of `stream` (stderr or stdout) would go out at
-   * once as a record of its own, its group holding nothing.
+   * once as a record of its own, its group (of the cri parser, the setup's last) holding nothing.
    */
   canTakeWhole(stderr: boolean): boolean {
-    const group = this.states[0]!.group(stderr ? 'stderr' : 'stdout');
+    const group = this.states[this.states.length - 1]!.group(stderr ? 'stderr' : 'stdout');
     return group !== undefined && !group.pending;
   }
 
   /**
    * A full line that canTakeWhole allowed was written as its record elsewhere (read at `now`): the
-   * stream's state becomes what `push` would have left (the group's last line, the parser tried
+   * stream's state becomes what `push` would have left (the group's last line, cri the parser tried
    * first). The group's time is left: `push` would set it to the line's, but a cri group's next
    * message registers its own (every cri line has a record) before anything reads it.
    */
   tookWhole(stderr: boolean, now: bigint): void {
-    this.states[0]!.group(stderr ? 'stderr' : 'stdout')!.lastLine = now;
-    this.last = 0;
+    const cri = this.states.length - 1;
+    this.states[cri]!.group(stderr ? 'stderr' : 'stdout')!.lastLine = now;
+    this.last = cri;
   }
 
   /**

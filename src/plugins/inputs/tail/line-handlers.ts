@@ -344,7 +344,7 @@ export class MultilineHandler implements LineHandler {
 }
 
 /**
- * MultilineHandler's records written as bytes, for the built-in `cri` alone (`Multiline.wholeCri`)
+ * MultilineHandler's records written as bytes, for the built-in `cri` alone or after JSON parsers such as docker's (`Multiline.wholeCri`)
  * on a tag whose records go to their chunk unchanged (InputContext.encoded): a full (`F`) line of a
  * stream holding no partial message is written from the file's bytes (record/cri-encoder.ts), with
  * no line string, record or event; every other line, and every flush, goes through the
@@ -368,6 +368,8 @@ export class EncodedCriHandler implements LineHandler {
     private readonly parser: CriLineParser,
     /** Logs up to this many bytes cannot reach multiline_buffer_limit (0: no limit). */
     private readonly limit: number,
+    /** JSON parsers come before cri (Multiline.wholeCriAfterJson): whole lines start with a digit. */
+    private readonly afterJson: boolean,
     exact: boolean,
     flushIntervalMs: number,
     keys: RecordKeys,
@@ -383,7 +385,7 @@ export class EncodedCriHandler implements LineHandler {
   }
 
   /**
-   * The handler when `multiline` is the built-in cri alone, tail's keys do not clash with its
+   * The handler when `multiline` is the built-in cri (alone or after JSON parsers), tail's keys do not clash with its
    * record's and the batch's filters (if any) are the merge of the log's JSON; else undefined.
    */
   static create(batch: Batch, records: RecordWriter, multiline: Multiline, id: string, exact: boolean, keys: RecordKeys, path: string, build: RawRecordBuilder): EncodedCriHandler | undefined {
@@ -391,7 +393,7 @@ export class EncodedCriHandler implements LineHandler {
     if (parser === undefined || !criKeysEncodable(keys)) return undefined;
     if (batch.filters !== undefined && criJsonMerge(batch.filters.paths) === undefined) return undefined;
     const limit = multiline.bufferLimit === 0 ? Infinity : Math.floor(multiline.bufferLimit / 3);
-    return new EncodedCriHandler(batch, records, multiline.stream(id), parser, limit, exact, multiline.flushIntervalMs, keys, path, build, () => multiline.removeStream(id));
+    return new EncodedCriHandler(batch, records, multiline.stream(id), parser, limit, multiline.wholeCriAfterJson, exact, multiline.flushIntervalMs, keys, path, build, () => multiline.removeStream(id));
   }
 
   line(text: string, offset: number): void {
@@ -402,7 +404,14 @@ export class EncodedCriHandler implements LineHandler {
 
   lineBytes(buf: Buffer, start: number, end: number, offset: number): void {
     const split = this.split;
-    if (split.whole(buf, start, end) && end - split.logStart <= this.limit && this.stream.canTakeWhole(split.stderr) && this.readTime(buf, start) && this.encoder.write(buf, start, end, split, this.time, offset)) {
+    if (
+      (!this.afterJson || isDigit(buf[start]!)) &&
+      split.whole(buf, start, end) &&
+      end - split.logStart <= this.limit &&
+      this.stream.canTakeWhole(split.stderr) &&
+      this.readTime(buf, start) &&
+      this.encoder.write(buf, start, end, split, this.time, offset)
+    ) {
       this.stream.tookWhole(split.stderr, this.batch.time);
       this.inner.completed(offset);
       return;
@@ -447,6 +456,11 @@ export class EncodedCriHandler implements LineHandler {
     for (let i = 0; i < events.length; i++) this.records.append(encodeEvent(events[i]!));
     scratch.length = 0;
   }
+}
+
+/** Whether byte `c` is an ASCII digit. */
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** Whether tail's path_key and offset_key can follow the cri record's keys as written (none repeated, none an array index). */

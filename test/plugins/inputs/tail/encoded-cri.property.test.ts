@@ -36,6 +36,13 @@ const line: fc.Arbitrary<(times: readonly string[]) => Buffer> = fc.oneof(
     arbitrary: fc.tuple(fc.nat({ max: 3 }), fc.uint8Array({ maxLength: 6 })).map(([t, b]) => (times: readonly string[]) => Buffer.concat([Buffer.from(`${times[t % times.length]} stdout F a`), Buffer.from(b.map((x) => (x === 10 ? 0xff : x)))])),
   },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 4 }).map((b) => () => Buffer.concat([Buffer.from(b.map((x) => (x === 10 ? 0xc3 : x))), Buffer.from(' stdout F ok')])) },
+  /** docker's JSON lines (whole, or a part without its newline), for a `docker, cri` setup. */
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.nat({ max: 3 }), fc.constantFrom('stdout', 'stderr'), log, fc.boolean(), fc.constantFrom('', ' '))
+      .map(([t, stream, text, whole, lead]) => (times: readonly string[]) => Buffer.from(lead + JSON.stringify({ log: whole ? `${text}\n` : text, stream, time: times[t % times.length] }))),
+  },
 );
 /** The times of a run: a few, with one of two seconds each, so that lines share them (or differ only in them) often. */
 const times = fc
@@ -56,6 +63,8 @@ interface Setup {
   readonly at: number;
   /** The tag's filters, made once per side (the handler on bytes gets them as Batch.filters). */
   readonly filter?: () => FilterRuntime;
+  /** multiline.parser (default `cri`). */
+  readonly names?: readonly string[];
 }
 
 /** A filter with a byte path as EncodedEmit.filtersOnBytes gives it. */
@@ -73,10 +82,11 @@ function compare(steps: readonly (readonly [Buffer, string])[], s: Setup): { byt
   const writer = new RecordWriter(16);
   const build = rawRecordBuilder(k, path);
   const bytes = { ...batch(now, writer), filters: s.filter === undefined ? undefined : onBytes(s.filter()) };
-  const encoded = EncodedCriHandler.create(bytes, writer, createMultiline(['cri'], undefined, { bufferLimit }), 'f', false, k, path, build);
+  const names = s.names ?? ['cri'];
+  const encoded = EncodedCriHandler.create(bytes, writer, createMultiline(names, undefined, { bufferLimit }), 'f', false, k, path, build);
   if (encoded === undefined) return undefined;
   const objects = batch(now);
-  const ml = createMultiline(['cri'], undefined, { bufferLimit });
+  const ml = createMultiline(names, undefined, { bufferLimit });
   const handler = new MultilineHandler(objects, ml.stream('f'), false, ml.flushIntervalMs, k, path, build, () => ml.removeStream('f'));
   // The lines sit in one buffer, `at` bytes in, as a block read from the file.
   const block = Buffer.concat([Buffer.alloc(at, 0x41), ...steps.flatMap(([l]) => [l, Buffer.from('\n')])]);
@@ -118,11 +128,13 @@ describe('EncodedCriHandler', () => {
         fc.oneof(fc.bigInt({ min: 1n, max: 2n ** 62n }), fc.bigInt({ min: 1n, max: 2n ** 32n }).map((s) => s * 1_000_000_000n)),
         fc.constantFrom(0, 16, 40, 2 * 1024 * 1024),
         fc.nat({ max: 5 }),
-        (made, when, k, path, now, bufferLimit, at) => {
+        // AWS's Container Insights configuration lists docker before cri.
+        fc.constantFrom(['cri'], ['docker', 'cri']),
+        (made, when, k, path, now, bufferLimit, at, names) => {
           const clash = [k.pathKey, k.offsetKey].some((x) => x !== undefined && ['time', 'stream', '_p', 'log', '0'].includes(x)) || (k.pathKey !== undefined && k.pathKey === k.offsetKey);
           const result = compare(
             made.map(([l, then]) => [l(when), then]),
-            { keys: k, path, now, bufferLimit, at },
+            { keys: k, path, now, bufferLimit, at, names },
           );
           expect(result === undefined).toBe(clash);
           if (result === undefined) return;
@@ -154,7 +166,7 @@ describe('EncodedCriHandler', () => {
     expect(result.bytes.split('\n')[6]).toMatch(/^\["5",/);
   });
 
-  it('is made for the built-in cri alone', () => {
+  it('is made for the built-in cri alone or after JSON parsers (docker), not before or after others', () => {
     const k: RecordKeys = { key: 'log', pathKey: 'file', offsetKey: undefined };
     const make = (names: string[]) => {
       const writer = new RecordWriter(16);
@@ -163,7 +175,9 @@ describe('EncodedCriHandler', () => {
     expect(make(['cri'])).toBeInstanceOf(EncodedCriHandler);
     expect(make(['docker'])).toBeUndefined();
     expect(make(['cri', 'docker'])).toBeUndefined();
-    expect(make(['docker', 'cri'])).toBeUndefined();
+    expect(make(['docker', 'cri'])).toBeInstanceOf(EncodedCriHandler);
+    expect(make(['python', 'cri'])).toBeUndefined();
+    expect(make(['docker', 'python', 'cri'])).toBeUndefined();
   });
 });
 

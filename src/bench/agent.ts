@@ -259,6 +259,11 @@ const pipelineScenarios: Scenario[] = [
     config: (path, port) => service(port) + tailInput(path, '    multiline.parser cri\n') + NULL_OUTPUT,
     defaultLines: 1_000_000,
   }),
+  tailScenario('tail-docker-cri-null', "tail -> multiline.parser docker, cri (AWS's Container Insights setup) -> null (the real CLI)", {
+    input: criFile(false, true),
+    config: (path, port) => service(port) + tailInput(path, '    multiline.parser docker, cri\n') + NULL_OUTPUT,
+    defaultLines: 1_000_000,
+  }),
   tailScenario('tail-cri-json-null', 'tail -> cri multiline -> parser filter (json on log) -> null (the real CLI)', {
     input: criFile(true, true),
     config: (path, port) =>

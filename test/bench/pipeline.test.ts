@@ -9,7 +9,7 @@ import { bench, expectResult } from './support.js';
 describe('logferry bench (pipeline scenarios)', () => {
   const tmp = useTempDir('logferry-bench-test-');
 
-  for (const name of ['tail-null', 'tail-cri-null', 'tail-cri-json-null', 'tail-apache-null', 'cloudwatch-local', 'firehose-local']) {
+  for (const name of ['tail-null', 'tail-cri-null', 'tail-docker-cri-null', 'tail-cri-json-null', 'tail-apache-null', 'cloudwatch-local', 'firehose-local']) {
     it(`${name} runs logferry on the generated file and prints one JSON line`, async () => {
       const lines = await bench([name, '--lines', '2000']);
       expect(lines).toHaveLength(1);

@@ -132,25 +132,37 @@ export interface CriRecordKeys {
   readonly offsetKey: string | undefined;
 }
 
-/**
- * Ends a cri record written from the line's bytes at `j`: `tail` (the keys after the log, up to the
- * offset's digits), the offset when `withOffset`, then `}]\n`.
- */
-export function endCriRecord(w: RecordWriter, buf: Buffer, j: number, tail: Uint8Array, withOffset: boolean, offset: number): void {
-  buf.set(tail, j);
-  j += tail.length;
-  if (withOffset) j += buf.write(String(offset), j, 'latin1');
-  buf[j++] = 125; // }
-  buf[j++] = 93; // ]
-  buf[j++] = 10; // \n
-  w.endRecord(j);
+/** What ends a cri record after its log: tail's path and offset keys (as set), then `}]\n`. */
+export class CriRecordTail {
+  /** `,"<path_key>":"<path>"` and `,"<offset_key>":`, as set. */
+  readonly text: string;
+  readonly bytes: Buffer;
+  readonly withOffset: boolean;
+
+  constructor(keys: CriRecordKeys, path: string) {
+    let text = '';
+    if (keys.pathKey !== undefined) text += `,${JSON.stringify(keys.pathKey)}:${JSON.stringify(path)}`;
+    if (keys.offsetKey !== undefined) text += `,${JSON.stringify(keys.offsetKey)}:`;
+    this.text = text;
+    this.bytes = Buffer.from(text);
+    this.withOffset = keys.offsetKey !== undefined;
+  }
+
+  /** Writes the tail at `j` (the offset's digits when its key is set) and `}]\n`, and ends the record. */
+  end(w: RecordWriter, buf: Buffer, j: number, offset: number): void {
+    buf.set(this.bytes, j);
+    j += this.bytes.length;
+    if (this.withOffset) j += buf.write(String(offset), j, 'latin1');
+    buf[j++] = 125; // }
+    buf[j++] = 93; // ]
+    buf[j++] = 10; // \n
+    w.endRecord(j);
+  }
 }
 
 export class CriRecordEncoder {
-  /** After the log's closing quote: `,"<path_key>":"<path>"` and `,"<offset_key>":`, as set. */
-  private readonly tailText: string;
-  private readonly tailBytes: Buffer;
-  private readonly withOffset: boolean;
+  /** After the log's closing quote. */
+  readonly tail: CriRecordTail;
   private readonly head = Buffer.from(HEAD);
   private readonly afterTime = Buffer.from(AFTER_TIME);
   private readonly stdout = Buffer.from(`${STDOUT}"`);
@@ -164,12 +176,7 @@ export class CriRecordEncoder {
     keys: CriRecordKeys,
     path: string,
   ) {
-    let tail = '';
-    if (keys.pathKey !== undefined) tail += `,${JSON.stringify(keys.pathKey)}:${JSON.stringify(path)}`;
-    if (keys.offsetKey !== undefined) tail += `,${JSON.stringify(keys.offsetKey)}:`;
-    this.withOffset = keys.offsetKey !== undefined;
-    this.tailText = tail;
-    this.tailBytes = Buffer.from(tail);
+    this.tail = new CriRecordTail(keys, path);
   }
 
   /** Appends the record of the line src[start, end) that `split` accepted, at the time `time` holds, read at file `offset` (always written: true). */
@@ -177,7 +184,7 @@ export class CriRecordEncoder {
     const { timeEnd, logStart } = split;
     const middle = split.stderr ? this.stderr : this.stdout;
     const w = this.writer;
-    const buf = w.room(this.head.length + TIME_DIGITS + this.afterTime.length + (timeEnd - start) + middle.length + (end - logStart) + this.tailBytes.length + OFFSET_DIGITS + 4);
+    const buf = w.room(this.head.length + TIME_DIGITS + this.afterTime.length + (timeEnd - start) + middle.length + (end - logStart) + this.tail.bytes.length + OFFSET_DIGITS + 4);
     let j = w.byteLength;
     buf.set(this.head, j);
     j += this.head.length;
@@ -196,7 +203,7 @@ export class CriRecordEncoder {
     }
     j += end - logStart;
     buf[j++] = 34; // "
-    endCriRecord(w, buf, j, this.tailBytes, this.withOffset, offset);
+    this.tail.end(w, buf, j, offset);
     return true;
   }
 
@@ -205,7 +212,7 @@ export class CriRecordEncoder {
     const s = src as unknown as Slicing;
     const log = JSON.stringify(s.utf8Slice(split.logStart, end));
     const stream = split.stderr ? STDERR : STDOUT;
-    const after = this.withOffset ? `${this.tailText}${offset}` : this.tailText;
+    const after = this.tail.withOffset ? `${this.tail.text}${offset}` : this.tail.text;
     this.writer.append(`${HEAD}${time.text}${AFTER_TIME}${s.latin1Slice(start, split.timeEnd)}${stream}${log}${after}}]\n`);
   }
 }

@@ -13,14 +13,14 @@
  */
 import type { FilterBytePath, JsonFieldMerge } from './filter-byte-path.js';
 import { CanonicalJsonObject } from './json-canonical.js';
-import { CriRecordEncoder, endCriRecord, OFFSET_DIGITS, TIME_DIGITS, type CriLineSplit, type CriRecordKeys, type CriTimeDigits } from './cri-encoder.js';
+import { CriRecordEncoder, CriRecordTail, OFFSET_DIGITS, TIME_DIGITS, type CriLineSplit, type CriRecordKeys, type CriTimeDigits } from './cri-encoder.js';
 import type { RecordWriter } from './encoded.js';
 
 /** The keys of tail's cri record, in their order (parsers/multiline/container-parsers.ts). */
 const CRI_KEYS = ['time', 'stream', '_p', 'log'] as const;
 
 /** The tail of a record without Reserve_Data: nothing after the members. */
-const NO_BYTES = new Uint8Array(0);
+const NO_TAIL = new CriRecordTail({ pathKey: undefined, offsetKey: undefined }, '');
 
 /** Whether the filters are one merge of the log's JSON this encoder writes; the keys those of criKeysEncodable. */
 export function criJsonMerge(paths: readonly FilterBytePath[]): JsonFieldMerge | undefined {
@@ -37,8 +37,6 @@ export class CriJsonRecordEncoder {
   private readonly afterMembers: Buffer;
   private readonly afterTime = Buffer.from('","stream":"stdout","_p":"F"');
   private readonly afterTimeStderr = Buffer.from('","stream":"stderr","_p":"F"');
-  private readonly tail: Buffer;
-  private readonly withOffset: boolean;
 
   constructor(
     private readonly writer: RecordWriter,
@@ -52,11 +50,6 @@ export class CriJsonRecordEncoder {
     const fields = [...CRI_KEYS, keys.pathKey, keys.offsetKey].filter((k) => k !== undefined);
     this.json = new CanonicalJsonObject([...fields, ...merge.objectPathKeys], merge.maxDepth);
     this.afterMembers = Buffer.from('"time":"');
-    let tail = '';
-    if (keys.pathKey !== undefined) tail += `,${JSON.stringify(keys.pathKey)}:${JSON.stringify(path)}`;
-    if (keys.offsetKey !== undefined) tail += `,${JSON.stringify(keys.offsetKey)}:`;
-    this.tail = Buffer.from(tail);
-    this.withOffset = keys.offsetKey !== undefined;
   }
 
   /**
@@ -76,7 +69,7 @@ export class CriJsonRecordEncoder {
     const w = this.writer;
     const timeEnd = split.timeEnd;
     const members = end - logStart - 2;
-    const buf = w.room(2 + TIME_DIGITS + this.open.length + members + 1 + this.afterMembers.length + (timeEnd - start) + this.afterTime.length + this.tail.length + OFFSET_DIGITS + 4);
+    const buf = w.room(2 + TIME_DIGITS + this.open.length + members + 1 + this.afterMembers.length + (timeEnd - start) + this.afterTime.length + this.plain.tail.bytes.length + OFFSET_DIGITS + 4);
     let j = w.byteLength;
     buf[j++] = 91; // [
     buf[j++] = 34; // "
@@ -95,9 +88,9 @@ export class CriJsonRecordEncoder {
       const after = split.stderr ? this.afterTimeStderr : this.afterTime;
       buf.set(after, j);
       j += after.length;
-      endCriRecord(w, buf, j, this.tail, this.withOffset, offset);
+      this.plain.tail.end(w, buf, j, offset);
     } else {
-      endCriRecord(w, buf, j, NO_BYTES, false, offset);
+      NO_TAIL.end(w, buf, j, offset);
     }
     return true;
   }

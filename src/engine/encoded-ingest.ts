@@ -56,9 +56,12 @@ export function encodedEmit(p: EncodedIngest): EncodedEmit {
     emit(tag, records, committed) {
       const route = records.count === 0 ? undefined : straight(tag);
       if (route === undefined) {
+        // Records of a tag whose filters all have a byte path were filtered by the input: they
+        // skip those filters and are counted on them; any other tag's run through its filters.
         const filters = p.route(tag).filters;
-        p.ingest(tag, records.events(), committed, allOnBytes(filters) ? filters.length : 0);
-        if (records.count > 0 && !p.stopped()) countPassed(filters, records.count);
+        const from = allOnBytes(filters) ? filters.length : 0;
+        p.ingest(tag, records.events(), committed, from);
+        if (from > 0 && records.count > 0 && !p.stopped()) countPassed(filters, records.count);
         return;
       }
       p.slot.counters.add('records', records.count);

@@ -7,7 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { encodedEmit, type EncodedIngest } from '../../src/engine/encoded-ingest.js';
+import { Counters } from '../../src/engine/metrics.js';
+import type { FilterSlot, InputSlot } from '../../src/engine/slots.js';
 import { recordsOf } from '../../src/record/batch.js';
+import { encodeEvent, RecordWriter } from '../../src/record/encoded.js';
 import { capture, planFrom } from '../support/pipeline.js';
 
 const SERVICE = '[SERVICE]\n    Flush 0.05\n    Grace 2\n\n';
@@ -75,5 +79,46 @@ describe('encoded ingestion', () => {
     await c.pipeline.stop();
     expect(dropped()).toBe(2);
     expect(c.records()).toEqual([]);
+  });
+});
+
+describe('encodedEmit', () => {
+  /** A tag with one filter, its runtime `bytePath` as given; `from` of every ingest recorded. */
+  function emitter(bytePath: FilterSlot['runtime']['bytePath']) {
+    const filter: FilterSlot = {
+      instance: { displayName: 'f.0' } as FilterSlot['instance'],
+      runtime: { filter: (_tag, events) => events, bytePath },
+      counters: new Counters(),
+    };
+    const froms: number[] = [];
+    const ingest: EncodedIngest = {
+      // Busy: the records cannot go straight to their chunk, so `emit` hands them to `ingest`.
+      slot: { busy: true, jobs: [], counters: new Counters() } as unknown as InputSlot,
+      route: () => ({ filters: [filter], outputs: [] }),
+      stopped: () => false,
+      ingest: (_tag, _events, _committed, from) => froms.push(from),
+      append: () => undefined,
+      lend: () => undefined,
+      appendLent: () => undefined,
+      filterFailed: () => undefined,
+    };
+    return { emit: encodedEmit(ingest), filter, froms };
+  }
+  const records = () => {
+    const w = new RecordWriter(64);
+    for (const n of [1, 2]) w.append(encodeEvent({ time: 1n, record: { n } }));
+    return w.view();
+  };
+
+  it('counts records on the filters the input did for it (a byte path), and only on those', () => {
+    const onBytes = emitter({ kind: 'json-field', key: 'log', reserveData: true, objectPathKeys: [], maxDepth: 64 });
+    onBytes.emit.emit('t', records());
+    expect(onBytes.froms).toEqual([1]);
+    expect(onBytes.filter.counters.get('records')).toBe(2);
+    // A filter without a byte path runs on the records (from 0), which count them there, not here.
+    const plain = emitter(undefined);
+    plain.emit.emit('t', records());
+    expect(plain.froms).toEqual([0]);
+    expect(plain.filter.counters.get('records')).toBe(0);
   });
 });
